@@ -1,0 +1,388 @@
+// jitkit native addon: the few things JavaScript cannot do by itself.
+//
+// It maps, protects and unmaps memory, creates memfds, copies bytes to and from
+// raw addresses, and calls a raw address with a fixed minimal signature. Every
+// failing system call becomes a JS Error naming the call and the errno. All
+// policy (W^X, allocation, bounds checks, freed-code checks) lives in
+// TypeScript: src/runtime/. Functions here trust the TS layer for addresses
+// and lengths, but check JS types so that misuse throws instead of crashing.
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <node_api.h>
+
+// ---------------------------------------------------------------------------
+// Test-only fault injection: failNext("mmap", ENOMEM) makes the next call of
+// that system call fail with that errno, without calling the kernel.
+
+enum { FAIL_MMAP, FAIL_MPROTECT, FAIL_MUNMAP, FAIL_MEMFD_CREATE, FAIL_FTRUNCATE, FAIL_COUNT };
+static const char *const fail_names[FAIL_COUNT] = {"mmap", "mprotect", "munmap", "memfd_create",
+                                                   "ftruncate"};
+static int fail_errno[FAIL_COUNT];
+
+static int injected(int which) {
+  int e = fail_errno[which];
+  if (e != 0) {
+    fail_errno[which] = 0;
+    errno = e;
+    return 1;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// Error helpers
+
+#define CHECK(call)                                                                                \
+  do {                                                                                             \
+    if ((call) != napi_ok) return throw_pending(env);                                              \
+  } while (0)
+
+static napi_value throw_pending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) napi_throw_error(env, "ERR_JITKIT_NAPI", "jitkit native: Node-API call failed");
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char *msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+// Throws Error("<call> failed: <strerror> (<ENAME>, errno <n>)") with .code,
+// .errno and .syscall set, like Node's own system errors.
+static napi_value throw_errno(napi_env env, const char *call, int err) {
+  const char *name = strerrorname_np(err);
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s failed: %s (%s, errno %d)", call, strerror(err),
+           name ? name : "E?", err);
+  napi_value js_msg, js_code, error, js_errno, js_call;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &js_msg);
+  napi_create_string_utf8(env, name ? name : "EUNKNOWN", NAPI_AUTO_LENGTH, &js_code);
+  napi_create_error(env, js_code, js_msg, &error);
+  napi_create_int32(env, err, &js_errno);
+  napi_create_string_utf8(env, call, NAPI_AUTO_LENGTH, &js_call);
+  napi_set_named_property(env, error, "errno", js_errno);
+  napi_set_named_property(env, error, "syscall", js_call);
+  napi_set_named_property(env, error, "code", js_code);
+  napi_throw(env, error);
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------
+// Argument helpers
+
+static int arg_address(napi_env env, napi_value v, uintptr_t *out) {
+  uint64_t x;
+  bool lossless;
+  if (napi_get_value_bigint_uint64(env, v, &x, &lossless) != napi_ok) {
+    throw_type(env, "jitkit native: address must be a bigint");
+    return 0;
+  }
+  *out = (uintptr_t)x;
+  return 1;
+}
+
+static int arg_size(napi_env env, napi_value v, size_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0) {
+    throw_type(env, "jitkit native: size must be a non-negative number");
+    return 0;
+  }
+  *out = (size_t)d;
+  return 1;
+}
+
+static int arg_int(napi_env env, napi_value v, int32_t *out) {
+  if (napi_get_value_int32(env, v, out) != napi_ok) {
+    throw_type(env, "jitkit native: expected an integer");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value make_address(napi_env env, uintptr_t a) {
+  napi_value r;
+  napi_create_bigint_uint64(env, (uint64_t)a, &r);
+  return r;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value r;
+  napi_get_undefined(env, &r);
+  return r;
+}
+
+#define ARGS(n)                                                                                    \
+  size_t argc = (n);                                                                               \
+  napi_value argv[(n) > 0 ? (n) : 1];                                                              \
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));                                     \
+  if (argc < (n)) return throw_type(env, "jitkit native: too few arguments");
+
+// ---------------------------------------------------------------------------
+// System calls
+
+// pageSize(): number
+static napi_value js_page_size(napi_env env, napi_callback_info info) {
+  napi_value r;
+  napi_create_int32(env, (int32_t)sysconf(_SC_PAGESIZE), &r);
+  return r;
+}
+
+// mmap(length, prot, flags, fd, offset): bigint address
+static napi_value js_mmap(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  size_t len, off;
+  int32_t prot, flags, fd;
+  if (!arg_size(env, argv[0], &len) || !arg_int(env, argv[1], &prot) ||
+      !arg_int(env, argv[2], &flags) || !arg_int(env, argv[3], &fd) ||
+      !arg_size(env, argv[4], &off))
+    return NULL;
+  if (injected(FAIL_MMAP)) return throw_errno(env, "mmap", errno);
+  void *p = mmap(NULL, len, prot, flags, fd, (off_t)off);
+  if (p == MAP_FAILED) return throw_errno(env, "mmap", errno);
+  return make_address(env, (uintptr_t)p);
+}
+
+// mprotect(address, length, prot): undefined
+static napi_value js_mprotect(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  uintptr_t addr;
+  size_t len;
+  int32_t prot;
+  if (!arg_address(env, argv[0], &addr) || !arg_size(env, argv[1], &len) ||
+      !arg_int(env, argv[2], &prot))
+    return NULL;
+  if (injected(FAIL_MPROTECT)) return throw_errno(env, "mprotect", errno);
+  if (mprotect((void *)addr, len, prot) != 0) return throw_errno(env, "mprotect", errno);
+  return undefined(env);
+}
+
+// munmap(address, length): undefined
+static napi_value js_munmap(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t addr;
+  size_t len;
+  if (!arg_address(env, argv[0], &addr) || !arg_size(env, argv[1], &len)) return NULL;
+  if (injected(FAIL_MUNMAP)) return throw_errno(env, "munmap", errno);
+  if (munmap((void *)addr, len) != 0) return throw_errno(env, "munmap", errno);
+  return undefined(env);
+}
+
+// memfdCreate(name, flags): number fd
+static napi_value js_memfd_create(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  char name[64];
+  size_t n;
+  int32_t flags;
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok)
+    return throw_type(env, "jitkit native: memfd name must be a string");
+  if (!arg_int(env, argv[1], &flags)) return NULL;
+  if (injected(FAIL_MEMFD_CREATE)) return throw_errno(env, "memfd_create", errno);
+  int fd = memfd_create(name, (unsigned)flags);
+  if (fd < 0) return throw_errno(env, "memfd_create", errno);
+  napi_value r;
+  napi_create_int32(env, fd, &r);
+  return r;
+}
+
+// ftruncate(fd, length): undefined
+static napi_value js_ftruncate(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int32_t fd;
+  size_t len;
+  if (!arg_int(env, argv[0], &fd) || !arg_size(env, argv[1], &len)) return NULL;
+  if (injected(FAIL_FTRUNCATE)) return throw_errno(env, "ftruncate", errno);
+  if (ftruncate(fd, (off_t)len) != 0) return throw_errno(env, "ftruncate", errno);
+  return undefined(env);
+}
+
+// close(fd): undefined
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t fd;
+  if (!arg_int(env, argv[0], &fd)) return NULL;
+  if (close(fd) != 0) return throw_errno(env, "close", errno);
+  return undefined(env);
+}
+
+// ---------------------------------------------------------------------------
+// Memory access at raw addresses (the TS layer checks bounds and state)
+
+// write(address, bytes: Uint8Array): undefined — memcpy into memory the caller owns.
+static napi_value js_write(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t addr;
+  if (!arg_address(env, argv[0], &addr)) return NULL;
+  bool is_typed;
+  napi_is_typedarray(env, argv[1], &is_typed);
+  if (!is_typed) return throw_type(env, "jitkit native: bytes must be a Uint8Array");
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  CHECK(napi_get_typedarray_info(env, argv[1], &type, &length, &data, NULL, NULL));
+  if (type != napi_uint8_array) return throw_type(env, "jitkit native: bytes must be a Uint8Array");
+  if (length > 0) memcpy((void *)addr, data, length);
+  return undefined(env);
+}
+
+// fill(address, length, byte): undefined
+static napi_value js_fill(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  uintptr_t addr;
+  size_t len;
+  int32_t byte;
+  if (!arg_address(env, argv[0], &addr) || !arg_size(env, argv[1], &len) ||
+      !arg_int(env, argv[2], &byte))
+    return NULL;
+  memset((void *)addr, byte & 0xff, len);
+  return undefined(env);
+}
+
+// read(address, length): Buffer (a copy)
+static napi_value js_read(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t addr;
+  size_t len;
+  if (!arg_address(env, argv[0], &addr) || !arg_size(env, argv[1], &len)) return NULL;
+  napi_value buf;
+  CHECK(napi_create_buffer_copy(env, len, (const void *)addr, NULL, &buf));
+  return buf;
+}
+
+// addressOf(typedArrayOrBuffer): bigint — the data address of a JS buffer.
+static napi_value js_address_of(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  void *data = NULL;
+  bool is;
+  napi_is_typedarray(env, argv[0], &is);
+  if (is) {
+    size_t byte_offset;
+    napi_value ab;
+    CHECK(napi_get_typedarray_info(env, argv[0], NULL, NULL, &data, &ab, &byte_offset));
+    return make_address(env, (uintptr_t)data);
+  }
+  napi_is_dataview(env, argv[0], &is);
+  if (is) {
+    CHECK(napi_get_dataview_info(env, argv[0], NULL, &data, NULL, NULL));
+    return make_address(env, (uintptr_t)data);
+  }
+  napi_is_arraybuffer(env, argv[0], &is);
+  if (is) {
+    CHECK(napi_get_arraybuffer_info(env, argv[0], &data, NULL));
+    return make_address(env, (uintptr_t)data);
+  }
+  return throw_type(env, "jitkit native: expected a TypedArray, DataView or ArrayBuffer");
+}
+
+// ---------------------------------------------------------------------------
+// Minimal calls (the foundation's call path; the calling layer replaces it)
+
+typedef int64_t (*fn_i64)(int64_t, int64_t, int64_t, int64_t, int64_t, int64_t);
+typedef double (*fn_f64)(double, double, double, double, double, double, double, double);
+
+// callI64(address, a0..a5: bigint): bigint — passes 6 integer registers.
+static napi_value js_call_i64(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  uintptr_t addr;
+  if (!arg_address(env, argv[0], &addr)) return NULL;
+  int64_t a[6];
+  for (int i = 0; i < 6; i++) {
+    bool lossless;
+    if (napi_get_value_bigint_int64(env, argv[i + 1], &a[i], &lossless) != napi_ok)
+      return throw_type(env, "jitkit native: integer arguments must be bigints");
+  }
+  int64_t r = ((fn_i64)addr)(a[0], a[1], a[2], a[3], a[4], a[5]);
+  napi_value out;
+  napi_create_bigint_int64(env, r, &out);
+  return out;
+}
+
+// callF64(address, d0..d7: number): number — passes 8 xmm registers.
+static napi_value js_call_f64(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  uintptr_t addr;
+  if (!arg_address(env, argv[0], &addr)) return NULL;
+  double d[8];
+  for (int i = 0; i < 8; i++) {
+    if (napi_get_value_double(env, argv[i + 1], &d[i]) != napi_ok)
+      return throw_type(env, "jitkit native: float arguments must be numbers");
+  }
+  double r = ((fn_f64)addr)(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+  napi_value out;
+  napi_create_double(env, r, &out);
+  return out;
+}
+
+// failNext(call, errno): undefined — test-only fault injection.
+static napi_value js_fail_next(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  char name[32];
+  size_t n;
+  int32_t err;
+  if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok)
+    return throw_type(env, "jitkit native: call name must be a string");
+  if (!arg_int(env, argv[1], &err)) return NULL;
+  for (int i = 0; i < FAIL_COUNT; i++) {
+    if (strcmp(name, fail_names[i]) == 0) {
+      fail_errno[i] = err;
+      return undefined(env);
+    }
+  }
+  napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "jitkit native: failNext: unknown call name");
+  return NULL;
+}
+
+// ---------------------------------------------------------------------------
+
+static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
+  napi_value x;
+  napi_create_int64(env, v, &x);
+  napi_set_named_property(env, obj, name, x);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor fns[] = {
+      {"pageSize", NULL, js_page_size, NULL, NULL, NULL, napi_default, NULL},
+      {"mmap", NULL, js_mmap, NULL, NULL, NULL, napi_default, NULL},
+      {"mprotect", NULL, js_mprotect, NULL, NULL, NULL, napi_default, NULL},
+      {"munmap", NULL, js_munmap, NULL, NULL, NULL, napi_default, NULL},
+      {"memfdCreate", NULL, js_memfd_create, NULL, NULL, NULL, napi_default, NULL},
+      {"ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
+      {"fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL},
+      {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
+      {"addressOf", NULL, js_address_of, NULL, NULL, NULL, napi_default, NULL},
+      {"callI64", NULL, js_call_i64, NULL, NULL, NULL, napi_default, NULL},
+      {"callF64", NULL, js_call_f64, NULL, NULL, NULL, napi_default, NULL},
+      {"failNext", NULL, js_fail_next, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
+  napi_value c;
+  napi_create_object(env, &c);
+  set_int(env, c, "PROT_NONE", PROT_NONE);
+  set_int(env, c, "PROT_READ", PROT_READ);
+  set_int(env, c, "PROT_WRITE", PROT_WRITE);
+  set_int(env, c, "PROT_EXEC", PROT_EXEC);
+  set_int(env, c, "MAP_PRIVATE", MAP_PRIVATE);
+  set_int(env, c, "MAP_SHARED", MAP_SHARED);
+  set_int(env, c, "MAP_ANONYMOUS", MAP_ANONYMOUS);
+  set_int(env, c, "MFD_CLOEXEC", MFD_CLOEXEC);
+  set_int(env, c, "ENOMEM", ENOMEM);
+  set_int(env, c, "EACCES", EACCES);
+  set_int(env, c, "EPERM", EPERM);
+  set_int(env, c, "EINVAL", EINVAL);
+  set_int(env, c, "ENOSYS", ENOSYS);
+  napi_set_named_property(env, exports, "constants", c);
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return init(env, exports); }

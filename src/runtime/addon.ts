@@ -1,0 +1,58 @@
+/**
+ * Loads the native addon (native/jitkit.c) through node-gyp-build, so that a
+ * prebuilt binary under prebuilds/ is used when present and build/Release
+ * otherwise. The addon is deliberately small: system calls, raw memory copies
+ * and a minimal call. Everything else is policy in TypeScript.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+
+/** Constants the addon exports from the C headers. */
+export interface NativeConstants {
+  readonly PROT_NONE: number;
+  readonly PROT_READ: number;
+  readonly PROT_WRITE: number;
+  readonly PROT_EXEC: number;
+  readonly MAP_PRIVATE: number;
+  readonly MAP_SHARED: number;
+  readonly MAP_ANONYMOUS: number;
+  readonly MFD_CLOEXEC: number;
+  readonly ENOMEM: number;
+  readonly EACCES: number;
+  readonly EPERM: number;
+  readonly EINVAL: number;
+  readonly ENOSYS: number;
+}
+
+/** The raw native interface. Callers in src/runtime validate everything first. */
+export interface NativeAddon {
+  pageSize(): number;
+  mmap(length: number, prot: number, flags: number, fd: number, offset: number): bigint;
+  mprotect(address: bigint, length: number, prot: number): void;
+  munmap(address: bigint, length: number): void;
+  memfdCreate(name: string, flags: number): number;
+  ftruncate(fd: number, length: number): void;
+  close(fd: number): void;
+  write(address: bigint, bytes: Uint8Array): void;
+  fill(address: bigint, length: number, byte: number): void;
+  read(address: bigint, length: number): Buffer;
+  addressOf(view: ArrayBufferView | ArrayBuffer): bigint;
+  callI64(address: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint): bigint;
+  callF64(
+    address: bigint, d0: number, d1: number, d2: number, d3: number,
+    d4: number, d5: number, d6: number, d7: number,
+  ): number;
+  /** Test-only: make the next call of `call` fail with `errno` without entering the kernel. */
+  failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number): void;
+  readonly constants: NativeConstants;
+}
+
+/** The package root: dist/src/runtime/addon.js -> ../../.. */
+export const packageRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const require = createRequire(import.meta.url);
+const load = require('node-gyp-build') as (dir: string) => unknown;
+
+/** The loaded addon (loaded once, when this module is first imported). */
+export const native: NativeAddon = load(packageRoot) as NativeAddon;
