@@ -5,3 +5,15 @@
  * assembler), ir (typed SSA), opt, codegen, regalloc.
  */
 export { native } from './runtime/addon.js';
+export {
+  CodeMemory,
+  CodeWriter,
+  CodeHandle,
+  defaultCodeMemory,
+  TRAP_FILL_BYTE,
+  MAX_CODE_SIZE,
+} from './runtime/code-memory.js';
+export type { CodeMemoryScheme, CodeMemoryOptions, AllocateOptions, CodeMemoryStats } from './runtime/code-memory.js';
+export { dangerouslyAllocateRwx, DangerousRwxBlock } from './runtime/dangerous-rwx.js';
+export { readMappings, mappingAt, writableExecutableMappings } from './runtime/proc-maps.js';
+export type { Mapping } from './runtime/proc-maps.js';
