@@ -18,16 +18,22 @@
 #include <node_api.h>
 
 // ---------------------------------------------------------------------------
-// Test-only fault injection: failNext("mmap", ENOMEM) makes the next call of
-// that system call fail with that errno, without calling the kernel.
+// Test-only fault injection: failNext("mmap", ENOMEM, skip) lets `skip` calls of
+// that system call through, then makes the next one fail with that errno
+// without entering the kernel.
 
 enum { FAIL_MMAP, FAIL_MPROTECT, FAIL_MUNMAP, FAIL_MEMFD_CREATE, FAIL_FTRUNCATE, FAIL_COUNT };
 static const char *const fail_names[FAIL_COUNT] = {"mmap", "mprotect", "munmap", "memfd_create",
                                                    "ftruncate"};
 static int fail_errno[FAIL_COUNT];
+static int fail_skip[FAIL_COUNT];
 
 static int injected(int which) {
   int e = fail_errno[which];
+  if (e != 0 && fail_skip[which] > 0) {
+    fail_skip[which]--;
+    return 0;
+  }
   if (e != 0) {
     fail_errno[which] = 0;
     errno = e;
@@ -321,18 +327,23 @@ static napi_value js_call_f64(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// failNext(call, errno): undefined — test-only fault injection.
+// failNext(call, errno, skip?): undefined — test-only fault injection.
 static napi_value js_fail_next(napi_env env, napi_callback_info info) {
-  ARGS(2);
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) return throw_type(env, "jitkit native: too few arguments");
   char name[32];
   size_t n;
-  int32_t err;
+  int32_t err, skip = 0;
   if (napi_get_value_string_utf8(env, argv[0], name, sizeof name, &n) != napi_ok)
     return throw_type(env, "jitkit native: call name must be a string");
   if (!arg_int(env, argv[1], &err)) return NULL;
+  if (argc > 2 && !arg_int(env, argv[2], &skip)) return NULL;
   for (int i = 0; i < FAIL_COUNT; i++) {
     if (strcmp(name, fail_names[i]) == 0) {
       fail_errno[i] = err;
+      fail_skip[i] = skip;
       return undefined(env);
     }
   }

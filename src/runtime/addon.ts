@@ -43,8 +43,8 @@ export interface NativeAddon {
     address: bigint, d0: number, d1: number, d2: number, d3: number,
     d4: number, d5: number, d6: number, d7: number,
   ): number;
-  /** Test-only: make the next call of `call` fail with `errno` without entering the kernel. */
-  failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number): void;
+  /** Test-only: let `skip` calls of `call` through, then fail the next with `errno` without entering the kernel. */
+  failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number, skip?: number): void;
   readonly constants: NativeConstants;
 }
 
