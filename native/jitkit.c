@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <dlfcn.h>
 #include <node_api.h>
 
 // ---------------------------------------------------------------------------
@@ -327,6 +328,169 @@ static napi_value js_call_f64(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Shared libraries
+
+static napi_value throw_dl(napi_env env, const char *call, const char *what) {
+  const char *err = dlerror();
+  char msg[512];
+  snprintf(msg, sizeof msg, "%s failed: %s", call, err ? err : what);
+  napi_value js_msg, js_code, error, js_call;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &js_msg);
+  napi_create_string_utf8(env, "ERR_JITKIT_DL", NAPI_AUTO_LENGTH, &js_code);
+  napi_create_error(env, js_code, js_msg, &error);
+  napi_create_string_utf8(env, call, NAPI_AUTO_LENGTH, &js_call);
+  napi_set_named_property(env, error, "syscall", js_call);
+  napi_throw(env, error);
+  return NULL;
+}
+
+// dlopen(path: string | null): bigint handle (null: the process and its libraries)
+static napi_value js_dlopen(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  napi_valuetype t;
+  napi_typeof(env, argv[0], &t);
+  char path[4096];
+  const char *p = NULL;
+  if (t == napi_string) {
+    size_t n;
+    if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &n) != napi_ok || n >= sizeof path - 1)
+      return throw_type(env, "jitkit native: library path too long");
+    p = path;
+  } else if (t != napi_null && t != napi_undefined) {
+    return throw_type(env, "jitkit native: library path must be a string or null");
+  }
+  dlerror();
+  void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL) return throw_dl(env, "dlopen", "unknown error");
+  return make_address(env, (uintptr_t)h);
+}
+
+// dlsym(handle: bigint, name: string): bigint address
+static napi_value js_dlsym(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t h;
+  if (!arg_address(env, argv[0], &h)) return NULL;
+  char name[512];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &n) != napi_ok)
+    return throw_type(env, "jitkit native: symbol name must be a string");
+  dlerror();
+  void *a = dlsym((void *)h, name);
+  if (a == NULL) return throw_dl(env, "dlsym", "symbol resolves to NULL");
+  return make_address(env, (uintptr_t)a);
+}
+
+// dlclose(handle: bigint): undefined
+static napi_value js_dlclose(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  uintptr_t h;
+  if (!arg_address(env, argv[0], &h)) return NULL;
+  dlerror();
+  if (dlclose((void *)h) != 0) return throw_dl(env, "dlclose", "unknown error");
+  return undefined(env);
+}
+
+// ---------------------------------------------------------------------------
+// The fast call path (src/runtime/calling): JS writes arguments into one shared
+// buffer, then calls a Node-API function made per jitted function, with no
+// arguments. Its callback only jumps to the generated entry thunk, passing the
+// buffer; the thunk loads the registers, calls the target and stores the result
+// back into the buffer. Re-entrant: a thunk reads all its arguments before it
+// calls, and JS reads the result before anything else can run.
+
+#define ARG_BUFFER_SLOTS 4096
+static uint64_t arg_buffer[ARG_BUFFER_SLOTS] __attribute__((aligned(64)));
+typedef void (*entry_thunk)(uint64_t *buffer);
+
+static napi_value invoke_thunk(napi_env env, napi_callback_info info) {
+  void *thunk;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &thunk);
+  ((entry_thunk)thunk)(arg_buffer);
+  return NULL;
+}
+
+// argBuffer(): ArrayBuffer over the shared argument buffer
+static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
+  napi_value ab;
+  CHECK(napi_create_external_arraybuffer(env, arg_buffer, sizeof arg_buffer, NULL, NULL, &ab));
+  return ab;
+}
+
+// argBufferAddress(): bigint
+static napi_value js_arg_buffer_address(napi_env env, napi_callback_info info) {
+  return make_address(env, (uintptr_t)arg_buffer);
+}
+
+// makeEntry(thunk: bigint, name: string): function — calls thunk(argBuffer)
+static napi_value js_make_entry(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t thunk;
+  if (!arg_address(env, argv[0], &thunk)) return NULL;
+  char name[128];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &n) != napi_ok)
+    return throw_type(env, "jitkit native: function name must be a string");
+  napi_value fn;
+  CHECK(napi_create_function(env, name, n, invoke_thunk, (void *)thunk, &fn));
+  return fn;
+}
+
+// ---------------------------------------------------------------------------
+// Baselines for bench/ (the floor and the hand-written equivalents the calling
+// layer is measured against). Tiny and side-effect free.
+
+static napi_value bench_nop(napi_env env, napi_callback_info info) { return NULL; }
+
+static napi_value bench_add4_i32(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t x = 0;
+  if (napi_get_value_int32(env, argv[0], &x) != napi_ok) return throw_type(env, "expected a number");
+  napi_value r;
+  napi_create_int32(env, x + 4, &r);
+  return r;
+}
+
+static napi_value bench_add4_i64(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t x = 0;
+  bool lossless;
+  if (napi_get_value_bigint_int64(env, argv[0], &x, &lossless) != napi_ok) return throw_type(env, "expected a bigint");
+  napi_value r;
+  napi_create_bigint_int64(env, x + 4, &r);
+  return r;
+}
+
+static napi_value bench_add4_f64(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  double x = 0;
+  if (napi_get_value_double(env, argv[0], &x) != napi_ok) return throw_type(env, "expected a number");
+  napi_value r;
+  napi_create_double(env, x + 4, &r);
+  return r;
+}
+
+static napi_value bench_sum6(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  double s = 0;
+  for (size_t i = 0; i < argc; i++) {
+    int32_t x;
+    if (napi_get_value_int32(env, argv[i], &x) != napi_ok) return throw_type(env, "expected a number");
+    s += x;
+  }
+  napi_value r;
+  napi_create_double(env, s, &r);
+  return r;
+}
+
 // failNext(call, errno, skip?): undefined — test-only fault injection.
 static napi_value js_fail_next(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -375,6 +539,12 @@ static napi_value init(napi_env env, napi_value exports) {
       {"callI64", NULL, js_call_i64, NULL, NULL, NULL, napi_default, NULL},
       {"callF64", NULL, js_call_f64, NULL, NULL, NULL, napi_default, NULL},
       {"failNext", NULL, js_fail_next, NULL, NULL, NULL, napi_default, NULL},
+      {"dlopen", NULL, js_dlopen, NULL, NULL, NULL, napi_default, NULL},
+      {"dlsym", NULL, js_dlsym, NULL, NULL, NULL, napi_default, NULL},
+      {"dlclose", NULL, js_dlclose, NULL, NULL, NULL, napi_default, NULL},
+      {"argBuffer", NULL, js_arg_buffer, NULL, NULL, NULL, napi_default, NULL},
+      {"argBufferAddress", NULL, js_arg_buffer_address, NULL, NULL, NULL, napi_default, NULL},
+      {"makeEntry", NULL, js_make_entry, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
   napi_value c;
@@ -393,6 +563,17 @@ static napi_value init(napi_env env, napi_value exports) {
   set_int(env, c, "EINVAL", EINVAL);
   set_int(env, c, "ENOSYS", ENOSYS);
   napi_set_named_property(env, exports, "constants", c);
+  napi_value bench;
+  napi_create_object(env, &bench);
+  napi_property_descriptor bench_fns[] = {
+      {"nop", NULL, bench_nop, NULL, NULL, NULL, napi_default, NULL},
+      {"add4I32", NULL, bench_add4_i32, NULL, NULL, NULL, napi_default, NULL},
+      {"add4I64", NULL, bench_add4_i64, NULL, NULL, NULL, napi_default, NULL},
+      {"add4F64", NULL, bench_add4_f64, NULL, NULL, NULL, napi_default, NULL},
+      {"sum6", NULL, bench_sum6, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(napi_define_properties(env, bench, sizeof bench_fns / sizeof bench_fns[0], bench_fns));
+  napi_set_named_property(env, exports, "bench", bench);
   return exports;
 }
 

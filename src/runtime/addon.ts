@@ -45,7 +45,25 @@ export interface NativeAddon {
   ): number;
   /** Test-only: let `skip` calls of `call` through, then fail the next with `errno` without entering the kernel. */
   failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number, skip?: number): void;
+  /** Opens a shared library (null: the process itself); throws `dlopen failed: <dlerror>`. */
+  dlopen(path: string | null): bigint;
+  /** Looks up a symbol; throws `dlsym failed: <dlerror>`. */
+  dlsym(handle: bigint, name: string): bigint;
+  dlclose(handle: bigint): void;
+  /** The shared argument buffer of the fast call path (static memory in the addon). */
+  argBuffer(): ArrayBuffer;
+  argBufferAddress(): bigint;
+  /** A JS function that calls `thunk(argBuffer)`; the thunk does the rest. */
+  makeEntry(thunk: bigint, name: string): () => void;
   readonly constants: NativeConstants;
+  /** Baselines for benchmarks: an empty Node-API function and hand-written equivalents. */
+  readonly bench: {
+    nop(): void;
+    add4I32(x: number): number;
+    add4I64(x: bigint): bigint;
+    add4F64(x: number): number;
+    sum6(a: number, b: number, c: number, d: number, e: number, f: number): number;
+  };
 }
 
 /** The package root: dist/src/runtime/addon.js -> ../../.. */
