@@ -289,6 +289,17 @@ static napi_value js_address_of(napi_env env, napi_callback_info info) {
   return throw_type(env, "jitkit native: expected a TypedArray, DataView or ArrayBuffer");
 }
 
+// isDetached(arrayBuffer): boolean
+static napi_value js_is_detached(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  bool detached = false;
+  if (napi_is_detached_arraybuffer(env, argv[0], &detached) != napi_ok)
+    return throw_type(env, "jitkit native: expected an ArrayBuffer");
+  napi_value r;
+  napi_get_boolean(env, detached, &r);
+  return r;
+}
+
 // ---------------------------------------------------------------------------
 // Minimal calls (the foundation's call path; the calling layer replaces it)
 
@@ -536,6 +547,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL},
       {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
       {"addressOf", NULL, js_address_of, NULL, NULL, NULL, napi_default, NULL},
+      {"isDetached", NULL, js_is_detached, NULL, NULL, NULL, napi_default, NULL},
       {"callI64", NULL, js_call_i64, NULL, NULL, NULL, napi_default, NULL},
       {"callF64", NULL, js_call_f64, NULL, NULL, NULL, napi_default, NULL},
       {"failNext", NULL, js_fail_next, NULL, NULL, NULL, napi_default, NULL},

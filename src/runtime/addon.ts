@@ -37,7 +37,9 @@ export interface NativeAddon {
   write(address: bigint, bytes: Uint8Array): void;
   fill(address: bigint, length: number, byte: number): void;
   read(address: bigint, length: number): Buffer;
-  addressOf(view: ArrayBufferView | ArrayBuffer): bigint;
+  addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): bigint;
+  /** True if the ArrayBuffer was detached (transferred). */
+  isDetached(buffer: ArrayBuffer | SharedArrayBuffer): boolean;
   callI64(address: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint): bigint;
   callF64(
     address: bigint, d0: number, d1: number, d2: number, d3: number,

@@ -1,0 +1,258 @@
+/**
+ * The JS half of the fast call path: per signature, a JS function is generated
+ * (source text, compiled once per signature) that checks each argument, writes
+ * it into the shared argument buffer, calls the per-function Node-API entry
+ * (which jumps to the generated machine-code thunk), and reads the result back.
+ * No argument crosses Node-API, so a call costs one zero-argument Node-API call
+ * plus a few typed-array stores.
+ *
+ * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i.
+ * Narrow integers are stored sign- or zero-extended to 32 bits (the thunk
+ * loads 32 or 64 bits as the type needs); f32 in the slot's low 4 bytes.
+ *
+ * Where code generation from strings is disallowed
+ * (--disallow-code-generation-from-strings), `marshalGeneric` interprets the
+ * signature per call instead: slower, same checks and results.
+ */
+import { native } from './addon.js';
+import type { NativeType, Signature } from './signature.js';
+
+/** Typed views over the shared argument buffer. */
+export interface ArgViews {
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u64: BigUint64Array;
+}
+
+let views: ArgViews | undefined;
+
+/** The views over the addon's shared argument buffer (created once). */
+export function argViews(): ArgViews {
+  if (views === undefined) {
+    const ab = native.argBuffer();
+    views = {
+      i32: new Int32Array(ab),
+      u32: new Uint32Array(ab),
+      f32: new Float32Array(ab),
+      f64: new Float64Array(ab),
+      i64: new BigInt64Array(ab),
+      u64: new BigUint64Array(ab),
+    };
+  }
+  return views;
+}
+
+/** Slots available for arguments in the shared buffer. */
+export const MAX_ARG_SLOTS = 4095;
+
+const RANGES: Partial<Record<NativeType, [number, number]>> = {
+  i8: [-128, 127], u8: [0, 255], i16: [-32768, 32767], u16: [0, 65535],
+  i32: [-2147483648, 2147483647], u32: [0, 4294967295],
+};
+
+/** Describes what a type accepts, for error messages. */
+function expectation(t: NativeType): string {
+  const r = RANGES[t];
+  if (r) return `an integer from ${r[0]} to ${r[1]}`;
+  switch (t) {
+    case 'i64': return 'a bigint from -2^63 to 2^63-1 (or a safe integer number)';
+    case 'u64': return 'a bigint from 0 to 2^64-1 (or a non-negative safe integer number)';
+    case 'f32': case 'f64': return 'a number';
+    case 'bool': return 'a boolean';
+    case 'ptr': return 'a Buffer, TypedArray, DataView, ArrayBuffer, bigint address or null';
+    default: return t;
+  }
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? v.slice(0, 20) + '…' : v);
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
+
+/** Helpers the generated code calls on its slow paths (errors, pointers). */
+export class MarshalSupport {
+  private readonly addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
+  constructor(readonly name: string, readonly argNames: readonly string[]) {}
+
+  /** Error for a wrong argument count. */
+  countError(expected: number, got: number): TypeError {
+    return new TypeError(`${this.name}: expected ${expected} argument${expected === 1 ? '' : 's'}, got ${got}`);
+  }
+
+  /** Error for an argument of the wrong type or out of range. */
+  argError(index: number, type: NativeType, value: unknown): TypeError | RangeError {
+    const what = `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
+    const wrongKind =
+      type === 'ptr' || type === 'bool'
+        ? true
+        : type === 'i64' || type === 'u64'
+          ? typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))
+          : typeof value !== 'number' || ((type === 'f32' || type === 'f64') ? false : !Number.isInteger(value));
+    return wrongKind ? new TypeError(what) : new RangeError(what);
+  }
+
+  /** The data address of a pointer argument, as a number (user addresses fit in 47 bits). */
+  pointer(index: number, v: unknown): number {
+    if (v === null) return 0;
+    if (typeof v === 'bigint') {
+      if (v < 0n || v >= 1n << 64n) throw this.argError(index, 'ptr', v);
+      if (v >= 1n << 53n) throw new RangeError(`${this.name}: argument ${index}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
+      return Number(v);
+    }
+    let buffer: ArrayBuffer | SharedArrayBuffer;
+    let offset = 0;
+    if (ArrayBuffer.isView(v)) {
+      buffer = v.buffer;
+      offset = v.byteOffset;
+    } else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+      buffer = v;
+    } else {
+      throw this.argError(index, 'ptr', v);
+    }
+    let base = this.addresses.get(buffer);
+    if (base === undefined || buffer.byteLength === 0) {
+      if (buffer.byteLength === 0 && native.isDetached(buffer)) {
+        throw new TypeError(`${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}: the ArrayBuffer is detached`);
+      }
+      base = Number(native.addressOf(buffer));
+      this.addresses.set(buffer, base);
+    }
+    return base + offset;
+  }
+}
+
+/** The call entry a wrapper invokes: the per-function Node-API function. */
+export type Entry = () => void;
+/** Liveness check: throws if the code behind the wrapper was freed. */
+export type LiveCheck = { readonly isFreed: boolean; assertLive(action?: string): void };
+
+function storeCode(t: NativeType, i: number, slot: number, a: string): string {
+  const err = `throw s.argError(${i}, '${t}', ${a});`;
+  const w = slot * 2; // index in 32-bit views
+  switch (t) {
+    case 'i8': return `if (typeof ${a} !== 'number' || ((${a} << 24) >> 24) !== ${a}) ${err}\n    i32[${w}] = ${a};`;
+    case 'i16': return `if (typeof ${a} !== 'number' || ((${a} << 16) >> 16) !== ${a}) ${err}\n    i32[${w}] = ${a};`;
+    case 'i32': return `if (typeof ${a} !== 'number' || (${a} | 0) !== ${a}) ${err}\n    i32[${w}] = ${a};`;
+    case 'u8': return `if (typeof ${a} !== 'number' || (${a} & 255) !== ${a}) ${err}\n    i32[${w}] = ${a};`;
+    case 'u16': return `if (typeof ${a} !== 'number' || (${a} & 65535) !== ${a}) ${err}\n    i32[${w}] = ${a};`;
+    case 'u32': return `if (typeof ${a} !== 'number' || (${a} >>> 0) !== ${a}) ${err}\n    u32[${w}] = ${a};`;
+    case 'bool': return `if (typeof ${a} !== 'boolean') ${err}\n    i32[${w}] = ${a} ? 1 : 0;`;
+    case 'f32': return `if (typeof ${a} !== 'number') ${err}\n    f32[${w}] = ${a};`;
+    case 'f64': return `if (typeof ${a} !== 'number') ${err}\n    f64[${slot}] = ${a};`;
+    case 'i64':
+      return `if (typeof ${a} === 'bigint') { if (${a} < -0x8000000000000000n || ${a} > 0x7fffffffffffffffn) ${err} i64[${slot}] = ${a}; }
+    else if (typeof ${a} === 'number' && Number.isSafeInteger(${a})) { u32[${w}] = ${a} >>> 0; i32[${w + 1}] = Math.floor(${a} / 4294967296); }
+    else ${err}`;
+    case 'u64':
+      return `if (typeof ${a} === 'bigint') { if (${a} < 0n || ${a} > 0xffffffffffffffffn) ${err} u64[${slot}] = ${a}; }
+    else if (typeof ${a} === 'number' && Number.isSafeInteger(${a}) && ${a} >= 0) { u32[${w}] = ${a} >>> 0; u32[${w + 1}] = Math.floor(${a} / 4294967296); }
+    else ${err}`;
+    case 'ptr':
+      return `{ const p = (${a} === null) ? 0 : s.pointer(${i}, ${a}); u32[${w}] = p >>> 0; u32[${w + 1}] = Math.floor(p / 4294967296); }`;
+    default:
+      throw new Error(`marshal: no store for ${t}`);
+  }
+}
+
+function loadCode(t: NativeType): string {
+  switch (t) {
+    case 'void': return 'return undefined;';
+    case 'i8': case 'i16': case 'i32': case 'u8': case 'u16': return 'return i32[0];';
+    case 'u32': return 'return u32[0];';
+    case 'bool': return 'return i32[0] !== 0;';
+    case 'f32': return 'return f32[0];';
+    case 'f64': return 'return f64[0];';
+    case 'i64': return 'return i64[0];';
+    case 'u64': case 'ptr': return 'return u64[0];';
+  }
+}
+
+const factories = new Map<string, Function>();
+
+/**
+ * Builds the JS function for `sig` around `entry`. The generated source is
+ * compiled once per signature and instantiated per function (a closure).
+ */
+export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
+  const n = sig.args.length;
+  if (n > MAX_ARG_SLOTS) throw new RangeError(`${support.name}: at most ${MAX_ARG_SLOTS} arguments`);
+  const key = sig.key + (live ? '+live' : '');
+  let factory = factories.get(key);
+  if (factory === undefined) {
+    const params = Array.from({ length: n }, (_, i) => `a${i}`);
+    const body = [
+      `'use strict';`,
+      `const i32 = v.i32, u32 = v.u32, f32 = v.f32, f64 = v.f64, i64 = v.i64, u64 = v.u64;`,
+      `return function (${params.join(', ')}) {`,
+      `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
+      live ? `    if (live.isFreed) live.assertLive('call');` : '',
+      ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`)),
+      `    entry();`,
+      `    ${loadCode(sig.result)}`,
+      `};`,
+    ].join('\n');
+    factory = new Function('v', 's', 'entry', 'live', body);
+    factories.set(key, factory);
+  }
+  return factory(argViews(), support, entry, live) as Function;
+}
+
+/** The same contract as `marshal`, interpreting the signature per call (no code generation). */
+export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
+  const v = argViews();
+  const types = sig.args;
+  const n = types.length;
+  return function (...args: unknown[]): unknown {
+    if (args.length !== n) throw support.countError(n, args.length);
+    if (live && live.isFreed) live.assertLive('call');
+    for (let i = 0; i < n; i++) {
+      const t = types[i]!;
+      const a = args[i];
+      const slot = i + 1;
+      const w = slot * 2;
+      const r = RANGES[t];
+      if (r) {
+        if (typeof a !== 'number' || !Number.isInteger(a) || a < r[0] || a > r[1]) throw support.argError(i, t, a);
+        if (t === 'u32') v.u32[w] = a;
+        else v.i32[w] = a;
+      } else if (t === 'bool') {
+        if (typeof a !== 'boolean') throw support.argError(i, t, a);
+        v.i32[w] = a ? 1 : 0;
+      } else if (t === 'f32' || t === 'f64') {
+        if (typeof a !== 'number') throw support.argError(i, t, a);
+        if (t === 'f32') v.f32[w] = a;
+        else v.f64[slot] = a;
+      } else if (t === 'i64' || t === 'u64') {
+        const lo = t === 'i64' ? -(1n << 63n) : 0n;
+        const hi = t === 'i64' ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+        let b: bigint;
+        if (typeof a === 'bigint') b = a;
+        else if (typeof a === 'number' && Number.isSafeInteger(a)) b = BigInt(a);
+        else throw support.argError(i, t, a);
+        if (b < lo || b > hi) throw support.argError(i, t, a);
+        v.u64[slot] = BigInt.asUintN(64, b);
+      } else {
+        const p = a === null ? 0 : support.pointer(i, a);
+        v.u64[slot] = BigInt(p);
+      }
+    }
+    entry();
+    switch (sig.result) {
+      case 'void': return undefined;
+      case 'u32': return v.u32[0];
+      case 'bool': return v.i32[0] !== 0;
+      case 'f32': return v.f32[0];
+      case 'f64': return v.f64[0];
+      case 'i64': return v.i64[0];
+      case 'u64': case 'ptr': return v.u64[0];
+      default: return v.i32[0];
+    }
+  };
+}

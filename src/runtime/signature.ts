@@ -1,0 +1,97 @@
+/**
+ * Signatures of native functions as the calling layer sees them: argument and
+ * result types, and for variadic C functions how many arguments are fixed.
+ *
+ * JS value mapping (checked before any native code runs):
+ *   i8 i16 i32 u8 u16 u32   number (an integer in the type's range)
+ *   i64 u64                 bigint in range, or a number that is a safe integer;
+ *                           results are bigints
+ *   f32 f64                 number
+ *   bool                    boolean (results: boolean)
+ *   ptr                     Buffer, any typed array, DataView, ArrayBuffer (data
+ *                           address plus byteOffset), bigint raw address, or null;
+ *                           results are bigints
+ *   void                    result only: undefined
+ */
+
+/** A scalar type at the native boundary. */
+export type NativeType =
+  | 'i8' | 'i16' | 'i32' | 'i64'
+  | 'u8' | 'u16' | 'u32' | 'u64'
+  | 'f32' | 'f64' | 'bool' | 'ptr' | 'void';
+
+const TYPES: ReadonlySet<string> = new Set([
+  'i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'f32', 'f64', 'bool', 'ptr', 'void',
+]);
+
+/** What a signature is written as. */
+export interface SignatureSpec {
+  /** Argument types, in order. */
+  args: readonly NativeType[];
+  /** Result type; default 'void'. */
+  result?: NativeType;
+  /**
+   * For a variadic C function (printf): how many of `args` are the fixed
+   * parameters; the rest are passed as variadic arguments (AL = vector count).
+   * Variadic arguments must already be of promoted types (f64, i32/u32 or wider, ptr).
+   */
+  fixedArgs?: number;
+}
+
+/** A validated signature. */
+export class Signature {
+  readonly args: readonly NativeType[];
+  readonly result: NativeType;
+  /** -1 when not variadic. */
+  readonly fixedArgs: number;
+
+  constructor(spec: SignatureSpec) {
+    if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.args)) {
+      throw new TypeError('Signature: expected { args: NativeType[], result?: NativeType, fixedArgs?: number }');
+    }
+    spec.args.forEach((t, i) => {
+      if (!TYPES.has(t as string) || t === 'void') {
+        throw new TypeError(`Signature: argument ${i} has type ${JSON.stringify(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
+      }
+    });
+    const result = spec.result ?? 'void';
+    if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${JSON.stringify(result)} is not a native type`);
+    const fixed = spec.fixedArgs ?? -1;
+    if (fixed !== -1) {
+      if (!Number.isInteger(fixed) || fixed < 0 || fixed > spec.args.length) {
+        throw new RangeError(`Signature: fixedArgs must be an integer from 0 to ${spec.args.length}, got ${String(fixed)}`);
+      }
+      for (let i = fixed; i < spec.args.length; i++) {
+        const t = spec.args[i]!;
+        if (t === 'f32' || t === 'i8' || t === 'i16' || t === 'u8' || t === 'u16' || t === 'bool') {
+          throw new TypeError(`Signature: variadic argument ${i} has type ${t}; C promotes it, declare it as ${t === 'f32' ? 'f64' : 'i32'}`);
+        }
+      }
+    }
+    if (spec.args.length > 255) throw new RangeError(`Signature: at most 255 arguments, got ${spec.args.length}`);
+    this.args = Object.freeze([...spec.args]);
+    this.result = result;
+    this.fixedArgs = fixed;
+  }
+
+  /** True for variadic callees. */
+  get isVariadic(): boolean {
+    return this.fixedArgs >= 0;
+  }
+
+  /** A stable key, e.g. `(i32,f64)->i64`, used to cache generated code per signature. */
+  get key(): string {
+    const args = this.args.map((t, i) => (i === this.fixedArgs ? '...' : '') + t).join(',');
+    return `(${args}${this.fixedArgs === this.args.length ? ',...' : ''})->${this.result}`;
+  }
+
+  /** Returns `s` as a Signature (accepts an existing one). */
+  static from(s: Signature | SignatureSpec): Signature {
+    return s instanceof Signature ? s : new Signature(s);
+  }
+}
+
+/** True for types passed in general-purpose registers. */
+export function isIntegerClass(t: NativeType): boolean {
+  return t !== 'f32' && t !== 'f64' && t !== 'void';
+}
