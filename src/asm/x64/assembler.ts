@@ -1,0 +1,516 @@
+/**
+ * The x86-64 assembler: matches operands against the form table (forms.ts) and
+ * encodes the chosen form into a growable byte buffer.
+ *
+ * Pipeline position: emission (DESIGN.md). Input: instruction calls on operands
+ * (operands.ts). Output: `finish()` -> bytes, relocations, label offsets.
+ *
+ * Encoding layout written by `encode` (one `ensureSpace(16)` per instruction, then
+ * unchecked writes):
+ *
+ *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
+ *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
+ *
+ * Branches: a jump to a bound (backward) label takes rel8 when it reaches, else rel32;
+ * a jump to a not-yet-bound (forward) label always takes rel32. Code never moves after
+ * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
+ */
+import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
+import { Extern, K, Label, Mem, Reg, RegClass, gp64, rip, type Operand } from './operands.js';
+import type { Mnemonic } from './mnemonics.js';
+import { MNEMONICS } from './mnemonics.js';
+
+/** Condition codes for `jcc`, `setcc`, `cmovcc` (value = low 4 bits of the opcode). */
+export const Cond = {
+  O: 0, NO: 1, B: 2, C: 2, NAE: 2, AE: 3, NB: 3, NC: 3, E: 4, Z: 4, NE: 5, NZ: 5, BE: 6, NA: 6, A: 7, NBE: 7,
+  S: 8, NS: 9, P: 10, PE: 10, NP: 11, PO: 11, L: 12, NGE: 12, GE: 13, NL: 13, LE: 14, NG: 14, G: 15, NLE: 15,
+} as const;
+/** A condition code 0..15. */
+export type Cond = (typeof Cond)[keyof typeof Cond];
+
+/** A relocation the linker applies after placing the code. */
+export interface Relocation {
+  /** abs64: write u64(S + addend); rel32: write i32(S + addend - (base + offset)). */
+  readonly kind: 'abs64' | 'rel32';
+  /** Byte offset of the field in the code. */
+  readonly offset: number;
+  /** Symbol name. */
+  readonly symbol: string;
+  /** Addend (rel32 includes -4 for the field's own size, as in ELF). */
+  readonly addend: number;
+}
+
+/** Result of `Assembler.finish()`. */
+export interface AssembledCode {
+  /** The machine code (and constant pool). */
+  readonly bytes: Uint8Array;
+  /** Relocations to apply at link time. */
+  readonly relocations: readonly Relocation[];
+  /** Offset of a bound label. */
+  labelOffsets(label: Label): number;
+}
+
+const PREFIX_LOCK = 1, PREFIX_REP = 2;
+const TWO32 = 4294967296;
+
+/** Operand kind mask of an immediate number. */
+function immMask(v: number): number {
+  let m = 0;
+  if (v >= -128 && v <= 127) m = K.I8 | K.I16 | K.I32 | K.S32 | K.I64 | K.S8W | K.S8D | K.S8Q;
+  else {
+    if (v >= -128 && v <= 255) m |= K.I8;
+    if (v >= -32768 && v <= 65535) m |= K.I16;
+    if (v >= -2147483648 && v <= 4294967295) m |= K.I32;
+    if (v >= -2147483648 && v <= 2147483647) m |= K.S32;
+    if (v >= 0xff80 && v <= 0xffff) m |= K.S8W;
+    if (v >= 0xffffff80 && v <= 0xffffffff) m |= K.S8D;
+    m |= K.I64;
+  }
+  if (v === 1) m |= K.One;
+  return m;
+}
+
+function describe(o: Operand | undefined): string {
+  if (o === undefined) return 'none';
+  if (typeof o === 'number' || typeof o === 'bigint') return `imm ${o}`;
+  if (o instanceof Reg) return o.name;
+  if (o instanceof Mem) return o.size === 0 ? 'mem' : `m${o.size * 8}`;
+  if (o instanceof Label) return 'label';
+  return `extern ${o.name}`;
+}
+
+interface Fixup { at: number; end: number; label: number; addend: number }
+
+/** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
+const NOPS: readonly (readonly number[])[] = [
+  [], [0x90], [0x66, 0x90], [0x0f, 0x1f, 0x00], [0x0f, 0x1f, 0x40, 0x00], [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0, 0, 0, 0], [0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0],
+];
+
+/** Instruction methods generated from the form table (one per mnemonic). */
+export type InstructionMethods = {
+  [M in Mnemonic]: (o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
+};
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Assembler extends InstructionMethods {}
+
+/** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Assembler {
+  /** Output buffer (grown by doubling). */ private buf: Uint8Array;
+  /** Write position. */ private pos: number;
+  /** Label offsets, -1 while unbound. */ private labels: number[];
+  /** Pending rel32/rip-relative label fixups. */ private fixups: Fixup[];
+  /** Relocation records. */ private relocs: Relocation[];
+  /** Pending lock/rep prefix bits. */ private prefix: number;
+  /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
+  /** Immediate being encoded when it does not fit a JS number (cold path). */ private immBig: bigint;
+  /** Set once finish() ran. */ private finished: boolean;
+
+  constructor(initialCapacity = 256) {
+    this.buf = new Uint8Array(Math.max(64, initialCapacity));
+    this.pos = 0;
+    this.labels = [];
+    this.fixups = [];
+    this.relocs = [];
+    this.prefix = 0;
+    this.pool = [];
+    this.immBig = 0n;
+    this.finished = false;
+  }
+
+  /** Current offset in bytes. */
+  get offset(): number { return this.pos; }
+
+  /** Makes sure `n` more bytes can be written unchecked. */
+  ensureSpace(n: number): void {
+    if (this.pos + n > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < this.pos + n) size *= 2;
+      const nb = new Uint8Array(size);
+      nb.set(this.buf.subarray(0, this.pos));
+      this.buf = nb;
+    }
+  }
+
+  /** A new unbound label. */
+  newLabel(): Label {
+    const l = new Label(this.labels.length);
+    this.labels.push(-1);
+    return l;
+  }
+
+  /** Binds `label` to the current offset. */
+  bind(label: Label): this {
+    if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
+    if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
+    this.labels[label.id] = this.pos;
+    return this;
+  }
+
+  /** Offset of a bound label (throws if unbound). */
+  labelOffset(label: Label): number {
+    const o = this.labels[label.id];
+    if (o === undefined || o < 0) throw new Error(`label ${label.id} is not bound`);
+    return o;
+  }
+
+  /** Next instruction gets a lock prefix. */
+  lock(): this { this.prefix |= PREFIX_LOCK; return this; }
+  /** Next (string) instruction gets a rep prefix. */
+  rep(): this { this.prefix |= PREFIX_REP; return this; }
+
+  /** Appends raw bytes. */
+  embed(bytes: ArrayLike<number>): this {
+    this.ensureSpace(bytes.length);
+    for (let i = 0; i < bytes.length; i++) this.buf[this.pos++] = bytes[i]! & 0xff;
+    return this;
+  }
+
+  /**
+   * Adds a constant to the pool (emitted after the code by `finish`) and returns its label,
+   * for `rel(label)` / `qword(rip, label)` operands. Numbers are float64, bigints int64.
+   */
+  constant(value: Uint8Array | number | bigint, align?: number): Label {
+    let data: Uint8Array;
+    if (typeof value === 'number') { data = new Uint8Array(8); new DataView(data.buffer).setFloat64(0, value, true); }
+    else if (typeof value === 'bigint') { data = new Uint8Array(8); new DataView(data.buffer).setBigUint64(0, BigInt.asUintN(64, value), true); }
+    else data = value.slice();
+    let a = align ?? 1;
+    if (align === undefined) while (a < data.length && a < 32) a *= 2;
+    const label = this.newLabel();
+    this.pool.push({ data, align: a, label });
+    return label;
+  }
+
+  /** Pads with multi-byte NOPs up to a multiple of `alignment` (a power of two). */
+  align(alignment: number): this {
+    if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new Error(`align: ${alignment} is not a power of two`);
+    let pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
+    while (pad > 0) { const n = pad > 11 ? 11 : pad; this.nopN(n); pad -= n; }
+    return this;
+  }
+
+  /** Emits one NOP instruction of exactly `n` bytes (1..15). */
+  nopN(n: number): this {
+    if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
+    this.ensureSpace(16);
+    const b = this.buf;
+    let body = NOPS[n > 8 ? 8 : n]!;
+    for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
+    for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
+    body = NOPS[0]!;
+    return this;
+  }
+
+  /** `jcc` with a condition code: `a.jcc(Cond.E, label)`. */
+  jcc(cond: Cond, target: Label | Extern): this { return this.emitNamed(`j${CONDITION_NAMES[cond]![0]}`, target); }
+  /** `setcc` with a condition code. */
+  setcc(cond: Cond, dst: Operand): this { return this.emitNamed(`set${CONDITION_NAMES[cond]![0]}`, dst); }
+  /** `cmovcc` with a condition code. */
+  cmovcc(cond: Cond, dst: Operand, src: Operand): this { return this.emitNamed(`cmov${CONDITION_NAMES[cond]![0]}`, dst, src); }
+
+  /** `mov r64, imm64` whose immediate is the absolute address of `symbol` (+addend), patched by the linker. */
+  movAbs64(dst: Reg, symbol: string, addend = 0): this {
+    if (dst.cls !== RegClass.Gp64) throw new Error(`movAbs64: ${dst.name} is not a 64-bit register`);
+    this.ensureSpace(16);
+    const b = this.buf;
+    b[this.pos++] = 0x48 | (dst.id >> 3);
+    b[this.pos++] = 0xb8 | (dst.id & 7);
+    this.relocs.push({ kind: 'abs64', offset: this.pos, symbol, addend });
+    for (let i = 0; i < 8; i++) b[this.pos++] = 0;
+    return this;
+  }
+
+  /** Emits an instruction by mnemonic name (what the generated methods call). */
+  emitNamed(name: string, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
+    const forms = FORMS_BY_MNEMONIC.get(name);
+    if (forms === undefined) throw new Error(`${name}: unknown instruction`);
+    return this.emitForms(forms, o0, o1, o2, o3);
+  }
+
+  /** Matches the operands against `forms` and encodes the first match. */
+  emitForms(forms: readonly Form[], o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
+    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+    const m0 = count > 0 ? this.maskOf(o0!) : 0;
+    const m1 = count > 1 ? this.maskOf(o1!) : 0;
+    const m2 = count > 2 ? this.maskOf(o2!) : 0;
+    const m3 = count > 3 ? this.maskOf(o3!) : 0;
+    for (let i = 0; i < forms.length; i++) {
+      const f = forms[i]!;
+      if (f.count !== count) continue;
+      if (count > 0 && (f.m0 & m0) === 0) continue;
+      if (count > 1 && (f.m1 & m1) === 0) continue;
+      if (count > 2 && (f.m2 & m2) === 0) continue;
+      if (count > 3 && (f.m3 & m3) === 0) continue;
+      if (((m0 | m1 | m2 | m3) & K.AnyMem) === K.AnyMem) this.checkAmbiguous(forms, f, count, m0, m1, m2, m3);
+      if (f.iO >= 0 && f.mnemonic === 'xchg' && f.opSize === 32 && (m0 & m1 & K.Eax) !== 0) continue; // 90 is nop, not xchg eax,eax
+      this.encode(f, o0, o1, o2, o3);
+      return this;
+    }
+    throw this.noMatch(forms, count, [o0, o1, o2, o3], [m0, m1, m2, m3]);
+  }
+
+  private maskOf(o: Operand): number {
+    if (typeof o === 'number') {
+      if (!Number.isSafeInteger(o)) throw new Error(`immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
+      return immMask(o);
+    }
+    if (typeof o === 'bigint') {
+      if (o < -(1n << 63n) || o >= 1n << 64n) throw new Error(`immediate ${o} does not fit in 64 bits`);
+      const s = BigInt.asIntN(64, o);
+      if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) return immMask(Number(s));
+      return K.I64;
+    }
+    if (o.tag === 3) {
+      const t = this.labels[o.id];
+      if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
+      if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
+      return K.Rel;
+    }
+    return o.mask;
+  }
+
+  private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
+    for (const g of forms) {
+      if (g === f || g.count !== count || g.memSize === f.memSize) continue;
+      if ((g.m0 & m0) && (count < 2 || g.m1 & m1) && (count < 3 || g.m2 & m2) && (count < 4 || g.m3 & m3)) {
+        throw new Error(`${f.mnemonic}: operand size is ambiguous; use byte/word/dword/qword/xmmword/ymmword instead of ptr`);
+      }
+    }
+  }
+
+  private noMatch(forms: readonly Form[], count: number, ops: (Operand | undefined)[], masks: number[]): Error {
+    const name = forms[0]!.mnemonic;
+    const mems = ops.filter((o) => o instanceof Mem).length;
+    if (mems >= 2) return new Error(`${name}: memory-to-memory operands are not encodable`);
+    const immIdx = ops.findIndex((o) => typeof o === 'number' || typeof o === 'bigint');
+    if (immIdx >= 0) {
+      // Does some form fit every operand but the immediate?
+      let best = 0;
+      for (const f of forms) {
+        if (f.count !== count || f.iImm !== immIdx) continue;
+        const fm = [f.m0, f.m1, f.m2, f.m3];
+        let ok = true;
+        for (let i = 0; i < count; i++) if (i !== immIdx && (fm[i]! & masks[i]!) === 0) ok = false;
+        if (ok) best = Math.max(best, f.immSize);
+      }
+      if (best > 0) return new Error(`${name}: immediate ${ops[immIdx]} does not fit in ${best * 8} bits`);
+    }
+    if (!forms.some((f) => f.count === count)) {
+      const counts = [...new Set(forms.map((f) => f.count))].join(' or ');
+      return new Error(`${name}: expects ${counts} operands, got ${count}`);
+    }
+    return new Error(`${name}: invalid operand combination (${ops.slice(0, count).map(describe).join(', ')})`);
+  }
+
+  /** Encodes form `f` (operands already matched). */
+  private encode(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    this.ensureSpace(16);
+    const b = this.buf;
+    let p = this.pos;
+    const start = p;
+    const op = (i: number): Operand => (i === 0 ? o0! : i === 1 ? o1! : i === 2 ? o2! : o3!);
+    // Gather register fields.
+    let rexR = 0, rexX = 0, rexB = 0, needRex = 0, high = 0, regField = 0, vvvv = 0;
+    let rmReg: Reg | null = null, mem: Mem | null = null;
+    if (f.iReg >= 0) {
+      const r = op(f.iReg) as Reg;
+      regField = r.id; rexR = r.id >> 3;
+      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+    }
+    if (f.digit >= 0) regField = f.digit;
+    if (f.iRm >= 0) {
+      const o = op(f.iRm) as Reg | Mem;
+      if (o.tag === 1) {
+        rmReg = o; rexB = o.id >> 3;
+        if (o.needsRex) needRex = 1; else if (o.high) high = 1;
+      } else {
+        mem = o;
+        if (o.base !== null && o.base !== rip) rexB = o.base.id >> 3;
+        if (o.index !== null) {
+          if (o.index.id === 4) throw new Error(`${f.mnemonic}: rsp cannot be an index register`);
+          rexX = o.index.id >> 3;
+        }
+      }
+    }
+    let opReg = 0;
+    if (f.iO >= 0) {
+      const r = op(f.iO) as Reg;
+      opReg = r.id & 7; rexB = r.id >> 3;
+      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+    }
+    if (f.iV >= 0) vvvv = (op(f.iV) as Reg).id;
+    // Prefixes.
+    if (this.prefix !== 0) {
+      const pf = this.prefix;
+      this.prefix = 0;
+      if (pf & PREFIX_LOCK) {
+        if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
+        if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
+        b[p++] = 0xf0;
+      }
+      if (pf & PREFIX_REP) {
+        if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
+        b[p++] = 0xf3;
+      }
+    }
+    if (f.vex === 0) {
+      for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
+      const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
+      if (rex !== 0 || needRex !== 0) {
+        if (high !== 0) {
+          const cause = describeRexCause(f, o0, o1, o2, o3);
+          throw new Error(`${f.mnemonic}: ${highName(o0, o1, o2, o3)} cannot be encoded with an instruction that needs a REX prefix (${cause})`);
+        }
+        b[p++] = 0x40 | rex;
+      }
+      if (f.map === 1) b[p++] = 0x0f;
+      else if (f.map === 2) { b[p++] = 0x0f; b[p++] = 0x38; }
+      else if (f.map === 3) { b[p++] = 0x0f; b[p++] = 0x3a; }
+    } else {
+      if (high !== 0 || needRex !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
+      if (rexX === 0 && rexB === 0 && f.w === 0 && f.map === 1) {
+        b[p++] = 0xc5;
+        b[p++] = ((rexR ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+      } else {
+        b[p++] = 0xc4;
+        b[p++] = ((rexR ^ 1) << 7) | ((rexX ^ 1) << 6) | ((rexB ^ 1) << 5) | f.map;
+        b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+      }
+    }
+    for (let i = 0, v = f.opc; i < f.opcCount; i++, v >>>= 8) b[p++] = i === f.opcCount - 1 ? (v & 0xff) | opReg : v & 0xff;
+    // ModRM / SIB / displacement.
+    if (rmReg !== null) {
+      b[p++] = 0xc0 | ((regField & 7) << 3) | (rmReg.id & 7);
+    } else if (mem !== null) {
+      const reg3 = (regField & 7) << 3;
+      const base = mem.base, index = mem.index, disp = mem.disp;
+      if (base === rip) {
+        b[p++] = reg3 | 5;
+        const end = p + 4 + f.immSize + (f.iIs4 >= 0 ? 1 : 0);
+        if (mem.label !== null) {
+          const t = this.labels[mem.label.id];
+          if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+          if (t >= 0) p = writeI32(b, p, t - end + disp);
+          else { this.fixups.push({ at: p, end, label: mem.label.id, addend: disp }); p += 4; }
+        } else p = writeI32(b, p, disp);
+      } else if (base === null) {
+        b[p++] = reg3 | 4;
+        b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
+        p = writeI32(b, p, disp);
+      } else {
+        const bl = base.id & 7;
+        const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+        if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
+        else {
+          b[p++] = mod | reg3 | 4;
+          b[p++] = (scaleBits(mem.scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
+        }
+        if (mod === 0x40) b[p++] = disp & 0xff;
+        else if (mod === 0x80) p = writeI32(b, p, disp);
+      }
+    }
+    // Immediate.
+    if (f.iImm >= 0) {
+      const v = op(f.iImm) as number | bigint;
+      const n = f.immSize;
+      if (typeof v === 'number') {
+        if (n === 1) b[p++] = v & 0xff;
+        else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+        else if (n === 4) p = writeI32(b, p, v | 0);
+        else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
+      } else {
+        this.immBig = BigInt.asUintN(64, v);
+        for (let i = 0; i < n; i++) b[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
+      }
+    }
+    if (f.iIs4 >= 0) b[p++] = (op(f.iIs4) as Reg).id << 4;
+    // Relative target.
+    if (f.iRel >= 0) {
+      const t = op(f.iRel) as Label | Extern;
+      if (t.tag === 4) {
+        this.relocs.push({ kind: 'rel32', offset: p, symbol: t.name, addend: t.addend - 4 });
+        p = writeI32(b, p, 0);
+      } else {
+        const target = this.labels[t.id]!;
+        if (f.relSize === 1) { b[p] = (target - (p + 1)) & 0xff; p++; }
+        else if (target >= 0) p = writeI32(b, p, target - (p + 4));
+        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 }); p += 4; }
+      }
+    }
+    if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
+    this.pos = p;
+  }
+
+  /** Resolves label references, appends the constant pool, and returns the code. */
+  finish(): AssembledCode {
+    if (this.finished) throw new Error('finish: already finished');
+    if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
+    this.finished = true;
+    for (const c of this.pool) {
+      const pad = (c.align - (this.pos % c.align)) % c.align;
+      this.ensureSpace(pad + c.data.length);
+      this.buf.fill(0xcc, this.pos, this.pos + pad);
+      this.pos += pad;
+      this.labels[c.label.id] = this.pos;
+      this.buf.set(c.data, this.pos);
+      this.pos += c.data.length;
+    }
+    for (const fx of this.fixups) {
+      const t = this.labels[fx.label]!;
+      if (t < 0) throw new Error(`finish: label ${fx.label} is referenced but never bound`);
+      writeI32(this.buf, fx.at, t - fx.end + fx.addend);
+    }
+    const labels = this.labels;
+    const bytes = this.buf.slice(0, this.pos);
+    return {
+      bytes,
+      relocations: this.relocs.slice(),
+      labelOffsets(label: Label): number {
+        const o = labels[label.id];
+        if (o === undefined || o < 0) throw new Error(`label ${label.id} is not bound`);
+        return o;
+      },
+    };
+  }
+}
+
+function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
+function writeI32(b: Uint8Array, p: number, v: number): number {
+  b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
+  return p + 4;
+}
+function highName(...ops: (Operand | undefined)[]): string {
+  for (const o of ops) if (o instanceof Reg && o.high) return o.name;
+  return 'high byte register';
+}
+function describeRexCause(f: Form, ...ops: (Operand | undefined)[]): string {
+  for (const o of ops) {
+    if (o instanceof Reg && !o.high && (o.needsRex || o.id >= 8)) return o.name;
+    if (o instanceof Mem) {
+      if (o.base !== null && o.base !== rip && o.base.id >= 8) return o.base.name;
+      if (o.index !== null && o.index.id >= 8) return o.index.name;
+    }
+  }
+  return f.w ? 'REX.W' : 'REX';
+}
+
+// Install one method per mnemonic. Closures capture the form list so the call is a
+// direct emitForms with no map lookup.
+for (const name of MNEMONICS) {
+  const forms = FORMS_BY_MNEMONIC.get(name);
+  if (forms === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
+  Object.defineProperty(Assembler.prototype, name, {
+    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      return this.emitForms(forms, o0, o1, o2, o3);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+for (const name of FORMS_BY_MNEMONIC.keys()) {
+  if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
+}
+void gp64;
