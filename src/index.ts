@@ -17,3 +17,7 @@ export type { CodeMemoryScheme, CodeMemoryOptions, AllocateOptions, CodeMemorySt
 export { dangerouslyAllocateRwx, DangerousRwxBlock } from './runtime/dangerous-rwx.js';
 export { readMappings, mappingAt, writableExecutableMappings } from './runtime/proc-maps.js';
 export type { Mapping } from './runtime/proc-maps.js';
+export { Signature } from './runtime/signature.js';
+export type { NativeType, SignatureSpec } from './runtime/signature.js';
+export { wrap, symbol, Library } from './runtime/calling.js';
+export type { WrapOptions, WrappedFunction } from './runtime/calling.js';

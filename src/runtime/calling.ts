@@ -1,0 +1,141 @@
+/**
+ * The calling layer: turns a native address (jitted code or a C symbol) and a
+ * Signature into a real JS function.
+ *
+ *   wrap(target, sig) = marshal(sig)        JS: check + store args in the shared buffer
+ *                     + makeEntry(thunk)    one zero-argument Node-API call
+ *                     + emitEntryThunk(sig) machine code: load registers, call, store result
+ *
+ * A faster native-call mechanism (e.g. Node >= 26's node:ffi fast calls) would
+ * replace only the middle step: `CallMechanism` is the seam for it.
+ */
+import { Assembler } from '../asm/x64/index.js';
+import { native } from './addon.js';
+import { CodeHandle, CodeMemory } from './code-memory.js';
+import { emitEntryThunk } from './entry-thunk.js';
+import { marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
+import { Signature, type SignatureSpec } from './signature.js';
+import { planCall } from './sysv-abi.js';
+
+/** Options for `wrap`. */
+export interface WrapOptions {
+  /** Function name for errors and `fn.name`. */
+  name?: string;
+  /** Argument names for error messages. */
+  argNames?: readonly string[];
+  /** Debug mode: the thunk traps (ud2) if the stack is not 16-byte aligned at the call. */
+  checkStackAlignment?: boolean;
+  /** Interpret the signature per call instead of generating JS (what hosts without eval use). */
+  generic?: boolean;
+}
+
+/** A JS function made by `wrap`, with what it wraps attached. */
+export interface WrappedFunction {
+  (...args: any[]): any;
+  /** The native address called. */
+  readonly address: bigint;
+  /** The signature. */
+  readonly signature: Signature;
+}
+
+// Thunks live in their own code memory, which users never dispose.
+let thunkMemory: CodeMemory | undefined;
+function thunks(): CodeMemory {
+  if (thunkMemory === undefined) thunkMemory = new CodeMemory();
+  return thunkMemory;
+}
+
+let evalAllowed: boolean | undefined;
+function canGenerateCode(): boolean {
+  if (evalAllowed === undefined) {
+    try {
+      evalAllowed = new Function('return true')() === true;
+    } catch {
+      evalAllowed = false;
+    }
+  }
+  return evalAllowed;
+}
+
+/**
+ * Makes a JS function that calls native code at `target` with signature `sig`.
+ * `target` is a CodeHandle (calls throw once it is freed) or a raw bigint address
+ * (e.g. from `symbol()`); a raw address must stay valid as long as the function is used.
+ */
+export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec, options: WrapOptions = {}): WrappedFunction {
+  const signature = Signature.from(sig);
+  let address: bigint;
+  let live: LiveCheck | undefined;
+  if (target instanceof CodeHandle) {
+    address = target.address;
+    live = target;
+  } else if (typeof target === 'bigint') {
+    if (target <= 0n || target >= 1n << 64n) throw new RangeError(`wrap: address ${target} is not a valid code address`);
+    address = target;
+  } else {
+    throw new TypeError('wrap: target must be a CodeHandle or a bigint address');
+  }
+  const name = options.name ?? (target instanceof CodeHandle ? target.name : `native_0x${address.toString(16)}`);
+  if (options.argNames !== undefined && !Array.isArray(options.argNames)) throw new TypeError('wrap: argNames must be an array of strings');
+  const a = new Assembler();
+  emitEntryThunk(a, signature, planCall(signature), address, { checkStackAlignment: options.checkStackAlignment ?? false });
+  const thunk = thunks().place(a.finish().bytes, { name: `${name}:entry` });
+  const entry = native.makeEntry(thunk.address, name);
+  const support = new MarshalSupport(name, options.argNames ?? []);
+  const useGeneric = options.generic === true || !canGenerateCode();
+  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support);
+  Object.defineProperties(fn, {
+    name: { value: name },
+    address: { value: address, enumerable: true },
+    signature: { value: signature, enumerable: true },
+    // Keeps the thunk (and through `live`, the target) alive as long as the function.
+    [thunkKey]: { value: thunk },
+  });
+  return fn as WrappedFunction;
+}
+
+const thunkKey = Symbol('jitkit.entryThunk');
+
+/** A loaded shared library. */
+export class Library {
+  private readonly handle: bigint;
+  private readonly cache = new Map<string, bigint>();
+  /** The path given, or null for the process itself (libc and everything loaded). */
+  readonly path: string | null;
+
+  private constructor(path: string | null, handle: bigint) {
+    this.path = path;
+    this.handle = handle;
+  }
+
+  /** Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace. Libraries stay loaded. */
+  static open(path: string | null): Library {
+    if (path !== null && typeof path !== 'string') throw new TypeError('Library.open: path must be a string or null');
+    return new Library(path, native.dlopen(path));
+  }
+
+  /** The address of `name`; throws `dlsym failed: ...` if it is not defined. */
+  symbol(name: string): bigint {
+    if (typeof name !== 'string' || name === '') throw new TypeError('Library.symbol: name must be a non-empty string');
+    let a = this.cache.get(name);
+    if (a === undefined) {
+      a = native.dlsym(this.handle, name);
+      this.cache.set(name, a);
+    }
+    return a;
+  }
+
+  /** `wrap(this.symbol(name), sig)`. */
+  func(name: string, sig: Signature | SignatureSpec, options: WrapOptions = {}): WrappedFunction {
+    return wrap(this.symbol(name), sig, { name, ...options });
+  }
+}
+
+let processLibrary: Library | undefined;
+
+/** Looks up a C symbol in the process (libc and every library already loaded), or in `library`. */
+export function symbol(name: string, library?: Library): bigint {
+  if (library !== undefined) return library.symbol(name);
+  if (processLibrary === undefined) processLibrary = Library.open(null);
+  return processLibrary.symbol(name);
+}
