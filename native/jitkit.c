@@ -403,21 +403,40 @@ static napi_value js_dlclose(napi_env env, napi_callback_info info) {
 }
 
 // ---------------------------------------------------------------------------
-// The fast call path (src/runtime/calling): JS writes arguments into one shared
-// buffer, then calls a Node-API function made per jitted function, with no
-// arguments. Its callback only jumps to the generated entry thunk, passing the
-// buffer; the thunk loads the registers, calls the target and stores the result
-// back into the buffer. Re-entrant: a thunk reads all its arguments before it
-// calls, and JS reads the result before anything else can run.
+// The fast call path (src/runtime/calling.ts): JS writes the arguments into one
+// shared buffer and the address of a generated entry thunk into its last slot,
+// then calls one of the invoke functions below with no arguments. The thunk
+// loads the System V registers (and stack arguments) from the buffer and calls
+// or tail-jumps to the target; the invoke function stores the result (rax,
+// xmm0 as double, or xmm0 as float) into slot 0. Re-entrant: the thunk address
+// and all arguments are read before the target runs, and JS reads the result
+// before anything else can run.
 
 #define ARG_BUFFER_SLOTS 4096
 static uint64_t arg_buffer[ARG_BUFFER_SLOTS] __attribute__((aligned(64)));
-typedef void (*entry_thunk)(uint64_t *buffer);
 
-static napi_value invoke_thunk(napi_env env, napi_callback_info info) {
-  void *thunk;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, &thunk);
-  ((entry_thunk)thunk)(arg_buffer);
+// The thunk address is stored as a double: user-space addresses are below
+// 2^53, so exact, and one Float64Array store is the cheapest write from JS.
+static inline uintptr_t thunk_address(void) {
+  double d;
+  memcpy(&d, &arg_buffer[ARG_BUFFER_SLOTS - 1], sizeof d);
+  return (uintptr_t)(uint64_t)d;
+}
+
+static napi_value js_invoke_int(napi_env env, napi_callback_info info) {
+  arg_buffer[0] = ((uint64_t(*)(uint64_t *))thunk_address())(arg_buffer);
+  return NULL;
+}
+
+static napi_value js_invoke_f64(napi_env env, napi_callback_info info) {
+  double r = ((double (*)(uint64_t *))thunk_address())(arg_buffer);
+  memcpy(&arg_buffer[0], &r, sizeof r);
+  return NULL;
+}
+
+static napi_value js_invoke_f32(napi_env env, napi_callback_info info) {
+  float r = ((float (*)(uint64_t *))thunk_address())(arg_buffer);
+  memcpy(&arg_buffer[0], &r, sizeof r);
   return NULL;
 }
 
@@ -431,20 +450,6 @@ static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
 // argBufferAddress(): bigint
 static napi_value js_arg_buffer_address(napi_env env, napi_callback_info info) {
   return make_address(env, (uintptr_t)arg_buffer);
-}
-
-// makeEntry(thunk: bigint, name: string): function — calls thunk(argBuffer)
-static napi_value js_make_entry(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  uintptr_t thunk;
-  if (!arg_address(env, argv[0], &thunk)) return NULL;
-  char name[128];
-  size_t n;
-  if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &n) != napi_ok)
-    return throw_type(env, "jitkit native: function name must be a string");
-  napi_value fn;
-  CHECK(napi_create_function(env, name, n, invoke_thunk, (void *)thunk, &fn));
-  return fn;
 }
 
 // ---------------------------------------------------------------------------
@@ -556,7 +561,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dlclose", NULL, js_dlclose, NULL, NULL, NULL, napi_default, NULL},
       {"argBuffer", NULL, js_arg_buffer, NULL, NULL, NULL, napi_default, NULL},
       {"argBufferAddress", NULL, js_arg_buffer_address, NULL, NULL, NULL, napi_default, NULL},
-      {"makeEntry", NULL, js_make_entry, NULL, NULL, NULL, napi_default, NULL},
+      {"invokeInt", NULL, js_invoke_int, NULL, NULL, NULL, napi_default, NULL},
+      {"invokeF64", NULL, js_invoke_f64, NULL, NULL, NULL, napi_default, NULL},
+      {"invokeF32", NULL, js_invoke_f32, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
   napi_value c;

@@ -4,7 +4,6 @@
  * Layers (see DESIGN.md): runtime (W^X code memory, calls), asm (x86-64
  * assembler), ir (typed SSA), opt, codegen, regalloc.
  */
-export { native } from './runtime/addon.js';
 export {
   CodeMemory,
   CodeWriter,

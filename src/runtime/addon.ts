@@ -55,8 +55,14 @@ export interface NativeAddon {
   /** The shared argument buffer of the fast call path (static memory in the addon). */
   argBuffer(): ArrayBuffer;
   argBufferAddress(): bigint;
-  /** A JS function that calls `thunk(argBuffer)`; the thunk does the rest. */
-  makeEntry(thunk: bigint, name: string): () => void;
+  /**
+   * The shared entries of the fast call path: call the thunk whose address (a
+   * double) is in the buffer's last slot as `thunk(argBuffer)`, then store its
+   * result (rax / xmm0 as double / xmm0 as float) into slot 0.
+   */
+  invokeInt(): void;
+  invokeF64(): void;
+  invokeF32(): void;
   readonly constants: NativeConstants;
   /** Baselines for benchmarks: an empty Node-API function and hand-written equivalents. */
   readonly bench: {

@@ -3,8 +3,8 @@
  * Signature into a real JS function.
  *
  *   wrap(target, sig) = marshal(sig)        JS: check + store args in the shared buffer
- *                     + makeEntry(thunk)    one zero-argument Node-API call
- *                     + emitEntryThunk(sig) machine code: load registers, call, store result
+ *                     + native.invoke*()    one zero-argument Node-API call
+ *                     + emitEntryThunk(sig) machine code: load registers, jump or call
  *
  * A faster native-call mechanism (e.g. Node >= 26's node:ffi fast calls) would
  * replace only the middle step: `CallMechanism` is the seam for it.
@@ -13,7 +13,7 @@ import { Assembler } from '../asm/x64/index.js';
 import { native } from './addon.js';
 import { CodeHandle, CodeMemory } from './code-memory.js';
 import { emitEntryThunk } from './entry-thunk.js';
-import { marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
+import { invokerFor, marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
 import { Signature, type SignatureSpec } from './signature.js';
 import { planCall } from './sysv-abi.js';
 
@@ -80,7 +80,7 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
   const a = new Assembler();
   emitEntryThunk(a, signature, planCall(signature), address, { checkStackAlignment: options.checkStackAlignment ?? false });
   const thunk = thunks().place(a.finish().bytes, { name: `${name}:entry` });
-  const entry = native.makeEntry(thunk.address, name);
+  const entry = { thunk: Number(thunk.address), invoke: invokerFor(signature.result) };
   const support = new MarshalSupport(name, options.argNames ?? []);
   const useGeneric = options.generic === true || !canGenerateCode();
   const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support);

@@ -1,29 +1,33 @@
 /**
- * Emits the entry thunk of the fast call path, with jitkit's own assembler:
- * `void thunk(uint64_t *buffer)` loads the arguments of one signature from
- * the shared buffer into System V registers and stack slots, calls the target,
- * and stores the result into slot 0.
+ * Emits the entry thunk of the fast call path, with jitkit's own assembler.
+ * The thunk is `R thunk(uint64_t *buffer)`: it loads one signature's
+ * arguments from the shared buffer (slot 1 + i holds argument i) into System V
+ * registers and stack slots and runs the target; the target's result comes
+ * back in rax/xmm0 and the addon's invoke function stores it into slot 0.
  *
- *     push rbx                  ; rbx keeps the buffer across the call; rsp is now 16-aligned
- *     mov  rbx, rdi
- *     sub  rsp, S               ; stack arguments, S a multiple of 16
- *     mov  rax, [rbx+8*(1+i)]   ; for each stack argument k:
- *     mov  [rsp+8*k], rax
- *     mov  rdi/esi/..., [rbx+..]; integer registers (32-bit loads for types <= 32 bits)
- *     movsd/movss xmmN, [rbx+..]; vector registers
+ * All arguments in registers (the common case): a tail jump, no frame.
+ *     mov  r11, rdi             ; r11 = buffer (rdi is an argument register)
+ *     mov  esi, [r11+16] ...    ; 32-bit loads for types <= 32 bits (JS stored them extended)
+ *     movsd xmm0, [r11+..] ...
+ *     mov  rdi, [r11+8]         ; rdi last
  *     mov  eax, V               ; variadic callees: al = vector registers used
- *     [test spl, 15; jz ok; ud2]; debug mode: trap if the stack is misaligned at the call
  *     mov  r11, target
- *     call r11
- *     mov  [rbx], rax / movsd [rbx], xmm0 (narrow results extended first)
- *     add  rsp, S
- *     pop  rbx
- *     ret
+ *     jmp  r11                  ; the target returns straight to the invoke function
  *
- * The thunk reads every argument before it calls, and JS reads the result
- * before anything else runs, so one shared buffer serves re-entrant calls.
+ * Stack arguments: a frame, then a call.
+ *     push rbx                  ; rbx keeps the buffer; rsp is now 16-aligned
+ *     mov  rbx, rdi
+ *     sub  rsp, S               ; S = 8 * stack slots, rounded up to 16
+ *     mov  rax, [rbx+..] ; mov [rsp+8k], rax   (each stack argument k)
+ *     ... registers as above, from rbx ...
+ *     call r11
+ *     add  rsp, S ; pop rbx ; ret
+ *
+ * Debug mode (`checkStackAlignment`) traps with ud2 unless rsp is 16-byte
+ * aligned at the call (rsp = 8 mod 16 at the tail jump, which stands for it).
  */
-import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r11, eax, al, ax, spl } from '../asm/x64/index.js';
+import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r10d, r11, eax } from '../asm/x64/index.js';
+import type { Reg } from '../asm/x64/index.js';
 import { ArgClass, INT_ARG_REGS, type CallPlan } from './sysv-abi.js';
 import type { NativeType, Signature } from './signature.js';
 
@@ -35,54 +39,71 @@ export interface ThunkOptions {
 
 const isWide = (t: NativeType) => t === 'i64' || t === 'u64' || t === 'ptr';
 
+/** Loads the register arguments from the buffer at `base`; rdi (if an argument) last. */
+function loadRegisterArgs(a: Assembler, plan: CallPlan, base: Reg): void {
+  let rdiArg = -1;
+  plan.args.forEach((loc, i) => {
+    const src = 8 * (i + 1);
+    if (loc.cls === ArgClass.IntReg) {
+      if (loc.index === 0) {
+        rdiArg = i;
+        return;
+      }
+      const id = INT_ARG_REGS[loc.index]!;
+      if (isWide(loc.type)) a.mov(gp64[id]!, qword(base, undefined, 1, src));
+      else a.mov(gp32[id]!, dword(base, undefined, 1, src));
+    } else if (loc.cls === ArgClass.VecReg) {
+      const x = xmmRegs[loc.index]!;
+      if (loc.type === 'f64') a.movsd(x, qword(base, undefined, 1, src));
+      else a.movss(x, dword(base, undefined, 1, src));
+    }
+  });
+  if (rdiArg >= 0) {
+    const t = plan.args[rdiArg]!.type;
+    if (isWide(t)) a.mov(rdi, qword(base, undefined, 1, 8 * (rdiArg + 1)));
+    else a.mov(gp32[7]!, dword(base, undefined, 1, 8 * (rdiArg + 1)));
+  }
+}
+
+/** Emits `ud2` unless (rsp mod 16) == `expected`. Clobbers r10. */
+function emitAlignmentCheck(a: Assembler, expected: number): void {
+  const ok = a.newLabel();
+  a.mov(r10, rsp);
+  a.and(r10d, 15);
+  a.cmp(r10d, expected);
+  a.jcc(Cond.E, ok);
+  a.ud2();
+  a.bind(ok);
+}
+
 /** Emits the entry thunk for `sig` calling `target` into `a`. */
 export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, target: bigint, options: ThunkOptions = {}): void {
+  if (plan.stackSlots === 0) {
+    if (options.checkStackAlignment) emitAlignmentCheck(a, 8);
+    a.mov(r11, rdi);
+    loadRegisterArgs(a, plan, r11);
+    if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
+    a.mov(r11, target);
+    a.jmp(r11);
+    return;
+  }
   const stackBytes = Math.ceil((plan.stackSlots * 8) / 16) * 16;
   a.push(rbx);
   a.mov(rbx, rdi);
-  if (stackBytes > 0) a.sub(rsp, stackBytes);
-  // Stack arguments first: rax is free until the call.
+  a.sub(rsp, stackBytes);
   plan.args.forEach((loc, i) => {
     if (loc.cls !== ArgClass.Stack) return;
     const src = 8 * (i + 1);
     if (isWide(loc.type) || loc.type === 'f64') a.mov(rax, qword(rbx, undefined, 1, src));
-    else a.mov(eax, dword(rbx, undefined, 1, src)); // 32-bit load zero-extends; the callee reads the low bytes
+    else a.mov(eax, dword(rbx, undefined, 1, src)); // zero-extends; the callee reads the low bytes
     a.mov(qword(rsp, undefined, 1, 8 * loc.index), rax);
   });
-  plan.args.forEach((loc, i) => {
-    const src = 8 * (i + 1);
-    if (loc.cls === ArgClass.IntReg) {
-      const id = INT_ARG_REGS[loc.index]!;
-      if (isWide(loc.type)) a.mov(gp64[id]!, qword(rbx, undefined, 1, src));
-      else a.mov(gp32[id]!, dword(rbx, undefined, 1, src)); // JS stored it extended to 32 bits
-    } else if (loc.cls === ArgClass.VecReg) {
-      const x = xmmRegs[loc.index]!;
-      if (loc.type === 'f64') a.movsd(x, qword(rbx, undefined, 1, src));
-      else a.movss(x, dword(rbx, undefined, 1, src));
-    }
-  });
+  loadRegisterArgs(a, plan, rbx);
   if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
-  if (options.checkStackAlignment) {
-    const ok = a.newLabel();
-    a.test(spl, 15);
-    a.jcc(Cond.E, ok);
-    a.ud2();
-    a.bind(ok);
-  }
+  if (options.checkStackAlignment) emitAlignmentCheck(a, 0);
   a.mov(r11, target);
   a.call(r11);
-  switch (sig.result) {
-    case 'void': break;
-    case 'i8': a.movsx(rax, al); a.mov(qword(rbx), rax); break;
-    case 'i16': a.movsx(rax, ax); a.mov(qword(rbx), rax); break;
-    case 'u8': case 'bool': a.movzx(eax, al); a.mov(qword(rbx), rax); break;
-    case 'u16': a.movzx(eax, ax); a.mov(qword(rbx), rax); break;
-    case 'i32': case 'u32': a.mov(dword(rbx), eax); break;
-    case 'i64': case 'u64': case 'ptr': a.mov(qword(rbx), rax); break;
-    case 'f64': a.movsd(qword(rbx), xmmRegs[0]!); break;
-    case 'f32': a.movss(dword(rbx), xmmRegs[0]!); break;
-  }
-  if (stackBytes > 0) a.add(rsp, stackBytes);
+  a.add(rsp, stackBytes);
   a.pop(rbx);
   a.ret();
 }

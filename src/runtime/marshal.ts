@@ -1,14 +1,17 @@
 /**
  * The JS half of the fast call path: per signature, a JS function is generated
  * (source text, compiled once per signature) that checks each argument, writes
- * it into the shared argument buffer, calls the per-function Node-API entry
- * (which jumps to the generated machine-code thunk), and reads the result back.
- * No argument crosses Node-API, so a call costs one zero-argument Node-API call
- * plus a few typed-array stores.
+ * it into the shared argument buffer, stores the entry thunk's address, calls
+ * the addon's shared zero-argument invoke function (which runs the generated
+ * machine-code thunk), and reads the result back. No argument crosses
+ * Node-API, so a call costs one zero-argument Node-API call plus a few
+ * typed-array stores.
  *
- * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i.
- * Narrow integers are stored sign- or zero-extended to 32 bits (the thunk
- * loads 32 or 64 bits as the type needs); f32 in the slot's low 4 bytes.
+ * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i, the
+ * last slot = the thunk's address as a double. Narrow integers are stored
+ * sign- or zero-extended to 32 bits (the thunk loads 32 or 64 bits as the type
+ * needs); f32 in the slot's low 4 bytes. Narrow results come back with
+ * undefined upper bits (the ABI leaves them so) and are extended here.
  *
  * Where code generation from strings is disallowed
  * (--disallow-code-generation-from-strings), `marshalGeneric` interprets the
@@ -128,8 +131,21 @@ export class MarshalSupport {
   }
 }
 
-/** The call entry a wrapper invokes: the per-function Node-API function. */
-export type Entry = () => void;
+/** Where a wrapper calls: the thunk's address and the invoke function that runs it. */
+export interface Entry {
+  /** The entry thunk's address, as a number (exact: below 2^53). */
+  readonly thunk: number;
+  /** The addon's invoke function for the signature's result class. */
+  readonly invoke: () => void;
+}
+
+/** Index of the thunk-address slot in a Float64Array over the buffer. */
+export const THUNK_SLOT = 4095;
+
+/** The addon's invoke function for a result type. */
+export function invokerFor(result: NativeType): () => void {
+  return result === 'f64' ? native.invokeF64 : result === 'f32' ? native.invokeF32 : native.invokeInt;
+}
 /** Liveness check: throws if the code behind the wrapper was freed. */
 export type LiveCheck = { readonly isFreed: boolean; assertLive(action?: string): void };
 
@@ -164,9 +180,13 @@ function storeCode(t: NativeType, i: number, slot: number, a: string): string {
 function loadCode(t: NativeType): string {
   switch (t) {
     case 'void': return 'return undefined;';
-    case 'i8': case 'i16': case 'i32': case 'u8': case 'u16': return 'return i32[0];';
+    case 'i8': return 'return (i32[0] << 24) >> 24;';
+    case 'i16': return 'return (i32[0] << 16) >> 16;';
+    case 'u8': return 'return i32[0] & 255;';
+    case 'u16': return 'return i32[0] & 65535;';
+    case 'i32': return 'return i32[0];';
     case 'u32': return 'return u32[0];';
-    case 'bool': return 'return i32[0] !== 0;';
+    case 'bool': return 'return (i32[0] & 255) !== 0;';
     case 'f32': return 'return f32[0];';
     case 'f64': return 'return f64[0];';
     case 'i64': return 'return i64[0];';
@@ -194,14 +214,15 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
       `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
       live ? `    if (live.isFreed) live.assertLive('call');` : '',
       ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`)),
-      `    entry();`,
+      `    f64[${THUNK_SLOT}] = thunk;`,
+      `    invoke();`,
       `    ${loadCode(sig.result)}`,
       `};`,
     ].join('\n');
-    factory = new Function('v', 's', 'entry', 'live', body);
+    factory = new Function('v', 's', 'thunk', 'invoke', 'live', body);
     factories.set(key, factory);
   }
-  return factory(argViews(), support, entry, live) as Function;
+  return factory(argViews(), support, entry.thunk, entry.invoke, live) as Function;
 }
 
 /** The same contract as `marshal`, interpreting the signature per call (no code generation). */
@@ -243,11 +264,16 @@ export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | u
         v.u64[slot] = BigInt(p);
       }
     }
-    entry();
+    v.f64[THUNK_SLOT] = entry.thunk;
+    entry.invoke();
     switch (sig.result) {
       case 'void': return undefined;
+      case 'i8': return (v.i32[0]! << 24) >> 24;
+      case 'i16': return (v.i32[0]! << 16) >> 16;
+      case 'u8': return v.i32[0]! & 255;
+      case 'u16': return v.i32[0]! & 65535;
       case 'u32': return v.u32[0];
-      case 'bool': return v.i32[0] !== 0;
+      case 'bool': return (v.i32[0]! & 255) !== 0;
       case 'f32': return v.f32[0];
       case 'f64': return v.f64[0];
       case 'i64': return v.i64[0];

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, dangerouslyAllocateRwx, mappingAt, native, writableExecutableMappings } from '../../src/index.js';
+import { CodeMemory, dangerouslyAllocateRwx, mappingAt, writableExecutableMappings } from '../../src/index.js';
+import { native } from '../../src/runtime/addon.js';
 import type { CodeMemoryScheme } from '../../src/index.js';
 import { add4, fmaDouble, INT_SAMPLES, mul, neg, sqrtDouble, sub, sum6, wrap } from './hand-encoded.js';
 

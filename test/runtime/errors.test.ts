@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CodeMemory, native } from '../../src/index.js';
+import { CodeMemory } from '../../src/index.js';
+import { native } from '../../src/runtime/addon.js';
 import { packageRoot } from '../../src/runtime/addon.js';
 import { add4 } from './hand-encoded.js';
 

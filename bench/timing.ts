@@ -1,0 +1,47 @@
+/**
+ * Timing helpers for bench/: each measurement runs a body in batches for a
+ * fixed wall time, several rounds, and keeps the best round (least disturbed
+ * by the rest of the machine). Results are ns per operation.
+ */
+
+/** Runs `body(n)` (which must perform n operations) and returns the best ns/op over `rounds`. */
+export function measure(body: (n: number) => unknown, opts: { ms?: number; rounds?: number } = {}): number {
+  const ms = opts.ms ?? 150;
+  const rounds = opts.rounds ?? 5;
+  // Warm up and find a batch size that takes ~5 ms.
+  let n = 1000;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    body(n);
+    const dt = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (dt > 5 || n > 1e9) break;
+    n *= 4;
+  }
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    let ops = 0;
+    const t0 = process.hrtime.bigint();
+    let elapsed = 0;
+    while (elapsed < ms * 1e6) {
+      body(n);
+      ops += n;
+      elapsed = Number(process.hrtime.bigint() - t0);
+    }
+    best = Math.min(best, elapsed / ops);
+  }
+  return best;
+}
+
+/** Formats a number with `digits` decimals. */
+export function fmt(x: number, digits = 1): string {
+  return x.toFixed(digits);
+}
+
+/** Prints rows as an aligned table. */
+export function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
