@@ -77,24 +77,34 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
   }
   const name = options.name ?? (target instanceof CodeHandle ? target.name : `native_0x${address.toString(16)}`);
   if (options.argNames !== undefined && !Array.isArray(options.argNames)) throw new TypeError('wrap: argNames must be an array of strings');
-  const a = new Assembler();
-  emitEntryThunk(a, signature, planCall(signature), address, { checkStackAlignment: options.checkStackAlignment ?? false });
-  const thunk = thunks().place(a.finish().bytes, { name: `${name}:entry` });
-  const entry = { thunk: Number(thunk.address), invoke: invokerFor(signature.result) };
+  const thunk = thunkFor(signature, options.checkStackAlignment === true);
+  const entry = { target: Number(address), thunk, invoke: invokerFor(signature.result) };
   const support = new MarshalSupport(name, options.argNames ?? []);
   const useGeneric = options.generic === true || !canGenerateCode();
-  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support);
-  Object.defineProperties(fn, {
-    name: { value: name },
-    address: { value: address, enumerable: true },
-    signature: { value: signature, enumerable: true },
-    // Keeps the thunk (and through `live`, the target) alive as long as the function.
-    [thunkKey]: { value: thunk },
-  });
-  return fn as WrappedFunction;
+  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support) as WrappedFunction;
+  Object.defineProperty(fn, 'name', { value: name });
+  // `live` (the CodeHandle) is captured by the function, keeping the code alive as long as it.
+  (fn as { address: bigint }).address = address;
+  (fn as { signature: Signature }).signature = signature;
+  return fn;
 }
 
-const thunkKey = Symbol('jitkit.entryThunk');
+// One entry thunk per signature (and debug flag), placed once and kept for the process.
+const thunkCache = new Map<string, { handle: CodeHandle; address: number }>();
+
+/** The entry thunk's address for a signature, assembled and placed on first use. */
+function thunkFor(signature: Signature, checkStackAlignment: boolean): number {
+  const key = checkStackAlignment ? signature.key + '!align' : signature.key;
+  let t = thunkCache.get(key);
+  if (t === undefined) {
+    const a = new Assembler();
+    emitEntryThunk(a, signature, planCall(signature), { checkStackAlignment });
+    const handle = thunks().place(a.finish().bytes, { name: `entry${key}` });
+    t = { handle, address: Number(handle.address) };
+    thunkCache.set(key, t);
+  }
+  return t.address;
+}
 
 /** A loaded shared library. */
 export class Library {

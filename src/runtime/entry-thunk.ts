@@ -1,18 +1,19 @@
 /**
  * Emits the entry thunk of the fast call path, with jitkit's own assembler.
- * The thunk is `R thunk(uint64_t *buffer)`: it loads one signature's
- * arguments from the shared buffer (slot 1 + i holds argument i) into System V
- * registers and stack slots and runs the target; the target's result comes
- * back in rax/xmm0 and the addon's invoke function stores it into slot 0.
+ * The thunk is `R thunk(uint64_t *buffer)`, one per signature (cached): it
+ * loads the arguments from the shared buffer (slot 1 + i holds argument i)
+ * into System V registers and stack slots and runs the target, whose address
+ * JS stored as a double in slot TARGET_SLOT; the target's result comes back in
+ * rax/xmm0 and the addon's invoke function stores it into slot 0.
  *
  * All arguments in registers (the common case): a tail jump, no frame.
  *     mov  r11, rdi             ; r11 = buffer (rdi is an argument register)
+ *     cvttsd2si r10, [r11+T]    ; r10 = target (r10, r11 are free scratch in System V)
  *     mov  esi, [r11+16] ...    ; 32-bit loads for types <= 32 bits (JS stored them extended)
  *     movsd xmm0, [r11+..] ...
  *     mov  rdi, [r11+8]         ; rdi last
  *     mov  eax, V               ; variadic callees: al = vector registers used
- *     mov  r11, target
- *     jmp  r11                  ; the target returns straight to the invoke function
+ *     jmp  r10                  ; the target returns straight to the invoke function
  *
  * Stack arguments: a frame, then a call.
  *     push rbx                  ; rbx keeps the buffer; rsp is now 16-aligned
@@ -20,15 +21,16 @@
  *     sub  rsp, S               ; S = 8 * stack slots, rounded up to 16
  *     mov  rax, [rbx+..] ; mov [rsp+8k], rax   (each stack argument k)
  *     ... registers as above, from rbx ...
- *     call r11
+ *     cvttsd2si r10, [rbx+T] ; call r10
  *     add  rsp, S ; pop rbx ; ret
  *
  * Debug mode (`checkStackAlignment`) traps with ud2 unless rsp is 16-byte
  * aligned at the call (rsp = 8 mod 16 at the tail jump, which stands for it).
  */
-import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r10d, r11, eax } from '../asm/x64/index.js';
+import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../asm/x64/index.js';
 import type { Reg } from '../asm/x64/index.js';
 import { ArgClass, INT_ARG_REGS, type CallPlan } from './sysv-abi.js';
+import { TARGET_SLOT } from './marshal.js';
 import type { NativeType, Signature } from './signature.js';
 
 /** Options for thunk emission. */
@@ -65,26 +67,27 @@ function loadRegisterArgs(a: Assembler, plan: CallPlan, base: Reg): void {
   }
 }
 
-/** Emits `ud2` unless (rsp mod 16) == `expected`. Clobbers r10. */
+/** Emits `ud2` unless (rsp mod 16) == `expected`. Clobbers eax before it is set. */
 function emitAlignmentCheck(a: Assembler, expected: number): void {
   const ok = a.newLabel();
-  a.mov(r10, rsp);
-  a.and(r10d, 15);
-  a.cmp(r10d, expected);
+  a.mov(rax, rsp);
+  a.and(eax, 15);
+  a.cmp(eax, expected);
   a.jcc(Cond.E, ok);
   a.ud2();
   a.bind(ok);
 }
 
-/** Emits the entry thunk for `sig` calling `target` into `a`. */
-export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, target: bigint, options: ThunkOptions = {}): void {
+/** Emits the entry thunk for `sig` into `a`. */
+export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, options: ThunkOptions = {}): void {
+  const target = qword(plan.stackSlots === 0 ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
   if (plan.stackSlots === 0) {
     if (options.checkStackAlignment) emitAlignmentCheck(a, 8);
     a.mov(r11, rdi);
+    a.cvttsd2si(r10, target);
     loadRegisterArgs(a, plan, r11);
     if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
-    a.mov(r11, target);
-    a.jmp(r11);
+    a.jmp(r10);
     return;
   }
   const stackBytes = Math.ceil((plan.stackSlots * 8) / 16) * 16;
@@ -98,11 +101,11 @@ export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, tar
     else a.mov(eax, dword(rbx, undefined, 1, src)); // zero-extends; the callee reads the low bytes
     a.mov(qword(rsp, undefined, 1, 8 * loc.index), rax);
   });
+  if (options.checkStackAlignment) emitAlignmentCheck(a, 0);
   loadRegisterArgs(a, plan, rbx);
   if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
-  if (options.checkStackAlignment) emitAlignmentCheck(a, 0);
-  a.mov(r11, target);
-  a.call(r11);
+  a.cvttsd2si(r10, target);
+  a.call(r10);
   a.add(rsp, stackBytes);
   a.pop(rbx);
   a.ret();

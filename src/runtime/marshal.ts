@@ -49,7 +49,7 @@ export function argViews(): ArgViews {
 }
 
 /** Slots available for arguments in the shared buffer. */
-export const MAX_ARG_SLOTS = 4095;
+export const MAX_ARG_SLOTS = 4093;
 
 const RANGES: Partial<Record<NativeType, [number, number]>> = {
   i8: [-128, 127], u8: [0, 255], i16: [-32768, 32767], u16: [0, 65535],
@@ -79,9 +79,11 @@ function show(v: unknown): string {
   return typeof v;
 }
 
+// Data addresses of ArrayBuffers (stable for a buffer's life unless detached).
+const addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
+
 /** Helpers the generated code calls on its slow paths (errors, pointers). */
 export class MarshalSupport {
-  private readonly addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
   constructor(readonly name: string, readonly argNames: readonly string[]) {}
 
   /** Error for a wrong argument count. */
@@ -119,21 +121,23 @@ export class MarshalSupport {
     } else {
       throw this.argError(index, 'ptr', v);
     }
-    let base = this.addresses.get(buffer);
+    let base = addresses.get(buffer);
     if (base === undefined || buffer.byteLength === 0) {
       if (buffer.byteLength === 0 && native.isDetached(buffer)) {
         throw new TypeError(`${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}: the ArrayBuffer is detached`);
       }
       base = Number(native.addressOf(buffer));
-      this.addresses.set(buffer, base);
+      addresses.set(buffer, base);
     }
     return base + offset;
   }
 }
 
-/** Where a wrapper calls: the thunk's address and the invoke function that runs it. */
+/** Where a wrapper calls: the target, the signature's thunk, and the invoke function that runs it. */
 export interface Entry {
-  /** The entry thunk's address, as a number (exact: below 2^53). */
+  /** The target's address, as a number (exact: user addresses are below 2^53). */
+  readonly target: number;
+  /** The signature's entry thunk address, as a number. */
   readonly thunk: number;
   /** The addon's invoke function for the signature's result class. */
   readonly invoke: () => void;
@@ -141,6 +145,8 @@ export interface Entry {
 
 /** Index of the thunk-address slot in a Float64Array over the buffer. */
 export const THUNK_SLOT = 4095;
+/** Index of the target-address slot (read by the thunk: entry-thunk.ts TARGET_SLOT). */
+export const TARGET_SLOT = 4094;
 
 /** The addon's invoke function for a result type. */
 export function invokerFor(result: NativeType): () => void {
@@ -214,15 +220,16 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
       `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
       live ? `    if (live.isFreed) live.assertLive('call');` : '',
       ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`)),
+      `    f64[${TARGET_SLOT}] = target;`,
       `    f64[${THUNK_SLOT}] = thunk;`,
       `    invoke();`,
       `    ${loadCode(sig.result)}`,
       `};`,
     ].join('\n');
-    factory = new Function('v', 's', 'thunk', 'invoke', 'live', body);
+    factory = new Function('v', 's', 'target', 'thunk', 'invoke', 'live', body);
     factories.set(key, factory);
   }
-  return factory(argViews(), support, entry.thunk, entry.invoke, live) as Function;
+  return factory(argViews(), support, entry.target, entry.thunk, entry.invoke, live) as Function;
 }
 
 /** The same contract as `marshal`, interpreting the signature per call (no code generation). */
@@ -264,6 +271,7 @@ export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | u
         v.u64[slot] = BigInt(p);
       }
     }
+    v.f64[TARGET_SLOT] = entry.target;
     v.f64[THUNK_SLOT] = entry.thunk;
     entry.invoke();
     switch (sig.result) {
