@@ -44,6 +44,8 @@ export class Signature {
   readonly result: NativeType;
   /** -1 when not variadic. */
   readonly fixedArgs: number;
+  /** A stable key, e.g. `(i32,f64)->i64`, used to cache generated code per signature. */
+  readonly key: string;
 
   constructor(spec: SignatureSpec) {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.args)) {
@@ -72,17 +74,13 @@ export class Signature {
     this.args = Object.freeze([...spec.args]);
     this.result = result;
     this.fixedArgs = fixed;
+    const args = this.args.map((t, i) => (i === fixed ? '...' : '') + t).join(',');
+    this.key = `(${args}${fixed === this.args.length ? ',...' : ''})->${result}`;
   }
 
   /** True for variadic callees. */
   get isVariadic(): boolean {
     return this.fixedArgs >= 0;
-  }
-
-  /** A stable key, e.g. `(i32,f64)->i64`, used to cache generated code per signature. */
-  get key(): string {
-    const args = this.args.map((t, i) => (i === this.fixedArgs ? '...' : '') + t).join(',');
-    return `(${args}${this.fixedArgs === this.args.length ? ',...' : ''})->${this.result}`;
   }
 
   /** Returns `s` as a Signature (accepts an existing one). */
