@@ -307,6 +307,10 @@ export class Assembler {
 
   /** Encodes form `f` (operands already matched). */
   private encode(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    if (f.alt !== null) {
+      const src = f.count === 2 ? o1 : o2;
+      if ((src as Reg).tag === 1 && (src as Reg).id >= 8 && (o0 as Reg).id < 8) f = f.alt;
+    }
     this.ensureSpace(16);
     const b = this.buf;
     let p = this.pos;
