@@ -8,6 +8,8 @@
  *   "mem:8:rbx:rcx:4:16"       memory: size bytes (0 = ptr), base, index, scale, disp ("-" = none)
  *   "label:back" / "label:fwd" branch to a label bound before / after the instruction
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Form } from '../src/asm/x64/forms.js';
 import { Assembler } from '../src/asm/x64/assembler.js';
 import { Mem, Reg, registersByName, gp8, gp16, gp32, gp64, xmmRegs, ymmRegs, type Operand } from '../src/asm/x64/operands.js';
@@ -183,3 +185,10 @@ export function assembleSample(mnemonic: string, ops: readonly string[]): Uint8A
 
 /** Lower-case hex of bytes. */
 export function toHex(b: Uint8Array): string { return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(''); }
+
+/** One golden fixture entry. */
+export interface GoldenEntry { form: string; text: string; ops: string[]; hex: string; objdump: string }
+/** Reads test/asm/x64/golden.json (path relative to the compiled dist/scripts). */
+export function loadGolden(): { entries: GoldenEntry[] } {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('../../test/asm/x64/golden.json', import.meta.url)), 'utf8'));
+}

@@ -9,17 +9,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FORMS } from '../../../src/asm/x64/forms.js';
-import { assembleSample, toHex } from '../../../scripts/asm-samples.js';
+import { assembleSample, toHex, loadGolden, type GoldenEntry } from '../../../scripts/asm-samples.js';
 
-/** One fixture entry. */
-export interface GoldenEntry { form: string; text: string; ops: string[]; hex: string; objdump: string }
-/** The golden fixture file. */
-export const golden: { entries: GoldenEntry[] } = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../../test/asm/x64/golden.json', import.meta.url)), 'utf8'),
-);
+const golden = loadGolden();
 
 const byForm = new Map<string, GoldenEntry[]>();
 for (const e of golden.entries) {
