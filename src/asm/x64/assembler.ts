@@ -346,22 +346,24 @@ export class Assembler {
       if (r.needsRex) needRex = 1; else if (r.high) high = 1;
     }
     if (f.iV >= 0) vvvv = (op(f.iV) as Reg).id;
-    // Prefixes.
+    // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
+    let lockRep = 0;
     if (this.prefix !== 0) {
       const pf = this.prefix;
       this.prefix = 0;
       if (pf & PREFIX_LOCK) {
         if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
         if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
-        b[p++] = 0xf0;
+        lockRep = 0xf0;
       }
       if (pf & PREFIX_REP) {
         if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
-        b[p++] = 0xf3;
+        lockRep = 0xf3;
       }
     }
     if (f.vex === 0) {
       for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
+      if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
       if (rex !== 0 || needRex !== 0) {
         if (high !== 0) {
