@@ -49,11 +49,12 @@ function mixed(a: Assembler): number {
 function bench(name: string, seq: (a: Assembler) => number): number {
   const REPEAT = 8; // sequences per function
   let insts = 0, bytes = 0, iterations = 0;
+  const a = new Assembler(4096); // reused like asmjit's CodeHolder: reset() per function
   const t0 = performance.now();
   let t = t0;
   while (t - t0 < 700) {
     for (let k = 0; k < 200; k++) {
-      const a = new Assembler(4096);
+      a.reset();
       for (let r = 0; r < REPEAT; r++) insts += seq(a);
       a.ret();
       insts++;
