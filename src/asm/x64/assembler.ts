@@ -120,6 +120,18 @@ export class Assembler {
     this.finished = false;
   }
 
+  /** Clears code, labels and relocations so the assembler (and its buffer) can be reused. */
+  reset(): this {
+    this.pos = 0;
+    this.labels = [];
+    this.fixups = [];
+    this.relocs = [];
+    this.prefix = 0;
+    this.pool = [];
+    this.finished = false;
+    return this;
+  }
+
   /** Current offset in bytes. */
   get offset(): number { return this.pos; }
 
@@ -205,11 +217,11 @@ export class Assembler {
   }
 
   /** `jcc` with a condition code: `a.jcc(Cond.E, label)`. */
-  jcc(cond: Cond, target: Label | Extern): this { return this.emitNamed(`j${CONDITION_NAMES[cond]![0]}`, target); }
+  jcc(cond: Cond, target: Label | Extern): this { return this.emitSet(JCC[cond & 15]!, target); }
   /** `setcc` with a condition code. */
-  setcc(cond: Cond, dst: Operand): this { return this.emitNamed(`set${CONDITION_NAMES[cond]![0]}`, dst); }
+  setcc(cond: Cond, dst: Operand): this { return this.emitSet(SETCC[cond & 15]!, dst); }
   /** `cmovcc` with a condition code. */
-  cmovcc(cond: Cond, dst: Operand, src: Operand): this { return this.emitNamed(`cmov${CONDITION_NAMES[cond]![0]}`, dst, src); }
+  cmovcc(cond: Cond, dst: Operand, src: Operand): this { return this.emitSet(CMOVCC[cond & 15]!, dst, src); }
 
   /** `mov r64, imm64` whose immediate is the absolute address of `symbol` (+addend), patched by the linker. */
   movAbs64(dst: Reg, symbol: string, addend = 0): this {
@@ -225,18 +237,44 @@ export class Assembler {
 
   /** Emits an instruction by mnemonic name (what the generated methods call). */
   emitNamed(name: string, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
-    const forms = FORMS_BY_MNEMONIC.get(name);
-    if (forms === undefined) throw new Error(`${name}: unknown instruction`);
-    return this.emitForms(forms, o0, o1, o2, o3);
+    const set = FORM_SETS.get(name);
+    if (set === undefined) throw new Error(`${name}: unknown instruction`);
+    return this.emitSet(set, o0, o1, o2, o3);
   }
 
-  /** Matches the operands against `forms` and encodes the first match. */
+  /** Matches the operands against the mnemonic's forms (through its match cache) and encodes. */
+  emitSet(set: FormSet, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
+    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+    const m0 = count > 0 ? this.maskOf(o0!) : 0;
+    const m1 = count > 1 ? this.maskOf(o1!) : 0;
+    const m2 = count > 2 ? this.maskOf(o2!) : 0;
+    const m3 = count > 3 ? this.maskOf(o3!) : 0;
+    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+    const keys = set.keys, k = slot * 5;
+    let f = set.hit[slot]!;
+    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+      set.hit[slot] = f;
+    }
+    this.encode(f, o0, o1, o2, o3);
+    return this;
+  }
+
+  /** Matches the operands against `forms` and encodes the first match (no cache). */
   emitForms(forms: readonly Form[], o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
     const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
     const m0 = count > 0 ? this.maskOf(o0!) : 0;
     const m1 = count > 1 ? this.maskOf(o1!) : 0;
     const m2 = count > 2 ? this.maskOf(o2!) : 0;
     const m3 = count > 3 ? this.maskOf(o3!) : 0;
+    this.encode(this.match(forms, count, m0, m1, m2, m3, o0, o1, o2, o3), o0, o1, o2, o3);
+    return this;
+  }
+
+  /** The first form accepting operand masks m0..m3 (a pure function of the masks, hence cacheable). */
+  private match(forms: readonly Form[], count: number, m0: number, m1: number, m2: number, m3: number,
+    o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
     for (let i = 0; i < forms.length; i++) {
       const f = forms[i]!;
       if (f.count !== count) continue;
@@ -246,8 +284,7 @@ export class Assembler {
       if (count > 3 && (f.m3 & m3) === 0) continue;
       if (((m0 | m1 | m2 | m3) & K.AnyMem) === K.AnyMem) this.checkAmbiguous(forms, f, count, m0, m1, m2, m3);
       if (f.iO >= 0 && f.mnemonic === 'xchg' && f.opSize === 32 && (m0 & m1 & K.Eax) !== 0) continue; // 90 is nop, not xchg eax,eax
-      this.encode(f, o0, o1, o2, o3);
-      return this;
+      return f;
     }
     throw this.noMatch(forms, count, [o0, o1, o2, o3], [m0, m1, m2, m3]);
   }
@@ -307,22 +344,25 @@ export class Assembler {
 
   /** Encodes form `f` (operands already matched). */
   private encode(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    if (f.alt !== null) {
+      const src = f.count === 2 ? o1 : o2;
+      if ((src as Reg).tag === 1 && (src as Reg).id >= 8 && (o0 as Reg).id < 8) f = f.alt;
+    }
     this.ensureSpace(16);
     const b = this.buf;
     let p = this.pos;
     const start = p;
-    const op = (i: number): Operand => (i === 0 ? o0! : i === 1 ? o1! : i === 2 ? o2! : o3!);
     // Gather register fields.
     let rexR = 0, rexX = 0, rexB = 0, needRex = 0, high = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
-      const r = op(f.iReg) as Reg;
+      const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
       regField = r.id; rexR = r.id >> 3;
       if (r.needsRex) needRex = 1; else if (r.high) high = 1;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
-      const o = op(f.iRm) as Reg | Mem;
+      const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
         if (o.needsRex) needRex = 1; else if (o.high) high = 1;
@@ -337,27 +377,29 @@ export class Assembler {
     }
     let opReg = 0;
     if (f.iO >= 0) {
-      const r = op(f.iO) as Reg;
+      const r = pick(f.iO, o0, o1, o2, o3) as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
       if (r.needsRex) needRex = 1; else if (r.high) high = 1;
     }
-    if (f.iV >= 0) vvvv = (op(f.iV) as Reg).id;
-    // Prefixes.
+    if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
+    // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
+    let lockRep = 0;
     if (this.prefix !== 0) {
       const pf = this.prefix;
       this.prefix = 0;
       if (pf & PREFIX_LOCK) {
         if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
         if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
-        b[p++] = 0xf0;
+        lockRep = 0xf0;
       }
       if (pf & PREFIX_REP) {
         if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
-        b[p++] = 0xf3;
+        lockRep = 0xf3;
       }
     }
     if (f.vex === 0) {
       for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
+      if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
       if (rex !== 0 || needRex !== 0) {
         if (high !== 0) {
@@ -414,7 +456,7 @@ export class Assembler {
     }
     // Immediate.
     if (f.iImm >= 0) {
-      const v = op(f.iImm) as number | bigint;
+      const v = pick(f.iImm, o0, o1, o2, o3) as number | bigint;
       const n = f.immSize;
       if (typeof v === 'number') {
         if (n === 1) b[p++] = v & 0xff;
@@ -426,10 +468,10 @@ export class Assembler {
         for (let i = 0; i < n; i++) b[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
       }
     }
-    if (f.iIs4 >= 0) b[p++] = (op(f.iIs4) as Reg).id << 4;
+    if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
     // Relative target.
     if (f.iRel >= 0) {
-      const t = op(f.iRel) as Label | Extern;
+      const t = pick(f.iRel, o0, o1, o2, o3) as Label | Extern;
       if (t.tag === 4) {
         this.relocs.push({ kind: 'rel32', offset: p, symbol: t.name, addend: t.addend - 4 });
         p = writeI32(b, p, 0);
@@ -477,6 +519,9 @@ export class Assembler {
   }
 }
 
+function pick(i: number, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Operand {
+  return (i === 0 ? o0 : i === 1 ? o1 : i === 2 ? o2 : o3)!;
+}
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
   b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
@@ -497,14 +542,31 @@ function describeRexCause(f: Form, ...ops: (Operand | undefined)[]): string {
   return f.w ? 'REX.W' : 'REX';
 }
 
+const CACHE_SIZE = 8;
+/** A mnemonic's forms plus a small direct-mapped cache: operand masks -> matched form. */
+export class FormSet {
+  /** Forms in matching order. */ readonly forms: readonly Form[];
+  /** Cache keys, 5 ints per slot (m0..m3, count). */ readonly keys: Int32Array;
+  /** Cached form per slot. */ readonly hit: (Form | null)[];
+  constructor(forms: readonly Form[]) {
+    this.forms = forms;
+    this.keys = new Int32Array(CACHE_SIZE * 5);
+    this.hit = new Array<Form | null>(CACHE_SIZE).fill(null);
+  }
+}
+const FORM_SETS = new Map<string, FormSet>([...FORMS_BY_MNEMONIC].map(([n, f]) => [n, new FormSet(f)]));
+const JCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`j${n[0]}`)!);
+const SETCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`set${n[0]}`)!);
+const CMOVCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`cmov${n[0]}`)!);
+
 // Install one method per mnemonic. Closures capture the form list so the call is a
 // direct emitForms with no map lookup.
 for (const name of MNEMONICS) {
-  const forms = FORMS_BY_MNEMONIC.get(name);
-  if (forms === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
+  const set = FORM_SETS.get(name);
+  if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
   Object.defineProperty(Assembler.prototype, name, {
     value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
-      return this.emitForms(forms, o0, o1, o2, o3);
+      return this.emitSet(set, o0, o1, o2, o3);
     },
     writable: true,
     configurable: true,

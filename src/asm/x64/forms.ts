@@ -47,6 +47,12 @@ export class Form {
   /** Accepts a rep prefix. */ readonly repable: boolean;
   /** Size in bytes of the memory operand, 0 if none or any. */ readonly memSize: number;
   /** Position of this form in FORMS. */ readonly index: number;
+  /**
+   * VEX reg-reg moves only: the store twin (ModRM roles swapped). When the source
+   * is xmm8-15 and the destination xmm0-7, encoding through the twin allows the
+   * 2-byte VEX prefix (what GNU as does), so the encoder switches to it.
+   */
+  alt: Form | null;
   constructor(row: string, index: number) {
     this.row = row;
     this.index = index;
@@ -57,6 +63,7 @@ export class Form {
     this.count = this.tokens.length;
     this.lockable = flags?.includes('lock') ?? false;
     this.repable = flags?.includes('rep') ?? false;
+    this.alt = null;
     // Opcode
     let pfx = 0, pfxCount = 0, w = 0, map = 0, opc = 0, opcCount = 0, digit = -1, plusR = false;
     let vex = 0, vexL = 0, vexPp = 0;
@@ -432,10 +439,12 @@ function sc2(m: string, pre: string, op: number, mem: number): void {
 function mv(m: string, pre: string, load: number, store: number): void {
   r(`${m} xmm, xmm/m128 | RM | ${pre} ${hx(load)} /r`);
   r(`${m} m128, xmm | MR | ${pre} ${hx(store)} /r`);
-  r(`v${m} xmm, xmm/m128 | RM | ${vexOf(pre, 128)} ${hx(load)} /r`);
+  r(`v${m} xmm, xmm/m128 | RM | ${vexOf(pre, 128)} ${hx(load)} /r | swap`);
   r(`v${m} m128, xmm | MR | ${vexOf(pre, 128)} ${hx(store)} /r`);
-  r(`v${m} ymm, ymm/m256 | RM | ${vexOf(pre, 256)} ${hx(load)} /r`);
+  r(`v${m} xmm, xmm | MR | ${vexOf(pre, 128)} ${hx(store)} /r`);
+  r(`v${m} ymm, ymm/m256 | RM | ${vexOf(pre, 256)} ${hx(load)} /r | swap`);
   r(`v${m} m256, ymm | MR | ${vexOf(pre, 256)} ${hx(store)} /r`);
+  r(`v${m} ymm, ymm | MR | ${vexOf(pre, 256)} ${hx(store)} /r`);
 }
 mv('movaps', 'NP 0F', 0x28, 0x29);
 mv('movups', 'NP 0F', 0x10, 0x11);
@@ -447,7 +456,8 @@ for (const [m, pre, mem] of [['movss', 'F3 0F', 32], ['movsd', 'F2 0F', 64]] as 
   r(`${m} xmm, xmm | RM | ${pre} 10 /r`);
   r(`${m} xmm, m${mem} | RM | ${pre} 10 /r`);
   r(`${m} m${mem}, xmm | MR | ${pre} 11 /r`);
-  r(`v${m} xmm, xmm, xmm | RVM | ${vexOf(pre, 128)} 10 /r`);
+  r(`v${m} xmm, xmm, xmm | RVM | ${vexOf(pre, 128)} 10 /r | swap`);
+  r(`v${m} xmm, xmm, xmm | MVR | ${vexOf(pre, 128)} 11 /r`);
   r(`v${m} xmm, m${mem} | RM | ${vexOf(pre, 128)} 10 /r`);
   r(`v${m} m${mem}, xmm | MR | ${vexOf(pre, 128)} 11 /r`);
 }
@@ -459,8 +469,9 @@ r('movq xmm, r/m64 | RM | 66 REX.W 0F 6E /r');
 r('movq r/m64, xmm | MR | 66 REX.W 0F 7E /r');
 r('vmovd xmm, r/m32 | RM | VEX.128.66.0F.W0 6E /r');
 r('vmovd r/m32, xmm | MR | VEX.128.66.0F.W0 7E /r');
-r('vmovq xmm, xmm/m64 | RM | VEX.128.F3.0F.WIG 7E /r');
+r('vmovq xmm, xmm/m64 | RM | VEX.128.F3.0F.WIG 7E /r | swap');
 r('vmovq m64, xmm | MR | VEX.128.66.0F.WIG D6 /r');
+r('vmovq xmm, xmm | MR | VEX.128.66.0F.WIG D6 /r');
 r('vmovq xmm, r/m64 | RM | VEX.128.66.0F.W1 6E /r');
 r('vmovq r/m64, xmm | MR | VEX.128.66.0F.W1 7E /r');
 r('movhlps xmm, xmm | RM | NP 0F 12 /r');
@@ -629,6 +640,16 @@ for (const [m, pk0, sc0] of [['fmadd', 0x98, 0x99], ['fmsub', 0x9a, 0x9b], ['fnm
 
 /** Every form, in matching order. */
 export const FORMS: readonly Form[] = rows.map((row, i) => new Form(row, i));
+
+// Link each `swap` form to its reg-reg store twin: same mnemonic, operand count and
+// VEX.L, ModRM.rm first.
+for (const f of FORMS) {
+  if (!f.row.endsWith('| swap')) continue;
+  const twin = FORMS.find((g) => g.mnemonic === f.mnemonic && g.count === f.count && g.vexL === f.vexL &&
+    g.iRm === 0 && g.tokens.every((t) => t === 'xmm' || t === 'ymm'));
+  if (twin === undefined) throw new Error(`form table: no store twin for '${f.row}'`);
+  f.alt = twin;
+}
 
 /** Mnemonic -> forms in matching order. */
 export const FORMS_BY_MNEMONIC: ReadonlyMap<string, readonly Form[]> = (() => {

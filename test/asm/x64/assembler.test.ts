@@ -1,0 +1,185 @@
+/**
+ * Assembler behaviour beyond single forms: error messages, labels and branch sizing,
+ * alignment NOPs, constant pool, relocations, prefixes, high-byte registers, the
+ * condition-code API and reusable memory operands. Byte expectations were checked
+ * against GNU as 2.40 / objdump; multi-instruction layouts are decoded with iced-x86.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Assembler, Cond, Mem, extern, rel, ptr, byte, dword, qword, xmmword, abs,
+  rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r12, r13, rip, eax, ecx, ax, al, ah, bh, sil, r8b, xmm0, xmm1, ymm0,
+} from '../../../src/asm/x64/index.js';
+import { disassemble } from '../../../src/debug/disasm.js';
+import { toHex } from '../../../scripts/asm-samples.js';
+
+const hexOf = (f: (a: Assembler) => void): string => { const a = new Assembler(); f(a); return toHex(a.finish().bytes); };
+const throwsMsg = (f: (a: Assembler) => void, msg: string | RegExp): void => {
+  assert.throws(() => f(new Assembler()), (e: Error) => { if (typeof msg === 'string') assert.equal(e.message, msg); else assert.match(e.message, msg); return true; });
+};
+
+test('invalid operands throw errors naming the instruction and the problem', () => {
+  throwsMsg((a) => a.add(qword(rax), qword(rdi)), 'add: memory-to-memory operands are not encodable');
+  throwsMsg((a) => a.mov(al, 300), 'mov: immediate 300 does not fit in 8 bits');
+  throwsMsg((a) => a.add(eax, 0x100000000), 'add: immediate 4294967296 does not fit in 32 bits');
+  throwsMsg((a) => a.add(rax, 0x80000000), 'add: immediate 2147483648 does not fit in 32 bits');
+  throwsMsg((a) => a.mov(ah, r8b), 'mov: ah cannot be encoded with an instruction that needs a REX prefix (r8b)');
+  throwsMsg((a) => a.mov(bh, sil), 'mov: bh cannot be encoded with an instruction that needs a REX prefix (sil)');
+  throwsMsg((a) => a.movzx(rax, ah), 'movzx: ah cannot be encoded with an instruction that needs a REX prefix (REX.W)');
+  throwsMsg((a) => a.lea(rax, qword(rbx, rsp, 2, 0)), 'lea: rsp cannot be an index register');
+  throwsMsg((a) => a.inc(ptr(rax)), /^inc: operand size is ambiguous/);
+  throwsMsg((a) => a.mov(rax, ecx), 'mov: invalid operand combination (rax, ecx)');
+  throwsMsg((a) => a.ret(1, 2), 'ret: expects 0 or 1 operands, got 2');
+  throwsMsg((a) => a.lock().add(rax, rdi), 'add: lock prefix requires a memory destination');
+  throwsMsg((a) => a.lock().mov(qword(rax), rdi), 'mov: lock prefix is not allowed with this instruction');
+  throwsMsg((a) => a.rep().add(rax, rdi), 'add: rep prefix is not allowed with this instruction');
+  throwsMsg((a) => a.emitNamed('frob', rax), 'frob: unknown instruction');
+  throwsMsg((a) => a.mov(rax, 2 ** 60), /not a safe integer/);
+  throwsMsg(() => qword(rax, rcx, 3), 'memory operand: scale 3 is not 1, 2, 4 or 8');
+  throwsMsg(() => qword(rax, rcx, 1, 2 ** 31), /displacement 2147483648 does not fit in 32 bits/);
+  throwsMsg(() => qword(eax), /base eax must be a 64-bit register/);
+  throwsMsg((a) => { const l = a.newLabel(); a.jmp(l); a.finish(); }, 'finish: label 0 is referenced but never bound');
+  throwsMsg((a) => { const l = a.newLabel(); a.bind(l); a.bind(l); }, 'bind: label 0 is already bound');
+  throwsMsg((a) => a.nopN(16), 'nop: length 16 is not in 1..15');
+  throwsMsg((a) => a.vaddps(xmm0, xmm1, ymm0), /^vaddps: invalid operand combination/);
+});
+
+test('short forms: imm8 sign-extension, accumulator forms, 64-bit immediates', () => {
+  assert.equal(hexOf((a) => a.add(rax, rdi)), '4801f8'); // GNU: MR form 01 /r, not 03 /r
+  assert.equal(hexOf((a) => a.add(rax, -1)), '4883c0ff');
+  assert.equal(hexOf((a) => a.add(eax, 0xffffffff)), '83c0ff'); // 0xffffffff == -1 at 32 bits
+  assert.equal(hexOf((a) => a.add(ax, 0xff80)), '6683c080');
+  assert.equal(hexOf((a) => a.add(eax, 0x1000)), '0500100000');
+  assert.equal(hexOf((a) => a.add(ecx, 0x1000)), '81c100100000');
+  assert.equal(hexOf((a) => a.mov(rax, 1)), '48c7c001000000');
+  assert.equal(hexOf((a) => a.mov(rax, -1n)), '48c7c0ffffffff');
+  assert.equal(hexOf((a) => a.mov(rax, 0xffffffffffffffffn)), '48c7c0ffffffff');
+  assert.equal(hexOf((a) => a.mov(rax, 0x123456789abcdef0n)), '48b8f0debc9a78563412');
+  assert.equal(hexOf((a) => a.mov(r8, 0x80000000)), '49b80000008000000000');
+  assert.equal(hexOf((a) => a.shl(rax, 1)), '48d1e0');
+  assert.equal(hexOf((a) => a.push(-1)), '6aff');
+  assert.equal(hexOf((a) => a.mov(ah, al)), '88c4');
+  assert.equal(hexOf((a) => a.movzx(eax, ah)), '0fb6c4');
+});
+
+test('addressing: SIB for rsp/r12, displacement for rbp/r13, index-only, absolute, RIP', () => {
+  assert.equal(hexOf((a) => a.mov(rax, qword(rsp))), '488b0424');
+  assert.equal(hexOf((a) => a.mov(rax, qword(r12))), '498b0424');
+  assert.equal(hexOf((a) => a.mov(rax, qword(rbp))), '488b4500');
+  assert.equal(hexOf((a) => a.mov(rax, qword(r13))), '498b4500');
+  assert.equal(hexOf((a) => a.mov(rax, qword(rdi, rsi, 8, 16))), '488b44f710');
+  assert.equal(hexOf((a) => a.mov(rax, qword(null, rsi, 8, 16))), '488b04f510000000');
+  assert.equal(hexOf((a) => a.mov(rax, abs(8, 0x1000))), '488b042500100000');
+  assert.equal(hexOf((a) => a.mov(rax, qword(rip, 0x10))), '488b0510000000');
+  assert.equal(hexOf((a) => a.mov(rax, qword(rdi, 128))), '488b8780000000');
+  assert.equal(hexOf((a) => a.mov(rax, qword(rdi, -128))), '488b4780');
+});
+
+test('prefixes: lock and rep in GNU order', () => {
+  assert.equal(hexOf((a) => a.lock().add(qword(rdi), 1)), 'f0488307' + '01');
+  assert.equal(hexOf((a) => a.lock().add(ptr(rax), ax)), '66f00100');
+  assert.equal(hexOf((a) => a.lock().cmpxchg16b(xmmword(rdi))), 'f0480fc70f');
+  assert.equal(hexOf((a) => a.rep().movsb()), 'f3a4');
+  assert.equal(hexOf((a) => a.rep().stosw()), '66f3ab');
+  assert.equal(hexOf((a) => a.rep().movsq()), 'f348a5');
+});
+
+test('condition-code API and aliases', () => {
+  assert.equal(hexOf((a) => a.setcc(Cond.E, al)), '0f94c0');
+  assert.equal(hexOf((a) => a.sete(al)), '0f94c0');
+  assert.equal(hexOf((a) => a.setz(al)), '0f94c0');
+  assert.equal(hexOf((a) => a.cmovcc(Cond.L, rax, rbx)), '480f4cc3');
+  assert.equal(hexOf((a) => a.cmovnge(rax, rbx)), '480f4cc3');
+  assert.equal(hexOf((a) => { const l = a.newLabel(); a.bind(l); a.jcc(Cond.NE, l); a.jnz(l); }), '75fe75fc');
+});
+
+test('branches: backward rel8/rel32 by distance, forward rel32, calls and label offsets', () => {
+  // Backward: 2-byte jump reaches -128 exactly when 126 bytes precede it.
+  for (const [pad, expect] of [[126, 'eb80'], [127, 'e97cffffff']] as const) {
+    const a = new Assembler();
+    const l = a.newLabel();
+    a.bind(l);
+    for (let i = 0; i < pad; i++) a.nop();
+    a.jmp(l);
+    assert.equal(toHex(a.finish().bytes.subarray(pad)), expect);
+  }
+  {
+    const a = new Assembler();
+    const l = a.newLabel();
+    a.bind(l);
+    for (let i = 0; i < 200; i++) a.nop();
+    a.je(l);
+    assert.equal(toHex(a.finish().bytes.subarray(200)), '0f8432ffffff');
+  }
+  const a = new Assembler();
+  const fwd = a.newLabel(), fn = a.newLabel();
+  a.jmp(fwd); a.jl(fwd); a.call(fn);
+  a.lea(rax, rel(fwd));
+  a.bind(fwd); a.ret();
+  a.bind(fn); a.ret();
+  const out = a.finish();
+  assert.equal(toHex(out.bytes), 'e912000000' + '0f8c0c000000' + 'e808000000' + '488d0500000000' + 'c3' + 'c3');
+  assert.equal(out.labelOffsets(fwd), 23);
+  assert.equal(a.labelOffset(fn), 24);
+  assert.equal(a.offset, 25);
+});
+
+test('align pads with multi-byte NOPs that decode as NOPs; nopN makes 1..15-byte NOPs', async () => {
+  for (let n = 1; n <= 15; n++) {
+    const a = new Assembler();
+    a.nopN(n);
+    const bytes = a.finish().bytes;
+    assert.equal(bytes.length, n);
+    const lines = await disassemble(bytes);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, /\s(nop\b|xchg ax, ax$)/); // 66 90 is the canonical 2-byte NOP
+  }
+  for (let start = 0; start < 32; start++) {
+    const a = new Assembler();
+    for (let i = 0; i < start; i++) a.int3();
+    a.align(32);
+    assert.equal(a.offset, start === 0 ? 0 : 32);
+    const lines = await disassemble(a.finish().bytes.subarray(start));
+    assert.ok(lines.every((l) => /\s(nop\b|xchg ax, ax$)/.test(l)), lines.join('\n'));
+  }
+});
+
+test('constant pool: RIP-relative constants placed after the code, aligned', () => {
+  const a = new Assembler();
+  const c = a.constant(1.5);
+  const d = a.constant(new Uint8Array(16).fill(7));
+  a.movsd(xmm0, qword(rip, c));
+  a.movaps(xmm1, rel(d));
+  a.ret();
+  const out = a.finish();
+  assert.equal(out.labelOffsets(c), 16);
+  assert.equal(out.labelOffsets(d), 32);
+  assert.equal(toHex(out.bytes.subarray(0, 16)), 'f20f100508000000' + '0f280d11000000' + 'c3');
+  assert.equal(new DataView(out.bytes.buffer).getFloat64(16, true), 1.5);
+  assert.deepEqual([...out.bytes.subarray(32, 48)], new Array(16).fill(7));
+});
+
+test('relocations: rel32 calls to externals and abs64 addresses', () => {
+  const a = new Assembler();
+  a.call(extern('strlen'));
+  a.movAbs64(r8, 'table', 8);
+  a.jmp(extern('tail'));
+  const out = a.finish();
+  assert.equal(toHex(out.bytes), 'e800000000' + '49b80000000000000000' + 'e900000000');
+  assert.deepEqual(out.relocations, [
+    { kind: 'rel32', offset: 1, symbol: 'strlen', addend: -4 },
+    { kind: 'abs64', offset: 7, symbol: 'table', addend: 8 },
+    { kind: 'rel32', offset: 16, symbol: 'tail', addend: -4 },
+  ]);
+});
+
+test('embed, reusable memory operands and buffer growth', () => {
+  const a = new Assembler(64);
+  const m = new Mem(8, rdi, null, 1, 0, null);
+  for (let i = 0; i < 1000; i++) a.mov(rax, m.set(rdi, rcx, 8, i * 8));
+  a.embed([1, 2, 3]);
+  const bytes = a.finish().bytes;
+  assert.equal(toHex(bytes.subarray(0, 4)), '488b04cf');
+  assert.equal(toHex(bytes.subarray(bytes.length - 3)), '010203');
+  assert.equal(hexOf((a2) => a2.mov(byte(rdx, 1), 0xff).mov(dword(rdx), -1)), 'c64201ff' + 'c702ffffffff');
+});
