@@ -11,3 +11,4 @@ export * from './verifier.js';
 export * from './printer.js';
 export * from './parser.js';
 export * from './interpreter.js';
+export * from './filetest.js';

@@ -191,7 +191,10 @@ class Parser {
     const imports: Token[] = [];
     while (this.peek.kind !== Tok.End) {
       const t = this.word("'function', 'data' or 'import'");
-      if (t.text === 'function') {
+      if (t.text === 'test') {
+        // Filetest header line (`test run`): ignored by the parser.
+        while (this.toks[this.pos]!.kind !== Tok.End && this.toks[this.pos]!.line === t.line) this.pos++;
+      } else if (t.text === 'function') {
         funcs.push(this.parseFunction(t));
       } else if (t.text === 'data') {
         const n = this.name('a data name');
