@@ -509,7 +509,7 @@ export class Interpreter {
             if ((addr >> REGION_SHIFT) !== BigInt(FUNC_REGION) || c === undefined) this.trap(TrapCode.HeapOob, f, inst);
             const sig = f.signatures[f.instImm[inst]!]!;
             if (!sameSignature(sig, c)) {
-              throw new TrapError(TrapCode.Unreachable, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+              throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
             }
             out = this.callCallee(m!, ci, callArgs);
           }

@@ -395,13 +395,16 @@ export const enum TrapCode {
   HeapOob = 4,
   /** Call depth exceeded. */
   StackOverflow = 5,
+  /** call_indirect through an address whose function has another signature. */
+  BadSig = 6,
   /** First user trap code (`user0`). */
   User = 16,
 }
 
-const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf'];
+const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig'];
 const TRAP_TEXT = ['unreachable code reached', 'integer division by zero', 'integer overflow',
-  'bad float-to-int conversion', 'memory access out of bounds', 'call stack exhausted'];
+  'bad float-to-int conversion', 'memory access out of bounds', 'call stack exhausted',
+  'indirect call signature mismatch'];
 
 /** Text name of a trap code (`int_divz`, `user3`). */
 export function trapName(code: number): string {
