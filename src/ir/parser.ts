@@ -103,6 +103,7 @@ interface InstAst {
   big: bigint;
   fimm: number;
   callee: string;
+  calleeTok: Token | undefined;
   dests: DestAst[];
 }
 interface BlockAst { id: number; params: { id: number; type: Type }[]; insts: InstAst[]; tok: Token }
@@ -319,7 +320,7 @@ class Parser {
     } else if (wantsType) {
       this.err(tok, `${opName} needs a type suffix (e.g. ${opName}.i32)`);
     }
-    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, fimm: 0, callee: '', dests: [] };
+    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, fimm: 0, callee: '', calleeTok: undefined, dests: [] };
     const arg = (): void => { const v = this.value(); inst.args.push(v.id); inst.argToks.push(v.tok); };
     const args2 = (): void => { arg(); this.expect(','); arg(); };
     const cc = (names: readonly string[]): void => {
@@ -358,10 +359,11 @@ class Parser {
       case Format.Load: arg(); inst.imm = this.offset(); break;
       case Format.Store: arg(); this.expect(','); arg(); inst.imm = this.offset(); break;
       case Format.StackAddr: inst.imm = this.numbered('ss', 'a stack slot'); inst.imm2 = this.offset(); break;
-      case Format.GlobalAddr: inst.callee = this.name('a data name').text; break;
-      case Format.FuncAddr: inst.callee = this.name('a function name').text; break;
+      case Format.GlobalAddr: inst.calleeTok = this.name('a data name'); inst.callee = inst.calleeTok.text; break;
+      case Format.FuncAddr: inst.calleeTok = this.name('a function name'); inst.callee = inst.calleeTok.text; break;
       case Format.Call:
-        inst.callee = this.name('a function name').text;
+        inst.calleeTok = this.name('a function name');
+        inst.callee = inst.calleeTok.text;
         this.expect('(');
         if (!this.isPunct(')')) do arg(); while (this.eat(','));
         this.expect(')');
@@ -419,7 +421,7 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
   }
   const calleeOf = (inst: InstAst): Func | import('./function.js').Import => {
     const c = m.lookup(inst.callee);
-    if (c === undefined || !('params' in c)) p.err(inst.tok, `unknown function %${inst.callee}`);
+    if (c === undefined || !('params' in c)) p.err(inst.calleeTok ?? inst.tok, `unknown function %${inst.callee}`);
     return c;
   };
   const all: InstAst[] = [];
@@ -437,7 +439,8 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
         }
       } else want = info.result === ResultRule.None ? 0 : 1;
       if (inst.results.length !== want) {
-        p.err(inst.tok, `${info.name} has ${want} result${want === 1 ? '' : 's'}, but ${inst.results.length} ${inst.results.length === 1 ? 'is' : 'are'} named`);
+        const what = inst.op === Opcode.Call ? `call to %${inst.callee}` : info.name;
+        p.err(inst.tok, `${what} has ${want} result${want === 1 ? '' : 's'}, but ${inst.results.length} ${inst.results.length === 1 ? 'is' : 'are'} named`);
       }
       for (const r of inst.results) define(r, Type.Invalid, inst.tok);
     }
@@ -494,7 +497,7 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
       if (inst.op === Opcode.IConst) f.setIconstValue(i, inst.big);
       if (inst.op === Opcode.GlobalAddr) {
         const d = m.data.find((x) => x.name === inst.callee);
-        if (d === undefined) p.err(inst.tok, `unknown data %${inst.callee}`);
+        if (d === undefined) p.err(inst.calleeTok ?? inst.tok, `unknown data %${inst.callee}`);
         f.instImm[i] = d.index;
       } else if (inst.op === Opcode.Call || inst.op === Opcode.FuncAddr) {
         f.instImm[i] = calleeOf(inst).index;
