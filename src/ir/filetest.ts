@@ -93,7 +93,7 @@ function parseNumber(s: string, t: Type): number | bigint {
     let x: number;
     if (body === 'NaN') x = NaN;
     else if (body === 'Inf') x = Infinity;
-    else if (/^(\d+(\.\d*)?([eE][+-]?\d+)?|0x[0-9a-f]+)$/i.test(body)) x = Number(body);
+    else if (/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(body)) x = Number(body);
     else throw new Error(`bad ${typeName(t)} literal '${s}'`);
     x = neg ? -x : x;
     return t === Type.F32 ? Math.fround(x) : x;

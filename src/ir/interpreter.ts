@@ -259,14 +259,17 @@ export class Interpreter {
     const f = this.module.getFunction(name);
     if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
     const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
-    this.depth = 0;
-    this.sp = 0;
+    // Save and restore so that an import hook may call back into the interpreter.
+    const savedDepth = this.depth, savedSp = this.sp;
     let out: IrValue[];
     try {
       out = this.run(f, irArgs);
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TrapError(TrapCode.StackOverflow, ' (JS stack exhausted)');
       throw e;
+    } finally {
+      this.depth = savedDepth;
+      this.sp = savedSp;
     }
     return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
   }
@@ -308,7 +311,6 @@ export class Interpreter {
   /** Runs `f` on IR-value arguments; returns its results. */
   run(f: Func, args: readonly IrValue[]): IrValue[] {
     if (++this.depth > this.maxDepth) {
-      this.depth = 0;
       throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
     }
     const savedSp = this.sp;

@@ -345,7 +345,7 @@ class Parser {
         let x: number;
         if (t.text === 'NaN') x = NaN;
         else if (t.text === 'Inf') x = Infinity;
-        else if (/^(\d+(\.\d*)?([eE][+-]?\d+)?|0x[0-9a-f]+)$/i.test(t.text)) x = Number(t.text);
+        else if (/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(t.text)) x = Number(t.text);
         else this.err(t, `expected a float, found '${t.text}'`);
         inst.fimm = neg ? -x : x;
         if (type === Type.F32) inst.fimm = Math.fround(inst.fimm);
