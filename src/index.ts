@@ -5,3 +5,4 @@
  * assembler), ir (typed SSA), opt, codegen, regalloc.
  */
 export { native } from './runtime/addon.js';
+export * as ir from './ir/index.js';
