@@ -20,3 +20,4 @@ export { Signature } from './runtime/signature.js';
 export type { NativeType, SignatureSpec } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
+export * as ir from './ir/index.js';

@@ -1,0 +1,396 @@
+/**
+ * Builder: the TypeScript API for writing IR. Each method appends one checked
+ * instruction at the end of the current block and returns its result handle;
+ * bad calls (wrong types, unknown handles, appending after a terminator) throw at
+ * once with a message naming the instruction.
+ *
+ *   const m = new Module();
+ *   const f = m.function('add1', [Type.I64], [Type.I64]);
+ *   const b = f.builder();
+ *   b.return(b.iadd(b.params[0], b.iconst(Type.I64, 1)));
+ *
+ * Helpers (`ifElse`, `while`, `forRange`) create blocks with parameters for the
+ * values that flow out of or around the construct.
+ */
+import { Block, Callee, DataObject, Func, Inst, NONE, Value } from './function.js';
+import { FLOAT_CC_NAMES, FloatCC, INT_CC_NAMES, IntCC, OPCODES, OpFlags, Opcode, parseTrapCode } from './opcodes.js';
+import { Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
+import { checkInst, resultTypes, verifyFunction } from './verifier.js';
+
+/** Integer condition code names accepted by `icmp`. */
+export type IntCCName = 'eq' | 'ne' | 'slt' | 'sle' | 'sgt' | 'sge' | 'ult' | 'ule' | 'ugt' | 'uge';
+/** Float condition code names accepted by `fcmp`. */
+export type FloatCCName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'uno' | 'ord' | 'ueq' | 'une' | 'ult' | 'ule' | 'ugt' | 'uge';
+/** A branch target: a block, or a block with arguments. */
+export type Target = Block | { readonly block: Block; readonly args: readonly Value[] };
+
+/** Range-checks and canonicalises an integer immediate for type `t` (sign-extended). */
+export function canonicalIntImm(t: Type, value: number | bigint, what = 'iconst'): bigint {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new Error(`${what}.${typeName(t)}: ${value} is not a safe integer (pass a bigint)`);
+  const v = BigInt(value);
+  const w = BigInt(typeBits(t));
+  if (v < -(1n << (w - 1n)) || v >= 1n << w) throw new Error(`${what}.${typeName(t)}: ${v} does not fit in ${w} bits`);
+  return BigInt.asIntN(Number(w), v);
+}
+
+/** Builds IR into a `Func`; get one with `func.builder()`. */
+export class Builder {
+  /** The function being built. */
+  readonly func: Func;
+  /** The current block (instructions are appended to it), or NONE. */
+  current: number = NONE;
+
+  /** Creates a builder; makes the entry block (with the function's parameters) if missing. */
+  constructor(func: Func) {
+    this.func = func;
+    if (func.firstBlock === NONE) {
+      const b = func.newBlock();
+      for (const t of func.params) func.appendBlockParam(b, t);
+      func.appendBlock(b);
+    }
+    this.current = func.lastBlock;
+  }
+
+  /** The entry block's parameters (the function arguments). */
+  get params(): Value[] {
+    return this.func.blockParams(this.func.entryBlock);
+  }
+  /** The i-th function argument. */
+  param(i: number): Value {
+    if (i < 0 || i >= this.func.params.length) throw new Error(`function ${this.func.name} has no parameter ${i}`);
+    return this.func.blockParam(this.func.entryBlock, i);
+  }
+  /** Creates a block with parameters of the given types, appended to the layout. */
+  block(...paramTypes: Type[]): Block {
+    const f = this.func;
+    for (const t of paramTypes) if (!isValidType(t)) throw new Error(`block: bad parameter type ${t}`);
+    const b = f.newBlock();
+    for (const t of paramTypes) f.appendBlockParam(b, t);
+    f.appendBlock(b);
+    return b;
+  }
+  /** Parameters of a block. */
+  blockParams(b: Block): Value[] {
+    return this.func.blockParams(b);
+  }
+  /** Makes `b` the current block. */
+  switchTo(b: Block): this {
+    if (!this.func.isBlock(b)) throw new Error(`switchTo: unknown block ${b}`);
+    this.current = b;
+    return this;
+  }
+  /** True if the current block ends in a terminator. */
+  get isTerminated(): boolean {
+    const last = this.current === NONE ? NONE : this.func.blockLast[this.current]!;
+    return last !== NONE && (OPCODES[this.func.instOpcode[last]!]!.flags & OpFlags.Terminator) !== 0;
+  }
+
+  // ---- core ----
+  private begin(op: Opcode, type: Type, args: readonly Value[]): Inst {
+    const f = this.func;
+    const name = OPCODES[op]!.name;
+    if (this.current === NONE) throw new Error(`${name}: no current block`);
+    if (this.isTerminated) throw new Error(`${name}: block${this.current} is already terminated`);
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${name}: operand ${i} (${String(a)}) is not a value of function ${f.name}`);
+    }
+    return f.newInst(op, type, args);
+  }
+  private end(inst: Inst): Inst {
+    const f = this.func;
+    const e = checkInst(f, inst);
+    if (e !== null) throw new Error(`${OPCODES[f.instOpcode[inst]!]!.name}: ${e}`);
+    f.makeResults(inst, resultTypes(f, inst));
+    f.appendInst(this.current as Block, inst);
+    return inst;
+  }
+  private one(inst: Inst): Value {
+    return this.func.result(this.end(inst), 0);
+  }
+  private dest(inst: Inst, t: Target): void {
+    const f = this.func;
+    const block = typeof t === 'number' ? t : t.block;
+    const args = typeof t === 'number' ? [] : t.args;
+    if (!f.isBlock(block)) throw new Error(`${OPCODES[f.instOpcode[inst]!]!.name}: unknown block ${String(block)}`);
+    for (const a of args) if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${OPCODES[f.instOpcode[inst]!]!.name}: block argument ${String(a)} is not a value`);
+    f.addDest(inst, block, args);
+  }
+  /** Appends any unary-format instruction (`ineg`, `fsqrt`, ...). */
+  unary(op: Opcode, x: Value): Value {
+    return this.one(this.begin(op, Type.Invalid, [x]));
+  }
+  /** Appends any binary-format instruction (`iadd`, `fmul`, ...). */
+  binary(op: Opcode, x: Value, y: Value): Value {
+    return this.one(this.begin(op, Type.Invalid, [x, y]));
+  }
+  /** Appends any conversion (`sext.T` ...). */
+  convert(op: Opcode, type: Type, x: Value): Value {
+    return this.one(this.begin(op, type, [x]));
+  }
+
+  // ---- constants ----
+  /** `iconst.T value` (value may be signed or unsigned within the width). */
+  iconst(type: Type, value: number | bigint): Value {
+    if (!isIntType(type)) throw new Error(`iconst: type ${typeName(type)} is not an integer type`);
+    const v = canonicalIntImm(type, value);
+    const i = this.begin(Opcode.IConst, type, []);
+    this.func.setIconstValue(i, v);
+    return this.one(i);
+  }
+  /** `fconst.T value` (rounded to f32 for f32). */
+  fconst(type: Type, value: number): Value {
+    if (!isFloatType(type)) throw new Error(`fconst: type ${typeName(type)} is not a float type`);
+    if (typeof value !== 'number') throw new Error('fconst: value must be a number');
+    const i = this.begin(Opcode.FConst, type, []);
+    this.func.instFImm[i] = type === Type.F32 ? Math.fround(value) : value;
+    return this.one(i);
+  }
+
+  // ---- integer ----
+  /** Two's-complement negation. */ ineg(x: Value): Value { return this.unary(Opcode.INeg, x); }
+  /** Bitwise not. */ bnot(x: Value): Value { return this.unary(Opcode.BNot, x); }
+  /** Count leading zeros. */ clz(x: Value): Value { return this.unary(Opcode.Clz, x); }
+  /** Count trailing zeros. */ ctz(x: Value): Value { return this.unary(Opcode.Ctz, x); }
+  /** Population count. */ popcnt(x: Value): Value { return this.unary(Opcode.Popcnt, x); }
+  /** Wrapping add. */ iadd(x: Value, y: Value): Value { return this.binary(Opcode.IAdd, x, y); }
+  /** Wrapping subtract. */ isub(x: Value, y: Value): Value { return this.binary(Opcode.ISub, x, y); }
+  /** Wrapping multiply. */ imul(x: Value, y: Value): Value { return this.binary(Opcode.IMul, x, y); }
+  /** Signed divide (traps). */ sdiv(x: Value, y: Value): Value { return this.binary(Opcode.SDiv, x, y); }
+  /** Unsigned divide (traps). */ udiv(x: Value, y: Value): Value { return this.binary(Opcode.UDiv, x, y); }
+  /** Signed remainder (traps). */ srem(x: Value, y: Value): Value { return this.binary(Opcode.SRem, x, y); }
+  /** Unsigned remainder (traps). */ urem(x: Value, y: Value): Value { return this.binary(Opcode.URem, x, y); }
+  /** Bitwise and. */ band(x: Value, y: Value): Value { return this.binary(Opcode.BAnd, x, y); }
+  /** Bitwise or. */ bor(x: Value, y: Value): Value { return this.binary(Opcode.BOr, x, y); }
+  /** Bitwise xor. */ bxor(x: Value, y: Value): Value { return this.binary(Opcode.BXor, x, y); }
+  /** Shift left. */ ishl(x: Value, n: Value): Value { return this.binary(Opcode.IShl, x, n); }
+  /** Logical shift right. */ ushr(x: Value, n: Value): Value { return this.binary(Opcode.UShr, x, n); }
+  /** Arithmetic shift right. */ sshr(x: Value, n: Value): Value { return this.binary(Opcode.SShr, x, n); }
+  /** Rotate left. */ rotl(x: Value, n: Value): Value { return this.binary(Opcode.Rotl, x, n); }
+  /** Rotate right. */ rotr(x: Value, n: Value): Value { return this.binary(Opcode.Rotr, x, n); }
+  /** Integer compare; i8 result 0 or 1. */
+  icmp(cc: IntCC | IntCCName, x: Value, y: Value): Value {
+    const code = typeof cc === 'string' ? INT_CC_NAMES.indexOf(cc) : cc;
+    if (code < 0 || code >= INT_CC_NAMES.length) throw new Error(`icmp: unknown condition ${String(cc)}`);
+    const i = this.begin(Opcode.ICmp, Type.Invalid, [x, y]);
+    this.func.instImm[i] = code;
+    return this.one(i);
+  }
+
+  // ---- float ----
+  /** Negate. */ fneg(x: Value): Value { return this.unary(Opcode.FNeg, x); }
+  /** Absolute value. */ fabs(x: Value): Value { return this.unary(Opcode.FAbs, x); }
+  /** Square root. */ fsqrt(x: Value): Value { return this.unary(Opcode.FSqrt, x); }
+  /** Round down. */ ffloor(x: Value): Value { return this.unary(Opcode.FFloor, x); }
+  /** Round up. */ fceil(x: Value): Value { return this.unary(Opcode.FCeil, x); }
+  /** Round toward zero. */ ftrunc(x: Value): Value { return this.unary(Opcode.FTrunc, x); }
+  /** Round half to even. */ fnearest(x: Value): Value { return this.unary(Opcode.FNearest, x); }
+  /** Add. */ fadd(x: Value, y: Value): Value { return this.binary(Opcode.FAdd, x, y); }
+  /** Subtract. */ fsub(x: Value, y: Value): Value { return this.binary(Opcode.FSub, x, y); }
+  /** Multiply. */ fmul(x: Value, y: Value): Value { return this.binary(Opcode.FMul, x, y); }
+  /** Divide. */ fdiv(x: Value, y: Value): Value { return this.binary(Opcode.FDiv, x, y); }
+  /** Minimum (NaN-propagating, -0 < +0). */ fmin(x: Value, y: Value): Value { return this.binary(Opcode.FMin, x, y); }
+  /** Maximum (NaN-propagating, -0 < +0). */ fmax(x: Value, y: Value): Value { return this.binary(Opcode.FMax, x, y); }
+  /** Magnitude of x with the sign of y. */ fcopysign(x: Value, y: Value): Value { return this.binary(Opcode.FCopysign, x, y); }
+  /** Float compare; i8 result 0 or 1. */
+  fcmp(cc: FloatCC | FloatCCName, x: Value, y: Value): Value {
+    const code = typeof cc === 'string' ? FLOAT_CC_NAMES.indexOf(cc) : cc;
+    if (code < 0 || code >= FLOAT_CC_NAMES.length) throw new Error(`fcmp: unknown condition ${String(cc)}`);
+    const i = this.begin(Opcode.FCmp, Type.Invalid, [x, y]);
+    this.func.instImm[i] = code;
+    return this.one(i);
+  }
+  /** `c != 0 ? x : y`. */
+  select(c: Value, x: Value, y: Value): Value {
+    return this.one(this.begin(Opcode.Select, Type.Invalid, [c, x, y]));
+  }
+
+  // ---- conversions ----
+  /** Sign-extend to `type`. */ sext(type: Type, x: Value): Value { return this.convert(Opcode.SExt, type, x); }
+  /** Zero-extend to `type`. */ zext(type: Type, x: Value): Value { return this.convert(Opcode.ZExt, type, x); }
+  /** Truncate to `type`. */ trunc(type: Type, x: Value): Value { return this.convert(Opcode.Trunc, type, x); }
+  /** f32 -> f64. */ fpromote(x: Value): Value { return this.convert(Opcode.FPromote, Type.F64, x); }
+  /** f64 -> f32. */ fdemote(x: Value): Value { return this.convert(Opcode.FDemote, Type.F32, x); }
+  /** Float -> signed int (traps). */ fcvtToSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToSint, type, x); }
+  /** Float -> unsigned int (traps). */ fcvtToUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToUint, type, x); }
+  /** Signed int -> float. */ fcvtFromSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromSint, type, x); }
+  /** Unsigned int -> float. */ fcvtFromUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromUint, type, x); }
+  /** Reinterpret bits as `type`. */ bitcast(type: Type, x: Value): Value { return this.convert(Opcode.Bitcast, type, x); }
+
+  // ---- memory ----
+  private checkOffset(name: string, offset: number): void {
+    if (!Number.isInteger(offset) || offset < -0x80000000 || offset > 0x7fffffff) throw new Error(`${name}: offset ${offset} is not a 32-bit integer`);
+  }
+  /** A load: `op` is Load or one of the extending loads; result type `type`. */
+  loadOp(op: Opcode, type: Type, addr: Value, offset = 0): Value {
+    this.checkOffset(OPCODES[op]!.name, offset);
+    const i = this.begin(op, type, [addr]);
+    this.func.instImm[i] = offset;
+    return this.one(i);
+  }
+  /** `load.T addr+offset`. */ load(type: Type, addr: Value, offset = 0): Value { return this.loadOp(Opcode.Load, type, addr, offset); }
+  /** Load 8 bits, sign-extend. */ sload8(type: Type, addr: Value, offset = 0): Value { return this.loadOp(Opcode.SLoad8, type, addr, offset); }
+  /** Load 8 bits, zero-extend. */ uload8(type: Type, addr: Value, offset = 0): Value { return this.loadOp(Opcode.ULoad8, type, addr, offset); }
+  /** Load 16 bits, sign-extend. */ sload16(type: Type, addr: Value, offset = 0): Value { return this.loadOp(Opcode.SLoad16, type, addr, offset); }
+  /** Load 16 bits, zero-extend. */ uload16(type: Type, addr: Value, offset = 0): Value { return this.loadOp(Opcode.ULoad16, type, addr, offset); }
+  /** Load 32 bits, sign-extend to i64. */ sload32(addr: Value, offset = 0): Value { return this.loadOp(Opcode.SLoad32, Type.I64, addr, offset); }
+  /** Load 32 bits, zero-extend to i64. */ uload32(addr: Value, offset = 0): Value { return this.loadOp(Opcode.ULoad32, Type.I64, addr, offset); }
+  /** `store.T value, addr+offset`; `type` defaults to the value's type (a narrower int truncates). */
+  store(value: Value, addr: Value, offset = 0, type?: Type): void {
+    this.checkOffset('store', offset);
+    const t = type ?? (this.func.isValue(value) ? this.func.typeOf(value) : Type.Invalid);
+    const i = this.begin(Opcode.Store, t, [value, addr]);
+    this.func.instImm[i] = offset;
+    this.end(i);
+  }
+  /** Declares a stack slot of `size` bytes; returns its number for `stackAddr`. */
+  stackSlot(size: number, align = 8): number {
+    return this.func.stackSlot(size, align);
+  }
+  /** Address of stack slot `slot` plus `offset`. */
+  stackAddr(slot: number, offset = 0): Value {
+    const i = this.begin(Opcode.StackAddr, Type.Invalid, []);
+    this.func.instImm[i] = slot;
+    this.func.instImm2[i] = offset;
+    return this.one(i);
+  }
+  /** Address of module data. */
+  globalAddr(data: DataObject): Value {
+    if (this.func.module.data[data.index] !== data) throw new Error(`global_addr: data %${data.name} belongs to another module`);
+    const i = this.begin(Opcode.GlobalAddr, Type.Invalid, []);
+    this.func.instImm[i] = data.index;
+    return this.one(i);
+  }
+  /** Address of a function or import (for call_indirect). */
+  funcAddr(callee: Callee): Value {
+    this.checkCallee('func_addr', callee);
+    const i = this.begin(Opcode.FuncAddr, Type.Invalid, []);
+    this.func.instImm[i] = callee.index;
+    return this.one(i);
+  }
+
+  // ---- calls ----
+  private checkCallee(name: string, callee: Callee): void {
+    if (this.func.module.callees[callee.index] !== callee) throw new Error(`${name}: %${callee.name} belongs to another module`);
+  }
+  /** Direct call; returns all results. */
+  callAll(callee: Callee, args: readonly Value[]): Value[] {
+    this.checkCallee('call', callee);
+    const i = this.begin(Opcode.Call, Type.Invalid, args);
+    this.func.instImm[i] = callee.index;
+    return this.func.instResults(this.end(i));
+  }
+  /** Direct call of a function with exactly one result; returns it. */
+  call(callee: Callee, args: readonly Value[]): Value {
+    if (callee.results.length !== 1) throw new Error(`call: %${callee.name} has ${callee.results.length} results; use callAll`);
+    return this.callAll(callee, args)[0]!;
+  }
+  /** Declares a call_indirect signature; returns its number. */
+  signature(params: readonly Type[], results: readonly Type[] = []): number {
+    return this.func.signature(params, results);
+  }
+  /** Indirect call through `addr` with signature `sig`; returns all results. */
+  callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] {
+    const i = this.begin(Opcode.CallIndirect, Type.Invalid, [addr, ...args]);
+    this.func.instImm[i] = sig;
+    return this.func.instResults(this.end(i));
+  }
+  /** Indirect call with exactly one result. */
+  callIndirect(sig: number, addr: Value, args: readonly Value[]): Value {
+    const s = this.func.signatures[sig];
+    if (s === undefined) throw new Error(`call_indirect: unknown signature sig${sig}`);
+    if (s.results.length !== 1) throw new Error(`call_indirect: sig${sig} has ${s.results.length} results; use callIndirectAll`);
+    return this.callIndirectAll(sig, addr, args)[0]!;
+  }
+
+  // ---- control flow ----
+  /** `jump block(args)`. */
+  jump(block: Block, args: readonly Value[] = []): void {
+    const i = this.begin(Opcode.Jump, Type.Invalid, []);
+    this.dest(i, { block, args });
+    this.end(i);
+  }
+  /** `brif c, then, else`. */
+  brif(c: Value, then: Target, otherwise: Target): void {
+    const i = this.begin(Opcode.Brif, Type.Invalid, [c]);
+    this.dest(i, then);
+    this.dest(i, otherwise);
+    this.end(i);
+  }
+  /** `br_table index, default, [table...]`. */
+  brTable(index: Value, defaultTarget: Target, table: readonly Target[]): void {
+    const i = this.begin(Opcode.BrTable, Type.Invalid, [index]);
+    this.dest(i, defaultTarget);
+    for (const t of table) this.dest(i, t);
+    this.end(i);
+  }
+  /** `return values`. */
+  return(...values: Value[]): void {
+    this.end(this.begin(Opcode.Return, Type.Invalid, values));
+  }
+  /** `trap code` (a TrapCode number or a name such as 'unreachable', 'user3'). */
+  trap(code: number | string = 'unreachable'): void {
+    const c = typeof code === 'string' ? parseTrapCode(code) : code;
+    if (!Number.isInteger(c) || c < 0 || c > 0xffff) throw new Error(`trap: unknown trap code ${String(code)}`);
+    const i = this.begin(Opcode.Trap, Type.Invalid, []);
+    this.func.instImm[i] = c;
+    this.end(i);
+  }
+
+  // ---- structured helpers ----
+  /**
+   * if/else producing values: runs `then`/`otherwise` in new blocks; each returns
+   * the values (of `types`) flowing to the merge block, whose parameters are
+   * returned. A branch that terminates itself (e.g. returns) may return nothing.
+   */
+  ifElse(c: Value, types: readonly Type[], then: () => readonly Value[] | void, otherwise?: () => readonly Value[] | void): Value[] {
+    const tb = this.block(), eb = this.block(), merge = this.block(...types);
+    this.brif(c, tb, eb);
+    const arm = (b: Block, fn: (() => readonly Value[] | void) | undefined): void => {
+      this.switchTo(b);
+      const out = fn === undefined ? [] : fn();
+      if (!this.isTerminated) this.jump(merge, out ?? []);
+    };
+    arm(tb, then);
+    arm(eb, otherwise);
+    this.switchTo(merge);
+    return this.blockParams(merge);
+  }
+  /**
+   * while loop with loop-carried values: a header block takes `init`'s values as
+   * parameters; `cond` (in the header) decides whether to run `body`, which returns
+   * the next values. Returns the header's parameters as seen on exit.
+   */
+  while(init: readonly Value[], cond: (vals: Value[]) => Value, body: (vals: Value[]) => readonly Value[]): Value[] {
+    const f = this.func;
+    const header = this.block(...init.map((v) => f.typeOf(v)));
+    const bodyB = this.block(), exit = this.block();
+    this.jump(header, init);
+    this.switchTo(header);
+    const vals = this.blockParams(header);
+    this.brif(cond(vals), bodyB, exit);
+    this.switchTo(bodyB);
+    const next = body(vals);
+    if (!this.isTerminated) this.jump(header, next);
+    this.switchTo(exit);
+    return vals;
+  }
+  /**
+   * Counted loop `for (i = start; i < end (signed); i++)` with carried values;
+   * `body(i, vals)` returns the next carried values. Returns the final values.
+   */
+  forRange(start: Value, end: Value, init: readonly Value[], body: (i: Value, vals: Value[]) => readonly Value[]): Value[] {
+    const t = this.func.typeOf(start);
+    const out = this.while([start, ...init], (v) => this.icmp(IntCC.Slt, v[0]!, end), (v) => {
+      const next = body(v[0]!, v.slice(1));
+      return [this.iadd(v[0]!, this.iconst(t, 1)), ...next];
+    });
+    return out.slice(1);
+  }
+  /** Verifies the function and throws on any problem; returns the function. */
+  finish(): Func {
+    const errors = verifyFunction(this.func);
+    if (errors.length > 0) throw new Error(errors.join('\n'));
+    return this.func;
+  }
+}

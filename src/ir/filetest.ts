@@ -1,0 +1,242 @@
+/**
+ * Filetests: `.ir` files whose header lines say what to check, with expectations
+ * in comments (Cranelift style). One file may carry several headers.
+ *
+ *   test parse    the text must fail to parse; `; error: L:C: message` is the exact error
+ *   test verify   the module must verify, or fail with exactly the `; error: ...` messages
+ *   test print    print(parse(text)) must equal the text without comment/test lines
+ *   test run      each `; run: f(args) == result` / `; run: f(args) traps code` /
+ *                 `; run: f(args)` line is executed by every `Executor`
+ *
+ * Run-line arguments: integers (decimal, hex, negative), floats (`1.5`, `-0.0`,
+ * `NaN`, `Inf`), `null`, and buffers for ptr parameters written `u8[1, 2, 3]`
+ * (also i8 i16 u16 i32 u32 i64 u64 f32 f64). Several results: `== 1, 2`.
+ *
+ * An `Executor` loads a verified module and calls functions by name with JS
+ * values (the interpreter's calling convention: i64/ptr as bigint). The backend
+ * adds its own executor so that every run line is also compiled and executed.
+ */
+import { Module } from './function.js';
+import { Interpreter, TrapError } from './interpreter.js';
+import { parse } from './parser.js';
+import { printModule } from './printer.js';
+import { Type, typeName } from './types.js';
+import { verifyModule } from './verifier.js';
+
+/** A module loaded into an executor, ready to call. */
+export interface LoadedModule {
+  /** Calls function `name`; returns undefined, the result, or an array of results; traps throw an Error with a `trap` name. */
+  call(name: string, args: readonly unknown[]): unknown;
+  /** Releases resources (optional). */
+  dispose?(): void;
+}
+
+/** Something that can run IR: the interpreter, or later the compiler. */
+export interface Executor {
+  /** Name shown in failure messages. */
+  readonly name: string;
+  /** Loads a verified module. */
+  load(module: Module): LoadedModule;
+}
+
+/** The reference interpreter as an `Executor`. */
+export const interpreterExecutor: Executor = {
+  name: 'interpreter',
+  load(module: Module): LoadedModule {
+    const interp = new Interpreter(module);
+    return { call: (name, args) => interp.call(name, args) };
+  },
+};
+
+/** Options for `runFiletest`. */
+export interface FiletestOptions {
+  /** Executors for `test run` (default: the interpreter). */
+  executors?: readonly Executor[];
+  /** File name for messages. */
+  file?: string;
+}
+
+/** The commands a filetest header may name. */
+export type FiletestCommand = 'parse' | 'verify' | 'print' | 'run';
+
+/** Reads the `test X` header lines of a filetest. */
+export function filetestCommands(text: string): FiletestCommand[] {
+  const out: FiletestCommand[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^test\s+(\S+)\s*$/.exec(line.trim());
+    if (m === null) continue;
+    if (m[1] !== 'parse' && m[1] !== 'verify' && m[1] !== 'print' && m[1] !== 'run') throw new Error(`unknown filetest command 'test ${m[1]}'`);
+    out.push(m[1]);
+  }
+  return out;
+}
+
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) { out.push(s.slice(start, i).trim()); start = i + 1; }
+  }
+  const last = s.slice(start).trim();
+  if (last !== '' || out.length > 0) out.push(last);
+  return out;
+}
+
+function parseNumber(s: string, t: Type): number | bigint {
+  s = s.trim();
+  if (t === Type.F32 || t === Type.F64) {
+    const neg = s.startsWith('-');
+    const body = neg || s.startsWith('+') ? s.slice(1) : s;
+    let x: number;
+    if (body === 'NaN') x = NaN;
+    else if (body === 'Inf') x = Infinity;
+    else if (/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(body)) x = Number(body);
+    else throw new Error(`bad ${typeName(t)} literal '${s}'`);
+    x = neg ? -x : x;
+    return t === Type.F32 ? Math.fround(x) : x;
+  }
+  if (!/^-?(\d+|0x[0-9a-f]+)$/i.test(s)) throw new Error(`bad ${typeName(t)} literal '${s}'`);
+  const v = s.startsWith('-') ? -BigInt(s.slice(1)) : BigInt(s);
+  if (t === Type.I64 || t === Type.Ptr) return BigInt.asIntN(64, v);
+  return Number(BigInt.asIntN(t === Type.I8 ? 8 : t === Type.I16 ? 16 : 32, v));
+}
+
+const ARRAYS: Record<string, new (n: number) => ArrayBufferView & { [i: number]: number | bigint }> = {
+  u8: Uint8Array, i8: Int8Array, u16: Uint16Array, i16: Int16Array, u32: Uint32Array, i32: Int32Array,
+  u64: BigUint64Array, i64: BigInt64Array, f32: Float32Array, f64: Float64Array,
+};
+
+function parseArg(s: string, t: Type): unknown {
+  const m = /^([uif]\d+)\[(.*)\]$/s.exec(s);
+  if (m !== null) {
+    const Ctor = ARRAYS[m[1]!];
+    if (Ctor === undefined) throw new Error(`unknown buffer type '${m[1]}'`);
+    const items = splitTop(m[2]!);
+    const arr = new Ctor(items.length);
+    const big = m[1] === 'u64' || m[1] === 'i64';
+    const isFloat = m[1]!.startsWith('f');
+    items.forEach((x, i) => {
+      const v = parseNumber(x, isFloat ? Type.F64 : Type.I64);
+      arr[i] = big ? BigInt(v) : Number(v);
+    });
+    return arr;
+  }
+  if (s === 'null') return null;
+  return parseNumber(s, t);
+}
+
+function sameResult(got: unknown, want: number | bigint, t: Type): boolean {
+  if (t === Type.F32 || t === Type.F64) {
+    return typeof got === 'number' && (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want as number)));
+  }
+  if (t === Type.I64 || t === Type.Ptr) return typeof got === 'bigint' && BigInt.asIntN(64, got) === want;
+  return (typeof got === 'number' || typeof got === 'bigint') && Number(got) === want;
+}
+
+function show(x: unknown): string {
+  if (typeof x === 'bigint') return String(x);
+  if (typeof x === 'number') return Object.is(x, -0) ? '-0.0' : Number.isNaN(x) ? 'NaN' : String(x);
+  if (Array.isArray(x)) return x.map(show).join(', ');
+  return String(x);
+}
+
+/** The canonical text of a `test print` file: its lines minus comments and headers. */
+export function canonicalPart(text: string): string {
+  const lines = text.split('\n').filter((l) => !/^\s*;/.test(l) && !/^test\s/.test(l.trim()));
+  while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return lines.join('\n') + '\n';
+}
+
+/** Runs one filetest; throws an Error describing every failed expectation. */
+export function runFiletest(text: string, options: FiletestOptions = {}): void {
+  const file = options.file ?? '<filetest>';
+  const cmds = filetestCommands(text);
+  if (cmds.length === 0) throw new Error(`${file}: no 'test' header line`);
+  const lines = text.split('\n');
+  const expectedErrors: string[] = [];
+  const runs: { line: number; text: string }[] = [];
+  lines.forEach((l, i) => {
+    const e = /^\s*;\s*error:\s?(.*)$/.exec(l);
+    if (e !== null) expectedErrors.push(e[1]!.trimEnd());
+    const r = /^\s*;\s*run:\s*(.*)$/.exec(l);
+    if (r !== null) runs.push({ line: i + 1, text: r[1]!.trim() });
+  });
+  const failures: string[] = [];
+  if (cmds.includes('parse')) {
+    try {
+      parse(text);
+      failures.push('test parse: expected a parse error, but the text parsed');
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (expectedErrors.length !== 1 || expectedErrors[0] !== msg) failures.push(`test parse: got error '${msg}', expected '${expectedErrors.join("' / '")}'`);
+    }
+    if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
+    return;
+  }
+  const m = parse(text);
+  const errors = verifyModule(m);
+  if (cmds.includes('verify')) {
+    const want = [...expectedErrors].sort(), got = [...errors].sort();
+    if (want.join('\n') !== got.join('\n')) {
+      failures.push(`test verify: expected errors:\n    ${want.join('\n    ') || '(none)'}\n  got:\n    ${got.join('\n    ') || '(none)'}`);
+    }
+  }
+  if (cmds.includes('print')) {
+    const canon = canonicalPart(text);
+    const printed = printModule(m);
+    if (printed !== canon) failures.push(`test print: printed text differs:\n--- expected\n${canon}--- got\n${printed}`);
+    else if (printModule(parse(printed)) !== printed) failures.push('test print: second round trip differs');
+  }
+  if (cmds.includes('run')) {
+    if (errors.length > 0) throw new Error(`${file}: test run: module does not verify:\n  ${errors.join('\n  ')}`);
+    for (const ex of options.executors ?? [interpreterExecutor]) {
+      const loaded = ex.load(m);
+      try {
+        for (const run of runs) {
+          const where = `${file}:${run.line}: [${ex.name}] run: ${run.text}`;
+          const mm = /^%?([A-Za-z_][\w.$]*)\((.*)\)\s*(?:==\s*(.+?)|traps\s+(\w+))?\s*$/s.exec(run.text);
+          if (mm === null) { failures.push(`${where}: cannot parse run line`); continue; }
+          const name = mm[1]!;
+          const f = m.getFunction(name);
+          const argTexts = splitTop(mm[2]!);
+          if (argTexts.length !== f.params.length) { failures.push(`${where}: %${name} takes ${f.params.length} arguments, run line has ${argTexts.length}`); continue; }
+          let args: unknown[];
+          let want: (number | bigint)[] | undefined;
+          try {
+            args = argTexts.map((a, i) => parseArg(a, f.params[i]!));
+            if (mm[3] !== undefined) {
+              const ws = splitTop(mm[3]);
+              if (ws.length !== f.results.length) throw new Error(`%${name} has ${f.results.length} results, run line expects ${ws.length}`);
+              want = ws.map((w, i) => parseNumber(w, f.results[i]!));
+            }
+          } catch (e) {
+            failures.push(`${where}: ${(e as Error).message}`);
+            continue;
+          }
+          let got: unknown;
+          try {
+            got = loaded.call(name, args);
+          } catch (e) {
+            const trap = (e as { trap?: unknown }).trap;
+            if (mm[4] !== undefined && trap === mm[4]) continue;
+            failures.push(`${where}: ${e instanceof TrapError || typeof trap === 'string' ? '' : 'error: '}${(e as Error).message}`);
+            continue;
+          }
+          if (mm[4] !== undefined) { failures.push(`${where}: expected trap ${mm[4]}, got ${show(got)}`); continue; }
+          if (want !== undefined) {
+            const gotList = want.length === 1 ? [got] : Array.isArray(got) ? got : [got];
+            const ok = gotList.length === want.length && want.every((w, i) => sameResult(gotList[i], w, f.results[i]!));
+            if (!ok) failures.push(`${where}: got ${show(got)}`);
+          }
+        }
+      } finally {
+        loaded.dispose?.();
+      }
+    }
+  }
+  if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
+}

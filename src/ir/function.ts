@@ -1,0 +1,589 @@
+/**
+ * IR entities and their storage: `Module` (functions, imports, data) and `Func`
+ * (one function body in struct-of-arrays tables).
+ *
+ * Terms:
+ *  - *value*, *block*, *inst*: integer ids (branded numbers) into dense typed-array
+ *    tables of one `Func`. Ids may have holes (a parsed function keeps the text's
+ *    numbers); `isValue/isBlock` tell live ids apart.
+ *  - *layout*: the order of blocks in the function and of instructions in a block;
+ *    doubly linked lists kept apart from the data-flow tables.
+ *  - *destination* (dest): a branch target with its block arguments, `block3(v1, v2)`.
+ *  - *pool*: one growable `Int32Array` holding operand, result and block-parameter
+ *    lists; an entity stores (start, count) into it.
+ */
+import { OPCODES, Opcode } from './opcodes.js';
+import { Builder } from './builder.js';
+import { Signature, Type, signatureText, typeName } from './types.js';
+
+/** An SSA value id. */
+export type Value = number & { readonly __brand: 'Value' };
+/** A basic block id. */
+export type Block = number & { readonly __brand: 'Block' };
+/** An instruction id. */
+export type Inst = number & { readonly __brand: 'Inst' };
+/** A branch destination id (target block + arguments). */
+export type Dest = number & { readonly __brand: 'Dest' };
+
+/** What defines a value. */
+export const enum ValueKind {
+  /** Unused id (hole). */
+  None = 0,
+  /** Result of an instruction (`valueDef` = inst, `valueIndex` = result number). */
+  Result = 1,
+  /** Block parameter (`valueDef` = block, `valueIndex` = parameter number). */
+  Param = 2,
+}
+
+/** The null id for blocks and instructions in the linked lists. */
+export const NONE = -1;
+
+function growI32(a: Int32Array, min: number, fill = 0): Int32Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < min) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+function growU8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < min) n *= 2;
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
+}
+function growF64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < min) n *= 2;
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+/** A stack slot: `ssN = stack_slot size, align A`. */
+export interface StackSlot {
+  /** Size in bytes. */
+  readonly size: number;
+  /** Alignment in bytes (power of two). */
+  readonly align: number;
+}
+
+/** Anything that can be called directly: a function of the module or an import. */
+export type Callee = Func | Import;
+
+/** One function: signature, stack slots, signatures for call_indirect, and body tables. */
+export class Func implements Signature {
+  /** Index in `module.callees` (the `call`/`func_addr` immediate). */
+  readonly index: number;
+  /** Always false (distinguishes from `Import`). */
+  readonly isImport = false;
+
+  // ---- values ----
+  /** Number of value ids (live or holes). */
+  valueCount = 0;
+  /** Value type, by value id. */
+  valueType = new Uint8Array(32);
+  /** `ValueKind` by value id. */
+  valueKind = new Uint8Array(32);
+  /** Defining inst or block, by value id. */
+  valueDef = new Int32Array(32);
+  /** Result number or parameter number, by value id. */
+  valueIndex = new Int32Array(32);
+
+  // ---- instructions ----
+  /** Number of instruction ids. */
+  instCount = 0;
+  /** Opcode by inst. */
+  instOpcode = new Uint8Array(32);
+  /** Controlling type by inst (0 when none). */
+  instType = new Uint8Array(32);
+  /** First integer immediate (cond code, offset, slot, data/callee/sig index, trap code, iconst low 32 bits). */
+  instImm = new Int32Array(32);
+  /** Second integer immediate (stack_addr offset, iconst high 32 bits). */
+  instImm2 = new Int32Array(32);
+  /** Float immediate (fconst). */
+  instFImm = new Float64Array(32);
+  /** Start of value operands in `pool`. */
+  instArgStart = new Int32Array(32);
+  /** Number of value operands (not counting block arguments). */
+  instArgCount = new Int32Array(32);
+  /** First destination id (branches). */
+  instDestStart = new Int32Array(32);
+  /** Number of destinations (jump 1, brif 2, br_table 1 + table size; default first). */
+  instDestCount = new Int32Array(32);
+  /** Start of result value ids in `pool`. */
+  instResultStart = new Int32Array(32);
+  /** Number of results. */
+  instResultCount = new Int32Array(32);
+  /** Block containing the inst, or NONE. */
+  instBlock = new Int32Array(32).fill(NONE);
+  /** Previous inst in the block, or NONE. */
+  instPrev = new Int32Array(32).fill(NONE);
+  /** Next inst in the block, or NONE. */
+  instNext = new Int32Array(32).fill(NONE);
+
+  // ---- destinations ----
+  /** Number of destination ids. */
+  destCount = 0;
+  /** Target block by dest. */
+  destBlock = new Int32Array(32);
+  /** Start of block arguments in `pool`. */
+  destArgStart = new Int32Array(32);
+  /** Number of block arguments. */
+  destArgCount = new Int32Array(32);
+
+  // ---- blocks ----
+  /** Number of block ids. */
+  blockCount = 0;
+  /** 1 when the id is a created block. */
+  blockLive = new Uint8Array(16);
+  /** Start of parameter value ids in `pool`. */
+  blockParamStart = new Int32Array(16);
+  /** Number of parameters. */
+  blockParamCount = new Int32Array(16);
+  /** Capacity of the parameter list in the pool. */
+  blockParamCap = new Int32Array(16);
+  /** First inst in the block, or NONE. */
+  blockFirst = new Int32Array(16).fill(NONE);
+  /** Last inst in the block, or NONE. */
+  blockLast = new Int32Array(16).fill(NONE);
+  /** Previous block in layout, or NONE. */
+  blockPrev = new Int32Array(16).fill(NONE);
+  /** Next block in layout, or NONE. */
+  blockNext = new Int32Array(16).fill(NONE);
+  /** 1 when the block is in the layout. */
+  blockInLayout = new Uint8Array(16);
+  /** First block in layout (the entry block), or NONE. */
+  firstBlock = NONE;
+  /** Last block in layout, or NONE. */
+  lastBlock = NONE;
+
+  // ---- pool ----
+  /** Operand/result/parameter lists. */
+  pool = new Int32Array(128);
+  /** Used length of `pool`. */
+  poolLength = 0;
+
+  /** Stack slots, by slot number. */
+  readonly stackSlots: StackSlot[] = [];
+  /** Signatures for `call_indirect`, by number. */
+  readonly signatures: Signature[] = [];
+
+  /** Creates an empty function; use `Module.function`. */
+  constructor(
+    /** The module that owns the function. */
+    readonly module: Module,
+    /** Name without the `%`. */
+    readonly name: string,
+    /** Parameter types. */
+    readonly params: readonly Type[],
+    /** Result types. */
+    readonly results: readonly Type[],
+    index: number,
+  ) {
+    this.index = index;
+  }
+
+  /** Returns a builder positioned at a new entry block (created if the function has none). */
+  builder(): Builder {
+    return new Builder(this);
+  }
+
+  // ---- pool ----
+  /** Appends `n` slots to the pool and returns the start. */
+  poolAlloc(n: number): number {
+    const start = this.poolLength;
+    if (start + n > this.pool.length) this.pool = growI32(this.pool, start + n);
+    this.poolLength = start + n;
+    return start;
+  }
+
+  // ---- values ----
+  private ensureValues(n: number): void {
+    if (n > this.valueType.length) {
+      this.valueType = growU8(this.valueType, n);
+      this.valueKind = growU8(this.valueKind, n);
+      this.valueDef = growI32(this.valueDef, n);
+      this.valueIndex = growI32(this.valueIndex, n);
+    }
+  }
+  /** Creates a value; `id` forces a specific id (parser), otherwise the next free one. */
+  newValue(type: Type, kind: ValueKind, def: number, index: number, id = -1): Value {
+    if (id < 0) id = this.valueCount;
+    else if (id < this.valueCount && this.valueKind[id] !== ValueKind.None) throw new Error(`value v${id} defined twice`);
+    this.ensureValues(id + 1);
+    if (id >= this.valueCount) this.valueCount = id + 1;
+    this.valueType[id] = type;
+    this.valueKind[id] = kind;
+    this.valueDef[id] = def;
+    this.valueIndex[id] = index;
+    return id as Value;
+  }
+  /** True if `v` names a defined value. */
+  isValue(v: number): boolean {
+    return v >= 0 && v < this.valueCount && this.valueKind[v] !== ValueKind.None;
+  }
+  /** Type of a value. */
+  typeOf(v: Value): Type {
+    return this.valueType[v] as Type;
+  }
+
+  // ---- blocks ----
+  /** Creates a block (not yet in the layout); `id` forces a specific id (parser). */
+  newBlock(id = -1): Block {
+    if (id < 0) id = this.blockCount;
+    else if (id < this.blockCount && this.blockLive[id] !== 0) throw new Error(`block${id} defined twice`);
+    const n = id + 1;
+    if (n > this.blockLive.length) {
+      this.blockLive = growU8(this.blockLive, n);
+      this.blockParamStart = growI32(this.blockParamStart, n);
+      this.blockParamCount = growI32(this.blockParamCount, n);
+      this.blockParamCap = growI32(this.blockParamCap, n);
+      this.blockFirst = growI32(this.blockFirst, n, NONE);
+      this.blockLast = growI32(this.blockLast, n, NONE);
+      this.blockPrev = growI32(this.blockPrev, n, NONE);
+      this.blockNext = growI32(this.blockNext, n, NONE);
+      this.blockInLayout = growU8(this.blockInLayout, n);
+    }
+    if (n > this.blockCount) this.blockCount = n;
+    this.blockLive[id] = 1;
+    return id as Block;
+  }
+  /** True if `b` names a created block. */
+  isBlock(b: number): boolean {
+    return b >= 0 && b < this.blockCount && this.blockLive[b] !== 0;
+  }
+  /** Appends a parameter of type `type` to `block`; `id` forces the value id (parser). */
+  appendBlockParam(block: Block, type: Type, id = -1): Value {
+    const count = this.blockParamCount[block]!;
+    let cap = this.blockParamCap[block]!;
+    if (count === cap) {
+      // Move the list to the end of the pool with double capacity.
+      const newCap = cap === 0 ? 2 : cap * 2;
+      const start = this.poolAlloc(newCap);
+      this.pool.copyWithin(start, this.blockParamStart[block]!, this.blockParamStart[block]! + count);
+      this.blockParamStart[block] = start;
+      this.blockParamCap[block] = cap = newCap;
+    }
+    const v = this.newValue(type, ValueKind.Param, block, count, id);
+    this.pool[this.blockParamStart[block]! + count] = v;
+    this.blockParamCount[block] = count + 1;
+    return v;
+  }
+  /** The i-th parameter of a block. */
+  blockParam(block: Block, i: number): Value {
+    return this.pool[this.blockParamStart[block]! + i] as Value;
+  }
+  /** The parameters of a block as a new array (convenience; allocates). */
+  blockParams(block: Block): Value[] {
+    const out: Value[] = [];
+    for (let i = 0; i < this.blockParamCount[block]!; i++) out.push(this.blockParam(block, i));
+    return out;
+  }
+  /** Appends a block at the end of the layout. */
+  appendBlock(block: Block): void {
+    if (this.blockInLayout[block] !== 0) throw new Error(`block${block} is already in the layout`);
+    this.blockInLayout[block] = 1;
+    this.blockPrev[block] = this.lastBlock;
+    this.blockNext[block] = NONE;
+    if (this.lastBlock !== NONE) this.blockNext[this.lastBlock] = block;
+    else this.firstBlock = block;
+    this.lastBlock = block;
+  }
+  /** The entry block (first in layout). */
+  get entryBlock(): Block {
+    if (this.firstBlock === NONE) throw new Error(`function ${this.name} has no blocks`);
+    return this.firstBlock as Block;
+  }
+  /** Blocks in layout order (allocates; for hot loops use firstBlock/blockNext). */
+  blocks(): Block[] {
+    const out: Block[] = [];
+    for (let b = this.firstBlock; b !== NONE; b = this.blockNext[b]!) out.push(b as Block);
+    return out;
+  }
+  /** Instructions of a block in order (allocates; for hot loops use blockFirst/instNext). */
+  insts(block: Block): Inst[] {
+    const out: Inst[] = [];
+    for (let i = this.blockFirst[block]!; i !== NONE; i = this.instNext[i]!) out.push(i as Inst);
+    return out;
+  }
+
+  // ---- instructions ----
+  /** Creates an instruction (not in any block). Operands are copied from `args`. */
+  newInst(opcode: Opcode, type: Type, args: ArrayLike<number>): Inst {
+    const id = this.instCount++;
+    if (id >= this.instOpcode.length) {
+      const n = id + 1;
+      this.instOpcode = growU8(this.instOpcode, n);
+      this.instType = growU8(this.instType, n);
+      this.instImm = growI32(this.instImm, n);
+      this.instImm2 = growI32(this.instImm2, n);
+      this.instFImm = growF64(this.instFImm, n);
+      this.instArgStart = growI32(this.instArgStart, n);
+      this.instArgCount = growI32(this.instArgCount, n);
+      this.instDestStart = growI32(this.instDestStart, n);
+      this.instDestCount = growI32(this.instDestCount, n);
+      this.instResultStart = growI32(this.instResultStart, n);
+      this.instResultCount = growI32(this.instResultCount, n);
+      this.instBlock = growI32(this.instBlock, n, NONE);
+      this.instPrev = growI32(this.instPrev, n, NONE);
+      this.instNext = growI32(this.instNext, n, NONE);
+    }
+    this.instOpcode[id] = opcode;
+    this.instType[id] = type;
+    this.instImm[id] = 0;
+    this.instImm2[id] = 0;
+    this.instFImm[id] = 0;
+    const start = this.poolAlloc(args.length);
+    for (let i = 0; i < args.length; i++) this.pool[start + i] = args[i]!;
+    this.instArgStart[id] = start;
+    this.instArgCount[id] = args.length;
+    this.instDestStart[id] = this.destCount;
+    this.instDestCount[id] = 0;
+    this.instResultStart[id] = 0;
+    this.instResultCount[id] = 0;
+    this.instBlock[id] = NONE;
+    return id as Inst;
+  }
+  /** Adds a destination to `inst` (must be the most recently created inst's dests). */
+  addDest(inst: Inst, block: Block, args: ArrayLike<number>): Dest {
+    const id = this.destCount++;
+    if (id >= this.destBlock.length) {
+      this.destBlock = growI32(this.destBlock, id + 1);
+      this.destArgStart = growI32(this.destArgStart, id + 1);
+      this.destArgCount = growI32(this.destArgCount, id + 1);
+    }
+    if (this.instDestStart[inst]! + this.instDestCount[inst]! !== id) throw new Error('addDest: destinations of an instruction must be added together');
+    this.destBlock[id] = block;
+    const start = this.poolAlloc(args.length);
+    for (let i = 0; i < args.length; i++) this.pool[start + i] = args[i]!;
+    this.destArgStart[id] = start;
+    this.destArgCount[id] = args.length;
+    this.instDestCount[inst]!++;
+    return id as Dest;
+  }
+  /** Creates the results of `inst` with the given types; `ids` forces value ids (parser). */
+  makeResults(inst: Inst, types: readonly Type[], ids?: readonly number[]): void {
+    const start = this.poolAlloc(types.length);
+    for (let i = 0; i < types.length; i++) {
+      this.pool[start + i] = this.newValue(types[i]!, ValueKind.Result, inst, i, ids ? ids[i]! : -1);
+    }
+    this.instResultStart[inst] = start;
+    this.instResultCount[inst] = types.length;
+  }
+  /** Appends `inst` at the end of `block`. */
+  appendInst(block: Block, inst: Inst): void {
+    const last = this.blockLast[block]!;
+    this.instBlock[inst] = block;
+    this.instPrev[inst] = last;
+    this.instNext[inst] = NONE;
+    if (last !== NONE) this.instNext[last] = inst;
+    else this.blockFirst[block] = inst;
+    this.blockLast[block] = inst;
+  }
+  /** Removes `inst` from its block (its ids stay allocated). */
+  removeInst(inst: Inst): void {
+    const block = this.instBlock[inst]!;
+    if (block === NONE) return;
+    const prev = this.instPrev[inst]!, next = this.instNext[inst]!;
+    if (prev !== NONE) this.instNext[prev] = next; else this.blockFirst[block] = next;
+    if (next !== NONE) this.instPrev[next] = prev; else this.blockLast[block] = prev;
+    this.instBlock[inst] = NONE;
+    this.instPrev[inst] = NONE;
+    this.instNext[inst] = NONE;
+  }
+
+  /** Opcode of an inst. */
+  opcode(inst: Inst): Opcode {
+    return this.instOpcode[inst] as Opcode;
+  }
+  /** The i-th value operand of an inst. */
+  arg(inst: Inst, i: number): Value {
+    return this.pool[this.instArgStart[inst]! + i] as Value;
+  }
+  /** Replaces the i-th value operand of an inst. */
+  setArg(inst: Inst, i: number, v: Value): void {
+    this.pool[this.instArgStart[inst]! + i] = v;
+  }
+  /** Value operands of an inst (allocates). */
+  instArgs(inst: Inst): Value[] {
+    const out: Value[] = [];
+    for (let i = 0; i < this.instArgCount[inst]!; i++) out.push(this.arg(inst, i));
+    return out;
+  }
+  /** The i-th result of an inst. */
+  result(inst: Inst, i = 0): Value {
+    if (i >= this.instResultCount[inst]!) throw new Error(`instruction ${OPCODES[this.instOpcode[inst]!]!.name} has no result ${i}`);
+    return this.pool[this.instResultStart[inst]! + i] as Value;
+  }
+  /** Results of an inst (allocates). */
+  instResults(inst: Inst): Value[] {
+    const out: Value[] = [];
+    for (let i = 0; i < this.instResultCount[inst]!; i++) out.push(this.pool[this.instResultStart[inst]! + i] as Value);
+    return out;
+  }
+  /** The i-th destination of a branch (br_table: 0 is the default). */
+  dest(inst: Inst, i: number): Dest {
+    return (this.instDestStart[inst]! + i) as Dest;
+  }
+  /** The i-th argument of a destination. */
+  destArg(dest: Dest, i: number): Value {
+    return this.pool[this.destArgStart[dest]! + i] as Value;
+  }
+  /** Replaces the i-th argument of a destination. */
+  setDestArg(dest: Dest, i: number, v: Value): void {
+    this.pool[this.destArgStart[dest]! + i] = v;
+  }
+  /** The 64-bit immediate of an iconst (sign-extended canonical form). */
+  iconstValue(inst: Inst): bigint {
+    return (BigInt(this.instImm2[inst]!) << 32n) | BigInt(this.instImm[inst]! >>> 0);
+  }
+  /** Sets the 64-bit immediate of an iconst. */
+  setIconstValue(inst: Inst, value: bigint): void {
+    const v = BigInt.asIntN(64, value);
+    this.instImm[inst] = Number(BigInt.asIntN(32, v));
+    this.instImm2[inst] = Number(v >> 32n);
+  }
+  /** The signature a call/call_indirect inst uses. */
+  callSignature(inst: Inst): Signature {
+    const op = this.instOpcode[inst] as Opcode;
+    if (op === Opcode.Call) {
+      const c = this.module.callees[this.instImm[inst]!];
+      if (c === undefined) throw new Error(`unknown callee #${this.instImm[inst]}`);
+      return c;
+    }
+    const s = this.signatures[this.instImm[inst]!];
+    if (s === undefined) throw new Error(`unknown signature sig${this.instImm[inst]}`);
+    return s;
+  }
+
+  /** Declares a stack slot and returns its number. */
+  stackSlot(size: number, align = 8): number {
+    if (!Number.isInteger(size) || size < 0 || size > 0x7fffffff) throw new Error(`stack_slot: bad size ${size}`);
+    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`stack_slot: alignment ${align} is not a power of two <= 4096`);
+    this.stackSlots.push({ size, align });
+    return this.stackSlots.length - 1;
+  }
+  /** Declares a signature for call_indirect and returns its number. */
+  signature(params: readonly Type[], results: readonly Type[]): number {
+    this.signatures.push({ params: [...params], results: [...results] });
+    return this.signatures.length - 1;
+  }
+  /** `(i64) -> i64` */
+  toString(): string {
+    return `%${this.name}${signatureText(this)}`;
+  }
+}
+
+/** An imported function: a C symbol, or a function of another module (`from`). */
+export class Import implements Signature {
+  /** Always true. */
+  readonly isImport = true;
+  /** Creates an import; use `Module.import`. */
+  constructor(
+    /** Symbol name without `%`. */
+    readonly name: string,
+    /** Parameter types. */
+    readonly params: readonly Type[],
+    /** Result types. */
+    readonly results: readonly Type[],
+    /** Index in `module.callees`. */
+    readonly index: number,
+    /** Name of the module providing it, or undefined for a C symbol. */
+    readonly from: string | undefined,
+  ) {}
+}
+
+/** Module data: `data %name [readonly] [align N] = { bytes }`. */
+export class DataObject {
+  /** Creates a data object; use `Module.data`. */
+  constructor(
+    /** Name without `%`. */
+    readonly name: string,
+    /** Initial contents. */
+    readonly bytes: Uint8Array,
+    /** Stores to readonly data trap (interpreter). */
+    readonly readonly: boolean,
+    /** Alignment (power of two). */
+    readonly align: number,
+    /** Index in `module.data` (the `global_addr` immediate). */
+    readonly index: number,
+  ) {}
+}
+
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.$]*$/;
+
+/** A module: functions, imports (callees share one index space) and data. */
+export class Module {
+  /** Functions and imports, by callee index. */
+  readonly callees: Callee[] = [];
+  /** Data objects, by index. */
+  readonly data: DataObject[] = [];
+  /** Optional module name (used by other modules' `import ... from "name"`). */
+  name: string;
+  private readonly names = new Map<string, Callee | DataObject>();
+
+  /** Creates an empty module. */
+  constructor(name = '') {
+    this.name = name;
+  }
+
+  private claim(name: string): void {
+    if (!NAME_RE.test(name)) throw new Error(`bad symbol name '${name}'`);
+    if (this.names.has(name)) throw new Error(`symbol %${name} is already defined`);
+  }
+  /** Defines a function with the given signature; build its body with `.builder()`. */
+  function(name: string, params: readonly Type[], results: readonly Type[] = []): Func {
+    this.claim(name);
+    checkTypes(name, params, results);
+    const f = new Func(this, name, [...params], [...results], this.callees.length);
+    this.callees.push(f);
+    this.names.set(name, f);
+    return f;
+  }
+  /** Declares an imported C symbol (or a function of module `from`). */
+  import(name: string, params: readonly Type[], results: readonly Type[] = [], from?: string): Import {
+    this.claim(name);
+    checkTypes(name, params, results);
+    const f = new Import(name, [...params], [...results], this.callees.length, from);
+    this.callees.push(f);
+    this.names.set(name, f);
+    return f;
+  }
+  /** Defines module data (copied). */
+  addData(name: string, bytes: Uint8Array | readonly number[], options: { readonly?: boolean; align?: number } = {}): DataObject {
+    this.claim(name);
+    const align = options.align ?? 1;
+    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`data %${name}: alignment ${align} is not a power of two <= 4096`);
+    const d = new DataObject(name, Uint8Array.from(bytes), options.readonly ?? false, align, this.data.length);
+    this.data.push(d);
+    this.names.set(name, d);
+    return d;
+  }
+  /** Looks up a function, import or data object by name. */
+  lookup(name: string): Callee | DataObject | undefined {
+    return this.names.get(name);
+  }
+  /** The defined function named `name`; throws if there is none. */
+  getFunction(name: string): Func {
+    const f = this.names.get(name);
+    if (!(f instanceof Func)) throw new Error(`module has no function %${name}`);
+    return f;
+  }
+  /** Defined functions in order. */
+  functions(): Func[] {
+    return this.callees.filter((c): c is Func => c instanceof Func);
+  }
+  /** Imports in order. */
+  imports(): Import[] {
+    return this.callees.filter((c): c is Import => c instanceof Import);
+  }
+}
+
+function checkTypes(name: string, params: readonly Type[], results: readonly Type[]): void {
+  for (const t of [...params, ...results]) {
+    if (!(t >= Type.First && t <= Type.Last)) throw new Error(`%${name}: bad type ${typeName(t)} in signature`);
+  }
+}
+

@@ -1,0 +1,739 @@
+/**
+ * Reference interpreter: executes IR directly and thereby *defines* its
+ * semantics (docs/ir.md, "Semantics"). Correctness over speed.
+ *
+ * Value representation inside the interpreter ("IR values"):
+ *   i8, i16, i32 -> JS number, sign-extended to the width (canonical signed form)
+ *   i64, ptr     -> bigint in signed 64-bit canonical form
+ *   f32, f64     -> JS number (f32 results rounded with Math.fround)
+ *
+ * Address model: an address is `region << 32 | offset`. Region 0 is unmapped
+ * (null); region 1 is the stack (stack slots, bump-allocated per call and
+ * zero-filled); then one region per module data object; JS buffers passed as
+ * `ptr` arguments get a region on first use, aliasing the buffer's bytes. Every
+ * access is bounds-checked against its region and traps `heap_oob` outside it.
+ * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
+ */
+import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
+import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } from './opcodes.js';
+import { instText } from './printer.js';
+import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
+
+/** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
+export type IrValue = number | bigint;
+
+/** Thrown when interpreted code traps; `trap` is the trap name (`int_divz`, `user3`, ...). */
+export class TrapError extends Error {
+  /** Trap name, e.g. `int_divz`. */
+  readonly trap: string;
+  /** Numeric `TrapCode`. */
+  readonly code: number;
+  /** Creates a trap error for `code`, with an optional location. */
+  constructor(code: number, where = '') {
+    super(`trap ${trapName(code)}: ${trapDescription(code)}${where}`);
+    this.name = 'TrapError';
+    this.trap = trapName(code);
+    this.code = code;
+  }
+}
+
+/** One memory region of the address model. */
+export interface Region {
+  /** The bytes (may alias a caller's buffer). */
+  readonly bytes: Uint8Array;
+  /** DataView over `bytes`. */
+  readonly view: DataView;
+  /** Writes trap when true. */
+  readonly readonly: boolean;
+  /** Description for messages. */
+  readonly name: string;
+}
+
+const REGION_SHIFT = 32n;
+const FUNC_REGION = 0xfffff;
+
+/** The interpreter's memory: regions addressed as `region << 32 | offset`. */
+export class Memory {
+  /** Regions by id (0 is the null region). */
+  readonly regions: (Region | undefined)[] = [undefined];
+  private readonly mapped = new Map<object, bigint>();
+
+  /** Adds a region over `bytes` and returns its base address. */
+  addRegion(bytes: Uint8Array, name: string, readonly = false): bigint {
+    const id = this.regions.length;
+    if (id >= FUNC_REGION) throw new Error('interpreter: too many memory regions');
+    this.regions.push({ bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly, name });
+    return BigInt(id) << REGION_SHIFT;
+  }
+  /** Maps a JS buffer (its bytes, aliased) and returns its address; the same object maps to the same address. */
+  mapBuffer(buf: ArrayBufferView | ArrayBuffer): bigint {
+    let a = this.mapped.get(buf);
+    if (a === undefined) {
+      const bytes = buf instanceof ArrayBuffer ? new Uint8Array(buf) : new Uint8Array(buf.buffer as ArrayBuffer, buf.byteOffset, buf.byteLength);
+      a = this.addRegion(bytes, buf.constructor.name);
+      this.mapped.set(buf, a);
+    }
+    return a;
+  }
+  /** Resolves `addr + offset` for an access of `size` bytes; traps heap_oob when out of bounds. */
+  locate(addr: bigint, offset: number, size: number, write: boolean): { region: Region; at: number } {
+    const id = Number(addr >> REGION_SHIFT);
+    const at = Number(addr & 0xffffffffn) + offset;
+    const region = id >= 0 ? this.regions[id] : undefined;
+    if (region === undefined || at < 0 || at + size > region.bytes.length || (write && region.readonly)) {
+      throw new TrapError(TrapCode.HeapOob, ` (address 0x${BigInt.asUintN(64, addr + BigInt(offset)).toString(16)}, ${size} bytes${region ? ` in ${region.name}` : ''})`);
+    }
+    return { region, at };
+  }
+  /** A view of `length` bytes at `addr` (bounds-checked; aliases memory). */
+  bytes(addr: bigint, length: number, write = false): Uint8Array {
+    const { region, at } = this.locate(addr, 0, length, write);
+    return region.bytes.subarray(at, at + length);
+  }
+}
+
+/** A JS implementation of an imported function, on IR values. */
+export type ImportHook = (args: IrValue[], memory: Memory) => IrValue | IrValue[] | void;
+
+/** Options of `Interpreter`. */
+export interface InterpreterOptions {
+  /** JS implementations of imports, by name (checked before built-ins). */
+  imports?: Record<string, ImportHook>;
+  /** Other modules providing `import ... from "name"` functions (matched by `Module.name`). */
+  modules?: Module[];
+  /** Maximum call depth before trapping `stk_ovf` (default 1000). */
+  maxDepth?: number;
+  /** Stack region size in bytes (default 1 MiB). */
+  stackSize?: number;
+}
+
+interface Builtin {
+  readonly sig: Signature;
+  readonly fn: ImportHook;
+}
+
+/** libc functions the interpreter provides for C imports. */
+function builtins(): Map<string, Builtin> {
+  const m = new Map<string, Builtin>();
+  const add = (name: string, params: Type[], results: Type[], fn: ImportHook): void => {
+    m.set(name, { sig: { params, results }, fn });
+  };
+  add('memcmp', [Type.Ptr, Type.Ptr, Type.I64], [Type.I32], ([a, b, n], mem) => {
+    const len = Number(n);
+    const x = mem.bytes(a as bigint, len), y = mem.bytes(b as bigint, len);
+    for (let i = 0; i < len; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
+  add('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr], ([d, s, n], mem) => {
+    mem.bytes(d as bigint, Number(n), true).set(mem.bytes(s as bigint, Number(n)).slice());
+    return d;
+  });
+  add('memset', [Type.Ptr, Type.I32, Type.I64], [Type.Ptr], ([d, c, n], mem) => {
+    mem.bytes(d as bigint, Number(n), true).fill((c as number) & 0xff);
+    return d;
+  });
+  add('strlen', [Type.Ptr], [Type.I64], ([s], mem) => {
+    let n = 0;
+    while (mem.bytes((s as bigint) + BigInt(n), 1)[0] !== 0) n++;
+    return BigInt(n);
+  });
+  add('abs', [Type.I32], [Type.I32], ([x]) => Math.abs(x as number) | 0);
+  add('labs', [Type.I64], [Type.I64], ([x]) => BigInt.asIntN(64, (x as bigint) < 0n ? -(x as bigint) : (x as bigint)));
+  add('sqrt', [Type.F64], [Type.F64], ([x]) => Math.sqrt(x as number));
+  add('fabs', [Type.F64], [Type.F64], ([x]) => Math.abs(x as number));
+  add('sin', [Type.F64], [Type.F64], ([x]) => Math.sin(x as number));
+  add('cos', [Type.F64], [Type.F64], ([x]) => Math.cos(x as number));
+  add('pow', [Type.F64, Type.F64], [Type.F64], ([x, y]) => Math.pow(x as number, y as number));
+  return m;
+}
+
+const MIN = [0, -0x80, -0x8000, -0x80000000];
+
+/** Wraps a JS number to the canonical signed form of i8/i16/i32. */
+function wrapN(t: Type, x: number): number {
+  return t === Type.I32 ? x | 0 : t === Type.I16 ? (x << 16) >> 16 : (x << 24) >> 24;
+}
+/** Unsigned view of a canonical i8/i16/i32. */
+function uN(t: Type, x: number): number {
+  return t === Type.I32 ? x >>> 0 : t === Type.I16 ? x & 0xffff : x & 0xff;
+}
+function isBig(t: Type): boolean {
+  return t === Type.I64 || t === Type.Ptr;
+}
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+/** Round half to even (fnearest). */
+function roundEven(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const f = Math.floor(x);
+  const d = x - f;
+  let r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  if (r === 0 && x < 0) r = -0;
+  return r;
+}
+/** bigint -> f32 with a single rounding (avoids double rounding via f64). */
+function bigToF32(v: bigint): number {
+  const neg = v < 0n;
+  let m = neg ? -v : v;
+  const bits = m.toString(2).length;
+  if (bits <= 53) return Math.fround(neg ? -Number(m) : Number(m));
+  const shift = bits - 53;
+  const sticky = (m & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
+  m = (m >> BigInt(shift)) | sticky;
+  const r = Math.fround(Number(m) * 2 ** shift);
+  return neg ? -r : r;
+}
+
+/** Converts a JS argument to the IR value of type `t` (throws Error on a bad argument). */
+export function toIrValue(t: Type, x: unknown, memory: Memory, what: string): IrValue {
+  switch (t) {
+    case Type.I8: case Type.I16: case Type.I32:
+      if (typeof x === 'bigint') return Number(BigInt.asIntN(typeBits(t), x));
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return Number(BigInt.asIntN(typeBits(t), BigInt(x)));
+      break;
+    case Type.I64:
+      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
+      break;
+    case Type.F32: if (typeof x === 'number') return Math.fround(x); break;
+    case Type.F64: if (typeof x === 'number') return x; break;
+    case Type.Ptr:
+      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
+      if (x === null) return 0n;
+      if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return memory.mapBuffer(x);
+      break;
+  }
+  throw new Error(`${what}: cannot pass ${typeof x === 'bigint' ? `${x}n` : String(x)} as ${['', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'ptr'][t]}`);
+}
+
+/** Executes IR functions of a module. Each instance owns its memory and scratch space. */
+export class Interpreter {
+  /** The module being run. */
+  readonly module: Module;
+  /** Memory shared by all calls of this interpreter. */
+  readonly memory = new Memory();
+  /** Base address of each data object of `module` (and of linked modules), by module then index. */
+  private readonly dataBase = new Map<DataObject, bigint>();
+  private readonly modules: Module[];
+  private readonly hooks: Record<string, ImportHook>;
+  private readonly libc = builtins();
+  private readonly maxDepth: number;
+  private readonly stack: Region;
+  private readonly stackBase: bigint;
+  private sp = 0;
+  private depth = 0;
+  // Scratch for bitcasts and block-argument copies.
+  private readonly scratch = new DataView(new ArrayBuffer(8));
+  private readonly argTemp: IrValue[] = [];
+
+  /** Creates an interpreter for `module`. */
+  constructor(module: Module, options: InterpreterOptions = {}) {
+    this.module = module;
+    this.modules = [module, ...(options.modules ?? [])];
+    this.hooks = options.imports ?? {};
+    this.maxDepth = options.maxDepth ?? 1000;
+    this.stackBase = this.memory.addRegion(new Uint8Array(options.stackSize ?? 1 << 20), 'stack');
+    this.stack = this.memory.regions[1]!;
+    for (const m of this.modules) {
+      for (const d of m.data) this.dataBase.set(d, this.memory.addRegion(d.bytes.slice(), `data %${d.name}`, d.readonly));
+    }
+  }
+
+  /** Address of a data object (for tests and hooks). */
+  dataAddress(d: DataObject): bigint {
+    const a = this.dataBase.get(d);
+    if (a === undefined) throw new Error(`data %${d.name} is not loaded in this interpreter`);
+    return a;
+  }
+
+  /**
+   * Calls function `name` with JS arguments (numbers, bigints, typed arrays for
+   * ptr). Returns undefined (no result), the single result, or an array.
+   * i64/ptr results are bigints. Traps throw `TrapError`.
+   */
+  call(name: string, args: readonly unknown[] = []): unknown {
+    const f = this.module.getFunction(name);
+    if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
+    const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
+    // Save and restore so that an import hook may call back into the interpreter.
+    const savedDepth = this.depth, savedSp = this.sp;
+    let out: IrValue[];
+    try {
+      out = this.run(f, irArgs);
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new TrapError(TrapCode.StackOverflow, ' (JS stack exhausted)');
+      throw e;
+    } finally {
+      this.depth = savedDepth;
+      this.sp = savedSp;
+    }
+    return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
+  }
+
+  /** Calls a callee of `module` with IR values. */
+  private callCallee(m: Module, index: number, args: IrValue[]): IrValue[] {
+    const c = m.callees[index];
+    if (c === undefined) throw new Error(`unknown callee #${index}`);
+    if (c instanceof Func) return this.run(c, args);
+    return this.callImport(c, args);
+  }
+
+  private callImport(imp: Import, args: IrValue[]): IrValue[] {
+    let hook = this.hooks[imp.name];
+    if (hook === undefined && imp.from !== undefined) {
+      const other = this.modules.find((m) => m.name === imp.from);
+      if (other === undefined) throw new Error(`import %${imp.name}: module "${imp.from}" is not linked`);
+      const g = other.lookup(imp.name);
+      if (!(g instanceof Func)) throw new Error(`import %${imp.name}: module "${imp.from}" has no function %${imp.name}`);
+      if (!sameSignature(g, imp)) throw new Error(`import %${imp.name}: signature ${signatureText(imp)} does not match ${signatureText(g)} in "${imp.from}"`);
+      return this.run(g, args);
+    }
+    if (hook === undefined) {
+      const b = this.libc.get(imp.name);
+      if (b === undefined) throw new Error(`import %${imp.name} is not resolved (register a JS implementation in options.imports)`);
+      if (!sameSignature(b.sig, imp)) throw new Error(`import %${imp.name}: signature ${signatureText(imp)} does not match the built-in ${signatureText(b.sig)}`);
+      hook = b.fn;
+    }
+    const r = hook(args, this.memory);
+    const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
+    if (list.length !== imp.results.length) throw new Error(`import %${imp.name} returned ${list.length} values, expected ${imp.results.length}`);
+    return list.map((v, i) => toIrValue(imp.results[i]!, v, this.memory, `result of import %${imp.name}`));
+  }
+
+  private trap(code: number, f: Func, inst: number): never {
+    throw new TrapError(code, ` in function ${f.name} at ${instText(f, inst as Inst)}`);
+  }
+
+  /** Runs `f` on IR-value arguments; returns its results. */
+  run(f: Func, args: readonly IrValue[]): IrValue[] {
+    if (++this.depth > this.maxDepth) {
+      throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
+    }
+    const savedSp = this.sp;
+    // Allocate stack slots.
+    const slotBase: number[] = [];
+    for (const ss of f.stackSlots) {
+      const at = (this.sp + ss.align - 1) & ~(ss.align - 1);
+      if (at + ss.size > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
+      this.stack.bytes.fill(0, at, at + ss.size);
+      slotBase.push(at);
+      this.sp = at + ss.size;
+    }
+    const vals: IrValue[] = new Array<IrValue>(f.valueCount).fill(0);
+    const pool = f.pool;
+    let block = f.entryBlock as number;
+    for (let i = 0; i < args.length; i++) vals[pool[f.blockParamStart[block]! + i]!] = args[i]!;
+    const mem = this.memory;
+    const sc = this.scratch;
+    let inst = f.blockFirst[block]!;
+    for (;;) {
+      if (inst === NONE) throw new Error(`interpreter: block${block} of ${f.name} has no terminator`);
+      const op = f.instOpcode[inst] as Opcode;
+      const as = f.instArgStart[inst]!;
+      const rs = pool[f.instResultStart[inst]!]!;
+      let next = f.instNext[inst]!;
+      switch (op) {
+        case Opcode.IConst: {
+          const t = f.instType[inst] as Type;
+          vals[rs] = isBig(t) ? f.iconstValue(inst as Inst) : f.instImm[inst]!;
+          break;
+        }
+        case Opcode.FConst: vals[rs] = f.instFImm[inst]!; break;
+        case Opcode.INeg: case Opcode.BNot: case Opcode.Clz: case Opcode.Ctz: case Opcode.Popcnt: {
+          const a = vals[pool[as]!]!;
+          const t = f.valueType[pool[as]!] as Type;
+          vals[rs] = typeof a === 'bigint' ? this.intUnary64(op, a) : this.intUnaryN(op, t, a);
+          break;
+        }
+        case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.SDiv: case Opcode.UDiv:
+        case Opcode.SRem: case Opcode.URem: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor:
+        case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr: {
+          const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
+          const t = f.valueType[pool[as]!] as Type;
+          if (op >= Opcode.IShl) {
+            const w = typeBits(t);
+            const n = (typeof b === 'bigint' ? Number(b & 63n) : b) & (w - 1);
+            vals[rs] = typeof a === 'bigint' ? this.shift64(op, a, n) : this.shiftN(op, t, a, n);
+          } else if (typeof a === 'bigint') {
+            const r = this.intBinary64(op, a, b as bigint);
+            if (typeof r === 'number') this.trap(r, f, inst);
+            vals[rs] = r;
+          } else {
+            const r = this.intBinaryN(op, t, a, b as number);
+            if (r === null) this.trap((b as number) === 0 ? TrapCode.IntDivz : TrapCode.IntOvf, f, inst);
+            vals[rs] = r;
+          }
+          break;
+        }
+        case Opcode.ICmp: {
+          const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
+          const t = f.valueType[pool[as]!] as Type;
+          vals[rs] = this.icmp(f.instImm[inst]! as IntCC, t, a, b) ? 1 : 0;
+          break;
+        }
+        case Opcode.FNeg: case Opcode.FAbs: case Opcode.FSqrt: case Opcode.FFloor: case Opcode.FCeil:
+        case Opcode.FTrunc: case Opcode.FNearest: {
+          const a = vals[pool[as]!] as number;
+          let r: number;
+          switch (op) {
+            case Opcode.FNeg: r = -a; break;
+            case Opcode.FAbs: r = Math.abs(a); break;
+            case Opcode.FSqrt: r = Math.sqrt(a); break;
+            case Opcode.FFloor: r = Math.floor(a); break;
+            case Opcode.FCeil: r = Math.ceil(a); break;
+            case Opcode.FTrunc: r = Math.trunc(a); break;
+            default: r = roundEven(a);
+          }
+          vals[rs] = f.valueType[pool[as]!] === Type.F32 ? Math.fround(r) : r;
+          break;
+        }
+        case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: case Opcode.FMin:
+        case Opcode.FMax: case Opcode.FCopysign: {
+          const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
+          let r: number;
+          switch (op) {
+            case Opcode.FAdd: r = a + b; break;
+            case Opcode.FSub: r = a - b; break;
+            case Opcode.FMul: r = a * b; break;
+            case Opcode.FDiv: r = a / b; break;
+            // Math.min/max propagate NaN and order -0 below +0, as specified.
+            case Opcode.FMin: r = Math.min(a, b); break;
+            case Opcode.FMax: r = Math.max(a, b); break;
+            default: {
+              sc.setFloat64(0, b);
+              const neg = (sc.getUint8(0) & 0x80) !== 0;
+              r = neg ? -Math.abs(a) : Math.abs(a);
+            }
+          }
+          vals[rs] = f.valueType[pool[as]!] === Type.F32 ? Math.fround(r) : r;
+          break;
+        }
+        case Opcode.FCmp: {
+          const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
+          vals[rs] = fcmp(f.instImm[inst]! as FloatCC, a, b) ? 1 : 0;
+          break;
+        }
+        case Opcode.Select: {
+          const c = vals[pool[as]!]!;
+          vals[rs] = vals[pool[(c !== 0 && c !== 0n) ? as + 1 : as + 2]!]!;
+          break;
+        }
+        case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
+        case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
+        case Opcode.Bitcast: {
+          const r = this.convert(op, f.valueType[pool[as]!] as Type, f.instType[inst] as Type, vals[pool[as]!]!);
+          if (r === null) this.trap(TrapCode.BadConv, f, inst);
+          vals[rs] = r;
+          break;
+        }
+        case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
+        case Opcode.SLoad32: case Opcode.ULoad32: {
+          const t = f.instType[inst] as Type;
+          const info = OPCODES[op]!;
+          const size = info.memBytes === 0 ? typeBits(t) >> 3 : info.memBytes;
+          let loc;
+          try {
+            loc = mem.locate(vals[pool[as]!] as bigint, f.instImm[inst]!, size, false);
+          } catch (e) {
+            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst);
+            throw e;
+          }
+          const v = loc.region.view, at = loc.at;
+          let r: IrValue;
+          if (info.memBytes === 0) {
+            switch (t) {
+              case Type.I8: r = v.getInt8(at); break;
+              case Type.I16: r = v.getInt16(at, true); break;
+              case Type.I32: r = v.getInt32(at, true); break;
+              case Type.F32: r = v.getFloat32(at, true); break;
+              case Type.F64: r = v.getFloat64(at, true); break;
+              default: r = v.getBigInt64(at, true);
+            }
+          } else {
+            const raw = size === 1 ? (info.signed ? v.getInt8(at) : v.getUint8(at))
+              : size === 2 ? (info.signed ? v.getInt16(at, true) : v.getUint16(at, true))
+                : (info.signed ? v.getInt32(at, true) : v.getUint32(at, true));
+            r = isBig(t) ? BigInt(raw) : wrapN(t, raw);
+          }
+          vals[rs] = r;
+          break;
+        }
+        case Opcode.Store: {
+          const t = f.instType[inst] as Type;
+          const x = vals[pool[as]!]!;
+          let loc;
+          try {
+            loc = mem.locate(vals[pool[as + 1]!] as bigint, f.instImm[inst]!, typeBits(t) >> 3, true);
+          } catch (e) {
+            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst);
+            throw e;
+          }
+          const v = loc.region.view, at = loc.at;
+          const low = (bits: number): number => typeof x === 'bigint' ? Number(BigInt.asIntN(bits, x)) : x;
+          switch (t) {
+            case Type.I8: v.setInt8(at, low(8)); break;
+            case Type.I16: v.setInt16(at, low(16), true); break;
+            case Type.I32: v.setInt32(at, low(32), true); break;
+            case Type.F32: v.setFloat32(at, x as number, true); break;
+            case Type.F64: v.setFloat64(at, x as number, true); break;
+            default: v.setBigInt64(at, x as bigint, true);
+          }
+          break;
+        }
+        case Opcode.StackAddr:
+          vals[rs] = this.stackBase + BigInt(slotBase[f.instImm[inst]!]! + f.instImm2[inst]!);
+          break;
+        case Opcode.GlobalAddr:
+          vals[rs] = this.dataAddress(f.module.data[f.instImm[inst]!]!);
+          break;
+        case Opcode.FuncAddr: {
+          const mi = this.modules.indexOf(f.module);
+          vals[rs] = (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(mi) << 20n) | BigInt(f.instImm[inst]!);
+          break;
+        }
+        case Opcode.Call: case Opcode.CallIndirect: {
+          const n = f.instArgCount[inst]!;
+          const first = op === Opcode.Call ? 0 : 1;
+          const callArgs: IrValue[] = [];
+          for (let i = first; i < n; i++) callArgs.push(vals[pool[as + i]!]!);
+          let out: IrValue[];
+          if (op === Opcode.Call) {
+            out = this.callCallee(f.module, f.instImm[inst]!, callArgs);
+          } else {
+            const addr = vals[pool[as]!] as bigint;
+            const mi = Number((addr >> 20n) & 0xfffn), ci = Number(addr & 0xfffffn);
+            const m = this.modules[mi];
+            const c = m?.callees[ci];
+            if ((addr >> REGION_SHIFT) !== BigInt(FUNC_REGION) || c === undefined) this.trap(TrapCode.HeapOob, f, inst);
+            const sig = f.signatures[f.instImm[inst]!]!;
+            if (!sameSignature(sig, c)) {
+              throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+            }
+            out = this.callCallee(m!, ci, callArgs);
+          }
+          const rstart = f.instResultStart[inst]!;
+          for (let i = 0; i < out.length; i++) vals[pool[rstart + i]!] = out[i]!;
+          break;
+        }
+        case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: {
+          let d = f.instDestStart[inst]!;
+          if (op === Opcode.Brif) {
+            const c = vals[pool[as]!]!;
+            if (c === 0 || c === 0n) d++;
+          } else if (op === Opcode.BrTable) {
+            const x = vals[pool[as]!]!;
+            const idx = typeof x === 'bigint' ? BigInt.asUintN(64, x) : BigInt(uN(f.valueType[pool[as]!] as Type, x));
+            const n = f.instDestCount[inst]! - 1;
+            if (idx < BigInt(n)) d += 1 + Number(idx);
+          }
+          // Parallel copy of block arguments.
+          const target = f.destBlock[d]!;
+          const na = f.destArgCount[d]!, da = f.destArgStart[d]!;
+          const tmp = this.argTemp;
+          for (let i = 0; i < na; i++) tmp[i] = vals[pool[da + i]!]!;
+          const ps = f.blockParamStart[target]!;
+          for (let i = 0; i < na; i++) vals[pool[ps + i]!] = tmp[i]!;
+          block = target;
+          next = f.blockFirst[target]!;
+          break;
+        }
+        case Opcode.Return: {
+          const n = f.instArgCount[inst]!;
+          const out: IrValue[] = [];
+          for (let i = 0; i < n; i++) out.push(vals[pool[as + i]!]!);
+          this.sp = savedSp;
+          this.depth--;
+          return out;
+        }
+        case Opcode.Trap:
+          this.trap(f.instImm[inst]!, f, inst);
+        // eslint-disable-next-line no-fallthrough
+        default:
+          throw new Error(`interpreter: unknown opcode ${op as number}`);
+      }
+      inst = next;
+    }
+  }
+
+  private intUnaryN(op: Opcode, t: Type, a: number): number {
+    const w = typeBits(t);
+    const u = uN(t, a);
+    switch (op) {
+      case Opcode.INeg: return wrapN(t, -a);
+      case Opcode.BNot: return wrapN(t, ~a);
+      case Opcode.Clz: return Math.clz32(u) - (32 - w);
+      case Opcode.Ctz: return u === 0 ? w : 31 - Math.clz32(u & -u);
+      default: return popcount32(u);
+    }
+  }
+  private intUnary64(op: Opcode, a: bigint): bigint {
+    const u = BigInt.asUintN(64, a);
+    switch (op) {
+      case Opcode.INeg: return BigInt.asIntN(64, -a);
+      case Opcode.BNot: return ~a;
+      case Opcode.Clz: return u === 0n ? 64n : BigInt(64 - u.toString(2).length);
+      case Opcode.Ctz: {
+        if (u === 0n) return 64n;
+        const hi = Number(u >> 32n), lo = Number(u & 0xffffffffn);
+        return BigInt(lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(hi & -hi));
+      }
+      default: return BigInt(popcount32(Number(u >> 32n)) + popcount32(Number(u & 0xffffffffn)));
+    }
+  }
+  /** Returns null on a trap. */
+  private intBinaryN(op: Opcode, t: Type, a: number, b: number): number | null {
+    switch (op) {
+      case Opcode.IAdd: return wrapN(t, a + b);
+      case Opcode.ISub: return wrapN(t, a - b);
+      case Opcode.IMul: return wrapN(t, Math.imul(a, b));
+      case Opcode.SDiv:
+        if (b === 0) return null;
+        if (b === -1 && a === MIN[t]) return null;
+        return wrapN(t, Math.trunc(a / b));
+      case Opcode.UDiv: return b === 0 ? null : wrapN(t, Math.trunc(uN(t, a) / uN(t, b)));
+      case Opcode.SRem:
+        if (b === 0) return null;
+        return b === -1 ? 0 : wrapN(t, a % b);
+      case Opcode.URem: return b === 0 ? null : wrapN(t, uN(t, a) % uN(t, b));
+      case Opcode.BAnd: return a & b;
+      case Opcode.BOr: return a | b;
+      default: return a ^ b;
+    }
+  }
+  /** Returns a TrapCode number on a trap. */
+  private intBinary64(op: Opcode, a: bigint, b: bigint): bigint | number {
+    switch (op) {
+      case Opcode.IAdd: return BigInt.asIntN(64, a + b);
+      case Opcode.ISub: return BigInt.asIntN(64, a - b);
+      case Opcode.IMul: return BigInt.asIntN(64, a * b);
+      case Opcode.SDiv:
+        if (b === 0n) return TrapCode.IntDivz;
+        if (b === -1n && a === -(1n << 63n)) return TrapCode.IntOvf;
+        return a / b;
+      case Opcode.UDiv: return b === 0n ? TrapCode.IntDivz : BigInt.asIntN(64, BigInt.asUintN(64, a) / BigInt.asUintN(64, b));
+      case Opcode.SRem:
+        if (b === 0n) return TrapCode.IntDivz;
+        return b === -1n ? 0n : a % b;
+      case Opcode.URem: return b === 0n ? TrapCode.IntDivz : BigInt.asIntN(64, BigInt.asUintN(64, a) % BigInt.asUintN(64, b));
+      case Opcode.BAnd: return a & b;
+      case Opcode.BOr: return a | b;
+      default: return a ^ b;
+    }
+  }
+  private shiftN(op: Opcode, t: Type, a: number, n: number): number {
+    const w = typeBits(t);
+    const u = uN(t, a);
+    switch (op) {
+      case Opcode.IShl: return wrapN(t, a << n);
+      case Opcode.UShr: return wrapN(t, u >>> n);
+      case Opcode.SShr: return a >> n;
+      case Opcode.Rotl: return n === 0 ? a : wrapN(t, (u << n) | (u >>> (w - n)));
+      default: return n === 0 ? a : wrapN(t, (u >>> n) | (u << (w - n)));
+    }
+  }
+  private shift64(op: Opcode, a: bigint, n: number): bigint {
+    const u = BigInt.asUintN(64, a), s = BigInt(n);
+    switch (op) {
+      case Opcode.IShl: return BigInt.asIntN(64, a << s);
+      case Opcode.UShr: return BigInt.asIntN(64, u >> s);
+      case Opcode.SShr: return a >> s;
+      case Opcode.Rotl: return n === 0 ? a : BigInt.asIntN(64, (u << s) | (u >> BigInt(64 - n)));
+      default: return n === 0 ? a : BigInt.asIntN(64, (u >> s) | (u << BigInt(64 - n)));
+    }
+  }
+  private icmp(cc: IntCC, t: Type, a: IrValue, b: IrValue): boolean {
+    if (cc >= IntCC.Ult) {
+      if (typeof a === 'bigint') {
+        a = BigInt.asUintN(64, a);
+        b = BigInt.asUintN(64, b as bigint);
+      } else {
+        a = uN(t, a);
+        b = uN(t, b as number);
+      }
+    }
+    switch (cc) {
+      case IntCC.Eq: return a === b;
+      case IntCC.Ne: return a !== b;
+      case IntCC.Slt: case IntCC.Ult: return a < b;
+      case IntCC.Sle: case IntCC.Ule: return a <= b;
+      case IntCC.Sgt: case IntCC.Ugt: return a > b;
+      default: return a >= b;
+    }
+  }
+  /** Returns null for a bad_conv trap. */
+  private convert(op: Opcode, from: Type, to: Type, x: IrValue): IrValue | null {
+    switch (op) {
+      case Opcode.SExt:
+        return isBig(to) ? BigInt(x as number) : x;
+      case Opcode.ZExt: {
+        const u = uN(from, x as number);
+        return isBig(to) ? BigInt(u) : wrapN(to, u);
+      }
+      case Opcode.Trunc:
+        return typeof x === 'bigint' ? Number(BigInt.asIntN(typeBits(to), x)) : wrapN(to, x);
+      case Opcode.FPromote: return x;
+      case Opcode.FDemote: return Math.fround(x as number);
+      case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
+        const v = x as number;
+        if (Number.isNaN(v)) return null;
+        const t = Math.trunc(v);
+        const w = typeBits(to);
+        const lo = op === Opcode.FcvtToSint ? -(2 ** (w - 1)) : 0;
+        const hi = op === Opcode.FcvtToSint ? 2 ** (w - 1) : 2 ** w;
+        if (!(t >= lo && t < hi)) return null;
+        if (isBig(to)) return BigInt.asIntN(64, BigInt(t));
+        return wrapN(to, t);
+      }
+      case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
+        let v: bigint | number;
+        if (op === Opcode.FcvtFromSint) v = x;
+        else v = typeof x === 'bigint' ? BigInt.asUintN(64, x) : uN(from, x);
+        if (typeof v === 'bigint') return to === Type.F32 ? bigToF32(v) : Number(v);
+        return to === Type.F32 ? Math.fround(v) : v;
+      }
+      default: { // bitcast
+        const sc = this.scratch;
+        switch (from) {
+          case Type.I32: sc.setInt32(0, x as number, true); break;
+          case Type.F32: sc.setFloat32(0, x as number, true); break;
+          case Type.F64: sc.setFloat64(0, x as number, true); break;
+          default: sc.setBigInt64(0, x as bigint, true);
+        }
+        switch (to) {
+          case Type.I32: return sc.getInt32(0, true);
+          case Type.F32: return sc.getFloat32(0, true);
+          case Type.F64: return sc.getFloat64(0, true);
+          default: return sc.getBigInt64(0, true);
+        }
+      }
+    }
+  }
+}
+
+function fcmp(cc: FloatCC, a: number, b: number): boolean {
+  const uno = Number.isNaN(a) || Number.isNaN(b);
+  switch (cc) {
+    case FloatCC.Eq: return a === b;
+    case FloatCC.Ne: case FloatCC.Une: return a !== b;
+    case FloatCC.Lt: return a < b;
+    case FloatCC.Le: return a <= b;
+    case FloatCC.Gt: return a > b;
+    case FloatCC.Ge: return a >= b;
+    case FloatCC.Uno: return uno;
+    case FloatCC.Ord: return !uno;
+    case FloatCC.Ueq: return uno || a === b;
+    case FloatCC.Ult: return uno || a < b;
+    case FloatCC.Ule: return uno || a <= b;
+    case FloatCC.Ugt: return uno || a > b;
+    default: return uno || a >= b;
+  }
+}
+
+/** Convenience: runs `name` in a fresh interpreter over `module`. */
+export function interpret(module: Module, name: string, args: readonly unknown[] = [], options?: InterpreterOptions): unknown {
+  return new Interpreter(module, options).call(name, args);
+}

@@ -1,0 +1,146 @@
+/**
+ * Printer: IR -> canonical text. `parse(print(m))` is structurally equal to `m`
+ * and `print(parse(t)) === t` for canonical text (see docs/ir.md for the syntax).
+ */
+import { Block, Func, Inst, Module, NONE, Value } from './function.js';
+import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, trapName } from './opcodes.js';
+import { Type, signatureText, typeName } from './types.js';
+
+/** Prints a float immediate so that parsing gives the same number back. */
+export function formatFloat(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Inf';
+  if (x === -Infinity) return '-Inf';
+  if (Object.is(x, -0)) return '-0.0';
+  const s = String(x);
+  return /^-?\d+$/.test(s) ? `${s}.0` : s;
+}
+
+function offsetText(off: number): string {
+  return off === 0 ? '' : off > 0 ? `+${off}` : `${off}`;
+}
+
+function destText(f: Func, inst: Inst, i: number): string {
+  const d = f.dest(inst, i);
+  const n = f.destArgCount[d]!;
+  let s = `block${f.destBlock[d]}`;
+  if (n > 0) {
+    s += '(';
+    for (let k = 0; k < n; k++) s += (k > 0 ? ', ' : '') + `v${f.destArg(d, k)}`;
+    s += ')';
+  }
+  return s;
+}
+
+function calleeName(f: Func, index: number): string {
+  const c = f.module.callees[index];
+  return c === undefined ? `#${index}` : `%${c.name}`;
+}
+
+/** Text of one instruction without indentation, e.g. `v3 = iadd v1, v2`. */
+export function instText(f: Func, inst: Inst): string {
+  const op = f.instOpcode[inst] as Opcode;
+  const info = OPCODES[op]!;
+  const nres = f.instResultCount[inst]!;
+  let s = '';
+  if (nres > 0) {
+    for (let i = 0; i < nres; i++) s += (i > 0 ? ', ' : '') + `v${f.pool[f.instResultStart[inst]! + i]}`;
+    s += ' = ';
+  }
+  s += info.name;
+  const ctrl = f.instType[inst] as Type;
+  if (info.result === ResultRule.Ctrl || info.format === Format.Store) s += `.${typeName(ctrl)}`;
+  const nargs = f.instArgCount[inst]!;
+  const a = (i: number): string => `v${f.arg(inst, i)}`;
+  const argList = (from: number): string => {
+    let t = '';
+    for (let i = from; i < nargs; i++) t += (i > from ? ', ' : '') + a(i);
+    return t;
+  };
+  const imm = f.instImm[inst]!;
+  switch (info.format) {
+    case Format.IntImm: return `${s} ${f.iconstValue(inst)}`;
+    case Format.FloatImm: return `${s} ${formatFloat(f.instFImm[inst]!)}`;
+    case Format.Unary: case Format.Convert: return `${s} ${a(0)}`;
+    case Format.Binary: return `${s} ${a(0)}, ${a(1)}`;
+    case Format.Ternary: return `${s} ${a(0)}, ${a(1)}, ${a(2)}`;
+    case Format.IntCompare: return `${s} ${INT_CC_NAMES[imm] ?? `cc${imm}`} ${a(0)}, ${a(1)}`;
+    case Format.FloatCompare: return `${s} ${FLOAT_CC_NAMES[imm] ?? `cc${imm}`} ${a(0)}, ${a(1)}`;
+    case Format.Load: return `${s} ${a(0)}${offsetText(imm)}`;
+    case Format.Store: return `${s} ${a(0)}, ${a(1)}${offsetText(imm)}`;
+    case Format.StackAddr: return `${s} ss${imm}${offsetText(f.instImm2[inst]!)}`;
+    case Format.GlobalAddr: {
+      const d = f.module.data[imm];
+      return `${s} ${d === undefined ? `#${imm}` : `%${d.name}`}`;
+    }
+    case Format.FuncAddr: return `${s} ${calleeName(f, imm)}`;
+    case Format.Call: return `${s} ${calleeName(f, imm)}(${argList(0)})`;
+    case Format.CallIndirect: return `${s} sig${imm}, ${a(0)}(${argList(1)})`;
+    case Format.Jump: return `${s} ${destText(f, inst, 0)}`;
+    case Format.Brif: return `${s} ${a(0)}, ${destText(f, inst, 0)}, ${destText(f, inst, 1)}`;
+    case Format.BrTable: {
+      let t = `${s} ${a(0)}, ${destText(f, inst, 0)}, [`;
+      for (let i = 1; i < f.instDestCount[inst]!; i++) t += (i > 1 ? ', ' : '') + destText(f, inst, i);
+      return `${t}]`;
+    }
+    case Format.Return: return nargs > 0 ? `${s} ${argList(0)}` : s;
+    case Format.Trap: return `${s} ${trapName(imm)}`;
+  }
+}
+
+/** Text of a block header, e.g. `block1(v3: i64, v4: i32)`. */
+export function blockHeader(f: Func, block: Block): string {
+  const n = f.blockParamCount[block]!;
+  let s = `block${block}`;
+  if (n > 0) {
+    s += '(';
+    for (let i = 0; i < n; i++) {
+      const v = f.blockParam(block, i);
+      s += (i > 0 ? ', ' : '') + `v${v}: ${typeName(f.typeOf(v))}`;
+    }
+    s += ')';
+  }
+  return s;
+}
+
+/** Prints one function. */
+export function printFunction(f: Func): string {
+  const lines: string[] = [`function %${f.name}${signatureText(f)} {`];
+  f.stackSlots.forEach((ss, i) => lines.push(`    ss${i} = stack_slot ${ss.size}, align ${ss.align}`));
+  f.signatures.forEach((sig, i) => lines.push(`    sig${i} = ${signatureText(sig)}`));
+  let first = true;
+  for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    if (!first || lines.length > 1) lines.push('');
+    first = false;
+    lines.push(`${blockHeader(f, b as Block)}:`);
+    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) lines.push(`    ${instText(f, i as Inst)}`);
+  }
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
+/** Prints a whole module in canonical order: data, imports, functions. */
+export function printModule(m: Module): string {
+  const head: string[] = [];
+  for (const d of m.data) {
+    let s = `data %${d.name}`;
+    if (d.readonly) s += ' readonly';
+    if (d.align !== 1) s += ` align ${d.align}`;
+    s += ' = {';
+    for (const byte of d.bytes) s += ` ${byte.toString(16).padStart(2, '0')}`;
+    s += d.bytes.length > 0 ? ' }' : '}';
+    head.push(s);
+  }
+  for (const imp of m.imports()) {
+    head.push(`import %${imp.name}${signatureText(imp)}${imp.from !== undefined ? ` from ${JSON.stringify(imp.from)}` : ''}`);
+  }
+  const parts: string[] = [];
+  if (head.length > 0) parts.push(head.join('\n') + '\n');
+  for (const f of m.functions()) parts.push(printFunction(f));
+  return parts.join('\n');
+}
+
+/** Short name of a value for messages (`v3`). */
+export function valueName(v: Value): string {
+  return `v${v}`;
+}
