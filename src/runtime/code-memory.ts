@@ -156,6 +156,11 @@ export class CodeMemory {
 
   /** Reserves `size` bytes of code memory and returns a writer for them. */
   allocate(size: number, options: AllocateOptions = {}): CodeWriter {
+    return new CodeWriter(this.reserve(size, options));
+  }
+
+  /** Finds room for a chunk (and makes its pages writable under mprotect). */
+  private reserve(size: number, options: AllocateOptions): Chunk {
     this.checkNotDisposed('allocate');
     if (typeof size !== 'number' || !Number.isInteger(size)) {
       throw new TypeError(`CodeMemory.allocate: size must be an integer number of bytes, got ${String(size)}`);
@@ -201,9 +206,8 @@ export class CodeMemory {
         throw e;
       }
     }
-    const chunk = new Chunk(this, region, offset, reserved, size, name);
     this.live++;
-    return new CodeWriter(chunk);
+    return new Chunk(this, region, offset, reserved, size, name);
   }
 
   /** Allocates, writes `bytes` and finalizes in one step. */
@@ -211,9 +215,17 @@ export class CodeMemory {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError('CodeMemory.place: bytes must be a Uint8Array');
     }
-    const writer = this.allocate(bytes.length, options);
-    writer.write(bytes);
-    return writer.finalize();
+    // The same steps as allocate/write/finalize, without the writer object
+    // (installing many small functions is a hot path).
+    const chunk = this.reserve(bytes.length, options);
+    try {
+      native.write(chunk.region.write + BigInt(chunk.offset), bytes);
+      this.finalizeChunk(chunk);
+    } catch (e) {
+      this.releaseChunk(chunk);
+      throw e;
+    }
+    return new CodeHandle(chunk);
   }
 
   /** Counters for tests and diagnostics. */

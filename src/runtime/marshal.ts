@@ -216,7 +216,7 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
     const body = [
       `'use strict';`,
       `const i32 = v.i32, u32 = v.u32, f32 = v.f32, f64 = v.f64, i64 = v.i64, u64 = v.u64;`,
-      `return function (${params.join(', ')}) {`,
+      `return function jitkitCall(${params.join(', ')}) {`,
       `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
       live ? `    if (live.isFreed) live.assertLive('call');` : '',
       ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`)),
@@ -237,7 +237,7 @@ export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | u
   const v = argViews();
   const types = sig.args;
   const n = types.length;
-  return function (...args: unknown[]): unknown {
+  return function jitkitCall(...args: unknown[]): unknown {
     if (args.length !== n) throw support.countError(n, args.length);
     if (live && live.isFreed) live.assertLive('call');
     for (let i = 0; i < n; i++) {
