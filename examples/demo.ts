@@ -8,9 +8,19 @@
  */
 import { CodeMemory, dangerouslyAllocateRwx, mappingAt } from '../src/index.js';
 import type { CodeMemoryScheme } from '../src/index.js';
+import { Assembler, rax, rdi } from '../src/asm/x64/index.js';
+import { disassemble } from '../src/debug/disasm.js';
 
-// mov rax, rdi ; add rax, 4 ; ret
-const add4 = new Uint8Array([0x48, 0x89, 0xf8, 0x48, 0x83, 0xc0, 0x04, 0xc3]);
+// The article's bytes: mov rax, rdi ; add rax, 4 ; ret
+const articleBytes = [0x48, 0x89, 0xf8, 0x48, 0x83, 0xc0, 0x04, 0xc3];
+
+// Built with jitkit's assembler instead of by hand:
+const a = new Assembler();
+a.mov(rax, rdi);
+a.add(rax, 4);
+a.ret();
+const add4 = a.finish().bytes;
+if (add4.join() !== articleBytes.join()) throw new Error('the assembler did not produce the article\'s bytes');
 
 function protection(label: string, address: bigint): void {
   const m = mappingAt(address);
@@ -37,7 +47,8 @@ function runWx(scheme: CodeMemoryScheme, why: string): void {
   memory.dispose();
 }
 
-console.log('add4 = 48 89 f8 48 83 c0 04 c3   (mov rax, rdi; add rax, 4; ret)');
+console.log('add4, built with the assembler (a.mov(rax, rdi); a.add(rax, 4); a.ret()):');
+for (const line of await disassemble(add4)) console.log('  ' + line);
 
 console.log('\nRWX route: dangerouslyAllocateRwx (the classic article; unsafe, demo only)');
 const rwx = dangerouslyAllocateRwx(add4.length);
