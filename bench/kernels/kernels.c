@@ -130,21 +130,22 @@ int32_t k_crc32(uint8_t *p, int64_t len) {
 }
 
 /* A switch-driven bytecode interpreter: opcodes 0 halt, 1 push imm, 2 add, 3 sub,
- * 4 dup, 5 jnz target (pops), 6 swap, 7 mul-by-3-xor (x = (x*3) ^ 0x5a),
- * 8 drop. Code is int32 words; the stack is int64 slots. Returns the top of stack. */
-int64_t k_interp(int32_t *code, int64_t *stack) {
+ * 4 dup, 5 jnz target (pops), 6 swap, 7 x = (x*3) ^ 0x5a, other: drop.
+ * Code and the value stack are int32 words; arithmetic wraps (done unsigned).
+ * Returns the top of the stack at halt. */
+int32_t k_interp(int32_t *code, int32_t *stack) {
   int64_t pc = 0, sp = 0;
   for (;;) {
     int32_t op = code[pc];
     switch (op) {
       case 0: return stack[sp - 1];
       case 1: stack[sp++] = code[pc + 1]; pc += 2; break;
-      case 2: sp--; stack[sp - 1] += stack[sp]; pc++; break;
-      case 3: sp--; stack[sp - 1] -= stack[sp]; pc++; break;
+      case 2: sp--; stack[sp - 1] = (int32_t)((uint32_t)stack[sp - 1] + (uint32_t)stack[sp]); pc++; break;
+      case 3: sp--; stack[sp - 1] = (int32_t)((uint32_t)stack[sp - 1] - (uint32_t)stack[sp]); pc++; break;
       case 4: stack[sp] = stack[sp - 1]; sp++; pc++; break;
       case 5: sp--; pc = stack[sp] != 0 ? code[pc + 1] : pc + 2; break;
-      case 6: { int64_t t = stack[sp - 1]; stack[sp - 1] = stack[sp - 2]; stack[sp - 2] = t; pc++; break; }
-      case 7: stack[sp - 1] = (stack[sp - 1] * 3) ^ 0x5a; pc++; break;
+      case 6: { int32_t t = stack[sp - 1]; stack[sp - 1] = stack[sp - 2]; stack[sp - 2] = t; pc++; break; }
+      case 7: stack[sp - 1] = (int32_t)((uint32_t)stack[sp - 1] * 3u) ^ 0x5a; pc++; break;
       default: sp--; pc++; break;
     }
   }
