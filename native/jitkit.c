@@ -413,7 +413,9 @@ static napi_value js_dlclose(napi_env env, napi_callback_info info) {
 // before anything else can run.
 
 #define ARG_BUFFER_SLOTS 4096
-static uint64_t arg_buffer[ARG_BUFFER_SLOTS] __attribute__((aligned(64)));
+// Thread-local: each worker thread (each its own JS environment) gets its own
+// buffer, so concurrent calls from workers never share one.
+static __thread uint64_t arg_buffer[ARG_BUFFER_SLOTS] __attribute__((aligned(64)));
 
 // The thunk address is stored as a double: user-space addresses are below
 // 2^53, so exact, and one Float64Array store is the cheapest write from JS.

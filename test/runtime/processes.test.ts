@@ -51,3 +51,9 @@ test('hardened process (PR_SET_MDWE): dual-mapping works, mprotect and RWX fail 
   assert.match(r.rwx.message, /^mmap failed: Permission denied \(EACCES, errno 13\)$/);
   assert.equal(r.rwxMappings, 0);
 });
+
+test('worker threads calling jitted code at the same time each get their own results', () => {
+  // Before the argument buffer was thread-local, this saw wrong results in every run.
+  const r = JSON.parse(runNode([path.join(children, 'worker-calls.mjs')]));
+  assert.deepEqual(r, { bad: [0, 0, 0] });
+});
