@@ -167,3 +167,10 @@ export function jittedSorter(memory: CodeMemory, qsortAddress: bigint, comparato
   });
 }
 
+
+/** The entry thunk `wrap` made for `fn` (kept on the function under a private symbol). */
+export function thunkOf(fn: object): CodeHandle {
+  const key = Object.getOwnPropertySymbols(fn).find((s) => s.description === 'jitkit.entryThunk');
+  if (key === undefined) throw new Error('thunkOf: not a function made by wrap');
+  return (fn as Record<symbol, CodeHandle>)[key]!;
+}
