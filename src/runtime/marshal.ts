@@ -86,11 +86,18 @@ export class MarshalSupport {
     return new TypeError(`${this.name}: expected ${expected} argument${expected === 1 ? '' : 's'}, got ${got}`);
   }
 
+  /** `name: argument i (argName)`, the start of every argument error. */
+  argument(index: number): string {
+    return `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}`;
+  }
+
   /** Error for an argument of the wrong type or out of range. */
   argError(index: number, type: NativeType, value: unknown): TypeError | RangeError {
-    const what = `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
+    const what = `${this.argument(index)} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
     const wrongKind =
-      type === 'ptr' || type === 'bool'
+      type === 'ptr'
+        ? typeof value !== 'bigint' // a bigint address out of range is a range error, as for the integer types
+        : type === 'bool'
         ? true
         : type === 'i64' || type === 'u64'
           ? typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))
@@ -103,7 +110,7 @@ export class MarshalSupport {
     if (v === null) return 0;
     if (typeof v === 'bigint') {
       if (v < 0n || v >= 1n << 64n) throw this.argError(index, 'ptr', v);
-      if (v >= 1n << 53n) throw new RangeError(`${this.name}: argument ${index}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
+      if (v >= 1n << 53n) throw new RangeError(`${this.argument(index)}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
       return Number(v);
     }
     let buffer: ArrayBuffer | SharedArrayBuffer;
@@ -119,7 +126,7 @@ export class MarshalSupport {
     let base = this.addresses.get(buffer);
     if (base === undefined || buffer.byteLength === 0) {
       if (buffer.byteLength === 0 && native.isDetached(buffer)) {
-        throw new TypeError(`${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}: the ArrayBuffer is detached`);
+        throw new TypeError(`${this.argument(index)}: the ArrayBuffer is detached`);
       }
       base = Number(native.addressOf(buffer));
       this.addresses.set(buffer, base);

@@ -33,7 +33,9 @@ const BAD: Record<ArgType, Bad[]> = {
   f32: [['1.5', T], [1n, T], [null, T], [undefined, T], [false, T]],
   f64: [['1.5', T], [1n, T], [null, T], [undefined, T], [{ valueOf: () => 1 }, T]],
   bool: [[1, T], [0, T], ['true', T], [null, T], [undefined, T], [1n, T]],
-  ptr: [[1, T], [0, T], ['x', T], [{}, T], [undefined, T], [true, T], [[1, 2], T]],
+  ptr: [[1, T], [0, T], ['x', T], [{}, T], [undefined, T], [true, T], [[1, 2], T],
+    // Regression: out-of-range bigint addresses were TypeErrors, and the 2^53 error omitted the argument name.
+    [-1n, R], [2n ** 64n, R], [2n ** 53n, R], [2n ** 63n, R]],
 };
 
 for (const generic of [false, true]) {
