@@ -14,6 +14,7 @@
  * (--disallow-code-generation-from-strings), `marshalGeneric` interprets the
  * signature per call instead: slower, same checks and results.
  */
+import { types } from 'node:util';
 import { native } from './addon.js';
 import type { NativeType, Signature } from './signature.js';
 
@@ -76,6 +77,19 @@ function show(v: unknown): string {
   return typeof v;
 }
 
+/** `f.call` captured at load time (later changes to Function.prototype do not reach it). */
+function uncurryGetter<T>(proto: object, name: string): (self: unknown) => T {
+  const get = Object.getOwnPropertyDescriptor(proto, name)!.get!;
+  return Function.prototype.call.bind(get) as (self: unknown) => T;
+}
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(typedArrayPrototype, 'buffer');
+const typedArrayByteOffset = uncurryGetter<number>(typedArrayPrototype, 'byteOffset');
+const dataViewBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
+const dataViewByteOffset = uncurryGetter<number>(DataView.prototype, 'byteOffset');
+const arrayBufferByteLength = uncurryGetter<number>(ArrayBuffer.prototype, 'byteLength');
+const sharedByteLength = uncurryGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
+
 /** Helpers the generated code calls on its slow paths (errors, pointers). */
 export class MarshalSupport {
   private readonly addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
@@ -113,19 +127,26 @@ export class MarshalSupport {
       if (v >= 1n << 53n) throw new RangeError(`${this.argument(index)}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
       return Number(v);
     }
+    // Intrinsic getters only: a subclass's own getters would run user JS in the
+    // middle of marshalling (a nested wrapped call overwrites the shared buffer)
+    // and could name memory other than the argument's own.
     let buffer: ArrayBuffer | SharedArrayBuffer;
     let offset = 0;
-    if (ArrayBuffer.isView(v)) {
-      buffer = v.buffer;
-      offset = v.byteOffset;
-    } else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+    if (types.isTypedArray(v)) {
+      buffer = typedArrayBuffer(v);
+      offset = typedArrayByteOffset(v);
+    } else if (types.isDataView(v)) {
+      buffer = dataViewBuffer(v);
+      offset = dataViewByteOffset(v);
+    } else if (types.isArrayBuffer(v) || types.isSharedArrayBuffer(v)) {
       buffer = v;
     } else {
       throw this.argError(index, 'ptr', v);
     }
+    const byteLength = types.isSharedArrayBuffer(buffer) ? sharedByteLength(buffer) : arrayBufferByteLength(buffer);
     let base = this.addresses.get(buffer);
-    if (base === undefined || buffer.byteLength === 0) {
-      if (buffer.byteLength === 0 && native.isDetached(buffer)) {
+    if (base === undefined || byteLength === 0) {
+      if (byteLength === 0 && native.isDetached(buffer)) {
         throw new TypeError(`${this.argument(index)}: the ArrayBuffer is detached`);
       }
       base = Number(native.addressOf(buffer));

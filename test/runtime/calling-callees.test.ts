@@ -96,3 +96,45 @@ test('JS -> jitted -> qsort (C) -> jitted comparator: re-entrant native calls un
     assert.deepEqual(a, Int32Array.from(data).sort(), `n = ${n}`);
   }
 });
+
+test('regression: getters of typed-array subclasses cannot run JS mid-marshal or redirect a pointer argument', () => {
+  // A wrapped call made from inside argument conversion would overwrite the
+  // shared buffer slots already written for this call.
+  const g = wrap(returnArg(memory, ['i32', 'i32'], 0), { args: ['i32', 'i32'], result: 'i32' });
+  let getterCalls = 0;
+  class Reentrant extends Uint8Array {
+    override get buffer(): ArrayBuffer { getterCalls++; g(111, 222); return super.buffer as ArrayBuffer; }
+    override get byteOffset(): number { getterCalls++; g(333, 444); return super.byteOffset; }
+  }
+  const decoy = new Uint8Array(64);
+  class Liar extends Uint8Array {
+    override get buffer(): ArrayBuffer { return decoy.buffer; }
+    override get byteOffset(): number { return 8; }
+  }
+  const DataViewClass = DataView as new (buffer: ArrayBuffer, byteOffset?: number) => DataView;
+  class LiarView extends DataViewClass {
+    override get byteOffset(): number { return 16; }
+  }
+  class LiarBuffer extends ArrayBuffer {
+    override get byteLength(): number { getterCalls++; g(555, 666); return 0; }
+  }
+  for (const generic of [false, true]) {
+    const arg0 = wrap(returnArg(memory, ['i32', 'ptr', 'i32'], 0), { args: ['i32', 'ptr', 'i32'], result: 'i32' }, { generic });
+    const arg1 = wrap(returnArg(memory, ['i32', 'ptr', 'i32'], 1), { args: ['i32', 'ptr', 'i32'], result: 'ptr' }, { generic });
+    assert.equal(arg0(5, new Reentrant(16), 6), 5);
+    assert.equal(arg0(7, new LiarBuffer(16), 8), 7);
+    const liar = new Liar(16);
+    // The address is the array's own data, whatever its getters claim.
+    assert.equal(arg1(0, liar, 0), arg1(0, plainView(liar), 0));
+    const ab = new ArrayBuffer(32);
+    assert.equal(arg1(0, new LiarView(ab, 4), 0), arg1(0, new DataView(ab, 4), 0));
+  }
+  assert.equal(getterCalls, 0, 'no user getter ran');
+});
+
+/** A plain Uint8Array over the same memory as `a`, read through the intrinsic getters. */
+function plainView(a: Uint8Array): Uint8Array {
+  const proto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+  const get = (name: string) => Object.getOwnPropertyDescriptor(proto, name)!.get!.call(a);
+  return new Uint8Array(get('buffer') as ArrayBuffer, get('byteOffset') as number, get('length') as number);
+}
