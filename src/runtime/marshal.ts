@@ -90,6 +90,13 @@ const dataViewByteOffset = uncurryGetter<number>(DataView.prototype, 'byteOffset
 const arrayBufferByteLength = uncurryGetter<number>(ArrayBuffer.prototype, 'byteLength');
 const sharedByteLength = uncurryGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
 
+/** What kind of view a pointer argument is. */
+const enum View {
+  /** An ArrayBuffer or SharedArrayBuffer itself. */ None,
+  /** A typed array (Buffer included). */ TypedArray,
+  /** A DataView. */ DataView,
+}
+
 /** Helpers the generated code calls on its slow paths (errors, pointers). */
 export class MarshalSupport {
   private readonly addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
@@ -131,13 +138,13 @@ export class MarshalSupport {
     // middle of marshalling (a nested wrapped call overwrites the shared buffer)
     // and could name memory other than the argument's own.
     let buffer: ArrayBuffer | SharedArrayBuffer;
-    let offset = 0;
+    let view = View.None;
     if (types.isTypedArray(v)) {
       buffer = typedArrayBuffer(v);
-      offset = typedArrayByteOffset(v);
+      view = View.TypedArray;
     } else if (types.isDataView(v)) {
       buffer = dataViewBuffer(v);
-      offset = dataViewByteOffset(v);
+      view = View.DataView;
     } else if (types.isArrayBuffer(v) || types.isSharedArrayBuffer(v)) {
       buffer = v;
     } else {
@@ -152,7 +159,8 @@ export class MarshalSupport {
       base = Number(native.addressOf(buffer));
       this.addresses.set(buffer, base);
     }
-    return base + offset;
+    // After the detached check: a detached DataView's byteOffset getter throws.
+    return base + (view === View.TypedArray ? typedArrayByteOffset(v) : view === View.DataView ? dataViewByteOffset(v) : 0);
   }
 }
 

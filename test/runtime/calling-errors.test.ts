@@ -82,8 +82,12 @@ for (const generic of [false, true]) {
     assert.equal(sum(view, 3), 6n); // caches the address
     structuredClone(ab, { transfer: [ab] });
     assert.equal(ab.byteLength, 0);
-    for (const arg of [ab, view, new DataView(new ArrayBuffer(8)).buffer]) {
-      if (arg.byteLength !== 0) structuredClone(arg, { transfer: [arg as ArrayBuffer] });
+    // Regression: a DataView over a detached buffer threw V8's own TypeError, naming neither function nor argument.
+    const dataView = new DataView(new ArrayBuffer(8), 2);
+    structuredClone(dataView.buffer, { transfer: [dataView.buffer as ArrayBuffer] });
+    const another = new ArrayBuffer(8);
+    structuredClone(another, { transfer: [another] });
+    for (const arg of [ab, view, another, dataView]) {
       assert.throws(() => sum(arg, 3), { name: 'TypeError', message: 'jk_sum_bytes: argument 0 (data): the ArrayBuffer is detached' });
     }
   });
