@@ -13,7 +13,7 @@ import { Assembler } from '../asm/x64/index.js';
 import { native } from './addon.js';
 import { CodeHandle, CodeMemory } from './code-memory.js';
 import { emitEntryThunk } from './entry-thunk.js';
-import { marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
+import { argBufferAddress, marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
 import { Signature, type SignatureSpec } from './signature.js';
 import { planCall } from './sysv-abi.js';
 
@@ -78,7 +78,8 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
   const name = options.name ?? (target instanceof CodeHandle ? target.name : `native_0x${address.toString(16)}`);
   if (options.argNames !== undefined && !Array.isArray(options.argNames)) throw new TypeError('wrap: argNames must be an array of strings');
   const a = new Assembler();
-  emitEntryThunk(a, signature, planCall(signature), address, { checkStackAlignment: options.checkStackAlignment ?? false });
+  // The thunk embeds this thread's argument buffer (the addon passes a process-wide one in rdi).
+  emitEntryThunk(a, signature, planCall(signature), address, { checkStackAlignment: options.checkStackAlignment ?? false, argBuffer: argBufferAddress() });
   const thunk = thunks().place(a.finish().bytes, { name: `${name}:entry` });
   const entry = native.makeEntry(thunk.address, name);
   const support = new MarshalSupport(name, options.argNames ?? []);

@@ -1,11 +1,11 @@
 /**
  * Emits the entry thunk of the fast call path, with jitkit's own assembler:
  * `void thunk(uint64_t *buffer)` loads the arguments of one signature from
- * the shared buffer into System V registers and stack slots, calls the target,
+ * the argument buffer (its rdi, or an address embedded in the thunk) into System V registers and stack slots, calls the target,
  * and stores the result into slot 0.
  *
  *     push rbx                  ; rbx keeps the buffer across the call; rsp is now 16-aligned
- *     mov  rbx, rdi
+ *     mov  rbx, rdi / buffer   ; the embedded address when options.argBuffer is set
  *     sub  rsp, S               ; stack arguments, S a multiple of 16
  *     mov  rax, [rbx+8*(1+i)]   ; for each stack argument k:
  *     mov  [rsp+8*k], rax
@@ -31,6 +31,11 @@ import type { NativeType, Signature } from './signature.js';
 export interface ThunkOptions {
   /** Check 16-byte stack alignment at the call and trap (ud2) if it is wrong. */
   readonly checkStackAlignment?: boolean;
+  /**
+   * The argument buffer's address, embedded in the thunk (the calling layer
+   * passes its per-thread buffer). Without it the thunk uses its rdi argument.
+   */
+  readonly argBuffer?: bigint;
 }
 
 const isWide = (t: NativeType) => t === 'i64' || t === 'u64' || t === 'ptr';
@@ -39,7 +44,8 @@ const isWide = (t: NativeType) => t === 'i64' || t === 'u64' || t === 'ptr';
 export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, target: bigint, options: ThunkOptions = {}): void {
   const stackBytes = Math.ceil((plan.stackSlots * 8) / 16) * 16;
   a.push(rbx);
-  a.mov(rbx, rdi);
+  if (options.argBuffer !== undefined) a.mov(rbx, options.argBuffer);
+  else a.mov(rbx, rdi);
   if (stackBytes > 0) a.sub(rsp, stackBytes);
   // Stack arguments first: rax is free until the call.
   plan.args.forEach((loc, i) => {

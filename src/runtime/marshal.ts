@@ -7,6 +7,7 @@
  * plus a few typed-array stores.
  *
  * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i.
+ * One buffer per isolate (see argViews), so worker threads never share one.
  * Narrow integers are stored sign- or zero-extended to 32 bits (the thunk
  * loads 32 or 64 bits as the type needs); f32 in the slot's low 4 bytes.
  *
@@ -29,11 +30,19 @@ export interface ArgViews {
 }
 
 let views: ArgViews | undefined;
+let bufferAddress = 0n;
 
-/** The views over the addon's shared argument buffer (created once). */
+/**
+ * The views over this thread's argument buffer (created once per isolate).
+ * Each isolate (main thread, each worker) owns its buffer: its thunks embed its
+ * address, so threads calling at the same time never share argument slots.
+ * The ArrayBuffer is held here for the isolate's lifetime; V8 never moves an
+ * ArrayBuffer's backing store.
+ */
 export function argViews(): ArgViews {
   if (views === undefined) {
-    const ab = native.argBuffer();
+    const ab = new ArrayBuffer((MAX_ARG_SLOTS + 1) * 8);
+    bufferAddress = native.addressOf(ab);
     views = {
       i32: new Int32Array(ab),
       u32: new Uint32Array(ab),
@@ -44,6 +53,12 @@ export function argViews(): ArgViews {
     };
   }
   return views;
+}
+
+/** The address of this thread's argument buffer (what entry thunks load into rbx). */
+export function argBufferAddress(): bigint {
+  argViews();
+  return bufferAddress;
 }
 
 /** Slots available for arguments in the shared buffer. */

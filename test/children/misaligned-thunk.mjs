@@ -5,6 +5,7 @@
 import { CodeMemory, wrap } from '../../dist/src/index.js';
 import { Assembler, eax, rax, rsp } from '../../dist/src/asm/x64/index.js';
 import { thunkOf } from '../../dist/test/runtime/abi/jit.js';
+import { argViews } from '../../dist/src/runtime/marshal.js';
 
 const [alignment, mode] = process.argv.slice(2);
 const memory = new CodeMemory();
@@ -17,7 +18,7 @@ const place = (emit) => {
 const target = place((a) => a.mov(eax, 42)); // indifferent to stack alignment
 const fn = wrap(target, { args: [], result: 'i32' }, { checkStackAlignment: mode === 'check' });
 const thunk = thunkOf(fn);
-// void trampoline(uint64_t *buffer): rdi passes through to the thunk.
+// void trampoline(void): calls the thunk, which stores its result in this thread's argument buffer.
 const pushed = alignment === 'aligned' ? 8 : 16;
 const trampoline = place((a) => {
   a.sub(rsp, pushed);
@@ -25,8 +26,7 @@ const trampoline = place((a) => {
   a.call(rax);
   a.add(rsp, pushed);
 });
-const viaTrampoline = wrap(trampoline, { args: ['ptr'], result: 'void' });
-const buffer = new BigInt64Array(1);
+const viaTrampoline = wrap(trampoline, { args: [], result: 'void' });
 process.stdout.write(`direct ${fn()}\n`); // the thunk works when called normally
-viaTrampoline(buffer);
-process.stdout.write(`trampoline ${buffer[0]}\n`);
+viaTrampoline();
+process.stdout.write(`trampoline ${argViews().i32[0]}\n`);

@@ -2,7 +2,7 @@
  * Register preservation: a C harness (harness.c, inline asm) sets rbx rbp
  * r12-r15 to known patterns, calls a function pointer, and reports which of
  * them changed and whether rsp moved. Applied to jitted functions, to entry
- * thunks made by `wrap` (called directly with an argument buffer), and to
+ * thunks (wrap's emitter, called directly over a test buffer), and to
  * deliberately bad functions, which it must catch.
  */
 import { test } from 'node:test';
@@ -10,14 +10,16 @@ import assert from 'node:assert/strict';
 import { CodeMemory, Signature, wrap } from '../../src/index.js';
 import { rbx, rbp, r12, r13, r14, r15, rcx, rsp, rax, rdi, rsi, type Reg } from '../../src/asm/x64/index.js';
 import { abiLibrary } from './abi/lib.js';
-import { emitFloatChecksum, emitIntChecksum, jit, returnArg, thunkOf } from './abi/jit.js';
+import { emitFloatChecksum, emitIntChecksum, jit, returnArg } from './abi/jit.js';
+import { Assembler } from '../../src/asm/x64/index.js';
+import { emitEntryThunk } from '../../src/runtime/entry-thunk.js';
+import { planCall } from '../../src/runtime/sysv-abi.js';
 import { randomValue, Rng, type ArgType } from './abi/gen.js';
 
 const lib = abiLibrary();
 const memory = new CodeMemory();
 const check = lib.func('jk_check_preserved', { args: ['ptr', 'u64', 'u64', 'u64'], result: 'i32' }, { checkStackAlignment: true });
-// The same harness, passing an argument buffer as the thunk's rdi.
-const checkThunk = lib.func('jk_check_preserved', { args: ['ptr', 'ptr', 'u64', 'u64'], result: 'i32' }, { checkStackAlignment: true });
+const checkThunk = lib.func('jk_check_preserved', { args: ['u64', 'u64', 'u64', 'u64'], result: 'i32' }, { checkStackAlignment: true });
 const lastResult = lib.func('jk_preserved_result', { args: [], result: 'u64' });
 const CALLEE_SAVED: Reg[] = [rbx, rbp, r12, r13, r14, r15];
 const RSP_MOVED = 1 << 6;
@@ -77,7 +79,10 @@ function argumentBuffer(args: readonly ArgType[], values: ReadonlyArray<number |
   return { buf, i64, f64 };
 }
 
-test('entry thunks made by wrap preserve callee-saved registers and rsp (register and stack arguments)', () => {
+test('entry thunks preserve callee-saved registers and rsp (register and stack arguments)', () => {
+  // wrap's thunks use the thread's argument buffer, which the harness call
+  // itself uses; so these thunks come from the same emitter with the buffer
+  // embedded being one of the test's own.
   const r = new Rng(77);
   const shapes: ArgType[][] = [
     [],
@@ -91,22 +96,37 @@ test('entry thunks made by wrap preserve callee-saved registers and rsp (registe
   for (const args of shapes) {
     const values = args.map((t) => randomValue(r, t, true));
     const sig = new Signature({ args, result: 'i64' });
+    const fsig = new Signature({ args, result: 'f64' });
     const isum = jit(memory, 'isum', (a) => emitIntChecksum(a, sig));
     const fsum = jit(memory, 'fsum', (a) => emitFloatChecksum(a, sig));
+    const expectedInt = wrap(isum, sig)(...values) as bigint;
+    const expectedFloat = wrap(fsum, fsig)(...values) as number;
     for (const checkStackAlignment of [false, true]) {
-      const viaWrapInt = wrap(isum, sig, { checkStackAlignment });
-      const viaWrapFloat = wrap(fsum, { args, result: 'f64' }, { checkStackAlignment });
-      const expectedInt = viaWrapInt(...values) as bigint;
-      const expectedFloat = viaWrapFloat(...values) as number;
-
       const { buf, i64, f64 } = argumentBuffer(args, values);
-      assert.equal(checkThunk(thunkOf(viaWrapInt).address, buf, 0n, 0n), 0, `thunk for (${args.join(',')}) -> i64`);
+      const address = bufferAddress(buf);
+      const thunk = (target: bigint, s: Signature) => {
+        const a = new Assembler();
+        emitEntryThunk(a, s, planCall(s), target, { checkStackAlignment, argBuffer: address });
+        return memory.place(a.finish().bytes, { name: 'thunk' });
+      };
+      assert.equal(checkThunk(thunk(isum.address, sig).address, 0n, 0n, 0n), 0, `thunk for (${args.join(',')}) -> i64`);
       assert.equal(i64[0], expectedInt, 'the thunk stored the result in slot 0');
-      assert.equal(checkThunk(thunkOf(viaWrapFloat).address, buf, 0n, 0n), 0, `thunk for (${args.join(',')}) -> f64`);
+      assert.equal(checkThunk(thunk(fsum.address, fsig).address, 0n, 0n, 0n), 0, `thunk for (${args.join(',')}) -> f64`);
       assert.ok(Object.is(f64[0], expectedFloat));
+      // The variant without an embedded buffer takes it in rdi.
+      const a = new Assembler();
+      emitEntryThunk(a, sig, planCall(sig), isum.address, { checkStackAlignment });
+      i64[0] = 0n;
+      assert.equal(checkThunk(memory.place(a.finish().bytes).address, address, 0n, 0n), 0);
+      assert.equal(i64[0], expectedInt);
     }
     isum.free();
     fsum.free();
   }
 });
 
+const identity = wrap(returnArg(memory, ['ptr'], 0), { args: ['ptr'], result: 'ptr' });
+/** The data address of an ArrayBuffer, as the calling layer passes it. */
+function bufferAddress(b: ArrayBuffer): bigint {
+  return identity(b) as bigint;
+}
