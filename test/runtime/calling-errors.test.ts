@@ -116,4 +116,8 @@ test('wrap and Signature reject bad targets and signatures', () => {
   assert.throws(() => new Signature({ args: ['ptr', 'i8'], fixedArgs: 1 }), /declare it as i32/);
   assert.throws(() => new Signature({ args: ['ptr'], fixedArgs: 2 }), RangeError);
   assert.throws(() => new Signature({ args: Array(256).fill('i32') }), RangeError);
+  // Regression: holes in a sparse args array skipped validation and became `undefined` types.
+  // eslint-disable-next-line no-sparse-arrays
+  assert.throws(() => new Signature({ args: [, 'i32'] as unknown as NativeType[] }), /argument 0 has type undefined/);
+  assert.throws(() => new Signature({ args: Array(3) as NativeType[] }), TypeError);
 });
