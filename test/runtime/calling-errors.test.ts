@@ -106,6 +106,8 @@ for (const generic of [false, true]) {
 }
 
 test('wrap and Signature reject bad targets and signatures', () => {
+  assert.throws(() => lib.symbol('jk_no_such_function'), /dlsym failed/);
+  assert.throws(() => lib.symbol(''), TypeError);
   assert.throws(() => wrap(0n, { args: [] }), RangeError);
   assert.throws(() => wrap(2n ** 64n, { args: [] }), RangeError);
   assert.throws(() => wrap(4096 as unknown as bigint, { args: [] }), TypeError);

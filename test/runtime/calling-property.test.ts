@@ -124,3 +124,29 @@ test('narrow arguments arrive extended to 32 bits (sign for i8/i16, zero for u8/
     { numRuns: 400, seed: 4 },
   );
 });
+
+test('the widest signature (255 arguments, every type, most of them on the stack) round-trips each argument', () => {
+  const cycle: ArgType[] = ['i8', 'f64', 'u64', 'f32', 'bool', 'ptr', 'i16', 'u32', 'i64', 'u8', 'f32', 'i32', 'u16', 'f64'];
+  const types = Array.from({ length: 255 }, (_, i) => cycle[i % cycle.length]!);
+  const value = (t: ArgType, i: number): Sample => {
+    switch (t) {
+      case 'bool': return same(i % 3 === 0);
+      case 'ptr': return same(BigInt(i) << 40n);
+      case 'f32': return same(Math.fround(i / 3));
+      case 'f64': return same(-i / 7);
+      case 'i64': return same(-(BigInt(i) << 50n));
+      case 'u64': return same((1n << 63n) + BigInt(i));
+      case 'u32': return same(4294967295 - i);
+      default: { const [lo] = INT_RANGE[t]!; return same(Number(lo) + i); }
+    }
+  };
+  const samples = types.map(value);
+  for (const k of [0, 5, 6, 13, 14, 100, 200, 253, 254]) {
+    for (const generic of [false, true]) {
+      const code = returnArg(memory, types, k);
+      const f = wrap(code, { args: types, result: types[k]! }, { generic, checkStackAlignment: true });
+      assert.ok(identical(f(...samples.map((s) => s.arg)), samples[k]!.expected), `argument ${k} (${types[k]})`);
+      code.free();
+    }
+  }
+});
