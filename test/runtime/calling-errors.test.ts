@@ -102,6 +102,12 @@ for (const generic of [false, true]) {
     assert.throws(() => g(7), (e: NodeJS.ErrnoException) => e.code === 'ERR_JITKIT_CODE_FREED' && /cannot call code 'ret0' .*: it was freed/.test(e.message));
     // Argument errors still come first for a bad count: nothing native runs either way.
     assert.throws(() => g(), TypeError);
+    // Code whose whole memory was disposed (unmapped) is refused the same way.
+    const other = new CodeMemory();
+    const h = wrap(returnArg(other, ['i32'], 0), { args: ['i32'], result: 'i32' }, { generic });
+    assert.equal(h(9), 9);
+    other.dispose();
+    assert.throws(() => h(9), { code: 'ERR_JITKIT_CODE_FREED' });
   });
 }
 

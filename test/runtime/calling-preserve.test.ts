@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { CodeMemory, Signature, wrap } from '../../src/index.js';
 import { rbx, rbp, r12, r13, r14, r15, rcx, rsp, rax, rdi, rsi, type Reg } from '../../src/asm/x64/index.js';
 import { abiLibrary } from './abi/lib.js';
-import { emitFloatChecksum, emitIntChecksum, jit, returnArg } from './abi/jit.js';
+import { emitFloatChecksum, emitIntChecksum, jit, returnArg, thunkOf } from './abi/jit.js';
 import { Assembler } from '../../src/asm/x64/index.js';
 import { emitEntryThunk } from '../../src/runtime/entry-thunk.js';
 import { planCall } from '../../src/runtime/sysv-abi.js';
@@ -130,3 +130,24 @@ const identity = wrap(returnArg(memory, ['ptr'], 0), { args: ['ptr'], result: 'p
 function bufferAddress(b: ArrayBuffer): bigint {
   return identity(b) as bigint;
 }
+
+test('the thunk wrap made, run under the harness over the thread\'s own argument buffer', () => {
+  // The harness call writes its own arguments (thunk, a0, a1, a2) into slots
+  // 1..4 of the buffer the wrapped thunk reads, so the signature starts with
+  // four i64 and the remaining slots are filled here beforehand.
+  const args: ArgType[] = ['i64', 'i64', 'i64', 'i64', 'i8', 'f64', 'u16', 'i32', 'f32', 'i64', 'u8', 'ptr', 'i16', 'bool', 'u32'];
+  const sig = new Signature({ args, result: 'i64' });
+  const isum = jit(memory, 'isum', (a) => emitIntChecksum(a, sig));
+  const tail: Array<number | bigint | boolean> = [-7, 2.5, 65535, -123456, 1.25, -(2n ** 62n), 200, 0x123456789n, -300, true, 4000000000];
+  for (const checkStackAlignment of [false, true]) {
+    const wrapped = wrap(isum, sig, { checkStackAlignment });
+    const thunk = thunkOf(wrapped).address;
+    const values = [thunk, 11n, 22n, 33n, ...tail];
+    const expected = wrapped(...values) as bigint; // also leaves every slot filled as marshalled
+    assert.equal(check(thunk, 11n, 22n, 33n), 0);
+    assert.equal(BigInt.asIntN(64, lastResult() as bigint), expected);
+    // Oracle for the checksum: sum of (k+1) * value over integer-class arguments.
+    const oracle = values.reduce<bigint>((s, v, k) => (args[k] === 'f32' || args[k] === 'f64' ? s : s + BigInt(k + 1) * (v === true ? 1n : BigInt(v as number | bigint))), 0n);
+    assert.equal(expected, BigInt.asIntN(64, oracle));
+  }
+});
