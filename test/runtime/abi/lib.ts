@@ -13,12 +13,13 @@ import { packageRoot } from '../../../src/runtime/addon.js';
 import { generatedSource } from './gen.js';
 
 let cached: Library | undefined;
+const GCC_FLAGS = ['-O2', '-shared', '-fPIC', '-std=gnu11', '-Wall', '-Werror', '-Wno-unused-function'];
 
 /** The path of the built test library (building it if needed). */
 export function abiLibraryPath(): string {
   const harness = readFileSync(path.join(packageRoot, 'test', 'runtime', 'abi', 'harness.c'), 'utf8');
   const generated = generatedSource();
-  const hash = createHash('sha256').update(harness).update('\0').update(generated).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(GCC_FLAGS.join(' ')).update('\0').update(harness).update('\0').update(generated).digest('hex').slice(0, 16);
   const dir = path.join(tmpdir(), `jitkit-abi-${hash}`);
   const so = path.join(dir, 'libjkabi.so');
   if (existsSync(so)) return so;
@@ -29,7 +30,7 @@ export function abiLibraryPath(): string {
   writeFileSync(genPath, generated);
   writeFileSync(harnessPath, harness);
   const tmp = path.join(dir, `lib-${unique}.so`);
-  execFileSync('gcc', ['-O2', '-shared', '-fPIC', '-std=gnu11', '-Wall', '-Werror', '-Wno-unused-function', '-o', tmp, genPath, harnessPath], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('gcc', [...GCC_FLAGS, '-o', tmp, genPath, harnessPath], { stdio: ['ignore', 'inherit', 'inherit'] });
   renameSync(tmp, so); // atomic: a concurrent build of the same source just replaces it
   return so;
 }
