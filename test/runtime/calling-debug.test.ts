@@ -1,5 +1,6 @@
 /**
- * Debug mode can fail: an entry thunk built with checkStackAlignment traps
+ * Calling-layer behaviour that needs a process of its own. Debug mode can
+ * fail: an entry thunk built with checkStackAlignment traps
  * (ud2, SIGILL) when entered with a misaligned stack; without the check, or
  * with the stack aligned, the same call completes.
  */
@@ -28,4 +29,16 @@ test('controls: the aligned call completes with the check; the misaligned one co
     assert.equal(r.status, 0, `${alignment} ${mode}: status ${r.status}, signal ${r.signal}, stderr ${r.stderr}`);
     assert.equal(r.stdout, 'direct 42\ntrampoline 42\n', `${alignment} ${mode}`);
   }
+});
+
+test('without code generation from strings, wrap falls back to the generic marshaller by itself', () => {
+  const script = path.join(packageRoot, 'test', 'children', 'no-codegen.mjs');
+  const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), {
+    codegen: false,
+    value: 2.5,
+    error: 'RangeError: ret1: argument 2 must be an u8: an integer from 0 to 255, got 256',
+    strlen: '5',
+  });
 });

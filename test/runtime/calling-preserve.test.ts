@@ -8,10 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CodeMemory, Signature, wrap } from '../../src/index.js';
-import { rbx, rbp, r12, r13, r14, r15, rcx, rsp, rax, rdi, rsi, type Reg } from '../../src/asm/x64/index.js';
+import { Assembler, rbx, rbp, r12, r13, r14, r15, rcx, rsp, rax, rdi, rsi, type Reg } from '../../src/asm/x64/index.js';
 import { abiLibrary } from './abi/lib.js';
 import { emitFloatChecksum, emitIntChecksum, jit, returnArg, thunkOf } from './abi/jit.js';
-import { Assembler } from '../../src/asm/x64/index.js';
 import { emitEntryThunk } from '../../src/runtime/entry-thunk.js';
 import { planCall } from '../../src/runtime/sysv-abi.js';
 import { randomValue, Rng, type ArgType } from './abi/gen.js';

@@ -142,7 +142,6 @@ export function returnArg(memory: CodeMemory, args: readonly ArgType[], k: numbe
 export function int32Comparator(memory: CodeMemory, descending = false): CodeHandle {
   return jit(memory, descending ? 'cmp_i32_desc' : 'cmp_i32', (a) => {
     a.xor(eax, eax);
-    a.xor(edx, edx);
     a.mov(ecx, dword(descending ? rsi : rdi));
     a.cmp(ecx, dword(descending ? rdi : rsi));
     a.setcc(Cond.G, al);
