@@ -1,8 +1,9 @@
 /**
  * Emits the entry thunk of the fast call path, with jitkit's own assembler:
  * `void thunk(uint64_t *buffer)` loads the arguments of one signature from
- * the argument buffer (its rdi, or an address embedded in the thunk) into System V registers and stack slots, calls the target,
- * and stores the result into slot 0.
+ * the argument buffer (its rdi, or an address embedded in the thunk) into
+ * System V registers and stack slots, calls the target, and stores the result
+ * into slot 0.
  *
  *     push rbx                  ; rbx keeps the buffer across the call; rsp is now 16-aligned
  *     mov  rbx, rdi / buffer   ; the embedded address when options.argBuffer is set

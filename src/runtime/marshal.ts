@@ -103,7 +103,9 @@ const typedArrayByteOffset = uncurryGetter<number>(typedArrayPrototype, 'byteOff
 const dataViewBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
 const dataViewByteOffset = uncurryGetter<number>(DataView.prototype, 'byteOffset');
 const arrayBufferByteLength = uncurryGetter<number>(ArrayBuffer.prototype, 'byteLength');
-const sharedByteLength = uncurryGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
+// SharedArrayBuffer can be absent (embedders without cross-origin isolation).
+const sharedByteLength: (self: unknown) => number =
+  typeof SharedArrayBuffer === 'undefined' ? () => 0 : uncurryGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
 
 /** What kind of view a pointer argument is. */
 const enum View {
