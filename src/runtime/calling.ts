@@ -96,6 +96,11 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
 // One entry thunk per signature (and debug flag), placed once and kept for the process.
 const thunkCache = new Map<string, { handle: CodeHandle; address: number }>();
 
+/** Internal (tests): the entry thunk `wrap` uses for a signature, as a bigint address. */
+export function entryThunkAddress(sig: Signature | SignatureSpec, checkStackAlignment = false): bigint {
+  return BigInt(thunkFor(Signature.from(sig), checkStackAlignment));
+}
+
 /** The entry thunk's address for a signature, assembled and placed on first use. */
 function thunkFor(signature: Signature, checkStackAlignment: boolean): number {
   const key = checkStackAlignment ? signature.key + '!align' : signature.key;

@@ -11,12 +11,14 @@
  * last slot = the thunk's address as a double. Narrow integers are stored
  * sign- or zero-extended to 32 bits (the thunk loads 32 or 64 bits as the type
  * needs); f32 in the slot's low 4 bytes. Narrow results come back with
- * undefined upper bits (the ABI leaves them so) and are extended here.
+ * undefined upper bits (the ABI leaves them so) and are extended here. The
+ * buffer is thread-local in the addon, so worker threads never share one.
  *
  * Where code generation from strings is disallowed
  * (--disallow-code-generation-from-strings), `marshalGeneric` interprets the
  * signature per call instead: slower, same checks and results.
  */
+import { types } from 'node:util';
 import { native } from './addon.js';
 import type { NativeType, Signature } from './signature.js';
 
@@ -32,7 +34,10 @@ export interface ArgViews {
 
 let views: ArgViews | undefined;
 
-/** The views over the addon's shared argument buffer (created once). */
+/**
+ * The views over this thread's argument buffer (the addon's buffer is
+ * thread-local, so each worker thread gets its own; created once per isolate).
+ */
 export function argViews(): ArgViews {
   if (views === undefined) {
     const ab = native.argBuffer();
@@ -82,6 +87,28 @@ function show(v: unknown): string {
 // Data addresses of ArrayBuffers (stable for a buffer's life unless detached).
 const addresses = new WeakMap<ArrayBuffer | SharedArrayBuffer, number>();
 
+/** `f.call` captured at load time (later changes to Function.prototype do not reach it). */
+function uncurryGetter<T>(proto: object, name: string): (self: unknown) => T {
+  const get = Object.getOwnPropertyDescriptor(proto, name)!.get!;
+  return Function.prototype.call.bind(get) as (self: unknown) => T;
+}
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(typedArrayPrototype, 'buffer');
+const typedArrayByteOffset = uncurryGetter<number>(typedArrayPrototype, 'byteOffset');
+const dataViewBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
+const dataViewByteOffset = uncurryGetter<number>(DataView.prototype, 'byteOffset');
+const arrayBufferByteLength = uncurryGetter<number>(ArrayBuffer.prototype, 'byteLength');
+// SharedArrayBuffer can be absent (embedders without cross-origin isolation).
+const sharedByteLength: (self: unknown) => number =
+  typeof SharedArrayBuffer === 'undefined' ? () => 0 : uncurryGetter<number>(SharedArrayBuffer.prototype, 'byteLength');
+
+/** What kind of view a pointer argument is. */
+const enum View {
+  /** An ArrayBuffer or SharedArrayBuffer itself. */ None,
+  /** A typed array (Buffer included). */ TypedArray,
+  /** A DataView. */ DataView,
+}
+
 /** Helpers the generated code calls on its slow paths (errors, pointers). */
 export class MarshalSupport {
   constructor(readonly name: string, readonly argNames: readonly string[]) {}
@@ -91,11 +118,18 @@ export class MarshalSupport {
     return new TypeError(`${this.name}: expected ${expected} argument${expected === 1 ? '' : 's'}, got ${got}`);
   }
 
+  /** `name: argument i (argName)`, the start of every argument error. */
+  argument(index: number): string {
+    return `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}`;
+  }
+
   /** Error for an argument of the wrong type or out of range. */
   argError(index: number, type: NativeType, value: unknown): TypeError | RangeError {
-    const what = `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
+    const what = `${this.argument(index)} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
     const wrongKind =
-      type === 'ptr' || type === 'bool'
+      type === 'ptr'
+        ? typeof value !== 'bigint' // a bigint address out of range is a range error, as for the integer types
+        : type === 'bool'
         ? true
         : type === 'i64' || type === 'u64'
           ? typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))
@@ -108,28 +142,36 @@ export class MarshalSupport {
     if (v === null) return 0;
     if (typeof v === 'bigint') {
       if (v < 0n || v >= 1n << 64n) throw this.argError(index, 'ptr', v);
-      if (v >= 1n << 53n) throw new RangeError(`${this.name}: argument ${index}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
+      if (v >= 1n << 53n) throw new RangeError(`${this.argument(index)}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
       return Number(v);
     }
+    // Intrinsic getters only: a subclass's own getters would run user JS in the
+    // middle of marshalling (a nested wrapped call overwrites the shared buffer)
+    // and could name memory other than the argument's own.
     let buffer: ArrayBuffer | SharedArrayBuffer;
-    let offset = 0;
-    if (ArrayBuffer.isView(v)) {
-      buffer = v.buffer;
-      offset = v.byteOffset;
-    } else if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)) {
+    let view = View.None;
+    if (types.isTypedArray(v)) {
+      buffer = typedArrayBuffer(v);
+      view = View.TypedArray;
+    } else if (types.isDataView(v)) {
+      buffer = dataViewBuffer(v);
+      view = View.DataView;
+    } else if (types.isArrayBuffer(v) || types.isSharedArrayBuffer(v)) {
       buffer = v;
     } else {
       throw this.argError(index, 'ptr', v);
     }
+    const byteLength = types.isSharedArrayBuffer(buffer) ? sharedByteLength(buffer) : arrayBufferByteLength(buffer);
     let base = addresses.get(buffer);
-    if (base === undefined || buffer.byteLength === 0) {
-      if (buffer.byteLength === 0 && native.isDetached(buffer)) {
-        throw new TypeError(`${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}: the ArrayBuffer is detached`);
+    if (base === undefined || byteLength === 0) {
+      if (byteLength === 0 && native.isDetached(buffer)) {
+        throw new TypeError(`${this.argument(index)}: the ArrayBuffer is detached`);
       }
       base = Number(native.addressOf(buffer));
       addresses.set(buffer, base);
     }
-    return base + offset;
+    // After the detached check: a detached DataView's byteOffset getter throws.
+    return base + (view === View.TypedArray ? typedArrayByteOffset(v) : view === View.DataView ? dataViewByteOffset(v) : 0);
   }
 }
 

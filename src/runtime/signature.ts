@@ -51,11 +51,13 @@ export class Signature {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.args)) {
       throw new TypeError('Signature: expected { args: NativeType[], result?: NativeType, fixedArgs?: number }');
     }
-    spec.args.forEach((t, i) => {
+    // By index, not forEach: holes of a sparse array must be rejected too.
+    for (let i = 0; i < spec.args.length; i++) {
+      const t = spec.args[i];
       if (!TYPES.has(t as string) || t === 'void') {
-        throw new TypeError(`Signature: argument ${i} has type ${JSON.stringify(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
+        throw new TypeError(`Signature: argument ${i} has type ${t === undefined ? 'undefined' : JSON.stringify(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
       }
-    });
+    }
     const result = spec.result ?? 'void';
     if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${JSON.stringify(result)} is not a native type`);
     const fixed = spec.fixedArgs ?? -1;
