@@ -7,7 +7,9 @@
  *                     + emitEntryThunk(sig) machine code: load registers, jump or call
  *
  * A faster native-call mechanism (e.g. Node >= 26's node:ffi fast calls) would
- * replace only the middle step: `CallMechanism` is the seam for it.
+ * replace only the middle step: the `Entry` a wrapper gets (marshal.ts; made
+ * by `invokerFor` here) is the seam. Signatures, thunks and the JS-side checks
+ * stay as they are, and so does the public API.
  */
 import { Assembler } from '../asm/x64/index.js';
 import { native } from './addon.js';
