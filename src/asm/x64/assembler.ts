@@ -296,6 +296,10 @@ export class Assembler {
   }
 
   private maskOf(o: Operand): number {
+    if (typeof o === 'object') {
+      if (o.tag !== 3) return o.mask;
+      return this.labelMask(o);
+    }
     if (typeof o === 'number') {
       if (!Number.isSafeInteger(o)) throw new Error(`immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
       return immMask(o);
@@ -306,13 +310,14 @@ export class Assembler {
       if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) return immMask(Number(s));
       return K.I64;
     }
-    if (o.tag === 3) {
-      const t = this.labels[o.id];
-      if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
-      if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
-      return K.Rel;
-    }
-    return o.mask;
+    throw new Error(`operand ${String(o)} is not a register, memory, label or immediate`);
+  }
+
+  private labelMask(o: Label): number {
+    const t = this.labels[o.id];
+    if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
+    if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
+    return K.Rel;
   }
 
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
@@ -354,7 +359,7 @@ export class Assembler {
       const src = f.count === 2 ? o1 : o2;
       if ((src as Reg).tag === 1 && (src as Reg).id >= 8 && (o0 as Reg).id < 8) f = f.alt;
     }
-    this.ensureSpace(16);
+    if (this.pos + 16 > this.buf.length) this.ensureSpace(16);
     const b = this.buf;
     let p = this.pos;
     const start = p;
@@ -493,8 +498,12 @@ export class Assembler {
     this.pos = p;
   }
 
-  /** Resolves label references, appends the constant pool, and returns the code. */
-  finish(): AssembledCode {
+  /**
+   * Resolves label references, appends the constant pool, and returns the code.
+   * With `{ copy: false }` the bytes are a view of the internal buffer, valid until
+   * `reset()` (zero-copy for a linker that immediately writes them to code memory).
+   */
+  finish(options?: { copy?: boolean }): AssembledCode {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
@@ -513,7 +522,7 @@ export class Assembler {
       writeI32(this.buf, fx.at, t - fx.end + fx.addend);
     }
     const labels = this.labels;
-    const bytes = this.buf.slice(0, this.pos);
+    const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
     return {
       bytes,
       relocations: this.relocs.slice(),
