@@ -244,27 +244,39 @@ export class Assembler {
 
   /** Matches the operands against the mnemonic's forms (through its match cache) and encodes. */
   emitSet(set: FormSet, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
-    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
-    const m0 = count > 0 ? this.maskOf(o0!) : 0;
-    const m1 = count > 1 ? this.maskOf(o1!) : 0;
-    const m2 = count > 2 ? this.maskOf(o2!) : 0;
-    const m3 = count > 3 ? this.maskOf(o3!) : 0;
-    let f: Form | null;
-    if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
-      f = set.lastForm;
-    } else {
-      const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-      const keys = set.keys, k = slot * 5;
-      f = set.hit[slot]!;
-      if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-        f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-        keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-        set.hit[slot] = f;
-      }
-      set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
-    }
-    this.encode(f, o0, o1, o2, o3);
+    set.emit.call(this, o0, o1, o2, o3);
     return this;
+  }
+
+  /**
+   * Builds the method for one mnemonic. Each mnemonic gets its own closure (own type
+   * feedback, so operand checks stay monomorphic) and the match cache is inlined:
+   * the only call per instruction is `encode`.
+   */
+  static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
+    return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+      const m0 = count > 0 ? this.maskOf(o0!) : 0;
+      const m1 = count > 1 ? this.maskOf(o1!) : 0;
+      const m2 = count > 2 ? this.maskOf(o2!) : 0;
+      const m3 = count > 3 ? this.maskOf(o3!) : 0;
+      let f: Form | null;
+      if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
+        f = set.lastForm;
+      } else {
+        const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+        const keys = set.keys, k = slot * 5;
+        f = set.hit[slot]!;
+        if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+          f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+          keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+          set.hit[slot] = f;
+        }
+        set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+      }
+      this.encode(f, o0, o1, o2, o3);
+      return this;
+    };
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -364,19 +376,19 @@ export class Assembler {
     let p = this.pos;
     const start = p;
     // Gather register fields.
-    let rexR = 0, rexX = 0, rexB = 0, needRex = 0, high = 0, regField = 0, vvvv = 0;
+    let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
       const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
       regField = r.id; rexR = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
       const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
-        if (o.needsRex) needRex = 1; else if (o.high) high = 1;
+        byteFlags |= o.byteFlags;
       } else {
         mem = o;
         if (o.base !== null && o.base !== rip) rexB = o.base.id >> 3;
@@ -390,7 +402,7 @@ export class Assembler {
     if (f.iO >= 0) {
       const r = pick(f.iO, o0, o1, o2, o3) as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
     if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
@@ -412,8 +424,8 @@ export class Assembler {
       if (f.pfxCount !== 0) for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
       if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
-      if (rex !== 0 || needRex !== 0) {
-        if (high !== 0) {
+      if (rex !== 0 || (byteFlags & 1) !== 0) {
+        if ((byteFlags & 2) !== 0) {
           const cause = describeRexCause(f, o0, o1, o2, o3);
           throw new Error(`${f.mnemonic}: ${highName(o0, o1, o2, o3)} cannot be encoded with an instruction that needs a REX prefix (${cause})`);
         }
@@ -423,7 +435,7 @@ export class Assembler {
       else if (f.map === 2) { b[p++] = 0x0f; b[p++] = 0x38; }
       else if (f.map === 3) { b[p++] = 0x0f; b[p++] = 0x3a; }
     } else {
-      if (high !== 0 || needRex !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
+      if (byteFlags !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
       if (rexX === 0 && rexB === 0 && f.w === 0 && f.map === 1) {
         b[p++] = 0xc5;
         b[p++] = ((rexR ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
@@ -564,9 +576,12 @@ export class FormSet {
   /** Forms in matching order. */ readonly forms: readonly Form[];
   /** Cache keys, 5 ints per slot (m0..m3, count). */ readonly keys: Int32Array;
   /** Cached form per slot. */ readonly hit: (Form | null)[];
+  /** The instruction method (see Assembler.makeEmitter). */
+  emit: (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
   /** Most recent match (checked first). */
   lastM0: number; lastM1: number; lastM2: number; lastM3: number; lastCount: number; lastForm: Form | null;
   constructor(forms: readonly Form[]) {
+    this.emit = Assembler.makeEmitter(this);
     this.lastM0 = 0; this.lastM1 = 0; this.lastM2 = 0; this.lastM3 = 0; this.lastCount = -1; this.lastForm = null;
     this.forms = forms;
     this.keys = new Int32Array(CACHE_SIZE * 5);
@@ -584,9 +599,7 @@ for (const name of MNEMONICS) {
   const set = FORM_SETS.get(name);
   if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
   Object.defineProperty(Assembler.prototype, name, {
-    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
-      return this.emitSet(set, o0, o1, o2, o3);
-    },
+    value: set.emit,
     writable: true,
     configurable: true,
   });
