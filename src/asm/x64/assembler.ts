@@ -406,20 +406,7 @@ export class Assembler {
     }
     if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
-    let lockRep = 0;
-    if (this.prefix !== 0) {
-      const pf = this.prefix;
-      this.prefix = 0;
-      if (pf & PREFIX_LOCK) {
-        if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
-        if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
-        lockRep = 0xf0;
-      }
-      if (pf & PREFIX_REP) {
-        if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
-        lockRep = 0xf3;
-      }
-    }
+    const lockRep = this.prefix !== 0 ? this.takePrefix(f, mem) : 0;
     if (f.vex === 0) {
       if (f.pfxCount !== 0) for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
       if (lockRep !== 0) b[p++] = lockRep;
@@ -456,12 +443,8 @@ export class Assembler {
       if (base === rip) {
         b[p++] = reg3 | 5;
         const end = p + 4 + f.immSize + (f.iIs4 >= 0 ? 1 : 0);
-        if (mem.label !== null) {
-          const t = this.labels[mem.label.id];
-          if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-          if (t >= 0) p = writeI32(b, p, t - end + disp);
-          else { this.fixups.push({ at: p, end, label: mem.label.id, addend: disp }); p += 4; }
-        } else p = writeI32(b, p, disp);
+        if (mem.label !== null) p = this.ripLabel(f, mem.label, p, end, disp);
+        else p = writeI32(b, p, disp);
       } else if (base === null) {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
@@ -487,10 +470,7 @@ export class Assembler {
         else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
         else if (n === 4) p = writeI32(b, p, v | 0);
         else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
-      } else {
-        this.immBig = BigInt.asUintN(64, v);
-        for (let i = 0; i < n; i++) b[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
-      }
+      } else p = this.writeBigImm(p, v, n);
     }
     if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
     // Relative target.
@@ -508,6 +488,39 @@ export class Assembler {
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
     this.pos = p;
+  }
+
+  /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
+  private takePrefix(f: Form, mem: Mem | null): number {
+    const pf = this.prefix;
+    this.prefix = 0;
+    let lockRep = 0;
+    if (pf & PREFIX_LOCK) {
+      if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
+      if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
+      lockRep = 0xf0;
+    }
+    if (pf & PREFIX_REP) {
+      if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
+      lockRep = 0xf3;
+    }
+    return lockRep;
+  }
+
+  /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
+  private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
+    const t = this.labels[label.id];
+    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
+    this.fixups.push({ at: p, end, label: label.id, addend: disp });
+    return p + 4;
+  }
+
+  /** Writes an immediate given as a bigint (cold path). */
+  private writeBigImm(p: number, v: bigint, n: number): number {
+    this.immBig = BigInt.asUintN(64, v);
+    for (let i = 0; i < n; i++) this.buf[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
+    return p;
   }
 
   /**
