@@ -52,7 +52,7 @@ export interface CompileOptions {
 export type CompiledFn = (...args: unknown[]) => unknown;
 
 const NATIVE: Record<number, NativeType> = {
-  [Type.I8]: 'i8', [Type.I16]: 'i16', [Type.I32]: 'i32', [Type.I64]: 'i64', [Type.F32]: 'f32', [Type.F64]: 'f64', [Type.Ptr]: 'ptr',
+  [Type.I8]: 'i8', [Type.I16]: 'i16', [Type.I32]: 'i32', [Type.I64]: 'i64', [Type.F32]: 'f32', [Type.F64]: 'f64', [Type.Ptr]: 'i64', // ptr: converted here so any 64-bit address passes
 };
 
 function aligned(size: number, align: number): { bytes: Uint8Array; address: bigint } {
@@ -75,9 +75,13 @@ function coerce(t: Type, x: unknown, what: string): unknown {
       if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
       break;
     case Type.Ptr:
-      if (typeof x === 'bigint') return BigInt.asUintN(64, x);
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt.asUintN(64, BigInt(x));
-      return x;
+      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt.asIntN(64, BigInt(x));
+      if (x === null) return 0n;
+      if (ArrayBuffer.isView(x) || x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer)) {
+        return BigInt.asIntN(64, native.addressOf(x));
+      }
+      break;
     default:
       if (typeof x === 'number') return x;
   }
@@ -217,6 +221,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     functionSymbol: (n) => `fn:${n}`,
     importStubSymbol: (n) => `stub:${n}`,
     importSymbol: (n) => `c:${n}`,
+    resultsAddress: stateAddress + BigInt(STATE_RESULTS),
   };
   for (const imp of module.imports()) {
     if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);

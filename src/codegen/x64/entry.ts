@@ -8,7 +8,8 @@
  *   +0   trap frame   rsp of the innermost active entry trampoline (0 = none)
  *   +8   stack limit  lowest rsp jitted code may use (set by the outermost entry)
  *   +16  trap code    0 = no trap, else TrapCode + 1
- *   +32  results      8 bytes per result of the last call
+ *   +32  results      8 bytes per result of the last call (results that do not
+ *                     fit in registers are passed here between jitted functions too)
  *
  * An entry trampoline saves the callee-saved registers, pushes the previous
  * trap frame and stack limit, records its own rsp as the trap frame, calls the
@@ -35,7 +36,7 @@ export const STATE_TRAP_CODE = 16;
 /** Offset of the results area. */
 export const STATE_RESULTS = 32;
 /** Maximum number of results. */
-export const MAX_RESULTS = 16;
+export const MAX_RESULTS = 256;
 /** Size of the module state in bytes. */
 export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
 
@@ -74,7 +75,8 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
   for (let j = stackSlots - 1; j >= 0; j--) a.push(qword(rbp, 16 + 8 * j));
   a.call(extern(target));
   a.mov(r11, state);
-  resultLocations(results, 'entry').forEach((r, k) => {
+  resultLocations(results).forEach((r, k) => {
+    if (r < 0) return; // already stored in memory by the callee
     if (r >= XMM_BASE) a.movsd(qword(r11, STATE_RESULTS + 8 * k), xmmRegs[r - XMM_BASE]!);
     else a.mov(qword(r11, STATE_RESULTS + 8 * k), gp64[r]!);
   });

@@ -55,6 +55,8 @@ export interface LowerContext {
   importStubSymbol(name: string): string;
   /** Link symbol of a C import `name`. */
   importSymbol(name: string): string;
+  /** Absolute address of result slot 0 of the module state (results returned in memory). */
+  readonly resultsAddress: bigint;
 }
 
 /** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
@@ -78,16 +80,18 @@ export function argLocations(types: readonly Type[]): { locs: number[]; stackSlo
   return { locs, stackSlots: stack };
 }
 
-/** Result registers of a signature; throws when there are too many of a class. */
-export function resultLocations(types: readonly Type[], what: string): number[] {
+/**
+ * Result locations of a signature: a result register, or -(1 + k) for result k
+ * returned in memory (the module state's results area, slot k) once the
+ * registers of its class are used up. The callee stores such results just
+ * before returning and the caller loads them right after the call, so one
+ * area per module suffices even with recursion.
+ */
+export function resultLocations(types: readonly Type[]): number[] {
   let ints = 0, floats = 0;
-  return types.map((t) => {
-    if (isFloatType(t)) {
-      if (floats >= FLOAT_RESULTS.length) throw new Error(`${what}: more than ${FLOAT_RESULTS.length} float results are not supported`);
-      return FLOAT_RESULTS[floats++]!;
-    }
-    if (ints >= INT_RESULTS.length) throw new Error(`${what}: more than ${INT_RESULTS.length} integer results are not supported`);
-    return INT_RESULTS[ints++]!;
+  return types.map((t, k) => {
+    if (isFloatType(t)) return floats < FLOAT_RESULTS.length ? FLOAT_RESULTS[floats++]! : -(1 + k);
+    return ints < INT_RESULTS.length ? INT_RESULTS[ints++]! : -(1 + k);
   });
 }
 
@@ -227,8 +231,17 @@ class Lowerer {
     }
     for (const l of locs) if (l >= 0) m.add(l, OperandKind.Use);
     for (const r of CALL_CLOBBERS) m.add(r, OperandKind.Def);
-    const rl = resultLocations(sig.results, `call in ${f.name}`);
-    for (let k = 0; k < rl.length; k++) this.mov(this.vreg(f.result(i, k)), rl[k]!);
+    const rl = resultLocations(sig.results);
+    let base = -1;
+    for (let k = 0; k < rl.length; k++) {
+      const d = this.vreg(f.result(i, k));
+      if (rl[k]! >= 0) { this.mov(d, rl[k]!); continue; }
+      if (base < 0) base = this.resultsBase();
+      const m = this.inst(MOp.Load).add(d, OperandKind.Def).add(base, OperandKind.Use);
+      m.sub = isFloatType(sig.results[k]!) ? LoadKind.Float : LoadKind.Int;
+      m.size = typeBytes(sig.results[k]!) < 4 ? 4 : typeBytes(sig.results[k]!);
+      m.imm = 8 * k;
+    }
   }
 
   lowerInst(i: Inst): void {
@@ -470,10 +483,20 @@ class Lowerer {
         return;
       }
       case Opcode.Return: {
-        const rl = resultLocations(f.results, `function ${f.name}`);
-        for (let k = 0; k < nargs; k++) this.mov(rl[k]!, this.vreg(f.arg(i, k)));
+        const rl = resultLocations(f.results);
+        let base = -1;
+        for (let k = 0; k < nargs; k++) {
+          if (rl[k]! >= 0) continue;
+          if (base < 0) base = this.resultsBase();
+          const t = f.results[k]!;
+          const m = this.inst(MOp.Store).add(this.vreg(f.arg(i, k)), OperandKind.Use).add(base, OperandKind.Use);
+          m.sub = isFloatType(t) ? 1 : 0;
+          m.size = isFloatType(t) ? typeBytes(t) : 8;
+          m.imm = 8 * k;
+        }
+        for (let k = 0; k < nargs; k++) if (rl[k]! >= 0) this.mov(rl[k]!, this.vreg(f.arg(i, k)));
         const m = this.inst(MOp.Ret);
-        for (const r of rl) m.add(r, OperandKind.Use);
+        for (const r of rl) if (r >= 0) m.add(r, OperandKind.Use);
         return;
       }
       case Opcode.Trap:
@@ -482,6 +505,13 @@ class Lowerer {
       default:
         throw new Error(`lowering: opcode ${op as number} is not supported`);
     }
+  }
+
+  /** A vreg holding the address of the module's results area. */
+  resultsBase(): number {
+    const b = this.temp(CLASS_GP);
+    this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
+    return b;
   }
 
   /** Zero-extends an i32 to 64 bits. */
@@ -507,6 +537,7 @@ export function lowerModuleForTest(m: Module): MFunction[] {
     functionSymbol: (n) => `fn:${n}`,
     importStubSymbol: (n) => `stub:${n}`,
     importSymbol: (n) => `c:${n}`,
+    resultsAddress: 0x10000n,
   };
   return m.functions().map((f) => lowerFunction(f, cx));
 }
