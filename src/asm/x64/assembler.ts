@@ -244,21 +244,39 @@ export class Assembler {
 
   /** Matches the operands against the mnemonic's forms (through its match cache) and encodes. */
   emitSet(set: FormSet, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
-    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
-    const m0 = count > 0 ? this.maskOf(o0!) : 0;
-    const m1 = count > 1 ? this.maskOf(o1!) : 0;
-    const m2 = count > 2 ? this.maskOf(o2!) : 0;
-    const m3 = count > 3 ? this.maskOf(o3!) : 0;
-    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-    const keys = set.keys, k = slot * 5;
-    let f = set.hit[slot]!;
-    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-      set.hit[slot] = f;
-    }
-    this.encode(f, o0, o1, o2, o3);
+    set.emit.call(this, o0, o1, o2, o3);
     return this;
+  }
+
+  /**
+   * Builds the method for one mnemonic. Each mnemonic gets its own closure (own type
+   * feedback, so operand checks stay monomorphic) and the match cache is inlined:
+   * the only call per instruction is `encode`.
+   */
+  static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
+    return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+      const m0 = count > 0 ? this.maskOf(o0!) : 0;
+      const m1 = count > 1 ? this.maskOf(o1!) : 0;
+      const m2 = count > 2 ? this.maskOf(o2!) : 0;
+      const m3 = count > 3 ? this.maskOf(o3!) : 0;
+      let f: Form | null;
+      if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
+        f = set.lastForm;
+      } else {
+        const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+        const keys = set.keys, k = slot * 5;
+        f = set.hit[slot]!;
+        if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+          f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+          keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+          set.hit[slot] = f;
+        }
+        set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+      }
+      this.encode(f, o0, o1, o2, o3);
+      return this;
+    };
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -290,6 +308,10 @@ export class Assembler {
   }
 
   private maskOf(o: Operand): number {
+    if (typeof o === 'object') {
+      if (o.tag !== 3) return o.mask;
+      return this.labelMask(o);
+    }
     if (typeof o === 'number') {
       if (!Number.isSafeInteger(o)) throw new Error(`immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
       return immMask(o);
@@ -300,13 +322,14 @@ export class Assembler {
       if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) return immMask(Number(s));
       return K.I64;
     }
-    if (o.tag === 3) {
-      const t = this.labels[o.id];
-      if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
-      if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
-      return K.Rel;
-    }
-    return o.mask;
+    throw new Error(`operand ${String(o)} is not a register, memory, label or immediate`);
+  }
+
+  private labelMask(o: Label): number {
+    const t = this.labels[o.id];
+    if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
+    if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
+    return K.Rel;
   }
 
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
@@ -348,24 +371,24 @@ export class Assembler {
       const src = f.count === 2 ? o1 : o2;
       if ((src as Reg).tag === 1 && (src as Reg).id >= 8 && (o0 as Reg).id < 8) f = f.alt;
     }
-    this.ensureSpace(16);
+    if (this.pos + 16 > this.buf.length) this.ensureSpace(16);
     const b = this.buf;
     let p = this.pos;
     const start = p;
     // Gather register fields.
-    let rexR = 0, rexX = 0, rexB = 0, needRex = 0, high = 0, regField = 0, vvvv = 0;
+    let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
       const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
       regField = r.id; rexR = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
       const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
-        if (o.needsRex) needRex = 1; else if (o.high) high = 1;
+        byteFlags |= o.byteFlags;
       } else {
         mem = o;
         if (o.base !== null && o.base !== rip) rexB = o.base.id >> 3;
@@ -379,30 +402,17 @@ export class Assembler {
     if (f.iO >= 0) {
       const r = pick(f.iO, o0, o1, o2, o3) as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
     if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
-    let lockRep = 0;
-    if (this.prefix !== 0) {
-      const pf = this.prefix;
-      this.prefix = 0;
-      if (pf & PREFIX_LOCK) {
-        if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
-        if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
-        lockRep = 0xf0;
-      }
-      if (pf & PREFIX_REP) {
-        if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
-        lockRep = 0xf3;
-      }
-    }
+    const lockRep = this.prefix !== 0 ? this.takePrefix(f, mem) : 0;
     if (f.vex === 0) {
-      for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
+      if (f.pfxCount !== 0) for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
       if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
-      if (rex !== 0 || needRex !== 0) {
-        if (high !== 0) {
+      if (rex !== 0 || (byteFlags & 1) !== 0) {
+        if ((byteFlags & 2) !== 0) {
           const cause = describeRexCause(f, o0, o1, o2, o3);
           throw new Error(`${f.mnemonic}: ${highName(o0, o1, o2, o3)} cannot be encoded with an instruction that needs a REX prefix (${cause})`);
         }
@@ -412,7 +422,7 @@ export class Assembler {
       else if (f.map === 2) { b[p++] = 0x0f; b[p++] = 0x38; }
       else if (f.map === 3) { b[p++] = 0x0f; b[p++] = 0x3a; }
     } else {
-      if (high !== 0 || needRex !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
+      if (byteFlags !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
       if (rexX === 0 && rexB === 0 && f.w === 0 && f.map === 1) {
         b[p++] = 0xc5;
         b[p++] = ((rexR ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
@@ -422,7 +432,8 @@ export class Assembler {
         b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
       }
     }
-    for (let i = 0, v = f.opc; i < f.opcCount; i++, v >>>= 8) b[p++] = i === f.opcCount - 1 ? (v & 0xff) | opReg : v & 0xff;
+    if (f.opcCount === 1) b[p++] = f.opc | opReg;
+    else for (let i = 0, v = f.opc; i < f.opcCount; i++, v >>>= 8) b[p++] = i === f.opcCount - 1 ? (v & 0xff) | opReg : v & 0xff;
     // ModRM / SIB / displacement.
     if (rmReg !== null) {
       b[p++] = 0xc0 | ((regField & 7) << 3) | (rmReg.id & 7);
@@ -432,12 +443,8 @@ export class Assembler {
       if (base === rip) {
         b[p++] = reg3 | 5;
         const end = p + 4 + f.immSize + (f.iIs4 >= 0 ? 1 : 0);
-        if (mem.label !== null) {
-          const t = this.labels[mem.label.id];
-          if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-          if (t >= 0) p = writeI32(b, p, t - end + disp);
-          else { this.fixups.push({ at: p, end, label: mem.label.id, addend: disp }); p += 4; }
-        } else p = writeI32(b, p, disp);
+        if (mem.label !== null) p = this.ripLabel(f, mem.label, p, end, disp);
+        else p = writeI32(b, p, disp);
       } else if (base === null) {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
@@ -463,10 +470,7 @@ export class Assembler {
         else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
         else if (n === 4) p = writeI32(b, p, v | 0);
         else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
-      } else {
-        this.immBig = BigInt.asUintN(64, v);
-        for (let i = 0; i < n; i++) b[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
-      }
+      } else p = this.writeBigImm(p, v, n);
     }
     if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
     // Relative target.
@@ -486,8 +490,45 @@ export class Assembler {
     this.pos = p;
   }
 
-  /** Resolves label references, appends the constant pool, and returns the code. */
-  finish(): AssembledCode {
+  /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
+  private takePrefix(f: Form, mem: Mem | null): number {
+    const pf = this.prefix;
+    this.prefix = 0;
+    let lockRep = 0;
+    if (pf & PREFIX_LOCK) {
+      if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
+      if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
+      lockRep = 0xf0;
+    }
+    if (pf & PREFIX_REP) {
+      if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
+      lockRep = 0xf3;
+    }
+    return lockRep;
+  }
+
+  /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
+  private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
+    const t = this.labels[label.id];
+    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
+    this.fixups.push({ at: p, end, label: label.id, addend: disp });
+    return p + 4;
+  }
+
+  /** Writes an immediate given as a bigint (cold path). */
+  private writeBigImm(p: number, v: bigint, n: number): number {
+    this.immBig = BigInt.asUintN(64, v);
+    for (let i = 0; i < n; i++) this.buf[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
+    return p;
+  }
+
+  /**
+   * Resolves label references, appends the constant pool, and returns the code.
+   * With `{ copy: false }` the bytes are a view of the internal buffer, valid until
+   * `reset()` (zero-copy for a linker that immediately writes them to code memory).
+   */
+  finish(options?: { copy?: boolean }): AssembledCode {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
@@ -506,7 +547,7 @@ export class Assembler {
       writeI32(this.buf, fx.at, t - fx.end + fx.addend);
     }
     const labels = this.labels;
-    const bytes = this.buf.slice(0, this.pos);
+    const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
     return {
       bytes,
       relocations: this.relocs.slice(),
@@ -542,13 +583,19 @@ function describeRexCause(f: Form, ...ops: (Operand | undefined)[]): string {
   return f.w ? 'REX.W' : 'REX';
 }
 
-const CACHE_SIZE = 8;
+const CACHE_SIZE = 8; // slot = top 3 bits of the mask hash
 /** A mnemonic's forms plus a small direct-mapped cache: operand masks -> matched form. */
 export class FormSet {
   /** Forms in matching order. */ readonly forms: readonly Form[];
   /** Cache keys, 5 ints per slot (m0..m3, count). */ readonly keys: Int32Array;
   /** Cached form per slot. */ readonly hit: (Form | null)[];
+  /** The instruction method (see Assembler.makeEmitter). */
+  emit: (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
+  /** Most recent match (checked first). */
+  lastM0: number; lastM1: number; lastM2: number; lastM3: number; lastCount: number; lastForm: Form | null;
   constructor(forms: readonly Form[]) {
+    this.emit = Assembler.makeEmitter(this);
+    this.lastM0 = 0; this.lastM1 = 0; this.lastM2 = 0; this.lastM3 = 0; this.lastCount = -1; this.lastForm = null;
     this.forms = forms;
     this.keys = new Int32Array(CACHE_SIZE * 5);
     this.hit = new Array<Form | null>(CACHE_SIZE).fill(null);
@@ -565,9 +612,7 @@ for (const name of MNEMONICS) {
   const set = FORM_SETS.get(name);
   if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
   Object.defineProperty(Assembler.prototype, name, {
-    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
-      return this.emitSet(set, o0, o1, o2, o3);
-    },
+    value: set.emit,
     writable: true,
     configurable: true,
   });
