@@ -520,7 +520,9 @@ pk2('cvttps2dq', 'F3 0F', 0x5b);
 for (const [m, pre, op] of [['cvtpd2dq', 'F2 0F', 0xe6], ['cvttpd2dq', '66 0F', 0xe6], ['cvtpd2ps', '66 0F', 0x5a]] as const) {
   r(`${m} xmm, xmm/m128 | RM | ${pre} ${hx(op)} /r`);
   r(`v${m} xmm, xmm | RM | ${vexOf(pre, 128)} ${hx(op)} /r`);
+  r(`v${m} xmm, m128 | RM | ${vexOf(pre, 128)} ${hx(op)} /r`);
   r(`v${m} xmm, ymm | RM | ${vexOf(pre, 256)} ${hx(op)} /r`);
+  r(`v${m} xmm, m256 | RM | ${vexOf(pre, 256)} ${hx(op)} /r`);
 }
 // shuffles
 pk('shufps', 'NP 0F', 0xc6, { imm: true }); pk('shufpd', '66 0F', 0xc6, { imm: true });
