@@ -50,7 +50,7 @@ export interface AssembledCode {
   labelOffsets(label: Label): number;
 }
 
-const PREFIX_LOCK = 1, PREFIX_REP = 2;
+const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
@@ -79,7 +79,7 @@ function describe(o: Operand | undefined): string {
   return `extern ${o.name}`;
 }
 
-interface Fixup { at: number; end: number; label: number; addend: number }
+interface Fixup { at: number; end: number; label: number; addend: number; size: number }
 
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
@@ -172,6 +172,11 @@ export class Assembler {
   lock(): this { this.prefix |= PREFIX_LOCK; return this; }
   /** Next (string) instruction gets a rep prefix. */
   rep(): this { this.prefix |= PREFIX_REP; return this; }
+  /**
+   * Next jump must use rel8 (`a.short().jne(L)`): lets a forward jump be 2 bytes.
+   * `finish()` throws if the label ends up out of reach.
+   */
+  short(): this { this.prefix |= PREFIX_SHORT; return this; }
 
   /** Appends raw bytes. */
   embed(bytes: ArrayLike<number>): this {
@@ -328,8 +333,13 @@ export class Assembler {
   private labelMask(o: Label): number {
     const t = this.labels[o.id];
     if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
-    if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
-    return K.Rel;
+    if (t >= 0) {
+      const d = t - (this.pos + 2);
+      if (d >= -128 && d <= 127) return K.Rel | K.Rel8;
+      if (this.prefix & PREFIX_SHORT) { this.prefix = 0; throw new Error(`short jump: label ${o.id} is ${d} bytes away, out of rel8 reach`); }
+      return K.Rel;
+    }
+    return (this.prefix & PREFIX_SHORT) !== 0 ? K.Rel8 : K.Rel;
   }
 
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
@@ -343,6 +353,7 @@ export class Assembler {
 
   private noMatch(forms: readonly Form[], count: number, ops: (Operand | undefined)[], masks: number[]): Error {
     const name = forms[0]!.mnemonic;
+    this.prefix = 0; // a failed instruction does not leave its prefixes to the next one
     const mems = ops.filter((o) => o instanceof Mem).length;
     if (mems >= 2) return new Error(`${name}: memory-to-memory operands are not encodable`);
     const immIdx = ops.findIndex((o) => typeof o === 'number' || typeof o === 'bigint');
@@ -481,9 +492,13 @@ export class Assembler {
         p = writeI32(b, p, 0);
       } else {
         const target = this.labels[t.id]!;
-        if (f.relSize === 1) { b[p] = (target - (p + 1)) & 0xff; p++; }
+        if (f.relSize === 1) {
+          if (target >= 0) b[p] = (target - (p + 1)) & 0xff;
+          else this.fixups.push({ at: p, end: p + 1, label: t.id, addend: 0, size: 1 });
+          p++;
+        }
         else if (target >= 0) p = writeI32(b, p, target - (p + 4));
-        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 }); p += 4; }
+        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0, size: 4 }); p += 4; }
       }
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
@@ -504,6 +519,7 @@ export class Assembler {
       if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
       lockRep = 0xf3;
     }
+    if ((pf & PREFIX_SHORT) !== 0 && f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
     return lockRep;
   }
 
@@ -512,7 +528,7 @@ export class Assembler {
     const t = this.labels[label.id];
     if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
     if (t >= 0) return writeI32(this.buf, p, t - end + disp);
-    this.fixups.push({ at: p, end, label: label.id, addend: disp });
+    this.fixups.push({ at: p, end, label: label.id, addend: disp, size: 4 });
     return p + 4;
   }
 
@@ -544,7 +560,11 @@ export class Assembler {
     for (const fx of this.fixups) {
       const t = this.labels[fx.label]!;
       if (t < 0) throw new Error(`finish: label ${fx.label} is referenced but never bound`);
-      writeI32(this.buf, fx.at, t - fx.end + fx.addend);
+      const d = t - fx.end + fx.addend;
+      if (fx.size === 1) {
+        if (d < -128 || d > 127) throw new Error(`finish: short jump at offset ${fx.at - 1} to label ${fx.label} does not reach (distance ${d})`);
+        this.buf[fx.at] = d & 0xff;
+      } else writeI32(this.buf, fx.at, d);
     }
     const labels = this.labels;
     const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
