@@ -265,23 +265,28 @@ export class Assembler {
       const m1 = count > 1 ? this.maskOf(o1!) : 0;
       const m2 = count > 2 ? this.maskOf(o2!) : 0;
       const m3 = count > 3 ? this.maskOf(o3!) : 0;
-      let f: Form | null;
-      if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
-        f = set.lastForm;
-      } else {
-        const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-        const keys = set.keys, k = slot * 5;
-        f = set.hit[slot]!;
-        if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-          f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-          keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-          set.hit[slot] = f;
-        }
-        set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+      let f = set.lastForm;
+      if (f === null || set.lastM0 !== m0 || set.lastM1 !== m1 || set.lastM2 !== m2 || set.lastM3 !== m3 || set.lastCount !== count) {
+        f = this.lookup(set, count, m0, m1, m2, m3, o0, o1, o2, o3);
       }
       this.encode(f, o0, o1, o2, o3);
       return this;
     };
+  }
+
+  /** Second-level cache (8 slots keyed by the operand masks), then the table scan. */
+  private lookup(set: FormSet, count: number, m0: number, m1: number, m2: number, m3: number,
+    o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
+    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+    const keys = set.keys, k = slot * 5;
+    let f = set.hit[slot]!;
+    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+      set.hit[slot] = f;
+    }
+    set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+    return f;
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -390,13 +395,13 @@ export class Assembler {
     let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
-      const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
+      const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3)! as Reg;
       regField = r.id; rexR = r.id >> 3;
       byteFlags |= r.byteFlags;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
-      const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
+      const o = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3)! as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
         byteFlags |= o.byteFlags;
@@ -411,11 +416,11 @@ export class Assembler {
     }
     let opReg = 0;
     if (f.iO >= 0) {
-      const r = pick(f.iO, o0, o1, o2, o3) as Reg;
+      const r = (f.iO === 0 ? o0 : f.iO === 1 ? o1 : f.iO === 2 ? o2 : o3)! as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
       byteFlags |= r.byteFlags;
     }
-    if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
+    if (f.iV >= 0) vvvv = ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3)! as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
     const lockRep = this.prefix !== 0 ? this.takePrefix(f, mem) : 0;
     if (f.vex === 0) {
@@ -474,7 +479,7 @@ export class Assembler {
     }
     // Immediate.
     if (f.iImm >= 0) {
-      const v = pick(f.iImm, o0, o1, o2, o3) as number | bigint;
+      const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3)! as number | bigint;
       const n = f.immSize;
       if (typeof v === 'number') {
         if (n === 1) b[p++] = v & 0xff;
@@ -483,10 +488,10 @@ export class Assembler {
         else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
       } else p = this.writeBigImm(p, v, n);
     }
-    if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
+    if (f.iIs4 >= 0) b[p++] = ((f.iIs4 === 0 ? o0 : f.iIs4 === 1 ? o1 : f.iIs4 === 2 ? o2 : o3)! as Reg).id << 4;
     // Relative target.
     if (f.iRel >= 0) {
-      const t = pick(f.iRel, o0, o1, o2, o3) as Label | Extern;
+      const t = (f.iRel === 0 ? o0 : f.iRel === 1 ? o1 : f.iRel === 2 ? o2 : o3)! as Label | Extern;
       if (t.tag === 4) {
         this.relocs.push({ kind: 'rel32', offset: p, symbol: t.name, addend: t.addend - 4 });
         p = writeI32(b, p, 0);
@@ -580,9 +585,6 @@ export class Assembler {
   }
 }
 
-function pick(i: number, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Operand {
-  return (i === 0 ? o0 : i === 1 ? o1 : i === 2 ? o2 : o3)!;
-}
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
   b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
