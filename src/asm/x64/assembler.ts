@@ -5,8 +5,8 @@
  * Pipeline position: emission (DESIGN.md). Input: instruction calls on operands
  * (operands.ts). Output: `finish()` -> bytes, relocations, label offsets.
  *
- * Encoding layout written by `encode` (one `ensureSpace(16)` per instruction, then
- * unchecked writes):
+ * Encoding layout written by `encode` (one space check per instruction for 16 bytes,
+ * one more than the 15-byte architectural maximum, then unchecked writes):
  *
  *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
  *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
@@ -16,7 +16,7 @@
  * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
  */
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
-import { Extern, K, Label, Mem, Reg, RegClass, gp64, rip, type Operand } from './operands.js';
+import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
 import type { Mnemonic } from './mnemonics.js';
 import { MNEMONICS } from './mnemonics.js';
 
@@ -87,16 +87,14 @@ const NOPS: readonly (readonly number[])[] = [
   [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0, 0, 0, 0], [0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0],
 ];
 
-/** Instruction methods generated from the form table (one per mnemonic). */
+/** Instruction methods generated from the form table (one per mnemonic); declaration-merged into Assembler. */
 export type InstructionMethods = {
   [M in Mnemonic]: (o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Assembler extends InstructionMethods {}
 
 /** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
   /** Write position. */ private pos: number;
@@ -214,10 +212,9 @@ export class Assembler {
     if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
     this.ensureSpace(16);
     const b = this.buf;
-    let body = NOPS[n > 8 ? 8 : n]!;
+    const body = NOPS[n > 8 ? 8 : n]!; // 9..15 bytes: 66 prefixes on the 8-byte form
     for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
     for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
-    body = NOPS[0]!;
     return this;
   }
 
@@ -642,4 +639,3 @@ for (const name of MNEMONICS) {
 for (const name of FORMS_BY_MNEMONIC.keys()) {
   if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
 }
-void gp64;
