@@ -388,6 +388,27 @@ export class Assembler {
     const b = this.buf;
     let p = this.pos;
     const start = p;
+    // Fast path: legacy register-register ModRM forms (add rax, rdi; movaps xmm0, xmm1; ...).
+    if (f.simpleModrm && this.prefix === 0) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 1) {
+        let reg = f.digit, flags = rm.byteFlags;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags |= r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
+          this.pos = p;
+          return;
+        }
+      }
+    }
     // Gather register fields.
     let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
