@@ -404,11 +404,49 @@ export class Assembler {
           if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
           b[p++] = f.opc;
           b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') { p = start; return this.encodeGeneric(f, o0, o1, o2, o3); }
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      }
+    } else if (f.simpleVex) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 1) {
+        const reg = ((f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg).id;
+        const vvvv = f.iV >= 0 ? ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3) as Reg).id : 0;
+        if (rm.byteFlags === 0 && this.prefix === 0) {
+          const rexB = rm.id >> 3;
+          if (rexB === 0 && f.w === 0 && f.map === 1) {
+            b[p++] = 0xc5;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          } else {
+            b[p++] = 0xc4;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | 0x40 | ((rexB ^ 1) << 5) | f.map;
+            b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          }
+          if (f.opcCount === 1) b[p++] = f.opc;
+          else { b[p++] = f.opc & 0xff; b[p++] = (f.opc >> 8) & 0xff; }
+          b[p++] = 0xc0 | (((f.digit >= 0 ? f.digit : reg) & 7) << 3) | (rm.id & 7);
           this.pos = p;
           return;
         }
       }
     }
+    this.encodeGeneric(f, o0, o1, o2, o3);
+  }
+
+  /** Encodes any form (prefixes, REX/VEX, memory operands, immediates, branches). */
+  private encodeGeneric(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    const b = this.buf;
+    let p = this.pos;
+    const start = p;
     // Gather register fields.
     let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
