@@ -391,7 +391,32 @@ export class Assembler {
     // Fast path: legacy register-register ModRM forms (add rax, rdi; movaps xmm0, xmm1; ...).
     if (f.simpleModrm && this.prefix === 0) {
       const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
-      if (rm.tag === 1) {
+      if (rm.tag === 2 && rm.base !== null && rm.base !== rip && (rm.index === null || rm.index.id !== 4)) {
+        // Memory with a base register: same as below with ModRM from writeBaseMem.
+        let reg = f.digit, flags = 0;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags = r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.index === null ? 0 : (rm.index.id >> 3) << 1) | (rm.base.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          p = writeBaseMem(b, p, (reg & 7) << 3, rm.base, rm.index, rm.scale, rm.disp);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      } else if (rm.tag === 1) {
         let reg = f.digit, flags = rm.byteFlags;
         if (f.iReg >= 0) {
           const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
@@ -406,7 +431,7 @@ export class Assembler {
           b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
           if (f.iImm >= 0) {
             const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
-            if (typeof v !== 'number') { p = start; return this.encodeGeneric(f, o0, o1, o2, o3); }
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
             const n = f.immSize;
             if (n === 1) b[p++] = v & 0xff;
             else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
@@ -521,17 +546,7 @@ export class Assembler {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
         p = writeI32(b, p, disp);
-      } else {
-        const bl = base.id & 7;
-        const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
-        if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
-        else {
-          b[p++] = mod | reg3 | 4;
-          b[p++] = (scaleBits(mem.scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
-        }
-        if (mod === 0x40) b[p++] = disp & 0xff;
-        else if (mod === 0x80) p = writeI32(b, p, disp);
-      }
+      } else p = writeBaseMem(b, p, reg3, base, index, mem.scale, disp);
     }
     // Immediate.
     if (f.iImm >= 0) {
@@ -641,6 +656,19 @@ export class Assembler {
   }
 }
 
+/** ModRM [+SIB] [+disp] for a memory operand with a base register (not rip). */
+function writeBaseMem(b: Uint8Array, p: number, reg3: number, base: Reg, index: Reg | null, scale: number, disp: number): number {
+  const bl = base.id & 7;
+  const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+  if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
+  else {
+    b[p++] = mod | reg3 | 4;
+    b[p++] = (scaleBits(scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
+  }
+  if (mod === 0x40) b[p++] = disp & 0xff;
+  else if (mod === 0x80) p = writeI32(b, p, disp);
+  return p;
+}
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
   b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
