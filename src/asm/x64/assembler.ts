@@ -11,9 +11,12 @@
  *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
  *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
  *
- * Branches: a jump to a bound (backward) label takes rel8 when it reaches, else rel32;
- * a jump to a not-yet-bound (forward) label always takes rel32. Code never moves after
- * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
+ * Branches: every jmp/jcc to a label is recorded as a layout event (with alignments
+ * and label bindings). `finish()` relaxes them: all start as rel8, a layout pass
+ * turns the ones that do not reach into rel32, repeated until stable (jumps only
+ * grow, so it terminates); then the code is rebuilt and labels, fixups and
+ * relocations are moved. Offsets read before `finish()` are provisional.
+ * `call label` and RIP-relative label references are always 32-bit.
  */
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
 import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
@@ -79,7 +82,15 @@ function describe(o: Operand | undefined): string {
   return `extern ${o.name}`;
 }
 
-interface Fixup { at: number; end: number; label: number; addend: number; size: number }
+interface Fixup { at: number; end: number; label: number; addend: number }
+
+const EV_JUMP = 0, EV_ALIGN = 1, EV_BIND = 2;
+/**
+ * A layout event. Jumps: `len` = bytes emitted (2, 5 or 6), `cc` = condition or -1 for
+ * jmp. Aligns: `len` = padding emitted, `cc` = alignment. Binds: `len` = 0.
+ * `newStart` / `newLen` are the relaxed layout computed by finish().
+ */
+interface LayoutEvent { kind: number; start: number; len: number; label: number; cc: number; forced: boolean; newStart: number; newLen: number }
 
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
@@ -99,7 +110,9 @@ export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
   /** Write position. */ private pos: number;
   /** Label offsets, -1 while unbound. */ private labels: number[];
-  /** Pending rel32/rip-relative label fixups. */ private fixups: Fixup[];
+  /** rel32 / rip-relative label references (call, lea, memory), resolved by finish. */ private fixups: Fixup[];
+  /** Jumps, alignments and label bindings in emission order, for branch relaxation. */ private events: LayoutEvent[];
+  /** True while encoding a jump that had `short()`. */ private shortHint: boolean;
   /** Relocation records. */ private relocs: Relocation[];
   /** Pending lock/rep prefix bits. */ private prefix: number;
   /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
@@ -111,6 +124,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -123,6 +138,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -156,6 +173,7 @@ export class Assembler {
     if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
     if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
     this.labels[label.id] = this.pos;
+    this.events.push({ kind: EV_BIND, start: this.pos, len: 0, label: label.id, cc: 0, forced: false, newStart: 0, newLen: 0 });
     return this;
   }
 
@@ -202,8 +220,10 @@ export class Assembler {
   /** Pads with multi-byte NOPs up to a multiple of `alignment` (a power of two). */
   align(alignment: number): this {
     if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new Error(`align: ${alignment} is not a power of two`);
-    let pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
-    while (pad > 0) { const n = pad > 11 ? 11 : pad; this.nopN(n); pad -= n; }
+    const pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
+    this.events.push({ kind: EV_ALIGN, start: this.pos, len: pad, label: -1, cc: alignment, forced: false, newStart: 0, newLen: 0 });
+    this.ensureSpace(pad);
+    this.pos = writeNops(this.buf, this.pos, pad);
     return this;
   }
 
@@ -211,10 +231,7 @@ export class Assembler {
   nopN(n: number): this {
     if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
     this.ensureSpace(16);
-    const b = this.buf;
-    const body = NOPS[n > 8 ? 8 : n]!; // 9..15 bytes: 66 prefixes on the 8-byte form
-    for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
-    for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
+    this.pos = writeNop(this.buf, this.pos, n);
     return this;
   }
 
@@ -568,17 +585,83 @@ export class Assembler {
         p = writeI32(b, p, 0);
       } else {
         const target = this.labels[t.id]!;
-        if (f.relSize === 1) {
-          if (target >= 0) b[p] = (target - (p + 1)) & 0xff;
-          else this.fixups.push({ at: p, end: p + 1, label: t.id, addend: 0, size: 1 });
-          p++;
+        if (f.mnemonic.charCodeAt(0) === 106 /* j: jmp/jcc, relaxable */) {
+          const cc = f.relSize === 1 ? (f.opc === 0xeb ? -1 : f.opc - 0x70) : (f.opc === 0xe9 ? -1 : f.opc - 0x80);
+          if (f.relSize === 1) b[p] = target >= 0 ? (target - (p + 1)) & 0xff : 0;
+          else writeI32(b, p, target >= 0 ? target - (p + 4) : 0);
+          p += f.relSize;
+          this.events.push({ kind: EV_JUMP, start, len: p - start, label: t.id, cc, forced: this.shortHint, newStart: 0, newLen: 0 });
+          this.shortHint = false;
+        } else {
+          this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 });
+          p = writeI32(b, p, 0);
         }
-        else if (target >= 0) p = writeI32(b, p, target - (p + 4));
-        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0, size: 4 }); p += 4; }
       }
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
     this.pos = p;
+  }
+
+  /**
+   * Branch relaxation. Every jmp/jcc to a label starts as rel8; a layout pass places
+   * jumps, alignment padding and labels; any rel8 that does not reach becomes rel32;
+   * repeat until nothing changes (jumps only ever grow, so this terminates). Then the
+   * code is rebuilt and every recorded position (labels, fixups, relocations) moved.
+   */
+  private relax(): void {
+    const ev = this.events, labels = this.labels;
+    for (const e of ev) if (e.kind === EV_JUMP) e.newLen = 2;
+    let shift = 0;
+    for (let changed = true; changed;) {
+      changed = false;
+      shift = 0;
+      for (const e of ev) {
+        e.newStart = e.start + shift;
+        if (e.kind === EV_JUMP) shift += e.newLen - e.len;
+        else if (e.kind === EV_ALIGN) { e.newLen = (e.cc - (e.newStart & (e.cc - 1))) & (e.cc - 1); shift += e.newLen - e.len; }
+        else labels[e.label] = e.newStart;
+      }
+      for (const e of ev) {
+        if (e.kind !== EV_JUMP || e.newLen !== 2) continue;
+        const t = labels[e.label]!;
+        if (t < 0) throw new Error(`finish: label ${e.label} is referenced but never bound`);
+        const d = t - (e.newStart + 2);
+        if (d < -128 || d > 127) {
+          if (e.forced) throw new Error(`finish: short jump at offset ${e.start} to label ${e.label} does not reach (distance ${d})`);
+          e.newLen = e.cc < 0 ? 5 : 6;
+          changed = true;
+        }
+      }
+    }
+    const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
+    let s = 0, d = 0;
+    for (const e of ev) {
+      out.set(src.subarray(s, e.start), d);
+      d += e.start - s;
+      s = e.start;
+      if (e.kind === EV_JUMP) {
+        const t = labels[e.label]!;
+        if (e.newLen === 2) { out[d] = e.cc < 0 ? 0xeb : 0x70 + e.cc; out[d + 1] = (t - (d + 2)) & 0xff; }
+        else if (e.cc < 0) { out[d] = 0xe9; writeI32(out, d + 1, t - (d + 5)); }
+        else { out[d] = 0x0f; out[d + 1] = 0x80 + e.cc; writeI32(out, d + 2, t - (d + 6)); }
+      } else if (e.kind === EV_ALIGN) writeNops(out, d, e.newLen);
+      d += e.newLen;
+      s += e.len;
+    }
+    out.set(src.subarray(s, this.pos), d);
+    d += this.pos - s;
+    // Positions inside instructions move by the shift of the last event that starts before them.
+    const move = (x: number): number => {
+      let lo = 0, hi = ev.length - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ev[mid]!.start < x) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (k < 0) return x;
+      const e = ev[k]!;
+      return x + (e.newStart + e.newLen) - (e.start + e.len);
+    };
+    for (const fx of this.fixups) { fx.at = move(fx.at); fx.end = move(fx.end); }
+    this.relocs = this.relocs.map((r) => ({ ...r, offset: move(r.offset) }));
+    this.buf = out;
+    this.pos = d;
   }
 
   /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
@@ -595,17 +678,18 @@ export class Assembler {
       if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
       lockRep = 0xf3;
     }
-    if ((pf & PREFIX_SHORT) !== 0 && f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+    if ((pf & PREFIX_SHORT) !== 0) {
+      if (f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+      this.shortHint = true;
+    }
     return lockRep;
   }
 
   /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
   private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
-    const t = this.labels[label.id];
-    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
-    this.fixups.push({ at: p, end, label: label.id, addend: disp, size: 4 });
-    return p + 4;
+    if (this.labels[label.id] === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+    this.fixups.push({ at: p, end, label: label.id, addend: disp });
+    return writeI32(this.buf, p, 0);
   }
 
   /** Writes an immediate given as a bigint (cold path). */
@@ -624,6 +708,7 @@ export class Assembler {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
+    if (this.events.length !== 0) this.relax();
     for (const c of this.pool) {
       const pad = (c.align - (this.pos % c.align)) % c.align;
       this.ensureSpace(pad + c.data.length);
@@ -636,11 +721,7 @@ export class Assembler {
     for (const fx of this.fixups) {
       const t = this.labels[fx.label]!;
       if (t < 0) throw new Error(`finish: label ${fx.label} is referenced but never bound`);
-      const d = t - fx.end + fx.addend;
-      if (fx.size === 1) {
-        if (d < -128 || d > 127) throw new Error(`finish: short jump at offset ${fx.at - 1} to label ${fx.label} does not reach (distance ${d})`);
-        this.buf[fx.at] = d & 0xff;
-      } else writeI32(this.buf, fx.at, d);
+      writeI32(this.buf, fx.at, t - fx.end + fx.addend);
     }
     const labels = this.labels;
     const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
@@ -656,6 +737,18 @@ export class Assembler {
   }
 }
 
+/** Writes one NOP of `n` (1..15) bytes: 9..15 bytes are 66 prefixes on the 8-byte form. */
+function writeNop(b: Uint8Array, p: number, n: number): number {
+  const body = NOPS[n > 8 ? 8 : n]!;
+  for (let i = 8; i < n; i++) b[p++] = 0x66;
+  for (let i = 0; i < body.length; i++) b[p++] = body[i]!;
+  return p;
+}
+/** Writes `n` bytes of padding as NOPs of at most 11 bytes each. */
+function writeNops(b: Uint8Array, p: number, n: number): number {
+  while (n > 0) { const k = n > 11 ? 11 : n; p = writeNop(b, p, k); n -= k; }
+  return p;
+}
 /** ModRM [+SIB] [+disp] for a memory operand with a base register (not rip). */
 function writeBaseMem(b: Uint8Array, p: number, reg3: number, base: Reg, index: Reg | null, scale: number, disp: number): number {
   const bl = base.id & 7;
