@@ -816,6 +816,17 @@ for (const name of MNEMONICS) {
     configurable: true,
   });
 }
+// `a.nop(n)` with a number emits one n-byte NOP (1..15); other operands use the table.
+{
+  const tableNop = FORM_SETS.get('nop')!.emit;
+  Object.defineProperty(Assembler.prototype, 'nop', {
+    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      return typeof o0 === 'number' && o1 === undefined ? this.nopN(o0) : tableNop.call(this, o0, o1, o2, o3);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
 for (const name of FORMS_BY_MNEMONIC.keys()) {
   if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
 }

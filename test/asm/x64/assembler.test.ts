@@ -135,6 +135,7 @@ test('align pads with multi-byte NOPs that decode as NOPs; nopN makes 1..15-byte
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0]!, /\s(nop\b|xchg ax, ax$)/); // 66 90 is the canonical 2-byte NOP
   }
+  assert.equal(hexOf((b) => b.nop().nop(3).nop(dword(rax))), '90' + '0f1f00' + '0f1f00');
   for (let start = 0; start < 32; start++) {
     const a = new Assembler();
     for (let i = 0; i < start; i++) a.int3();
