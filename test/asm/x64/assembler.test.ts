@@ -11,6 +11,7 @@ import {
   rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r12, r13, rip, eax, ecx, ax, al, ah, bh, sil, r8b, xmm0, xmm1, ymm0,
 } from '../../../src/asm/x64/index.js';
 import { disassemble } from '../../../src/debug/disasm.js';
+import { MNEMONICS, FORMS_BY_MNEMONIC } from '../../../src/asm/x64/index.js';
 import { toHex } from '../../../scripts/asm-samples.js';
 
 const hexOf = (f: (a: Assembler) => void): string => { const a = new Assembler(); f(a); return toHex(a.finish().bytes); };
@@ -241,4 +242,8 @@ test('branch relaxation: random jump graphs with alignment decode to the right t
     assert.deepEqual(targets.map(Number), got, `round ${round}`);
   }
   assert.ok(shortJumps > 300 && longJumps > 300, `${shortJumps} short, ${longJumps} long`);
+});
+
+test('mnemonics.ts lists exactly the mnemonics of the form table', () => {
+  assert.deepEqual([...MNEMONICS], [...FORMS_BY_MNEMONIC.keys()]);
 });
