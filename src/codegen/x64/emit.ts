@@ -92,6 +92,8 @@ class Emitter {
   readonly tables: { label: Label; targets: number[] }[] = [];
   readonly consts = new Map<string, Label>();
   readonly irMap: { offset: number; irInst: number }[] = [];
+  /** Where each IR instruction's code starts: labels, because jump relaxation in finish() moves code. */
+  private readonly irMarks: { at: Label; irInst: number }[] = [];
   readonly loc: Int32Array;
   readonly saved: number[] = [];
   slotOffset: number[] = [];
@@ -172,8 +174,12 @@ class Emitter {
       a.bind(this.labels[id]!);
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       for (const inst of mf.blocks[id]!.insts) {
-        const last = this.irMap.length > 0 ? this.irMap[this.irMap.length - 1]! : null;
-        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) this.irMap.push({ offset: a.offset, irInst: inst.irInst });
+        const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
+        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
+          const at = a.newLabel();
+          a.bind(at);
+          this.irMarks.push({ at, irInst: inst.irInst });
+        }
         this.emitInst(inst, next);
       }
     }
@@ -191,6 +197,7 @@ class Emitter {
       tableFix.push({ at: t.label, targets: t.targets });
     }
     const out = a.finish();
+    for (const m of this.irMarks) this.irMap.push({ offset: out.labelOffsets(m.at), irInst: m.irInst });
     for (const t of tableFix) {
       const base = out.labelOffsets(t.at);
       t.targets.forEach((b, k) => {
