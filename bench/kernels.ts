@@ -1,0 +1,111 @@
+/**
+ * bench:kernels — jitkit's generated code against gcc and V8, measured side by
+ * side in one run. Nine kernels, each written three ways (bench/kernels/):
+ * IR-builder code compiled by jitkit, C compiled by gcc -O2 and -O0 into a
+ * shared library at benchmark time and called through jitkit's calling layer
+ * (so the call path is equal), and plain JS run by V8. Every implementation's
+ * result is checked against gcc -O2's before its time counts.
+ *
+ * Also: compile time per kernel module and million IR instructions compiled
+ * per second at each optimisation level.
+ *
+ * Ends with: geomean vs gcc -O2: <x>  vs V8: <y>  MInst/s at -O2: <z>
+ * (the jitkit column uses the highest optimisation level that exists).
+ */
+import { cpus } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { buildKernels, type KernelName } from './kernels/ir.js';
+import { BENCH_SIZES, jsCaller, KERNEL_NAMES, runKernel, type KernelCaller, type KernelSizes } from './kernels/inputs.js';
+import { buildCKernels } from './kernels/c-library.js';
+import { compileKernelModule, countInstructions, OPT_LEVELS } from './kernels/jit.js';
+import { fmt, table } from './timing.js';
+
+const sizes: KernelSizes = BENCH_SIZES;
+const ROUNDS = Number(process.env.JITKIT_BENCH_ROUNDS ?? 3);
+
+/** Wraps a caller so that the time of the call itself (not input set-up) is recorded. */
+function timed(call: KernelCaller): { call: KernelCaller; last: () => number } {
+  let ns = 0;
+  return {
+    call: (name, args) => {
+      const t0 = process.hrtime.bigint();
+      const r = call(name, args);
+      ns = Number(process.hrtime.bigint() - t0);
+      return r;
+    },
+    last: () => ns,
+  };
+}
+
+/** Best time (ms) of ROUNDS runs, after one checked warm-up run. */
+function measureKernel(name: KernelName, call: KernelCaller, expected: unknown, label: string): number {
+  const t = timed(call);
+  const first = runKernel(name, sizes, t.call);
+  if (expected !== undefined && !isDeepStrictEqual(first, expected)) {
+    throw new Error(`${label} ${name}: result differs from gcc -O2's`);
+  }
+  let best = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    runKernel(name, sizes, t.call);
+    best = Math.min(best, t.last() / 1e6);
+  }
+  return best;
+}
+
+const module = buildKernels();
+const irCount = countInstructions(module);
+
+// Compile speed at every level (fresh modules, several repetitions, best).
+const compileRate = new Map<number, number>();
+const compileMs = new Map<number, number>();
+for (const level of OPT_LEVELS) {
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const m = buildKernels();
+    const t0 = process.hrtime.bigint();
+    const compiled = compileKernelModule(m, level);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+    compiled.dispose();
+  }
+  compileMs.set(level, best);
+  compileRate.set(level, irCount / (best * 1000));
+}
+
+// The best level that exists today (the table says which).
+const topLevel = Math.max(...OPT_LEVELS);
+const jit = compileKernelModule(module, topLevel);
+const gccO2 = buildCKernels(2);
+const gccO0 = buildCKernels(0);
+
+const rows: string[][] = [];
+const ratiosGcc: number[] = [];
+const ratiosV8: number[] = [];
+for (const name of KERNEL_NAMES) {
+  const expected = runKernel(name, sizes, gccO2);
+  const tO2 = measureKernel(name, gccO2, expected, 'gcc -O2');
+  const tO0 = measureKernel(name, gccO0, expected, 'gcc -O0');
+  const tJs = measureKernel(name, jsCaller, expected, 'V8');
+  const tJit = measureKernel(name, jit.call, expected, `jitkit -O${topLevel}`);
+  ratiosGcc.push(tJit / tO2);
+  ratiosV8.push(tJit / tJs);
+  rows.push([
+    name, fmt(tJit, 2), fmt(tO2, 2), fmt(tO0, 2), fmt(tJs, 2),
+    fmt(tJit / tO2, 2) + 'x', fmt(tJit / tO0, 2) + 'x', fmt(tJit / tJs, 2) + 'x',
+  ]);
+}
+const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+rows.push(['geomean', '', '', '', '', fmt(geomean(ratiosGcc), 2) + 'x', '', fmt(geomean(ratiosV8), 2) + 'x']);
+
+console.log(`jitkit bench:kernels — ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(`times in ms, best of ${ROUNDS} after a checked warm-up; ratios < 1 mean jitkit is faster\n`);
+table(['kernel', `jitkit -O${topLevel}`, 'gcc -O2', 'gcc -O0', 'V8 (JS)', 'vs gcc -O2', 'vs gcc -O0', 'vs V8'], rows);
+console.log('');
+table(
+  ['level', 'compile all kernels (ms)', 'IR instructions', 'MInst/s'],
+  OPT_LEVELS.map((l) => [`-O${l}`, fmt(compileMs.get(l)!, 2), String(irCount), fmt(compileRate.get(l)!, 2)]),
+);
+console.log('');
+if (topLevel < 2) console.log(`(no -O2 yet: the jitkit column is -O${topLevel}, and there is no -O2 compile rate to report)`);
+const rateO2 = compileRate.get(2);
+console.log(`geomean vs gcc -O2: ${fmt(geomean(ratiosGcc), 2)}  vs V8: ${fmt(geomean(ratiosV8), 2)}  MInst/s at -O2: ${rateO2 === undefined ? 'n/a' : fmt(rateO2, 2)}`);
+jit.dispose();
