@@ -161,10 +161,10 @@ export class CompiledModule {
       if (c === undefined) throw new Error(`compiled module has no function %${n}`);
       const start = this.linked.offsets.get(`fn:${n}`)!;
       const entry = this.linked.addresses.get(`fn:${n}`)!;
-      const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.bytes.length);
+      const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.codeEnd);
       const lines = await disassemble(bytes, { address: entry });
       const f = this.module.getFunction(n);
-      out.push(`function %${n} @ 0x${entry.toString(16)} (${bytes.length} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
+      out.push(`function %${n} @ 0x${entry.toString(16)} (${c.code.bytes.length - c.code.entry} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
       const marks = new Map<string, string>();
       for (const m of c.code.irMap) marks.set((entry + BigInt(m.offset - c.code.entry)).toString(16).padStart(16, '0'), instText(f, m.irInst as never));
       for (const l of lines) {

@@ -53,6 +53,8 @@ export interface EmittedFunction {
   readonly irMap: readonly { offset: number; irInst: number }[];
   /** Frame size in bytes below the saved registers. */
   readonly frameSize: number;
+  /** End of the instructions (jump tables and constants follow). */
+  readonly codeEnd: number;
 }
 
 /** Options of `emitFunction`. */
@@ -188,6 +190,7 @@ class Emitter {
       a.mov(edi, code);
       a.jmp(extern(TRAP_SYMBOL));
     }
+    const codeEnd = a.offset;
     const extra: Relocation[] = [];
     const tableFix: { at: Label; targets: number[] }[] = [];
     for (const t of this.tables) {
@@ -204,7 +207,7 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, frameSize: this.frameSize };
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, frameSize: this.frameSize, codeEnd };
   }
 
   epilogue(): void {
