@@ -159,6 +159,7 @@ class Emitter {
     a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
+    if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
     a.mov(r11, BigInt.asIntN(64, this.opts.stateAddress));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
