@@ -28,7 +28,7 @@ test('--disasm prints machine code annotated with the IR', () => {
   const r = jitkit('run', 'examples/fib.ir', 'fib', '10', '--disasm');
   assert.equal(r.code, 0);
   assert.match(r.out, /^function %fib @ 0x/);
-  assert.match(r.out, /; v2 = icmp slt v0, v1/);
+  assert.match(r.out, /;\s+v2 = icmp slt v0, v1/);
   assert.match(r.out, /\n55\n$/);
 });
 

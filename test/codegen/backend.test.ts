@@ -230,10 +230,12 @@ block2:
 `));
   const text = await c.disassemble('fib');
   assert.match(text, /^function %fib @ 0x[0-9a-f]+ \(\d+ bytes/);
-  assert.match(text, /; v2 = icmp slt v0, v1\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
-  assert.match(text, /; v5 = call %fib\(v4\)/);
+  assert.match(text, /;\s+v2 = icmp slt v0, v1\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
+  assert.match(text, /;\s+v5 = call %fib\(v4\)/);
   assert.match(text, /\bcall [0-9A-F]+h/);
   assert.match(text, /\bret\b/);
+  assert.match(text, /; block2:\n/);
+  assert.match(text, /; \(trap stubs\)/);
   assert.equal(await c.disassemble(), text);
   assert.match(c.machineCode('fib'), /call\.0\.8 rdi, =rax/);
   assert.equal(c.functions.fib!(25n), 75025n);

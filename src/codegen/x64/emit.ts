@@ -51,6 +51,10 @@ export interface EmittedFunction {
   readonly entry: number;
   /** Code offset -> IR instruction, for annotated disassembly (ascending offsets). */
   readonly irMap: readonly { offset: number; irInst: number }[];
+  /** Code offset -> IR block (-1 for an edge block), for annotated disassembly. */
+  readonly blockMap: readonly { offset: number; irBlock: number }[];
+  /** Offset where the out-of-line trap stubs start. */
+  readonly trapStubs: number;
   /** Frame size in bytes below the saved registers. */
   readonly frameSize: number;
   /** End of the instructions (jump tables and constants follow). */
@@ -94,6 +98,7 @@ class Emitter {
   readonly tables: { label: Label; targets: number[] }[] = [];
   readonly consts = new Map<string, Label>();
   readonly irMap: { offset: number; irInst: number }[] = [];
+  readonly blockMap: { offset: number; irBlock: number }[] = [];
   readonly loc: Int32Array;
   readonly saved: number[] = [];
   slotOffset: number[] = [];
@@ -173,6 +178,7 @@ class Emitter {
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
       a.bind(this.labels[id]!);
+      this.blockMap.push({ offset: a.offset, irBlock: mf.blocks[id]!.irBlock });
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       for (const inst of mf.blocks[id]!.insts) {
         const last = this.irMap.length > 0 ? this.irMap[this.irMap.length - 1]! : null;
@@ -180,6 +186,7 @@ class Emitter {
         this.emitInst(inst, next);
       }
     }
+    const trapStubs = a.offset;
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
@@ -201,7 +208,7 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, frameSize: this.frameSize, codeEnd };
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, blockMap: this.blockMap, trapStubs, frameSize: this.frameSize, codeEnd };
   }
 
   epilogue(): void {
