@@ -5,20 +5,22 @@
  * Pipeline position: emission (DESIGN.md). Input: instruction calls on operands
  * (operands.ts). Output: `finish()` -> bytes, relocations, label offsets.
  *
- * Encoding layout written by `encode` (one `ensureSpace(16)` per instruction, then
- * unchecked writes):
+ * Encoding layout written by `encode` (one space check per instruction for 16 bytes,
+ * one more than the 15-byte architectural maximum, then unchecked writes):
  *
  *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
  *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
  *
- * Branches: a jump to a bound (backward) label takes rel8 when it reaches, else rel32;
- * a jump to a not-yet-bound (forward) label always takes rel32. Code never moves after
- * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
+ * Branches: every jmp/jcc to a label is recorded as a layout event (with alignments
+ * and label bindings). `finish()` relaxes them: all start as rel8, a layout pass
+ * turns the ones that do not reach into rel32, repeated until stable (jumps only
+ * grow, so it terminates); then the code is rebuilt and labels, fixups and
+ * relocations are moved. Offsets read before `finish()` are provisional.
+ * `call label` and RIP-relative label references are always 32-bit.
  */
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
-import { Extern, K, Label, Mem, Reg, RegClass, gp64, rip, type Operand } from './operands.js';
+import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
 import type { Mnemonic } from './mnemonics.js';
-import { MNEMONICS } from './mnemonics.js';
 
 /** Condition codes for `jcc`, `setcc`, `cmovcc` (value = low 4 bits of the opcode). */
 export const Cond = {
@@ -50,7 +52,7 @@ export interface AssembledCode {
   labelOffsets(label: Label): number;
 }
 
-const PREFIX_LOCK = 1, PREFIX_REP = 2;
+const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
@@ -81,27 +83,35 @@ function describe(o: Operand | undefined): string {
 
 interface Fixup { at: number; end: number; label: number; addend: number }
 
+const EV_JUMP = 0, EV_ALIGN = 1, EV_BIND = 2;
+/**
+ * A layout event. Jumps: `len` = bytes emitted (2, 5 or 6), `cc` = condition or -1 for
+ * jmp. Aligns: `len` = padding emitted, `cc` = alignment. Binds: `len` = 0.
+ * `newStart` / `newLen` are the relaxed layout computed by finish().
+ */
+interface LayoutEvent { kind: number; start: number; len: number; label: number; cc: number; forced: boolean; newStart: number; newLen: number }
+
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
   [], [0x90], [0x66, 0x90], [0x0f, 0x1f, 0x00], [0x0f, 0x1f, 0x40, 0x00], [0x0f, 0x1f, 0x44, 0x00, 0x00],
   [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0, 0, 0, 0], [0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0],
 ];
 
-/** Instruction methods generated from the form table (one per mnemonic). */
+/** Instruction methods generated from the form table (one per mnemonic); declaration-merged into Assembler. */
 export type InstructionMethods = {
   [M in Mnemonic]: (o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Assembler extends InstructionMethods {}
 
 /** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
   /** Write position. */ private pos: number;
   /** Label offsets, -1 while unbound. */ private labels: number[];
-  /** Pending rel32/rip-relative label fixups. */ private fixups: Fixup[];
+  /** rel32 / rip-relative label references (call, lea, memory), resolved by finish. */ private fixups: Fixup[];
+  /** Jumps, alignments and label bindings in emission order, for branch relaxation. */ private events: LayoutEvent[];
+  /** True while encoding a jump that had `short()`. */ private shortHint: boolean;
   /** Relocation records. */ private relocs: Relocation[];
   /** Pending lock/rep prefix bits. */ private prefix: number;
   /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
@@ -113,6 +123,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -125,6 +137,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -158,6 +172,7 @@ export class Assembler {
     if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
     if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
     this.labels[label.id] = this.pos;
+    this.events.push({ kind: EV_BIND, start: this.pos, len: 0, label: label.id, cc: 0, forced: false, newStart: 0, newLen: 0 });
     return this;
   }
 
@@ -172,6 +187,11 @@ export class Assembler {
   lock(): this { this.prefix |= PREFIX_LOCK; return this; }
   /** Next (string) instruction gets a rep prefix. */
   rep(): this { this.prefix |= PREFIX_REP; return this; }
+  /**
+   * Next jump must use rel8 (`a.short().jne(L)`): lets a forward jump be 2 bytes.
+   * `finish()` throws if the label ends up out of reach.
+   */
+  short(): this { this.prefix |= PREFIX_SHORT; return this; }
 
   /** Appends raw bytes. */
   embed(bytes: ArrayLike<number>): this {
@@ -199,8 +219,10 @@ export class Assembler {
   /** Pads with multi-byte NOPs up to a multiple of `alignment` (a power of two). */
   align(alignment: number): this {
     if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new Error(`align: ${alignment} is not a power of two`);
-    let pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
-    while (pad > 0) { const n = pad > 11 ? 11 : pad; this.nopN(n); pad -= n; }
+    const pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
+    this.events.push({ kind: EV_ALIGN, start: this.pos, len: pad, label: -1, cc: alignment, forced: false, newStart: 0, newLen: 0 });
+    this.ensureSpace(pad);
+    this.pos = writeNops(this.buf, this.pos, pad);
     return this;
   }
 
@@ -208,11 +230,7 @@ export class Assembler {
   nopN(n: number): this {
     if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
     this.ensureSpace(16);
-    const b = this.buf;
-    let body = NOPS[n > 8 ? 8 : n]!;
-    for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
-    for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
-    body = NOPS[0]!;
+    this.pos = writeNop(this.buf, this.pos, n);
     return this;
   }
 
@@ -260,23 +278,28 @@ export class Assembler {
       const m1 = count > 1 ? this.maskOf(o1!) : 0;
       const m2 = count > 2 ? this.maskOf(o2!) : 0;
       const m3 = count > 3 ? this.maskOf(o3!) : 0;
-      let f: Form | null;
-      if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
-        f = set.lastForm;
-      } else {
-        const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-        const keys = set.keys, k = slot * 5;
-        f = set.hit[slot]!;
-        if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-          f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-          keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-          set.hit[slot] = f;
-        }
-        set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+      let f = set.lastForm;
+      if (f === null || set.lastM0 !== m0 || set.lastM1 !== m1 || set.lastM2 !== m2 || set.lastM3 !== m3 || set.lastCount !== count) {
+        f = this.lookup(set, count, m0, m1, m2, m3, o0, o1, o2, o3);
       }
       this.encode(f, o0, o1, o2, o3);
       return this;
     };
+  }
+
+  /** Second-level cache (8 slots keyed by the operand masks), then the table scan. */
+  private lookup(set: FormSet, count: number, m0: number, m1: number, m2: number, m3: number,
+    o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
+    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+    const keys = set.keys, k = slot * 5;
+    let f = set.hit[slot]!;
+    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+      set.hit[slot] = f;
+    }
+    set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+    return f;
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -328,8 +351,13 @@ export class Assembler {
   private labelMask(o: Label): number {
     const t = this.labels[o.id];
     if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
-    if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
-    return K.Rel;
+    if (t >= 0) {
+      const d = t - (this.pos + 2);
+      if (d >= -128 && d <= 127) return K.Rel | K.Rel8;
+      if (this.prefix & PREFIX_SHORT) { this.prefix = 0; throw new Error(`short jump: label ${o.id} is ${d} bytes away, out of rel8 reach`); }
+      return K.Rel;
+    }
+    return (this.prefix & PREFIX_SHORT) !== 0 ? K.Rel8 : K.Rel;
   }
 
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
@@ -343,6 +371,7 @@ export class Assembler {
 
   private noMatch(forms: readonly Form[], count: number, ops: (Operand | undefined)[], masks: number[]): Error {
     const name = forms[0]!.mnemonic;
+    this.prefix = 0; // a failed instruction does not leave its prefixes to the next one
     const mems = ops.filter((o) => o instanceof Mem).length;
     if (mems >= 2) return new Error(`${name}: memory-to-memory operands are not encodable`);
     const immIdx = ops.findIndex((o) => typeof o === 'number' || typeof o === 'bigint');
@@ -375,17 +404,101 @@ export class Assembler {
     const b = this.buf;
     let p = this.pos;
     const start = p;
+    // Fast path: legacy register-register ModRM forms (add rax, rdi; movaps xmm0, xmm1; ...).
+    if (f.simpleModrm && this.prefix === 0) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 2 && rm.base !== null && rm.base !== rip && (rm.index === null || rm.index.id !== 4)) {
+        // Memory with a base register: same as below with ModRM from writeBaseMem.
+        let reg = f.digit, flags = 0;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags = r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.index === null ? 0 : (rm.index.id >> 3) << 1) | (rm.base.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          p = writeBaseMem(b, p, (reg & 7) << 3, rm.base, rm.index, rm.scale, rm.disp);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      } else if (rm.tag === 1) {
+        let reg = f.digit, flags = rm.byteFlags;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags |= r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      }
+    } else if (f.simpleVex) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 1) {
+        const reg = ((f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg).id;
+        const vvvv = f.iV >= 0 ? ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3) as Reg).id : 0;
+        if (rm.byteFlags === 0 && this.prefix === 0) {
+          const rexB = rm.id >> 3;
+          if (rexB === 0 && f.w === 0 && f.map === 1) {
+            b[p++] = 0xc5;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          } else {
+            b[p++] = 0xc4;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | 0x40 | ((rexB ^ 1) << 5) | f.map;
+            b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          }
+          if (f.opcCount === 1) b[p++] = f.opc;
+          else { b[p++] = f.opc & 0xff; b[p++] = (f.opc >> 8) & 0xff; }
+          b[p++] = 0xc0 | (((f.digit >= 0 ? f.digit : reg) & 7) << 3) | (rm.id & 7);
+          this.pos = p;
+          return;
+        }
+      }
+    }
+    this.encodeGeneric(f, o0, o1, o2, o3);
+  }
+
+  /** Encodes any form (prefixes, REX/VEX, memory operands, immediates, branches). */
+  private encodeGeneric(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    const b = this.buf;
+    let p = this.pos;
+    const start = p;
     // Gather register fields.
     let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
-      const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
+      const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3)! as Reg;
       regField = r.id; rexR = r.id >> 3;
       byteFlags |= r.byteFlags;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
-      const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
+      const o = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3)! as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
         byteFlags |= o.byteFlags;
@@ -400,11 +513,11 @@ export class Assembler {
     }
     let opReg = 0;
     if (f.iO >= 0) {
-      const r = pick(f.iO, o0, o1, o2, o3) as Reg;
+      const r = (f.iO === 0 ? o0 : f.iO === 1 ? o1 : f.iO === 2 ? o2 : o3)! as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
       byteFlags |= r.byteFlags;
     }
-    if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
+    if (f.iV >= 0) vvvv = ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3)! as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
     const lockRep = this.prefix !== 0 ? this.takePrefix(f, mem) : 0;
     if (f.vex === 0) {
@@ -449,21 +562,11 @@ export class Assembler {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
         p = writeI32(b, p, disp);
-      } else {
-        const bl = base.id & 7;
-        const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
-        if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
-        else {
-          b[p++] = mod | reg3 | 4;
-          b[p++] = (scaleBits(mem.scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
-        }
-        if (mod === 0x40) b[p++] = disp & 0xff;
-        else if (mod === 0x80) p = writeI32(b, p, disp);
-      }
+      } else p = writeBaseMem(b, p, reg3, base, index, mem.scale, disp);
     }
     // Immediate.
     if (f.iImm >= 0) {
-      const v = pick(f.iImm, o0, o1, o2, o3) as number | bigint;
+      const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3)! as number | bigint;
       const n = f.immSize;
       if (typeof v === 'number') {
         if (n === 1) b[p++] = v & 0xff;
@@ -472,22 +575,92 @@ export class Assembler {
         else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
       } else p = this.writeBigImm(p, v, n);
     }
-    if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
+    if (f.iIs4 >= 0) b[p++] = ((f.iIs4 === 0 ? o0 : f.iIs4 === 1 ? o1 : f.iIs4 === 2 ? o2 : o3)! as Reg).id << 4;
     // Relative target.
     if (f.iRel >= 0) {
-      const t = pick(f.iRel, o0, o1, o2, o3) as Label | Extern;
+      const t = (f.iRel === 0 ? o0 : f.iRel === 1 ? o1 : f.iRel === 2 ? o2 : o3)! as Label | Extern;
       if (t.tag === 4) {
         this.relocs.push({ kind: 'rel32', offset: p, symbol: t.name, addend: t.addend - 4 });
         p = writeI32(b, p, 0);
       } else {
         const target = this.labels[t.id]!;
-        if (f.relSize === 1) { b[p] = (target - (p + 1)) & 0xff; p++; }
-        else if (target >= 0) p = writeI32(b, p, target - (p + 4));
-        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 }); p += 4; }
+        if (f.mnemonic.charCodeAt(0) === 106 /* j: jmp/jcc, relaxable */) {
+          const cc = f.relSize === 1 ? (f.opc === 0xeb ? -1 : f.opc - 0x70) : (f.opc === 0xe9 ? -1 : f.opc - 0x80);
+          if (f.relSize === 1) b[p] = target >= 0 ? (target - (p + 1)) & 0xff : 0;
+          else writeI32(b, p, target >= 0 ? target - (p + 4) : 0);
+          p += f.relSize;
+          this.events.push({ kind: EV_JUMP, start, len: p - start, label: t.id, cc, forced: this.shortHint, newStart: 0, newLen: 0 });
+          this.shortHint = false;
+        } else {
+          this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 });
+          p = writeI32(b, p, 0);
+        }
       }
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
     this.pos = p;
+  }
+
+  /**
+   * Branch relaxation. Every jmp/jcc to a label starts as rel8; a layout pass places
+   * jumps, alignment padding and labels; any rel8 that does not reach becomes rel32;
+   * repeat until nothing changes (jumps only ever grow, so this terminates). Then the
+   * code is rebuilt and every recorded position (labels, fixups, relocations) moved.
+   */
+  private relax(): void {
+    const ev = this.events, labels = this.labels;
+    for (const e of ev) if (e.kind === EV_JUMP) e.newLen = 2;
+    let shift = 0;
+    for (let changed = true; changed;) {
+      changed = false;
+      shift = 0;
+      for (const e of ev) {
+        e.newStart = e.start + shift;
+        if (e.kind === EV_JUMP) shift += e.newLen - e.len;
+        else if (e.kind === EV_ALIGN) { e.newLen = (e.cc - (e.newStart & (e.cc - 1))) & (e.cc - 1); shift += e.newLen - e.len; }
+        else labels[e.label] = e.newStart;
+      }
+      for (const e of ev) {
+        if (e.kind !== EV_JUMP || e.newLen !== 2) continue;
+        const t = labels[e.label]!;
+        if (t < 0) throw new Error(`finish: label ${e.label} is referenced but never bound`);
+        const d = t - (e.newStart + 2);
+        if (d < -128 || d > 127) {
+          if (e.forced) throw new Error(`finish: short jump at offset ${e.start} to label ${e.label} does not reach (distance ${d})`);
+          e.newLen = e.cc < 0 ? 5 : 6;
+          changed = true;
+        }
+      }
+    }
+    const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
+    let s = 0, d = 0;
+    for (const e of ev) {
+      out.set(src.subarray(s, e.start), d);
+      d += e.start - s;
+      s = e.start;
+      if (e.kind === EV_JUMP) {
+        const t = labels[e.label]!;
+        if (e.newLen === 2) { out[d] = e.cc < 0 ? 0xeb : 0x70 + e.cc; out[d + 1] = (t - (d + 2)) & 0xff; }
+        else if (e.cc < 0) { out[d] = 0xe9; writeI32(out, d + 1, t - (d + 5)); }
+        else { out[d] = 0x0f; out[d + 1] = 0x80 + e.cc; writeI32(out, d + 2, t - (d + 6)); }
+      } else if (e.kind === EV_ALIGN) writeNops(out, d, e.newLen);
+      d += e.newLen;
+      s += e.len;
+    }
+    out.set(src.subarray(s, this.pos), d);
+    d += this.pos - s;
+    // Positions inside instructions move by the shift of the last event that starts before them.
+    const move = (x: number): number => {
+      let lo = 0, hi = ev.length - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ev[mid]!.start < x) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (k < 0) return x;
+      const e = ev[k]!;
+      return x + (e.newStart + e.newLen) - (e.start + e.len);
+    };
+    for (const fx of this.fixups) { fx.at = move(fx.at); fx.end = move(fx.end); }
+    this.relocs = this.relocs.map((r) => ({ ...r, offset: move(r.offset) }));
+    this.buf = out;
+    this.pos = d;
   }
 
   /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
@@ -504,16 +677,18 @@ export class Assembler {
       if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
       lockRep = 0xf3;
     }
+    if ((pf & PREFIX_SHORT) !== 0) {
+      if (f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+      this.shortHint = true;
+    }
     return lockRep;
   }
 
   /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
   private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
-    const t = this.labels[label.id];
-    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
+    if (this.labels[label.id] === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
     this.fixups.push({ at: p, end, label: label.id, addend: disp });
-    return p + 4;
+    return writeI32(this.buf, p, 0);
   }
 
   /** Writes an immediate given as a bigint (cold path). */
@@ -532,6 +707,7 @@ export class Assembler {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
+    if (this.events.length !== 0) this.relax();
     for (const c of this.pool) {
       const pad = (c.align - (this.pos % c.align)) % c.align;
       this.ensureSpace(pad + c.data.length);
@@ -560,8 +736,30 @@ export class Assembler {
   }
 }
 
-function pick(i: number, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Operand {
-  return (i === 0 ? o0 : i === 1 ? o1 : i === 2 ? o2 : o3)!;
+/** Writes one NOP of `n` (1..15) bytes: 9..15 bytes are 66 prefixes on the 8-byte form. */
+function writeNop(b: Uint8Array, p: number, n: number): number {
+  const body = NOPS[n > 8 ? 8 : n]!;
+  for (let i = 8; i < n; i++) b[p++] = 0x66;
+  for (let i = 0; i < body.length; i++) b[p++] = body[i]!;
+  return p;
+}
+/** Writes `n` bytes of padding as NOPs of at most 11 bytes each. */
+function writeNops(b: Uint8Array, p: number, n: number): number {
+  while (n > 0) { const k = n > 11 ? 11 : n; p = writeNop(b, p, k); n -= k; }
+  return p;
+}
+/** ModRM [+SIB] [+disp] for a memory operand with a base register (not rip). */
+function writeBaseMem(b: Uint8Array, p: number, reg3: number, base: Reg, index: Reg | null, scale: number, disp: number): number {
+  const bl = base.id & 7;
+  const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+  if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
+  else {
+    b[p++] = mod | reg3 | 4;
+    b[p++] = (scaleBits(scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
+  }
+  if (mod === 0x40) b[p++] = disp & 0xff;
+  else if (mod === 0x80) p = writeI32(b, p, disp);
+  return p;
 }
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
@@ -606,18 +804,19 @@ const JCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`j${n[0]}`)!);
 const SETCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`set${n[0]}`)!);
 const CMOVCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`cmov${n[0]}`)!);
 
-// Install one method per mnemonic. Closures capture the form list so the call is a
-// direct emitForms with no map lookup.
-for (const name of MNEMONICS) {
-  const set = FORM_SETS.get(name);
-  if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
-  Object.defineProperty(Assembler.prototype, name, {
-    value: set.emit,
+// Install one method per mnemonic of the table (mnemonics.ts only types them; a test
+// checks the two lists agree, and `npm run gen:asm-golden` regenerates mnemonics.ts).
+for (const [name, set] of FORM_SETS) {
+  Object.defineProperty(Assembler.prototype, name, { value: set.emit, writable: true, configurable: true });
+}
+// `a.nop(n)` with a number emits one n-byte NOP (1..15); other operands use the table.
+{
+  const tableNop = FORM_SETS.get('nop')!.emit;
+  Object.defineProperty(Assembler.prototype, 'nop', {
+    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      return typeof o0 === 'number' && o1 === undefined ? this.nopN(o0) : tableNop.call(this, o0, o1, o2, o3);
+    },
     writable: true,
     configurable: true,
   });
 }
-for (const name of FORMS_BY_MNEMONIC.keys()) {
-  if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
-}
-void gp64;

@@ -97,8 +97,8 @@ class Emitter {
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: number[] }[] = [];
   readonly consts = new Map<string, Label>();
-  readonly irMap: { offset: number; irInst: number }[] = [];
-  readonly blockMap: { offset: number; irBlock: number }[] = [];
+  /** IR instruction starts, as labels (offsets are only final after the assembler's branch relaxation). */
+  readonly irMarks: { label: Label; irInst: number }[] = [];
   readonly loc: Int32Array;
   readonly saved: number[] = [];
   slotOffset: number[] = [];
@@ -178,21 +178,26 @@ class Emitter {
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
       a.bind(this.labels[id]!);
-      this.blockMap.push({ offset: a.offset, irBlock: mf.blocks[id]!.irBlock });
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       for (const inst of mf.blocks[id]!.insts) {
-        const last = this.irMap.length > 0 ? this.irMap[this.irMap.length - 1]! : null;
-        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) this.irMap.push({ offset: a.offset, irInst: inst.irInst });
+        const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
+        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
+          const l = a.newLabel();
+          a.bind(l);
+          this.irMarks.push({ label: l, irInst: inst.irInst });
+        }
         this.emitInst(inst, next);
       }
     }
-    const trapStubs = a.offset;
+    const trapStubs = a.newLabel();
+    a.bind(trapStubs);
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
       a.jmp(extern(TRAP_SYMBOL));
     }
-    const codeEnd = a.offset;
+    const codeEnd = a.newLabel();
+    a.bind(codeEnd);
     const extra: Relocation[] = [];
     const tableFix: { at: Label; targets: number[] }[] = [];
     for (const t of this.tables) {
@@ -208,7 +213,10 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, blockMap: this.blockMap, trapStubs, frameSize: this.frameSize, codeEnd };
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8,
+      irMap: this.irMarks.map((m) => ({ offset: out.labelOffsets(m.label), irInst: m.irInst })),
+      blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
+      trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
   }
 
   epilogue(): void {
