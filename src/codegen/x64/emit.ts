@@ -729,4 +729,3 @@ export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions
   return new Emitter(mf, alloc, opts).emit();
 }
 
-export { eax, edx };

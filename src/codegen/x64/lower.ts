@@ -122,7 +122,7 @@ class Lowerer {
   /** Extends a narrow integer (8/16 bits) to 32 (or `to` bytes); returns the vreg (src itself when no extension). */
   extend(src: number, t: Type, signed: boolean, to = 4): number {
     const bytes = typeBytes(t);
-    if (bytes >= to || (bytes === 4 && to === 4)) return src;
+    if (bytes >= to) return src;
     const d = this.temp(CLASS_GP);
     const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
     m.sub = signed ? ExtOp.Sign : ExtOp.Zero;
@@ -396,7 +396,7 @@ class Lowerer {
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
         const signed = op === Opcode.FcvtFromSint;
         let src = A, size = aluSize(ta), sub = 0;
-        if (!signed && !isWide(ta)) { src = this.extend(A, ta, false, 8); if (src === A) src = this.extendU32(A); size = 8; }
+        if (!signed && !isWide(ta)) { src = this.extend(A, ta, false, 8); size = 8; } // exact as a signed 64-bit value
         else if (!signed) sub = 1;
         else src = this.extend(A, ta, true);
         const m = this.inst(MOp.CvtFromInt).add(D, OperandKind.Def).add(src, OperandKind.Use);
@@ -512,16 +512,6 @@ class Lowerer {
     const b = this.temp(CLASS_GP);
     this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
     return b;
-  }
-
-  /** Zero-extends an i32 to 64 bits. */
-  extendU32(src: number): number {
-    const d = this.temp(CLASS_GP);
-    const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
-    m.sub = ExtOp.Zero;
-    m.size = 4;
-    m.imm = 8;
-    return d;
   }
 }
 
