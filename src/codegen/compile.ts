@@ -173,7 +173,16 @@ export class CompiledModule {
       };
       mark(c.code.entry, '(stack check, prologue)');
       for (const b of c.code.blockMap) mark(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block: block arguments)');
-      for (const m of c.code.irMap) mark(m.offset, `    ${instText(f, m.irInst as never)}`);
+      const shown = new Set(c.code.irMap.map((m) => m.irInst));
+      for (const m of c.code.irMap) {
+        // An icmp fused into its brif has no code of its own: show it with the branch.
+        if (f.instOpcode[m.irInst] === Opcode.Brif) {
+          const cond = f.arg(m.irInst as never, 0);
+          const def = f.valueDef[cond]!;
+          if (f.valueKind[cond] === 1 && f.instOpcode[def] === Opcode.ICmp && !shown.has(def)) mark(m.offset, `    ${instText(f, def as never)}   (fused with the branch)`);
+        }
+        mark(m.offset, `    ${instText(f, m.irInst as never)}`);
+      }
       if (c.code.trapStubs < c.code.codeEnd) mark(c.code.trapStubs, '(trap stubs)');
       for (const l of lines) {
         for (const note of marks.get(l.slice(0, 16)) ?? []) out.push(`                  ; ${note}`);

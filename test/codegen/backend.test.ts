@@ -230,7 +230,7 @@ block2:
 `));
   const text = await c.disassemble('fib');
   assert.match(text, /^function %fib @ 0x[0-9a-f]+ \(\d+ bytes/);
-  assert.match(text, /;\s+v2 = icmp slt v0, v1\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
+  assert.match(text, /;\s+v2 = icmp slt v0, v1 +\(fused with the branch\)\n\s+;\s+brif v2, block1, block2\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
   assert.match(text, /;\s+v5 = call %fib\(v4\)/);
   assert.match(text, /\bcall [0-9A-F]+h/);
   assert.match(text, /\bret\b/);

@@ -703,6 +703,17 @@ class Emitter {
         }
         return;
       }
+      case MOp.CmpBranch: {
+        a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        const [t, e] = inst.targets as [number, number];
+        const cc = inst.imm as Cond;
+        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+        else {
+          a.jcc(cc, this.labels[t]!);
+          if (e !== next) a.jmp(this.labels[e]!);
+        }
+        return;
+      }
       case MOp.BrTable: {
         const idx = p[0]!, tmp = gp64[p[1]!]!;
         const n = inst.targets.length - 1;
