@@ -10,7 +10,8 @@
  *  2. unreachable blocks are deleted;
  *  3. *jump threading*: an edge into a *forwarder* (a block holding only
  *     `jump C(args)`, not the entry) is redirected to C, with the forwarder's
- *     parameters substituted in its jump arguments. Any value the forwarder
+ *     parameters substituted in its jump arguments (only when nothing else
+ *     uses those parameters). Any other value the forwarder
  *     passes is defined in a block that dominates it, hence dominates each of
  *     its predecessors, so the rewritten edge is valid SSA;
  *  4. *merging*: a block whose only incoming edge is a `jump` from another block
@@ -74,17 +75,48 @@ function foldBranches(ctx: FuncContext): boolean {
   return changed;
 }
 
-/** True when `b` holds only `jump C(...)` with C != b and is not the entry. */
-function isForwarder(ctx: FuncContext, b: number): boolean {
+/**
+ * True when `b` holds only `jump C(...)` with C != b, is not the entry, and its
+ * parameters are used by nothing but that jump (`uses` counts every use).
+ */
+function isForwarder(ctx: FuncContext, b: number, uses: Int32Array): boolean {
   const f = ctx.f;
   const j = f.blockFirst[b]!;
   if (j === NONE || j !== f.blockLast[b] || f.instOpcode[j] !== Opcode.Jump || b === f.firstBlock) return false;
-  return f.destBlock[f.instDestStart[j]!] !== b;
+  const d = f.instDestStart[j]!;
+  if (f.destBlock[d] === b) return false;
+  const np = f.blockParamCount[b]!;
+  if (np === 0) return true;
+  // A parameter may also be used in blocks the forwarder dominates; then it must stay.
+  const own = ctx.scratchArray(np, 0);
+  for (let k = 0; k < f.destArgCount[d]!; k++) {
+    const v = ctx.resolve(f.destArg(d as Dest, k));
+    if (f.valueKind[v] === ValueKind.Param && f.valueDef[v] === b) own[f.valueIndex[v]!]!++;
+  }
+  for (let i = 0; i < np; i++) if (uses[f.blockParam(b as Block, i)] !== own[i]) return false;
+  return true;
+}
+
+/** Counts the uses of every value (operands and block arguments, through aliases). */
+function countUses(ctx: FuncContext): Int32Array {
+  const f = ctx.f;
+  const uses = new Int32Array(f.valueCount);
+  for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+      for (let k = 0; k < f.instArgCount[i]!; k++) uses[ctx.resolve(f.arg(i as Inst, k))]!++;
+      const ds = f.instDestStart[i]!;
+      for (let d = ds; d < ds + f.instDestCount[i]!; d++) {
+        for (let k = 0; k < f.destArgCount[d]!; k++) uses[ctx.resolve(f.destArg(d as Dest, k))]!++;
+      }
+    }
+  }
+  return uses;
 }
 
 /** Redirects edges into forwarders; returns true on change. */
 function threadJumps(ctx: FuncContext): boolean {
   const f = ctx.f;
+  const uses = countUses(ctx);
   let changed = false;
   const args: number[] = [];
   const next: number[] = [];
@@ -94,11 +126,11 @@ function threadJumps(ctx: FuncContext): boolean {
     const ds = f.instDestStart[t]!, dn = f.instDestCount[t]!;
     for (let d = ds; d < ds + dn; d++) {
       let target = f.destBlock[d]!;
-      if (!isForwarder(ctx, target)) continue;
+      if (!isForwarder(ctx, target, uses)) continue;
       args.length = 0;
       for (let k = 0; k < f.destArgCount[d]!; k++) args.push(ctx.resolve(f.destArg(d as Dest, k)));
       let hops = 0;
-      while (isForwarder(ctx, target) && hops < 16) {
+      while (isForwarder(ctx, target, uses) && hops < 16) {
         const j = f.blockFirst[target]!;
         const jd = f.instDestStart[j]!;
         next.length = 0;
