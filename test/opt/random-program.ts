@@ -4,9 +4,10 @@
  * mixing integer/float arithmetic with interesting constants (0, ±1, powers of
  * two, MIN/MAX), divisions that may trap, compares and selects, if/else
  * diamonds, counted loops with loop-carried values, loads and stores through a
- * pointer argument, and calls. Deterministic per seed.
+ * pointer argument and a stack slot, br_table switches, and calls.
+ * Deterministic per seed.
  */
-import { Builder, Func, IntCC, Module, Opcode, Type, Value } from '../../src/ir/index.js';
+import { Block, Builder, Func, IntCC, Module, Opcode, Type, Value } from '../../src/ir/index.js';
 
 /** A deterministic PRNG (LCG) returning floats in [0, 1). */
 export function rng(seed: number): () => number {
@@ -34,6 +35,8 @@ function bitsOf(t: Type): bigint {
 /** Emits random code into a builder, with values scoped by nesting. */
 class Gen {
   private readonly scopes: Value[][] = [];
+  /** A 24-byte stack slot of the function, or -1. */
+  slot = -1;
   constructor(readonly b: Builder, readonly r: () => number, readonly helpers: Func[], readonly buf: Value | null) {}
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.r() * xs.length)]!;
@@ -86,6 +89,14 @@ class Gen {
       this.add(conv());
     } else if (k < 0.92 && this.buf !== null) {
       const t = this.pick(TYPES);
+      if (this.slot >= 0 && this.r() < 0.3) {
+        // Stack slot traffic (the slot is stored before it is read: see randomModule).
+        const off = Math.floor(this.r() * 3) * 8;
+        const addr = b.stackAddr(this.slot, off);
+        if (this.r() < 0.5) b.store(this.value(Type.I64), addr);
+        else this.add(b.load(Type.I64, addr));
+        return;
+      }
       const size = t === Type.I8 ? 1 : t === Type.I32 ? 4 : 8;
       const off = Math.floor(this.r() * (64 - size + 1)) + (this.r() < 0.02 ? 64 : 0);
       if (this.r() < 0.5) b.store(this.value(t), this.buf, off);
@@ -108,7 +119,27 @@ class Gen {
         const [v] = b.ifElse(c, [t], () => { this.push(); this.body(3, depth - 1); const x = this.value(t); this.pop(); return [x]; },
           () => { this.push(); this.body(3, depth - 1); const x = this.value(t); this.pop(); return [x]; });
         this.add(v!);
-      } else if (depth > 0 && k < 0.2) {
+      } else if (depth > 0 && k < 0.15) {
+        // A switch: br_table over a few arms that each pass a value to the join.
+        const t = this.pick(TYPES);
+        const n = 1 + Math.floor(this.r() * 3);
+        const join = b.block(t);
+        const arms: Block[] = [];
+        for (let a = 0; a <= n; a++) arms.push(b.block());
+        const idx = this.value(this.pick(INT_TYPES));
+        const same = this.r() < 0.3 ? arms[0]! : null;
+        b.brTable(idx, arms[n]!, arms.slice(0, n).map((x) => same ?? x));
+        for (const arm of arms) {
+          b.switchTo(arm);
+          this.push();
+          this.body(2, depth - 1);
+          const v = this.value(t);
+          this.pop();
+          b.jump(join, [v]);
+        }
+        b.switchTo(join);
+        this.add(b.blockParams(join)[0]!);
+      } else if (depth > 0 && k < 0.22) {
         const t = this.pick([Type.I32, Type.I64, Type.F64]);
         const n64 = b.band(this.value(Type.I64), b.iconst(Type.I64, 7));
         const init = this.value(t);
@@ -150,6 +181,9 @@ export function randomModule(seed: number): Module {
   const f = m.function('main', [Type.I32, Type.I64, Type.F64, Type.Ptr], [Type.I32, Type.I64, Type.F64]);
   const b = f.builder();
   const g = new Gen(b, r, helpers, b.param(3));
+  g.slot = b.stackSlot(24, 8);
+  // Initialise the slot so that no run depends on the interpreter's zero-filling.
+  for (let off = 0; off < 24; off += 8) b.store(b.iconst(Type.I64, off + 1), b.stackAddr(g.slot, off));
   g.push();
   for (const p of b.params.slice(0, 3)) g.add(p);
   g.body(10 + Math.floor(r() * 20), 2);
