@@ -98,7 +98,8 @@ class Gen {
         return;
       }
       const size = t === Type.I8 ? 1 : t === Type.I32 ? 4 : 8;
-      const off = Math.floor(this.r() * (64 - size + 1)) + (this.r() < 0.02 ? 64 : 0);
+      // Mostly a few aligned offsets, so that loads repeat and follow stores; rarely out of bounds.
+      const off = this.r() < 0.6 ? this.pick([0, 8, 16]) : Math.floor(this.r() * (64 - size + 1)) + (this.r() < 0.02 ? 64 : 0);
       if (this.r() < 0.5) b.store(this.value(t), this.buf, off);
       else this.add(b.load(t, this.buf, off));
     } else if (this.helpers.length > 0) {
