@@ -3,7 +3,8 @@
  * random-program.ts) run in the interpreter before and after `optimize` at -O1
  * and -O2 (verifier after every pass) on several argument vectors; results,
  * traps and the bytes the program stored through its pointer argument must be
- * identical (every NaN equals every NaN).
+ * identical (every NaN equals every NaN), and the optimised text must print ->
+ * parse -> print identically.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +44,8 @@ test(`optimised random programs behave like the originals (${SEEDS} seeds, -O1 a
       } catch (e) {
         assert.fail(`seed ${seed} -O${level}: ${(e as Error).message}\n--- input\n${text}`);
       }
+      const printed = printModule(m);
+      assert.equal(printModule(parse(printed)), printed, `seed ${seed} -O${level}: optimised text does not round-trip`);
       MAIN_ARGS.forEach((a, k) => {
         const got = outcome(m, a);
         if (got !== want[k]) {
