@@ -17,16 +17,25 @@
  *
  * All preheaders are created first, the CFG is recomputed once, then loops are
  * processed innermost first (smaller bodies first), so an expression hoisted
- * into an inner preheader can move on to an outer one. Only non-trapping pure
- * instructions move, so executing them when the loop body would not have run
- * (zero-trip loops, untaken branches) changes nothing observable. A value
+ * into an inner preheader can move on to an outer one. Pure instructions move
+ * from anywhere in the body: executing them when the body would not have run
+ * (zero-trip loops, untaken branches) changes nothing observable. A trapping
+ * instruction (`sdiv`, `fcvt_to_sint`, ...) moves only from the header and only
+ * while every instruction before it there is pure: the header runs right after
+ * the preheader, so the trap would have happened at the same point anyway. A value
  * defined outside the body that a body instruction uses dominates that use,
  * and every path to the use passes through P, so it dominates P's end as well.
  */
 import { Block, Inst, NONE, Value } from '../ir/function.js';
-import { Opcode } from '../ir/opcodes.js';
+import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type } from '../ir/types.js';
 import { FuncContext, isPure } from './context.js';
+
+/** Opcodes that may trap but have no other effect and touch no memory (division, float-to-int). */
+function isTrappingArithmetic(op: Opcode): boolean {
+  const fl = OPCODES[op]!.flags;
+  return (fl & OpFlags.CanTrap) !== 0 && (fl & (OpFlags.SideEffects | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator)) === 0;
+}
 
 /** Runs LICM; returns true when anything was hoisted or a preheader was created. */
 export function licmPass(ctx: FuncContext): boolean {
@@ -99,17 +108,26 @@ export function licmPass(ctx: FuncContext): boolean {
     for (let round = 0; round < 8; round++) {
       let moved = false;
       for (const b of body) {
+        // In the header, a trapping instruction (sdiv, fcvt_to_sint, ...) may move too
+        // while everything before it is pure: the preheader always falls into the
+        // header, which would reach it and trap at the same point of the program.
+        let clean = b === headers[id];
         for (let i = f.blockFirst[b]!; i !== NONE;) {
           const nx = f.instNext[i]!;
-          if (f.instResultCount[i] === 1 && isPure(f.instOpcode[i] as Opcode)) {
+          const op = f.instOpcode[i] as Opcode;
+          const pure = isPure(op);
+          if (f.instResultCount[i] === 1 && (pure || (clean && isTrappingArithmetic(op)))) {
             let ok = true;
             for (let k = 0; k < f.instArgCount[i]! && ok; k++) ok = outside(f.arg(i as Inst, k));
+            if (!ok && !pure) clean = false;
             if (ok) {
               f.removeInst(i as Inst);
               f.insertInstBefore(i as Inst, jump);
               moved = true;
               hoisted++;
             }
+          } else if (!pure) {
+            clean = false;
           }
           i = nx;
         }
