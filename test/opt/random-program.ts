@@ -140,6 +140,25 @@ class Gen {
         }
         b.switchTo(join);
         this.add(b.blockParams(join)[0]!);
+      } else if (depth > 0 && k < 0.18) {
+        // A while loop whose header computes values (possibly trapping) before its test.
+        const t = this.pick([Type.I32, Type.I64]);
+        const limit = b.band(this.value(Type.I64), b.iconst(Type.I64, 3));
+        this.push();
+        const [, acc] = b.while([b.iconst(Type.I64, 0), this.value(t)], ([i, a]) => {
+          this.add(a!);
+          this.expr();
+          this.expr();
+          return b.icmp('slt', i!, limit);
+        }, ([i, a]) => {
+          this.push();
+          this.body(2, depth - 1);
+          const next = b.binary(Opcode.IAdd, a!, this.value(t));
+          this.pop();
+          return [b.iadd(i!, b.iconst(Type.I64, 1)), next];
+        });
+        this.pop();
+        this.add(acc!);
       } else if (depth > 0 && k < 0.22) {
         const t = this.pick([Type.I32, Type.I64, Type.F64]);
         const n64 = b.band(this.value(Type.I64), b.iconst(Type.I64, 7));
