@@ -50,15 +50,19 @@ export interface OptimizeOptions {
   verify?: boolean;
   /** Instead of a level's pipeline, run exactly these passes in order (names of `PASSES`, or `inline`). */
   passes?: readonly string[];
+  /** When given, receives the milliseconds spent in each pass (summed over functions and rounds). */
+  timings?: Record<string, number>;
 }
 
 const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
 const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'gvn', 'loadelim', 'strength'];
 
-function runPass(name: string, ctx: FuncContext, verify: boolean): boolean {
+function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
+  const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
+  if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {
     const errors = verifyFunction(ctx.f);
     if (errors.length > 0) {
@@ -68,10 +72,10 @@ function runPass(name: string, ctx: FuncContext, verify: boolean): boolean {
   return changed;
 }
 
-function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: number, verify: boolean): void {
+function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: number, verify: boolean, timings?: Record<string, number>): void {
   for (let r = 0; r < rounds; r++) {
     let changed = false;
-    for (const name of pipeline) if (runPass(name, ctx, verify)) changed = true;
+    for (const name of pipeline) if (runPass(name, ctx, verify, timings)) changed = true;
     if (!changed) break;
   }
 }
@@ -79,20 +83,21 @@ function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: 
 /** Optimises one function with the pipeline of `level` (no inlining). */
 export function optimizeFunction(f: Func, options: OptimizeOptions): void {
   const verify = options.verify === true;
+  const tm = options.timings;
   if (f.firstBlock === -1) return;
   const ctx = new FuncContext(f);
   if (options.passes !== undefined) {
-    for (const name of options.passes) if (name !== 'inline') runPass(name, ctx, verify);
+    for (const name of options.passes) if (name !== 'inline') runPass(name, ctx, verify, tm);
     return;
   }
   if (options.level === 0) return;
   if (options.level === 1) {
-    runToFixedPoint(ctx, O1, 4, verify);
+    runToFixedPoint(ctx, O1, 4, verify, tm);
     return;
   }
-  runToFixedPoint(ctx, O2, 4, verify);
-  if (runPass('licm', ctx, verify)) runToFixedPoint(ctx, O2, 2, verify);
-  runToFixedPoint(ctx, O1, 4, verify);
+  runToFixedPoint(ctx, O2, 4, verify, tm);
+  if (runPass('licm', ctx, verify, tm)) runToFixedPoint(ctx, O2, 2, verify, tm);
+  runToFixedPoint(ctx, O1, 4, verify, tm);
 }
 
 /** Optimises every function of `module` in place. */
@@ -101,8 +106,10 @@ export function optimize(module: Module, options: OptimizeOptions): void {
   const wantInline = options.passes !== undefined ? options.passes.includes('inline') : options.level === 2;
   if (wantInline) {
     // Clean callees first so that size estimates are realistic.
-    if (options.passes === undefined) for (const f of module.functions()) optimizeFunction(f, { level: 1, verify });
+    if (options.passes === undefined) for (const f of module.functions()) optimizeFunction(f, { level: 1, verify, timings: options.timings });
+    const t0 = performance.now();
     inlineModule(module);
+    if (options.timings !== undefined) options.timings.inline = (options.timings.inline ?? 0) + performance.now() - t0;
     if (verify) {
       for (const f of module.functions()) {
         const errors = verifyFunction(f);
