@@ -4,7 +4,8 @@
  * mixing integer/float arithmetic with interesting constants (0, ±1, powers of
  * two, MIN/MAX), divisions that may trap, compares and selects, if/else
  * diamonds, counted loops with loop-carried values, loads and stores through a
- * pointer argument and a stack slot, br_table switches, and calls.
+ * pointer argument and a stack slot, br_table switches, irreducible loops,
+ * while loops with work in the header, and calls.
  * Deterministic per seed.
  */
 import { Block, Builder, Func, IntCC, Module, Opcode, Type, Value } from '../../src/ir/index.js';
@@ -140,6 +141,26 @@ class Gen {
         }
         b.switchTo(join);
         this.add(b.blockParams(join)[0]!);
+      } else if (depth > 0 && k < 0.165) {
+        // An irreducible loop: two blocks that branch to each other, entered at either.
+        const t = this.pick([Type.I32, Type.I64, Type.F64]);
+        const n = b.band(this.value(Type.I64), b.iconst(Type.I64, 7));
+        const a = b.block(Type.I64, t), c = b.block(Type.I64, t), exit = b.block(t);
+        const init = this.value(t);
+        b.brif(this.value(Type.I8), { block: a, args: [n, init] }, { block: c, args: [n, init] });
+        for (const [self, other] of [[a, c], [c, a]] as const) {
+          b.switchTo(self);
+          const [i, v] = b.blockParams(self) as [Value, Value];
+          this.push();
+          this.add(v);
+          this.body(2, 0);
+          const next = this.value(t);
+          this.pop();
+          const i2 = b.isub(i, b.iconst(Type.I64, 1));
+          b.brif(b.icmp('sgt', i2, b.iconst(Type.I64, 0)), { block: other, args: [i2, next] }, { block: exit, args: [next] });
+        }
+        b.switchTo(exit);
+        this.add(b.blockParams(exit)[0]!);
       } else if (depth > 0 && k < 0.18) {
         // A while loop whose header computes values (possibly trapping) before its test.
         const t = this.pick([Type.I32, Type.I64]);
