@@ -11,15 +11,17 @@
  * docs/ir.md §4 exactly:
  *  - integer arithmetic wraps at the type's width; shift amounts are masked;
  *  - an instruction that would trap (`sdiv x, 0`, `sdiv MIN, -1`,
- *    `fcvt_to_sint NaN`) is never folded: the trap stays where it was;
+ *    `fcvt_to_sint NaN`) is never folded to a value. Since it traps whenever it
+ *    executes, it and the rest of its block become `trap CODE` (effects before
+ *    it in the block stay; the successors may become unreachable);
  *  - float results are computed with the same JS operations as the interpreter,
  *    `Math.fround` for f32, so folding is bit-exact (incl. -0.0); NaN payloads
  *    are unspecified by the IR, so `fcopysign` with a NaN sign source is left alone.
  * Terms: *canonical order* puts a constant operand of a commutative operation on
  * the right (and mirrors `icmp`), so that later rules and GVN see one shape.
  */
-import { Func, Inst, NONE, Value } from '../ir/function.js';
-import { FloatCC, IntCC, Opcode } from '../ir/opcodes.js';
+import { Block, Func, Inst, NONE, Value } from '../ir/function.js';
+import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext } from './context.js';
 
@@ -452,6 +454,52 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
   }
 }
 
+/**
+ * The trap code `inst` raises every time it executes (a division by the
+ * constant 0, `sdiv MIN, -1` on constants, a float-to-int conversion of a
+ * constant NaN or out-of-range value), or -1.
+ */
+function alwaysTraps(ctx: FuncContext, inst: Inst): number {
+  const f = ctx.f;
+  const op = f.instOpcode[inst] as Opcode;
+  switch (op) {
+    case Opcode.SDiv: case Opcode.UDiv: case Opcode.SRem: case Opcode.URem: {
+      const d = ctx.iconstOf(f.arg(inst, 1));
+      if (d === null) return -1;
+      if (d === 0n) return TrapCode.IntDivz;
+      const x = ctx.iconstOf(f.arg(inst, 0));
+      const w = typeBits(f.typeOf(f.arg(inst, 0)));
+      if (op === Opcode.SDiv && d === -1n && x === -(1n << BigInt(w - 1))) return TrapCode.IntOvf;
+      return -1;
+    }
+    case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
+      const c = ctx.fconstOf(f.arg(inst, 0));
+      if (c === null) return -1;
+      if (Number.isNaN(c)) return TrapCode.BadConv;
+      const t = Math.trunc(c), w = typeBits(f.instType[inst] as Type);
+      const lo = op === Opcode.FcvtToSint ? -(2 ** (w - 1)) : 0;
+      const hi = op === Opcode.FcvtToSint ? 2 ** (w - 1) : 2 ** w;
+      return t >= lo && t < hi ? -1 : TrapCode.BadConv;
+    }
+    default: return -1;
+  }
+}
+
+/** Replaces `inst` and everything after it in its block by `trap code`. */
+function truncateWithTrap(ctx: FuncContext, inst: Inst, code: number): void {
+  const f = ctx.f;
+  const block = f.instBlock[inst]! as Block;
+  for (let i: number = inst; i !== NONE;) {
+    const nx = f.instNext[i]!;
+    f.removeInst(i as Inst);
+    i = nx;
+  }
+  const t = f.newInst(Opcode.Trap, 0, []);
+  f.instImm[t] = code;
+  f.appendInst(block, t);
+  ctx.changes++;
+}
+
 /** Runs constant folding and simplification over `ctx.f`; returns true when anything changed. */
 export function foldPass(ctx: FuncContext): boolean {
   const f = ctx.f;
@@ -468,6 +516,11 @@ export function foldPass(ctx: FuncContext): boolean {
       for (let guard = 0; guard < 4 && f.instBlock[i] !== NONE; guard++) {
         if (!foldInst(ctx, i as Inst)) break;
         changed = true;
+      }
+      if (f.instBlock[i] !== NONE) {
+        // An instruction that traps whenever it runs ends the block: the rest is dead.
+        const code = alwaysTraps(ctx, i as Inst);
+        if (code >= 0) { truncateWithTrap(ctx, i as Inst, code); changed = true; break; }
       }
       i = next;
     }
