@@ -25,7 +25,7 @@ import { gvnPass } from './gvn.js';
 import { licmPass } from './licm.js';
 import { strengthPass } from './strength.js';
 import { loadElimPass } from './loadelim.js';
-import { inlineModule } from './inline.js';
+import { InlineOptions, inlineModule } from './inline.js';
 
 /** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
 export type FunctionPass = (ctx: FuncContext) => boolean;
@@ -52,6 +52,8 @@ export interface OptimizeOptions {
   passes?: readonly string[];
   /** When given, receives the milliseconds spent in each pass (summed over functions and rounds). */
   timings?: Record<string, number>;
+  /** Inlining limits (callee size threshold, growth budget per caller). */
+  inline?: InlineOptions;
 }
 
 const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
@@ -108,7 +110,7 @@ export function optimize(module: Module, options: OptimizeOptions): void {
     // Clean callees first so that size estimates are realistic.
     if (options.passes === undefined) for (const f of module.functions()) optimizeFunction(f, { level: 1, verify, timings: options.timings });
     const t0 = performance.now();
-    inlineModule(module);
+    inlineModule(module, options.inline);
     if (options.timings !== undefined) options.timings.inline = (options.timings.inline ?? 0) + performance.now() - t0;
     if (verify) {
       for (const f of module.functions()) {
@@ -122,3 +124,4 @@ export function optimize(module: Module, options: OptimizeOptions): void {
 }
 
 export { FuncContext } from './context.js';
+export type { InlineOptions } from './inline.js';
