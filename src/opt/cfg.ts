@@ -6,7 +6,8 @@
  *
  * Steps, repeated while they change something:
  *  1. *branch folding*: `brif` on a constant, `brif` whose two destinations are
- *     equal, and `br_table` on a constant become `jump`;
+ *     equal, and `br_table` on a constant become `jump`; `brif` on
+ *     `icmp eq/ne x, 0` tests x directly (swapping the destinations for eq);
  *  2. unreachable blocks are deleted;
  *  3. *jump threading*: an edge into a *forwarder* (a block holding only
  *     `jump C(args)`, not the entry) is redirected to C, with the forwarder's
@@ -17,8 +18,8 @@
  *  4. *merging*: a block whose only incoming edge is a `jump` from another block
  *     is appended to that block (its parameters become the jump's arguments).
  */
-import { Block, Dest, Inst, NONE, ValueKind } from '../ir/function.js';
-import { Opcode } from '../ir/opcodes.js';
+import { Block, Dest, Inst, NONE, Value, ValueKind } from '../ir/function.js';
+import { IntCC, Opcode } from '../ir/opcodes.js';
 import { typeBits } from '../ir/types.js';
 import { FuncContext } from './context.js';
 
@@ -44,6 +45,33 @@ function sameDest(ctx: FuncContext, a: Dest, b: Dest): boolean {
   return true;
 }
 
+/**
+ * `brif (icmp ne x, 0), T, F` -> `brif x, T, F` and `brif (icmp eq x, 0), T, F`
+ * -> `brif x, F, T` (brif tests any integer for nonzero); the compare may die.
+ */
+function branchOnCompareWithZero(ctx: FuncContext, t: Inst, cond: number): boolean {
+  const f = ctx.f;
+  const d = ctx.defInst(cond as Value);
+  if (d === NONE || f.instOpcode[d] !== Opcode.ICmp) return false;
+  const cc = f.instImm[d]!;
+  if (cc !== IntCC.Eq && cc !== IntCC.Ne) return false;
+  const x = ctx.resolve(f.arg(d as Inst, 0)), y = ctx.resolve(f.arg(d as Inst, 1));
+  let v: Value;
+  if (ctx.iconstOf(y) === 0n) v = x;
+  else if (ctx.iconstOf(x) === 0n) v = y;
+  else return false;
+  f.setArg(t, 0, v);
+  if (cc === IntCC.Eq) {
+    // Swap the two destinations (block and arguments).
+    const d0 = f.dest(t, 0), d1 = f.dest(t, 1);
+    const b0 = f.destBlock[d0]!, s0 = f.destArgStart[d0]!, n0 = f.destArgCount[d0]!;
+    f.destBlock[d0] = f.destBlock[d1]!; f.destArgStart[d0] = f.destArgStart[d1]!; f.destArgCount[d0] = f.destArgCount[d1]!;
+    f.destBlock[d1] = b0; f.destArgStart[d1] = s0; f.destArgCount[d1] = n0;
+  }
+  ctx.changes++;
+  return true;
+}
+
 /** Folds constant and trivial branches; returns true on change. */
 function foldBranches(ctx: FuncContext): boolean {
   const f = ctx.f;
@@ -53,10 +81,12 @@ function foldBranches(ctx: FuncContext): boolean {
     if (t === NONE) continue;
     const op = f.instOpcode[t] as Opcode;
     if (op === Opcode.Brif) {
-      const c = ctx.iconstOf(ctx.resolve(f.arg(t as Inst, 0)));
+      const cond = ctx.resolve(f.arg(t as Inst, 0));
+      const c = ctx.iconstOf(cond);
       const d0 = f.dest(t as Inst, 0), d1 = f.dest(t as Inst, 1);
       if (c !== null) { replaceByJump(ctx, t as Inst, c !== 0n ? d0 : d1); changed = true; }
       else if (sameDest(ctx, d0, d1)) { replaceByJump(ctx, t as Inst, d0); changed = true; }
+      else if (branchOnCompareWithZero(ctx, t as Inst, cond)) changed = true;
     } else if (op === Opcode.BrTable) {
       const x = ctx.resolve(f.arg(t as Inst, 0));
       const c = ctx.iconstOf(x);
