@@ -310,6 +310,16 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
       if (x === y) return replaceWith(ctx, inst, x);
       const cc = ctx.iconstOf(c);
       if (cc !== null) return replaceWith(ctx, inst, cc !== 0n ? x : y);
+      // select (icmp ne v, 0), x, y -> select v, x, y; eq swaps the arms.
+      const d = ctx.defInst(c);
+      if (d !== NONE && f.instOpcode[d] === Opcode.ICmp && (f.instImm[d] === IntCC.Eq || f.instImm[d] === IntCC.Ne) &&
+        ctx.iconstOf(ctx.resolve(f.arg(d as Inst, 1))) === 0n) {
+        const v = ctx.resolve(f.arg(d as Inst, 0));
+        if (f.instImm[d] === IntCC.Eq) f.setArgs(inst, [v, y, x]);
+        else f.setArg(inst, 0, v);
+        ctx.changes++;
+        return true;
+      }
       return false;
     }
     case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
