@@ -22,3 +22,4 @@ export { wrap, symbol, Library } from './runtime/calling.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
 export * as ir from './ir/index.js';
 export { compile, jit, CompiledModule, type CompileOptions, type CompiledFn } from './codegen/compile.js';
+export * as opt from './opt/index.js';

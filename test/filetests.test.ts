@@ -2,7 +2,12 @@
  * Runs every `test/filetests/**\/*.ir` file (see src/ir/filetest.ts for the format).
  * To also run `test run` files through a compiled backend, add its `Executor`
  * to `executors` below. `JITKIT_BLESS=1 npm test` rewrites the `; error:` lines
- * of `test verify` files to the verifier's current messages (review the diff!).
+ * of `test verify` files to the verifier's current messages and the `; expect:`
+ * sections of `test optimize` files to the optimiser's output (review the diff!).
+ *
+ * Differential check of the optimiser: every run line is also executed on the
+ * module optimised at -O1 and at -O2 (verifier after each pass), which must give
+ * the same results and traps.
  */
 import { test } from 'node:test';
 import * as fs from 'node:fs';
@@ -10,14 +15,52 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Executor, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
 import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
+import { Module } from '../src/ir/function.js';
+import { parse } from '../src/ir/parser.js';
+import { printModule } from '../src/ir/printer.js';
+import { optimize } from '../src/opt/index.js';
 
 /** dist/test/filetests.test.js -> <package>/test/filetests */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'filetests');
 
-/** Executors for `test run`: the interpreter on every run line... */
-const executors: Executor[] = [interpreterExecutor];
-/** ...and the compiled backend on every run line except `traps heap_oob` (compiled code does not bounds-check). */
-const compiledExecutors: Executor[] = [compiledExecutor];
+/** The interpreter on a copy of the module optimised at `level` (verifying after each pass). */
+function optimizedExecutor(level: 1 | 2): Executor {
+  return {
+    name: `interpreter -O${level}`,
+    load(module: Module) {
+      const copy = parse(printModule(module));
+      optimize(copy, { level, verify: true });
+      return interpreterExecutor.load(copy);
+    },
+  };
+}
+
+/** Runs a `test optimize` pipeline: `O0`/`O1`/`O2`, or pass names. */
+function optimizer(module: Module, pipeline: readonly string[]): void {
+  const level = /^O([012])$/.exec(pipeline[0] ?? '');
+  if (level !== null) optimize(module, { level: Number(level[1]) as 0 | 1 | 2, verify: true });
+  else optimize(module, { level: 2, passes: pipeline, verify: true });
+}
+
+/** Executors for `test run`: the interpreter, plain and on copies optimised at -O1 and -O2... */
+const executors: Executor[] = [interpreterExecutor, optimizedExecutor(1), optimizedExecutor(2)];
+
+/** Compiles a copy of the module optimised at `level`. */
+function optimizedCompiledExecutor(level: 1 | 2): Executor {
+  return {
+    name: `compiled -O${level}`,
+    load(module: Module) {
+      const copy = parse(printModule(module));
+      optimize(copy, { level, verify: true });
+      return compiledExecutor.load(copy);
+    },
+  };
+}
+/**
+ * ...and the compiled backend, plain and after -O1/-O2, on every run line
+ * except `traps heap_oob` (compiled code does not bounds-check).
+ */
+const compiledExecutors: Executor[] = [compiledExecutor, optimizedCompiledExecutor(1), optimizedCompiledExecutor(2)];
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -36,7 +79,9 @@ test('filetests exist', () => {
 for (const file of files) {
   const rel = path.relative(root, file);
   test(`filetest ${rel}`, () => {
-    const blessed = runFiletest(fs.readFileSync(file, 'utf8'), { executors, file: rel, bless: process.env.JITKIT_BLESS === '1' });
+    const text = fs.readFileSync(file, 'utf8');
+    const blessed = runFiletest(text, { executors, optimizer, file: rel, bless: process.env.JITKIT_BLESS === '1' });
     if (blessed !== undefined) fs.writeFileSync(file, blessed);
+    if (/^test run\b/m.test(text)) runFiletest(compiledRunLines(text), { executors: compiledExecutors, optimizer, file: rel });
   });
 }

@@ -7,6 +7,11 @@
  *   test print    print(parse(text)) must equal the text without comment/test lines
  *   test run      each `; run: f(args) == result` / `; run: f(args) traps code` /
  *                 `; run: f(args)` line is executed by every `Executor`
+ *   test optimize P...   the module is optimised by `options.optimizer` with the
+ *                 pipeline P (`O1`, `O2`, or pass names such as `fold dce`); the
+ *                 result must print exactly as the `; expect:` section at the end
+ *                 of the file (each line prefixed `; `), and every run line must
+ *                 also hold on the optimised module. Bless rewrites the section.
  *
  * Run-line arguments: integers (decimal, hex, negative), floats (`1.5`, `-0.0`,
  * `NaN`, `Inf`), `null`, and buffers for ptr parameters written `u8[1, 2, 3]`
@@ -54,23 +59,57 @@ export interface FiletestOptions {
   executors?: readonly Executor[];
   /** File name for messages. */
   file?: string;
-  /** Instead of failing on `test verify` mismatches, return the text with the actual `; error:` lines. */
+  /** Instead of failing on `test verify`/`test optimize` mismatches, return the corrected text. */
   bless?: boolean;
+  /** Runs an optimisation pipeline (`test optimize` arguments) on a module in place. */
+  optimizer?: (module: Module, pipeline: readonly string[]) => void;
 }
 
 /** The commands a filetest header may name. */
-export type FiletestCommand = 'parse' | 'verify' | 'print' | 'run';
+export type FiletestCommand = 'parse' | 'verify' | 'print' | 'run' | 'optimize';
 
 /** Reads the `test X` header lines of a filetest. */
 export function filetestCommands(text: string): FiletestCommand[] {
   const out: FiletestCommand[] = [];
   for (const line of text.split('\n')) {
-    const m = /^test\s+(\S+)\s*$/.exec(line.trim());
+    const m = /^test\s+(\S+)(.*)$/.exec(line.trim());
     if (m === null) continue;
-    if (m[1] !== 'parse' && m[1] !== 'verify' && m[1] !== 'print' && m[1] !== 'run') throw new Error(`unknown filetest command 'test ${m[1]}'`);
+    if (m[1] !== 'parse' && m[1] !== 'verify' && m[1] !== 'print' && m[1] !== 'run' && m[1] !== 'optimize') throw new Error(`unknown filetest command 'test ${m[1]}'`);
+    if (m[1] !== 'optimize' && m[2]!.trim() !== '') throw new Error(`filetest command 'test ${m[1]}' takes no arguments`);
     out.push(m[1]);
   }
   return out;
+}
+
+/** The arguments of the `test optimize` header (`['O2']`, `['fold', 'dce']`). */
+export function optimizePipeline(text: string): string[] {
+  for (const line of text.split('\n')) {
+    const m = /^test\s+optimize\b(.*)$/.exec(line.trim());
+    if (m !== null) return m[1]!.trim().split(/[\s,]+/).filter((x) => x !== '');
+  }
+  return [];
+}
+
+const EXPECT_RE = /^;\s*expect:\s*$/;
+
+/** The text of a `test optimize` file's `; expect:` section (without the `; ` prefixes), or undefined. */
+export function expectedSection(text: string): string | undefined {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => EXPECT_RE.test(l.trim()));
+  if (at < 0) return undefined;
+  const body = lines.slice(at + 1).map((l) => l.replace(/^; ?/, ''));
+  while (body.length > 0 && body[body.length - 1]!.trim() === '') body.pop();
+  return body.join('\n') + '\n';
+}
+
+/** `text` with its `; expect:` section replaced by `printed`. */
+export function withExpectedSection(text: string, printed: string): string {
+  const lines = text.split('\n');
+  let at = lines.findIndex((l) => EXPECT_RE.test(l.trim()));
+  if (at < 0) at = lines.length;
+  const head = lines.slice(0, at).join('\n').replace(/\n*$/, '\n\n');
+  const body = printed.replace(/\n$/, '').split('\n').map((l) => (l === '' ? ';' : `; ${l}`)).join('\n');
+  return `${head}; expect:\n${body}\n`;
 }
 
 function splitTop(s: string): string[] {
@@ -145,6 +184,54 @@ function show(x: unknown): string {
   return String(x);
 }
 
+/** Executes run lines on `m` with each executor, collecting failures. */
+function runLines(m: Module, runs: readonly { line: number; text: string }[], executors: readonly Executor[], file: string, tag: string, failures: string[]): void {
+  for (const ex of executors) {
+    const loaded = ex.load(m);
+    try {
+      for (const run of runs) {
+        const where = `${file}:${run.line}: [${ex.name}${tag}] run: ${run.text}`;
+        const mm = /^%?([A-Za-z_][\w.$]*)\((.*)\)\s*(?:==\s*(.+?)|traps\s+(\w+))?\s*$/s.exec(run.text);
+        if (mm === null) { failures.push(`${where}: cannot parse run line`); continue; }
+        const name = mm[1]!;
+        const f = m.getFunction(name);
+        const argTexts = splitTop(mm[2]!);
+        if (argTexts.length !== f.params.length) { failures.push(`${where}: %${name} takes ${f.params.length} arguments, run line has ${argTexts.length}`); continue; }
+        let args: unknown[];
+        let want: (number | bigint)[] | undefined;
+        try {
+          args = argTexts.map((a, i) => parseArg(a, f.params[i]!));
+          if (mm[3] !== undefined) {
+            const ws = splitTop(mm[3]);
+            if (ws.length !== f.results.length) throw new Error(`%${name} has ${f.results.length} results, run line expects ${ws.length}`);
+            want = ws.map((w, i) => parseNumber(w, f.results[i]!));
+          }
+        } catch (e) {
+          failures.push(`${where}: ${(e as Error).message}`);
+          continue;
+        }
+        let got: unknown;
+        try {
+          got = loaded.call(name, args);
+        } catch (e) {
+          const trap = (e as { trap?: unknown }).trap;
+          if (mm[4] !== undefined && trap === mm[4]) continue;
+          failures.push(`${where}: ${e instanceof TrapError || typeof trap === 'string' ? '' : 'error: '}${(e as Error).message}`);
+          continue;
+        }
+        if (mm[4] !== undefined) { failures.push(`${where}: expected trap ${mm[4]}, got ${show(got)}`); continue; }
+        if (want !== undefined) {
+          const gotList = want.length === 1 ? [got] : Array.isArray(got) ? got : [got];
+          const ok = gotList.length === want.length && want.every((w, i) => sameResult(gotList[i], w, f.results[i]!));
+          if (!ok) failures.push(`${where}: got ${show(got)}`);
+        }
+      }
+    } finally {
+      loaded.dispose?.();
+    }
+  }
+}
+
 /** The canonical text of a `test print` file: its lines minus comments and headers. */
 export function canonicalPart(text: string): string {
   const lines = text.split('\n').filter((l) => !/^\s*;/.test(l) && !/^test\s/.test(l.trim()));
@@ -202,51 +289,24 @@ export function runFiletest(text: string, options: FiletestOptions = {}): string
   }
   if (cmds.includes('run')) {
     if (errors.length > 0) throw new Error(`${file}: test run: module does not verify:\n  ${errors.join('\n  ')}`);
-    for (const ex of options.executors ?? [interpreterExecutor]) {
-      const loaded = ex.load(m);
-      try {
-        for (const run of runs) {
-          const where = `${file}:${run.line}: [${ex.name}] run: ${run.text}`;
-          const mm = /^%?([A-Za-z_][\w.$]*)\((.*)\)\s*(?:==\s*(.+?)|traps\s+(\w+))?\s*$/s.exec(run.text);
-          if (mm === null) { failures.push(`${where}: cannot parse run line`); continue; }
-          const name = mm[1]!;
-          const f = m.getFunction(name);
-          const argTexts = splitTop(mm[2]!);
-          if (argTexts.length !== f.params.length) { failures.push(`${where}: %${name} takes ${f.params.length} arguments, run line has ${argTexts.length}`); continue; }
-          let args: unknown[];
-          let want: (number | bigint)[] | undefined;
-          try {
-            args = argTexts.map((a, i) => parseArg(a, f.params[i]!));
-            if (mm[3] !== undefined) {
-              const ws = splitTop(mm[3]);
-              if (ws.length !== f.results.length) throw new Error(`%${name} has ${f.results.length} results, run line expects ${ws.length}`);
-              want = ws.map((w, i) => parseNumber(w, f.results[i]!));
-            }
-          } catch (e) {
-            failures.push(`${where}: ${(e as Error).message}`);
-            continue;
-          }
-          let got: unknown;
-          try {
-            got = loaded.call(name, args);
-          } catch (e) {
-            const trap = (e as { trap?: unknown }).trap;
-            if (mm[4] !== undefined && trap === mm[4]) continue;
-            failures.push(`${where}: ${e instanceof TrapError || typeof trap === 'string' ? '' : 'error: '}${(e as Error).message}`);
-            continue;
-          }
-          if (mm[4] !== undefined) { failures.push(`${where}: expected trap ${mm[4]}, got ${show(got)}`); continue; }
-          if (want !== undefined) {
-            const gotList = want.length === 1 ? [got] : Array.isArray(got) ? got : [got];
-            const ok = gotList.length === want.length && want.every((w, i) => sameResult(gotList[i], w, f.results[i]!));
-            if (!ok) failures.push(`${where}: got ${show(got)}`);
-          }
-        }
-      } finally {
-        loaded.dispose?.();
-      }
+    runLines(m, runs, options.executors ?? [interpreterExecutor], file, '', failures);
+  }
+  let blessed: string | undefined;
+  if (cmds.includes('optimize')) {
+    if (errors.length > 0) throw new Error(`${file}: test optimize: module does not verify:\n  ${errors.join('\n  ')}`);
+    if (options.optimizer === undefined) throw new Error(`${file}: test optimize needs an optimizer (FiletestOptions.optimizer)`);
+    const opt = parse(text);
+    options.optimizer(opt, optimizePipeline(text));
+    const optErrors = verifyModule(opt);
+    if (optErrors.length > 0) failures.push(`test optimize: optimised module does not verify:\n    ${optErrors.join('\n    ')}`);
+    const printed = printModule(opt);
+    const want = expectedSection(text);
+    if (want !== printed) {
+      if (options.bless === true) blessed = withExpectedSection(text, printed);
+      else failures.push(`test optimize: optimised module differs:\n--- expected\n${want ?? '(no ; expect: section)\n'}--- got\n${printed}`);
     }
+    if (optErrors.length === 0) runLines(opt, runs, options.executors ?? [interpreterExecutor], file, ' optimised', failures);
   }
   if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
-  return undefined;
+  return blessed;
 }

@@ -394,6 +394,109 @@ export class Func implements Signature {
     this.instNext[inst] = NONE;
   }
 
+  /** Inserts `inst` (not in any block) just before `before`, in `before`'s block. */
+  insertInstBefore(inst: Inst, before: Inst): void {
+    const block = this.instBlock[before]!;
+    if (block === NONE) throw new Error('insertInstBefore: anchor instruction is not in a block');
+    const prev = this.instPrev[before]!;
+    this.instBlock[inst] = block;
+    this.instPrev[inst] = prev;
+    this.instNext[inst] = before;
+    this.instPrev[before] = inst;
+    if (prev !== NONE) this.instNext[prev] = inst; else this.blockFirst[block] = inst;
+  }
+  /** Replaces all value operands of `inst` (the list is reallocated when it grows). */
+  setArgs(inst: Inst, args: ArrayLike<number>): void {
+    let start = this.instArgStart[inst]!;
+    if (args.length > this.instArgCount[inst]!) start = this.poolAlloc(args.length);
+    for (let i = 0; i < args.length; i++) this.pool[start + i] = args[i]!;
+    this.instArgStart[inst] = start;
+    this.instArgCount[inst] = args.length;
+  }
+  /** Replaces all block arguments of a destination (the list is reallocated when it grows). */
+  setDestArgs(dest: Dest, args: ArrayLike<number>): void {
+    let start = this.destArgStart[dest]!;
+    if (args.length > this.destArgCount[dest]!) start = this.poolAlloc(args.length);
+    for (let i = 0; i < args.length; i++) this.pool[start + i] = args[i]!;
+    this.destArgStart[dest] = start;
+    this.destArgCount[dest] = args.length;
+  }
+  /** Removes the i-th block argument of a destination. */
+  removeDestArg(dest: Dest, i: number): void {
+    const s = this.destArgStart[dest]!, n = this.destArgCount[dest]!;
+    if (i < 0 || i >= n) throw new Error(`removeDestArg: no argument ${i}`);
+    this.pool.copyWithin(s + i, s + i + 1, s + n);
+    this.destArgCount[dest] = n - 1;
+  }
+  /**
+   * Removes the i-th parameter of `block`; the value id becomes a hole. Callers
+   * must remove the matching argument of every branch to the block (`removeDestArg`).
+   */
+  removeBlockParam(block: Block, i: number): void {
+    const s = this.blockParamStart[block]!, n = this.blockParamCount[block]!;
+    if (i < 0 || i >= n) throw new Error(`removeBlockParam: block${block} has no parameter ${i}`);
+    const v = this.pool[s + i]!;
+    this.valueKind[v] = ValueKind.None;
+    this.valueType[v] = 0;
+    this.pool.copyWithin(s + i, s + i + 1, s + n);
+    this.blockParamCount[block] = n - 1;
+    for (let k = i; k < n - 1; k++) this.valueIndex[this.pool[s + k]!] = k;
+  }
+  /** Removes `block` from the layout (its instructions stay attached to it). */
+  removeBlock(block: Block): void {
+    if (this.blockInLayout[block] === 0) return;
+    const prev = this.blockPrev[block]!, next = this.blockNext[block]!;
+    if (prev !== NONE) this.blockNext[prev] = next; else this.firstBlock = next;
+    if (next !== NONE) this.blockPrev[next] = prev; else this.lastBlock = prev;
+    this.blockPrev[block] = NONE;
+    this.blockNext[block] = NONE;
+    this.blockInLayout[block] = 0;
+  }
+  /** Inserts `block` (not in the layout) just before `before` in the layout. */
+  insertBlockBefore(block: Block, before: Block): void {
+    if (this.blockInLayout[block] !== 0) throw new Error(`block${block} is already in the layout`);
+    if (this.blockInLayout[before] === 0) throw new Error(`block${before} is not in the layout`);
+    const prev = this.blockPrev[before]!;
+    this.blockInLayout[block] = 1;
+    this.blockPrev[block] = prev;
+    this.blockNext[block] = before;
+    this.blockPrev[before] = block;
+    if (prev !== NONE) this.blockNext[prev] = block; else this.firstBlock = block;
+  }
+  /**
+   * Rewrites every operand and block argument of the instructions in the layout
+   * through `map`: a value v with `map[v] >= 0` becomes `map[v]`, repeatedly
+   * (chains are followed, so `map` may hold v1 -> v2 -> v3). Ids beyond `map` stay.
+   */
+  replaceValues(map: Int32Array): void {
+    const pool = this.pool, n = map.length;
+    const get = (v: number): number => {
+      let x = v, guard = 0;
+      while (x < n && map[x]! >= 0) {
+        x = map[x]!;
+        if (++guard > n) throw new Error('replaceValues: cyclic value map');
+      }
+      return x;
+    };
+    for (let b = this.firstBlock; b !== NONE; b = this.blockNext[b]!) {
+      for (let i = this.blockFirst[b]!; i !== NONE; i = this.instNext[i]!) {
+        const as = this.instArgStart[i]!;
+        for (let k = as; k < as + this.instArgCount[i]!; k++) {
+          const v = pool[k]!;
+          if (v < n && map[v]! >= 0) pool[k] = get(v);
+        }
+        const ds = this.instDestStart[i]!;
+        for (let d = ds; d < ds + this.instDestCount[i]!; d++) {
+          const s = this.destArgStart[d]!;
+          for (let k = s; k < s + this.destArgCount[d]!; k++) {
+            const v = pool[k]!;
+            if (v < n && map[v]! >= 0) pool[k] = get(v);
+          }
+        }
+      }
+    }
+  }
+
   /** Opcode of an inst. */
   opcode(inst: Inst): Opcode {
     return this.instOpcode[inst] as Opcode;

@@ -1,0 +1,340 @@
+/**
+ * Per-function optimisation context: the scratch space every pass shares, so
+ * that no pass keeps module-level mutable state and no pass allocates per
+ * instruction. Pipeline position: created by the pass manager (`index.ts`) for
+ * each function, handed to each pass in turn.
+ *
+ * Terms:
+ *  - *alias*: `alias[v] = w` means "every use of v is to become w". Passes record
+ *    aliases while they work (reading operands through `resolve`), and
+ *    `commitAliases` rewrites all operands once at the end: O(n) per pass instead
+ *    of a use list per value.
+ *  - *CFG tables*: predecessors in CSR form (`predStart`/`predDest`: for block b,
+ *    the destinations `predDest[predStart[b] .. predStart[b+1])` that target b;
+ *    `predBlock` the block whose terminator holds each), reverse postorder of the
+ *    reachable blocks (`rpo`, `rpoIndex`), immediate dominators (`idom`) and a
+ *    dominator-tree numbering (`domPre`/`domPost`) that answers `dominates` in O(1).
+ *  - *pure*: an opcode with no side effect, no trap, no memory access, no call,
+ *    not a terminator; it may be removed, merged or moved freely.
+ */
+import { Block, Dest, Func, Inst, NONE, Value, ValueKind } from '../ir/function.js';
+import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
+
+const IMPURE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
+const NOT_REMOVABLE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
+
+/** True when an instruction with this opcode may be deleted, merged or moved anywhere (no effect, no trap, no memory). */
+export function isPure(op: Opcode): boolean {
+  return (OPCODES[op]!.flags & IMPURE) === 0;
+}
+/** True when an unused instruction with this opcode may be deleted (no effect and no trap). */
+export function isRemovable(op: Opcode): boolean {
+  return (OPCODES[op]!.flags & NOT_REMOVABLE) === 0;
+}
+
+function growI32(a: Int32Array, n: number, fill: number): Int32Array {
+  if (a.length >= n) return a;
+  let m = Math.max(16, a.length * 2);
+  while (m < n) m *= 2;
+  const b = new Int32Array(m).fill(fill);
+  b.set(a);
+  return b;
+}
+
+/** Scratch state for optimising one function; reused by every pass. */
+export class FuncContext {
+  /** The function being optimised. */
+  readonly f: Func;
+  /** Pending value replacements (-1 = none); see the module comment. */
+  alias: Int32Array = new Int32Array(0);
+  /** True when `alias` holds an entry not yet committed. */
+  aliasDirty = false;
+  /** Per block: start of its predecessor list in `predDest` (length blockCount + 1). */
+  predStart: Int32Array = new Int32Array(0);
+  /** Destinations targeting each block, grouped by target block. */
+  predDest: Int32Array = new Int32Array(0);
+  /** Block holding the terminator of each entry of `predDest` (when computed). */
+  predBlock: Int32Array = new Int32Array(0);
+  /** The terminator holding each entry of `predDest` (its block may change when blocks merge). */
+  predInst: Int32Array = new Int32Array(0);
+  /** Reachable blocks in reverse postorder (entry first); `rpoCount` entries used. */
+  rpo: Int32Array = new Int32Array(0);
+  /** Number of reachable blocks. */
+  rpoCount = 0;
+  /** Position in `rpo` by block, -1 when unreachable. */
+  rpoIndex: Int32Array = new Int32Array(0);
+  /** Immediate dominator by block (entry: itself; unreachable: -1). */
+  idom: Int32Array = new Int32Array(0);
+  /** Dominator-tree preorder number by block. */
+  domPre: Int32Array = new Int32Array(0);
+  /** Dominator-tree postorder number by block. */
+  domPost: Int32Array = new Int32Array(0);
+  /** Dominator-tree children in CSR form: `domChild[domChildStart[b] .. domChildStart[b+1])`. */
+  domChildStart: Int32Array = new Int32Array(0);
+  /** See `domChildStart`. */
+  domChild: Int32Array = new Int32Array(0);
+  /** General scratch (passes may use it between their own calls to CFG helpers). */
+  scratch: Int32Array = new Int32Array(0);
+  /** Second general scratch array. */
+  scratch2: Int32Array = new Int32Array(0);
+  /** 8 bytes for reinterpreting float bits (bitcast folding). */
+  readonly view = new DataView(new ArrayBuffer(8));
+  /** Number of changes made by the last pass (for statistics). */
+  changes = 0;
+
+  /** Creates a context for `f`. */
+  constructor(f: Func) {
+    this.f = f;
+  }
+
+  /** Starts a pass: clears the alias table. */
+  beginPass(): void {
+    const n = this.f.valueCount;
+    if (this.alias.length < n) this.alias = new Int32Array(Math.max(n, 16) * 2);
+    this.alias.fill(-1);
+    this.aliasDirty = false;
+    this.changes = 0;
+  }
+  /** Records that uses of `v` are to become `to` (same type; `to` must dominate every use of `v`). */
+  setAlias(v: Value, to: Value): void {
+    if (v === to) return;
+    this.alias = growI32(this.alias, v + 1, -1);
+    this.alias[v] = to;
+    this.aliasDirty = true;
+    this.changes++;
+  }
+  /** The value `v` currently stands for (follows aliases). */
+  resolve(v: Value): Value {
+    const a = this.alias;
+    let x: number = v;
+    while (x < a.length && a[x]! >= 0) x = a[x]!;
+    // Path compression keeps chains short.
+    let y: number = v;
+    while (y < a.length && a[y]! >= 0 && a[y] !== x) { const n = a[y]!; a[y] = x; y = n; }
+    return x as Value;
+  }
+  /** Rewrites the operands of `inst` through the alias table now (so a pass can read them directly). */
+  resolveArgs(inst: Inst): void {
+    if (!this.aliasDirty) return;
+    const f = this.f;
+    const n = f.instArgCount[inst]!;
+    for (let k = 0; k < n; k++) {
+      const v = f.arg(inst, k);
+      const r = this.resolve(v);
+      if (r !== v) f.setArg(inst, k, r);
+    }
+  }
+  /** Applies all recorded aliases to the function. */
+  commitAliases(): void {
+    if (!this.aliasDirty) return;
+    this.f.replaceValues(this.alias);
+    this.alias.fill(-1);
+    this.aliasDirty = false;
+  }
+
+  /** An integer scratch array of at least `n` entries filled with `fill`. */
+  scratchArray(n: number, fill: number): Int32Array {
+    if (this.scratch.length < n) this.scratch = new Int32Array(Math.max(16, n * 2));
+    this.scratch.fill(fill, 0, n);
+    return this.scratch;
+  }
+  /** A second integer scratch array of at least `n` entries filled with `fill`. */
+  scratchArray2(n: number, fill: number): Int32Array {
+    if (this.scratch2.length < n) this.scratch2 = new Int32Array(Math.max(16, n * 2));
+    this.scratch2.fill(fill, 0, n);
+    return this.scratch2;
+  }
+
+  /** The integer constant defining `v` (sign-extended), or null. */
+  iconstOf(v: Value): bigint | null {
+    const f = this.f;
+    if (f.valueKind[v] !== ValueKind.Result) return null;
+    const d = f.valueDef[v]!;
+    if (f.instOpcode[d] !== Opcode.IConst) return null;
+    return f.iconstValue(d as Inst);
+  }
+  /** The float constant defining `v`, or null. */
+  fconstOf(v: Value): number | null {
+    const f = this.f;
+    if (f.valueKind[v] !== ValueKind.Result) return null;
+    const d = f.valueDef[v]!;
+    if (f.instOpcode[d] !== Opcode.FConst) return null;
+    return f.instFImm[d]!;
+  }
+  /** The instruction defining `v`, or NONE for block parameters. */
+  defInst(v: Value): number {
+    return this.f.valueKind[v] === ValueKind.Result ? this.f.valueDef[v]! : NONE;
+  }
+  /** The block defining `v` (its parameter's block, or its instruction's block). */
+  defBlock(v: Value): number {
+    const f = this.f;
+    return f.valueKind[v] === ValueKind.Param ? f.valueDef[v]! : f.instBlock[f.valueDef[v]!]!;
+  }
+
+  /** Fills the predecessor tables from the terminators of the blocks in the layout. */
+  computePreds(): void {
+    const f = this.f, nb = f.blockCount;
+    const start = (this.predStart = growI32(this.predStart, nb + 1, 0));
+    start.fill(0, 0, nb + 1);
+    let total = 0;
+    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+      const t = f.blockLast[b]!;
+      if (t === NONE) continue;
+      const ds = f.instDestStart[t]!, dn = f.instDestCount[t]!;
+      for (let d = ds; d < ds + dn; d++) { start[f.destBlock[d]! + 1]!++; total++; }
+    }
+    for (let b = 0; b < nb; b++) start[b + 1]! += start[b]!;
+    this.predDest = growI32(this.predDest, total, 0);
+    this.predBlock = growI32(this.predBlock, total, 0);
+    this.predInst = growI32(this.predInst, total, 0);
+    const fillAt = this.scratchArray(nb, 0);
+    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+      const t = f.blockLast[b]!;
+      if (t === NONE) continue;
+      const ds = f.instDestStart[t]!, dn = f.instDestCount[t]!;
+      for (let d = ds; d < ds + dn; d++) {
+        const target = f.destBlock[d]!;
+        const at = start[target]! + fillAt[target]!++;
+        this.predDest[at] = d;
+        this.predBlock[at] = b;
+        this.predInst[at] = t;
+      }
+    }
+  }
+  /** Number of predecessor edges (destinations) of a block; valid after `computePreds`. */
+  predCount(b: number): number {
+    return this.predStart[b + 1]! - this.predStart[b]!;
+  }
+
+  /** Computes reverse postorder of the reachable blocks (iterative DFS). */
+  computeRPO(): void {
+    const f = this.f, nb = f.blockCount;
+    this.rpo = growI32(this.rpo, nb, 0);
+    this.rpoIndex = growI32(this.rpoIndex, nb, -1);
+    this.rpoIndex.fill(-1, 0, nb);
+    this.rpoCount = 0;
+    if (f.firstBlock === NONE) return;
+    const stack = this.scratchArray(nb, 0);       // block stack
+    const iter = this.scratchArray2(nb, 0);       // next successor index per stack entry
+    const post = new Int32Array(nb);
+    let np = 0, sp = 0;
+    const seen = this.rpoIndex; // -1 unseen, -2 on stack/done during DFS
+    stack[sp] = f.firstBlock; iter[sp] = 0; sp++;
+    seen[f.firstBlock] = -2;
+    while (sp > 0) {
+      const b = stack[sp - 1]!;
+      const t = f.blockLast[b]!;
+      const k = iter[sp - 1]!;
+      const dn = t === NONE ? 0 : f.instDestCount[t]!;
+      if (k < dn) {
+        iter[sp - 1] = k + 1;
+        const s = f.destBlock[f.instDestStart[t]! + k]!;
+        if (seen[s] === -1 && f.blockInLayout[s] !== 0) {
+          seen[s] = -2;
+          stack[sp] = s; iter[sp] = 0; sp++;
+        }
+      } else {
+        sp--;
+        post[np++] = b;
+      }
+    }
+    for (let i = 0; i < np; i++) {
+      const b = post[np - 1 - i]!;
+      this.rpo[i] = b;
+      this.rpoIndex[b] = i;
+    }
+    this.rpoCount = np;
+  }
+
+  /** Computes `rpo`, predecessors, immediate dominators and the dominator-tree numbering. */
+  computeDominators(): void {
+    const f = this.f, nb = f.blockCount;
+    this.computeRPO();
+    this.computePreds();
+    const idom = (this.idom = growI32(this.idom, nb, -1));
+    idom.fill(-1, 0, nb);
+    if (this.rpoCount === 0) return;
+    const rpo = this.rpo, ri = this.rpoIndex;
+    const entry = rpo[0]!;
+    idom[entry] = entry;
+    // Cooper, Harvey & Kennedy: iterate in RPO to a fixed point.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let i = 1; i < this.rpoCount; i++) {
+        const b = rpo[i]!;
+        let nd = -1;
+        for (let p = this.predStart[b]!; p < this.predStart[b + 1]!; p++) {
+          let x = this.predBlock[p]!;
+          if (ri[x]! < 0 || idom[x] === -1) continue;
+          if (nd === -1) { nd = x; continue; }
+          let y = nd;
+          while (x !== y) {
+            while (ri[x]! > ri[y]!) x = idom[x]!;
+            while (ri[y]! > ri[x]!) y = idom[y]!;
+          }
+          nd = x;
+        }
+        if (idom[b] !== nd) { idom[b] = nd; changed = true; }
+      }
+    }
+    // Children lists (CSR), then pre/post numbering by an iterative DFS.
+    const cs = (this.domChildStart = growI32(this.domChildStart, nb + 1, 0));
+    cs.fill(0, 0, nb + 1);
+    for (let i = 1; i < this.rpoCount; i++) cs[idom[rpo[i]!]! + 1]!++;
+    for (let b = 0; b < nb; b++) cs[b + 1]! += cs[b]!;
+    this.domChild = growI32(this.domChild, this.rpoCount, 0);
+    const fillAt = this.scratchArray(nb, 0);
+    for (let i = 1; i < this.rpoCount; i++) {
+      const b = rpo[i]!, p = idom[b]!;
+      this.domChild[cs[p]! + fillAt[p]!++] = b;
+    }
+    this.domPre = growI32(this.domPre, nb, -1);
+    this.domPost = growI32(this.domPost, nb, -1);
+    this.domPre.fill(-1, 0, nb);
+    this.domPost.fill(-1, 0, nb);
+    const stack = this.scratchArray(nb, 0), iter = this.scratchArray2(nb, 0);
+    let sp = 0, pre = 0, post = 0;
+    stack[sp] = entry; iter[sp] = cs[entry]!; sp++;
+    this.domPre[entry] = pre++;
+    while (sp > 0) {
+      const b = stack[sp - 1]!;
+      const k = iter[sp - 1]!;
+      if (k < cs[b + 1]!) {
+        iter[sp - 1] = k + 1;
+        const c = this.domChild[k]!;
+        this.domPre[c] = pre++;
+        stack[sp] = c; iter[sp] = cs[c]!; sp++;
+      } else {
+        this.domPost[b] = post++;
+        sp--;
+      }
+    }
+  }
+  /** True if block `a` dominates block `b` (both reachable); valid after `computeDominators`. */
+  dominates(a: number, b: number): boolean {
+    const pa = this.domPre[a]!, pb = this.domPre[b]!;
+    return pa >= 0 && pb >= 0 && pa <= pb && this.domPost[a]! >= this.domPost[b]!;
+  }
+
+  /** Removes blocks that the entry cannot reach from the layout; returns how many. Recomputes `rpo`. */
+  removeUnreachableBlocks(): number {
+    const f = this.f;
+    this.computeRPO();
+    let removed = 0;
+    for (let b = f.firstBlock; b !== NONE;) {
+      const next = f.blockNext[b]!;
+      if (this.rpoIndex[b]! < 0) { f.removeBlock(b as Block); removed++; }
+      b = next;
+    }
+    this.changes += removed;
+    return removed;
+  }
+
+  /** Removes parameter `i` of `block` and the matching argument of every predecessor edge (`computePreds` must be current). */
+  removeParamEverywhere(block: number, i: number): void {
+    const f = this.f;
+    for (let p = this.predStart[block]!; p < this.predStart[block + 1]!; p++) f.removeDestArg(this.predDest[p]! as Dest, i);
+    f.removeBlockParam(block as Block, i);
+  }
+}

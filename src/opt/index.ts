@@ -1,0 +1,127 @@
+/**
+ * The pass manager: `optimize(module, { level })` runs the IR optimisation
+ * pipeline over every function of a module, in place. See docs/opt.md for the
+ * pipeline diagram and glossary.
+ *
+ *   -O0  nothing
+ *   -O1  fold -> copyprop -> cfg -> dce, repeated until nothing changes (<= 4 rounds)
+ *   -O2  inline (module level), then per function:
+ *        [fold copyprop cfg dce gvn loadelim strength] to a fixed point (<= 4 rounds),
+ *        licm, then the -O1 cleanup again
+ *
+ * Each function gets one `FuncContext` (scratch space shared by its passes); the
+ * manager keeps no state between calls. With `verify: true` the verifier runs
+ * after every pass and an invalid result throws naming the pass.
+ */
+import { Func, Module } from '../ir/function.js';
+import { verifyFunction } from '../ir/verifier.js';
+import { printFunction } from '../ir/printer.js';
+import { FuncContext } from './context.js';
+import { foldPass } from './fold.js';
+import { copyPropPass } from './copyprop.js';
+import { dcePass } from './dce.js';
+import { cfgPass } from './cfg.js';
+import { gvnPass } from './gvn.js';
+import { licmPass } from './licm.js';
+import { strengthPass } from './strength.js';
+import { loadElimPass } from './loadelim.js';
+import { InlineOptions, inlineModule } from './inline.js';
+
+/** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
+export type FunctionPass = (ctx: FuncContext) => boolean;
+
+/** Function passes by name (the names `test optimize` filetests and `passes` accept). */
+export const PASSES: Readonly<Record<string, FunctionPass>> = {
+  fold: foldPass,
+  copyprop: copyPropPass,
+  dce: dcePass,
+  cfg: cfgPass,
+  gvn: gvnPass,
+  licm: licmPass,
+  strength: strengthPass,
+  loadelim: loadElimPass,
+};
+
+/** Options of `optimize`. */
+export interface OptimizeOptions {
+  /** 0: nothing; 1: cheap cleanups; 2: everything. */
+  level: 0 | 1 | 2;
+  /** Run the verifier after every pass and throw on invalid IR (debugging; default false). */
+  verify?: boolean;
+  /** Instead of a level's pipeline, run exactly these passes in order (names of `PASSES`, or `inline`). */
+  passes?: readonly string[];
+  /** When given, receives the milliseconds spent in each pass (summed over functions and rounds). */
+  timings?: Record<string, number>;
+  /** Inlining limits (callee size threshold, growth budget per caller). */
+  inline?: InlineOptions;
+}
+
+const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
+const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'gvn', 'loadelim', 'strength'];
+
+function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
+  const pass = PASSES[name];
+  if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
+  const t0 = timings !== undefined ? performance.now() : 0;
+  const changed = pass(ctx);
+  if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
+  if (verify) {
+    const errors = verifyFunction(ctx.f);
+    if (errors.length > 0) {
+      throw new Error(`optimize: pass ${name} left invalid IR:\n${errors.join('\n')}\n${printFunction(ctx.f)}`);
+    }
+  }
+  return changed;
+}
+
+function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: number, verify: boolean, timings?: Record<string, number>): void {
+  for (let r = 0; r < rounds; r++) {
+    let changed = false;
+    for (const name of pipeline) if (runPass(name, ctx, verify, timings)) changed = true;
+    if (!changed) break;
+  }
+}
+
+/** Optimises one function with the pipeline of `level` (no inlining). */
+export function optimizeFunction(f: Func, options: OptimizeOptions): void {
+  const verify = options.verify === true;
+  const tm = options.timings;
+  if (f.firstBlock === -1) return;
+  const ctx = new FuncContext(f);
+  if (options.passes !== undefined) {
+    for (const name of options.passes) if (name !== 'inline') runPass(name, ctx, verify, tm);
+    return;
+  }
+  if (options.level === 0) return;
+  if (options.level === 1) {
+    runToFixedPoint(ctx, O1, 4, verify, tm);
+    return;
+  }
+  runToFixedPoint(ctx, O2, 4, verify, tm);
+  if (runPass('licm', ctx, verify, tm)) runToFixedPoint(ctx, O2, 2, verify, tm);
+  runToFixedPoint(ctx, O1, 4, verify, tm);
+}
+
+/** Optimises every function of `module` in place. */
+export function optimize(module: Module, options: OptimizeOptions): void {
+  const verify = options.verify === true;
+  const wantInline = options.passes !== undefined ? options.passes.includes('inline') : options.level === 2;
+  if (wantInline) {
+    // Clean callees first so that size estimates are realistic.
+    if (options.passes === undefined) for (const f of module.functions()) optimizeFunction(f, { level: 1, verify, timings: options.timings });
+    const t0 = performance.now();
+    inlineModule(module, options.inline);
+    if (options.timings !== undefined) options.timings.inline = (options.timings.inline ?? 0) + performance.now() - t0;
+    if (verify) {
+      for (const f of module.functions()) {
+        const errors = verifyFunction(f);
+        if (errors.length > 0) throw new Error(`optimize: pass inline left invalid IR:\n${errors.join('\n')}\n${printFunction(f)}`);
+      }
+    }
+  }
+  if (options.passes === undefined && options.level === 0) return;
+  for (const f of module.functions()) optimizeFunction(f, options);
+}
+
+export { FuncContext } from './context.js';
+export type { InlineOptions } from './inline.js';
