@@ -8,7 +8,7 @@ import { NONE, type Module } from '../../src/ir/index.js';
 import type { KernelCaller } from './inputs.js';
 
 /** Optimisation levels the compiler offers now. */
-export const OPT_LEVELS: readonly number[] = [0];
+export const OPT_LEVELS: readonly number[] = [0, 1, 2];
 
 /** A compiled kernel module. */
 export interface CompiledKernels {
@@ -19,7 +19,7 @@ export interface CompiledKernels {
 /** Compiles `module` at `level` (the highest existing level at or below it). */
 export function compileKernelModule(module: Module, level: number): CompiledKernels {
   const use = Math.max(...OPT_LEVELS.filter((l) => l <= level));
-  const compiled = compile(module, { opt: use as 0 });
+  const compiled = compile(module, { opt: use as 0 | 1 | 2 });
   return {
     call: (name, args) => compiled.get(name)(...args),
     dispose: () => compiled.free(),

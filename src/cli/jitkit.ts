@@ -2,7 +2,7 @@
 /**
  * The `jitkit` command.
  *
- *   jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm]
+ *   jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm] [-O0|-O1|-O2]
  *
  * Parses and verifies the IR file, compiles it (or, with --interp, runs it on
  * the reference interpreter), calls FUNCTION (default: `main`, or the only
@@ -20,10 +20,11 @@ import { Type, typeName } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { compile } from '../codegen/compile.js';
 
-const USAGE = `usage: jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm]
+const USAGE = `usage: jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm] [-O0|-O1|-O2]
 
   --interp   run on the reference interpreter instead of compiling
   --disasm   print the compiled machine code (annotated with the IR)
+  -O0 -O1 -O2  optimisation level for compiling (default -O0)
 
 example: jitkit run examples/fib.ir fib 30`;
 
@@ -54,8 +55,11 @@ function show(x: unknown): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const levels = argv.filter((a) => /^-O\d$/.test(a));
+  if (levels.some((l) => !/^-O[012]$/.test(l))) throw new Error(`unknown optimisation level ${levels.find((l) => !/^-O[012]$/.test(l))} (use -O0, -O1 or -O2)\n${USAGE}`);
+  const opt = levels.length > 0 ? (Number(levels[levels.length - 1]!.slice(2)) as 0 | 1 | 2) : 0;
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  const rest = argv.filter((a) => !a.startsWith('--'));
+  const rest = argv.filter((a) => !a.startsWith('--') && !/^-O\d$/.test(a));
   if (flags.has('--help') || rest.length === 0) { console.log(USAGE); return rest.length === 0 && !flags.has('--help') ? 1 : 0; }
   for (const f of flags) if (f !== '--interp' && f !== '--disasm' && f !== '--help') throw new Error(`unknown option ${f}\n${USAGE}`);
   const [cmd, file, fnName, ...args] = rest;
@@ -66,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const name = fnName ?? (module.lookup('main') !== undefined ? 'main' : fns.length === 1 ? fns[0]!.name : undefined);
   const interp = flags.has('--interp');
   if (name === undefined && !flags.has('--disasm')) throw new Error(`${file}: name the function to run (${fns.map((f) => f.name).join(', ')})`);
-  const compiled = interp ? undefined : compile(module);
+  const compiled = interp ? undefined : compile(module, { opt });
   try {
     if (flags.has('--disasm')) {
       const c = compiled ?? compile(module);

@@ -3,6 +3,7 @@
  *
  *   compile(module)
  *     verify
+ *     optimize       -> opt >= 1: src/opt on a copy of the module
  *     data objects   -> writable (never executable) memory kept alive by the result
  *     module state   -> writable block: trap frame, stack limit, trap code, results
  *     each function  -> x64 backend (lower, linear scan, emit)       src/codegen/x64
@@ -21,7 +22,9 @@ import { Assembler } from '../asm/x64/index.js';
 import { Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
-import { instText } from '../ir/printer.js';
+import { instText, printModule } from '../ir/printer.js';
+import { parse } from '../ir/parser.js';
+import { optimize } from '../opt/index.js';
 import { Type, typeName, type Signature } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
@@ -38,8 +41,12 @@ import { signatureHash, type LowerContext } from './x64/lower.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
-  /** Optimisation level (only 0 exists for now). */
-  opt?: 0;
+  /**
+   * Optimisation level: 0 (default) compiles the IR as written; 1 and 2 first
+   * run `optimize` (src/opt) at that level on a copy, so the caller's module
+   * is left unchanged.
+   */
+  opt?: 0 | 1 | 2;
   /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
   resolve?: (name: string) => bigint | undefined;
   /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
@@ -221,6 +228,12 @@ function readResult(sv: DataView, t: Type, at: number): unknown {
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
   verify(module);
+  const level = options.opt ?? 0;
+  if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
+  if (level > 0) {
+    module = parse(printModule(module));
+    optimize(module, { level });
+  }
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {

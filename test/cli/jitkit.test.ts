@@ -61,3 +61,12 @@ block0(v0: i8, v1: f64, v2: i64):
   assert.equal(jitkit().code, 1);
   fs.rmSync(dir, { recursive: true });
 });
+
+test('-O1 and -O2 compile after optimising; an unknown level is an error', () => {
+  for (const level of ['-O0', '-O1', '-O2']) {
+    assert.deepEqual(jitkit('run', 'examples/fib.ir', 'fib', '25', level), { code: 0, out: '75025\n', err: '' });
+  }
+  const bad = jitkit('run', 'examples/fib.ir', 'fib', '25', '-O3');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /unknown optimisation level -O3/);
+});
