@@ -1,7 +1,8 @@
 /**
  * Runs every `test/filetests/**\/*.ir` file (see src/ir/filetest.ts for the format).
  * To also run `test run` files through a compiled backend, add its `Executor`
- * to `executors` below.
+ * to `executors` below. `JITKIT_BLESS=1 npm test` rewrites the `; error:` lines
+ * of `test verify` files to the verifier's current messages (review the diff!).
  */
 import { test } from 'node:test';
 import * as fs from 'node:fs';
@@ -32,6 +33,7 @@ test('filetests exist', () => {
 for (const file of files) {
   const rel = path.relative(root, file);
   test(`filetest ${rel}`, () => {
-    runFiletest(fs.readFileSync(file, 'utf8'), { executors, file: rel });
+    const blessed = runFiletest(fs.readFileSync(file, 'utf8'), { executors, file: rel, bless: process.env.JITKIT_BLESS === '1' });
+    if (blessed !== undefined) fs.writeFileSync(file, blessed);
   });
 }

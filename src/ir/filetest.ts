@@ -54,6 +54,8 @@ export interface FiletestOptions {
   executors?: readonly Executor[];
   /** File name for messages. */
   file?: string;
+  /** Instead of failing on `test verify` mismatches, return the text with the actual `; error:` lines. */
+  bless?: boolean;
 }
 
 /** The commands a filetest header may name. */
@@ -151,8 +153,11 @@ export function canonicalPart(text: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Runs one filetest; throws an Error describing every failed expectation. */
-export function runFiletest(text: string, options: FiletestOptions = {}): void {
+/**
+ * Runs one filetest; throws an Error describing every failed expectation. With
+ * `bless`, returns the corrected text when `test verify` expectations differ.
+ */
+export function runFiletest(text: string, options: FiletestOptions = {}): string | undefined {
   const file = options.file ?? '<filetest>';
   const cmds = filetestCommands(text);
   if (cmds.length === 0) throw new Error(`${file}: no 'test' header line`);
@@ -175,12 +180,16 @@ export function runFiletest(text: string, options: FiletestOptions = {}): void {
       if (expectedErrors.length !== 1 || expectedErrors[0] !== msg) failures.push(`test parse: got error '${msg}', expected '${expectedErrors.join("' / '")}'`);
     }
     if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
-    return;
+    return undefined;
   }
   const m = parse(text);
   const errors = verifyModule(m);
   if (cmds.includes('verify')) {
     const want = [...expectedErrors].sort(), got = [...errors].sort();
+    if (want.join('\n') !== got.join('\n') && options.bless === true) {
+      const kept = text.split('\n').filter((l) => !/^\s*;\s*error:/.test(l)).join('\n').replace(/\n*$/, '\n');
+      return kept + errors.map((e) => `; error: ${e}\n`).join('');
+    }
     if (want.join('\n') !== got.join('\n')) {
       failures.push(`test verify: expected errors:\n    ${want.join('\n    ') || '(none)'}\n  got:\n    ${got.join('\n    ') || '(none)'}`);
     }
@@ -239,4 +248,5 @@ export function runFiletest(text: string, options: FiletestOptions = {}): void {
     }
   }
   if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
+  return undefined;
 }

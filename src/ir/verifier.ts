@@ -69,9 +69,12 @@ export function checkInst(f: Func, inst: Inst): string | null {
     fitsClass(ty(i), c) ? null : `operand v${f.arg(inst, i)} has type ${typeName(ty(i))}, expected ${classText(c)}`;
   let e: string | null;
   switch (info.format) {
-    case Format.IntImm:
+    case Format.IntImm: {
       if (!isIntType(ctrl)) return `type ${typeName(ctrl)} is not an integer type`;
+      const v = f.iconstValue(inst);
+      if (BigInt.asIntN(typeBits(ctrl), v) !== v) return `immediate ${v} is not a sign-extended ${typeName(ctrl)}`;
       return need(0);
+    }
     case Format.FloatImm:
       if (!isFloatType(ctrl)) return `type ${typeName(ctrl)} is not a float type`;
       return need(0);

@@ -249,13 +249,19 @@ export class Assembler {
     const m1 = count > 1 ? this.maskOf(o1!) : 0;
     const m2 = count > 2 ? this.maskOf(o2!) : 0;
     const m3 = count > 3 ? this.maskOf(o3!) : 0;
-    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-    const keys = set.keys, k = slot * 5;
-    let f = set.hit[slot]!;
-    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-      set.hit[slot] = f;
+    let f: Form | null;
+    if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
+      f = set.lastForm;
+    } else {
+      const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+      const keys = set.keys, k = slot * 5;
+      f = set.hit[slot]!;
+      if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+        f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+        keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+        set.hit[slot] = f;
+      }
+      set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
     }
     this.encode(f, o0, o1, o2, o3);
     return this;
@@ -398,7 +404,7 @@ export class Assembler {
       }
     }
     if (f.vex === 0) {
-      for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
+      if (f.pfxCount !== 0) for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
       if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
       if (rex !== 0 || needRex !== 0) {
@@ -422,7 +428,8 @@ export class Assembler {
         b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
       }
     }
-    for (let i = 0, v = f.opc; i < f.opcCount; i++, v >>>= 8) b[p++] = i === f.opcCount - 1 ? (v & 0xff) | opReg : v & 0xff;
+    if (f.opcCount === 1) b[p++] = f.opc | opReg;
+    else for (let i = 0, v = f.opc; i < f.opcCount; i++, v >>>= 8) b[p++] = i === f.opcCount - 1 ? (v & 0xff) | opReg : v & 0xff;
     // ModRM / SIB / displacement.
     if (rmReg !== null) {
       b[p++] = 0xc0 | ((regField & 7) << 3) | (rmReg.id & 7);
@@ -542,13 +549,16 @@ function describeRexCause(f: Form, ...ops: (Operand | undefined)[]): string {
   return f.w ? 'REX.W' : 'REX';
 }
 
-const CACHE_SIZE = 8;
+const CACHE_SIZE = 8; // slot = top 3 bits of the mask hash
 /** A mnemonic's forms plus a small direct-mapped cache: operand masks -> matched form. */
 export class FormSet {
   /** Forms in matching order. */ readonly forms: readonly Form[];
   /** Cache keys, 5 ints per slot (m0..m3, count). */ readonly keys: Int32Array;
   /** Cached form per slot. */ readonly hit: (Form | null)[];
+  /** Most recent match (checked first). */
+  lastM0: number; lastM1: number; lastM2: number; lastM3: number; lastCount: number; lastForm: Form | null;
   constructor(forms: readonly Form[]) {
+    this.lastM0 = 0; this.lastM1 = 0; this.lastM2 = 0; this.lastM3 = 0; this.lastCount = -1; this.lastForm = null;
     this.forms = forms;
     this.keys = new Int32Array(CACHE_SIZE * 5);
     this.hit = new Array<Form | null>(CACHE_SIZE).fill(null);
