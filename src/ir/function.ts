@@ -435,6 +435,24 @@ export class Func implements Signature {
   setDestArg(dest: Dest, i: number, v: Value): void {
     this.pool[this.destArgStart[dest]! + i] = v;
   }
+  /** Calls `fn` for every value an inst uses: operands, then block arguments of each destination. */
+  forEachUse(inst: Inst, fn: (v: Value) => void): void {
+    const as = this.instArgStart[inst]!;
+    for (let i = 0; i < this.instArgCount[inst]!; i++) fn(this.pool[as + i] as Value);
+    const ds = this.instDestStart[inst]!;
+    for (let d = ds; d < ds + this.instDestCount[inst]!; d++) {
+      const s = this.destArgStart[d]!;
+      for (let k = 0; k < this.destArgCount[d]!; k++) fn(this.pool[s + k] as Value);
+    }
+  }
+  /** Successor blocks of a block (targets of its terminator; allocates). */
+  successors(block: Block): Block[] {
+    const last = this.blockLast[block]!;
+    const out: Block[] = [];
+    if (last === NONE) return out;
+    for (let i = 0; i < this.instDestCount[last]!; i++) out.push(this.destBlock[this.instDestStart[last]! + i] as Block);
+    return out;
+  }
   /** The 64-bit immediate of an iconst (sign-extended canonical form). */
   iconstValue(inst: Inst): bigint {
     return (BigInt(this.instImm2[inst]!) << 32n) | BigInt(this.instImm[inst]! >>> 0);

@@ -17,6 +17,7 @@
 import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
 import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } from './opcodes.js';
 import { instText } from './printer.js';
+import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
 
 /** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
@@ -105,6 +106,8 @@ export interface InterpreterOptions {
   maxDepth?: number;
   /** Stack region size in bytes (default 1 MiB). */
   stackSize?: number;
+  /** Verify the modules first and throw on invalid IR (default true). */
+  verify?: boolean;
 }
 
 interface Builtin {
@@ -234,6 +237,11 @@ export class Interpreter {
   constructor(module: Module, options: InterpreterOptions = {}) {
     this.module = module;
     this.modules = [module, ...(options.modules ?? [])];
+    if (options.verify !== false) {
+      // The interpreter assumes verified IR; refuse anything else up front.
+      const errors = this.modules.flatMap((m) => verifyModule(m));
+      if (errors.length > 0) throw new Error(`interpreter: invalid IR:\n${errors.join('\n')}`);
+    }
     this.hooks = options.imports ?? {};
     this.maxDepth = options.maxDepth ?? 1000;
     this.stackBase = this.memory.addRegion(new Uint8Array(options.stackSize ?? 1 << 20), 'stack');

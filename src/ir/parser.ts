@@ -33,6 +33,9 @@ export class ParseError extends Error {
 
 const enum Tok { Word, Name, Str, Punct, End }
 
+/** Largest value/block/slot number accepted in text. */
+const MAX_ID = 0xfffff;
+
 interface Token {
   kind: Tok;
   text: string;
@@ -160,7 +163,9 @@ class Parser {
   private numbered(prefix: string, what: string): number {
     const t = this.word(what);
     const m = new RegExp(`^${prefix}(\\d+)$`).exec(t.text);
-    if (m === null || m[1]!.length > 9) this.err(t, `expected ${what}, found '${t.text}'`);
+    if (m === null) this.err(t, `expected ${what}, found '${t.text}'`);
+    // Ids index dense tables, so keep them small.
+    if (m[1]!.length > 7 || Number(m[1]) > MAX_ID) this.err(t, `${t.text}: number too large (limit ${MAX_ID})`);
     return Number(m[1]);
   }
   private value(): { id: number; tok: Token } {

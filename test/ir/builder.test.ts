@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Block, IntCC, Interpreter, Module, Opcode, Type, Value, parse, printModule, verifyFunction, verifyModule,
+  Block, Inst, IntCC, Interpreter, Module, Opcode, Type, Value, parse, printModule, verifyFunction, verifyModule,
 } from '../../src/ir/index.js';
 
 function buildFib(m: Module) {
@@ -118,4 +118,10 @@ test('tables: iterate blocks, instructions, operands, results and types', () => 
   }
   assert.ok(seen.length > 5);
   assert.equal(f.blockParams(f.entryBlock).length, 1);
+  const entry = f.entryBlock;
+  const term = f.blockLast[entry]! as Inst;
+  const uses: Value[] = [];
+  f.forEachUse(term, (v) => uses.push(v));
+  assert.equal(uses.length, 1); // brif condition
+  assert.equal(f.successors(entry).length, 2);
 });

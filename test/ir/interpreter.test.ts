@@ -114,3 +114,14 @@ test('a module built in TS prints and parses to the same text', () => {
   assert.equal(printModule(m), text);
   assert.equal(printModule(parse(text)), text);
 });
+
+test('the interpreter refuses invalid IR', () => {
+  const m = parse(`function %f(i32) -> i64 {
+block0(v0: i32):
+    return v0
+}
+`);
+  assert.throws(() => new Interpreter(m), {
+    message: 'interpreter: invalid IR:\nverify: function f, block0, inst return v0: return value 0 has type i32, expected i64',
+  });
+});

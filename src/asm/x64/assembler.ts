@@ -5,8 +5,8 @@
  * Pipeline position: emission (DESIGN.md). Input: instruction calls on operands
  * (operands.ts). Output: `finish()` -> bytes, relocations, label offsets.
  *
- * Encoding layout written by `encode` (one `ensureSpace(16)` per instruction, then
- * unchecked writes):
+ * Encoding layout written by `encode` (one space check per instruction for 16 bytes,
+ * one more than the 15-byte architectural maximum, then unchecked writes):
  *
  *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
  *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
@@ -16,7 +16,7 @@
  * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
  */
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
-import { Extern, K, Label, Mem, Reg, RegClass, gp64, rip, type Operand } from './operands.js';
+import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
 import type { Mnemonic } from './mnemonics.js';
 import { MNEMONICS } from './mnemonics.js';
 
@@ -50,7 +50,7 @@ export interface AssembledCode {
   labelOffsets(label: Label): number;
 }
 
-const PREFIX_LOCK = 1, PREFIX_REP = 2;
+const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
@@ -79,7 +79,7 @@ function describe(o: Operand | undefined): string {
   return `extern ${o.name}`;
 }
 
-interface Fixup { at: number; end: number; label: number; addend: number }
+interface Fixup { at: number; end: number; label: number; addend: number; size: number }
 
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
@@ -87,16 +87,14 @@ const NOPS: readonly (readonly number[])[] = [
   [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00], [0x0f, 0x1f, 0x80, 0, 0, 0, 0], [0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0],
 ];
 
-/** Instruction methods generated from the form table (one per mnemonic). */
+/** Instruction methods generated from the form table (one per mnemonic); declaration-merged into Assembler. */
 export type InstructionMethods = {
   [M in Mnemonic]: (o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Assembler extends InstructionMethods {}
 
 /** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
   /** Write position. */ private pos: number;
@@ -172,6 +170,11 @@ export class Assembler {
   lock(): this { this.prefix |= PREFIX_LOCK; return this; }
   /** Next (string) instruction gets a rep prefix. */
   rep(): this { this.prefix |= PREFIX_REP; return this; }
+  /**
+   * Next jump must use rel8 (`a.short().jne(L)`): lets a forward jump be 2 bytes.
+   * `finish()` throws if the label ends up out of reach.
+   */
+  short(): this { this.prefix |= PREFIX_SHORT; return this; }
 
   /** Appends raw bytes. */
   embed(bytes: ArrayLike<number>): this {
@@ -209,10 +212,9 @@ export class Assembler {
     if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
     this.ensureSpace(16);
     const b = this.buf;
-    let body = NOPS[n > 8 ? 8 : n]!;
+    const body = NOPS[n > 8 ? 8 : n]!; // 9..15 bytes: 66 prefixes on the 8-byte form
     for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
     for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
-    body = NOPS[0]!;
     return this;
   }
 
@@ -244,27 +246,44 @@ export class Assembler {
 
   /** Matches the operands against the mnemonic's forms (through its match cache) and encodes. */
   emitSet(set: FormSet, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
-    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
-    const m0 = count > 0 ? this.maskOf(o0!) : 0;
-    const m1 = count > 1 ? this.maskOf(o1!) : 0;
-    const m2 = count > 2 ? this.maskOf(o2!) : 0;
-    const m3 = count > 3 ? this.maskOf(o3!) : 0;
-    let f: Form | null;
-    if (set.lastForm !== null && set.lastM0 === m0 && set.lastM1 === m1 && set.lastM2 === m2 && set.lastM3 === m3 && set.lastCount === count) {
-      f = set.lastForm;
-    } else {
-      const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
-      const keys = set.keys, k = slot * 5;
-      f = set.hit[slot]!;
-      if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
-        f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
-        keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
-        set.hit[slot] = f;
-      }
-      set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
-    }
-    this.encode(f, o0, o1, o2, o3);
+    set.emit.call(this, o0, o1, o2, o3);
     return this;
+  }
+
+  /**
+   * Builds the method for one mnemonic. Each mnemonic gets its own closure (own type
+   * feedback, so operand checks stay monomorphic) and the match cache is inlined:
+   * the only call per instruction is `encode`.
+   */
+  static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
+    return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+      const m0 = count > 0 ? this.maskOf(o0!) : 0;
+      const m1 = count > 1 ? this.maskOf(o1!) : 0;
+      const m2 = count > 2 ? this.maskOf(o2!) : 0;
+      const m3 = count > 3 ? this.maskOf(o3!) : 0;
+      let f = set.lastForm;
+      if (f === null || set.lastM0 !== m0 || set.lastM1 !== m1 || set.lastM2 !== m2 || set.lastM3 !== m3 || set.lastCount !== count) {
+        f = this.lookup(set, count, m0, m1, m2, m3, o0, o1, o2, o3);
+      }
+      this.encode(f, o0, o1, o2, o3);
+      return this;
+    };
+  }
+
+  /** Second-level cache (8 slots keyed by the operand masks), then the table scan. */
+  private lookup(set: FormSet, count: number, m0: number, m1: number, m2: number, m3: number,
+    o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
+    const slot = Math.imul(m0 ^ Math.imul(m1, 0x9e3779b1) ^ Math.imul(m2 ^ count, 0x85ebca6b) ^ m3, 0x27d4eb2f) >>> 29;
+    const keys = set.keys, k = slot * 5;
+    let f = set.hit[slot]!;
+    if (f === null || keys[k] !== m0 || keys[k + 1] !== m1 || keys[k + 2] !== m2 || keys[k + 3] !== m3 || keys[k + 4] !== count) {
+      f = this.match(set.forms, count, m0, m1, m2, m3, o0, o1, o2, o3);
+      keys[k] = m0; keys[k + 1] = m1; keys[k + 2] = m2; keys[k + 3] = m3; keys[k + 4] = count;
+      set.hit[slot] = f;
+    }
+    set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
+    return f;
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -296,6 +315,10 @@ export class Assembler {
   }
 
   private maskOf(o: Operand): number {
+    if (typeof o === 'object') {
+      if (o.tag !== 3) return o.mask;
+      return this.labelMask(o);
+    }
     if (typeof o === 'number') {
       if (!Number.isSafeInteger(o)) throw new Error(`immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
       return immMask(o);
@@ -306,13 +329,19 @@ export class Assembler {
       if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) return immMask(Number(s));
       return K.I64;
     }
-    if (o.tag === 3) {
-      const t = this.labels[o.id];
-      if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
-      if (t >= 0) { const d = t - (this.pos + 2); if (d >= -128 && d <= 127) return K.Rel | K.Rel8; }
+    throw new Error(`operand ${String(o)} is not a register, memory, label or immediate`);
+  }
+
+  private labelMask(o: Label): number {
+    const t = this.labels[o.id];
+    if (t === undefined) throw new Error(`label ${o.id} belongs to another assembler`);
+    if (t >= 0) {
+      const d = t - (this.pos + 2);
+      if (d >= -128 && d <= 127) return K.Rel | K.Rel8;
+      if (this.prefix & PREFIX_SHORT) { this.prefix = 0; throw new Error(`short jump: label ${o.id} is ${d} bytes away, out of rel8 reach`); }
       return K.Rel;
     }
-    return o.mask;
+    return (this.prefix & PREFIX_SHORT) !== 0 ? K.Rel8 : K.Rel;
   }
 
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
@@ -326,6 +355,7 @@ export class Assembler {
 
   private noMatch(forms: readonly Form[], count: number, ops: (Operand | undefined)[], masks: number[]): Error {
     const name = forms[0]!.mnemonic;
+    this.prefix = 0; // a failed instruction does not leave its prefixes to the next one
     const mems = ops.filter((o) => o instanceof Mem).length;
     if (mems >= 2) return new Error(`${name}: memory-to-memory operands are not encodable`);
     const immIdx = ops.findIndex((o) => typeof o === 'number' || typeof o === 'bigint');
@@ -354,24 +384,45 @@ export class Assembler {
       const src = f.count === 2 ? o1 : o2;
       if ((src as Reg).tag === 1 && (src as Reg).id >= 8 && (o0 as Reg).id < 8) f = f.alt;
     }
-    this.ensureSpace(16);
+    if (this.pos + 16 > this.buf.length) this.ensureSpace(16);
     const b = this.buf;
     let p = this.pos;
     const start = p;
+    // Fast path: legacy register-register ModRM forms (add rax, rdi; movaps xmm0, xmm1; ...).
+    if (f.simpleModrm && this.prefix === 0) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 1) {
+        let reg = f.digit, flags = rm.byteFlags;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags |= r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
+          this.pos = p;
+          return;
+        }
+      }
+    }
     // Gather register fields.
-    let rexR = 0, rexX = 0, rexB = 0, needRex = 0, high = 0, regField = 0, vvvv = 0;
+    let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
     if (f.iReg >= 0) {
-      const r = pick(f.iReg, o0, o1, o2, o3) as Reg;
+      const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3)! as Reg;
       regField = r.id; rexR = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
     if (f.digit >= 0) regField = f.digit;
     if (f.iRm >= 0) {
-      const o = pick(f.iRm, o0, o1, o2, o3) as Reg | Mem;
+      const o = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3)! as Reg | Mem;
       if (o.tag === 1) {
         rmReg = o; rexB = o.id >> 3;
-        if (o.needsRex) needRex = 1; else if (o.high) high = 1;
+        byteFlags |= o.byteFlags;
       } else {
         mem = o;
         if (o.base !== null && o.base !== rip) rexB = o.base.id >> 3;
@@ -383,32 +434,19 @@ export class Assembler {
     }
     let opReg = 0;
     if (f.iO >= 0) {
-      const r = pick(f.iO, o0, o1, o2, o3) as Reg;
+      const r = (f.iO === 0 ? o0 : f.iO === 1 ? o1 : f.iO === 2 ? o2 : o3)! as Reg;
       opReg = r.id & 7; rexB = r.id >> 3;
-      if (r.needsRex) needRex = 1; else if (r.high) high = 1;
+      byteFlags |= r.byteFlags;
     }
-    if (f.iV >= 0) vvvv = (pick(f.iV, o0, o1, o2, o3) as Reg).id;
+    if (f.iV >= 0) vvvv = ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3)! as Reg).id;
     // Prefixes: operand-size/mandatory prefixes first, then lock/rep (GNU as order).
-    let lockRep = 0;
-    if (this.prefix !== 0) {
-      const pf = this.prefix;
-      this.prefix = 0;
-      if (pf & PREFIX_LOCK) {
-        if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
-        if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
-        lockRep = 0xf0;
-      }
-      if (pf & PREFIX_REP) {
-        if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
-        lockRep = 0xf3;
-      }
-    }
+    const lockRep = this.prefix !== 0 ? this.takePrefix(f, mem) : 0;
     if (f.vex === 0) {
       if (f.pfxCount !== 0) for (let i = 0, v = f.pfx; i < f.pfxCount; i++, v >>>= 8) b[p++] = v & 0xff;
       if (lockRep !== 0) b[p++] = lockRep;
       const rex = (f.w << 3) | (rexR << 2) | (rexX << 1) | rexB;
-      if (rex !== 0 || needRex !== 0) {
-        if (high !== 0) {
+      if (rex !== 0 || (byteFlags & 1) !== 0) {
+        if ((byteFlags & 2) !== 0) {
           const cause = describeRexCause(f, o0, o1, o2, o3);
           throw new Error(`${f.mnemonic}: ${highName(o0, o1, o2, o3)} cannot be encoded with an instruction that needs a REX prefix (${cause})`);
         }
@@ -418,7 +456,7 @@ export class Assembler {
       else if (f.map === 2) { b[p++] = 0x0f; b[p++] = 0x38; }
       else if (f.map === 3) { b[p++] = 0x0f; b[p++] = 0x3a; }
     } else {
-      if (high !== 0 || needRex !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
+      if (byteFlags !== 0) throw new Error(`${f.mnemonic}: byte registers are not valid operands`);
       if (rexX === 0 && rexB === 0 && f.w === 0 && f.map === 1) {
         b[p++] = 0xc5;
         b[p++] = ((rexR ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
@@ -439,12 +477,8 @@ export class Assembler {
       if (base === rip) {
         b[p++] = reg3 | 5;
         const end = p + 4 + f.immSize + (f.iIs4 >= 0 ? 1 : 0);
-        if (mem.label !== null) {
-          const t = this.labels[mem.label.id];
-          if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-          if (t >= 0) p = writeI32(b, p, t - end + disp);
-          else { this.fixups.push({ at: p, end, label: mem.label.id, addend: disp }); p += 4; }
-        } else p = writeI32(b, p, disp);
+        if (mem.label !== null) p = this.ripLabel(f, mem.label, p, end, disp);
+        else p = writeI32(b, p, disp);
       } else if (base === null) {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
@@ -463,38 +497,77 @@ export class Assembler {
     }
     // Immediate.
     if (f.iImm >= 0) {
-      const v = pick(f.iImm, o0, o1, o2, o3) as number | bigint;
+      const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3)! as number | bigint;
       const n = f.immSize;
       if (typeof v === 'number') {
         if (n === 1) b[p++] = v & 0xff;
         else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
         else if (n === 4) p = writeI32(b, p, v | 0);
         else { p = writeI32(b, p, v >>> 0); p = writeI32(b, p, Math.floor(v / TWO32) | 0); }
-      } else {
-        this.immBig = BigInt.asUintN(64, v);
-        for (let i = 0; i < n; i++) b[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
-      }
+      } else p = this.writeBigImm(p, v, n);
     }
-    if (f.iIs4 >= 0) b[p++] = (pick(f.iIs4, o0, o1, o2, o3) as Reg).id << 4;
+    if (f.iIs4 >= 0) b[p++] = ((f.iIs4 === 0 ? o0 : f.iIs4 === 1 ? o1 : f.iIs4 === 2 ? o2 : o3)! as Reg).id << 4;
     // Relative target.
     if (f.iRel >= 0) {
-      const t = pick(f.iRel, o0, o1, o2, o3) as Label | Extern;
+      const t = (f.iRel === 0 ? o0 : f.iRel === 1 ? o1 : f.iRel === 2 ? o2 : o3)! as Label | Extern;
       if (t.tag === 4) {
         this.relocs.push({ kind: 'rel32', offset: p, symbol: t.name, addend: t.addend - 4 });
         p = writeI32(b, p, 0);
       } else {
         const target = this.labels[t.id]!;
-        if (f.relSize === 1) { b[p] = (target - (p + 1)) & 0xff; p++; }
+        if (f.relSize === 1) {
+          if (target >= 0) b[p] = (target - (p + 1)) & 0xff;
+          else this.fixups.push({ at: p, end: p + 1, label: t.id, addend: 0, size: 1 });
+          p++;
+        }
         else if (target >= 0) p = writeI32(b, p, target - (p + 4));
-        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 }); p += 4; }
+        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0, size: 4 }); p += 4; }
       }
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
     this.pos = p;
   }
 
-  /** Resolves label references, appends the constant pool, and returns the code. */
-  finish(): AssembledCode {
+  /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
+  private takePrefix(f: Form, mem: Mem | null): number {
+    const pf = this.prefix;
+    this.prefix = 0;
+    let lockRep = 0;
+    if (pf & PREFIX_LOCK) {
+      if (!f.lockable) throw new Error(`${f.mnemonic}: lock prefix is not allowed with this instruction`);
+      if (mem === null) throw new Error(`${f.mnemonic}: lock prefix requires a memory destination`);
+      lockRep = 0xf0;
+    }
+    if (pf & PREFIX_REP) {
+      if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
+      lockRep = 0xf3;
+    }
+    if ((pf & PREFIX_SHORT) !== 0 && f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+    return lockRep;
+  }
+
+  /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
+  private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
+    const t = this.labels[label.id];
+    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
+    this.fixups.push({ at: p, end, label: label.id, addend: disp, size: 4 });
+    return p + 4;
+  }
+
+  /** Writes an immediate given as a bigint (cold path). */
+  private writeBigImm(p: number, v: bigint, n: number): number {
+    this.immBig = BigInt.asUintN(64, v);
+    for (let i = 0; i < n; i++) this.buf[p++] = Number((this.immBig >> BigInt(8 * i)) & 0xffn);
+    return p;
+  }
+
+  /**
+   * Resolves label references, appends the constant pool, and returns the code.
+   * With `{ copy: false }` the bytes are a view of the internal buffer, valid until
+   * `reset()` (zero-copy for a linker that immediately writes them to code memory).
+   */
+  finish(options?: { copy?: boolean }): AssembledCode {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
@@ -510,10 +583,14 @@ export class Assembler {
     for (const fx of this.fixups) {
       const t = this.labels[fx.label]!;
       if (t < 0) throw new Error(`finish: label ${fx.label} is referenced but never bound`);
-      writeI32(this.buf, fx.at, t - fx.end + fx.addend);
+      const d = t - fx.end + fx.addend;
+      if (fx.size === 1) {
+        if (d < -128 || d > 127) throw new Error(`finish: short jump at offset ${fx.at - 1} to label ${fx.label} does not reach (distance ${d})`);
+        this.buf[fx.at] = d & 0xff;
+      } else writeI32(this.buf, fx.at, d);
     }
     const labels = this.labels;
-    const bytes = this.buf.slice(0, this.pos);
+    const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
     return {
       bytes,
       relocations: this.relocs.slice(),
@@ -526,9 +603,6 @@ export class Assembler {
   }
 }
 
-function pick(i: number, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Operand {
-  return (i === 0 ? o0 : i === 1 ? o1 : i === 2 ? o2 : o3)!;
-}
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
   b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
@@ -555,9 +629,12 @@ export class FormSet {
   /** Forms in matching order. */ readonly forms: readonly Form[];
   /** Cache keys, 5 ints per slot (m0..m3, count). */ readonly keys: Int32Array;
   /** Cached form per slot. */ readonly hit: (Form | null)[];
+  /** The instruction method (see Assembler.makeEmitter). */
+  emit: (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler;
   /** Most recent match (checked first). */
   lastM0: number; lastM1: number; lastM2: number; lastM3: number; lastCount: number; lastForm: Form | null;
   constructor(forms: readonly Form[]) {
+    this.emit = Assembler.makeEmitter(this);
     this.lastM0 = 0; this.lastM1 = 0; this.lastM2 = 0; this.lastM3 = 0; this.lastCount = -1; this.lastForm = null;
     this.forms = forms;
     this.keys = new Int32Array(CACHE_SIZE * 5);
@@ -575,9 +652,7 @@ for (const name of MNEMONICS) {
   const set = FORM_SETS.get(name);
   if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
   Object.defineProperty(Assembler.prototype, name, {
-    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
-      return this.emitSet(set, o0, o1, o2, o3);
-    },
+    value: set.emit,
     writable: true,
     configurable: true,
   });
@@ -585,4 +660,3 @@ for (const name of MNEMONICS) {
 for (const name of FORMS_BY_MNEMONIC.keys()) {
   if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
 }
-void gp64;

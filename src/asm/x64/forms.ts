@@ -47,6 +47,8 @@ export class Form {
   /** Accepts a rep prefix. */ readonly repable: boolean;
   /** Size in bytes of the memory operand, 0 if none or any. */ readonly memSize: number;
   /** Position of this form in FORMS. */ readonly index: number;
+  /** Legacy form whose only encoded operands are ModRM.reg/digit and ModRM.rm (fast path when rm is a register). */
+  readonly simpleModrm: boolean;
   /**
    * VEX reg-reg moves only: the store twin (ModRM roles swapped). When the source
    * is xmm8-15 and the destination xmm0-7, encoding through the twin allows the
@@ -134,6 +136,8 @@ export class Form {
     this.m0 = masks[0]!; this.m1 = masks[1]!; this.m2 = masks[2]!; this.m3 = masks[3]!;
     [this.iReg, this.iRm, this.iV, this.iO, this.iImm, this.iIs4, this.iRel] = roles as [number, number, number, number, number, number, number];
     this.immSize = immSize; this.relSize = relSize; this.opSize = opSize; this.memSize = memSize;
+    this.simpleModrm = vex === 0 && this.iRm >= 0 && this.iV < 0 && this.iO < 0 && this.iImm < 0 && this.iIs4 < 0 &&
+      this.iRel < 0 && pfxCount <= 1 && opcCount === 1;
     if (plusR !== (this.iO >= 0)) throw new Error(`form table: +r and O disagree in '${row}'`);
   }
 }
@@ -520,7 +524,9 @@ pk2('cvttps2dq', 'F3 0F', 0x5b);
 for (const [m, pre, op] of [['cvtpd2dq', 'F2 0F', 0xe6], ['cvttpd2dq', '66 0F', 0xe6], ['cvtpd2ps', '66 0F', 0x5a]] as const) {
   r(`${m} xmm, xmm/m128 | RM | ${pre} ${hx(op)} /r`);
   r(`v${m} xmm, xmm | RM | ${vexOf(pre, 128)} ${hx(op)} /r`);
+  r(`v${m} xmm, m128 | RM | ${vexOf(pre, 128)} ${hx(op)} /r`);
   r(`v${m} xmm, ymm | RM | ${vexOf(pre, 256)} ${hx(op)} /r`);
+  r(`v${m} xmm, m256 | RM | ${vexOf(pre, 256)} ${hx(op)} /r`);
 }
 // shuffles
 pk('shufps', 'NP 0F', 0xc6, { imm: true }); pk('shufpd', '66 0F', 0xc6, { imm: true });

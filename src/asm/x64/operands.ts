@@ -62,6 +62,7 @@ export class Reg {
   /** True for ah, ch, dh, bh (not encodable with a REX prefix). */ readonly high: boolean;
   /** True for spl, bpl, sil, dil (need a REX prefix). */ readonly needsRex: boolean;
   /** Intel-syntax name. */ readonly name: string;
+  /** Byte-register flags for the encoder: 1 = needs REX (spl..dil), 2 = high byte (ah..bh). */ readonly byteFlags: number;
   /** Discriminates operand objects without instanceof. */ readonly tag: 1;
   constructor(name: string, id: number, cls: RegClass, size: number, high: boolean) {
     this.name = name;
@@ -70,6 +71,7 @@ export class Reg {
     this.size = size;
     this.high = high;
     this.needsRex = cls === RegClass.Gp8 && !high && id >= 4 && id < 8;
+    this.byteFlags = (this.needsRex ? 1 : 0) | (high ? 2 : 0);
     this.tag = 1;
     let m = 0;
     switch (cls) {

@@ -183,3 +183,20 @@ test('embed, reusable memory operands and buffer growth', () => {
   assert.equal(toHex(bytes.subarray(bytes.length - 3)), '010203');
   assert.equal(hexOf((a2) => a2.mov(byte(rdx, 1), 0xff).mov(dword(rdx), -1)), 'c64201ff' + 'c702ffffffff');
 });
+
+test('short(): forward rel8 jumps, checked at finish', () => {
+  const a = new Assembler();
+  const l = a.newLabel();
+  a.short().jne(l);
+  a.short().jmp(l);
+  a.nop();
+  a.bind(l);
+  a.ret();
+  assert.equal(toHex(a.finish().bytes), '7503' + 'eb01' + '90' + 'c3');
+  throwsMsg((b) => { const m = b.newLabel(); b.short().jmp(m); for (let i = 0; i < 128; i++) b.nop(); b.bind(m); b.finish(); },
+    'finish: short jump at offset 0 to label 0 does not reach (distance 128)');
+  throwsMsg((b) => { const m = b.newLabel(); b.bind(m); for (let i = 0; i < 200; i++) b.nop(); b.short().jmp(m); },
+    'short jump: label 0 is -202 bytes away, out of rel8 reach');
+  throwsMsg((b) => b.short().add(rax, rdi), 'add: short() applies only to jmp/jcc to a label');
+  throwsMsg((b) => { const m = b.newLabel(); b.short().call(m); }, /^call: invalid operand combination/);
+});
