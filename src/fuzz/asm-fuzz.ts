@@ -210,7 +210,9 @@ export function showOperand(o: unknown): string {
   }
   if (typeof o === 'bigint') return `${o}n`;
   if (typeof o === 'symbol') return o.toString();
-  if (typeof o === 'object' && o !== null) return JSON.stringify(o) ?? String(o);
+  if (typeof o === 'object' && o !== null) {
+    try { return JSON.stringify(o, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(o); } catch { return `[${o.constructor?.name ?? 'object'}]`; }
+  }
   return String(o);
 }
 

@@ -106,7 +106,7 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
     if (m === undefined) return false;
     if (buffer !== undefined && !terminates(t, buffer, args, options.fuel)) return false;
     if (!stillFails(m, t)) return false;
-    lines = cand;
+    lines = printModule(m).split('\n');
     return true;
   };
   /** Function name owning each line (or ''). */
@@ -272,8 +272,27 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
       let end = i + 1;
       while (end < lines.length && lines[end] !== '' && lines[end] !== '}') end++;
       // drop the blank line before the header, the header and its instructions
-      const cand = [...lines.slice(0, i - 1), ...lines.slice(end)];
+      const cand = [...lines.slice(0, lines[i - 1] === '' ? i - 1 : i), ...lines.slice(end)];
       if (accept(cand)) { progress = true; i -= 2; }
+    }
+    // merge: `jump blockB` into a parameterless block B referenced only there
+    for (let i = 0; i < lines.length; i++) {
+      const j = /^    jump (block\d+)$/.exec(lines[i]!);
+      if (!j) continue;
+      const own = owners(lines);
+      const re = new RegExp(`\\b${j[1]}\\b`);
+      const refs = lines.filter((l, k) => own[k] === own[i] && re.test(l)).length;
+      const h = lines.findIndex((l, k) => own[k] === own[i] && l === `${j[1]}:`);
+      if (refs !== 2 || h < 0) continue;
+      let end = h + 1;
+      while (end < lines.length && lines[end] !== '' && lines[end] !== '}') end++;
+      const body = lines.slice(h + 1, end);
+      const cand = [...lines];
+      const from = lines[h - 1] === '' ? h - 1 : h;
+      cand.splice(from, end - from);
+      const at = h < i ? i - (end - from) : i;
+      cand.splice(at, 1, ...body);
+      if (accept(cand)) { progress = true; i = -1; }
     }
     // params -> constants
     for (let i = 0; i < lines.length; i++) {
@@ -293,6 +312,18 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
           return as.length > 0 ? `${name}(${as.join(', ')})` : name;
         }));
         cand[i] = ps.length > 0 ? `${name}(${ps.join(', ')}):` : `${name}:`;
+        // With a single incoming edge, the argument itself replaces the parameter.
+        const own = owners(lines);
+        const incoming: string[] = [];
+        lines.forEach((l, k) => {
+          if (own[k] !== own[i] || k === i) return;
+          for (const mm of l.matchAll(new RegExp(`\\b${name}\\(([^)]*)\\)`, 'g'))) incoming.push(mm[1]!.split(', ')[p]!);
+        });
+        if (incoming.length === 1) {
+          const re = new RegExp(`\\b${v}\\b`, 'g');
+          const fwd = cand.map((l, k) => (own[k] === own[i] && k !== i ? l.replace(re, incoming[0]!) : l));
+          if (accept(fwd)) { progress = true; continue; }
+        }
         cand.splice(i + 1, 0, constLine(v, t));
         if (accept(cand)) progress = true;
       }
