@@ -9,12 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Executor, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
+import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
 
 /** dist/test/filetests.test.js -> <package>/test/filetests */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'filetests');
 
-/** Executors for `test run`: the backend adds its compiled executor here. */
+/** Executors for `test run`: the interpreter on every run line... */
 const executors: Executor[] = [interpreterExecutor];
+/** ...and the compiled backend on every run line except `traps heap_oob` (compiled code does not bounds-check). */
+const compiledExecutors: Executor[] = [compiledExecutor];
 
 function walk(dir: string): string[] {
   const out: string[] = [];

@@ -1,0 +1,284 @@
+/**
+ * Compiling a whole IR module to machine code you can call from JS.
+ *
+ *   compile(module)
+ *     verify
+ *     data objects   -> writable (never executable) memory kept alive by the result
+ *     module state   -> writable block: trap frame, stack limit, trap code, results
+ *     each function  -> x64 backend (lower, linear scan, emit)       src/codegen/x64
+ *     glue           -> entry trampolines, trap handler, import stubs
+ *     link           -> one W^X code allocation, relocations patched  src/runtime/link.ts
+ *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code
+ *
+ * JS value mapping (same as the interpreter's): i8 i16 i32 <-> number
+ * (bigints accepted, wrapped to the width); i64 <-> bigint (safe-integer
+ * numbers accepted); ptr <-> bigint result, and as an argument a Buffer /
+ * typed array / DataView / ArrayBuffer (its data address), a bigint address or
+ * null; f32 f64 <-> number. No result -> undefined; several -> an array.
+ * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
+ */
+import { Assembler } from '../asm/x64/index.js';
+import { Module } from '../ir/function.js';
+import { Opcode } from '../ir/opcodes.js';
+import { TrapError } from '../ir/interpreter.js';
+import { instText } from '../ir/printer.js';
+import { Type, typeName, type Signature } from '../ir/types.js';
+import { verify } from '../ir/verifier.js';
+import { native } from '../runtime/addon.js';
+import { symbol as cSymbol, wrap } from '../runtime/calling.js';
+import { CodeMemory } from '../runtime/code-memory.js';
+import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
+import type { NativeType } from '../runtime/signature.js';
+import { compileFunction, printMFunction, type CompiledFunction } from './x64/backend.js';
+import { TRAP_SYMBOL } from './x64/emit.js';
+import {
+  MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, emitImportStub, emitTrapHandler, emitTrampoline,
+} from './x64/entry.js';
+import { signatureHash, type LowerContext } from './x64/lower.js';
+
+/** Options of `compile`. */
+export interface CompileOptions {
+  /** Optimisation level (only 0 exists for now). */
+  opt?: 0;
+  /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
+  resolve?: (name: string) => bigint | undefined;
+  /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
+  stackSize?: number;
+  /** Code memory to place the module in (default: the process-wide one). */
+  memory?: CodeMemory;
+}
+
+/** A JS function calling a compiled IR function. */
+export type CompiledFn = (...args: unknown[]) => unknown;
+
+const NATIVE: Record<number, NativeType> = {
+  [Type.I8]: 'i8', [Type.I16]: 'i16', [Type.I32]: 'i32', [Type.I64]: 'i64', [Type.F32]: 'f32', [Type.F64]: 'f64', [Type.Ptr]: 'i64', // ptr: converted here so any 64-bit address passes
+};
+
+function aligned(size: number, align: number): { bytes: Uint8Array; address: bigint } {
+  const buf = new Uint8Array(new ArrayBuffer(Math.max(size, 1) + align));
+  const addr = native.addressOf(buf);
+  const pad = Number((BigInt(align) - (addr % BigInt(align))) % BigInt(align));
+  return { bytes: buf.subarray(pad, pad + size), address: addr + BigInt(pad) };
+}
+
+function coerce(t: Type, x: unknown, what: string): unknown {
+  switch (t) {
+    case Type.I8: case Type.I16: case Type.I32: {
+      const w = t === Type.I8 ? 8 : t === Type.I16 ? 16 : 32;
+      if (typeof x === 'bigint') return Number(BigInt.asIntN(w, x));
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return w === 32 ? Number(BigInt.asIntN(32, BigInt(x))) : (x << (32 - w)) >> (32 - w);
+      break;
+    }
+    case Type.I64:
+      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
+      break;
+    case Type.Ptr:
+      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
+      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt.asIntN(64, BigInt(x));
+      if (x === null) return 0n;
+      if (ArrayBuffer.isView(x) || x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer)) {
+        return BigInt.asIntN(64, native.addressOf(x));
+      }
+      break;
+    default:
+      if (typeof x === 'number') return x;
+  }
+  throw new TypeError(`${what}: cannot pass ${typeof x === 'bigint' ? `${x}n` : String(x)} as ${typeName(t)}`);
+}
+
+/** A compiled module: callable functions, disassembly, and the memory it owns. */
+export class CompiledModule {
+  /** JS functions by IR function name. */
+  readonly functions: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
+  /** The IR module. */
+  readonly module: Module;
+  private readonly linked: LinkedCode;
+  private readonly compiled: Map<string, CompiledFunction>;
+  /** Keeps data objects and the state block alive while the module is. */
+  private readonly keep: Uint8Array[];
+  private freed = false;
+
+  /** Use `compile()`. */
+  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[],
+    state: Uint8Array, trampolines: Map<string, bigint>) {
+    this.module = module;
+    this.linked = linked;
+    this.compiled = compiled;
+    this.keep = keep;
+    const sv = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    for (const f of module.functions()) {
+      const raw = wrap(trampolines.get(f.name)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
+      const params = f.params, results = f.results, name = f.name;
+      const fn = (...args: unknown[]): unknown => {
+        if (this.freed) throw new Error(`jitkit: %${name} was freed`);
+        if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
+        const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
+        raw(...native);
+        const code = sv.getUint32(STATE_TRAP_CODE, true);
+        if (code !== 0) {
+          sv.setUint32(STATE_TRAP_CODE, 0, true);
+          throw new TrapError(code - 1, ` in compiled code called as %${name}`);
+        }
+        if (results.length === 0) return undefined;
+        const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
+        return out.length === 1 ? out[0] : out;
+      };
+      Object.defineProperty(fn, 'name', { value: name });
+      this.functions[name] = fn;
+    }
+  }
+
+  /** The JS function for IR function `name`; throws if there is none. */
+  get(name: string): CompiledFn {
+    const f = this.functions[name];
+    if (f === undefined) throw new Error(`compiled module has no function %${name}`);
+    return f;
+  }
+
+  /** Entry address of a function's machine code (not the trampoline). */
+  address(name: string): bigint {
+    const a = this.linked.addresses.get(`fn:${name}`);
+    if (a === undefined) throw new Error(`compiled module has no function %${name}`);
+    return a;
+  }
+
+  /** Machine instructions on virtual registers (before allocation) of function `name`. */
+  machineCode(name: string): string {
+    const c = this.compiled.get(name);
+    if (c === undefined) throw new Error(`compiled module has no function %${name}`);
+    return printMFunction(c.mf);
+  }
+
+  /** Disassembly of one function (or all), annotated with the IR instructions each range implements. */
+  async disassemble(name?: string): Promise<string> {
+    const { disassemble } = await import('../debug/disasm.js');
+    const names = name === undefined ? [...this.compiled.keys()] : [name];
+    const out: string[] = [];
+    for (const n of names) {
+      const c = this.compiled.get(n);
+      if (c === undefined) throw new Error(`compiled module has no function %${n}`);
+      const start = this.linked.offsets.get(`fn:${n}`)!;
+      const entry = this.linked.addresses.get(`fn:${n}`)!;
+      const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.bytes.length);
+      const lines = await disassemble(bytes, { address: entry });
+      const f = this.module.getFunction(n);
+      out.push(`function %${n} @ 0x${entry.toString(16)} (${bytes.length} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
+      const marks = new Map<string, string>();
+      for (const m of c.code.irMap) marks.set((entry + BigInt(m.offset - c.code.entry)).toString(16).padStart(16, '0'), instText(f, m.irInst as never));
+      for (const l of lines) {
+        const note = marks.get(l.slice(0, 16));
+        if (note !== undefined) out.push(`                  ; ${note}`);
+        out.push(l);
+      }
+      out.push('');
+    }
+    return out.join('\n');
+  }
+
+  /** True once `free()` ran. */
+  get isFreed(): boolean {
+    return this.freed;
+  }
+
+  /** Releases the machine code and data; the functions throw afterwards. */
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.linked.handle.free();
+    this.keep.length = 0;
+  }
+}
+
+function readResult(sv: DataView, t: Type, at: number): unknown {
+  switch (t) {
+    case Type.I8: return sv.getInt8(at);
+    case Type.I16: return sv.getInt16(at, true);
+    case Type.I32: return sv.getInt32(at, true);
+    case Type.F32: return sv.getFloat32(at, true);
+    case Type.F64: return sv.getFloat64(at, true);
+    default: return sv.getBigInt64(at, true);
+  }
+}
+
+/** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
+export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
+  verify(module);
+  const keep: Uint8Array[] = [];
+  const dataAddr: bigint[] = [];
+  for (const d of module.data) {
+    const { bytes, address } = aligned(d.bytes.length, Math.max(d.align, 8));
+    bytes.set(d.bytes);
+    keep.push(bytes);
+    dataAddr.push(address);
+  }
+  const st = aligned(STATE_SIZE, 64);
+  keep.push(st.bytes);
+  const stateAddress = st.address;
+  const cx: LowerContext = {
+    dataAddress: (i) => dataAddr[i]!,
+    functionSymbol: (n) => `fn:${n}`,
+    importStubSymbol: (n) => `stub:${n}`,
+    importSymbol: (n) => `c:${n}`,
+    resultsAddress: stateAddress + BigInt(STATE_RESULTS),
+  };
+  for (const imp of module.imports()) {
+    if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
+  }
+  const units: LinkUnit[] = [];
+  const compiled = new Map<string, CompiledFunction>();
+  for (const f of module.functions()) {
+    if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
+    const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}` });
+    compiled.set(f.name, c);
+    units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
+  }
+  const budget = options.stackSize ?? 1 << 20;
+  for (const f of module.functions()) {
+    const a = new Assembler();
+    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
+    const out = a.finish();
+    units.push({ symbol: `entry:${f.name}`, bytes: out.bytes, entry: 0, relocations: out.relocations });
+  }
+  {
+    const a = new Assembler();
+    emitTrapHandler(a, stateAddress);
+    const out = a.finish();
+    units.push({ symbol: TRAP_SYMBOL, bytes: out.bytes, entry: 0, relocations: out.relocations });
+  }
+  // Stubs for imports whose address is taken (they carry a header for call_indirect checks).
+  const stubbed = new Set<string>();
+  for (const f of module.functions()) {
+    for (let i = 0; i < f.instCount; i++) {
+      if (f.instBlock[i] === -1 || f.instOpcode[i] !== Opcode.FuncAddr) continue;
+      const c = module.callees[f.instImm[i]!]!;
+      if (c.isImport) stubbed.add(c.name);
+    }
+  }
+  for (const name of stubbed) {
+    const imp = module.lookup(name) as Signature;
+    const a = new Assembler();
+    const entry = emitImportStub(a, signatureHash(imp), `c:${name}`);
+    const out = a.finish();
+    units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
+  }
+  const resolve = (s: string): bigint | undefined => {
+    if (!s.startsWith('c:')) return undefined;
+    const name = s.slice(2);
+    const user = options.resolve?.(name);
+    if (user !== undefined) return user;
+    try {
+      return cSymbol(name);
+    } catch (e) {
+      throw new Error(`compile: import %${name} is not resolved (${(e as Error).message})`);
+    }
+  };
+  const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  const trampolines = new Map<string, bigint>();
+  for (const f of module.functions()) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
+  return new CompiledModule(module, linked, compiled, keep, st.bytes, trampolines);
+}
+
+/** Alias of `compile`. */
+export const jit = compile;

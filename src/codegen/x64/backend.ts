@@ -1,0 +1,71 @@
+/**
+ * The x86-64 backend driver for one function: lower -> allocate -> emit.
+ *
+ *   IR Func --lowerFunction--> MFunction (virtual registers)
+ *           --allocateRegisters (src/regalloc, via the shared operand visitor)--> Allocation
+ *           --emitFunction--> bytes + relocations + IR offset map
+ */
+import { Func } from '../../ir/function.js';
+import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarget } from '../../regalloc/linear-scan.js';
+import { emitFunction, type EmittedFunction } from './emit.js';
+import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
+import { ALLOCATABLE, MInst, NUM_PREGS, printMInst, visitOperands } from './minst.js';
+
+/** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
+export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
+  const insts: MInst[] = [];
+  const index = new Map<number, number>();
+  mf.order.forEach((b, k) => index.set(b, k));
+  const blocks = mf.order.map((b) => {
+    const blk = mf.blocks[b]!;
+    const first = insts.length;
+    insts.push(...blk.insts);
+    return { first, count: blk.insts.length, succs: blk.succs.map((s) => index.get(s)!) };
+  });
+  const pregClass = new Uint8Array(NUM_PREGS);
+  for (let p = 16; p < NUM_PREGS; p++) pregClass[p] = 1;
+  const target: RegallocTarget = {
+    numPregs: NUM_PREGS,
+    pregClass,
+    allocatable: ALLOCATABLE,
+    regCount: mf.regClass.length,
+    regClass: mf.regClass,
+    blocks,
+    instCount: insts.length,
+    operands(i: number, sink: OperandSink): void { visitOperands(insts[i]!, sink); },
+  };
+  return { target, insts };
+}
+
+/** Everything produced for one function. */
+export interface CompiledFunction {
+  readonly mf: MFunction;
+  readonly alloc: Allocation;
+  readonly code: EmittedFunction;
+}
+
+/** Options for `compileFunction`. */
+export interface FunctionCodegenOptions {
+  readonly stateAddress: bigint;
+  readonly stackLimitOffset: number;
+  readonly symbol: string;
+}
+
+/** Compiles one function to a relocatable unit. */
+export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
+  const mf = lowerFunction(f, cx);
+  const { target } = regallocView(mf);
+  const alloc = allocateRegisters(target);
+  const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
+  return { mf, alloc, code };
+}
+
+/** Text of the machine instructions of a lowered function (virtual registers), for debugging. */
+export function printMFunction(mf: MFunction): string {
+  const lines: string[] = [];
+  for (const b of mf.order) {
+    lines.push(`mb${b}:${mf.blocks[b]!.irBlock >= 0 ? ` ; block${mf.blocks[b]!.irBlock}` : ' ; edge'}`);
+    for (const i of mf.blocks[b]!.insts) lines.push(`    ${printMInst(i)}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,713 @@
+/**
+ * Emission: allocated machine instructions -> x86-64 bytes (via the assembler),
+ * with the frame, spill code, parallel moves and out-of-line trap stubs.
+ *
+ * Pipeline position: after register allocation; the result goes to the linker.
+ *
+ * Function layout in memory (the unit the linker places):
+ *
+ *   offset 0   u32 FUNC_MAGIC, i32 signature hash   (checked by call_indirect)
+ *   offset 8   entry: stack check, prologue, body, trap stubs, jump tables, constants
+ *
+ * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative):
+ *
+ *   [rbp + 16 + 8k]   incoming stack argument k
+ *   [rbp + 8]         return address
+ *   [rbp]             saved rbp
+ *   [rbp - 8 ...]     saved callee-saved registers (pushes)
+ *   ...               padding / dynamic alignment
+ *   [rsp + spillBase + 8s]  spill slot s
+ *   [rsp + slotOffset[n]]   IR stack slot n
+ *   [rsp + 8k]        outgoing stack argument k
+ *
+ * Spilled operands are loaded into the reserved scratch registers (r10, r11,
+ * xmm14, xmm15) around the instruction; moves between two stack locations go
+ * through r10. Scratch code is only `mov`, so it never disturbs flags.
+ */
+import {
+  Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
+  xmmRegs, xmmword, word, edi, eax, ecx, edx, type Relocation, type Mem,
+} from '../../asm/x64/index.js';
+import { Func } from '../../ir/function.js';
+import { FloatCC, TrapCode } from '../../ir/opcodes.js';
+import { Allocation, OperandKind, SPILL_BASE } from '../../regalloc/linear-scan.js';
+import {
+  AluOp, BitOp, CALLEE_SAVED_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MInst, MOp, ShiftOp, UnaryOp, XMM_BASE,
+} from './minst.js';
+import { MFunction } from './lower.js';
+
+/** Marks a jitted function's header (ASCII "JITK"). */
+export const FUNC_MAGIC = 0x4b54494a;
+/** Symbol of the module's trap handler (edi = trap code). */
+export const TRAP_SYMBOL = '__jitkit_trap';
+
+/** What emission produced for one function. */
+export interface EmittedFunction {
+  /** Bytes, starting with the 8-byte header. */
+  readonly bytes: Uint8Array;
+  /** Relocations (assembler's and jump-table entries). */
+  readonly relocations: readonly Relocation[];
+  /** Offset of the entry point (8). */
+  readonly entry: number;
+  /** Code offset -> IR instruction, for annotated disassembly (ascending offsets). */
+  readonly irMap: readonly { offset: number; irInst: number }[];
+  /** Frame size in bytes below the saved registers. */
+  readonly frameSize: number;
+}
+
+/** Options of `emitFunction`. */
+export interface EmitOptions {
+  /** Absolute address of the module state (trap frame, stack limit). */
+  readonly stateAddress: bigint;
+  /** Offset of the stack limit in the state. */
+  readonly stackLimitOffset: number;
+  /** Link symbol of this function. */
+  readonly symbol: string;
+  /** Signature hash for the header. */
+  readonly signatureHash: number;
+}
+
+const FLOAT_SIGN32 = new Uint8Array(16);
+const FLOAT_ABS32 = new Uint8Array(16);
+const FLOAT_SIGN64 = new Uint8Array(16);
+const FLOAT_ABS64 = new Uint8Array(16);
+{
+  const s32 = new DataView(FLOAT_SIGN32.buffer), a32 = new DataView(FLOAT_ABS32.buffer);
+  const s64 = new DataView(FLOAT_SIGN64.buffer), a64 = new DataView(FLOAT_ABS64.buffer);
+  for (let i = 0; i < 4; i++) { s32.setUint32(4 * i, 0x80000000, true); a32.setUint32(4 * i, 0x7fffffff, true); }
+  for (let i = 0; i < 2; i++) { s64.setBigUint64(8 * i, 1n << 63n, true); a64.setBigUint64(8 * i, (1n << 63n) - 1n, true); }
+}
+
+function f32Bytes(x: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setFloat32(0, x, true);
+  return b;
+}
+
+/** Per-function emission state. */
+class Emitter {
+  readonly a = new Assembler(1024);
+  readonly labels: Label[] = [];
+  readonly trapLabels = new Map<number, Label>();
+  readonly tables: { label: Label; targets: number[] }[] = [];
+  readonly consts = new Map<string, Label>();
+  readonly irMap: { offset: number; irInst: number }[] = [];
+  readonly loc: Int32Array;
+  readonly saved: number[] = [];
+  slotOffset: number[] = [];
+  spillBase = 0;
+  frameSize = 0;
+  maxAlign = 16;
+  // scratch assignment per instruction
+  gpScratch = 0;
+  xmmScratch = 0;
+  readonly phys: number[] = [];
+
+  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
+    this.loc = alloc.location;
+  }
+
+  trapLabel(code: number): Label {
+    let l = this.trapLabels.get(code);
+    if (l === undefined) { l = this.a.newLabel(); this.trapLabels.set(code, l); }
+    return l;
+  }
+  constLabel(key: string, data: Uint8Array | number, align?: number): Label {
+    let l = this.consts.get(key);
+    if (l === undefined) { l = this.a.constant(data, align); this.consts.set(key, l); }
+    return l;
+  }
+  f64Const(x: number): Mem { return qword(rip, this.constLabel(`d${x}`, x)); }
+  f32Const(x: number): Mem { return dword(rip, this.constLabel(`f${x}`, f32Bytes(x), 4)); }
+  fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
+  mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
+
+  spillMem(loc: number): Mem { return qword(rsp, this.spillBase + 8 * (loc - SPILL_BASE)); }
+
+  layoutFrame(): void {
+    const f: Func = this.mf.func;
+    for (const p of CALLEE_SAVED_GP) if (this.alloc.usedPregs[p]) this.saved.push(p);
+    let off = this.mf.outArgSlots * 8;
+    for (const ss of f.stackSlots) {
+      if (ss.align > this.maxAlign) this.maxAlign = ss.align;
+      off = (off + ss.align - 1) & ~(ss.align - 1);
+      this.slotOffset.push(off);
+      off += ss.size;
+    }
+    off = (off + 7) & ~7;
+    this.spillBase = off;
+    off += 8 * this.alloc.spillSlots;
+    // After push rbp, rsp is 16-aligned; the pushes add 8 each.
+    const pushed = 8 * this.saved.length;
+    off = ((off + pushed + 15) & ~15) - pushed;
+    this.frameSize = off;
+  }
+
+  /** Register object for register id `r` at operand size `size`. */
+  reg(r: number, size: number): Reg {
+    if (r >= XMM_BASE) return xmmRegs[r - XMM_BASE]!;
+    return size === 8 ? gp64[r]! : size === 4 ? gp32[r]! : size === 2 ? gp16[r]! : gp8[r]!;
+  }
+
+  emit(): EmittedFunction {
+    const a = this.a, mf = this.mf;
+    this.layoutFrame();
+    a.embed([FUNC_MAGIC & 0xff, (FUNC_MAGIC >>> 8) & 0xff, (FUNC_MAGIC >>> 16) & 0xff, FUNC_MAGIC >>> 24]);
+    const h = this.opts.signatureHash;
+    a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
+    // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
+    const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
+    a.mov(r11, BigInt.asIntN(64, this.opts.stateAddress));
+    a.lea(r10, qword(rsp, -total));
+    a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
+    a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    for (const p of this.saved) a.push(gp64[p]!);
+    if (this.frameSize > 0) a.sub(rsp, this.frameSize);
+    if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
+    for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
+    for (let k = 0; k < mf.order.length; k++) {
+      const id = mf.order[k]!;
+      a.bind(this.labels[id]!);
+      const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
+      for (const inst of mf.blocks[id]!.insts) {
+        const last = this.irMap.length > 0 ? this.irMap[this.irMap.length - 1]! : null;
+        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) this.irMap.push({ offset: a.offset, irInst: inst.irInst });
+        this.emitInst(inst, next);
+      }
+    }
+    for (const [code, label] of this.trapLabels) {
+      a.bind(label);
+      a.mov(edi, code);
+      a.jmp(extern(TRAP_SYMBOL));
+    }
+    const extra: Relocation[] = [];
+    const tableFix: { at: Label; targets: number[] }[] = [];
+    for (const t of this.tables) {
+      a.align(8);
+      a.bind(t.label);
+      a.embed(new Uint8Array(8 * t.targets.length));
+      tableFix.push({ at: t.label, targets: t.targets });
+    }
+    const out = a.finish();
+    for (const t of tableFix) {
+      const base = out.labelOffsets(t.at);
+      t.targets.forEach((b, k) => {
+        extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
+      });
+    }
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, frameSize: this.frameSize };
+  }
+
+  epilogue(): void {
+    const a = this.a;
+    if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16) a.lea(rsp, qword(rbp, -8 * this.saved.length));
+    for (let k = this.saved.length - 1; k >= 0; k--) a.pop(gp64[this.saved[k]!]!);
+    a.pop(rbp);
+    a.ret();
+  }
+
+  /** Location of a register id after allocation. */
+  where(r: number): number {
+    return r < 32 ? r : this.loc[r]!;
+  }
+
+  /** Move between two locations (registers or spill slots) of class `cls`. */
+  moveLoc(dst: number, src: number, cls: number): void {
+    if (dst === src) return;
+    const a = this.a;
+    const dMem = dst >= SPILL_BASE, sMem = src >= SPILL_BASE;
+    if (dMem && sMem) {
+      a.mov(r10, this.spillMem(src));
+      a.mov(this.spillMem(dst), r10);
+    } else if (dMem) {
+      if (cls === CLASS_XMM) a.movsd(this.spillMem(dst), this.reg(src, 8));
+      else a.mov(this.spillMem(dst), gp64[src]!);
+    } else if (sMem) {
+      if (cls === CLASS_XMM) a.movsd(this.reg(dst, 8), this.spillMem(src));
+      else a.mov(gp64[dst]!, this.spillMem(src));
+    } else if (cls === CLASS_XMM) a.movaps(this.reg(dst, 8), this.reg(src, 8));
+    else a.mov(gp64[dst]!, gp64[src]!);
+  }
+
+  /** Parallel copy of (dst, src) location pairs, with cycles broken through r11 / xmm15. */
+  parallelMove(dsts: number[], srcs: number[], classes: number[]): void {
+    const pend: { d: number; s: number; c: number }[] = [];
+    for (let k = 0; k < dsts.length; k++) if (dsts[k] !== srcs[k]) pend.push({ d: dsts[k]!, s: srcs[k]!, c: classes[k]! });
+    while (pend.length > 0) {
+      let progress = false;
+      for (let k = 0; k < pend.length; k++) {
+        const m = pend[k]!;
+        if (pend.some((o) => o !== m && o.s === m.d)) continue;
+        this.moveLoc(m.d, m.s, m.c);
+        pend.splice(k, 1);
+        k--;
+        progress = true;
+      }
+      if (!progress) {
+        // Every pending move is on a cycle: save one destination in the class's cycle register.
+        const m = pend[0]!;
+        const tmp = m.c === CLASS_XMM ? XMM_BASE + 15 : 11;
+        this.moveLoc(tmp, m.d, m.c);
+        for (const o of pend) if (o.s === m.d) o.s = tmp;
+      }
+    }
+  }
+
+  /** Assigns physical registers to the operands of `inst`, loading spilled inputs into scratch registers. */
+  prepare(inst: MInst): void {
+    const phys = this.phys;
+    phys.length = 0;
+    let gp = 0, xmm = 0;
+    const regs = inst.regs, kinds = inst.kinds;
+    for (let k = 0; k < regs.length; k++) {
+      const r = regs[k]!;
+      const l = this.where(r);
+      if (l < SPILL_BASE) { phys.push(l); continue; }
+      const kind = kinds[k]!;
+      if (kind === OperandKind.Temp || kind === OperandKind.EarlyDef) throw new Error('emit: a must-have-register operand was spilled');
+      const cls = this.mf.regClass[r]!;
+      let s: number;
+      if (kind === OperandKind.Def) s = cls === CLASS_XMM ? XMM_BASE + 14 : 10;
+      else if (cls === CLASS_XMM) { if (xmm >= 2) throw new Error('emit: too many spilled xmm operands'); s = XMM_BASE + 14 + xmm++; }
+      else { if (gp >= 2) throw new Error('emit: too many spilled gp operands'); s = gp++ === 0 ? 10 : 11; }
+      if (kind !== OperandKind.Def) this.moveLoc(s, l, cls);
+      phys.push(s);
+    }
+  }
+  /** Stores scratch registers holding spilled outputs back to their slots. */
+  finishInst(inst: MInst): void {
+    const regs = inst.regs, kinds = inst.kinds;
+    for (let k = 0; k < regs.length; k++) {
+      const kind = kinds[k]!;
+      if (kind !== OperandKind.Def && kind !== OperandKind.UseDef) continue;
+      const r = regs[k]!;
+      const l = this.where(r);
+      if (l >= SPILL_BASE) this.moveLoc(l, this.phys[k]!, this.mf.regClass[r]!);
+    }
+  }
+
+  emitInst(inst: MInst, next: number): void {
+    const a = this.a;
+    switch (inst.op) {
+      case MOp.Mov: {
+        const d = this.where(inst.regs[0]!), s = this.where(inst.regs[1]!);
+        if (d < 0) return; // dead
+        this.moveLoc(d, s, this.mf.regClass[inst.regs[0]!]!);
+        return;
+      }
+      case MOp.ParallelMove: {
+        const n = inst.imm;
+        const dsts: number[] = [], srcs: number[] = [], cls: number[] = [];
+        for (let k = 0; k < n; k++) {
+          const d = this.where(inst.regs[n + k]!);
+          if (d < 0) continue;
+          srcs.push(this.where(inst.regs[k]!));
+          dsts.push(d);
+          cls.push(this.mf.regClass[inst.regs[n + k]!]!);
+        }
+        this.parallelMove(dsts, srcs, cls);
+        return;
+      }
+      case MOp.Jump:
+        if (inst.targets[0] !== next) a.jmp(this.labels[inst.targets[0]!]!);
+        return;
+      case MOp.Ret:
+        this.epilogue();
+        return;
+      case MOp.Trap:
+        a.jmp(this.trapLabel(inst.imm));
+        return;
+      case MOp.LoadArg: {
+        const d = this.where(inst.regs[0]!);
+        if (d < 0) return;
+        const src = qword(rbp, 16 + 8 * inst.imm);
+        const cls = this.mf.regClass[inst.regs[0]!]!;
+        if (d >= SPILL_BASE) { a.mov(r10, src); a.mov(this.spillMem(d), r10); }
+        else if (cls === CLASS_XMM) a.movsd(this.reg(d, 8), src);
+        else a.mov(gp64[d]!, src);
+        return;
+      }
+      case MOp.StoreArg: {
+        const s = this.where(inst.regs[0]!);
+        const dst = qword(rsp, 8 * inst.imm);
+        const cls = this.mf.regClass[inst.regs[0]!]!;
+        if (s >= SPILL_BASE) { a.mov(r10, this.spillMem(s)); a.mov(dst, r10); }
+        else if (cls === CLASS_XMM) a.movsd(dst, this.reg(s, 8));
+        else a.mov(dst, gp64[s]!);
+        return;
+      }
+      case MOp.Call:
+        if (inst.sub === 1) {
+          a.mov(eax, inst.imm);
+          a.movAbs64(r11, inst.sym);
+          a.call(r11);
+        } else a.call(extern(inst.sym));
+        return;
+      default:
+        break;
+    }
+    this.prepare(inst);
+    this.emitOp(inst, next);
+    this.finishInst(inst);
+  }
+
+  emitOp(inst: MInst, next: number): void {
+    const a = this.a, p = this.phys;
+    const size = inst.size;
+    switch (inst.op) {
+      case MOp.MovImm: {
+        const v = inst.big;
+        const d = p[0]!;
+        if (v >= 0n && v <= 0xffffffffn) a.mov(gp32[d]!, Number(v));
+        else if (v >= -0x80000000n && v < 0x80000000n) a.mov(gp64[d]!, Number(v));
+        else a.mov(gp64[d]!, v);
+        return;
+      }
+      case MOp.FConst: {
+        const x = this.reg(p[0]!, 8);
+        if (inst.big === 0n) { a.xorps(x, x); return; }
+        if (size === 4) {
+          const b = new Uint8Array(4);
+          new DataView(b.buffer).setUint32(0, Number(inst.big), true);
+          a.movss(x, dword(rip, this.constLabel(`f#${inst.big}`, b, 4)));
+        } else {
+          const b = new Uint8Array(8);
+          new DataView(b.buffer).setBigUint64(0, inst.big, true);
+          a.movsd(x, qword(rip, this.constLabel(`d#${inst.big}`, b, 8)));
+        }
+        return;
+      }
+      case MOp.Alu: {
+        const d = this.reg(p[0]!, size), s = this.reg(p[1]!, size);
+        switch (inst.sub as AluOp) {
+          case AluOp.Add: a.add(d, s); break;
+          case AluOp.Sub: a.sub(d, s); break;
+          case AluOp.And: a.and(d, s); break;
+          case AluOp.Or: a.or(d, s); break;
+          case AluOp.Xor: a.xor(d, s); break;
+          default: a.imul(d, s);
+        }
+        return;
+      }
+      case MOp.Unary: {
+        const d = this.reg(p[0]!, size);
+        if (inst.sub === UnaryOp.Neg) a.neg(d); else a.not(d);
+        return;
+      }
+      case MOp.Shift: {
+        const d = this.reg(p[0]!, size);
+        const cl = gp8[1]!;
+        if (size < 4 && inst.sub <= ShiftOp.Sar) a.and(ecx, size * 8 - 1);
+        switch (inst.sub as ShiftOp) {
+          case ShiftOp.Shl: a.shl(d, cl); break;
+          case ShiftOp.Shr: a.shr(d, cl); break;
+          case ShiftOp.Sar: a.sar(d, cl); break;
+          case ShiftOp.Rol: a.rol(d, cl); break;
+          default: a.ror(d, cl);
+        }
+        return;
+      }
+      case MOp.Div: {
+        const b = this.reg(p[2]!, size);
+        const done = a.newLabel();
+        a.test(b, b);
+        a.jcc(Cond.E, this.trapLabel(TrapCode.IntDivz));
+        if (inst.sub === DivOp.SDiv || inst.sub === DivOp.SRem) {
+          const normal = a.newLabel();
+          a.cmp(b, -1);
+          a.jcc(Cond.NE, normal);
+          if (inst.sub === DivOp.SDiv) {
+            a.neg(this.reg(0, inst.imm / 8));
+            a.jcc(Cond.O, this.trapLabel(TrapCode.IntOvf));
+          } else a.xor(edx, edx);
+          a.jmp(done);
+          a.bind(normal);
+          if (size === 8) a.cqo(); else a.cdq();
+          a.idiv(b);
+        } else {
+          a.xor(edx, edx);
+          a.div(b);
+        }
+        a.bind(done);
+        return;
+      }
+      case MOp.BitCount: {
+        const w = size * 8;
+        if (size >= 4) {
+          const d = this.reg(p[0]!, size), s = this.reg(p[1]!, size);
+          if (inst.sub === BitOp.Clz) a.lzcnt(d, s); else if (inst.sub === BitOp.Ctz) a.tzcnt(d, s); else a.popcnt(d, s);
+          return;
+        }
+        const d = gp32[p[0]!]!;
+        a.movzx(d, this.reg(p[1]!, size));
+        if (inst.sub === BitOp.Clz) { a.lzcnt(d, d); a.sub(d, 32 - w); }
+        else if (inst.sub === BitOp.Ctz) { a.or(d, 1 << w); a.tzcnt(d, d); }
+        else a.popcnt(d, d);
+        return;
+      }
+      case MOp.Ext: {
+        const from = size, to = inst.imm;
+        const s = this.reg(p[1]!, from);
+        if (inst.sub === ExtOp.Sign) {
+          if (from === 4) a.movsxd(gp64[p[0]!]!, s);
+          else a.movsx(this.reg(p[0]!, to === 8 ? 8 : 4), s);
+        } else if (from === 4) a.mov(gp32[p[0]!]!, s);
+        else if (from === 8) a.mov(gp64[p[0]!]!, s);
+        else a.movzx(gp32[p[0]!]!, s);
+        return;
+      }
+      case MOp.ICmpSet: {
+        a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
+        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        return;
+      }
+      case MOp.FCmpSet: {
+        const x = this.reg(p[1]!, 8), y = this.reg(p[2]!, 8);
+        const d8 = gp8[p[0]!]!;
+        const cmp = (u: Reg, v: Reg): void => { if (size === 4) a.ucomiss(u, v); else a.ucomisd(u, v); };
+        switch (inst.imm as FloatCC) {
+          case FloatCC.Eq: cmp(x, y); a.setcc(Cond.E, d8); a.setcc(Cond.NP, gp8[p[3]!]!); a.and(d8, gp8[p[3]!]!); break;
+          case FloatCC.Ne: case FloatCC.Une: cmp(x, y); a.setcc(Cond.NE, d8); a.setcc(Cond.P, gp8[p[3]!]!); a.or(d8, gp8[p[3]!]!); break;
+          case FloatCC.Lt: cmp(y, x); a.setcc(Cond.A, d8); break;
+          case FloatCC.Le: cmp(y, x); a.setcc(Cond.AE, d8); break;
+          case FloatCC.Gt: cmp(x, y); a.setcc(Cond.A, d8); break;
+          case FloatCC.Ge: cmp(x, y); a.setcc(Cond.AE, d8); break;
+          case FloatCC.Uno: cmp(x, y); a.setcc(Cond.P, d8); break;
+          case FloatCC.Ord: cmp(x, y); a.setcc(Cond.NP, d8); break;
+          case FloatCC.Ueq: cmp(x, y); a.setcc(Cond.E, d8); break;
+          case FloatCC.Ult: cmp(x, y); a.setcc(Cond.B, d8); break;
+          case FloatCC.Ule: cmp(x, y); a.setcc(Cond.BE, d8); break;
+          case FloatCC.Ugt: cmp(y, x); a.setcc(Cond.B, d8); break;
+          default: cmp(y, x); a.setcc(Cond.BE, d8); break; // uge
+        }
+        a.movzx(gp32[p[0]!]!, d8);
+        return;
+      }
+      case MOp.Select: {
+        if (inst.imm === 1) {
+          const skip = a.newLabel();
+          a.jcc(Cond.E, skip);
+          a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
+          a.bind(skip);
+        } else a.cmovcc(Cond.NE, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        return;
+      }
+      case MOp.FAlu: {
+        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
+        const f32 = size === 4;
+        switch (inst.sub as FAluOp) {
+          case FAluOp.Add: if (f32) a.addss(d, s); else a.addsd(d, s); break;
+          case FAluOp.Sub: if (f32) a.subss(d, s); else a.subsd(d, s); break;
+          case FAluOp.Mul: if (f32) a.mulss(d, s); else a.mulsd(d, s); break;
+          default: if (f32) a.divss(d, s); else a.divsd(d, s);
+        }
+        return;
+      }
+      case MOp.FMinMax: {
+        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
+        const f32 = size === 4, isMin = inst.sub === 0;
+        const nan = a.newLabel(), normal = a.newLabel(), done = a.newLabel();
+        if (f32) a.ucomiss(d, s); else a.ucomisd(d, s);
+        a.jcc(Cond.P, nan);
+        a.jcc(Cond.NE, normal);
+        // Equal (including +0 == -0): merge sign bits; min ORs (-0 wins), max ANDs (+0 wins).
+        if (isMin) a.orps(d, s); else a.andps(d, s);
+        a.jmp(done);
+        a.bind(normal);
+        if (isMin) { if (f32) a.minss(d, s); else a.minsd(d, s); } else if (f32) a.maxss(d, s); else a.maxsd(d, s);
+        a.jmp(done);
+        a.bind(nan);
+        if (f32) a.addss(d, s); else a.addsd(d, s);
+        a.bind(done);
+        return;
+      }
+      case MOp.FSign: {
+        const d = this.reg(p[0]!, 8);
+        if (inst.sub === 0) a.xorps(d, this.mask(`sign${size}`, size === 4 ? FLOAT_SIGN32 : FLOAT_SIGN64));
+        else a.andps(d, this.mask(`abs${size}`, size === 4 ? FLOAT_ABS32 : FLOAT_ABS64));
+        return;
+      }
+      case MOp.FCopysign: {
+        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8), t = this.reg(p[2]!, 8);
+        a.movaps(t, s);
+        a.andps(t, this.mask(`sign${size}`, size === 4 ? FLOAT_SIGN32 : FLOAT_SIGN64));
+        a.andps(d, this.mask(`abs${size}`, size === 4 ? FLOAT_ABS32 : FLOAT_ABS64));
+        a.orps(d, t);
+        return;
+      }
+      case MOp.FUnary: {
+        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
+        const f32 = size === 4;
+        switch (inst.sub) {
+          case 0: if (f32) a.sqrtss(d, s); else a.sqrtsd(d, s); break;
+          case 5: a.cvtss2sd(d, s); break;
+          case 6: a.cvtsd2ss(d, s); break;
+          default: {
+            // roundss/sd immediate: 0 nearest-even, 1 floor, 2 ceil, 3 trunc; bit 3 suppresses the inexact exception.
+            const mode = inst.sub === 4 ? 0 : inst.sub === 1 ? 1 : inst.sub === 2 ? 2 : 3;
+            if (f32) a.roundss(d, s, 8 | mode); else a.roundsd(d, s, 8 | mode);
+          }
+        }
+        return;
+      }
+      case MOp.CvtFromInt: {
+        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, size);
+        const toF32 = inst.imm === 4;
+        const cvt = (r: Reg): void => { if (toF32) a.cvtsi2ss(d, r); else a.cvtsi2sd(d, r); };
+        if (inst.sub === 0) { cvt(s); return; }
+        // Unsigned 64-bit: halve (keeping the low bit sticky) when the top bit is set, convert, double.
+        const big = a.newLabel(), done = a.newLabel();
+        const t1 = gp64[p[2]!]!, t2 = gp64[p[3]!]!;
+        a.test(s, s);
+        a.jcc(Cond.S, big);
+        cvt(s);
+        a.jmp(done);
+        a.bind(big);
+        a.mov(t1, s);
+        a.shr(t1, 1);
+        a.mov(t2, s);
+        a.and(t2, 1);
+        a.or(t1, t2);
+        cvt(t1);
+        if (toF32) a.addss(d, d); else a.addsd(d, d);
+        a.bind(done);
+        return;
+      }
+      case MOp.CvtToInt: {
+        const s = this.reg(p[1]!, 8);
+        const f32 = size === 4, w = inst.imm, signed = inst.sub === 0;
+        const bad = this.trapLabel(TrapCode.BadConv);
+        const ucom = (m: Mem): void => { if (f32) a.ucomiss(s, m); else a.ucomisd(s, m); };
+        const cvt = (d: Reg, x: Reg): void => { if (f32) a.cvttss2si(d, x); else a.cvttsd2si(d, x); };
+        if (signed) {
+          const lo = -(2 ** (w - 1));
+          // Lower bound: x > lo - 1 when lo - 1 is exact in the float type, else x >= lo.
+          const exact = f32 ? w <= 16 : w <= 32;
+          ucom(this.fConst(size, exact ? lo - 1 : lo));
+          a.jcc(exact ? Cond.BE : Cond.B, bad);
+          ucom(this.fConst(size, 2 ** (w - 1)));
+          a.jcc(Cond.AE, bad);
+          cvt(w === 64 ? gp64[p[0]!]! : gp32[p[0]!]!, s);
+          return;
+        }
+        ucom(this.fConst(size, -1));
+        a.jcc(Cond.BE, bad);
+        ucom(this.fConst(size, 2 ** w));
+        a.jcc(Cond.AE, bad);
+        if (w < 32) { cvt(gp32[p[0]!]!, s); return; }
+        if (w === 32) { cvt(gp64[p[0]!]!, s); return; }
+        const big = a.newLabel(), done = a.newLabel();
+        const d = gp64[p[0]!]!, t = this.reg(p[2]!, 8);
+        ucom(this.fConst(size, 2 ** 63));
+        a.jcc(Cond.AE, big);
+        cvt(d, s);
+        a.jmp(done);
+        a.bind(big);
+        a.movaps(t, s);
+        if (f32) a.subss(t, this.fConst(size, 2 ** 63)); else a.subsd(t, this.fConst(size, 2 ** 63));
+        cvt(d, t);
+        a.btc(d, 63);
+        a.bind(done);
+        return;
+      }
+      case MOp.BitMove: {
+        const d = p[0]!, s = p[1]!;
+        if (d >= XMM_BASE) { if (size === 4) a.movd(this.reg(d, 8), gp32[s]!); else a.movq(this.reg(d, 8), gp64[s]!); }
+        else if (size === 4) a.movd(gp32[d]!, this.reg(s, 8)); else a.movq(gp64[d]!, this.reg(s, 8));
+        return;
+      }
+      case MOp.Load: {
+        const base = gp64[p[1]!]!, disp = inst.imm, d = p[0]!;
+        switch (inst.sub as LoadKind) {
+          case LoadKind.Float:
+            if (size === 4) a.movss(this.reg(d, 8), dword(base, disp)); else a.movsd(this.reg(d, 8), qword(base, disp));
+            return;
+          case LoadKind.Int:
+            if (size === 1) a.movzx(gp32[d]!, byte(base, disp));
+            else if (size === 2) a.movzx(gp32[d]!, word(base, disp));
+            else if (size === 4) a.mov(gp32[d]!, dword(base, disp));
+            else a.mov(gp64[d]!, qword(base, disp));
+            return;
+          case LoadKind.SignExt: {
+            const dr = inst.imm2 === 8 ? gp64[d]! : gp32[d]!;
+            if (size === 1) a.movsx(dr, byte(base, disp));
+            else if (size === 2) a.movsx(dr, word(base, disp));
+            else a.movsxd(gp64[d]!, dword(base, disp));
+            return;
+          }
+          default:
+            if (size === 1) a.movzx(gp32[d]!, byte(base, disp));
+            else if (size === 2) a.movzx(gp32[d]!, word(base, disp));
+            else a.mov(gp32[d]!, dword(base, disp));
+            return;
+        }
+      }
+      case MOp.Store: {
+        const v = p[0]!, base = gp64[p[1]!]!, disp = inst.imm;
+        if (inst.sub === 1) {
+          if (size === 4) a.movss(dword(base, disp), this.reg(v, 8)); else a.movsd(qword(base, disp), this.reg(v, 8));
+        } else if (size === 1) a.mov(byte(base, disp), gp8[v]!);
+        else if (size === 2) a.mov(word(base, disp), gp16[v]!);
+        else if (size === 4) a.mov(dword(base, disp), gp32[v]!);
+        else a.mov(qword(base, disp), gp64[v]!);
+        return;
+      }
+      case MOp.StackAddr:
+        a.lea(gp64[p[0]!]!, qword(rsp, this.slotOffset[inst.imm]! + inst.imm2));
+        return;
+      case MOp.LoadSym:
+        a.movAbs64(gp64[p[0]!]!, inst.sym);
+        return;
+      case MOp.CallIndirect: {
+        const t = gp64[p[0]!]!;
+        a.cmp(t, 4096);
+        a.jcc(Cond.B, this.trapLabel(TrapCode.HeapOob));
+        a.cmp(dword(t, -8), FUNC_MAGIC | 0);
+        a.jcc(Cond.NE, this.trapLabel(TrapCode.HeapOob));
+        a.cmp(dword(t, -4), inst.imm | 0);
+        a.jcc(Cond.NE, this.trapLabel(TrapCode.BadSig));
+        a.call(t);
+        return;
+      }
+      case MOp.Brif: {
+        const c = this.reg(p[0]!, size);
+        a.test(c, c);
+        if (inst.targets.length === 0) return; // flags for a following Select
+        const [t, e] = inst.targets as [number, number];
+        if (t === next) a.jcc(Cond.E, this.labels[e]!);
+        else {
+          a.jcc(Cond.NE, this.labels[t]!);
+          if (e !== next) a.jmp(this.labels[e]!);
+        }
+        return;
+      }
+      case MOp.BrTable: {
+        const idx = p[0]!, tmp = gp64[p[1]!]!;
+        const n = inst.targets.length - 1;
+        const ir = this.reg(idx, size === 8 ? 8 : size === 4 ? 4 : 4);
+        if (size < 4) a.movzx(gp32[p[1]!]!, this.reg(idx, size));
+        else if (size === 4) a.mov(gp32[p[1]!]!, ir);
+        else a.mov(tmp, ir);
+        a.cmp(tmp, n);
+        a.jcc(Cond.AE, this.labels[inst.targets[0]!]!);
+        const table = a.newLabel();
+        a.lea(r11, qword(rip, table));
+        a.jmp(qword(r11, tmp, 8, 0));
+        this.tables.push({ label: table, targets: inst.targets.slice(1) });
+        return;
+      }
+      default:
+        throw new Error(`emit: unexpected machine op ${inst.op}`);
+    }
+  }
+}
+
+/** Emits one allocated machine function. */
+export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions): EmittedFunction {
+  return new Emitter(mf, alloc, opts).emit();
+}
+
+export { eax, edx };

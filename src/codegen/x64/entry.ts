@@ -1,0 +1,117 @@
+/**
+ * Module glue code for x86-64: the entry trampoline of each exported
+ * function, the module's trap handler, and callable stubs for imports whose
+ * address is taken.
+ *
+ * Trap mechanism. The module owns a small writable *state* block:
+ *
+ *   +0   trap frame   rsp of the innermost active entry trampoline (0 = none)
+ *   +8   stack limit  lowest rsp jitted code may use (set by the outermost entry)
+ *   +16  trap code    0 = no trap, else TrapCode + 1
+ *   +32  results      8 bytes per result of the last call (results that do not
+ *                     fit in registers are passed here between jitted functions too)
+ *
+ * An entry trampoline saves the callee-saved registers, pushes the previous
+ * trap frame and stack limit, records its own rsp as the trap frame, calls the
+ * function and stores its results. A trap anywhere below it (even under C
+ * frames, e.g. a qsort callback) jumps to the trap handler with edi = code,
+ * which stores the code, resets rsp to the trap frame and runs the same
+ * epilogue: previous frame and limit restored, callee-saved registers restored,
+ * return to the caller of the trampoline. The JS wrapper then sees the code and
+ * throws a TrapError. Nested entries (JS -> jitted -> JS -> jitted) each save
+ * and restore the previous frame, so the mechanism is re-entrant.
+ */
+import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi, rbx, r12, r13, r14, r15 } from '../../asm/x64/index.js';
+import { Type, isFloatType } from '../../ir/types.js';
+import { XMM_BASE } from './minst.js';
+import { argLocations, resultLocations } from './lower.js';
+import { FUNC_MAGIC } from './emit.js';
+
+/** Offset of the trap frame in the module state. */
+export const STATE_TRAP_FRAME = 0;
+/** Offset of the stack limit. */
+export const STATE_STACK_LIMIT = 8;
+/** Offset of the trap code (u32; TrapCode + 1). */
+export const STATE_TRAP_CODE = 16;
+/** Offset of the results area. */
+export const STATE_RESULTS = 32;
+/** Maximum number of results. */
+export const MAX_RESULTS = 256;
+/** Size of the module state in bytes. */
+export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
+
+const SAVED = [rbx, r12, r13, r14, r15];
+
+function epilogue(a: Assembler): void {
+  // rsp = trap frame, r11 = state.
+  a.add(rsp, 8);
+  a.pop(qword(r11, STATE_STACK_LIMIT));
+  a.pop(qword(r11, STATE_TRAP_FRAME));
+  for (let k = SAVED.length - 1; k >= 0; k--) a.pop(SAVED[k]!);
+  a.pop(rbp);
+  a.ret();
+}
+
+/** Emits the entry trampoline of a function with the given IR signature; it calls `target` (a link symbol). */
+export function emitTrampoline(a: Assembler, params: readonly Type[], results: readonly Type[], target: string,
+  stateAddress: bigint, stackBudget: number): void {
+  const state = BigInt.asIntN(64, stateAddress);
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  for (const r of SAVED) a.push(r);
+  a.mov(r11, state);
+  a.push(qword(r11, STATE_TRAP_FRAME));
+  a.push(qword(r11, STATE_STACK_LIMIT));
+  const haveLimit: Label = a.newLabel();
+  a.cmp(qword(r11, STATE_STACK_LIMIT), 0);
+  a.jcc(Cond.NE, haveLimit);
+  a.lea(rax, qword(rsp, -stackBudget));
+  a.mov(qword(r11, STATE_STACK_LIMIT), rax);
+  a.bind(haveLimit);
+  a.sub(rsp, 8);
+  a.mov(qword(r11, STATE_TRAP_FRAME), rsp);
+  const { stackSlots } = argLocations(params);
+  if (stackSlots % 2 === 1) a.sub(rsp, 8);
+  for (let j = stackSlots - 1; j >= 0; j--) a.push(qword(rbp, 16 + 8 * j));
+  a.call(extern(target));
+  a.mov(r11, state);
+  resultLocations(results).forEach((r, k) => {
+    if (r < 0) return; // already stored in memory by the callee
+    if (r >= XMM_BASE) a.movsd(qword(r11, STATE_RESULTS + 8 * k), xmmRegs[r - XMM_BASE]!);
+    else a.mov(qword(r11, STATE_RESULTS + 8 * k), gp64[r]!);
+  });
+  a.mov(rsp, qword(r11, STATE_TRAP_FRAME));
+  epilogue(a);
+}
+
+/** Emits the module trap handler: edi = trap code. */
+export function emitTrapHandler(a: Assembler, stateAddress: bigint): void {
+  const crash = a.newLabel();
+  a.mov(r11, BigInt.asIntN(64, stateAddress));
+  a.inc(edi);
+  a.mov(dword(r11, STATE_TRAP_CODE), edi);
+  a.mov(rax, qword(r11, STATE_TRAP_FRAME));
+  a.test(rax, rax);
+  a.jcc(Cond.E, crash);
+  a.mov(rsp, rax);
+  epilogue(a);
+  // A trap with no entry trampoline on the stack (C called a jitted function
+  // pointer outside any jitkit call) cannot be reported: stop loudly.
+  a.bind(crash);
+  a.ud2();
+}
+
+/** Emits a callable stub (with function header) that jumps to C symbol `symbol`. */
+export function emitImportStub(a: Assembler, signatureHash: number, symbol: string): number {
+  const h = signatureHash;
+  a.embed([FUNC_MAGIC & 0xff, (FUNC_MAGIC >>> 8) & 0xff, (FUNC_MAGIC >>> 16) & 0xff, FUNC_MAGIC >>> 24,
+    h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
+  a.movAbs64(r11, symbol);
+  a.jmp(r11);
+  return 8;
+}
+
+/** True when a result type travels in an xmm register. */
+export function isXmmType(t: Type): boolean {
+  return isFloatType(t);
+}

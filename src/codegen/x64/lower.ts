@@ -1,0 +1,543 @@
+/**
+ * Lowering: IR function -> x86-64 machine instructions on virtual registers.
+ *
+ * Pipeline position: after the IR (verified), before register allocation
+ * (src/regalloc) and emission (emit.ts).
+ *
+ * Conventions:
+ *  - IR value vN becomes virtual register NUM_PREGS + N; extra temporaries follow.
+ *  - Narrow integers (i8, i16, i32) live in 64-bit registers with *undefined
+ *    upper bits*; operations that read the whole value (division, compares of a
+ *    wider width, conversions, extension) extend explicitly or use the narrow
+ *    operand size (cmp r8, test r16, 8-bit shifts and rotates).
+ *  - Two-address x86 forms are written `dst = mov a; op dst(use-def), b`.
+ *  - Fixed registers are explicit moves to/from physical registers, so the
+ *    allocator sees them as short fixed ranges (arguments, rax:rdx, cl).
+ *  - Block arguments: a ParallelMove before the jump; a conditional branch
+ *    with arguments gets an edge block holding the ParallelMove.
+ */
+import { Func, Inst, Module, NONE } from '../../ir/function.js';
+import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
+import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../../ir/types.js';
+import { OperandKind } from '../../regalloc/linear-scan.js';
+import {
+  AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
+  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp,
+} from './minst.js';
+
+/** A machine basic block. */
+export class MBlock {
+  /** Instructions. */ readonly insts: MInst[] = [];
+  /** Successor machine blocks. */ readonly succs: number[] = [];
+  /** The IR block (or -1 for an edge block). */ readonly irBlock: number;
+  constructor(irBlock: number) { this.irBlock = irBlock; }
+}
+
+/** A lowered function. */
+export class MFunction {
+  /** Blocks by id; `order` is the layout. */ readonly blocks: MBlock[] = [];
+  /** Layout order of block ids. */ order: number[] = [];
+  /** Register class per register id (pregs included). */ readonly regClass: number[] = [];
+  /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
+  /** Number of incoming stack arguments. */ inArgSlots = 0;
+  constructor(readonly func: Func) {
+    for (let p = 0; p < NUM_PREGS; p++) this.regClass.push(p < 16 ? CLASS_GP : CLASS_XMM);
+  }
+}
+
+/** What lowering needs from the module-level compilation. */
+export interface LowerContext {
+  /** Absolute address of module data object `index`. */
+  dataAddress(index: number): bigint;
+  /** Link symbol of module function `name`. */
+  functionSymbol(name: string): string;
+  /** Link symbol of the callable stub of import `name` (func_addr of an import). */
+  importStubSymbol(name: string): string;
+  /** Link symbol of a C import `name`. */
+  importSymbol(name: string): string;
+  /** Absolute address of result slot 0 of the module state (results returned in memory). */
+  readonly resultsAddress: bigint;
+}
+
+/** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
+export function signatureHash(sig: Signature): number {
+  const s = signatureText(sig);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+const INT_CC_TO_X86 = [4, 5, 12, 14, 15, 13, 2, 6, 7, 3]; // eq ne slt sle sgt sge ult ule ugt uge -> E NE L LE G GE B BE A AE
+
+/** Where each argument of a signature goes: preg, or -(1 + stack slot). */
+export function argLocations(types: readonly Type[]): { locs: number[]; stackSlots: number } {
+  let ints = 0, floats = 0, stack = 0;
+  const locs: number[] = [];
+  for (const t of types) {
+    if (isFloatType(t)) locs.push(floats < 8 ? FLOAT_ARGS[floats++]! : -(1 + stack++));
+    else locs.push(ints < 6 ? INT_ARGS[ints++]! : -(1 + stack++));
+  }
+  return { locs, stackSlots: stack };
+}
+
+/**
+ * Result locations of a signature: a result register, or -(1 + k) for result k
+ * returned in memory (the module state's results area, slot k) once the
+ * registers of its class are used up. The callee stores such results just
+ * before returning and the caller loads them right after the call, so one
+ * area per module suffices even with recursion.
+ */
+export function resultLocations(types: readonly Type[]): number[] {
+  let ints = 0, floats = 0;
+  return types.map((t, k) => {
+    if (isFloatType(t)) return floats < FLOAT_RESULTS.length ? FLOAT_RESULTS[floats++]! : -(1 + k);
+    return ints < INT_RESULTS.length ? INT_RESULTS[ints++]! : -(1 + k);
+  });
+}
+
+const isWide = (t: Type): boolean => t === Type.I64 || t === Type.Ptr;
+const aluSize = (t: Type): number => (isWide(t) ? 8 : 4);
+
+/** Per-function lowering state. */
+class Lowerer {
+  readonly mf: MFunction;
+  cur!: MBlock;
+  curInst = -1;
+  /** Machine block of each IR block. */
+  readonly blockOf = new Map<number, number>();
+  constructor(readonly f: Func, readonly cx: LowerContext) {
+    this.mf = new MFunction(f);
+    for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
+  }
+  vreg(v: number): number { return NUM_PREGS + v; }
+  temp(cls: number): number { this.mf.regClass.push(cls); return this.mf.regClass.length - 1; }
+  inst(op: MOp): MInst { const m = new MInst(op, this.curInst); this.cur.insts.push(m); return m; }
+  mov(dst: number, src: number): void { this.inst(MOp.Mov).add(dst, OperandKind.Def).add(src, OperandKind.Use); }
+  /** New vreg holding a copy of `src` (the tied output of a two-address op). */
+  copy(src: number): number {
+    const d = this.temp(this.mf.regClass[src]!);
+    this.mov(d, src);
+    return d;
+  }
+  /** Extends a narrow integer (8/16 bits) to 32 (or `to` bytes); returns the vreg (src itself when no extension). */
+  extend(src: number, t: Type, signed: boolean, to = 4): number {
+    const bytes = typeBytes(t);
+    if (bytes >= to || (bytes === 4 && to === 4)) return src;
+    const d = this.temp(CLASS_GP);
+    const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
+    m.sub = signed ? ExtOp.Sign : ExtOp.Zero;
+    m.size = bytes;
+    m.imm = to;
+    return d;
+  }
+
+  run(): MFunction {
+    const f = this.f, mf = this.mf;
+    // Reachable blocks only (the verifier does not check uses in unreachable code).
+    const reach = new Set<number>();
+    const stack = [f.entryBlock as number];
+    while (stack.length > 0) {
+      const b = stack.pop()!;
+      if (reach.has(b)) continue;
+      reach.add(b);
+      const last = f.blockLast[b]!;
+      if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
+    }
+    const layout: number[] = [];
+    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+      if (!reach.has(b)) continue;
+      this.blockOf.set(b, mf.blocks.length);
+      mf.blocks.push(new MBlock(b));
+      layout.push(b);
+    }
+    for (const b of layout) {
+      const id = this.blockOf.get(b)!;
+      this.cur = mf.blocks[id]!;
+      mf.order.push(id);
+      const edgeStart = mf.blocks.length;
+      if (b === f.entryBlock) this.lowerParams(b);
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        this.curInst = i;
+        this.lowerInst(i as Inst);
+      }
+      for (let e = edgeStart; e < mf.blocks.length; e++) mf.order.push(e);
+    }
+    return mf;
+  }
+
+  lowerParams(b: number): void {
+    const f = this.f;
+    const { locs, stackSlots } = argLocations(f.params);
+    this.mf.inArgSlots = stackSlots;
+    for (let i = 0; i < locs.length; i++) {
+      const v = this.vreg(f.blockParam(b as never, i));
+      const loc = locs[i]!;
+      if (loc >= 0) this.mov(v, loc);
+      else this.inst(MOp.LoadArg).add(v, OperandKind.Def).imm = -1 - loc;
+    }
+  }
+
+  /** The machine block for a branch destination; an edge block when it has arguments. */
+  destTarget(dest: number, inline: boolean): number {
+    const f = this.f;
+    const target = this.blockOf.get(f.destBlock[dest]!)!;
+    const n = f.destArgCount[dest]!;
+    if (n === 0) return target;
+    const saved = this.cur;
+    if (!inline) {
+      const e = new MBlock(-1);
+      this.mf.blocks.push(e);
+      this.cur = e;
+    }
+    const pm = this.inst(MOp.ParallelMove);
+    pm.imm = n;
+    const params = f.blockParamStart[f.destBlock[dest]!]!;
+    for (let k = 0; k < n; k++) pm.add(this.vreg(f.destArg(dest as never, k)), OperandKind.Use);
+    for (let k = 0; k < n; k++) pm.add(this.vreg(f.pool[params + k]!), OperandKind.Def);
+    if (inline) return target;
+    const j = this.inst(MOp.Jump);
+    j.targets = [target];
+    this.cur.succs.push(target);
+    const id = this.mf.blocks.indexOf(this.cur);
+    this.cur = saved;
+    return id;
+  }
+
+  lowerCall(i: Inst, target: number, sym: string, sig: Signature, isImport: boolean, firstArg: number): void {
+    const f = this.f;
+    const argTypes = sig.params;
+    const { locs, stackSlots } = argLocations(argTypes);
+    if (stackSlots > this.mf.outArgSlots) this.mf.outArgSlots = stackSlots;
+    const srcs: number[] = [];
+    for (let k = 0; k < argTypes.length; k++) {
+      let v = this.vreg(f.arg(i, firstArg + k));
+      const t = argTypes[k]!;
+      // C callees compiled by clang expect narrow arguments extended to 32 bits.
+      if (isImport && (t === Type.I8 || t === Type.I16)) v = this.extend(v, t, true);
+      srcs.push(v);
+    }
+    for (let k = 0; k < srcs.length; k++) {
+      if (locs[k]! < 0) this.inst(MOp.StoreArg).add(srcs[k]!, OperandKind.Use).imm = -1 - locs[k]!;
+    }
+    for (let k = 0; k < srcs.length; k++) if (locs[k]! >= 0) this.mov(locs[k]!, srcs[k]!);
+    const m = this.inst(target >= 0 ? MOp.CallIndirect : MOp.Call);
+    if (target >= 0) {
+      m.add(target, OperandKind.Use);
+      m.imm = signatureHash(sig);
+    } else {
+      m.sym = sym;
+      m.sub = isImport ? 1 : 0;
+      m.imm = locs.filter((l) => l >= 16).length;
+    }
+    for (const l of locs) if (l >= 0) m.add(l, OperandKind.Use);
+    for (const r of CALL_CLOBBERS) m.add(r, OperandKind.Def);
+    const rl = resultLocations(sig.results);
+    let base = -1;
+    for (let k = 0; k < rl.length; k++) {
+      const d = this.vreg(f.result(i, k));
+      if (rl[k]! >= 0) { this.mov(d, rl[k]!); continue; }
+      if (base < 0) base = this.resultsBase();
+      const m = this.inst(MOp.Load).add(d, OperandKind.Def).add(base, OperandKind.Use);
+      m.sub = isFloatType(sig.results[k]!) ? LoadKind.Float : LoadKind.Int;
+      m.size = typeBytes(sig.results[k]!) < 4 ? 4 : typeBytes(sig.results[k]!);
+      m.imm = 8 * k;
+    }
+  }
+
+  lowerInst(i: Inst): void {
+    const f = this.f, cx = this.cx;
+    const op = f.instOpcode[i] as Opcode;
+    const nargs = f.instArgCount[i]!;
+    const a0 = nargs > 0 ? f.arg(i, 0) : -1, a1 = nargs > 1 ? f.arg(i, 1) : -1;
+    const ta = a0 >= 0 ? (f.valueType[a0] as Type) : Type.Invalid;
+    const A = a0 >= 0 ? this.vreg(a0) : -1, B = a1 >= 0 ? this.vreg(a1) : -1;
+    const D = f.instResultCount[i]! > 0 ? this.vreg(f.result(i, 0)) : -1;
+    const ctrl = f.instType[i] as Type;
+    switch (op) {
+      case Opcode.IConst: {
+        const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
+        m.big = f.iconstValue(i);
+        return;
+      }
+      case Opcode.FConst: {
+        const m = this.inst(MOp.FConst).add(D, OperandKind.Def);
+        const x = f.instFImm[i]!;
+        const dv = new DataView(new ArrayBuffer(8));
+        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.big = BigInt(dv.getUint32(0, true)); m.size = 4; }
+        else { dv.setFloat64(0, x, true); m.big = dv.getBigUint64(0, true); m.size = 8; }
+        return;
+      }
+      case Opcode.INeg: case Opcode.BNot: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.Unary).add(d, OperandKind.UseDef);
+        m.sub = op === Opcode.INeg ? UnaryOp.Neg : UnaryOp.Not;
+        m.size = aluSize(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.Clz: case Opcode.Ctz: case Opcode.Popcnt: {
+        const m = this.inst(MOp.BitCount).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        m.sub = op === Opcode.Clz ? BitOp.Clz : op === Opcode.Ctz ? BitOp.Ctz : BitOp.Popcnt;
+        m.size = typeBytes(ta);
+        return;
+      }
+      case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.Alu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
+        m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
+          : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+        m.size = aluSize(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.SDiv: case Opcode.UDiv: case Opcode.SRem: case Opcode.URem: {
+        const signed = op === Opcode.SDiv || op === Opcode.SRem;
+        const xa = this.extend(A, ta, signed), xb = this.extend(B, ta, signed);
+        this.mov(Gp.Rax, xa);
+        const m = this.inst(MOp.Div).add(Gp.Rax, OperandKind.UseDef).add(Gp.Rdx, OperandKind.Temp).add(xb, OperandKind.Use);
+        m.sub = op === Opcode.SDiv ? DivOp.SDiv : op === Opcode.UDiv ? DivOp.UDiv : op === Opcode.SRem ? DivOp.SRem : DivOp.URem;
+        m.size = aluSize(ta);
+        m.imm = typeBytes(ta) * 8;
+        this.mov(D, op === Opcode.SDiv || op === Opcode.UDiv ? Gp.Rax : Gp.Rdx);
+        return;
+      }
+      case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr: {
+        this.mov(Gp.Rcx, B);
+        const d = this.copy(A);
+        const m = this.inst(MOp.Shift).add(d, OperandKind.UseDef).add(Gp.Rcx, OperandKind.Use);
+        m.sub = op === Opcode.IShl ? ShiftOp.Shl : op === Opcode.UShr ? ShiftOp.Shr : op === Opcode.SShr ? ShiftOp.Sar
+          : op === Opcode.Rotl ? ShiftOp.Rol : ShiftOp.Ror;
+        m.size = typeBytes(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.ICmp: {
+        const m = this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(A, OperandKind.Use).add(B, OperandKind.Use);
+        m.size = typeBytes(ta);
+        m.imm = INT_CC_TO_X86[f.instImm[i]! as IntCC]!;
+        return;
+      }
+      case Opcode.FNeg: case Opcode.FAbs: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.FSign).add(d, OperandKind.UseDef);
+        m.sub = op === Opcode.FNeg ? 0 : 1;
+        m.size = typeBytes(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.FSqrt: case Opcode.FFloor: case Opcode.FCeil: case Opcode.FTrunc: case Opcode.FNearest:
+      case Opcode.FPromote: case Opcode.FDemote: {
+        const m = this.inst(MOp.FUnary).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        m.sub = op === Opcode.FSqrt ? 0 : op === Opcode.FFloor ? 1 : op === Opcode.FCeil ? 2 : op === Opcode.FTrunc ? 3
+          : op === Opcode.FNearest ? 4 : op === Opcode.FPromote ? 5 : 6;
+        m.size = typeBytes(ta);
+        return;
+      }
+      case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.FAlu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
+        m.sub = op === Opcode.FAdd ? FAluOp.Add : op === Opcode.FSub ? FAluOp.Sub : op === Opcode.FMul ? FAluOp.Mul : FAluOp.Div;
+        m.size = typeBytes(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.FMin: case Opcode.FMax: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.FMinMax).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
+        m.sub = op === Opcode.FMin ? 0 : 1;
+        m.size = typeBytes(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.FCopysign: {
+        const d = this.copy(A);
+        const m = this.inst(MOp.FCopysign).add(d, OperandKind.UseDef).add(B, OperandKind.Use).add(this.temp(CLASS_XMM), OperandKind.Temp);
+        m.size = typeBytes(ta);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.FCmp: {
+        const m = this.inst(MOp.FCmpSet).add(D, OperandKind.Def).add(A, OperandKind.Use).add(B, OperandKind.Use);
+        const cc = f.instImm[i]! as FloatCC;
+        if (cc === FloatCC.Eq || cc === FloatCC.Ne || cc === FloatCC.Une) m.add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.imm = cc;
+        m.size = typeBytes(ta);
+        return;
+      }
+      case Opcode.Select: {
+        const C = A, X = B, Y = this.vreg(f.arg(i, 2));
+        const d = this.copy(Y);
+        const tst = this.inst(MOp.Brif).add(C, OperandKind.Use); // flags only: targets empty = `test c, c`
+        tst.size = typeBytes(ta);
+        const m = this.inst(MOp.Select).add(d, OperandKind.UseDef).add(X, OperandKind.Use);
+        const tx = f.valueType[a1] as Type;
+        m.imm = isFloatType(tx) ? 1 : 0;
+        m.size = aluSize(tx);
+        this.mov(D, d);
+        return;
+      }
+      case Opcode.SExt: case Opcode.ZExt: {
+        const m = this.inst(MOp.Ext).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        m.sub = op === Opcode.SExt ? ExtOp.Sign : ExtOp.Zero;
+        m.size = typeBytes(ta);
+        m.imm = isWide(ctrl) ? 8 : 4;
+        return;
+      }
+      case Opcode.Trunc:
+        this.mov(D, A);
+        return;
+      case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
+        const m = this.inst(MOp.CvtToInt).add(D, OperandKind.Def).add(A, OperandKind.Use).add(this.temp(CLASS_XMM), OperandKind.Temp);
+        m.sub = op === Opcode.FcvtToSint ? 0 : 1;
+        m.size = typeBytes(ta);
+        m.imm = typeBytes(ctrl) * 8;
+        return;
+      }
+      case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
+        const signed = op === Opcode.FcvtFromSint;
+        let src = A, size = aluSize(ta), sub = 0;
+        if (!signed && !isWide(ta)) { src = this.extend(A, ta, false, 8); if (src === A) src = this.extendU32(A); size = 8; }
+        else if (!signed) sub = 1;
+        else src = this.extend(A, ta, true);
+        const m = this.inst(MOp.CvtFromInt).add(D, OperandKind.Def).add(src, OperandKind.Use);
+        if (sub === 1) m.add(this.temp(CLASS_GP), OperandKind.Temp).add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.sub = sub;
+        m.size = size;
+        m.imm = typeBytes(ctrl);
+        return;
+      }
+      case Opcode.Bitcast: {
+        if (isFloatType(ta) === isFloatType(ctrl)) { this.mov(D, A); return; }
+        const m = this.inst(MOp.BitMove).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        m.size = typeBytes(ctrl);
+        return;
+      }
+      case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
+      case Opcode.SLoad32: case Opcode.ULoad32: {
+        const m = this.inst(MOp.Load).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        m.imm = f.instImm[i]!;
+        if (op === Opcode.Load) {
+          m.sub = isFloatType(ctrl) ? LoadKind.Float : LoadKind.Int;
+          m.size = typeBytes(ctrl);
+        } else {
+          m.sub = op === Opcode.SLoad8 || op === Opcode.SLoad16 || op === Opcode.SLoad32 ? LoadKind.SignExt : LoadKind.ZeroExt;
+          m.size = op === Opcode.SLoad8 || op === Opcode.ULoad8 ? 1 : op === Opcode.SLoad16 || op === Opcode.ULoad16 ? 2 : 4;
+          m.imm2 = isWide(ctrl) ? 8 : 4;
+        }
+        return;
+      }
+      case Opcode.Store: {
+        const m = this.inst(MOp.Store).add(A, OperandKind.Use).add(B, OperandKind.Use);
+        m.size = typeBytes(ctrl);
+        m.sub = isFloatType(ctrl) ? 1 : 0;
+        m.imm = f.instImm[i]!;
+        return;
+      }
+      case Opcode.StackAddr: {
+        const m = this.inst(MOp.StackAddr).add(D, OperandKind.Def);
+        m.imm = f.instImm[i]!;
+        m.imm2 = f.instImm2[i]!;
+        return;
+      }
+      case Opcode.GlobalAddr: {
+        const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
+        m.big = BigInt.asIntN(64, cx.dataAddress(f.instImm[i]!));
+        return;
+      }
+      case Opcode.FuncAddr: {
+        const c = f.module.callees[f.instImm[i]!]!;
+        const m = this.inst(MOp.LoadSym).add(D, OperandKind.Def);
+        m.sym = c.isImport ? cx.importStubSymbol(c.name) : cx.functionSymbol(c.name);
+        return;
+      }
+      case Opcode.Call: {
+        const c = f.module.callees[f.instImm[i]!]!;
+        if (c.isImport) this.lowerCall(i, -1, cx.importSymbol(c.name), c, true, 0);
+        else this.lowerCall(i, -1, cx.functionSymbol(c.name), c, false, 0);
+        return;
+      }
+      case Opcode.CallIndirect:
+        this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, false, 1);
+        return;
+      case Opcode.Jump: {
+        const t = this.destTarget(f.dest(i, 0), true);
+        this.inst(MOp.Jump).targets = [t];
+        this.cur.succs.push(t);
+        return;
+      }
+      case Opcode.Brif: {
+        const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
+        const m = this.inst(MOp.Brif).add(A, OperandKind.Use);
+        m.size = typeBytes(ta);
+        m.targets = [t, e];
+        this.cur.succs.push(t, e);
+        return;
+      }
+      case Opcode.BrTable: {
+        const targets: number[] = [];
+        for (let d = 0; d < f.instDestCount[i]!; d++) targets.push(this.destTarget(f.dest(i, d), false));
+        const m = this.inst(MOp.BrTable).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.size = typeBytes(ta);
+        m.targets = targets;
+        for (const t of new Set(targets)) this.cur.succs.push(t);
+        return;
+      }
+      case Opcode.Return: {
+        const rl = resultLocations(f.results);
+        let base = -1;
+        for (let k = 0; k < nargs; k++) {
+          if (rl[k]! >= 0) continue;
+          if (base < 0) base = this.resultsBase();
+          const t = f.results[k]!;
+          const m = this.inst(MOp.Store).add(this.vreg(f.arg(i, k)), OperandKind.Use).add(base, OperandKind.Use);
+          m.sub = isFloatType(t) ? 1 : 0;
+          m.size = isFloatType(t) ? typeBytes(t) : 8;
+          m.imm = 8 * k;
+        }
+        for (let k = 0; k < nargs; k++) if (rl[k]! >= 0) this.mov(rl[k]!, this.vreg(f.arg(i, k)));
+        const m = this.inst(MOp.Ret);
+        for (const r of rl) if (r >= 0) m.add(r, OperandKind.Use);
+        return;
+      }
+      case Opcode.Trap:
+        this.inst(MOp.Trap).imm = f.instImm[i]!;
+        return;
+      default:
+        throw new Error(`lowering: opcode ${op as number} is not supported`);
+    }
+  }
+
+  /** A vreg holding the address of the module's results area. */
+  resultsBase(): number {
+    const b = this.temp(CLASS_GP);
+    this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
+    return b;
+  }
+
+  /** Zero-extends an i32 to 64 bits. */
+  extendU32(src: number): number {
+    const d = this.temp(CLASS_GP);
+    const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
+    m.sub = ExtOp.Zero;
+    m.size = 4;
+    m.imm = 8;
+    return d;
+  }
+}
+
+/** Lowers one verified IR function. */
+export function lowerFunction(f: Func, cx: LowerContext): MFunction {
+  return new Lowerer(f, cx).run();
+}
+
+/** Module-level helper for tests: lowers every function with placeholder addresses. */
+export function lowerModuleForTest(m: Module): MFunction[] {
+  const cx: LowerContext = {
+    dataAddress: (i) => BigInt(0x1000 * (i + 1)),
+    functionSymbol: (n) => `fn:${n}`,
+    importStubSymbol: (n) => `stub:${n}`,
+    importSymbol: (n) => `c:${n}`,
+    resultsAddress: 0x10000n,
+  };
+  return m.functions().map((f) => lowerFunction(f, cx));
+}

@@ -1,0 +1,208 @@
+/**
+ * x86-64 machine instructions on virtual registers: what lowering produces,
+ * the register allocator reads, and the emitter turns into bytes.
+ *
+ * Every instruction lists its register operands in `regs` with an
+ * `OperandKind` each (use / def / use-def "tied" / early def / temp); a number
+ * below `NUM_PREGS` is a fixed physical register, a larger one a virtual
+ * register. `visitOperands` is the single operand visitor shared by the
+ * allocator (liveness, intervals, fixed ranges), the emitter (which operand is
+ * which register) and the printer.
+ *
+ * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15.
+ */
+import type { OperandKind, OperandSink } from '../../regalloc/linear-scan.js';
+
+/** Number of physical register ids (16 GPRs + 16 XMMs). */
+export const NUM_PREGS = 32;
+/** First xmm register id. */
+export const XMM_BASE = 16;
+/** Register class: general-purpose. */
+export const CLASS_GP = 0;
+/** Register class: xmm. */
+export const CLASS_XMM = 1;
+
+/** GPR ids. */
+export const enum Gp { Rax = 0, Rcx = 1, Rdx = 2, Rbx = 3, Rsp = 4, Rbp = 5, Rsi = 6, Rdi = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15 }
+
+/** Spill scratch registers (never allocated): r10, r11 and xmm14, xmm15. */
+export const SCRATCH_GP: readonly number[] = [Gp.R10, Gp.R11];
+/** XMM spill scratch registers. */
+export const SCRATCH_XMM: readonly number[] = [XMM_BASE + 14, XMM_BASE + 15];
+/** Allocatable registers per class; caller-saved first, callee-saved (rbx r12..r15) last. */
+export const ALLOCATABLE: readonly (readonly number[])[] = [
+  [Gp.Rax, Gp.Rcx, Gp.Rdx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9, Gp.Rbx, Gp.R12, Gp.R13, Gp.R14, Gp.R15],
+  Array.from({ length: 14 }, (_, i) => XMM_BASE + i),
+];
+/** Callee-saved GPRs that the allocator may hand out (rbp is the frame pointer). */
+export const CALLEE_SAVED_GP: readonly number[] = [Gp.Rbx, Gp.R12, Gp.R13, Gp.R14, Gp.R15];
+/** Caller-saved registers clobbered by a call (excluding the spill scratch ones, which are never live). */
+export const CALL_CLOBBERS: readonly number[] = [
+  Gp.Rax, Gp.Rcx, Gp.Rdx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9,
+  ...Array.from({ length: 14 }, (_, i) => XMM_BASE + i),
+];
+/** System V integer argument registers. */
+export const INT_ARGS: readonly number[] = [Gp.Rdi, Gp.Rsi, Gp.Rdx, Gp.Rcx, Gp.R8, Gp.R9];
+/** Float argument registers xmm0..7. */
+export const FLOAT_ARGS: readonly number[] = Array.from({ length: 8 }, (_, i) => XMM_BASE + i);
+/**
+ * Integer result registers. One result is rax (System V), two are rax:rdx (as a
+ * C struct of two integers); further results of jitkit-to-jitkit calls use the
+ * remaining caller-saved registers.
+ */
+export const INT_RESULTS: readonly number[] = [Gp.Rax, Gp.Rdx, Gp.Rcx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9];
+/** Float result registers xmm0.. (xmm0:xmm1 as in System V for two). */
+export const FLOAT_RESULTS: readonly number[] = Array.from({ length: 8 }, (_, i) => XMM_BASE + i);
+
+/** Machine opcodes. Comments give the operand layout of `regs`. */
+export const enum MOp {
+  /** regs [dst D, src U]: register/spill move of the class (64-bit / whole xmm). */
+  Mov,
+  /** regs [dst D]: `big` into a GPR. */
+  MovImm,
+  /** regs [dst D]: float constant, bits in `big`, `size` 4 or 8. */
+  FConst,
+  /** regs [dst UD, src U]: `sub` AluOp at `size` 4/8. */
+  Alu,
+  /** regs [dst UD]: `sub` UnaryOp at `size`. */
+  Unary,
+  /** regs [dst UD, rcx U(fixed)]: `sub` ShiftOp at `size` 1/2/4/8 (count in cl). */
+  Shift,
+  /** regs [rax UD, rdx D, divisor U]: division macro; `sub` DivOp, `size` 4/8, `imm` narrow width bits. */
+  Div,
+  /** regs [dst D, src U]: `sub` BitOp (clz/ctz/popcnt) at `size`; `imm` = type width. */
+  BitCount,
+  /** regs [dst D, src U]: extension; `sub` ExtOp, `size` source bytes, `imm` dest bytes. */
+  Ext,
+  /** regs [dst D, a U, b U]: compare at `size`, set dst to 0/1 by `cond` (x86 Cond). */
+  ICmpSet,
+  /** regs [dst D, a U, b U, tmp T]: float compare `cond` (FloatCC), `size` 4/8. */
+  FCmpSet,
+  /** regs [dst UD, c U, x U]: dst = c != 0 ? x : dst; `size` = c bytes, `imm` 1 when floats. */
+  Select,
+  /** regs [dst UD, src U]: `sub` FAluOp, `size` 4/8. */
+  FAlu,
+  /** regs [dst UD, src U]: fmin (sub 0) / fmax (sub 1), `size` 4/8. */
+  FMinMax,
+  /** regs [dst UD]: `sub` 0 fneg / 1 fabs, `size`. */
+  FSign,
+  /** regs [dst UD, src U, tmp T]: fcopysign, `size`. */
+  FCopysign,
+  /** regs [dst D, src U]: `sub` 0 sqrt, 1 floor, 2 ceil, 3 trunc, 4 nearest, 5 promote (f32->f64), 6 demote, `size` 4/8. */
+  FUnary,
+  /** regs [dst D, src U, t1 T, t2 T]: int -> float; `sub` 0 signed / 1 unsigned; `size` int bytes 4/8, `imm` float bytes. */
+  CvtFromInt,
+  /** regs [dst D, src U, xtmp T]: float -> int with range check; `sub` 0 signed / 1 unsigned; `size` float bytes, `imm` int bits. */
+  CvtToInt,
+  /** regs [dst D, src U]: bit move between classes; `size` 4/8. */
+  BitMove,
+  /** regs [dst D, base U]: load; `sub` LoadKind, `imm` displacement. */
+  Load,
+  /** regs [value U, base U]: store `size` bytes (`imm` displacement); `sub` 1 when the value is an xmm. */
+  Store,
+  /** regs [dst D]: address of IR stack slot `imm` + `imm2`. */
+  StackAddr,
+  /** regs [dst D]: 64-bit absolute address of symbol `sym` (linker relocation). */
+  LoadSym,
+  /** regs [dst D]: incoming stack argument `imm` (0-based). */
+  LoadArg,
+  /** regs [src U]: outgoing stack argument slot `imm`. */
+  StoreArg,
+  /** regs [arg pregs U..., clobbers D...]: call `sym`; `sub` 1 for a C import (absolute, al = `imm` vector args). */
+  Call,
+  /** regs [target U, arg pregs U..., clobbers D...]: checked indirect call; `imm` = signature hash. */
+  CallIndirect,
+  /** regs [srcs U..., dsts D...]: parallel copy (block arguments); `imm` = count. */
+  ParallelMove,
+  /** regs []: jump to `targets[0]`. */
+  Jump,
+  /** regs [c U]: to targets[0] if c != 0 (`size` bytes) else targets[1]. */
+  Brif,
+  /** regs [i U, tmp T]: `targets[0]` default, then the table; `size` index bytes. */
+  BrTable,
+  /** regs [result pregs U...]: epilogue and ret. */
+  Ret,
+  /** regs []: trap with code `imm`. */
+  Trap,
+}
+
+/** `Alu` sub-operations. */
+export const enum AluOp { Add, Sub, And, Or, Xor, Mul }
+/** `Unary` sub-operations. */
+export const enum UnaryOp { Neg, Not }
+/** `Shift` sub-operations. */
+export const enum ShiftOp { Shl, Shr, Sar, Rol, Ror }
+/** `Div` sub-operations. */
+export const enum DivOp { SDiv, UDiv, SRem, URem }
+/** `BitCount` sub-operations. */
+export const enum BitOp { Clz, Ctz, Popcnt }
+/** `Ext` sub-operations. */
+export const enum ExtOp { Sign, Zero }
+/** `FAlu` sub-operations. */
+export const enum FAluOp { Add, Sub, Mul, Div }
+/** Load kinds. */
+export const enum LoadKind { Int, SignExt, ZeroExt, Float }
+
+/** One machine instruction. */
+export class MInst {
+  /** Opcode. */ op: MOp;
+  /** Sub-operation. */ sub: number;
+  /** Operand size in bytes. */ size: number;
+  /** Condition / second size / immediate. */ imm: number;
+  /** Second immediate. */ imm2: number;
+  /** 64-bit immediate. */ big: bigint;
+  /** Symbol for calls and LoadSym. */ sym: string;
+  /** Machine block targets for branches. */ targets: number[];
+  /** Register operands. */ readonly regs: number[];
+  /** `OperandKind` per register operand. */ readonly kinds: OperandKind[];
+  /** The IR instruction this came from, or -1. */ irInst: number;
+  constructor(op: MOp, irInst: number) {
+    this.op = op;
+    this.sub = 0;
+    this.size = 8;
+    this.imm = 0;
+    this.imm2 = 0;
+    this.big = 0n;
+    this.sym = '';
+    this.targets = [];
+    this.regs = [];
+    this.kinds = [];
+    this.irInst = irInst;
+  }
+  /** Appends a register operand. */
+  add(reg: number, kind: OperandKind): this {
+    this.regs.push(reg);
+    this.kinds.push(kind);
+    return this;
+  }
+}
+
+/** The shared operand visitor: reports each register operand of `inst`. */
+export function visitOperands(inst: MInst, sink: OperandSink): void {
+  const r = inst.regs, k = inst.kinds;
+  for (let i = 0; i < r.length; i++) sink.operand(r[i]!, k[i]!);
+}
+
+const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+const KIND_MARK = ['', '=', '+=', '=!', '~'];
+const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'bitcount', 'ext', 'icmp_set', 'fcmp_set',
+  'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
+  'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'ret', 'trap'];
+
+/** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
+export function regName(r: number): string {
+  if (r < XMM_BASE) return GP_NAMES[r]!;
+  if (r < NUM_PREGS) return `xmm${r - XMM_BASE}`;
+  return `%${r}`;
+}
+
+/** Prints a machine instruction (through the operand visitor). */
+export function printMInst(inst: MInst): string {
+  const parts: string[] = [];
+  visitOperands(inst, { operand: (reg, kind) => { parts.push(`${KIND_MARK[kind]}${regName(reg)}`); } });
+  let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
+  if (parts.length > 0) s += ' ' + parts.join(', ');
+  if (inst.sym !== '') s += ` @${inst.sym}`;
+  if (inst.targets.length > 0) s += ` -> ${inst.targets.map((t) => `mb${t}`).join(', ')}`;
+  return s;
+}

@@ -1,0 +1,99 @@
+/**
+ * Linking: places several code units in one W^X code allocation and applies
+ * their relocations.
+ *
+ *   units --layout--> offsets --allocate--> base address known
+ *         --resolve symbols (units first, then the resolver)--> patch --> write --> finalize
+ *
+ * Relocation kinds (as produced by the assembler): `rel32` writes
+ * i32(S + addend - P) where P is the address of the field; `abs64` writes
+ * u64(S + addend). Architecture-neutral: only bytes and addresses.
+ */
+import { CodeHandle, CodeMemory, defaultCodeMemory } from './code-memory.js';
+
+/** A relocation inside a unit. */
+export interface LinkRelocation {
+  readonly kind: 'abs64' | 'rel32';
+  readonly offset: number;
+  readonly symbol: string;
+  readonly addend: number;
+}
+
+/** One piece of code to place. */
+export interface LinkUnit {
+  /** Symbol naming the unit's entry point. */
+  readonly symbol: string;
+  /** The bytes. */
+  readonly bytes: Uint8Array;
+  /** Offset of the entry point within `bytes`. */
+  readonly entry: number;
+  /** Relocations to apply. */
+  readonly relocations: readonly LinkRelocation[];
+}
+
+/** The placed code. */
+export interface LinkedCode {
+  /** Handle of the whole allocation (free it to release every unit). */
+  readonly handle: CodeHandle;
+  /** Absolute entry address per unit symbol. */
+  readonly addresses: ReadonlyMap<string, bigint>;
+  /** Start offset of each unit in the allocation, by symbol. */
+  readonly offsets: ReadonlyMap<string, number>;
+  /** The final bytes (as written). */
+  readonly bytes: Uint8Array;
+}
+
+/** Resolves a symbol that no unit defines; returns undefined when unknown. */
+export type SymbolResolver = (symbol: string) => bigint | undefined;
+
+/** Links `units` into code memory. Unresolved symbols throw `link: undefined symbol NAME`. */
+export function link(units: readonly LinkUnit[], resolve: SymbolResolver, options: { memory?: CodeMemory; name?: string; align?: number } = {}): LinkedCode {
+  const align = options.align ?? 16;
+  const offsets = new Map<string, number>();
+  let size = 0;
+  for (const u of units) {
+    size = (size + align - 1) & ~(align - 1);
+    if (offsets.has(u.symbol)) throw new Error(`link: symbol ${u.symbol} is defined twice`);
+    offsets.set(u.symbol, size);
+    size += u.bytes.length;
+  }
+  const memory = options.memory ?? defaultCodeMemory();
+  const writer = memory.allocate(Math.max(size, 1), { name: options.name ?? 'module' });
+  try {
+    const base = writer.address;
+    const addresses = new Map<string, bigint>();
+    for (const u of units) addresses.set(u.symbol, base + BigInt(offsets.get(u.symbol)! + u.entry));
+    const image = new Uint8Array(size).fill(0xcc);
+    const view = new DataView(image.buffer);
+    const cache = new Map<string, bigint>();
+    const lookup = (s: string): bigint => {
+      let v = addresses.get(s) ?? cache.get(s);
+      if (v === undefined) {
+        v = resolve(s);
+        if (v === undefined) throw new Error(`link: undefined symbol ${s}`);
+        cache.set(s, v);
+      }
+      return v;
+    };
+    for (const u of units) {
+      const at = offsets.get(u.symbol)!;
+      image.set(u.bytes, at);
+      for (const r of u.relocations) {
+        const s = lookup(r.symbol) + BigInt(r.addend);
+        const field = at + r.offset;
+        if (r.kind === 'abs64') view.setBigUint64(field, BigInt.asUintN(64, s), true);
+        else {
+          const d = s - (base + BigInt(field));
+          if (d < -(1n << 31n) || d >= 1n << 31n) throw new Error(`link: ${r.symbol} is out of rel32 range from ${u.symbol}`);
+          view.setInt32(field, Number(d), true);
+        }
+      }
+    }
+    writer.write(image);
+    const handle = writer.finalize();
+    return { handle, addresses, offsets, bytes: image };
+  } catch (e) {
+    writer.discard();
+    throw e;
+  }
+}
