@@ -10,12 +10,10 @@
  * `--planted` adds the deliberately broken executor (to see mismatches and reductions).
  */
 import { loadIced } from '../debug/disasm.js';
-import { Executor } from '../ir/index.js';
 import { API_CATEGORIES, apiFuzz } from './api-fuzz.js';
 import { asmFuzz, KNOWN_ISSUES } from './asm-fuzz.js';
-import { compiledExecutors } from './executors.js';
-import { Coverage, fuzzPrograms, perturbedExecutor, referenceExecutor, roundTripExecutor } from './harness.js';
 import { mixSeed } from './rng.js';
+import { executorsByName, runSupervised, type ExecutorName } from './supervisor.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,17 +29,20 @@ async function main(): Promise<void> {
   const start = Date.now();
   const log = (s: string): void => console.log(s);
 
-  const executors: Executor[] = [referenceExecutor, roundTripExecutor, ...(await compiledExecutors())];
-  if (process.argv.includes('--planted')) executors.push(perturbedExecutor());
-  log(`fuzz: seed ${seed}, ${minutes} minute(s), executors: ${executors.map((e) => e.name).join(', ')}`);
+  const names: ExecutorName[] = ['interp', 'roundtrip', 'compiled'];
+  if (process.argv.includes('--planted')) names.push('planted', 'planted-compiled');
+  log(`fuzz: seed ${seed}, ${minutes} minute(s), executors: ${executorsByName(names).map((e) => e.name).join(', ')}`);
 
-  // IR programs.
-  const coverage = new Coverage();
-  const stats = fuzzPrograms({ seed, executors, timeLimitMs: total * 0.7, coverage, coverageEvery: 20, outDir, log, maxMismatches: 10, reduceTimeMs: Math.min(30000, total * 0.05) });
+  // IR programs, in a supervised child process (compiled code may crash or hang).
+  const stats = await runSupervised({
+    seed, executors: names, timeLimitMs: total * 0.7, coverageEvery: 20, outDir, log, maxMismatches: 10,
+    reduceTimeMs: Math.min(30000, total * 0.05), hangMs: 10000,
+  });
   const perSecond = stats.programs / Math.max(0.001, stats.ms / 1000);
   log(`programs: ${stats.programs} in ${(stats.ms / 1000).toFixed(1)} s (${perSecond.toFixed(1)}/s), ${stats.instructions} IR instructions, ${stats.traps} trapped`);
-  log(coverage.report());
+  log(stats.coverage.report());
   for (const e of stats.generatorErrors.slice(0, 5)) log(`generator error: ${e}`);
+  for (const c of stats.crashes) log(`crash: program ${c.program} (seed ${c.seed}): ${c.description}${c.file ? ` -> ${c.file}` : ''}`);
 
   // Assembler.
   const iced = await loadIced();
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
 
   for (const m of stats.mismatches) log(`mismatch (seed ${m.seed}): ${m.description}${m.file ? ` -> ${m.file}` : ''}`);
   const mismatches = stats.mismatches.length + asmFailures.length;
-  const crashCount = crashes.length + stats.generatorErrors.length;
+  const crashCount = crashes.length + stats.crashes.length + stats.generatorErrors.length;
   log(`programs: ${stats.programs}  per second: ${perSecond.toFixed(1)}  mismatches: ${mismatches}  crashes: ${crashCount}`);
   process.exitCode = mismatches + crashCount > 0 ? 1 : 0;
 }

@@ -1,26 +1,18 @@
 /**
- * Compiled executors for the differential harness, found at run time so that the
- * fuzzer builds and runs before the backend exists. A backend module that exports
- * `compiledExecutors(): Executor[]` (one per optimisation level) or
- * `compiledExecutor: Executor` at one of `CANDIDATES` is picked up automatically.
+ * Compiled executors for the differential harness: one per optimisation level
+ * of the backend (`compile(module, { opt })`, src/codegen/compile.ts). Today
+ * only level 0 exists; add levels here as they appear.
  */
+import { makeCompiledExecutor } from '../codegen/executor.js';
 import type { Executor } from '../ir/index.js';
 
-/** Module paths (relative to this file) where a compiled executor may live. */
-export const CANDIDATES = ['../codegen/executor.js', '../codegen/x64/executor.js', '../codegen/index.js', '../backend/index.js'];
+/** Optimisation levels the backend accepts. */
+export const OPT_LEVELS = [0] as const;
 
-/** Every compiled executor available (empty until the backend lands). */
+/** Every compiled executor (one per optimisation level). */
 export async function compiledExecutors(): Promise<Executor[]> {
-  for (const c of CANDIDATES) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(c)) as Record<string, unknown>;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw e;
-    }
-    if (typeof mod.compiledExecutors === 'function') return (mod.compiledExecutors as () => Executor[])();
-    if (mod.compiledExecutor !== undefined) return [mod.compiledExecutor as Executor];
-  }
-  return [];
+  return OPT_LEVELS.map((opt) => {
+    const ex = makeCompiledExecutor({ opt });
+    return { name: `compiled(opt=${opt})`, load: (m) => ex.load(m) };
+  });
 }

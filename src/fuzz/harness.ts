@@ -262,6 +262,12 @@ export interface FuzzOptions {
   maxMismatches?: number;
   /** Progress/mismatch messages. */
   log?: (line: string) => void;
+  /** First program number (default 0). */
+  first?: number;
+  /** Called before each program is generated (supervisor progress). */
+  onProgram?: (n: number) => void;
+  /** Called for each mismatch once it is reduced and written. */
+  onMismatch?: (m: Mismatch) => void;
 }
 
 /** One mismatch found by `fuzzPrograms`. */
@@ -298,10 +304,12 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
   const stats: FuzzStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], generatorErrors: [], ms: 0 };
   const t0 = Date.now();
   const maxMismatches = o.maxMismatches ?? 5;
-  for (let n = 0; ; n++) {
-    if (o.programs !== undefined && n >= o.programs) break;
+  const first = o.first ?? 0;
+  for (let n = first; ; n++) {
+    if (o.programs !== undefined && n >= first + o.programs) break;
     if (o.timeLimitMs !== undefined && Date.now() - t0 >= o.timeLimitMs) break;
     if (stats.mismatches.length >= maxMismatches) break;
+    o.onProgram?.(n);
     const seed = mixSeed(o.seed, n);
     let p: Program;
     try {
@@ -338,7 +346,9 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
       fs.writeFileSync(file, reproducer(text, p.buffer, p.args, c.reference, note));
       o.log?.(`  written to ${file}`);
     }
-    stats.mismatches.push({ seed, description, reduced: text, file });
+    const mm: Mismatch = { seed, description, reduced: text, file };
+    stats.mismatches.push(mm);
+    o.onMismatch?.(mm);
   }
   stats.ms = Date.now() - t0;
   return stats;

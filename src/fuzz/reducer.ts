@@ -17,8 +17,10 @@
  *   decls       delete import / data lines
  *
  * A candidate can loop forever (a branch that used to leave a loop now
- * doesn't), so the predicate is only asked after an instrumented copy ran to
- * completion on the interpreter within a fuel limit (`terminates`).
+ * doesn't) or access memory out of bounds (a mask was removed), so the
+ * predicate is only asked after an instrumented copy ran to completion on the
+ * interpreter within a fuel limit and without a heap_oob / stk_ovf trap
+ * (`terminates`).
  */
 import { Interpreter, Module, parse, printModule, verifyModule } from '../ir/index.js';
 
@@ -47,7 +49,11 @@ export function instrumentBlocks(text: string, hook = '__fuel'): string {
   return out.join('\n');
 }
 
-/** True when %main of `text` finishes (returns, traps or fails) on the interpreter within `fuel` blocks. */
+/**
+ * True when %main of `text` finishes on the interpreter within `fuel` blocks
+ * without an out-of-bounds access or a stack overflow: only such candidates may
+ * be run on compiled code.
+ */
 export function terminates(text: string, buffer: Uint8Array, args: readonly unknown[], fuel = 200000): boolean {
   let m: Module;
   try {
@@ -61,6 +67,10 @@ export function terminates(text: string, buffer: Uint8Array, args: readonly unkn
     it.call('main', [buffer.slice(), ...args]);
   } catch (e) {
     if (e instanceof OutOfFuel) return false;
+    // Compiled code does not bounds-check, and its stack limit differs from the
+    // interpreter's depth limit: such candidates are not well defined for the compiler.
+    const trap = (e as { trap?: string }).trap;
+    if (trap === 'heap_oob' || trap === 'stk_ovf') return false;
   }
   return true;
 }

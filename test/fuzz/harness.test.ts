@@ -1,8 +1,10 @@
 /**
- * The differential harness on a fixed-seed slice: the interpreter agrees with
- * itself through print+parse on every program, and a planted bug (a `ushr` that
- * shifts arithmetically) is caught, reduced to a few lines and written out as a
- * filetest: evidence that the fuzzer can fail.
+ * The differential harness on a fixed-seed slice: compiled code (every
+ * optimisation level, in a supervised child process) and the interpreter through
+ * print+parse agree with the interpreter on every program; planted bugs (a `ushr`
+ * that shifts arithmetically, in the interpreter and in the compiled lowering)
+ * are caught in the same slice, reduced to a few lines and written out as
+ * filetests: evidence that the fuzzer can fail.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,22 +15,43 @@ import { parse, runFiletest } from '../../src/ir/index.js';
 import {
   Coverage, checkModule, compareOutcomes, fuzzPrograms, perturbedExecutor, referenceExecutor, roundTripExecutor,
 } from '../../src/fuzz/harness.js';
-import { compiledExecutors } from '../../src/fuzz/executors.js';
+import { runSupervised } from '../../src/fuzz/supervisor.js';
 
 /** The fixed-seed slice run by `npm test`. */
 const SLICE = { seed: 20261124, programs: 1500 };
 
-test('fixed-seed slice: every executor agrees with the interpreter', async () => {
-  const executors = [referenceExecutor, roundTripExecutor, ...(await compiledExecutors())];
+test('fixed-seed slice: the interpreter agrees with itself through print+parse; every opcode runs', () => {
   const coverage = new Coverage();
-  const stats = fuzzPrograms({ ...SLICE, executors, coverage, coverageEvery: 10, reduce: false });
-  assert.equal(stats.programs, SLICE.programs);
+  const stats = fuzzPrograms({ ...SLICE, programs: 800, executors: [referenceExecutor, roundTripExecutor], coverage, coverageEvery: 8, reduce: false });
   assert.deepEqual(stats.generatorErrors, []);
   assert.deepEqual(stats.mismatches.map((m) => `${m.seed}: ${m.description}`), []);
-  assert.ok(stats.traps > 50 && stats.traps < SLICE.programs / 2, `${stats.traps} traps`);
+  assert.ok(stats.traps > 50 && stats.traps < stats.programs / 2, `${stats.traps} traps`);
   const missing = coverage.missing();
   assert.deepEqual(missing.generated, []);
   assert.deepEqual(missing.executed, []);
+});
+
+test('fixed-seed slice: compiled code agrees with the interpreter (supervised child process)', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-fuzz-'));
+  const stats = await runSupervised({ ...SLICE, executors: ['interp', 'compiled'], timeLimitMs: 60000, hangMs: 10000, outDir: out, reduceTimeMs: 10000 });
+  assert.deepEqual(stats.generatorErrors, []);
+  assert.deepEqual(stats.crashes.map((c) => `${c.seed}: ${c.description} ${c.file}`), []);
+  assert.deepEqual(stats.mismatches.map((m) => `${m.seed}: ${m.description} ${m.file}`), []);
+  assert.equal(stats.programs, SLICE.programs);
+  fs.rmSync(out, { recursive: true });
+});
+
+test('planted bug in the compiled lowering (shr emitted as sar) is caught in the slice and reduced', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-fuzz-'));
+  const stats = await runSupervised({ ...SLICE, executors: ['compiled', 'planted-compiled'], timeLimitMs: 60000, hangMs: 10000, outDir: out, maxMismatches: 1, reduceTimeMs: 20000 });
+  assert.equal(stats.mismatches.length + stats.crashes.length, 1, 'the planted bug was not found');
+  const m = stats.mismatches[0]!;
+  assert.ok(m !== undefined, `found a crash instead: ${stats.crashes[0]?.description}`);
+  assert.match(m.description, /planted-compiled/);
+  assert.match(m.reduced, /\bushr\b/);
+  const insts = m.reduced.split('\n').filter((l) => /^    /.test(l)).length;
+  assert.ok(insts <= 8, `reduced program still has ${insts} instructions:\n${m.reduced}`);
+  fs.rmSync(out, { recursive: true });
 });
 
 test('planted bug: the fixed-seed slice catches a wrong ushr and reduces it', () => {
