@@ -332,7 +332,12 @@ class FuncGen {
       case 6: {
         const t = r.pick(FLOATS);
         if (r.chance(0.4)) this.push(b.unary(r.pick(FLOAT_UNARY), this.get(t)));
-        else this.push(b.binary(r.pick(FLOAT_BINARY), this.get(t), this.get(t)));
+        else {
+          const op = r.pick(FLOAT_BINARY);
+          // The sign of a NaN is unspecified, so fcopysign takes its sign from a non-NaN.
+          const y = op === Opcode.FCopysign ? this.sanitize(this.get(t)) : this.get(t);
+          this.push(b.binary(op, this.get(t), y));
+        }
         break;
       }
       case 7: {

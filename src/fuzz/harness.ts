@@ -117,6 +117,34 @@ export function checkProgram(executors: readonly Executor[], p: Program): CheckR
   return checkModule(executors, p.module, p.buffer, p.args);
 }
 
+/**
+ * True when the program's outcome depends on NaN bits (payload or sign), which
+ * the IR leaves unspecified: it runs on the interpreter twice, the second time
+ * with every NaN written through a DataView (stores, bitcasts, the sign read by
+ * fcopysign) replaced by a NaN of the other sign and another payload.
+ */
+export function observesNaNBits(module: Module, buffer: Uint8Array, args: readonly unknown[]): boolean {
+  const plain = runOn(referenceExecutor, module, buffer, args);
+  const proto = DataView.prototype;
+  const set32 = proto.setFloat32, set64 = proto.setFloat64;
+  proto.setFloat32 = function (this: DataView, at: number, x: number, le?: boolean) {
+    if (Number.isNaN(x)) return this.setUint32(at, 0xffc00123, le);
+    return set32.call(this, at, x, le);
+  };
+  proto.setFloat64 = function (this: DataView, at: number, x: number, le?: boolean) {
+    if (Number.isNaN(x)) return this.setBigUint64(at, 0xfff8000000000123n, le);
+    return set64.call(this, at, x, le);
+  };
+  let other: Outcome;
+  try {
+    other = runOn(referenceExecutor, module, buffer, args);
+  } finally {
+    proto.setFloat32 = set32;
+    proto.setFloat64 = set64;
+  }
+  return compareOutcomes(plain, other) !== '';
+}
+
 /** The reference executor. */
 export const referenceExecutor: Executor = interpreterExecutor;
 
@@ -288,6 +316,8 @@ export interface FuzzStats {
   mismatches: Mismatch[];
   /** Reference failures other than traps (generator bugs). */
   generatorErrors: string[];
+  /** Mismatching programs whose outcome depends on NaN bits (unspecified; ignored). */
+  nanSensitive: number;
   ms: number;
 }
 
@@ -301,7 +331,7 @@ export function reproducer(text: string, buffer: Uint8Array, args: readonly unkn
 /** Generates and checks programs until a limit; reduces and records mismatches. */
 export function fuzzPrograms(o: FuzzOptions): FuzzStats {
   const executors = o.executors ?? [referenceExecutor, roundTripExecutor];
-  const stats: FuzzStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], generatorErrors: [], ms: 0 };
+  const stats: FuzzStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], generatorErrors: [], nanSensitive: 0, ms: 0 };
   const t0 = Date.now();
   const maxMismatches = o.maxMismatches ?? 5;
   const first = o.first ?? 0;
@@ -327,13 +357,19 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
     if (r.reference.kind === 'trap') stats.traps++;
     if (r.mismatches.length === 0) continue;
     const description = r.mismatches.join('; ');
+    if (observesNaNBits(p.module, p.buffer, p.args)) {
+      // Unspecified behaviour, not a bug: a gap in the generator's NaN sanitising.
+      stats.nanSensitive++;
+      o.log?.(`note: program seed ${seed} observes NaN bits (unspecified); mismatch ignored: ${description}`);
+      continue;
+    }
     o.log?.(`mismatch: program seed ${seed}: ${description}`);
     let text = printModule(p.module);
     if (o.reduce !== false) {
       const before = text.split('\n').length;
       text = reduce(text, (m) => {
         const c = checkModule(executors, m, p.buffer, p.args);
-        return c.referenceError === '' && c.mismatches.length > 0;
+        return c.referenceError === '' && c.mismatches.length > 0 && !observesNaNBits(m, p.buffer, p.args);
       }, { buffer: p.buffer, args: p.args, timeLimitMs: o.reduceTimeMs ?? 30000 });
       o.log?.(`  reduced from ${before} to ${text.split('\n').length} lines`);
     }
