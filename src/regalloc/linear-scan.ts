@@ -212,7 +212,7 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
         for (let w = 0; w < words; w++) out[w]! |= si[w]!;
       }
       for (let w = 0; w < words; w++) {
-        const v = (u[w]! | (out[w]! & ~d[w]!)) >>> 0;
+        const v = (u[w]! | (out[w]! & ~d[w]!)) >>> 0; // unsigned, like the Uint32Array it is compared with
         if (v !== inn[w]) { inn[w] = v; changed = true; }
       }
     }

@@ -272,12 +272,13 @@ export class Assembler {
    * the only call per instruction is `encode`.
    */
   static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
-    return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+    return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand, o4?: unknown): Assembler {
+      if (o4 !== undefined) throw new Error(`${set.forms[0]!.mnemonic}: at most 4 operands, got a 5th (${String(o4)})`);
       const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
-      const m0 = count > 0 ? this.maskOf(o0!) : 0;
-      const m1 = count > 1 ? this.maskOf(o1!) : 0;
-      const m2 = count > 2 ? this.maskOf(o2!) : 0;
-      const m3 = count > 3 ? this.maskOf(o3!) : 0;
+      const m0 = count > 0 ? this.maskOf(o0!, set.forms) : 0;
+      const m1 = count > 1 ? this.maskOf(o1!, set.forms) : 0;
+      const m2 = count > 2 ? this.maskOf(o2!, set.forms) : 0;
+      const m3 = count > 3 ? this.maskOf(o3!, set.forms) : 0;
       let f = set.lastForm;
       if (f === null || set.lastM0 !== m0 || set.lastM1 !== m1 || set.lastM2 !== m2 || set.lastM3 !== m3 || set.lastCount !== count) {
         f = this.lookup(set, count, m0, m1, m2, m3, o0, o1, o2, o3);
@@ -305,10 +306,10 @@ export class Assembler {
   /** Matches the operands against `forms` and encodes the first match (no cache). */
   emitForms(forms: readonly Form[], o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
     const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
-    const m0 = count > 0 ? this.maskOf(o0!) : 0;
-    const m1 = count > 1 ? this.maskOf(o1!) : 0;
-    const m2 = count > 2 ? this.maskOf(o2!) : 0;
-    const m3 = count > 3 ? this.maskOf(o3!) : 0;
+    const m0 = count > 0 ? this.maskOf(o0!, forms) : 0;
+    const m1 = count > 1 ? this.maskOf(o1!, forms) : 0;
+    const m2 = count > 2 ? this.maskOf(o2!, forms) : 0;
+    const m3 = count > 3 ? this.maskOf(o3!, forms) : 0;
     this.encode(this.match(forms, count, m0, m1, m2, m3, o0, o1, o2, o3), o0, o1, o2, o3);
     return this;
   }
@@ -330,22 +331,25 @@ export class Assembler {
     throw this.noMatch(forms, count, [o0, o1, o2, o3], [m0, m1, m2, m3]);
   }
 
-  private maskOf(o: Operand): number {
+  /** Operand-kind mask of `o`; `forms` only name the instruction in errors. */
+  private maskOf(o: Operand, forms: readonly Form[]): number {
     if (typeof o === 'object') {
-      if (o.tag !== 3) return o.mask;
-      return this.labelMask(o);
+      // Only jitkit's own operand objects: a look-alike `{ mask }` must never be encoded.
+      if (o instanceof Reg || o instanceof Mem || o instanceof Extern) return o.mask;
+      if (o instanceof Label) return this.labelMask(o);
+      throw new Error(`${forms[0]!.mnemonic}: operand ${o === null ? 'null' : 'object'} is not a register, memory operand, label or immediate`);
     }
     if (typeof o === 'number') {
-      if (!Number.isSafeInteger(o)) throw new Error(`immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
+      if (!Number.isSafeInteger(o)) throw new Error(`${forms[0]!.mnemonic}: immediate ${o} is not a safe integer (use a bigint for 64-bit values)`);
       return immMask(o);
     }
     if (typeof o === 'bigint') {
-      if (o < -(1n << 63n) || o >= 1n << 64n) throw new Error(`immediate ${o} does not fit in 64 bits`);
+      if (o < -(1n << 63n) || o >= 1n << 64n) throw new Error(`${forms[0]!.mnemonic}: immediate ${o} does not fit in 64 bits`);
       const s = BigInt.asIntN(64, o);
       if (s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER)) return immMask(Number(s));
       return K.I64;
     }
-    throw new Error(`operand ${String(o)} is not a register, memory, label or immediate`);
+    throw new Error(`${forms[0]!.mnemonic}: operand ${typeof o === 'string' ? JSON.stringify(o) : String(o)} is not a register, memory operand, label or immediate`);
   }
 
   private labelMask(o: Label): number {

@@ -1,0 +1,18 @@
+/**
+ * Compiled executors for the differential harness: one per optimisation level
+ * of the backend (`compile(module, { opt })`, src/codegen/compile.ts): -O0
+ * compiles the IR as written, -O1 and -O2 run the src/opt passes first.
+ */
+import { makeCompiledExecutor } from '../codegen/executor.js';
+import type { Executor } from '../ir/index.js';
+
+/** Optimisation levels the backend accepts. */
+export const OPT_LEVELS = [0, 1, 2] as const;
+
+/** Every compiled executor (one per optimisation level). */
+export async function compiledExecutors(): Promise<Executor[]> {
+  return OPT_LEVELS.map((opt) => {
+    const ex = makeCompiledExecutor({ opt });
+    return { name: `compiled(opt=${opt})`, load: (m) => ex.load(m) };
+  });
+}
