@@ -456,6 +456,17 @@ class FuncGen {
     const c = this.callee();
     if (c === undefined) return;
     this.cost += (this.g.cost.get(c) ?? 0) * this.mult;
+    if (this.o.callIndirect && this.o.traps && r.chance(0.03)) {
+      // A signature that differs from the callee's: the call traps bad_sig.
+      const params = [...c.params];
+      const results = [...c.results];
+      if (results.length > 0 && r.chance(0.5)) results[0] = results[0] === Type.I64 ? Type.I32 : Type.I64;
+      else if (params.length > 1 && r.chance(0.5)) params[params.length - 1] = params[params.length - 1] === Type.F64 ? Type.F32 : Type.F64;
+      else results.push(Type.I8);
+      const sig = b.signature(params, results);
+      for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args({ params }))) this.push(v);
+      return;
+    }
     if (this.o.callIndirect && r.chance(0.3)) {
       const sig = b.signature(c.params, c.results);
       for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args(c))) this.push(v);
