@@ -73,7 +73,9 @@ export interface Program {
 const INTS = [Type.I8, Type.I16, Type.I32, Type.I64] as const;
 const FLOATS = [Type.F32, Type.F64] as const;
 const SCALARS = [...INTS, ...FLOATS] as const;
-const BITS: Record<number, number> = { [Type.I8]: 8, [Type.I16]: 16, [Type.I32]: 32, [Type.I64]: 64, [Type.F32]: 32, [Type.F64]: 64 };
+/** Value types of the pool: ptr values there are data (constants, loaded bytes), never addresses. */
+const VALUES = [...SCALARS, Type.Ptr] as const;
+const BITS: Record<number, number> = { [Type.I8]: 8, [Type.I16]: 16, [Type.I32]: 32, [Type.I64]: 64, [Type.F32]: 32, [Type.F64]: 64, [Type.Ptr]: 64 };
 
 const INT_UNARY = [Opcode.INeg, Opcode.BNot, Opcode.Clz, Opcode.Ctz, Opcode.Popcnt];
 const INT_BINARY = [Opcode.IAdd, Opcode.ISub, Opcode.IMul, Opcode.BAnd, Opcode.BOr, Opcode.BXor];
@@ -146,7 +148,7 @@ class ModuleGen {
   randomResults(min: number): Type[] {
     const n = this.r.int(min, this.o.maxResults);
     const out: Type[] = [];
-    for (let i = 0; i < n; i++) out.push(this.r.pick(SCALARS));
+    for (let i = 0; i < n; i++) out.push(this.r.pick(VALUES));
     return out;
   }
 }
@@ -225,7 +227,7 @@ class FuncGen {
     const t = this.f.typeOf(v);
     this.tick();
     if (t === Type.I64) return v;
-    if (t === Type.F32 || t === Type.F64) return this.convert(v, Type.I64);
+    if (t === Type.F32 || t === Type.F64 || t === Type.Ptr) return this.convert(v, Type.I64);
     return this.r.chance(0.5) ? this.b.sext(Type.I64, v) : this.b.zext(Type.I64, v);
   }
   /** Replaces NaN by 0.0 so that its (unspecified) bits never become observable. */
@@ -242,6 +244,8 @@ class FuncGen {
     let s = f.typeOf(v);
     if (s === t) return v;
     this.tick(2);
+    if (s === Type.Ptr) { v = b.bitcast(Type.I64, v); s = Type.I64; if (t === Type.I64) return v; }
+    if (t === Type.Ptr) return b.bitcast(Type.Ptr, this.convert(v, Type.I64));
     if (t === Type.F32 || t === Type.F64) {
       if (s === Type.F32) return b.fpromote(v);
       if (s === Type.F64) return b.fdemote(v);
@@ -302,7 +306,7 @@ class FuncGen {
     this.tick();
     const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1]);
     switch (k) {
-      case 0: this.push(this.constant(r.pick(SCALARS))); break;
+      case 0: this.push(this.constant(r.pick(VALUES))); break;
       case 1: {
         const t = r.pick(INTS);
         this.push(b.binary(r.pick(INT_BINARY), this.get(t), this.get(t)));
@@ -325,7 +329,7 @@ class FuncGen {
         break;
       }
       case 5: {
-        const t = r.pick(INTS);
+        const t = r.chance(0.1) ? Type.Ptr : r.pick(INTS);
         this.push(b.icmp(r.int(0, 9) as IntCC, this.get(t), this.get(t)));
         break;
       }
@@ -346,7 +350,7 @@ class FuncGen {
         break;
       }
       case 8: {
-        const t = r.pick(SCALARS);
+        const t = r.pick(VALUES);
         this.push(b.select(this.get(r.pick(INTS)), this.get(t), this.get(t)));
         break;
       }
@@ -420,7 +424,7 @@ class FuncGen {
     const [p, off] = this.location(false);
     let t: Type;
     switch (op) {
-      case Opcode.Load: t = r.pick(SCALARS); break;
+      case Opcode.Load: t = r.pick(VALUES); break;
       case Opcode.SLoad8: case Opcode.ULoad8: t = r.pick([Type.I16, Type.I32, Type.I64]); break;
       case Opcode.SLoad16: case Opcode.ULoad16: t = r.pick([Type.I32, Type.I64]); break;
       default: t = Type.I64;
@@ -431,11 +435,11 @@ class FuncGen {
   emitStore(): void {
     const { r, b, f } = this;
     const [p, off] = this.location(true);
-    let v = this.get(r.pick(SCALARS));
+    let v = this.get(r.pick(VALUES));
     const t = f.typeOf(v);
     let st = t;
     if (t === Type.F32 || t === Type.F64) v = this.sanitize(v);
-    else if (r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
+    else if (t !== Type.Ptr && r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
     b.store(v, p, off, st);
   }
 
@@ -548,7 +552,7 @@ class FuncGen {
   someTypes(max: number): Type[] {
     const n = this.r.int(0, max);
     const out: Type[] = [];
-    for (let i = 0; i < n; i++) out.push(this.r.pick(SCALARS));
+    for (let i = 0; i < n; i++) out.push(this.r.pick(VALUES));
     return out;
   }
 
@@ -674,12 +678,13 @@ class FuncGen {
         }
         out.push(acc);
       } else {
-        let acc = this.get(t);
+        const it = t === Type.Ptr ? Type.I64 : t;
+        let acc = this.convert(this.get(t), it);
         for (const v of folded) {
-          const x = this.convert(v, t);
-          acc = r.chance(0.5) ? b.bxor(b.rotl(acc, this.iconst(Type.I8, 7)), x) : b.iadd(b.imul(acc, this.iconst(t, 31)), x);
+          const x = this.convert(v, it);
+          acc = r.chance(0.5) ? b.bxor(b.rotl(acc, this.iconst(Type.I8, 7)), x) : b.iadd(b.imul(acc, this.iconst(it, 31)), x);
         }
-        out.push(acc);
+        out.push(this.convert(acc, t));
       }
     });
     b.return(...out);
