@@ -111,6 +111,8 @@ class ModuleGen {
   readonly imports = new Map<string, Import>();
   ro!: DataObject;
   rw!: DataObject;
+  /** Recursive helpers: index of their depth parameter. */
+  readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
   readonly cost = new Map<Func, number>();
 
@@ -124,7 +126,12 @@ class ModuleGen {
       const params: Type[] = [Type.Ptr];
       const np = r.chance(0.2) ? r.int(6, o.maxParams) : r.int(0, Math.min(4, o.maxParams));
       for (let k = 0; k < np; k++) params.push(r.pick(SCALARS));
-      this.helpers.push(m.function(`f${i + 1}`, params, this.randomResults(0)));
+      // Some helpers recurse: their last parameter is a depth (callers pass 0..3).
+      const recursive = r.chance(0.3);
+      if (recursive) params.push(Type.I32);
+      const f = m.function(`f${i + 1}`, params, this.randomResults(0));
+      if (recursive) this.depthParam.set(f, params.length - 1);
+      this.helpers.push(f);
     }
     if (o.imports) {
       const I64 = Type.I64, P = Type.Ptr;
@@ -162,6 +169,8 @@ class FuncGen {
   readonly slots: { slot: number; size: number }[] = [];
   /** Product of the trip-count bounds of the enclosing loops. */
   mult = 1;
+  /** A recursive helper calls itself at most once. */
+  selfCalled = false;
   cost = 0;
   depth = 0;
   readonly budget: number;
@@ -451,12 +460,32 @@ class FuncGen {
     const cost = this.g.cost.get(c) ?? Infinity;
     return this.cost + cost * this.mult > this.budget ? undefined : c;
   }
-  args(c: { params: readonly Type[] }): Value[] {
-    return c.params.map((t) => (t === Type.Ptr ? this.buf : this.get(t)));
+  args(c: { params: readonly Type[] }, depth?: Value): Value[] {
+    const di = c instanceof Func ? this.g.depthParam.get(c) : undefined;
+    return c.params.map((t, i) => {
+      if (i === di) return depth ?? this.b.band(this.convert(this.get(Type.I32), Type.I32), this.iconst(Type.I32, 3));
+      return t === Type.Ptr ? this.buf : this.get(t);
+    });
+  }
+  /** A guarded self-call of a recursive helper (depth - 1, at most once per body, not in loops). */
+  emitSelfCall(): boolean {
+    const { b, f } = this;
+    const di = this.g.depthParam.get(f);
+    if (di === undefined || this.selfCalled || this.mult !== 1) return false;
+    this.selfCalled = true;
+    const depth = b.param(di);
+    const types = [...f.results];
+    const out = b.ifElse(b.icmp(IntCC.Sgt, depth, this.iconst(Type.I32, 0)), types,
+      () => b.callAll(f, this.args(f, b.isub(depth, this.iconst(Type.I32, 1)))),
+      () => this.scoped(() => this.values(types)));
+    for (const v of out) this.push(v);
+    this.cost *= 2;
+    return true;
   }
 
   emitCall(): void {
     const { r, b } = this;
+    if (r.chance(0.3) && this.emitSelfCall()) return;
     const c = this.callee();
     if (c === undefined) return;
     this.cost += (this.g.cost.get(c) ?? 0) * this.mult;
