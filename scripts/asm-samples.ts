@@ -6,7 +6,8 @@
  *   "rdx"                      register
  *   "imm:-2" / "imm:0x1234"    immediate (bigint when not a safe integer)
  *   "mem:8:rbx:rcx:4:16"       memory: size bytes (0 = ptr), base, index, scale, disp ("-" = none)
- *   "label:back" / "label:fwd" branch to a label bound before / after the instruction
+ *   "label:back" / "label:fwd" branch to a label bound before / after the instruction;
+ *   "label:far" branch back over 200 bytes of NOPs (the sample's bytes include them)
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -98,11 +99,13 @@ export function samplesFor(f: Form): Sample[] {
   const add = (ops: string[]): void => {
     let text: string;
     if (f.iRel >= 0) {
-      text = ops[0] === 'label:back' ? `1: ${f.mnemonic} 1b` : `${f.mnemonic === 'call' ? '' : '{disp32} '}${f.mnemonic} 1f\n1:`;
+      text = ops[0] === 'label:back' ? `1: ${f.mnemonic} 1b`
+        : ops[0] === 'label:far' ? `1: .fill 200, 1, 0x90\n${f.mnemonic} 1b` : `${f.mnemonic} 1f\n1:`;
     } else text = `${f.mnemonic}${ops.length ? ' ' : ''}${ops.map(specText).join(', ')}`;
     if (!seen.has(text)) { seen.add(text); out.push({ text, ops }); }
   };
-  if (f.iRel >= 0) { add([f.relSize === 1 ? 'label:back' : 'label:fwd']); return out; }
+  // rel8: jump to itself; rel32 jmp/jcc: 200 bytes back (out of rel8 reach); call: forward.
+  if (f.iRel >= 0) { add([f.relSize === 1 ? 'label:back' : f.mnemonic === 'call' ? 'label:fwd' : 'label:far']); return out; }
   const memIdx = f.tokens.findIndex((t) => tokenParts(t).mem >= 0);
   for (let v = 0; v < 4; v++) {
     for (const useMem of [false, true]) {
@@ -174,6 +177,8 @@ export function assembleSample(mnemonic: string, ops: readonly string[]): Uint8A
   const a = new Assembler();
   if (ops[0] === 'label:back') {
     const l = a.newLabel(); a.bind(l); a.emitNamed(mnemonic, l);
+  } else if (ops[0] === 'label:far') {
+    const l = a.newLabel(); a.bind(l); a.embed(new Uint8Array(200).fill(0x90)); a.emitNamed(mnemonic, l);
   } else if (ops[0] === 'label:fwd') {
     const l = a.newLabel(); a.emitNamed(mnemonic, l); a.bind(l);
   } else {

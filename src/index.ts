@@ -21,3 +21,4 @@ export type { NativeType, SignatureSpec } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
 export * as ir from './ir/index.js';
+export { compile, jit, CompiledModule, type CompileOptions, type CompiledFn } from './codegen/compile.js';

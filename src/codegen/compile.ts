@@ -161,15 +161,31 @@ export class CompiledModule {
       if (c === undefined) throw new Error(`compiled module has no function %${n}`);
       const start = this.linked.offsets.get(`fn:${n}`)!;
       const entry = this.linked.addresses.get(`fn:${n}`)!;
-      const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.bytes.length);
+      const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.codeEnd);
       const lines = await disassemble(bytes, { address: entry });
       const f = this.module.getFunction(n);
-      out.push(`function %${n} @ 0x${entry.toString(16)} (${bytes.length} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
-      const marks = new Map<string, string>();
-      for (const m of c.code.irMap) marks.set((entry + BigInt(m.offset - c.code.entry)).toString(16).padStart(16, '0'), instText(f, m.irInst as never));
+      out.push(`function %${n} @ 0x${entry.toString(16)} (${c.code.bytes.length - c.code.entry} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
+      const marks = new Map<string, string[]>();
+      const mark = (offset: number, text: string): void => {
+        const key = (entry + BigInt(offset - c.code.entry)).toString(16).padStart(16, '0');
+        const list = marks.get(key);
+        if (list === undefined) marks.set(key, [text]); else list.push(text);
+      };
+      mark(c.code.entry, '(stack check, prologue)');
+      for (const b of c.code.blockMap) mark(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block: block arguments)');
+      const shown = new Set(c.code.irMap.map((m) => m.irInst));
+      for (const m of c.code.irMap) {
+        // An icmp fused into its brif has no code of its own: show it with the branch.
+        if (f.instOpcode[m.irInst] === Opcode.Brif) {
+          const cond = f.arg(m.irInst as never, 0);
+          const def = f.valueDef[cond]!;
+          if (f.valueKind[cond] === 1 && f.instOpcode[def] === Opcode.ICmp && !shown.has(def)) mark(m.offset, `    ${instText(f, def as never)}   (fused with the branch)`);
+        }
+        mark(m.offset, `    ${instText(f, m.irInst as never)}`);
+      }
+      if (c.code.trapStubs < c.code.codeEnd) mark(c.code.trapStubs, '(trap stubs)');
       for (const l of lines) {
-        const note = marks.get(l.slice(0, 16));
-        if (note !== undefined) out.push(`                  ; ${note}`);
+        for (const note of marks.get(l.slice(0, 16)) ?? []) out.push(`                  ; ${note}`);
         out.push(l);
       }
       out.push('');

@@ -24,6 +24,10 @@
  *  - *early def* / *temp*: defined at the use position (cannot share a register
  *    with inputs); temps also live to the def position. Both must get a register.
  *  - *spill slot*: an 8-byte stack slot holding a spilled vreg for its whole life.
+ *
+ * Must-have-register intervals are expected to be short (a temp lives for one
+ * instruction); when one finds no register even after evicting every spillable
+ * interval, allocation throws (a lowering bug, not a user error).
  */
 
 /** How an instruction uses one register operand. */
@@ -208,7 +212,7 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
         for (let w = 0; w < words; w++) out[w]! |= si[w]!;
       }
       for (let w = 0; w < words; w++) {
-        const v = (u[w]! | (out[w]! & ~d[w]!)) >>> 0; // unsigned, like the Uint32Array it is compared with
+        const v = (u[w]! | (out[w]! & ~d[w]!)) >>> 0;
         if (v !== inn[w]) { inn[w] = v; changed = true; }
       }
     }

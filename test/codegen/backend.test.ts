@@ -230,12 +230,67 @@ block2:
 `));
   const text = await c.disassemble('fib');
   assert.match(text, /^function %fib @ 0x[0-9a-f]+ \(\d+ bytes/);
-  assert.match(text, /; v2 = icmp slt v0, v1\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
-  assert.match(text, /; v5 = call %fib\(v4\)/);
+  assert.match(text, /;\s+v2 = icmp slt v0, v1 +\(fused with the branch\)\n\s+;\s+brif v2, block1, block2\n[0-9a-f]{16}  [0-9a-f ]+cmp /);
+  assert.match(text, /;\s+v5 = call %fib\(v4\)/);
   assert.match(text, /\bcall [0-9A-F]+h/);
   assert.match(text, /\bret\b/);
+  assert.match(text, /; block2:\n/);
+  assert.match(text, /; \(trap stubs\)/);
   assert.equal(await c.disassemble(), text);
   assert.match(c.machineCode('fib'), /call\.0\.8 rdi, =rax/);
   assert.equal(c.functions.fib!(25n), 75025n);
   c.free();
+});
+
+test('compiled code is never in a writable+executable mapping; free() returns the code memory', async () => {
+  const { writableExecutableMappings } = await import('../../src/runtime/proc-maps.js');
+  const { CodeMemory } = await import('../../src/runtime/code-memory.js');
+  const memory = new CodeMemory();
+  const m = parse(QSORT);
+  const before = memory.stats().liveChunks;
+  const c = compile(m, { memory });
+  assert.equal(memory.stats().liveChunks, before + 1);
+  // V8's own JIT may map rwx pages (the W^X tests run --jitless children); ours must not be in any.
+  const code = c.address('cmp');
+  assert.ok(!writableExecutableMappings().some((mp) => mp.start <= code && code < mp.end));
+  const a = Int32Array.from([3, 1, 2]);
+  c.functions.sort!(a, 3n, 0);
+  assert.deepEqual(Array.from(a), [1, 2, 3]);
+  c.free();
+  assert.equal(memory.stats().liveChunks, before);
+  assert.equal(c.isFreed, true);
+  memory.dispose();
+});
+
+test('compile errors: unresolved imports and imports from other modules are reported by name', () => {
+  assert.throws(() => compile(parse(`import %no_such_symbol_here(i64) -> i64
+
+function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = call %no_such_symbol_here(v0)
+    return v1
+}
+`)), /import %no_such_symbol_here is not resolved/);
+  const resolved = compile(parse(`import %twice(i64) -> i64
+
+function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = call %twice(v0)
+    return v1
+}
+`), { resolve: (name) => (name === 'twice' ? compile(parse(`function %t(i64) -> i64 {
+block0(v0: i64):
+    v1 = iadd v0, v0
+    return v1
+}
+`)).address('t') : undefined) });
+  assert.equal(resolved.functions.f!(21n), 42n);
+  assert.throws(() => compile(parse(`import %g(i64) -> i64 from "other"
+
+function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = call %g(v0)
+    return v1
+}
+`)), /not supported yet/);
 });

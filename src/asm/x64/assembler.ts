@@ -11,14 +11,16 @@
  *   [F0|F3] [66|F2|F3]* [REX | VEX2 C5 xx | VEX3 C4 xx xx] [0F [38|3A]] opcode
  *   [ModRM [SIB] [disp8|disp32]] [imm8|imm16|imm32|imm64|is4] [rel8|rel32]
  *
- * Branches: a jump to a bound (backward) label takes rel8 when it reaches, else rel32;
- * a jump to a not-yet-bound (forward) label always takes rel32. Code never moves after
- * it is written, so this one-pass scheme is trivially stable (no relaxation iterations).
+ * Branches: every jmp/jcc to a label is recorded as a layout event (with alignments
+ * and label bindings). `finish()` relaxes them: all start as rel8, a layout pass
+ * turns the ones that do not reach into rel32, repeated until stable (jumps only
+ * grow, so it terminates); then the code is rebuilt and labels, fixups and
+ * relocations are moved. Offsets read before `finish()` are provisional.
+ * `call label` and RIP-relative label references are always 32-bit.
  */
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
 import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
 import type { Mnemonic } from './mnemonics.js';
-import { MNEMONICS } from './mnemonics.js';
 
 /** Condition codes for `jcc`, `setcc`, `cmovcc` (value = low 4 bits of the opcode). */
 export const Cond = {
@@ -79,7 +81,15 @@ function describe(o: Operand | undefined): string {
   return `extern ${o.name}`;
 }
 
-interface Fixup { at: number; end: number; label: number; addend: number; size: number }
+interface Fixup { at: number; end: number; label: number; addend: number }
+
+const EV_JUMP = 0, EV_ALIGN = 1, EV_BIND = 2;
+/**
+ * A layout event. Jumps: `len` = bytes emitted (2, 5 or 6), `cc` = condition or -1 for
+ * jmp. Aligns: `len` = padding emitted, `cc` = alignment. Binds: `len` = 0.
+ * `newStart` / `newLen` are the relaxed layout computed by finish().
+ */
+interface LayoutEvent { kind: number; start: number; len: number; label: number; cc: number; forced: boolean; newStart: number; newLen: number }
 
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
@@ -99,7 +109,9 @@ export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
   /** Write position. */ private pos: number;
   /** Label offsets, -1 while unbound. */ private labels: number[];
-  /** Pending rel32/rip-relative label fixups. */ private fixups: Fixup[];
+  /** rel32 / rip-relative label references (call, lea, memory), resolved by finish. */ private fixups: Fixup[];
+  /** Jumps, alignments and label bindings in emission order, for branch relaxation. */ private events: LayoutEvent[];
+  /** True while encoding a jump that had `short()`. */ private shortHint: boolean;
   /** Relocation records. */ private relocs: Relocation[];
   /** Pending lock/rep prefix bits. */ private prefix: number;
   /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
@@ -111,6 +123,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -123,6 +137,8 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
+    this.events = [];
+    this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
@@ -156,6 +172,7 @@ export class Assembler {
     if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
     if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
     this.labels[label.id] = this.pos;
+    this.events.push({ kind: EV_BIND, start: this.pos, len: 0, label: label.id, cc: 0, forced: false, newStart: 0, newLen: 0 });
     return this;
   }
 
@@ -202,8 +219,10 @@ export class Assembler {
   /** Pads with multi-byte NOPs up to a multiple of `alignment` (a power of two). */
   align(alignment: number): this {
     if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new Error(`align: ${alignment} is not a power of two`);
-    let pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
-    while (pad > 0) { const n = pad > 11 ? 11 : pad; this.nopN(n); pad -= n; }
+    const pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
+    this.events.push({ kind: EV_ALIGN, start: this.pos, len: pad, label: -1, cc: alignment, forced: false, newStart: 0, newLen: 0 });
+    this.ensureSpace(pad);
+    this.pos = writeNops(this.buf, this.pos, pad);
     return this;
   }
 
@@ -211,10 +230,7 @@ export class Assembler {
   nopN(n: number): this {
     if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
     this.ensureSpace(16);
-    const b = this.buf;
-    const body = NOPS[n > 8 ? 8 : n]!; // 9..15 bytes: 66 prefixes on the 8-byte form
-    for (let i = 8; i < n; i++) b[this.pos++] = 0x66;
-    for (let i = 0; i < body.length; i++) b[this.pos++] = body[i]!;
+    this.pos = writeNop(this.buf, this.pos, n);
     return this;
   }
 
@@ -391,7 +407,32 @@ export class Assembler {
     // Fast path: legacy register-register ModRM forms (add rax, rdi; movaps xmm0, xmm1; ...).
     if (f.simpleModrm && this.prefix === 0) {
       const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
-      if (rm.tag === 1) {
+      if (rm.tag === 2 && rm.base !== null && rm.base !== rip && (rm.index === null || rm.index.id !== 4)) {
+        // Memory with a base register: same as below with ModRM from writeBaseMem.
+        let reg = f.digit, flags = 0;
+        if (f.iReg >= 0) {
+          const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
+          reg = r.id; flags = r.byteFlags;
+        }
+        const rex = (f.w << 3) | ((reg >> 3) << 2) | (rm.index === null ? 0 : (rm.index.id >> 3) << 1) | (rm.base.id >> 3);
+        if ((flags & 2) === 0 || (rex === 0 && (flags & 1) === 0)) {
+          if (f.pfxCount !== 0) b[p++] = f.pfx;
+          if (rex !== 0 || (flags & 1) !== 0) b[p++] = 0x40 | rex;
+          if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
+          b[p++] = f.opc;
+          p = writeBaseMem(b, p, (reg & 7) << 3, rm.base, rm.index, rm.scale, rm.disp);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      } else if (rm.tag === 1) {
         let reg = f.digit, flags = rm.byteFlags;
         if (f.iReg >= 0) {
           const r = (f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg;
@@ -404,11 +445,49 @@ export class Assembler {
           if (f.map !== 0) { b[p++] = 0x0f; if (f.map === 2) b[p++] = 0x38; else if (f.map === 3) b[p++] = 0x3a; }
           b[p++] = f.opc;
           b[p++] = 0xc0 | ((reg & 7) << 3) | (rm.id & 7);
+          if (f.iImm >= 0) {
+            const v = (f.iImm === 0 ? o0 : f.iImm === 1 ? o1 : f.iImm === 2 ? o2 : o3) as number | bigint;
+            if (typeof v !== 'number') return this.encodeGeneric(f, o0, o1, o2, o3);
+            const n = f.immSize;
+            if (n === 1) b[p++] = v & 0xff;
+            else if (n === 2) { b[p++] = v & 0xff; b[p++] = (v >> 8) & 0xff; }
+            else p = writeI32(b, p, v | 0);
+          }
+          this.pos = p;
+          return;
+        }
+      }
+    } else if (f.simpleVex) {
+      const rm = (f.iRm === 0 ? o0 : f.iRm === 1 ? o1 : f.iRm === 2 ? o2 : o3) as Reg | Mem;
+      if (rm.tag === 1) {
+        const reg = ((f.iReg === 0 ? o0 : f.iReg === 1 ? o1 : f.iReg === 2 ? o2 : o3) as Reg).id;
+        const vvvv = f.iV >= 0 ? ((f.iV === 0 ? o0 : f.iV === 1 ? o1 : f.iV === 2 ? o2 : o3) as Reg).id : 0;
+        if (rm.byteFlags === 0 && this.prefix === 0) {
+          const rexB = rm.id >> 3;
+          if (rexB === 0 && f.w === 0 && f.map === 1) {
+            b[p++] = 0xc5;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          } else {
+            b[p++] = 0xc4;
+            b[p++] = (((reg >> 3) ^ 1) << 7) | 0x40 | ((rexB ^ 1) << 5) | f.map;
+            b[p++] = (f.w << 7) | ((~vvvv & 15) << 3) | (f.vexL << 2) | f.vexPp;
+          }
+          if (f.opcCount === 1) b[p++] = f.opc;
+          else { b[p++] = f.opc & 0xff; b[p++] = (f.opc >> 8) & 0xff; }
+          b[p++] = 0xc0 | (((f.digit >= 0 ? f.digit : reg) & 7) << 3) | (rm.id & 7);
           this.pos = p;
           return;
         }
       }
     }
+    this.encodeGeneric(f, o0, o1, o2, o3);
+  }
+
+  /** Encodes any form (prefixes, REX/VEX, memory operands, immediates, branches). */
+  private encodeGeneric(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): void {
+    const b = this.buf;
+    let p = this.pos;
+    const start = p;
     // Gather register fields.
     let rexR = 0, rexX = 0, rexB = 0, byteFlags = 0, regField = 0, vvvv = 0;
     let rmReg: Reg | null = null, mem: Mem | null = null;
@@ -483,17 +562,7 @@ export class Assembler {
         b[p++] = reg3 | 4;
         b[p++] = index === null ? 0x25 : (scaleBits(mem.scale) << 6) | ((index.id & 7) << 3) | 5;
         p = writeI32(b, p, disp);
-      } else {
-        const bl = base.id & 7;
-        const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
-        if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
-        else {
-          b[p++] = mod | reg3 | 4;
-          b[p++] = (scaleBits(mem.scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
-        }
-        if (mod === 0x40) b[p++] = disp & 0xff;
-        else if (mod === 0x80) p = writeI32(b, p, disp);
-      }
+      } else p = writeBaseMem(b, p, reg3, base, index, mem.scale, disp);
     }
     // Immediate.
     if (f.iImm >= 0) {
@@ -515,17 +584,83 @@ export class Assembler {
         p = writeI32(b, p, 0);
       } else {
         const target = this.labels[t.id]!;
-        if (f.relSize === 1) {
-          if (target >= 0) b[p] = (target - (p + 1)) & 0xff;
-          else this.fixups.push({ at: p, end: p + 1, label: t.id, addend: 0, size: 1 });
-          p++;
+        if (f.mnemonic.charCodeAt(0) === 106 /* j: jmp/jcc, relaxable */) {
+          const cc = f.relSize === 1 ? (f.opc === 0xeb ? -1 : f.opc - 0x70) : (f.opc === 0xe9 ? -1 : f.opc - 0x80);
+          if (f.relSize === 1) b[p] = target >= 0 ? (target - (p + 1)) & 0xff : 0;
+          else writeI32(b, p, target >= 0 ? target - (p + 4) : 0);
+          p += f.relSize;
+          this.events.push({ kind: EV_JUMP, start, len: p - start, label: t.id, cc, forced: this.shortHint, newStart: 0, newLen: 0 });
+          this.shortHint = false;
+        } else {
+          this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 });
+          p = writeI32(b, p, 0);
         }
-        else if (target >= 0) p = writeI32(b, p, target - (p + 4));
-        else { this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0, size: 4 }); p += 4; }
       }
     }
     if (p - start > 15) throw new Error(`${f.mnemonic}: instruction longer than 15 bytes`);
     this.pos = p;
+  }
+
+  /**
+   * Branch relaxation. Every jmp/jcc to a label starts as rel8; a layout pass places
+   * jumps, alignment padding and labels; any rel8 that does not reach becomes rel32;
+   * repeat until nothing changes (jumps only ever grow, so this terminates). Then the
+   * code is rebuilt and every recorded position (labels, fixups, relocations) moved.
+   */
+  private relax(): void {
+    const ev = this.events, labels = this.labels;
+    for (const e of ev) if (e.kind === EV_JUMP) e.newLen = 2;
+    let shift = 0;
+    for (let changed = true; changed;) {
+      changed = false;
+      shift = 0;
+      for (const e of ev) {
+        e.newStart = e.start + shift;
+        if (e.kind === EV_JUMP) shift += e.newLen - e.len;
+        else if (e.kind === EV_ALIGN) { e.newLen = (e.cc - (e.newStart & (e.cc - 1))) & (e.cc - 1); shift += e.newLen - e.len; }
+        else labels[e.label] = e.newStart;
+      }
+      for (const e of ev) {
+        if (e.kind !== EV_JUMP || e.newLen !== 2) continue;
+        const t = labels[e.label]!;
+        if (t < 0) throw new Error(`finish: label ${e.label} is referenced but never bound`);
+        const d = t - (e.newStart + 2);
+        if (d < -128 || d > 127) {
+          if (e.forced) throw new Error(`finish: short jump at offset ${e.start} to label ${e.label} does not reach (distance ${d})`);
+          e.newLen = e.cc < 0 ? 5 : 6;
+          changed = true;
+        }
+      }
+    }
+    const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
+    let s = 0, d = 0;
+    for (const e of ev) {
+      out.set(src.subarray(s, e.start), d);
+      d += e.start - s;
+      s = e.start;
+      if (e.kind === EV_JUMP) {
+        const t = labels[e.label]!;
+        if (e.newLen === 2) { out[d] = e.cc < 0 ? 0xeb : 0x70 + e.cc; out[d + 1] = (t - (d + 2)) & 0xff; }
+        else if (e.cc < 0) { out[d] = 0xe9; writeI32(out, d + 1, t - (d + 5)); }
+        else { out[d] = 0x0f; out[d + 1] = 0x80 + e.cc; writeI32(out, d + 2, t - (d + 6)); }
+      } else if (e.kind === EV_ALIGN) writeNops(out, d, e.newLen);
+      d += e.newLen;
+      s += e.len;
+    }
+    out.set(src.subarray(s, this.pos), d);
+    d += this.pos - s;
+    // Positions inside instructions move by the shift of the last event that starts before them.
+    const move = (x: number): number => {
+      let lo = 0, hi = ev.length - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ev[mid]!.start < x) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (k < 0) return x;
+      const e = ev[k]!;
+      return x + (e.newStart + e.newLen) - (e.start + e.len);
+    };
+    for (const fx of this.fixups) { fx.at = move(fx.at); fx.end = move(fx.end); }
+    this.relocs = this.relocs.map((r) => ({ ...r, offset: move(r.offset) }));
+    this.buf = out;
+    this.pos = d;
   }
 
   /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
@@ -542,17 +677,18 @@ export class Assembler {
       if (!f.repable) throw new Error(`${f.mnemonic}: rep prefix is not allowed with this instruction`);
       lockRep = 0xf3;
     }
-    if ((pf & PREFIX_SHORT) !== 0 && f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+    if ((pf & PREFIX_SHORT) !== 0) {
+      if (f.relSize !== 1) throw new Error(`${f.mnemonic}: short() applies only to jmp/jcc to a label`);
+      this.shortHint = true;
+    }
     return lockRep;
   }
 
   /** Writes the disp32 of a `[rip + label]` operand (now, or as a fixup). */
   private ripLabel(f: Form, label: Label, p: number, end: number, disp: number): number {
-    const t = this.labels[label.id];
-    if (t === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
-    if (t >= 0) return writeI32(this.buf, p, t - end + disp);
-    this.fixups.push({ at: p, end, label: label.id, addend: disp, size: 4 });
-    return p + 4;
+    if (this.labels[label.id] === undefined) throw new Error(`${f.mnemonic}: label belongs to another assembler`);
+    this.fixups.push({ at: p, end, label: label.id, addend: disp });
+    return writeI32(this.buf, p, 0);
   }
 
   /** Writes an immediate given as a bigint (cold path). */
@@ -571,6 +707,7 @@ export class Assembler {
     if (this.finished) throw new Error('finish: already finished');
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
+    if (this.events.length !== 0) this.relax();
     for (const c of this.pool) {
       const pad = (c.align - (this.pos % c.align)) % c.align;
       this.ensureSpace(pad + c.data.length);
@@ -583,11 +720,7 @@ export class Assembler {
     for (const fx of this.fixups) {
       const t = this.labels[fx.label]!;
       if (t < 0) throw new Error(`finish: label ${fx.label} is referenced but never bound`);
-      const d = t - fx.end + fx.addend;
-      if (fx.size === 1) {
-        if (d < -128 || d > 127) throw new Error(`finish: short jump at offset ${fx.at - 1} to label ${fx.label} does not reach (distance ${d})`);
-        this.buf[fx.at] = d & 0xff;
-      } else writeI32(this.buf, fx.at, d);
+      writeI32(this.buf, fx.at, t - fx.end + fx.addend);
     }
     const labels = this.labels;
     const bytes = options !== undefined && options.copy === false ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
@@ -603,6 +736,31 @@ export class Assembler {
   }
 }
 
+/** Writes one NOP of `n` (1..15) bytes: 9..15 bytes are 66 prefixes on the 8-byte form. */
+function writeNop(b: Uint8Array, p: number, n: number): number {
+  const body = NOPS[n > 8 ? 8 : n]!;
+  for (let i = 8; i < n; i++) b[p++] = 0x66;
+  for (let i = 0; i < body.length; i++) b[p++] = body[i]!;
+  return p;
+}
+/** Writes `n` bytes of padding as NOPs of at most 11 bytes each. */
+function writeNops(b: Uint8Array, p: number, n: number): number {
+  while (n > 0) { const k = n > 11 ? 11 : n; p = writeNop(b, p, k); n -= k; }
+  return p;
+}
+/** ModRM [+SIB] [+disp] for a memory operand with a base register (not rip). */
+function writeBaseMem(b: Uint8Array, p: number, reg3: number, base: Reg, index: Reg | null, scale: number, disp: number): number {
+  const bl = base.id & 7;
+  const mod = disp === 0 && bl !== 5 ? 0 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+  if (index === null && bl !== 4) b[p++] = mod | reg3 | bl;
+  else {
+    b[p++] = mod | reg3 | 4;
+    b[p++] = (scaleBits(scale) << 6) | ((index === null ? 4 : index.id & 7) << 3) | bl;
+  }
+  if (mod === 0x40) b[p++] = disp & 0xff;
+  else if (mod === 0x80) p = writeI32(b, p, disp);
+  return p;
+}
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {
   b[p] = v & 0xff; b[p + 1] = (v >> 8) & 0xff; b[p + 2] = (v >> 16) & 0xff; b[p + 3] = (v >>> 24) & 0xff;
@@ -646,17 +804,19 @@ const JCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`j${n[0]}`)!);
 const SETCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`set${n[0]}`)!);
 const CMOVCC = CONDITION_NAMES.map((n) => FORM_SETS.get(`cmov${n[0]}`)!);
 
-// Install one method per mnemonic. Closures capture the form list so the call is a
-// direct emitForms with no map lookup.
-for (const name of MNEMONICS) {
-  const set = FORM_SETS.get(name);
-  if (set === undefined) throw new Error(`mnemonics.ts lists '${name}' but the form table has no such instruction`);
-  Object.defineProperty(Assembler.prototype, name, {
-    value: set.emit,
+// Install one method per mnemonic of the table (mnemonics.ts only types them; a test
+// checks the two lists agree, and `npm run gen:asm-golden` regenerates mnemonics.ts).
+for (const [name, set] of FORM_SETS) {
+  Object.defineProperty(Assembler.prototype, name, { value: set.emit, writable: true, configurable: true });
+}
+// `a.nop(n)` with a number emits one n-byte NOP (1..15); other operands use the table.
+{
+  const tableNop = FORM_SETS.get('nop')!.emit;
+  Object.defineProperty(Assembler.prototype, 'nop', {
+    value: function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Assembler {
+      return typeof o0 === 'number' && o1 === undefined ? this.nopN(o0) : tableNop.call(this, o0, o1, o2, o3);
+    },
     writable: true,
     configurable: true,
   });
-}
-for (const name of FORMS_BY_MNEMONIC.keys()) {
-  if (!(MNEMONICS as readonly string[]).includes(name)) throw new Error(`form table has '${name}' missing from mnemonics.ts (run the golden generator)`);
 }

@@ -49,6 +49,8 @@ export class Form {
   /** Position of this form in FORMS. */ readonly index: number;
   /** Legacy form whose only encoded operands are ModRM.reg/digit and ModRM.rm (fast path when rm is a register). */
   readonly simpleModrm: boolean;
+  /** VEX form with operands only in ModRM.reg, ModRM.rm and (optionally) vvvv, no immediate. */
+  readonly simpleVex: boolean;
   /**
    * VEX reg-reg moves only: the store twin (ModRM roles swapped). When the source
    * is xmm8-15 and the destination xmm0-7, encoding through the twin allows the
@@ -136,8 +138,9 @@ export class Form {
     this.m0 = masks[0]!; this.m1 = masks[1]!; this.m2 = masks[2]!; this.m3 = masks[3]!;
     [this.iReg, this.iRm, this.iV, this.iO, this.iImm, this.iIs4, this.iRel] = roles as [number, number, number, number, number, number, number];
     this.immSize = immSize; this.relSize = relSize; this.opSize = opSize; this.memSize = memSize;
-    this.simpleModrm = vex === 0 && this.iRm >= 0 && this.iV < 0 && this.iO < 0 && this.iImm < 0 && this.iIs4 < 0 &&
-      this.iRel < 0 && pfxCount <= 1 && opcCount === 1;
+    this.simpleModrm = vex === 0 && this.iRm >= 0 && this.iV < 0 && this.iO < 0 && this.iIs4 < 0 &&
+      this.iRel < 0 && pfxCount <= 1 && opcCount === 1 && immSize <= 4;
+    this.simpleVex = vex === 1 && this.iRm >= 0 && this.iReg >= 0 && this.iO < 0 && this.iImm < 0 && this.iIs4 < 0 && this.alt === null;
     if (plusR !== (this.iO >= 0)) throw new Error(`form table: +r and O disagree in '${row}'`);
   }
 }

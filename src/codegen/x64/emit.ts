@@ -51,8 +51,14 @@ export interface EmittedFunction {
   readonly entry: number;
   /** Code offset -> IR instruction, for annotated disassembly (ascending offsets). */
   readonly irMap: readonly { offset: number; irInst: number }[];
+  /** Code offset -> IR block (-1 for an edge block), for annotated disassembly. */
+  readonly blockMap: readonly { offset: number; irBlock: number }[];
+  /** Offset where the out-of-line trap stubs start. */
+  readonly trapStubs: number;
   /** Frame size in bytes below the saved registers. */
   readonly frameSize: number;
+  /** End of the instructions (jump tables and constants follow). */
+  readonly codeEnd: number;
 }
 
 /** Options of `emitFunction`. */
@@ -91,7 +97,8 @@ class Emitter {
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: number[] }[] = [];
   readonly consts = new Map<string, Label>();
-  readonly irMap: { offset: number; irInst: number }[] = [];
+  /** IR instruction starts, as labels (offsets are only final after the assembler's branch relaxation). */
+  readonly irMarks: { label: Label; irInst: number }[] = [];
   readonly loc: Int32Array;
   readonly saved: number[] = [];
   slotOffset: number[] = [];
@@ -157,6 +164,7 @@ class Emitter {
     a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
+    if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
     a.mov(r11, BigInt.asIntN(64, this.opts.stateAddress));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
@@ -172,16 +180,24 @@ class Emitter {
       a.bind(this.labels[id]!);
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       for (const inst of mf.blocks[id]!.insts) {
-        const last = this.irMap.length > 0 ? this.irMap[this.irMap.length - 1]! : null;
-        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) this.irMap.push({ offset: a.offset, irInst: inst.irInst });
+        const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
+        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
+          const l = a.newLabel();
+          a.bind(l);
+          this.irMarks.push({ label: l, irInst: inst.irInst });
+        }
         this.emitInst(inst, next);
       }
     }
+    const trapStubs = a.newLabel();
+    a.bind(trapStubs);
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
       a.jmp(extern(TRAP_SYMBOL));
     }
+    const codeEnd = a.newLabel();
+    a.bind(codeEnd);
     const extra: Relocation[] = [];
     const tableFix: { at: Label; targets: number[] }[] = [];
     for (const t of this.tables) {
@@ -197,7 +213,10 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8, irMap: this.irMap, frameSize: this.frameSize };
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8,
+      irMap: this.irMarks.map((m) => ({ offset: out.labelOffsets(m.label), irInst: m.irInst })),
+      blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
+      trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
   }
 
   epilogue(): void {
@@ -684,6 +703,17 @@ class Emitter {
         }
         return;
       }
+      case MOp.CmpBranch: {
+        a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        const [t, e] = inst.targets as [number, number];
+        const cc = inst.imm as Cond;
+        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+        else {
+          a.jcc(cc, this.labels[t]!);
+          if (e !== next) a.jmp(this.labels[e]!);
+        }
+        return;
+      }
       case MOp.BrTable: {
         const idx = p[0]!, tmp = gp64[p[1]!]!;
         const n = inst.targets.length - 1;
@@ -710,4 +740,3 @@ export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions
   return new Emitter(mf, alloc, opts).emit();
 }
 
-export { eax, edx };

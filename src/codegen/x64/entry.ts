@@ -22,7 +22,7 @@
  * and restore the previous frame, so the mechanism is re-entrant.
  */
 import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi, rbx, r12, r13, r14, r15 } from '../../asm/x64/index.js';
-import { Type, isFloatType } from '../../ir/types.js';
+import { Type } from '../../ir/types.js';
 import { XMM_BASE } from './minst.js';
 import { argLocations, resultLocations } from './lower.js';
 import { FUNC_MAGIC } from './emit.js';
@@ -109,9 +109,4 @@ export function emitImportStub(a: Assembler, signatureHash: number, symbol: stri
   a.movAbs64(r11, symbol);
   a.jmp(r11);
   return 8;
-}
-
-/** True when a result type travels in an xmm register. */
-export function isXmmType(t: Type): boolean {
-  return isFloatType(t);
 }

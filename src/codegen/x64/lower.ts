@@ -105,6 +105,10 @@ class Lowerer {
   curInst = -1;
   /** Machine block of each IR block. */
   readonly blockOf = new Map<number, number>();
+  /** Uses of each IR value (operands and block arguments). */
+  useCount!: Int32Array;
+  /** icmp results folded into the brif that is their only use. */
+  readonly fused = new Set<number>();
   constructor(readonly f: Func, readonly cx: LowerContext) {
     this.mf = new MFunction(f);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
@@ -122,7 +126,7 @@ class Lowerer {
   /** Extends a narrow integer (8/16 bits) to 32 (or `to` bytes); returns the vreg (src itself when no extension). */
   extend(src: number, t: Type, signed: boolean, to = 4): number {
     const bytes = typeBytes(t);
-    if (bytes >= to || (bytes === 4 && to === 4)) return src;
+    if (bytes >= to) return src;
     const d = this.temp(CLASS_GP);
     const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
     m.sub = signed ? ExtOp.Sign : ExtOp.Zero;
@@ -143,6 +147,8 @@ class Lowerer {
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
+    this.useCount = new Int32Array(f.valueCount);
+    for (const b of reach) for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; });
     const layout: number[] = [];
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (!reach.has(b)) continue;
@@ -312,6 +318,12 @@ class Lowerer {
         return;
       }
       case Opcode.ICmp: {
+        // Fuse into the block's brif when that is the only use: `cmp a, b; jcc` instead of setcc + test.
+        const term = f.blockLast[f.instBlock[i]!]!;
+        if (this.useCount[f.result(i, 0)] === 1 && f.instOpcode[term] === Opcode.Brif && f.arg(term as Inst, 0) === f.result(i, 0)) {
+          this.fused.add(f.result(i, 0));
+          return;
+        }
         const m = this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(A, OperandKind.Use).add(B, OperandKind.Use);
         m.size = typeBytes(ta);
         m.imm = INT_CC_TO_X86[f.instImm[i]! as IntCC]!;
@@ -396,7 +408,7 @@ class Lowerer {
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
         const signed = op === Opcode.FcvtFromSint;
         let src = A, size = aluSize(ta), sub = 0;
-        if (!signed && !isWide(ta)) { src = this.extend(A, ta, false, 8); if (src === A) src = this.extendU32(A); size = 8; }
+        if (!signed && !isWide(ta)) { src = this.extend(A, ta, false, 8); size = 8; } // exact as a signed 64-bit value
         else if (!signed) sub = 1;
         else src = this.extend(A, ta, true);
         const m = this.inst(MOp.CvtFromInt).add(D, OperandKind.Def).add(src, OperandKind.Use);
@@ -467,6 +479,16 @@ class Lowerer {
       }
       case Opcode.Brif: {
         const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
+        if (this.fused.has(a0)) {
+          const cmp = f.valueDef[a0]! as Inst;
+          const x = f.arg(cmp, 0), y = f.arg(cmp, 1);
+          const m = this.inst(MOp.CmpBranch).add(this.vreg(x), OperandKind.Use).add(this.vreg(y), OperandKind.Use);
+          m.size = typeBytes(f.valueType[x] as Type);
+          m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
+          m.targets = [t, e];
+          this.cur.succs.push(t, e);
+          return;
+        }
         const m = this.inst(MOp.Brif).add(A, OperandKind.Use);
         m.size = typeBytes(ta);
         m.targets = [t, e];
@@ -512,16 +534,6 @@ class Lowerer {
     const b = this.temp(CLASS_GP);
     this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
     return b;
-  }
-
-  /** Zero-extends an i32 to 64 bits. */
-  extendU32(src: number): number {
-    const d = this.temp(CLASS_GP);
-    const m = this.inst(MOp.Ext).add(d, OperandKind.Def).add(src, OperandKind.Use);
-    m.sub = ExtOp.Zero;
-    m.size = 4;
-    m.imm = 8;
-    return d;
   }
 }
 

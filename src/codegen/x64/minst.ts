@@ -120,6 +120,8 @@ export const enum MOp {
   Brif,
   /** regs [i U, tmp T]: `targets[0]` default, then the table; `size` index bytes. */
   BrTable,
+  /** regs [a U, b U]: compare at `size` and branch on x86 condition `imm` to targets[0], else targets[1] (fused icmp + brif). */
+  CmpBranch,
   /** regs [result pregs U...]: epilogue and ret. */
   Ret,
   /** regs []: trap with code `imm`. */
@@ -187,7 +189,7 @@ const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 
 const KIND_MARK = ['', '=', '+=', '=!', '~'];
 const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'bitcount', 'ext', 'icmp_set', 'fcmp_set',
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
-  'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'ret', 'trap'];
+  'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {

@@ -11,6 +11,7 @@ import {
   rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r12, r13, rip, eax, ecx, ax, al, ah, bh, sil, r8b, xmm0, xmm1, ymm0,
 } from '../../../src/asm/x64/index.js';
 import { disassemble } from '../../../src/debug/disasm.js';
+import { MNEMONICS, FORMS_BY_MNEMONIC } from '../../../src/asm/x64/index.js';
 import { toHex } from '../../../scripts/asm-samples.js';
 
 const hexOf = (f: (a: Assembler) => void): string => { const a = new Assembler(); f(a); return toHex(a.finish().bytes); };
@@ -93,7 +94,7 @@ test('condition-code API and aliases', () => {
   assert.equal(hexOf((a) => { const l = a.newLabel(); a.bind(l); a.jcc(Cond.NE, l); a.jnz(l); }), '75fe75fc');
 });
 
-test('branches: backward rel8/rel32 by distance, forward rel32, calls and label offsets', () => {
+test('branches: backward rel8/rel32 by distance, relaxed forward jumps, calls and label offsets', () => {
   // Backward: 2-byte jump reaches -128 exactly when 126 bytes precede it.
   for (const [pad, expect] of [[126, 'eb80'], [127, 'e97cffffff']] as const) {
     const a = new Assembler();
@@ -118,10 +119,11 @@ test('branches: backward rel8/rel32 by distance, forward rel32, calls and label 
   a.bind(fwd); a.ret();
   a.bind(fn); a.ret();
   const out = a.finish();
-  assert.equal(toHex(out.bytes), 'e912000000' + '0f8c0c000000' + 'e808000000' + '488d0500000000' + 'c3' + 'c3');
-  assert.equal(out.labelOffsets(fwd), 23);
-  assert.equal(a.labelOffset(fn), 24);
-  assert.equal(a.offset, 25);
+  // Forward jumps are relaxed to rel8 by finish(); call is always rel32.
+  assert.equal(toHex(out.bytes), 'eb0e' + '7c0c' + 'e808000000' + '488d0500000000' + 'c3' + 'c3');
+  assert.equal(out.labelOffsets(fwd), 16);
+  assert.equal(a.labelOffset(fn), 17);
+  assert.equal(a.offset, 18);
 });
 
 test('align pads with multi-byte NOPs that decode as NOPs; nopN makes 1..15-byte NOPs', async () => {
@@ -134,6 +136,7 @@ test('align pads with multi-byte NOPs that decode as NOPs; nopN makes 1..15-byte
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0]!, /\s(nop\b|xchg ax, ax$)/); // 66 90 is the canonical 2-byte NOP
   }
+  assert.equal(hexOf((b) => b.nop().nop(3).nop(dword(rax))), '90' + '0f1f00' + '0f1f00');
   for (let start = 0; start < 32; start++) {
     const a = new Assembler();
     for (let i = 0; i < start; i++) a.int3();
@@ -199,4 +202,48 @@ test('short(): forward rel8 jumps, checked at finish', () => {
     'short jump: label 0 is -202 bytes away, out of rel8 reach');
   throwsMsg((b) => b.short().add(rax, rdi), 'add: short() applies only to jmp/jcc to a label');
   throwsMsg((b) => { const m = b.newLabel(); b.short().call(m); }, /^call: invalid operand combination/);
+});
+
+test('branch relaxation: random jump graphs with alignment decode to the right targets (iced-x86)', async () => {
+  const { Decoder, DecoderOptions, FlowControl, Mnemonic } = await import('iced-x86');
+  let seed = 12345;
+  const rnd = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+  let shortJumps = 0, longJumps = 0;
+  for (let round = 0; round < 60; round++) {
+    const a = new Assembler();
+    const labels = Array.from({ length: 8 }, () => a.newLabel());
+    const bound = new Set<number>();
+    const expected: number[] = []; // label index per branch / lea, in code order
+    for (let i = 0; i < 120; i++) {
+      const k = rnd(10);
+      if (k < 3) a.nopN(1 + rnd(15));
+      else if (k < 6) { const l = rnd(8); expected.push(l); if (rnd(2)) a.jmp(labels[l]!); else a.jcc(rnd(16) as Cond, labels[l]!); }
+      else if (k === 6) { const l = rnd(8); expected.push(l); a.lea(rax, rel(labels[l]!)); }
+      else if (k === 7) a.align(1 << (1 + rnd(5)));
+      else if (k === 8) { const l = rnd(8); if (!bound.has(l)) { a.bind(labels[l]!); bound.add(l); } }
+      else a.embed(new Uint8Array(rnd(100)).fill(0xcc));
+    }
+    for (let l = 0; l < 8; l++) if (!bound.has(l)) { a.bind(labels[l]!); a.int3(); }
+    const out = a.finish();
+    const d = new Decoder(64, out.bytes, DecoderOptions.None);
+    const got: number[] = [];
+    const targets: bigint[] = [];
+    while (d.canDecode) {
+      const ins = d.decode();
+      if (ins.flowControl === FlowControl.UnconditionalBranch || ins.flowControl === FlowControl.ConditionalBranch) {
+        targets.push(ins.nearBranchTarget);
+        if (ins.length === 2) shortJumps++; else longJumps++;
+      } else if (ins.mnemonic === Mnemonic.Lea) targets.push(ins.memoryDisplacement); // rip-relative: absolute target
+      ins.free();
+    }
+    d.free();
+    for (const l of expected) got.push(out.labelOffsets(labels[l]!));
+    // Embedded 0xcc bytes and NOPs decode as int3/nop, so the branch list lines up with `expected`.
+    assert.deepEqual(targets.map(Number), got, `round ${round}`);
+  }
+  assert.ok(shortJumps > 300 && longJumps > 300, `${shortJumps} short, ${longJumps} long`);
+});
+
+test('mnemonics.ts lists exactly the mnemonics of the form table', () => {
+  assert.deepEqual([...MNEMONICS], [...FORMS_BY_MNEMONIC.keys()]);
 });
