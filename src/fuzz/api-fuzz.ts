@@ -10,7 +10,9 @@
  * Categories: `wrap` (wrong argument types/counts to wrapped functions, bad
  * targets/signatures), `codemem` (CodeMemory / CodeWriter / CodeHandle misuse),
  * `asm` (Assembler methods with junk), `parse` (mutated IR text), `builder`
- * (invalid builder sequences), `verify` (corrupted IR tables to the verifier).
+ * (invalid builder sequences), `verify` (corrupted IR tables to the verifier),
+ * `compile` (bad modules and options to `compile`, wrong arguments to compiled
+ * functions, calls after `free`).
  * An *internal* error is an exception that is not an Error, or a JS engine
  * TypeError/RangeError from inside the library ("Cannot read properties ...").
  */
@@ -18,6 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Assembler, gp64, gp32, xmmRegs, Mem } from '../asm/x64/index.js';
 import { CodeMemory } from '../runtime/code-memory.js';
+import { compile } from '../codegen/compile.js';
 import { wrap, symbol } from '../runtime/calling.js';
 import { Builder, Module, Opcode, Type, parse, printModule, verifyModule, type Value } from '../ir/index.js';
 import { generate } from './generator.js';
@@ -25,7 +28,7 @@ import { Rng, mixSeed } from './rng.js';
 import { isInternalError, showOperand } from './asm-fuzz.js';
 
 /** API fuzzing categories, each run in its own child process. */
-export const API_CATEGORIES = ['wrap', 'codemem', 'asm', 'parse', 'builder', 'verify'] as const;
+export const API_CATEGORIES = ['wrap', 'codemem', 'asm', 'parse', 'builder', 'verify', 'compile'] as const;
 /** One category name. */
 export type ApiCategory = (typeof API_CATEGORIES)[number];
 
@@ -236,6 +239,29 @@ function fuzzVerifier(r: Rng, n: number, rec: Rec, seed: number): void {
   }
 }
 
+function fuzzCompile(r: Rng, n: number, rec: Rec, seed: number): void {
+  for (let i = 0; i < n; i += 20) {
+    const p = generate(mixSeed(seed, i + 99), { maxHelpers: 2, regionSize: 3 });
+    attempt(rec, 'compile(junk)', () => compile(r.pick([null, undefined, {}, 5, new Module(), 'module']) as never, r.pick([undefined, {}, { opt: 3 }, { stackSize: -1 }, { resolve: 5 }]) as never));
+    const c = compile(p.module);
+    try {
+      for (let k = 0; k < 19; k++) {
+        const f = r.pick(p.module.functions());
+        // Wrong types only for ptr parameters: any bigint or number there is an address and is trusted.
+        const args = Array.from({ length: r.chance(0.3) ? r.int(0, 12) : f.params.length }, (_, q) => {
+          const v = r.pick(JUNK);
+          return f.params[q] === Type.Ptr && (typeof v === 'bigint' || typeof v === 'number' || v === null) ? {} : v;
+        });
+        const name = r.chance(0.1) ? r.pick(['nope', '', '__proto__', 'constructor', 'toString']) : f.name;
+        attempt(rec, `compiled %${name}(${show(args)})`, () => c.get(name)(...args));
+      }
+    } finally {
+      c.free();
+    }
+    attempt(rec, 'call after free', () => c.get(p.module.functions()[0]!.name)(new Uint8Array(512), 0n, 0, 0, 0));
+  }
+}
+
 /** Runs one category in this process (the child side). */
 export function runApiCategory(category: ApiCategory, seed: number, count: number): Rec {
   const rec: Rec = { calls: 0, errors: 0, internal: [] };
@@ -247,6 +273,7 @@ export function runApiCategory(category: ApiCategory, seed: number, count: numbe
     case 'parse': fuzzParser(r, count, rec, seed); break;
     case 'builder': fuzzBuilder(r, count, rec); break;
     case 'verify': fuzzVerifier(r, count, rec, seed); break;
+    case 'compile': fuzzCompile(r, count, rec, seed); break;
     default: throw new Error(`api fuzz: unknown category ${String(category)}`);
   }
   return rec;

@@ -20,7 +20,24 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
 }
 
+const USAGE = `usage: npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--planted]
+  --minutes N  how long to run all fuzzers (default 1; fractions allowed)
+  --seed S     seed for reproducible runs (default: time-based, printed)
+  --out DIR    where reduced mismatching programs are written (default fuzz-out)
+  --planted    also run executors with a deliberately planted bug (shows the fuzzer can fail)`;
+const KNOWN = new Set(['--minutes', '--seed', '--out', '--planted', '--help', '-h']);
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!KNOWN.has(a)) throw new Error(`unknown option ${a}\n${USAGE}`);
+    if (a === '--minutes' || a === '--seed' || a === '--out') i++;
+  }
   const minutes = Number(arg('minutes', '1'));
   const seed = Number(arg('seed', String(Date.now() % 1e9))) >>> 0;
   const outDir = arg('out', 'fuzz-out');

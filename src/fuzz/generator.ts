@@ -73,7 +73,9 @@ export interface Program {
 const INTS = [Type.I8, Type.I16, Type.I32, Type.I64] as const;
 const FLOATS = [Type.F32, Type.F64] as const;
 const SCALARS = [...INTS, ...FLOATS] as const;
-const BITS: Record<number, number> = { [Type.I8]: 8, [Type.I16]: 16, [Type.I32]: 32, [Type.I64]: 64, [Type.F32]: 32, [Type.F64]: 64 };
+/** Value types of the pool: ptr values there are data (constants, loaded bytes), never addresses. */
+const VALUES = [...SCALARS, Type.Ptr] as const;
+const BITS: Record<number, number> = { [Type.I8]: 8, [Type.I16]: 16, [Type.I32]: 32, [Type.I64]: 64, [Type.F32]: 32, [Type.F64]: 64, [Type.Ptr]: 64 };
 
 const INT_UNARY = [Opcode.INeg, Opcode.BNot, Opcode.Clz, Opcode.Ctz, Opcode.Popcnt];
 const INT_BINARY = [Opcode.IAdd, Opcode.ISub, Opcode.IMul, Opcode.BAnd, Opcode.BOr, Opcode.BXor];
@@ -109,6 +111,8 @@ class ModuleGen {
   readonly imports = new Map<string, Import>();
   ro!: DataObject;
   rw!: DataObject;
+  /** Recursive helpers: index of their depth parameter. */
+  readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
   readonly cost = new Map<Func, number>();
 
@@ -122,7 +126,12 @@ class ModuleGen {
       const params: Type[] = [Type.Ptr];
       const np = r.chance(0.2) ? r.int(6, o.maxParams) : r.int(0, Math.min(4, o.maxParams));
       for (let k = 0; k < np; k++) params.push(r.pick(SCALARS));
-      this.helpers.push(m.function(`f${i + 1}`, params, this.randomResults(0)));
+      // Some helpers recurse: their last parameter is a depth (callers pass 0..3).
+      const recursive = r.chance(0.3);
+      if (recursive) params.push(Type.I32);
+      const f = m.function(`f${i + 1}`, params, this.randomResults(0));
+      if (recursive) this.depthParam.set(f, params.length - 1);
+      this.helpers.push(f);
     }
     if (o.imports) {
       const I64 = Type.I64, P = Type.Ptr;
@@ -146,7 +155,7 @@ class ModuleGen {
   randomResults(min: number): Type[] {
     const n = this.r.int(min, this.o.maxResults);
     const out: Type[] = [];
-    for (let i = 0; i < n; i++) out.push(this.r.pick(SCALARS));
+    for (let i = 0; i < n; i++) out.push(this.r.pick(VALUES));
     return out;
   }
 }
@@ -160,6 +169,8 @@ class FuncGen {
   readonly slots: { slot: number; size: number }[] = [];
   /** Product of the trip-count bounds of the enclosing loops. */
   mult = 1;
+  /** A recursive helper calls itself at most once. */
+  selfCalled = false;
   cost = 0;
   depth = 0;
   readonly budget: number;
@@ -225,7 +236,7 @@ class FuncGen {
     const t = this.f.typeOf(v);
     this.tick();
     if (t === Type.I64) return v;
-    if (t === Type.F32 || t === Type.F64) return this.convert(v, Type.I64);
+    if (t === Type.F32 || t === Type.F64 || t === Type.Ptr) return this.convert(v, Type.I64);
     return this.r.chance(0.5) ? this.b.sext(Type.I64, v) : this.b.zext(Type.I64, v);
   }
   /** Replaces NaN by 0.0 so that its (unspecified) bits never become observable. */
@@ -242,6 +253,8 @@ class FuncGen {
     let s = f.typeOf(v);
     if (s === t) return v;
     this.tick(2);
+    if (s === Type.Ptr) { v = b.bitcast(Type.I64, v); s = Type.I64; if (t === Type.I64) return v; }
+    if (t === Type.Ptr) return b.bitcast(Type.Ptr, this.convert(v, Type.I64));
     if (t === Type.F32 || t === Type.F64) {
       if (s === Type.F32) return b.fpromote(v);
       if (s === Type.F64) return b.fdemote(v);
@@ -302,7 +315,7 @@ class FuncGen {
     this.tick();
     const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1]);
     switch (k) {
-      case 0: this.push(this.constant(r.pick(SCALARS))); break;
+      case 0: this.push(this.constant(r.pick(VALUES))); break;
       case 1: {
         const t = r.pick(INTS);
         this.push(b.binary(r.pick(INT_BINARY), this.get(t), this.get(t)));
@@ -325,7 +338,7 @@ class FuncGen {
         break;
       }
       case 5: {
-        const t = r.pick(INTS);
+        const t = r.chance(0.1) ? Type.Ptr : r.pick(INTS);
         this.push(b.icmp(r.int(0, 9) as IntCC, this.get(t), this.get(t)));
         break;
       }
@@ -346,7 +359,7 @@ class FuncGen {
         break;
       }
       case 8: {
-        const t = r.pick(SCALARS);
+        const t = r.pick(VALUES);
         this.push(b.select(this.get(r.pick(INTS)), this.get(t), this.get(t)));
         break;
       }
@@ -420,7 +433,7 @@ class FuncGen {
     const [p, off] = this.location(false);
     let t: Type;
     switch (op) {
-      case Opcode.Load: t = r.pick(SCALARS); break;
+      case Opcode.Load: t = r.pick(VALUES); break;
       case Opcode.SLoad8: case Opcode.ULoad8: t = r.pick([Type.I16, Type.I32, Type.I64]); break;
       case Opcode.SLoad16: case Opcode.ULoad16: t = r.pick([Type.I32, Type.I64]); break;
       default: t = Type.I64;
@@ -431,11 +444,11 @@ class FuncGen {
   emitStore(): void {
     const { r, b, f } = this;
     const [p, off] = this.location(true);
-    let v = this.get(r.pick(SCALARS));
+    let v = this.get(r.pick(VALUES));
     const t = f.typeOf(v);
     let st = t;
     if (t === Type.F32 || t === Type.F64) v = this.sanitize(v);
-    else if (r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
+    else if (t !== Type.Ptr && r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
     b.store(v, p, off, st);
   }
 
@@ -447,15 +460,46 @@ class FuncGen {
     const cost = this.g.cost.get(c) ?? Infinity;
     return this.cost + cost * this.mult > this.budget ? undefined : c;
   }
-  args(c: { params: readonly Type[] }): Value[] {
-    return c.params.map((t) => (t === Type.Ptr ? this.buf : this.get(t)));
+  args(c: { params: readonly Type[] }, depth?: Value): Value[] {
+    const di = c instanceof Func ? this.g.depthParam.get(c) : undefined;
+    return c.params.map((t, i) => {
+      if (i === di) return depth ?? this.b.band(this.convert(this.get(Type.I32), Type.I32), this.iconst(Type.I32, 3));
+      return t === Type.Ptr ? this.buf : this.get(t);
+    });
+  }
+  /** A guarded self-call of a recursive helper (depth - 1, at most once per body, not in loops). */
+  emitSelfCall(): boolean {
+    const { b, f } = this;
+    const di = this.g.depthParam.get(f);
+    if (di === undefined || this.selfCalled || this.mult !== 1) return false;
+    this.selfCalled = true;
+    const depth = b.param(di);
+    const types = [...f.results];
+    const out = b.ifElse(b.icmp(IntCC.Sgt, depth, this.iconst(Type.I32, 0)), types,
+      () => b.callAll(f, this.args(f, b.isub(depth, this.iconst(Type.I32, 1)))),
+      () => this.scoped(() => this.values(types)));
+    for (const v of out) this.push(v);
+    this.cost *= 2;
+    return true;
   }
 
   emitCall(): void {
     const { r, b } = this;
+    if (r.chance(0.3) && this.emitSelfCall()) return;
     const c = this.callee();
     if (c === undefined) return;
     this.cost += (this.g.cost.get(c) ?? 0) * this.mult;
+    if (this.o.callIndirect && this.o.traps && r.chance(0.03)) {
+      // A signature that differs from the callee's: the call traps bad_sig.
+      const params = [...c.params];
+      const results = [...c.results];
+      if (results.length > 0 && r.chance(0.5)) results[0] = results[0] === Type.I64 ? Type.I32 : Type.I64;
+      else if (params.length > 1 && r.chance(0.5)) params[params.length - 1] = params[params.length - 1] === Type.F64 ? Type.F32 : Type.F64;
+      else results.push(Type.I8);
+      const sig = b.signature(params, results);
+      for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args({ params }))) this.push(v);
+      return;
+    }
     if (this.o.callIndirect && r.chance(0.3)) {
       const sig = b.signature(c.params, c.results);
       for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args(c))) this.push(v);
@@ -537,7 +581,7 @@ class FuncGen {
   someTypes(max: number): Type[] {
     const n = this.r.int(0, max);
     const out: Type[] = [];
-    for (let i = 0; i < n; i++) out.push(this.r.pick(SCALARS));
+    for (let i = 0; i < n; i++) out.push(this.r.pick(VALUES));
     return out;
   }
 
@@ -663,12 +707,13 @@ class FuncGen {
         }
         out.push(acc);
       } else {
-        let acc = this.get(t);
+        const it = t === Type.Ptr ? Type.I64 : t;
+        let acc = this.convert(this.get(t), it);
         for (const v of folded) {
-          const x = this.convert(v, t);
-          acc = r.chance(0.5) ? b.bxor(b.rotl(acc, this.iconst(Type.I8, 7)), x) : b.iadd(b.imul(acc, this.iconst(t, 31)), x);
+          const x = this.convert(v, it);
+          acc = r.chance(0.5) ? b.bxor(b.rotl(acc, this.iconst(Type.I8, 7)), x) : b.iadd(b.imul(acc, this.iconst(it, 31)), x);
         }
-        out.push(acc);
+        out.push(this.convert(acc, t));
       }
     });
     b.return(...out);

@@ -100,7 +100,6 @@ function valueTypes(m: Module): Map<string, Map<string, string>> {
 
 function constLine(v: string, type: string): string {
   if (type === 'f32' || type === 'f64') return `    ${v} = fconst.${type} 0.0`;
-  if (type === 'ptr') return `    ${v} = iconst.i64 0`; // never verifies; rejected
   return `    ${v} = iconst.${type} 0`;
 }
 

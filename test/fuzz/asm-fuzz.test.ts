@@ -1,6 +1,7 @@
 /**
  * Assembler fuzzing: random legal operands for random forms agree with iced-x86;
- * illegal combinations throw Errors. Known, reported issues are `todo` tests.
+ * illegal combinations throw Errors; malformed operands (a 5th operand, null,
+ * look-alike objects) get messages naming the instruction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
