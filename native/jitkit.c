@@ -413,39 +413,45 @@ static napi_value js_dlclose(napi_env env, napi_callback_info info) {
 // before anything else can run.
 
 #define ARG_BUFFER_SLOTS 4096
-// Thread-local: each worker thread (each its own JS environment) gets its own
-// buffer, so concurrent calls from workers never share one.
-static __thread uint64_t arg_buffer[ARG_BUFFER_SLOTS] __attribute__((aligned(64)));
+// One buffer per JS environment (main thread, each worker), allocated when the
+// addon initialises on that thread. Only the pointer is thread-local, with the
+// initial-exec model: one %fs-relative load, where a thread-local array in a
+// dlopen'ed library would cost a __tls_get_addr call on every access. (8 bytes
+// of static TLS fit in what glibc reserves for dlopen'ed libraries.)
+static __thread uint64_t *arg_buffer __attribute__((tls_model("initial-exec")));
 
 // The thunk address is stored as a double: user-space addresses are below
 // 2^53, so exact, and one Float64Array store is the cheapest write from JS.
-static inline uintptr_t thunk_address(void) {
+static inline uintptr_t thunk_address(uint64_t *buffer) {
   double d;
-  memcpy(&d, &arg_buffer[ARG_BUFFER_SLOTS - 1], sizeof d);
-  return (uintptr_t)(uint64_t)d;
+  memcpy(&d, &buffer[ARG_BUFFER_SLOTS - 1], sizeof d);
+  return (uintptr_t)(int64_t)d; // below 2^53: the signed conversion is exact and branch-free
 }
 
 static napi_value js_invoke_int(napi_env env, napi_callback_info info) {
-  arg_buffer[0] = ((uint64_t(*)(uint64_t *))thunk_address())(arg_buffer);
+  uint64_t *buffer = arg_buffer;
+  buffer[0] = ((uint64_t(*)(uint64_t *))thunk_address(buffer))(buffer);
   return NULL;
 }
 
 static napi_value js_invoke_f64(napi_env env, napi_callback_info info) {
-  double r = ((double (*)(uint64_t *))thunk_address())(arg_buffer);
-  memcpy(&arg_buffer[0], &r, sizeof r);
+  uint64_t *buffer = arg_buffer;
+  double r = ((double (*)(uint64_t *))thunk_address(buffer))(buffer);
+  memcpy(&buffer[0], &r, sizeof r);
   return NULL;
 }
 
 static napi_value js_invoke_f32(napi_env env, napi_callback_info info) {
-  float r = ((float (*)(uint64_t *))thunk_address())(arg_buffer);
-  memcpy(&arg_buffer[0], &r, sizeof r);
+  uint64_t *buffer = arg_buffer;
+  float r = ((float (*)(uint64_t *))thunk_address(buffer))(buffer);
+  memcpy(&buffer[0], &r, sizeof r);
   return NULL;
 }
 
 // argBuffer(): ArrayBuffer over the shared argument buffer
 static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
   napi_value ab;
-  CHECK(napi_create_external_arraybuffer(env, arg_buffer, sizeof arg_buffer, NULL, NULL, &ab));
+  CHECK(napi_create_external_arraybuffer(env, arg_buffer, ARG_BUFFER_SLOTS * sizeof(uint64_t), NULL, NULL, &ab));
   return ab;
 }
 
@@ -541,7 +547,19 @@ static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
   napi_set_named_property(env, obj, name, x);
 }
 
+static void free_arg_buffer(void *buffer) {
+  if (arg_buffer == buffer) arg_buffer = NULL;
+  free(buffer);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  if (arg_buffer == NULL) {
+    uint64_t *buffer = aligned_alloc(64, ARG_BUFFER_SLOTS * sizeof(uint64_t));
+    if (buffer == NULL) return throw_errno(env, "aligned_alloc", ENOMEM);
+    memset(buffer, 0, ARG_BUFFER_SLOTS * sizeof(uint64_t));
+    arg_buffer = buffer;
+    napi_add_env_cleanup_hook(env, free_arg_buffer, buffer);
+  }
   napi_property_descriptor fns[] = {
       {"pageSize", NULL, js_page_size, NULL, NULL, NULL, napi_default, NULL},
       {"mmap", NULL, js_mmap, NULL, NULL, NULL, napi_default, NULL},
