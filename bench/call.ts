@@ -11,6 +11,9 @@
  * plus a jitted loop calling C abs/sqrt 10^7 times, and the cost of installing
  * a function (assemble + place in W^X memory + make callable).
  *
+ * Every variant is measured interleaved with the others (40 rounds of short
+ * batches, best batch kept), so the ratios hold on a shared, noisy machine.
+ *
  * Ends with: i32 ns/call: <a>  f64 ns/call: <b>  i64 ns/call: <c>  napi-empty ns/call: <d>  wasm ns/call: <e>  koffi ns/call: <f>
  */
 import { createRequire } from 'node:module';
@@ -20,7 +23,7 @@ import {
 } from '../src/asm/x64/index.js';
 import { CodeMemory, symbol, wrap } from '../src/index.js';
 import { native } from '../src/runtime/addon.js';
-import { fmt, measure, table } from './timing.js';
+import { fmt, measure, measureInterleaved, table } from './timing.js';
 
 const require = createRequire(import.meta.url);
 const koffi = require('koffi') as {
@@ -86,25 +89,25 @@ const jsAdd4 = (x: number) => x + 4;
 // --- measurements --------------------------------------------------------------
 let sink = 0;
 let sinkBig = 0n;
-const ns = {
-  jsI32: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += jsAdd4(i & 1023); sink += s; }),
-  napiEmpty: measure((n) => { for (let i = 0; i < n; i++) nb.nop(); }),
-  napiI32: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.add4I32(i & 1023); sink += s; }),
-  napiI64: measure((n) => { let s = 0n; for (let i = 0; i < n; i++) s = nb.add4I64(s); sinkBig += s; }),
-  napiF64: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.add4F64(i); sink += s; }),
-  napiSum6: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.sum6(i, 1, 2, 3, 4, 5); sink += s; }),
-  wasmI32: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += wasm.i32(i & 1023); sink += s; }),
-  wasmI64: measure((n) => { let s = 0n; for (let i = 0; i < n; i++) s = wasm.i64(s); sinkBig += s; }),
-  wasmF64: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += wasm.f64(i); sink += s; }),
-  koffiI32: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pI32, kI32, i & 1023) as number; sink += s; }),
-  koffiI64: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += Number(koffi.call(pI64, kI64, i & 1023)); sink += s; }),
-  koffiF64: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pF64, kF64, i) as number; sink += s; }),
-  koffiSum6: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pSum6, kSum6, i, 1, 2, 3, 4, 5) as number; sink += s; }),
-  jitI32: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += jI32(i & 1023); sink += s; }),
-  jitI64: measure((n) => { let s = 0n; for (let i = 0; i < n; i++) s = jI64(s); sinkBig += s; }),
-  jitF64: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += jF64(i); sink += s; }),
-  jitSum6: measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += jSum6(i, 1, 2, 3, 4, 5); sink += s; }),
-};
+const ns = measureInterleaved({
+  jsI32: (n) => { let s = 0; for (let i = 0; i < n; i++) s += jsAdd4(i & 1023); sink += s; },
+  napiEmpty: (n) => { for (let i = 0; i < n; i++) nb.nop(); },
+  napiI32: (n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.add4I32(i & 1023); sink += s; },
+  napiI64: (n) => { let s = 0n; for (let i = 0; i < n; i++) s = nb.add4I64(s); sinkBig += s; },
+  napiF64: (n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.add4F64(i); sink += s; },
+  napiSum6: (n) => { let s = 0; for (let i = 0; i < n; i++) s += nb.sum6(i, 1, 2, 3, 4, 5); sink += s; },
+  wasmI32: (n) => { let s = 0; for (let i = 0; i < n; i++) s += wasm.i32(i & 1023); sink += s; },
+  wasmI64: (n) => { let s = 0n; for (let i = 0; i < n; i++) s = wasm.i64(s); sinkBig += s; },
+  wasmF64: (n) => { let s = 0; for (let i = 0; i < n; i++) s += wasm.f64(i); sink += s; },
+  koffiI32: (n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pI32, kI32, i & 1023) as number; sink += s; },
+  koffiI64: (n) => { let s = 0; for (let i = 0; i < n; i++) s += Number(koffi.call(pI64, kI64, i & 1023)); sink += s; },
+  koffiF64: (n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pF64, kF64, i) as number; sink += s; },
+  koffiSum6: (n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(pSum6, kSum6, i, 1, 2, 3, 4, 5) as number; sink += s; },
+  jitI32: (n) => { let s = 0; for (let i = 0; i < n; i++) s += jI32(i & 1023); sink += s; },
+  jitI64: (n) => { let s = 0n; for (let i = 0; i < n; i++) s = jI64(s); sinkBig += s; },
+  jitF64: (n) => { let s = 0; for (let i = 0; i < n; i++) s += jF64(i); sink += s; },
+  jitSum6: (n) => { let s = 0; for (let i = 0; i < n; i++) s += jSum6(i, 1, 2, 3, 4, 5); sink += s; },
+});
 
 // --- a jitted loop calling C 10^7 times ------------------------------------------
 const CALLS = 10_000_000;
@@ -136,40 +139,54 @@ function timeOnce(f: () => unknown): [number, unknown] {
 }
 let expectAbs = 0n;
 for (let i = CALLS; i >= 1; i--) expectAbs += BigInt(Math.abs(i - CALLS / 2));
-const [absNs, absResult] = timeOnce(() => absLoop(CALLS));
-if (absResult !== expectAbs) throw new Error(`abs loop: ${absResult} != ${expectAbs}`);
-const [sqrtNs, sqrtResult] = timeOnce(() => sqrtLoop(CALLS));
-const [jsSqrtNs, jsSqrt] = timeOnce(() => { let s = 0; for (let i = CALLS; i >= 1; i--) s += Math.sqrt(i); return s; });
-if (sqrtResult !== jsSqrt) throw new Error(`sqrt loop: ${sqrtResult} != ${jsSqrt}`);
+/** Best of `runs` timings of f (ns), checking its result every time. */
+function bestOf(runs: number, f: () => unknown, check: (r: unknown) => void): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const [ns, r] = timeOnce(f);
+    check(r);
+    best = Math.min(best, ns);
+  }
+  return best;
+}
+const jsSqrtLoop = () => { let s = 0; for (let i = CALLS; i >= 1; i--) s += Math.sqrt(i); return s; };
+const jsSqrt = jsSqrtLoop();
+const absNs = bestOf(5, () => absLoop(CALLS), (r) => { if (r !== expectAbs) throw new Error(`abs loop: ${r} != ${expectAbs}`); });
+const sqrtNs = bestOf(5, () => sqrtLoop(CALLS), (r) => { if (r !== jsSqrt) throw new Error(`sqrt loop: ${r} != ${jsSqrt}`); });
+const jsSqrtNs = bestOf(5, jsSqrtLoop, () => undefined);
 const absP = symbol('abs');
 const kAbs = koffi.proto('int kabs(int)');
 const koffiAbs = measure((n) => { let s = 0; for (let i = 0; i < n; i++) s += koffi.call(absP, kAbs, i - 500) as number; sink += s; }, { rounds: 3 });
 
 // --- installing a function: assemble + place + wrap ------------------------------
-const INSTALLS = 3000;
+// Functions are not kept: collected ones are freed by the FinalizationRegistry,
+// as in a long-running program that installs and drops code.
 const installMem = new CodeMemory();
-const keep: unknown[] = [];
-const installStart = process.hrtime.bigint();
-for (let i = 0; i < INSTALLS; i++) {
-  const a = new Assembler();
-  a.mov(rax, rdi); a.add(rax, i & 127); a.ret();
-  keep.push(wrap(installMem.place(a.finish().bytes), { args: ['i64'], result: 'i64' }));
-}
-const installUs = Number(process.hrtime.bigint() - installStart) / 1000 / INSTALLS;
-const placeStart = process.hrtime.bigint();
-for (let i = 0; i < INSTALLS; i++) {
-  const a = new Assembler();
-  a.mov(rax, rdi); a.add(rax, i & 127); a.ret();
-  keep.push(installMem.place(a.finish().bytes));
-}
-const placeUs = Number(process.hrtime.bigint() - placeStart) / 1000 / INSTALLS;
+const install = measureInterleaved({
+  full: (n) => {
+    for (let i = 0; i < n; i++) {
+      const a = new Assembler();
+      a.mov(rax, rdi); a.add(rax, i & 127); a.ret();
+      sink += wrap(installMem.place(a.finish().bytes), { args: ['i64'], result: 'i64' }).length;
+    }
+  },
+  place: (n) => {
+    for (let i = 0; i < n; i++) {
+      const a = new Assembler();
+      a.mov(rax, rdi); a.add(rax, i & 127); a.ret();
+      sink += installMem.place(a.finish().bytes).size;
+    }
+  },
+}, { rounds: 15, batchMs: 5 });
+const installUs = install.full / 1000;
+const placeUs = install.place / 1000;
 
 // --- report ------------------------------------------------------------------------
 const floor = ns.napiEmpty;
 const r = (x: number) => `${fmt(x)} ns`;
 const x = (v: number) => `${fmt(v / floor, 2)}x`;
 console.log(`jitkit bench:call — ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, code memory: ${memory.scheme}`);
-console.log('ns per call (best of 5 rounds); "vs empty" = / empty Node-API call\n');
+console.log('ns per call (best batch of 40 interleaved rounds); "vs empty" = / empty Node-API call\n');
 table(
   ['signature', 'jitkit', 'vs empty', 'napi by hand', 'wasm', 'koffi', 'plain JS'],
   [

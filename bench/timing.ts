@@ -45,3 +45,42 @@ export function table(header: string[], rows: string[][]): void {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 }
+
+/**
+ * Measures several bodies fairly on a shared, noisy machine: each is
+ * calibrated to ~`batchMs` per batch, then all are run in turn for `rounds`
+ * rounds, and each keeps its best batch (ns/op). Interleaving gives every
+ * variant the same chances at quiet moments, so ratios between them hold.
+ */
+export function measureInterleaved<K extends string>(
+  bodies: Record<K, (n: number) => unknown>,
+  opts: { rounds?: number; batchMs?: number } = {},
+): Record<K, number> {
+  const rounds = opts.rounds ?? 40;
+  const batchMs = opts.batchMs ?? 3;
+  const keys = Object.keys(bodies) as K[];
+  const sizes = new Map<K, number>();
+  for (const k of keys) {
+    let n = 100;
+    for (;;) {
+      const t0 = process.hrtime.bigint();
+      bodies[k](n);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (ms > batchMs || n > 1e8) break;
+      n *= 2;
+    }
+    sizes.set(k, n);
+  }
+  const best = {} as Record<K, number>;
+  for (const k of keys) best[k] = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    for (const k of keys) {
+      const n = sizes.get(k)!;
+      const t0 = process.hrtime.bigint();
+      bodies[k](n);
+      const ns = Number(process.hrtime.bigint() - t0) / n;
+      if (ns < best[k]) best[k] = ns;
+    }
+  }
+  return best;
+}
