@@ -291,7 +291,7 @@ export class Assembler {
    */
   static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
     return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand, o4?: unknown): Assembler {
-      if (o4 !== undefined) throw new Error(`${set.forms[0]!.mnemonic}: at most 4 operands, got a 5th (${describeValue(o4)})`);
+      if (o4 !== undefined) throw new Error(`${set.forms[0]!.mnemonic}: at most 4 operands, got a 5th (${o4 instanceof Reg ? o4.name : describeValue(o4)})`);
       const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
       const m0 = count > 0 ? this.maskOf(o0!, set.forms) : 0;
       const m1 = count > 1 ? this.maskOf(o1!, set.forms) : 0;
