@@ -81,3 +81,24 @@ test('builder and module methods reject junk arguments with checked messages', (
   assert.equal(b.finish(), f);
   void g;
 });
+
+test('parse, verify and print entry points reject non-IR arguments with checked messages', async () => {
+  const ir: any = await import('../../src/ir/index.js');
+  const sym = Symbol('x');
+  throwsMsg(() => ir.parse(), TypeError, 'parse: text must be a string, got undefined');
+  throwsMsg(() => ir.parse(sym), TypeError, 'parse: text must be a string, got Symbol(x)');
+  throwsMsg(() => ir.parse(null), TypeError, 'parse: text must be a string, got null');
+  throwsMsg(() => ir.parseFunction(1), TypeError, 'parseFunction: text must be a string, got 1');
+  throwsMsg(() => ir.verifyModule(), TypeError, 'verifyModule: expected a Module, got undefined');
+  throwsMsg(() => ir.verifyModule({}), TypeError, 'verifyModule: expected a Module, got an object');
+  throwsMsg(() => ir.verifyFunction(null), TypeError, 'verifyFunction: expected a Func, got null');
+  throwsMsg(() => ir.verify(1), TypeError, 'verify: expected a Module or Func, got 1');
+  throwsMsg(() => ir.printModule({}), TypeError, 'printModule: expected a Module, got an object');
+  throwsMsg(() => ir.printFunction(sym), TypeError, 'printFunction: expected a Func, got Symbol(x)');
+  throwsMsg(() => new ir.Builder(undefined), TypeError, 'new Builder: expected a Func (from module.function), got undefined');
+  // Valid input is unchanged.
+  const m = ir.parse('function %f(i32) -> i32 {\nblock0(v0: i32):\n    return v0\n}\n');
+  ir.verify(m);
+  assert.equal(ir.verifyModule(m).length, 0);
+  assert.match(ir.printModule(m), /return v0/);
+});
