@@ -29,20 +29,7 @@ export interface AsmFuzzStats {
   failures: string[];
   /** Forms exercised. */
   forms: Set<number>;
-  /** Illegal non-Operand JS values rejected with an internal TypeError instead of a clear message. */
-  internalMessages: number;
 }
-
-/**
- * Known assembler issues (reported; not counted as failures):
- *  - instruction methods and `emitNamed` take at most 4 operands and silently
- *    ignore a 5th (`a.vshufps(ymm0, ymm1, ymm2, 1, rbx)` encodes);
- *  - a `null` (or other non-Operand) operand fails with an internal TypeError
- *    ("Cannot read properties of null (reading 'tag')") rather than a clear message;
- *  - a forged operand object such as `{ mask: 8 }` is accepted as a register
- *    (encoded as rax): operands are trusted by their `mask`, not checked with instanceof.
- */
-export const KNOWN_ISSUES = ['5th operand ignored', 'null operand: internal TypeError', 'forged {mask} operand encoded'];
 
 const DISPS = [0, 1, -1, 127, 128, -128, -129, 0x7fffffff, -0x80000000, 0x1000, 0x12345];
 const IMMS: Record<string, readonly (number | bigint)[]> = {
@@ -150,8 +137,18 @@ function compare(iced: Iced, f: Form, ops: Operand[], bytes: Uint8Array, branchT
 /** True for errors that come from a JS bug rather than a deliberate check. */
 export function isInternalError(e: unknown): boolean {
   if (!(e instanceof Error)) return true;
-  return /Cannot read properties|Cannot set properties|is not a function|is not iterable|Cannot convert|Maximum call stack|Invalid array length/.test(e.message) || e.message === '';
+  return INTERNAL_MESSAGE.test(e.message) || e.message === '';
 }
+/**
+ * V8's own messages (a JS engine error escaping from inside the library, i.e. input that
+ * was not checked), as opposed to the library's checked messages.
+ */
+const INTERNAL_MESSAGE = new RegExp([
+  'Cannot read properties', 'Cannot set properties', 'is not a function', 'is not iterable', 'Cannot convert', 'Cannot mix BigInt',
+  'is not a constructor', 'Maximum call stack', 'Invalid array length', 'Invalid typed array length', 'Do not know how to serialize',
+  'Cannot create property', 'Cannot access .* before initialization', 'is not defined', 'Reduce of empty array', 'Invalid time value',
+  'must be non-object', 'Cannot destructure',
+].join('|'));
 
 /** One illegal combination: a mnemonic and operands no form accepts. */
 function illegalCase(r: Rng): { mnemonic: string; ops: unknown[]; wrongType?: boolean } {
@@ -161,7 +158,7 @@ function illegalCase(r: Rng): { mnemonic: string; ops: unknown[]; wrongType?: bo
   const maxCount = Math.max(...forms.map((x) => x.count));
   const gpOnly = forms.every((x) => x.tokens.every((t) => !/xmm|ymm/.test(t)));
   switch (r.int(0, 7)) {
-    case 0: { // a wrong operand count (methods take at most 4 operands; see KNOWN_ISSUES)
+    case 0: { // a wrong operand count (methods take at most 4 operands)
       const counts = new Set(forms.map((x) => x.count));
       const bad = [0, 1, 2, 3, 4].filter((c) => !counts.has(c));
       if (bad.length === 0) return { mnemonic: 'ret', ops: [gp64[1]!, gp64[2]!] };
@@ -219,7 +216,7 @@ export function showOperand(o: unknown): string {
 /** Runs `count` legal and `count / 4` illegal cases (or until `deadline`). */
 export function asmFuzz(iced: Iced, seed: number, count: number, deadline = Infinity): AsmFuzzStats {
   const r = new Rng(seed);
-  const stats: AsmFuzzStats = { legal: 0, illegal: 0, failures: [], forms: new Set(), internalMessages: 0 };
+  const stats: AsmFuzzStats = { legal: 0, illegal: 0, failures: [], forms: new Set() };
   const a = new Assembler();
   for (let n = 0; n < count && Date.now() < deadline; n++) {
     const f = r.pick(FORMS);
@@ -253,10 +250,10 @@ export function asmFuzz(iced: Iced, seed: number, count: number, deadline = Infi
         const bytes2 = b.finish().bytes;
         stats.failures.push(`illegal ${c.mnemonic} ${c.ops.map(showOperand).join(', ')}: encoded ${Buffer.from(bytes2).toString('hex')}`);
       } catch (e) {
-        // Values outside the Operand type may fail with a TypeError from inside the encoder (see KNOWN_ISSUES).
-        if (!(e instanceof Error) || (isInternalError(e) && c.wrongType !== true)) {
-          stats.failures.push(`illegal ${c.mnemonic} ${c.ops.map(showOperand).join(', ')}: internal error ${String(e)}`);
-        } else if (isInternalError(e)) stats.internalMessages++;
+        // Every illegal input, of any JS type, must get a checked message.
+        if (isInternalError(e)) {
+          stats.failures.push(`illegal ${c.mnemonic} ${c.ops.map(showOperand).join(', ')}: internal error ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        }
       }
       try {
         badMem(r)();

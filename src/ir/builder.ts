@@ -12,10 +12,28 @@
  * Helpers (`ifElse`, `while`, `forRange`) create blocks with parameters for the
  * values that flow out of or around the construct.
  */
-import { Block, Callee, DataObject, Func, Inst, NONE, Value } from './function.js';
+import { Block, Callee, DataObject, Func, Import, Inst, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, FloatCC, INT_CC_NAMES, IntCC, OPCODES, OpFlags, Opcode, parseTrapCode } from './opcodes.js';
 import { Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 import { checkInst, resultTypes, verifyFunction } from './verifier.js';
+import { describe } from '../util/describe.js';
+
+/** A type argument for messages: its IR name if it is a number, else a safe description. */
+function typeDesc(t: unknown): string {
+  return typeof t === 'number' && Number.isInteger(t) ? typeName(t as Type) : describe(t);
+}
+/** Throws unless `t` is a valid IR type. */
+function checkType(name: string, t: unknown, what = 'type'): void {
+  if (typeof t !== 'number' || !isValidType(t as Type)) throw new TypeError(`${name}: ${what} must be an IR type (i8 i16 i32 i64 f32 f64 ptr), got ${typeDesc(t)}`);
+}
+/** Throws unless `xs` is an array (or typed array). */
+function checkList(name: string, xs: unknown, what: string): void {
+  if (!Array.isArray(xs) && !ArrayBuffer.isView(xs)) throw new TypeError(`${name}: ${what} must be an array, got ${describe(xs)}`);
+}
+/** Throws unless `fn` is a function. */
+function checkFn(name: string, fn: unknown, what: string): void {
+  if (typeof fn !== 'function') throw new TypeError(`${name}: ${what} must be a function, got ${describe(fn)}`);
+}
 
 /** Integer condition code names accepted by `icmp`. */
 export type IntCCName = 'eq' | 'ne' | 'slt' | 'sle' | 'sgt' | 'sge' | 'ult' | 'ule' | 'ugt' | 'uge';
@@ -26,6 +44,7 @@ export type Target = Block | { readonly block: Block; readonly args: readonly Va
 
 /** Range-checks and canonicalises an integer immediate for type `t` (sign-extended). */
 export function canonicalIntImm(t: Type, value: number | bigint, what = 'iconst'): bigint {
+  if (typeof value !== 'number' && typeof value !== 'bigint') throw new TypeError(`${what}.${typeName(t)}: value must be a number or bigint, got ${describe(value)}`);
   if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new Error(`${what}.${typeName(t)}: ${value} is not a safe integer (pass a bigint)`);
   const v = BigInt(value);
   const w = BigInt(typeBits(t));
@@ -42,6 +61,7 @@ export class Builder {
 
   /** Creates a builder; makes the entry block (with the function's parameters) if missing. */
   constructor(func: Func) {
+    if (!(func instanceof Func)) throw new TypeError(`new Builder: expected a Func (from module.function), got ${describe(func)}`);
     this.func = func;
     if (func.firstBlock === NONE) {
       const b = func.newBlock();
@@ -57,13 +77,13 @@ export class Builder {
   }
   /** The i-th function argument. */
   param(i: number): Value {
-    if (i < 0 || i >= this.func.params.length) throw new Error(`function ${this.func.name} has no parameter ${i}`);
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= this.func.params.length) throw new Error(`function ${this.func.name} has no parameter ${describe(i)}`);
     return this.func.blockParam(this.func.entryBlock, i);
   }
   /** Creates a block with parameters of the given types, appended to the layout. */
   block(...paramTypes: Type[]): Block {
     const f = this.func;
-    for (const t of paramTypes) if (!isValidType(t)) throw new Error(`block: bad parameter type ${t}`);
+    for (const t of paramTypes) if (typeof t !== 'number' || !isValidType(t)) throw new Error(`block: bad parameter type ${typeDesc(t)}`);
     const b = f.newBlock();
     for (const t of paramTypes) f.appendBlockParam(b, t);
     f.appendBlock(b);
@@ -71,11 +91,12 @@ export class Builder {
   }
   /** Parameters of a block. */
   blockParams(b: Block): Value[] {
+    if (typeof b !== 'number' || !this.func.isBlock(b)) throw new Error(`blockParams: unknown block ${describe(b)}`);
     return this.func.blockParams(b);
   }
   /** Makes `b` the current block. */
   switchTo(b: Block): this {
-    if (!this.func.isBlock(b)) throw new Error(`switchTo: unknown block ${b}`);
+    if (typeof b !== 'number' || !this.func.isBlock(b)) throw new Error(`switchTo: unknown block ${describe(b)}`);
     this.current = b;
     return this;
   }
@@ -88,12 +109,14 @@ export class Builder {
   // ---- core ----
   private begin(op: Opcode, type: Type, args: readonly Value[]): Inst {
     const f = this.func;
-    const name = OPCODES[op]!.name;
+    const info = OPCODES[op];
+    if (info === undefined) throw new TypeError(`builder: unknown opcode ${describe(op)}`);
+    const name = info.name;
     if (this.current === NONE) throw new Error(`${name}: no current block`);
     if (this.isTerminated) throw new Error(`${name}: block${this.current} is already terminated`);
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${name}: operand ${i} (${String(a)}) is not a value of function ${f.name}`);
+      if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${name}: operand ${i} (${describe(a)}) is not a value of function ${f.name}`);
     }
     return f.newInst(op, type, args);
   }
@@ -110,10 +133,13 @@ export class Builder {
   }
   private dest(inst: Inst, t: Target): void {
     const f = this.func;
+    const name = OPCODES[f.instOpcode[inst]!]!.name;
+    if (typeof t !== 'number' && (t === null || typeof t !== 'object')) throw new TypeError(`${name}: branch target must be a block or { block, args }, got ${describe(t)}`);
     const block = typeof t === 'number' ? t : t.block;
     const args = typeof t === 'number' ? [] : t.args;
-    if (!f.isBlock(block)) throw new Error(`${OPCODES[f.instOpcode[inst]!]!.name}: unknown block ${String(block)}`);
-    for (const a of args) if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${OPCODES[f.instOpcode[inst]!]!.name}: block argument ${String(a)} is not a value`);
+    if (typeof block !== 'number' || !f.isBlock(block)) throw new Error(`${name}: unknown block ${describe(block)}`);
+    checkList(name, args, 'block arguments');
+    for (const a of args) if (typeof a !== 'number' || !f.isValue(a)) throw new Error(`${name}: block argument ${describe(a)} is not a value`);
     f.addDest(inst, block, args);
   }
   /** Appends any unary-format instruction (`ineg`, `fsqrt`, ...). */
@@ -126,13 +152,14 @@ export class Builder {
   }
   /** Appends any conversion (`sext.T` ...). */
   convert(op: Opcode, type: Type, x: Value): Value {
+    checkType(OPCODES[op]?.name ?? 'convert', type);
     return this.one(this.begin(op, type, [x]));
   }
 
   // ---- constants ----
   /** `iconst.T value` (value may be signed or unsigned within the width). */
   iconst(type: Type, value: number | bigint): Value {
-    if (!isIntType(type)) throw new Error(`iconst: type ${typeName(type)} is not an integer type`);
+    if (typeof type !== 'number' || !isIntType(type)) throw new Error(`iconst: type ${typeDesc(type)} is not an integer type`);
     const v = canonicalIntImm(type, value);
     const i = this.begin(Opcode.IConst, type, []);
     this.func.setIconstValue(i, v);
@@ -140,8 +167,8 @@ export class Builder {
   }
   /** `fconst.T value` (rounded to f32 for f32). */
   fconst(type: Type, value: number): Value {
-    if (!isFloatType(type)) throw new Error(`fconst: type ${typeName(type)} is not a float type`);
-    if (typeof value !== 'number') throw new Error('fconst: value must be a number');
+    if (typeof type !== 'number' || !isFloatType(type)) throw new Error(`fconst: type ${typeDesc(type)} is not a float type`);
+    if (typeof value !== 'number') throw new TypeError(`fconst: value must be a number, got ${describe(value)}`);
     const i = this.begin(Opcode.FConst, type, []);
     this.func.instFImm[i] = type === Type.F32 ? Math.fround(value) : value;
     return this.one(i);
@@ -170,8 +197,8 @@ export class Builder {
   /** Rotate right. */ rotr(x: Value, n: Value): Value { return this.binary(Opcode.Rotr, x, n); }
   /** Integer compare; i8 result 0 or 1. */
   icmp(cc: IntCC | IntCCName, x: Value, y: Value): Value {
-    const code = typeof cc === 'string' ? INT_CC_NAMES.indexOf(cc) : cc;
-    if (code < 0 || code >= INT_CC_NAMES.length) throw new Error(`icmp: unknown condition ${String(cc)}`);
+    const code = typeof cc === 'string' ? INT_CC_NAMES.indexOf(cc) : typeof cc === 'number' && Number.isInteger(cc) ? cc : -1;
+    if (code < 0 || code >= INT_CC_NAMES.length) throw new Error(`icmp: unknown condition ${typeof cc === 'string' ? cc : describe(cc)}`);
     const i = this.begin(Opcode.ICmp, Type.Invalid, [x, y]);
     this.func.instImm[i] = code;
     return this.one(i);
@@ -194,8 +221,8 @@ export class Builder {
   /** Magnitude of x with the sign of y. */ fcopysign(x: Value, y: Value): Value { return this.binary(Opcode.FCopysign, x, y); }
   /** Float compare; i8 result 0 or 1. */
   fcmp(cc: FloatCC | FloatCCName, x: Value, y: Value): Value {
-    const code = typeof cc === 'string' ? FLOAT_CC_NAMES.indexOf(cc) : cc;
-    if (code < 0 || code >= FLOAT_CC_NAMES.length) throw new Error(`fcmp: unknown condition ${String(cc)}`);
+    const code = typeof cc === 'string' ? FLOAT_CC_NAMES.indexOf(cc) : typeof cc === 'number' && Number.isInteger(cc) ? cc : -1;
+    if (code < 0 || code >= FLOAT_CC_NAMES.length) throw new Error(`fcmp: unknown condition ${typeof cc === 'string' ? cc : describe(cc)}`);
     const i = this.begin(Opcode.FCmp, Type.Invalid, [x, y]);
     this.func.instImm[i] = code;
     return this.one(i);
@@ -219,11 +246,14 @@ export class Builder {
 
   // ---- memory ----
   private checkOffset(name: string, offset: number): void {
-    if (!Number.isInteger(offset) || offset < -0x80000000 || offset > 0x7fffffff) throw new Error(`${name}: offset ${offset} is not a 32-bit integer`);
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < -0x80000000 || offset > 0x7fffffff) throw new Error(`${name}: offset ${describe(offset)} is not a 32-bit integer`);
   }
   /** A load: `op` is Load or one of the extending loads; result type `type`. */
   loadOp(op: Opcode, type: Type, addr: Value, offset = 0): Value {
-    this.checkOffset(OPCODES[op]!.name, offset);
+    const info = OPCODES[op];
+    if (info === undefined) throw new TypeError(`loadOp: unknown opcode ${describe(op)}`);
+    checkType(info.name, type);
+    this.checkOffset(info.name, offset);
     const i = this.begin(op, type, [addr]);
     this.func.instImm[i] = offset;
     return this.one(i);
@@ -238,7 +268,8 @@ export class Builder {
   /** `store.T value, addr+offset`; `type` defaults to the value's type (a narrower int truncates). */
   store(value: Value, addr: Value, offset = 0, type?: Type): void {
     this.checkOffset('store', offset);
-    const t = type ?? (this.func.isValue(value) ? this.func.typeOf(value) : Type.Invalid);
+    if (type !== undefined) checkType('store', type);
+    const t = type ?? (typeof value === 'number' && this.func.isValue(value) ? this.func.typeOf(value) : Type.Invalid);
     const i = this.begin(Opcode.Store, t, [value, addr]);
     this.func.instImm[i] = offset;
     this.end(i);
@@ -249,6 +280,10 @@ export class Builder {
   }
   /** Address of stack slot `slot` plus `offset`. */
   stackAddr(slot: number, offset = 0): Value {
+    if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0 || slot >= this.func.stackSlots.length) {
+      throw new Error(`stack_addr: unknown stack slot ${describe(slot)} (function ${this.func.name} has ${this.func.stackSlots.length})`);
+    }
+    this.checkOffset('stack_addr', offset);
     const i = this.begin(Opcode.StackAddr, Type.Invalid, []);
     this.func.instImm[i] = slot;
     this.func.instImm2[i] = offset;
@@ -256,6 +291,7 @@ export class Builder {
   }
   /** Address of module data. */
   globalAddr(data: DataObject): Value {
+    if (!(data instanceof DataObject)) throw new TypeError(`global_addr: expected a data object of this module (from module.addData), got ${describe(data)}`);
     if (this.func.module.data[data.index] !== data) throw new Error(`global_addr: data %${data.name} belongs to another module`);
     const i = this.begin(Opcode.GlobalAddr, Type.Invalid, []);
     this.func.instImm[i] = data.index;
@@ -271,34 +307,43 @@ export class Builder {
 
   // ---- calls ----
   private checkCallee(name: string, callee: Callee): void {
+    if (!(callee instanceof Func) && !(callee instanceof Import)) throw new TypeError(`${name}: callee must be a function or import of this module, got ${describe(callee)}`);
     if (this.func.module.callees[callee.index] !== callee) throw new Error(`${name}: %${callee.name} belongs to another module`);
   }
   /** Direct call; returns all results. */
   callAll(callee: Callee, args: readonly Value[]): Value[] {
     this.checkCallee('call', callee);
+    checkList('call', args, 'arguments');
     const i = this.begin(Opcode.Call, Type.Invalid, args);
     this.func.instImm[i] = callee.index;
     return this.func.instResults(this.end(i));
   }
   /** Direct call of a function with exactly one result; returns it. */
   call(callee: Callee, args: readonly Value[]): Value {
+    if (!(callee instanceof Func) && !(callee instanceof Import)) throw new TypeError(`call: callee must be a function or import of this module, got ${describe(callee)}`);
     if (callee.results.length !== 1) throw new Error(`call: %${callee.name} has ${callee.results.length} results; use callAll`);
     return this.callAll(callee, args)[0]!;
   }
   /** Declares a call_indirect signature; returns its number. */
   signature(params: readonly Type[], results: readonly Type[] = []): number {
+    checkList('signature', params, 'parameter types');
+    checkList('signature', results, 'result types');
+    for (const t of params) checkType('signature', t, 'parameter type');
+    for (const t of results) checkType('signature', t, 'result type');
     return this.func.signature(params, results);
   }
   /** Indirect call through `addr` with signature `sig`; returns all results. */
   callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] {
+    if (typeof sig !== 'number' || this.func.signatures[sig] === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
+    checkList('call_indirect', args, 'arguments');
     const i = this.begin(Opcode.CallIndirect, Type.Invalid, [addr, ...args]);
     this.func.instImm[i] = sig;
     return this.func.instResults(this.end(i));
   }
   /** Indirect call with exactly one result. */
   callIndirect(sig: number, addr: Value, args: readonly Value[]): Value {
-    const s = this.func.signatures[sig];
-    if (s === undefined) throw new Error(`call_indirect: unknown signature sig${sig}`);
+    const s = typeof sig === 'number' ? this.func.signatures[sig] : undefined;
+    if (s === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
     if (s.results.length !== 1) throw new Error(`call_indirect: sig${sig} has ${s.results.length} results; use callIndirectAll`);
     return this.callIndirectAll(sig, addr, args)[0]!;
   }
@@ -306,6 +351,7 @@ export class Builder {
   // ---- control flow ----
   /** `jump block(args)`. */
   jump(block: Block, args: readonly Value[] = []): void {
+    checkList('jump', args, 'block arguments');
     const i = this.begin(Opcode.Jump, Type.Invalid, []);
     this.dest(i, { block, args });
     this.end(i);
@@ -319,6 +365,7 @@ export class Builder {
   }
   /** `br_table index, default, [table...]`. */
   brTable(index: Value, defaultTarget: Target, table: readonly Target[]): void {
+    checkList('br_table', table, 'table');
     const i = this.begin(Opcode.BrTable, Type.Invalid, [index]);
     this.dest(i, defaultTarget);
     for (const t of table) this.dest(i, t);
@@ -344,6 +391,9 @@ export class Builder {
    * returned. A branch that terminates itself (e.g. returns) may return nothing.
    */
   ifElse(c: Value, types: readonly Type[], then: () => readonly Value[] | void, otherwise?: () => readonly Value[] | void): Value[] {
+    checkList('ifElse', types, 'types');
+    checkFn('ifElse', then, 'then');
+    if (otherwise !== undefined) checkFn('ifElse', otherwise, 'otherwise');
     const tb = this.block(), eb = this.block(), merge = this.block(...types);
     this.brif(c, tb, eb);
     const arm = (b: Block, fn: (() => readonly Value[] | void) | undefined): void => {
@@ -363,6 +413,10 @@ export class Builder {
    */
   while(init: readonly Value[], cond: (vals: Value[]) => Value, body: (vals: Value[]) => readonly Value[]): Value[] {
     const f = this.func;
+    checkList('while', init, 'init');
+    checkFn('while', cond, 'cond');
+    checkFn('while', body, 'body');
+    for (const v of init) if (typeof v !== 'number' || !f.isValue(v)) throw new Error(`while: init value ${describe(v)} is not a value of function ${f.name}`);
     const header = this.block(...init.map((v) => f.typeOf(v)));
     const bodyB = this.block(), exit = this.block();
     this.jump(header, init);
@@ -380,6 +434,9 @@ export class Builder {
    * `body(i, vals)` returns the next carried values. Returns the final values.
    */
   forRange(start: Value, end: Value, init: readonly Value[], body: (i: Value, vals: Value[]) => readonly Value[]): Value[] {
+    if (typeof start !== 'number' || !this.func.isValue(start)) throw new Error(`forRange: start ${describe(start)} is not a value of function ${this.func.name}`);
+    checkList('forRange', init, 'init');
+    checkFn('forRange', body, 'body');
     const t = this.func.typeOf(start);
     const out = this.while([start, ...init], (v) => this.icmp(IntCC.Slt, v[0]!, end), (v) => {
       const next = body(v[0]!, v.slice(1));

@@ -15,6 +15,7 @@
 import { OPCODES, Opcode } from './opcodes.js';
 import { Builder } from './builder.js';
 import { Signature, Type, signatureText, typeName } from './types.js';
+import { describe } from '../util/describe.js';
 
 /** An SSA value id. */
 export type Value = number & { readonly __brand: 'Value' };
@@ -222,7 +223,7 @@ export class Func implements Signature {
   }
   /** True if `v` names a defined value. */
   isValue(v: number): boolean {
-    return v >= 0 && v < this.valueCount && this.valueKind[v] !== ValueKind.None;
+    return v >= 0 && v < this.valueCount && this.valueKind[v]! > ValueKind.None; // false for a non-integer v
   }
   /** Type of a value. */
   typeOf(v: Value): Type {
@@ -252,7 +253,7 @@ export class Func implements Signature {
   }
   /** True if `b` names a created block. */
   isBlock(b: number): boolean {
-    return b >= 0 && b < this.blockCount && this.blockLive[b] !== 0;
+    return b >= 0 && b < this.blockCount && this.blockLive[b] === 1; // false for a non-integer b
   }
   /** Appends a parameter of type `type` to `block`; `id` forces the value id (parser). */
   appendBlockParam(block: Block, type: Type, id = -1): Value {
@@ -581,13 +582,14 @@ export class Func implements Signature {
 
   /** Declares a stack slot and returns its number. */
   stackSlot(size: number, align = 8): number {
-    if (!Number.isInteger(size) || size < 0 || size > 0x7fffffff) throw new Error(`stack_slot: bad size ${size}`);
-    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`stack_slot: alignment ${align} is not a power of two <= 4096`);
+    if (!Number.isInteger(size) || size < 0 || size > 0x7fffffff) throw new Error(`stack_slot: bad size ${describe(size)}`);
+    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`stack_slot: alignment ${describe(align)} is not a power of two <= 4096`);
     this.stackSlots.push({ size, align });
     return this.stackSlots.length - 1;
   }
   /** Declares a signature for call_indirect and returns its number. */
   signature(params: readonly Type[], results: readonly Type[]): number {
+    checkTypes(`${this.name} signature`, params, results);
     this.signatures.push({ params: [...params], results: [...results] });
     return this.signatures.length - 1;
   }
@@ -647,16 +649,18 @@ export class Module {
 
   /** Creates an empty module. */
   constructor(name = '') {
+    if (typeof name !== 'string') throw new TypeError(`new Module: name must be a string, got ${describe(name)}`);
     this.name = name;
   }
 
-  private claim(name: string): void {
+  private claim(name: string, what: string): void {
+    if (typeof name !== 'string') throw new TypeError(`${what}: symbol name must be a string, got ${describe(name)}`);
     if (!NAME_RE.test(name)) throw new Error(`bad symbol name '${name}'`);
     if (this.names.has(name)) throw new Error(`symbol %${name} is already defined`);
   }
   /** Defines a function with the given signature; build its body with `.builder()`. */
   function(name: string, params: readonly Type[], results: readonly Type[] = []): Func {
-    this.claim(name);
+    this.claim(name, 'Module.function');
     checkTypes(name, params, results);
     const f = new Func(this, name, [...params], [...results], this.callees.length);
     this.callees.push(f);
@@ -665,8 +669,9 @@ export class Module {
   }
   /** Declares an imported C symbol (or a function of module `from`). */
   import(name: string, params: readonly Type[], results: readonly Type[] = [], from?: string): Import {
-    this.claim(name);
+    this.claim(name, 'Module.import');
     checkTypes(name, params, results);
+    if (from !== undefined && typeof from !== 'string') throw new TypeError(`import %${name}: 'from' must be a module name string, got ${describe(from)}`);
     const f = new Import(name, [...params], [...results], this.callees.length, from);
     this.callees.push(f);
     this.names.set(name, f);
@@ -674,9 +679,17 @@ export class Module {
   }
   /** Defines module data (copied). */
   addData(name: string, bytes: Uint8Array | readonly number[], options: { readonly?: boolean; align?: number } = {}): DataObject {
-    this.claim(name);
+    this.claim(name, 'Module.addData');
+    if (!(bytes instanceof Uint8Array) && !Array.isArray(bytes)) throw new TypeError(`data %${name}: bytes must be a Uint8Array or an array of numbers, got ${describe(bytes)}`);
+    if (Array.isArray(bytes)) {
+      for (let i = 0; i < bytes.length; i++) {
+        const v: unknown = bytes[i];
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < -128 || v > 255) throw new RangeError(`data %${name}: byte ${i} must be an integer from -128 to 255, got ${describe(v)}`);
+      }
+    }
+    if (options === null || typeof options !== 'object') throw new TypeError(`data %${name}: options must be an object, got ${describe(options)}`);
     const align = options.align ?? 1;
-    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`data %${name}: alignment ${align} is not a power of two <= 4096`);
+    if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`data %${name}: alignment ${describe(align)} is not a power of two <= 4096`);
     const d = new DataObject(name, Uint8Array.from(bytes), options.readonly ?? false, align, this.data.length);
     this.data.push(d);
     this.names.set(name, d);
@@ -689,7 +702,7 @@ export class Module {
   /** The defined function named `name`; throws if there is none. */
   getFunction(name: string): Func {
     const f = this.names.get(name);
-    if (!(f instanceof Func)) throw new Error(`module has no function %${name}`);
+    if (!(f instanceof Func)) throw new Error(`module has no function %${String(name)}`);
     return f;
   }
   /** Defined functions in order. */
@@ -703,8 +716,10 @@ export class Module {
 }
 
 function checkTypes(name: string, params: readonly Type[], results: readonly Type[]): void {
+  if (!Array.isArray(params)) throw new TypeError(`%${name}: parameter types must be an array, got ${describe(params)}`);
+  if (!Array.isArray(results)) throw new TypeError(`%${name}: result types must be an array, got ${describe(results)}`);
   for (const t of [...params, ...results]) {
-    if (!(t >= Type.First && t <= Type.Last)) throw new Error(`%${name}: bad type ${typeName(t)} in signature`);
+    if (typeof t !== 'number' || !(t >= Type.First && t <= Type.Last)) throw new Error(`%${name}: bad type ${typeof t === 'number' ? typeName(t) : describe(t)} in signature`);
   }
 }
 

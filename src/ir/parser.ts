@@ -14,6 +14,7 @@ import { Block, Func, Inst, Module } from './function.js';
 import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, opcodeByName, parseTrapCode } from './opcodes.js';
 import { Type, isIntType, parseType, typeBits, typeName } from './types.js';
 import { canonicalIntImm } from './builder.js';
+import { describe } from '../util/describe.js';
 
 /** A syntax error with its position (1-based line and column). */
 export class ParseError extends Error {
@@ -516,6 +517,7 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
 
 /** Parses IR text into a module; throws `ParseError` (`line:col: message`). */
 export function parse(text: string): Module {
+  if (typeof text !== 'string') throw new TypeError(`parse: text must be a string, got ${describe(text)}`);
   const p = new Parser(tokenize(text));
   const { m, funcs } = p.parseModule();
   for (const f of funcs) buildFunction(p, m, f);
@@ -524,6 +526,7 @@ export function parse(text: string): Module {
 
 /** Parses text that holds exactly one function and returns it. */
 export function parseFunction(text: string): Func {
+  if (typeof text !== 'string') throw new TypeError(`parseFunction: text must be a string, got ${describe(text)}`);
   const m = parse(text);
   const fs = m.functions();
   if (fs.length !== 1) throw new Error(`expected one function, found ${fs.length}`);

@@ -5,6 +5,7 @@
 import { Block, Func, Inst, Module, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, trapName } from './opcodes.js';
 import { Type, signatureText, typeName } from './types.js';
+import { describe } from '../util/describe.js';
 
 /** Prints a float immediate so that parsing gives the same number back. */
 export function formatFloat(x: number): string {
@@ -105,6 +106,7 @@ export function blockHeader(f: Func, block: Block): string {
 
 /** Prints one function. */
 export function printFunction(f: Func): string {
+  if (!(f instanceof Func)) throw new TypeError(`printFunction: expected a Func, got ${describe(f)}`);
   const lines: string[] = [`function %${f.name}${signatureText(f)} {`];
   f.stackSlots.forEach((ss, i) => lines.push(`    ss${i} = stack_slot ${ss.size}, align ${ss.align}`));
   f.signatures.forEach((sig, i) => lines.push(`    sig${i} = ${signatureText(sig)}`));
@@ -121,6 +123,7 @@ export function printFunction(f: Func): string {
 
 /** Prints a whole module in canonical order: data, imports, functions. */
 export function printModule(m: Module): string {
+  if (!(m instanceof Module)) throw new TypeError(`printModule: expected a Module, got ${describe(m)}`);
   const head: string[] = [];
   for (const d of m.data) {
     let s = `data %${d.name}`;

@@ -35,7 +35,7 @@ const BITS = [0, 8, 16, 32, 64, 32, 64, 64] as const;
 
 /** The text name of a type (`i32`, `ptr`, ...). */
 export function typeName(t: Type): string {
-  return NAMES[t] ?? `type${t as number}`;
+  return NAMES[t] ?? `type${String(t)}`;
 }
 
 /** Parses a type name; returns `Type.Invalid` for an unknown name. */

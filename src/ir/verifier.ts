@@ -10,7 +10,8 @@
  * passes through A. Computed with the iterative algorithm of Cooper, Harvey and
  * Kennedy over reverse postorder.
  */
-import { Block, Func, Inst, NONE, Value, ValueKind } from './function.js';
+import { Block, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
+import { describe } from '../util/describe.js';
 import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags } from './opcodes.js';
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
@@ -293,6 +294,7 @@ export class DominatorTree {
 
 /** Verifies one function; returns all problems found (empty when valid). */
 export function verifyFunction(f: Func): string[] {
+  if (!(f instanceof Func)) throw new TypeError(`verifyFunction: expected a Func, got ${describe(f)}`);
   const errors: string[] = [];
   const where = (b: number, inst: number): string =>
     `verify: function ${f.name}` + (b >= 0 ? `, block${b}` : '') + (inst >= 0 ? `, inst ${instText(f, inst as Inst)}` : '');
@@ -373,6 +375,7 @@ export function verifyFunction(f: Func): string[] {
 
 /** Verifies every function of a module; returns all problems found. */
 export function verifyModule(m: import('./function.js').Module): string[] {
+  if (!(m instanceof Module)) throw new TypeError(`verifyModule: expected a Module, got ${describe(m)}`);
   const errors: string[] = [];
   for (const f of m.functions()) errors.push(...verifyFunction(f));
   return errors;
@@ -380,6 +383,7 @@ export function verifyModule(m: import('./function.js').Module): string[] {
 
 /** Verifies a module or function and throws an Error listing every problem. */
 export function verify(target: import('./function.js').Module | Func): void {
+  if (!(target instanceof Func) && !(target instanceof Module)) throw new TypeError(`verify: expected a Module or Func, got ${describe(target)}`);
   const errors = target instanceof Func ? verifyFunction(target) : verifyModule(target);
   if (errors.length > 0) throw new Error(errors.join('\n'));
 }

@@ -13,6 +13,7 @@
  *                           results are bigints
  *   void                    result only: undefined
  */
+import { describe } from '../util/describe.js';
 
 /** A scalar type at the native boundary. */
 export type NativeType =
@@ -55,11 +56,11 @@ export class Signature {
     for (let i = 0; i < spec.args.length; i++) {
       const t = spec.args[i];
       if (!TYPES.has(t as string) || t === 'void') {
-        throw new TypeError(`Signature: argument ${i} has type ${t === undefined ? 'undefined' : JSON.stringify(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
+        throw new TypeError(`Signature: argument ${i} has type ${describe(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
       }
     }
     const result = spec.result ?? 'void';
-    if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${JSON.stringify(result)} is not a native type`);
+    if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${describe(result)} is not a native type`);
     const fixed = spec.fixedArgs ?? -1;
     if (fixed !== -1) {
       if (!Number.isInteger(fixed) || fixed < 0 || fixed > spec.args.length) {

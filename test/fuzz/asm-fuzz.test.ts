@@ -1,7 +1,7 @@
 /**
  * Assembler fuzzing: random legal operands for random forms agree with iced-x86;
- * illegal combinations throw Errors; malformed operands (a 5th operand, null,
- * look-alike objects) get messages naming the instruction.
+ * illegal combinations throw Errors with checked messages (never an internal engine
+ * error); malformed operands (a 5th operand, null, look-alike objects) name the instruction.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -33,7 +33,7 @@ test('fixed-seed slice: the interpreter agrees with itself through print+parse; 
 
 test('fixed-seed slice: compiled code agrees with the interpreter (supervised child process)', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-fuzz-'));
-  const stats = await runSupervised({ ...SLICE, executors: ['interp', 'compiled'], timeLimitMs: 60000, hangMs: 10000, outDir: out, reduceTimeMs: 10000 });
+  const stats = await runSupervised({ ...SLICE, executors: ['interp', 'compiled'], timeLimitMs: 60000, hangMs: 30000, outDir: out, reduceTimeMs: 10000 });
   assert.deepEqual(stats.generatorErrors, []);
   assert.deepEqual(stats.crashes.map((c) => `${c.seed}: ${c.description} ${c.file}`), []);
   assert.deepEqual(stats.mismatches.map((m) => `${m.seed}: ${m.description} ${m.file}`), []);
@@ -43,7 +43,7 @@ test('fixed-seed slice: compiled code agrees with the interpreter (supervised ch
 
 test('planted bug in the compiled lowering (shr emitted as sar) is caught in the slice and reduced', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-fuzz-'));
-  const stats = await runSupervised({ ...SLICE, executors: ['compiled', 'planted-compiled'], timeLimitMs: 60000, hangMs: 10000, outDir: out, maxMismatches: 1, reduceTimeMs: 20000 });
+  const stats = await runSupervised({ ...SLICE, executors: ['compiled', 'planted-compiled'], timeLimitMs: 60000, hangMs: 30000, outDir: out, maxMismatches: 1, reduceTimeMs: 20000 });
   assert.equal(stats.mismatches.length + stats.crashes.length, 1, 'the planted bug was not found');
   const m = stats.mismatches[0]!;
   assert.ok(m !== undefined, `found a crash instead: ${stats.crashes[0]?.description}`);

@@ -129,3 +129,9 @@ test('wrap and Signature reject bad targets and signatures', () => {
   assert.throws(() => new Signature({ args: [, 'i32'] as unknown as NativeType[] }), /argument 0 has type undefined/);
   assert.throws(() => new Signature({ args: Array(3) as NativeType[] }), TypeError);
 });
+
+test('Signature names a bigint or symbol type without an internal error (API fuzzer)', () => {
+  assert.throws(() => new Signature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
+  assert.throws(() => new Signature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
+  assert.throws(() => new Signature({ args: [], result: 1n as unknown as NativeType }), { name: 'TypeError', message: 'Signature: result type 1n is not a native type' });
+});

@@ -21,6 +21,7 @@
 import { CONDITION_NAMES, FORMS_BY_MNEMONIC, Form } from './forms.js';
 import { Extern, K, Label, Mem, Reg, RegClass, rip, type Operand } from './operands.js';
 import type { Mnemonic } from './mnemonics.js';
+import { describe as describeValue } from '../../util/describe.js';
 
 /** Condition codes for `jcc`, `setcc`, `cmovcc` (value = low 4 bits of the opcode). */
 export const Cond = {
@@ -119,6 +120,9 @@ export class Assembler {
   /** Set once finish() ran. */ private finished: boolean;
 
   constructor(initialCapacity = 256) {
+    if (typeof initialCapacity !== 'number' || !Number.isInteger(initialCapacity) || initialCapacity < 0 || initialCapacity > 2 ** 30) {
+      throw new RangeError(`new Assembler: initial capacity must be an integer from 0 to 2^30, got ${describeValue(initialCapacity)}`);
+    }
     this.buf = new Uint8Array(Math.max(64, initialCapacity));
     this.pos = 0;
     this.labels = [];
@@ -169,6 +173,7 @@ export class Assembler {
 
   /** Binds `label` to the current offset. */
   bind(label: Label): this {
+    if (!(label instanceof Label)) throw new TypeError(`bind: expected a label from newLabel(), got ${describeValue(label)}`);
     if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
     if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
     this.labels[label.id] = this.pos;
@@ -178,6 +183,7 @@ export class Assembler {
 
   /** Offset of a bound label (throws if unbound). */
   labelOffset(label: Label): number {
+    if (!(label instanceof Label)) throw new TypeError(`labelOffset: expected a label, got ${describeValue(label)}`);
     const o = this.labels[label.id];
     if (o === undefined || o < 0) throw new Error(`label ${label.id} is not bound`);
     return o;
@@ -195,6 +201,13 @@ export class Assembler {
 
   /** Appends raw bytes. */
   embed(bytes: ArrayLike<number>): this {
+    if (bytes === null || typeof bytes !== 'object' || !Number.isSafeInteger(bytes.length) || bytes.length < 0) {
+      throw new TypeError(`embed: bytes must be an array or typed array of numbers, got ${describeValue(bytes)}`);
+    }
+    for (let i = 0; i < bytes.length; i++) {
+      const v = bytes[i];
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`embed: byte ${i} must be an integer, got ${describeValue(v)}`);
+    }
     this.ensureSpace(bytes.length);
     for (let i = 0; i < bytes.length; i++) this.buf[this.pos++] = bytes[i]! & 0xff;
     return this;
@@ -208,7 +221,9 @@ export class Assembler {
     let data: Uint8Array;
     if (typeof value === 'number') { data = new Uint8Array(8); new DataView(data.buffer).setFloat64(0, value, true); }
     else if (typeof value === 'bigint') { data = new Uint8Array(8); new DataView(data.buffer).setBigUint64(0, BigInt.asUintN(64, value), true); }
-    else data = value.slice();
+    else if (value instanceof Uint8Array) data = value.slice();
+    else throw new TypeError(`constant: value must be a Uint8Array, number (float64) or bigint (int64), got ${describeValue(value)}`);
+    if (align !== undefined && !isAlignment(align)) throw new RangeError(`constant: alignment must be a power of two from 1 to 4096, got ${describeValue(align)}`);
     let a = align ?? 1;
     if (align === undefined) while (a < data.length && a < 32) a *= 2;
     const label = this.newLabel();
@@ -218,7 +233,7 @@ export class Assembler {
 
   /** Pads with multi-byte NOPs up to a multiple of `alignment` (a power of two). */
   align(alignment: number): this {
-    if (alignment <= 0 || (alignment & (alignment - 1)) !== 0) throw new Error(`align: ${alignment} is not a power of two`);
+    if (!isAlignment(alignment)) throw new RangeError(`align: alignment must be a power of two from 1 to 4096, got ${describeValue(alignment)}`);
     const pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
     this.events.push({ kind: EV_ALIGN, start: this.pos, len: pad, label: -1, cc: alignment, forced: false, newStart: 0, newLen: 0 });
     this.ensureSpace(pad);
@@ -228,22 +243,25 @@ export class Assembler {
 
   /** Emits one NOP instruction of exactly `n` bytes (1..15). */
   nopN(n: number): this {
-    if (!Number.isInteger(n) || n < 1 || n > 15) throw new Error(`nop: length ${n} is not in 1..15`);
+    if (!Number.isInteger(n) || n < 1 || n > 15) throw new RangeError(`nop: length ${describeValue(n)} is not in 1..15`);
     this.ensureSpace(16);
     this.pos = writeNop(this.buf, this.pos, n);
     return this;
   }
 
   /** `jcc` with a condition code: `a.jcc(Cond.E, label)`. */
-  jcc(cond: Cond, target: Label | Extern): this { return this.emitSet(JCC[cond & 15]!, target); }
+  jcc(cond: Cond, target: Label | Extern): this { return this.emitSet((typeof cond === 'number' ? JCC[cond] : undefined) ?? badCond('jcc', cond), target); }
   /** `setcc` with a condition code. */
-  setcc(cond: Cond, dst: Operand): this { return this.emitSet(SETCC[cond & 15]!, dst); }
+  setcc(cond: Cond, dst: Operand): this { return this.emitSet((typeof cond === 'number' ? SETCC[cond] : undefined) ?? badCond('setcc', cond), dst); }
   /** `cmovcc` with a condition code. */
-  cmovcc(cond: Cond, dst: Operand, src: Operand): this { return this.emitSet(CMOVCC[cond & 15]!, dst, src); }
+  cmovcc(cond: Cond, dst: Operand, src: Operand): this { return this.emitSet((typeof cond === 'number' ? CMOVCC[cond] : undefined) ?? badCond('cmovcc', cond), dst, src); }
 
   /** `mov r64, imm64` whose immediate is the absolute address of `symbol` (+addend), patched by the linker. */
   movAbs64(dst: Reg, symbol: string, addend = 0): this {
+    if (!(dst instanceof Reg)) throw new TypeError(`movAbs64: destination must be a 64-bit register, got ${describeValue(dst)}`);
     if (dst.cls !== RegClass.Gp64) throw new Error(`movAbs64: ${dst.name} is not a 64-bit register`);
+    if (typeof symbol !== 'string' || symbol === '') throw new TypeError(`movAbs64: symbol must be a non-empty string, got ${describeValue(symbol)}`);
+    if (!Number.isSafeInteger(addend)) throw new TypeError(`movAbs64: addend must be a safe integer, got ${describeValue(addend)}`);
     this.ensureSpace(16);
     const b = this.buf;
     b[this.pos++] = 0x48 | (dst.id >> 3);
@@ -256,7 +274,7 @@ export class Assembler {
   /** Emits an instruction by mnemonic name (what the generated methods call). */
   emitNamed(name: string, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
     const set = FORM_SETS.get(name);
-    if (set === undefined) throw new Error(`${name}: unknown instruction`);
+    if (set === undefined) throw new Error(typeof name === 'string' ? `${name}: unknown instruction` : `emitNamed: mnemonic must be a string, got ${describeValue(name)}`);
     return this.emitSet(set, o0, o1, o2, o3);
   }
 
@@ -273,7 +291,7 @@ export class Assembler {
    */
   static makeEmitter(set: FormSet): (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand) => Assembler {
     return function (this: Assembler, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand, o4?: unknown): Assembler {
-      if (o4 !== undefined) throw new Error(`${set.forms[0]!.mnemonic}: at most 4 operands, got a 5th (${String(o4)})`);
+      if (o4 !== undefined) throw new Error(`${set.forms[0]!.mnemonic}: at most 4 operands, got a 5th (${o4 instanceof Reg ? o4.name : describeValue(o4)})`);
       const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
       const m0 = count > 0 ? this.maskOf(o0!, set.forms) : 0;
       const m1 = count > 1 ? this.maskOf(o1!, set.forms) : 0;
@@ -709,6 +727,7 @@ export class Assembler {
    */
   finish(options?: { copy?: boolean }): AssembledCode {
     if (this.finished) throw new Error('finish: already finished');
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError(`finish: options must be an object, got ${describeValue(options)}`);
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
     if (this.events.length !== 0) this.relax();
@@ -738,6 +757,15 @@ export class Assembler {
       },
     };
   }
+}
+
+/** True for a power of two from 1 to 4096. */
+function isAlignment(a: unknown): boolean {
+  return typeof a === 'number' && Number.isInteger(a) && a >= 1 && a <= 4096 && (a & (a - 1)) === 0;
+}
+/** The error for a condition code that is not 0..15 (cold path of jcc/setcc/cmovcc). */
+function badCond(what: string, cond: unknown): never {
+  throw new RangeError(`${what}: condition must be a Cond value from 0 to 15, got ${describeValue(cond)}`);
 }
 
 /** Writes one NOP of `n` (1..15) bytes: 9..15 bytes are 66 prefixes on the 8-byte form. */

@@ -167,6 +167,8 @@ export const registersByName: ReadonlyMap<string, Reg> = new Map(
   [...gp64, ...gp32, ...gp16, ...gp8, ah, ch, dh, bh, ...xmmRegs, ...ymmRegs, rip].map((r) => [r.name, r]),
 );
 
+import { describe } from '../../util/describe.js';
+
 /** A code position, bound once with `Assembler.bind`. */
 export class Label {
   /** Index into the owning assembler's label table. */ readonly id: number;
@@ -184,7 +186,11 @@ export class Extern {
   constructor(name: string, addend: number) { this.name = name; this.addend = addend; this.tag = 4; this.mask = K.Rel; }
 }
 /** Names an external symbol for `call(extern('strlen'))`. */
-export function extern(name: string, addend = 0): Extern { return new Extern(name, addend); }
+export function extern(name: string, addend = 0): Extern {
+  if (typeof name !== 'string' || name === '') throw new TypeError(`extern: symbol name must be a non-empty string, got ${describe(name)}`);
+  if (!Number.isSafeInteger(addend) || addend < -0x80000000 || addend > 0x7fffffff) throw new RangeError(`extern: addend must be a 32-bit integer, got ${describe(addend)}`);
+  return new Extern(name, addend);
+}
 
 /** Memory size codes (bytes; 0 = take the size from the other operand). */
 export type MemSize = 0 | 1 | 2 | 4 | 8 | 16 | 32;
@@ -198,7 +204,7 @@ function memMask(size: number): number {
     case 8: return K.M64 | K.MAny;
     case 16: return K.M128 | K.MAny;
     case 32: return K.M256 | K.MAny;
-    default: throw new Error(`memory operand: bad size ${size}`);
+    default: throw new Error(`memory operand: bad size ${describe(size)} (expected 0, 1, 2, 4, 8, 16 or 32)`);
   }
 }
 
@@ -224,6 +230,7 @@ export class Mem {
     this.scale = scale;
     this.disp = disp;
     this.label = label;
+    if (label !== null && !(label instanceof Label)) throw new TypeError(`memory operand: label must be a Label or null, got ${describe(label)}`);
     validateMem(this);
   }
   /** Re-point this reusable operand (no allocation). */
@@ -237,16 +244,25 @@ export class Mem {
 }
 
 function validateMem(m: Mem): void {
-  const b = m.base, x = m.index;
+  const b = m.base, x = m.index, s = m.scale, d = m.disp;
+  // Fast check (Mem.set is on backends' hot paths); the diagnosis is in memError.
+  if ((b === null || (b instanceof Reg && (b.cls === RegClass.Gp64 || b.cls === RegClass.Rip)))
+    && (x === null || (x instanceof Reg && x.cls === RegClass.Gp64)) && (b !== rip || x === null)
+    && (s === 1 || s === 2 || s === 4 || s === 8) && typeof d === 'number' && (d | 0) === d) return;
+  memError(m);
+}
+
+function memError(m: Mem): never {
+  const b: unknown = m.base, x: unknown = m.index;
+  if (b !== null && !(b instanceof Reg)) throw new TypeError(`memory operand: base must be a register, label or null, got ${describe(b)}`);
   if (b !== null && b.cls !== RegClass.Gp64 && b.cls !== RegClass.Rip) {
     throw new Error(`memory operand: base ${b.name} must be a 64-bit register or rip`);
   }
+  if (x !== null && !(x instanceof Reg)) throw new TypeError(`memory operand: index must be a register or null, got ${describe(x)}`);
   if (x !== null && x.cls !== RegClass.Gp64) throw new Error(`memory operand: index ${x.name} must be a 64-bit register`);
   if (b === rip && x !== null) throw new Error('memory operand: rip-relative addressing cannot have an index');
-  if (m.scale !== 1 && m.scale !== 2 && m.scale !== 4 && m.scale !== 8) throw new Error(`memory operand: scale ${m.scale} is not 1, 2, 4 or 8`);
-  if (!Number.isInteger(m.disp) || m.disp < -0x80000000 || m.disp > 0x7fffffff) {
-    throw new Error(`memory operand: displacement ${m.disp} does not fit in 32 bits`);
-  }
+  if (m.scale !== 1 && m.scale !== 2 && m.scale !== 4 && m.scale !== 8) throw new Error(`memory operand: scale ${describe(m.scale)} is not 1, 2, 4 or 8`);
+  throw new Error(`memory operand: displacement ${describe(m.disp)} does not fit in 32 bits`);
 }
 
 /** Arguments of a memory builder: `(base, index?, scale?, disp?)`, `(base, disp)`, `(rip, label, disp?)` or `(label)`. */
@@ -257,6 +273,7 @@ function build(size: number, base: Reg | Label | null, index?: Reg | Label | num
   if (base === rip && index instanceof Label) return new Mem(size, rip, null, 1, scale ?? 0, index);
   if (typeof index === 'number') return new Mem(size, base, null, 1, index, null); // (base, disp)
   if (index instanceof Label) throw new Error('memory operand: a label needs rip as base');
+  if (index !== undefined && index !== null && !(index instanceof Reg)) throw new TypeError(`memory operand: index must be a register, a displacement or null, got ${describe(index)}`);
   return new Mem(size, base, index ?? null, scale ?? 1, disp ?? 0, null);
 }
 /** Memory operand whose size comes from the other operand. */
@@ -268,7 +285,10 @@ export function ptr(...a: MemArgs): Mem { return build(0, ...a); }
 /** xmmword [ ... ]. */ export function xmmword(...a: MemArgs): Mem { return build(16, ...a); }
 /** ymmword [ ... ]. */ export function ymmword(...a: MemArgs): Mem { return build(32, ...a); }
 /** `[rip + label + disp]` with size from the other operand. */
-export function rel(label: Label, disp = 0): Mem { return new Mem(0, rip, null, 1, disp, label); }
+export function rel(label: Label, disp = 0): Mem {
+  if (!(label instanceof Label)) throw new TypeError(`rel: expected a label, got ${describe(label)}`);
+  return new Mem(0, rip, null, 1, disp, label);
+}
 /** Absolute `[disp32]` (no base, no index). */
 export function abs(size: MemSize, disp: number): Mem { return new Mem(size, null, null, 1, disp, null); }
 
