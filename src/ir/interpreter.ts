@@ -19,6 +19,7 @@ import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } 
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
+import { bigToF32, evalFcmp, roundEven } from './semantics.js';
 
 /** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
 export type IrValue = number | bigint;
@@ -168,28 +169,6 @@ function popcount32(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
-/** Round half to even (fnearest). */
-function roundEven(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const f = Math.floor(x);
-  const d = x - f;
-  let r = d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
-  if (r === 0 && x < 0) r = -0;
-  return r;
-}
-/** bigint -> f32 with a single rounding (avoids double rounding via f64). */
-function bigToF32(v: bigint): number {
-  const neg = v < 0n;
-  let m = neg ? -v : v;
-  const bits = m.toString(2).length;
-  if (bits <= 53) return Math.fround(neg ? -Number(m) : Number(m));
-  const shift = bits - 53;
-  const sticky = (m & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
-  m = (m >> BigInt(shift)) | sticky;
-  const r = Math.fround(Number(m) * 2 ** shift);
-  return neg ? -r : r;
-}
-
 /** Converts a JS argument to the IR value of type `t` (throws Error on a bad argument). */
 export function toIrValue(t: Type, x: unknown, memory: Memory, what: string): IrValue {
   switch (t) {
@@ -422,7 +401,7 @@ export class Interpreter {
         }
         case Opcode.FCmp: {
           const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
-          vals[rs] = fcmp(f.instImm[inst]! as FloatCC, a, b) ? 1 : 0;
+          vals[rs] = evalFcmp(f.instImm[inst]! as FloatCC, a, b) ? 1 : 0;
           break;
         }
         case Opcode.Select: {
@@ -719,25 +698,6 @@ export class Interpreter {
         }
       }
     }
-  }
-}
-
-function fcmp(cc: FloatCC, a: number, b: number): boolean {
-  const uno = Number.isNaN(a) || Number.isNaN(b);
-  switch (cc) {
-    case FloatCC.Eq: return a === b;
-    case FloatCC.Ne: case FloatCC.Une: return a !== b;
-    case FloatCC.Lt: return a < b;
-    case FloatCC.Le: return a <= b;
-    case FloatCC.Gt: return a > b;
-    case FloatCC.Ge: return a >= b;
-    case FloatCC.Uno: return uno;
-    case FloatCC.Ord: return !uno;
-    case FloatCC.Ueq: return uno || a === b;
-    case FloatCC.Ult: return uno || a < b;
-    case FloatCC.Ule: return uno || a <= b;
-    case FloatCC.Ugt: return uno || a > b;
-    default: return uno || a >= b;
   }
 }
 

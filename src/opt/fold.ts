@@ -24,28 +24,10 @@ import { Block, Func, Inst, NONE, Value } from '../ir/function.js';
 import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext } from './context.js';
+import { bigToF32, evalFcmp, roundEven } from '../ir/semantics.js';
 
-/** Round half to even, keeping the sign of zero (the interpreter's `fnearest`). */
-function roundEven(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  const fl = Math.floor(x);
-  const d = x - fl;
-  let r = d < 0.5 ? fl : d > 0.5 ? fl + 1 : fl % 2 === 0 ? fl : fl + 1;
-  if (r === 0 && x < 0) r = -0;
-  return r;
-}
-/** bigint -> f32 with a single rounding. */
-function bigToF32(v: bigint): number {
-  const neg = v < 0n;
-  let m = neg ? -v : v;
-  const bits = m.toString(2).length;
-  if (bits <= 53) return Math.fround(neg ? -Number(m) : Number(m));
-  const shift = bits - 53;
-  const sticky = (m & ((1n << BigInt(shift)) - 1n)) !== 0n ? 1n : 0n;
-  m = (m >> BigInt(shift)) | sticky;
-  const r = Math.fround(Number(m) * 2 ** shift);
-  return neg ? -r : r;
-}
+export { evalFcmp };
+
 function bitLength(u: bigint): number {
   return u === 0n ? 0 : u.toString(2).length;
 }
@@ -113,26 +95,6 @@ export function evalIcmp(cc: IntCC, w: number, a: bigint, b: bigint): boolean {
     case IntCC.Sle: case IntCC.Ule: return a <= b;
     case IntCC.Sgt: case IntCC.Ugt: return a > b;
     default: return a >= b;
-  }
-}
-
-/** Evaluates `fcmp cc`. */
-export function evalFcmp(cc: FloatCC, a: number, b: number): boolean {
-  const uno = Number.isNaN(a) || Number.isNaN(b);
-  switch (cc) {
-    case FloatCC.Eq: return a === b;
-    case FloatCC.Ne: case FloatCC.Une: return a !== b;
-    case FloatCC.Lt: return a < b;
-    case FloatCC.Le: return a <= b;
-    case FloatCC.Gt: return a > b;
-    case FloatCC.Ge: return a >= b;
-    case FloatCC.Uno: return uno;
-    case FloatCC.Ord: return !uno;
-    case FloatCC.Ueq: return uno || a === b;
-    case FloatCC.Ult: return uno || a < b;
-    case FloatCC.Ule: return uno || a <= b;
-    case FloatCC.Ugt: return uno || a > b;
-    default: return uno || a >= b;
   }
 }
 
