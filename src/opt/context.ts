@@ -124,6 +124,33 @@ export class FuncContext {
       if (r !== v) f.setArg(inst, k, r);
     }
   }
+  /**
+   * Walks the dominator tree in preorder from the entry. `enter(b)` returns a
+   * mark (e.g. the size of a scoped table) that `leave(b, mark)` receives once
+   * b's whole subtree is done, so scoped facts can be popped back to it.
+   */
+  walkDominatorTree(enter: (b: number) => number, leave: (b: number, mark: number) => void): void {
+    if (this.rpoCount === 0) return;
+    const nb = this.f.blockCount;
+    const stack = new Int32Array(nb), iter = new Int32Array(nb), marks = new Int32Array(nb);
+    const cs = this.domChildStart, kids = this.domChild;
+    const entry = this.rpo[0]!;
+    let sp = 0;
+    stack[sp] = entry; iter[sp] = cs[entry]!; marks[sp] = enter(entry); sp++;
+    while (sp > 0) {
+      const b = stack[sp - 1]!;
+      const k = iter[sp - 1]!;
+      if (k < cs[b + 1]!) {
+        iter[sp - 1] = k + 1;
+        const c = kids[k]!;
+        stack[sp] = c; iter[sp] = cs[c]!; marks[sp] = enter(c); sp++;
+      } else {
+        leave(b, marks[sp - 1]!);
+        sp--;
+      }
+    }
+  }
+
   /** Applies all recorded aliases to the function. */
   commitAliases(): void {
     if (!this.aliasDirty) return;

@@ -78,10 +78,6 @@ export function gvnPass(ctx: FuncContext): boolean {
   };
 
   let changed = false;
-  const nb = f.blockCount;
-  const stack = new Int32Array(nb), iter = new Int32Array(nb), marks = new Int32Array(nb);
-  let sp = 0;
-  const cs = ctx.domChildStart, kids = ctx.domChild;
   const visit = (b: number): void => {
     for (let i = f.blockFirst[b]!; i !== NONE;) {
       const nx = f.instNext[i]!;
@@ -105,29 +101,20 @@ export function gvnPass(ctx: FuncContext): boolean {
       i = nx;
     }
   };
-  if (ctx.rpoCount > 0) {
-    const entry = ctx.rpo[0]!;
-    stack[sp] = entry; iter[sp] = cs[entry]!; marks[sp] = nInserted; sp++;
-    visit(entry);
-    while (sp > 0) {
-      const b = stack[sp - 1]!;
-      const k = iter[sp - 1]!;
-      if (k < cs[b + 1]!) {
-        iter[sp - 1] = k + 1;
-        const c = kids[k]!;
-        stack[sp] = c; iter[sp] = cs[c]!; marks[sp] = nInserted; sp++;
-        visit(c);
-      } else {
-        // Leave the scope: pop this subtree's insertions.
-        const m = marks[sp - 1]!;
-        while (nInserted > m) {
-          const i = inserted[--nInserted]!;
-          buckets[bucketOf[i]!] = next[i]!;
-        }
-        sp--;
+  // Scoped by the dominator tree: what a block inserts is popped when its subtree is done.
+  ctx.walkDominatorTree(
+    (b) => {
+      const mark = nInserted;
+      visit(b);
+      return mark;
+    },
+    (_b, mark) => {
+      while (nInserted > mark) {
+        const i = inserted[--nInserted]!;
+        buckets[bucketOf[i]!] = next[i]!;
       }
-    }
-  }
+    },
+  );
   ctx.commitAliases();
   return changed;
 }

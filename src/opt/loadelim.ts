@@ -95,32 +95,20 @@ export function loadElimPass(ctx: FuncContext): boolean {
   };
 
   // Dominator-tree preorder; a single-predecessor block's predecessor is its idom.
-  const nb = f.blockCount;
-  const stack = new Int32Array(nb), iter = new Int32Array(nb), marks = new Int32Array(nb);
-  const cs = ctx.domChildStart, kids = ctx.domChild;
-  let sp = 0;
-  if (ctx.rpoCount > 0) {
-    const entry = ctx.rpo[0]!;
-    stack[sp] = entry; iter[sp] = cs[entry]!; marks[sp] = nInserted; sp++;
-    visit(entry);
-    while (sp > 0) {
-      const b = stack[sp - 1]!;
-      const k = iter[sp - 1]!;
-      if (k < cs[b + 1]!) {
-        iter[sp - 1] = k + 1;
-        const c = kids[k]!;
-        stack[sp] = c; iter[sp] = cs[c]!; marks[sp] = nInserted; sp++;
-        visit(c);
-      } else {
-        const m = marks[sp - 1]!;
-        while (nInserted > m) {
-          const i = inserted[--nInserted]!;
-          buckets[bucketOf[i]!] = next[i]!;
-        }
-        sp--;
+  // Scoped by the dominator tree: what a block inserts is popped when its subtree is done.
+  ctx.walkDominatorTree(
+    (b) => {
+      const mark = nInserted;
+      visit(b);
+      return mark;
+    },
+    (_b, mark) => {
+      while (nInserted > mark) {
+        const i = inserted[--nInserted]!;
+        buckets[bucketOf[i]!] = next[i]!;
       }
-    }
-  }
+    },
+  );
   ctx.commitAliases();
   return changed;
 }
