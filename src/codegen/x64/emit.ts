@@ -410,6 +410,48 @@ class Emitter {
         }
         return;
       }
+      case MOp.AluImm: {
+        const d = this.reg(p[0]!, size), v = inst.imm2;
+        switch (inst.sub as AluOp) {
+          case AluOp.Add: a.add(d, v); break;
+          case AluOp.Sub: a.sub(d, v); break;
+          case AluOp.And: a.and(d, v); break;
+          case AluOp.Or: a.or(d, v); break;
+          default: a.xor(d, v);
+        }
+        return;
+      }
+      case MOp.MulImm:
+        a.imul(this.reg(p[0]!, size), this.reg(p[1]!, size), inst.imm2);
+        return;
+      case MOp.ShiftImm: {
+        const d = this.reg(p[0]!, size), n = inst.imm2;
+        switch (inst.sub as ShiftOp) {
+          case ShiftOp.Shl: a.shl(d, n); break;
+          case ShiftOp.Shr: a.shr(d, n); break;
+          case ShiftOp.Sar: a.sar(d, n); break;
+          case ShiftOp.Rol: a.rol(d, n); break;
+          default: a.ror(d, n);
+        }
+        return;
+      }
+      case MOp.ICmpSetImm: {
+        a.cmp(this.reg(p[1]!, size), inst.imm2);
+        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
+        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        return;
+      }
+      case MOp.CmpBranchImm: {
+        a.cmp(this.reg(p[0]!, size), inst.imm2);
+        const [t, e] = inst.targets as [number, number];
+        const cc = inst.imm as Cond;
+        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+        else {
+          a.jcc(cc, this.labels[t]!);
+          if (e !== next) a.jmp(this.labels[e]!);
+        }
+        return;
+      }
       case MOp.Unary: {
         const d = this.reg(p[0]!, size);
         if (inst.sub === UnaryOp.Neg) a.neg(d); else a.not(d);

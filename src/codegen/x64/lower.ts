@@ -16,7 +16,7 @@
  *  - Block arguments: a ParallelMove before the jump; a conditional branch
  *    with arguments gets an edge block holding the ParallelMove.
  */
-import { Func, Inst, Module, NONE } from '../../ir/function.js';
+import { Func, Inst, Module, NONE, ValueKind } from '../../ir/function.js';
 import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
 import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../../ir/types.js';
 import { OperandKind } from '../../regalloc/linear-scan.js';
@@ -107,6 +107,8 @@ class Lowerer {
   readonly blockOf = new Map<number, number>();
   /** Uses of each IR value (operands and block arguments). */
   useCount!: Int32Array;
+  /** Uses of each IR value that lowering turns into immediate operands. */
+  immUses!: Int32Array;
   /** icmp results folded into the brif that is their only use. */
   readonly fused = new Set<number>();
   constructor(readonly f: Func, readonly cx: LowerContext) {
@@ -149,6 +151,12 @@ class Lowerer {
     }
     this.useCount = new Int32Array(f.valueCount);
     for (const b of reach) for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; });
+    this.immUses = new Int32Array(f.valueCount);
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
+      }
+    }
     const layout: number[] = [];
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (!reach.has(b)) continue;
@@ -169,6 +177,37 @@ class Lowerer {
       for (let e = edgeStart; e < mf.blocks.length; e++) mf.order.push(e);
     }
     return mf;
+  }
+
+  /**
+   * The immediate that replaces the second operand of `i` when it is an iconst
+   * and `i` has an immediate form: the value at the operand size (sign-extended
+   * imm32 for 8-byte operations, only when it equals the 64-bit constant), or
+   * the shift amount masked to the width. Null when the register form is used.
+   */
+  immOperand(i: Inst): number | null {
+    const f = this.f;
+    const op = f.instOpcode[i] as Opcode;
+    switch (op) {
+      case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor:
+      case Opcode.ICmp: case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr:
+        break;
+      default:
+        return null;
+    }
+    if (f.instArgCount[i]! < 2) return null;
+    const b = f.arg(i, 1);
+    if (f.valueKind[b] !== ValueKind.Result) return null;
+    const def = f.valueDef[b]! as Inst;
+    if (f.instOpcode[def] !== Opcode.IConst) return null;
+    const v = BigInt.asIntN(64, f.iconstValue(def));
+    const ta = f.valueType[f.arg(i, 0)] as Type;
+    if (op === Opcode.IShl || op === Opcode.UShr || op === Opcode.SShr || op === Opcode.Rotl || op === Opcode.Rotr) {
+      return Number(BigInt.asUintN(64, v) & BigInt(typeBytes(ta) * 8 - 1));
+    }
+    const size = op === Opcode.ICmp ? typeBytes(ta) : aluSize(ta);
+    if (size === 8) return BigInt.asIntN(32, v) === v ? Number(v) : null;
+    return Number(BigInt.asIntN(size * 8, v));
   }
 
   lowerParams(b: number): void {
@@ -261,6 +300,8 @@ class Lowerer {
     const ctrl = f.instType[i] as Type;
     switch (op) {
       case Opcode.IConst: {
+        // Every use became an immediate operand: nothing to materialise.
+        if (this.immUses[f.result(i, 0)]! > 0 && this.immUses[f.result(i, 0)] === this.useCount[f.result(i, 0)]) return;
         const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
         m.big = f.iconstValue(i);
         return;
@@ -288,6 +329,23 @@ class Lowerer {
         return;
       }
       case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor: {
+        const k = this.immOperand(i);
+        if (k !== null && op === Opcode.IMul) {
+          const m = this.inst(MOp.MulImm).add(D, OperandKind.Def).add(A, OperandKind.Use);
+          m.size = aluSize(ta);
+          m.imm2 = k;
+          return;
+        }
+        if (k !== null) {
+          const d = this.copy(A);
+          const m = this.inst(MOp.AluImm).add(d, OperandKind.UseDef);
+          m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub
+            : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+          m.size = aluSize(ta);
+          m.imm2 = k;
+          this.mov(D, d);
+          return;
+        }
         const d = this.copy(A);
         const m = this.inst(MOp.Alu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
         m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
@@ -308,6 +366,18 @@ class Lowerer {
         return;
       }
       case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr: {
+        const k = this.immOperand(i);
+        if (k !== null) {
+          if (k === 0) { this.mov(D, A); return; } // amount mod width is 0: the identity
+          const d = this.copy(A);
+          const m = this.inst(MOp.ShiftImm).add(d, OperandKind.UseDef);
+          m.sub = op === Opcode.IShl ? ShiftOp.Shl : op === Opcode.UShr ? ShiftOp.Shr : op === Opcode.SShr ? ShiftOp.Sar
+            : op === Opcode.Rotl ? ShiftOp.Rol : ShiftOp.Ror;
+          m.size = typeBytes(ta);
+          m.imm2 = k;
+          this.mov(D, d);
+          return;
+        }
         this.mov(Gp.Rcx, B);
         const d = this.copy(A);
         const m = this.inst(MOp.Shift).add(d, OperandKind.UseDef).add(Gp.Rcx, OperandKind.Use);
@@ -322,6 +392,14 @@ class Lowerer {
         const term = f.blockLast[f.instBlock[i]!]!;
         if (this.useCount[f.result(i, 0)] === 1 && f.instOpcode[term] === Opcode.Brif && f.arg(term as Inst, 0) === f.result(i, 0)) {
           this.fused.add(f.result(i, 0));
+          return;
+        }
+        const k = this.immOperand(i);
+        if (k !== null) {
+          const m = this.inst(MOp.ICmpSetImm).add(D, OperandKind.Def).add(A, OperandKind.Use);
+          m.size = typeBytes(ta);
+          m.imm = INT_CC_TO_X86[f.instImm[i]! as IntCC]!;
+          m.imm2 = k;
           return;
         }
         const m = this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(A, OperandKind.Use).add(B, OperandKind.Use);
@@ -482,6 +560,16 @@ class Lowerer {
         if (this.fused.has(a0)) {
           const cmp = f.valueDef[a0]! as Inst;
           const x = f.arg(cmp, 0), y = f.arg(cmp, 1);
+          const k = this.immOperand(cmp);
+          if (k !== null) {
+            const m = this.inst(MOp.CmpBranchImm).add(this.vreg(x), OperandKind.Use);
+            m.size = typeBytes(f.valueType[x] as Type);
+            m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
+            m.imm2 = k;
+            m.targets = [t, e];
+            this.cur.succs.push(t, e);
+            return;
+          }
           const m = this.inst(MOp.CmpBranch).add(this.vreg(x), OperandKind.Use).add(this.vreg(y), OperandKind.Use);
           m.size = typeBytes(f.valueType[x] as Type);
           m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;

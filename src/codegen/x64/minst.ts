@@ -126,6 +126,16 @@ export const enum MOp {
   Ret,
   /** regs []: trap with code `imm`. */
   Trap,
+  /** regs [dst UD]: `sub` AluOp (not Mul) with immediate `imm2` at `size` 4/8 (sign-extended imm32 at 8). */
+  AluImm,
+  /** regs [dst D, src U]: dst = src * immediate `imm2` (`imul r, r/m, imm32`) at `size` 4/8. */
+  MulImm,
+  /** regs [dst UD]: `sub` ShiftOp by the constant `imm2` (already masked to the width, nonzero) at `size` 1/2/4/8. */
+  ShiftImm,
+  /** regs [dst D, a U]: compare a with immediate `imm2` at `size`, set dst to 0/1 by `cond` (`imm`). */
+  ICmpSetImm,
+  /** regs [a U]: compare a with immediate `imm2` at `size`, branch on `imm` to targets[0], else targets[1]. */
+  CmpBranchImm,
 }
 
 /** `Alu` sub-operations. */
@@ -189,7 +199,8 @@ const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 
 const KIND_MARK = ['', '=', '+=', '=!', '~'];
 const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'bitcount', 'ext', 'icmp_set', 'fcmp_set',
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
-  'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap'];
+  'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
+  'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
@@ -203,6 +214,7 @@ export function printMInst(inst: MInst): string {
   const parts: string[] = [];
   visitOperands(inst, { operand: (reg, kind) => { parts.push(`${KIND_MARK[kind]}${regName(reg)}`); } });
   let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
+  if (inst.op >= MOp.AluImm) parts.push(`#${inst.imm2}`);
   if (parts.length > 0) s += ' ' + parts.join(', ');
   if (inst.sym !== '') s += ` @${inst.sym}`;
   if (inst.targets.length > 0) s += ` -> ${inst.targets.map((t) => `mb${t}`).join(', ')}`;
