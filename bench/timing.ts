@@ -51,11 +51,13 @@ export function table(header: string[], rows: string[][]): void {
  * calibrated to ~`batchMs` per batch, then all are run in turn for `rounds`
  * rounds, and each keeps its best batch (ns/op). Interleaving gives every
  * variant the same chances at quiet moments, so ratios between them hold.
+ * `after` runs untimed after every batch (e.g. to free what a batch made).
  */
 export function measureInterleaved<K extends string>(
   bodies: Record<K, (n: number) => unknown>,
-  opts: { rounds?: number; batchMs?: number } = {},
+  opts: { rounds?: number; batchMs?: number; after?: () => void } = {},
 ): Record<K, number> {
+  const after = opts.after ?? (() => undefined);
   const rounds = opts.rounds ?? 40;
   const batchMs = opts.batchMs ?? 3;
   const keys = Object.keys(bodies) as K[];
@@ -66,6 +68,7 @@ export function measureInterleaved<K extends string>(
       const t0 = process.hrtime.bigint();
       bodies[k](n);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      after();
       if (ms > batchMs || n > 1e8) break;
       n *= 2;
     }
@@ -79,6 +82,7 @@ export function measureInterleaved<K extends string>(
       const t0 = process.hrtime.bigint();
       bodies[k](n);
       const ns = Number(process.hrtime.bigint() - t0) / n;
+      after(); // untimed clean-up between batches
       if (ns < best[k]) best[k] = ns;
     }
   }

@@ -244,7 +244,9 @@ function loadCode(t: NativeType): string {
   }
 }
 
+// Compiled wrapper factories by signature key, with and without a liveness check.
 const factories = new Map<string, Function>();
+const liveFactories = new Map<string, Function>();
 
 /**
  * Builds the JS function for `sig` around `entry`. The generated source is
@@ -253,8 +255,9 @@ const factories = new Map<string, Function>();
 export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
   const n = sig.args.length;
   if (n > MAX_ARG_SLOTS) throw new RangeError(`${support.name}: at most ${MAX_ARG_SLOTS} arguments`);
-  const key = sig.key + (live ? '+live' : '');
-  let factory = factories.get(key);
+  const cache = live ? liveFactories : factories;
+  const key = sig.key;
+  let factory = cache.get(key);
   if (factory === undefined) {
     const params = Array.from({ length: n }, (_, i) => `a${i}`);
     const body = [
@@ -271,7 +274,7 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
       `};`,
     ].join('\n');
     factory = new Function('v', 's', 'target', 'thunk', 'invoke', 'live', body);
-    factories.set(key, factory);
+    cache.set(key, factory);
   }
   return factory(argViews(), support, entry.target, entry.thunk, entry.invoke, live) as Function;
 }

@@ -52,12 +52,19 @@ export class Signature {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.args)) {
       throw new TypeError('Signature: expected { args: NativeType[], result?: NativeType, fixedArgs?: number }');
     }
-    // By index, not forEach: holes of a sparse array must be rejected too.
-    for (let i = 0; i < spec.args.length; i++) {
+    // By index, not forEach: holes of a sparse array must be rejected too. One
+    // pass validates, copies and builds the cache key (wrap() runs this per call).
+    const n = spec.args.length;
+    const fixedSpec = spec.fixedArgs ?? -1;
+    const copy: NativeType[] = new Array<NativeType>(n);
+    let key = '(';
+    for (let i = 0; i < n; i++) {
       const t = spec.args[i];
       if (!TYPES.has(t as string) || t === 'void') {
         throw new TypeError(`Signature: argument ${i} has type ${describe(t)}; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr`);
       }
+      copy[i] = t as NativeType;
+      key += (i > 0 ? ',' : '') + (i === fixedSpec ? '...' : '') + t;
     }
     const result = spec.result ?? 'void';
     if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${describe(result)} is not a native type`);
@@ -74,11 +81,10 @@ export class Signature {
       }
     }
     if (spec.args.length > 255) throw new RangeError(`Signature: at most 255 arguments, got ${spec.args.length}`);
-    this.args = Object.freeze([...spec.args]);
+    this.args = Object.freeze(copy);
     this.result = result;
     this.fixedArgs = fixed;
-    const args = this.args.map((t, i) => (i === fixed ? '...' : '') + t).join(',');
-    this.key = `(${args}${fixed === this.args.length ? ',...' : ''})->${result}`;
+    this.key = `${key}${fixed === n ? ',...' : ''})->${result}`;
   }
 
   /** True for variadic callees. */
