@@ -249,10 +249,13 @@ function fuzzCompile(r: Rng, n: number, rec: Rec, seed: number): void {
     try {
       for (let k = 0; k < 19; k++) {
         const f = r.pick(p.module.functions());
-        // Wrong types only for ptr parameters: any bigint or number there is an address and is trusted.
+        // Wrong types only for ptr parameters: an IR ptr is trusted memory (compiled
+        // code does not bounds-check), so any address, and any buffer (of whatever
+        // size), is a valid argument there; only non-pointers must be rejected.
         const args = Array.from({ length: r.chance(0.3) ? r.int(0, 12) : f.params.length }, (_, q) => {
           const v = r.pick(JUNK);
-          return f.params[q] === Type.Ptr && (typeof v === 'bigint' || typeof v === 'number' || v === null) ? {} : v;
+          const pointerLike = typeof v === 'bigint' || typeof v === 'number' || v === null || ArrayBuffer.isView(v) || v instanceof ArrayBuffer;
+          return f.params[q] === Type.Ptr && pointerLike ? {} : v;
         });
         const name = r.chance(0.1) ? r.pick(['nope', '', '__proto__', 'constructor', 'toString']) : f.name;
         attempt(rec, `compiled %${name}(${show(args)})`, () => c.get(name)(...args));

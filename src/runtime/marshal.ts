@@ -97,6 +97,8 @@ const typedArrayBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(typedArr
 const typedArrayByteOffset = uncurryGetter<number>(typedArrayPrototype, 'byteOffset');
 const dataViewBuffer = uncurryGetter<ArrayBuffer | SharedArrayBuffer>(DataView.prototype, 'buffer');
 const dataViewByteOffset = uncurryGetter<number>(DataView.prototype, 'byteOffset');
+const typedArrayByteLength = uncurryGetter<number>(typedArrayPrototype, 'byteLength');
+const dataViewByteLength = uncurryGetter<number>(DataView.prototype, 'byteLength');
 const arrayBufferByteLength = uncurryGetter<number>(ArrayBuffer.prototype, 'byteLength');
 // SharedArrayBuffer can be absent (embedders without cross-origin isolation).
 const sharedByteLength: (self: unknown) => number =
@@ -138,7 +140,7 @@ export class MarshalSupport {
   }
 
   /** The data address of a pointer argument, as a number (user addresses fit in 47 bits). */
-  pointer(index: number, v: unknown): number {
+  pointer(index: number, v: unknown, minBytes = 0): number {
     if (v === null) return 0;
     if (typeof v === 'bigint') {
       if (v < 0n || v >= 1n << 64n) throw this.argError(index, 'ptr', v);
@@ -171,6 +173,12 @@ export class MarshalSupport {
       addresses.set(buffer, base);
     }
     // After the detached check: a detached DataView's byteOffset getter throws.
+    if (minBytes > 0) {
+      const have = view === View.TypedArray ? typedArrayByteLength(v) : view === View.DataView ? dataViewByteLength(v) : byteLength;
+      if (have < minBytes) {
+        throw new RangeError(`${this.argument(index)}: the buffer has ${have} bytes; this function needs at least ${minBytes}`);
+      }
+    }
     return base + (view === View.TypedArray ? typedArrayByteOffset(v) : view === View.DataView ? dataViewByteOffset(v) : 0);
   }
 }
@@ -197,7 +205,7 @@ export function invokerFor(result: NativeType): () => void {
 /** Liveness check: throws if the code behind the wrapper was freed. */
 export type LiveCheck = { readonly isFreed: boolean; assertLive(action?: string): void };
 
-function storeCode(t: NativeType, i: number, slot: number, a: string): string {
+function storeCode(t: NativeType, i: number, slot: number, a: string, minBytes = 0): string {
   const err = `throw s.argError(${i}, '${t}', ${a});`;
   const w = slot * 2; // index in 32-bit views
   switch (t) {
@@ -221,7 +229,7 @@ function storeCode(t: NativeType, i: number, slot: number, a: string): string {
     else if (typeof ${a} === 'number' && Number.isSafeInteger(${a}) && ${a} >= 0) { u32[${w}] = ${a} >>> 0; u32[${w + 1}] = Math.floor(${a} / 4294967296); }
     else ${err}`;
     case 'ptr':
-      return `{ const p = (${a} === null) ? 0 : s.pointer(${i}, ${a}); u32[${w}] = p >>> 0; u32[${w + 1}] = Math.floor(p / 4294967296); }`;
+      return `{ const p = (${a} === null) ? 0 : s.pointer(${i}, ${a}${minBytes > 0 ? `, ${minBytes}` : ''}); u32[${w}] = p >>> 0; u32[${w + 1}] = Math.floor(p / 4294967296); }`;
     default:
       throw new Error(`marshal: no store for ${t}`);
   }
@@ -266,7 +274,7 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
       `return function jitkitCall(${params.join(', ')}) {`,
       `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
       live ? `    if (live.isFreed) live.assertLive('call');` : '',
-      ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`)),
+      ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`, sig.bufferSizes[i] ?? 0)),
       `    f64[${TARGET_SLOT}] = target;`,
       `    f64[${THUNK_SLOT}] = thunk;`,
       `    invoke();`,
@@ -314,7 +322,7 @@ export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | u
         if (b < lo || b > hi) throw support.argError(i, t, a);
         v.u64[slot] = BigInt.asUintN(64, b);
       } else {
-        const p = a === null ? 0 : support.pointer(i, a);
+        const p = a === null ? 0 : support.pointer(i, a, sig.bufferSizes[i] ?? 0);
         v.u64[slot] = BigInt(p);
       }
     }

@@ -32,6 +32,13 @@ export interface SignatureSpec {
   /** Result type; default 'void'. */
   result?: NativeType;
   /**
+   * For `ptr` arguments: the least number of bytes a buffer passed there must
+   * have (from its byteOffset), e.g. `[, 64]` for a 64-byte second argument.
+   * A smaller buffer is a RangeError before the call; raw bigint addresses and
+   * null are not checked (they are trusted).
+   */
+  bufferSizes?: readonly (number | undefined)[];
+  /**
    * For a variadic C function (printf): how many of `args` are the fixed
    * parameters; the rest are passed as variadic arguments (AL = vector count).
    * Variadic arguments must already be of promoted types (f64, i32/u32 or wider, ptr).
@@ -45,6 +52,8 @@ export class Signature {
   readonly result: NativeType;
   /** -1 when not variadic. */
   readonly fixedArgs: number;
+  /** Minimum buffer bytes per argument (0: not checked); see SignatureSpec.bufferSizes. */
+  readonly bufferSizes: readonly number[];
   /** A stable key, e.g. `(i32,f64)->i64`, used to cache generated code per signature. */
   readonly key: string;
 
@@ -66,6 +75,17 @@ export class Signature {
       copy[i] = t as NativeType;
       key += (i > 0 ? ',' : '') + (i === fixedSpec ? '...' : '') + t;
     }
+    const sizes: number[] = new Array<number>(n).fill(0);
+    if (spec.bufferSizes !== undefined) {
+      if (!Array.isArray(spec.bufferSizes)) throw new TypeError(`Signature: bufferSizes must be an array, got ${describe(spec.bufferSizes)}`);
+      for (let i = 0; i < spec.bufferSizes.length; i++) {
+        const b = spec.bufferSizes[i];
+        if (b === undefined) continue;
+        if (i >= n || copy[i] !== 'ptr') throw new TypeError(`Signature: bufferSizes[${i}] is given, but argument ${i} is not a ptr`);
+        if (!Number.isSafeInteger(b) || b < 0) throw new RangeError(`Signature: bufferSizes[${i}] must be a non-negative integer, got ${describe(b)}`);
+        sizes[i] = b;
+      }
+    }
     const result = spec.result ?? 'void';
     if (!TYPES.has(result)) throw new TypeError(`Signature: result type ${describe(result)} is not a native type`);
     const fixed = spec.fixedArgs ?? -1;
@@ -84,7 +104,10 @@ export class Signature {
     this.args = Object.freeze(copy);
     this.result = result;
     this.fixedArgs = fixed;
-    this.key = `${key}${fixed === n ? ',...' : ''})->${result}`;
+    this.bufferSizes = Object.freeze(sizes);
+    // Sizes are part of the key: the generated wrapper embeds them.
+    const sized = sizes.some((b) => b > 0) ? `[${sizes.join(',')}]` : '';
+    this.key = `${key}${fixed === n ? ',...' : ''})->${result}${sized}`;
   }
 
   /** True for variadic callees. */

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, Signature, wrap, type NativeType } from '../../src/index.js';
+import { CodeMemory, Signature, symbol, wrap, type NativeType } from '../../src/index.js';
 import { abiLibrary } from './abi/lib.js';
 import { returnArg } from './abi/jit.js';
 import type { ArgType } from './abi/gen.js';
@@ -134,4 +134,22 @@ test('Signature names a bigint or symbol type without an internal error (API fuz
   assert.throws(() => new Signature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
   assert.throws(() => new Signature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
   assert.throws(() => new Signature({ args: [], result: 1n as unknown as NativeType }), { name: 'TypeError', message: 'Signature: result type 1n is not a native type' });
+});
+
+test('a buffer smaller than the signature declares is a RangeError before the call (both wrapper paths)', () => {
+  const spec = { args: ['ptr', 'i32', 'u64'], result: 'ptr', bufferSizes: [16] } as const;
+  for (const generic of [false, true]) {
+    const memset = wrap(symbol('memset'), spec, { name: 'memset', argNames: ['dst'], generic });
+    const ok = Buffer.alloc(16);
+    memset(ok, 7, 16n);
+    assert.equal(ok[15], 7);
+    const guard = Buffer.alloc(32, 1);
+    for (const [small, bytes] of [[Buffer.alloc(15), 15], [guard.subarray(20), 12], [new DataView(new ArrayBuffer(8)), 8], [new ArrayBuffer(4), 4]] as const) {
+      assert.throws(() => memset(small, 0, 64n), { name: 'RangeError', message: `memset: argument 0 (dst): the buffer has ${bytes} bytes; this function needs at least 16` });
+    }
+    assert.deepEqual([...guard], new Array(32).fill(1), 'no native code ran');
+    assert.equal(memset(null, 0, 0n), 0n, 'null is not checked');
+  }
+  assert.throws(() => wrap(symbol('memset'), { args: ['ptr', 'i32', 'u64'], bufferSizes: [undefined, 4] }), /bufferSizes\[1\] is given, but argument 1 is not a ptr/);
+  assert.throws(() => wrap(symbol('memset'), { args: ['ptr', 'i32', 'u64'], bufferSizes: [-1] }), RangeError);
 });
