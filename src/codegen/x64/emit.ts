@@ -91,6 +91,14 @@ function f32Bytes(x: number): Uint8Array {
 }
 
 /** Per-function emission state. */
+/** `[base + index*scale + disp]` of `size` bytes. */
+function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
+  if (size === 1) return byte(base, index, scale, disp);
+  if (size === 2) return word(base, index, scale, disp);
+  if (size === 4) return dword(base, index, scale, disp);
+  return qword(base, index, scale, disp);
+}
+
 class Emitter {
   readonly a = new Assembler(1024);
   readonly labels: Label[] = [];
@@ -366,6 +374,19 @@ class Emitter {
         return;
       default:
         break;
+    }
+    if (inst.op === MOp.StoreIdx && inst.sub === 0 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
+      // Three spilled GPRs but two scratch registers: form the address first.
+      a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
+      a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
+      a.lea(r10, qword(r10, r11, inst.scale, inst.imm));
+      a.mov(r11, this.spillMem(this.where(inst.regs[0]!)));
+      const sz = inst.size;
+      if (sz === 1) a.mov(byte(r10, 0), gp8[11]!);
+      else if (sz === 2) a.mov(word(r10, 0), gp16[11]!);
+      else if (sz === 4) a.mov(dword(r10, 0), gp32[11]!);
+      else a.mov(qword(r10, 0), r11);
+      return;
     }
     this.prepare(inst);
     this.emitOp(inst, next);
@@ -680,40 +701,46 @@ class Emitter {
         else if (size === 4) a.movd(gp32[d]!, this.reg(s, 8)); else a.movq(gp64[d]!, this.reg(s, 8));
         return;
       }
-      case MOp.Load: {
-        const base = gp64[p[1]!]!, disp = inst.imm, d = p[0]!;
+      case MOp.Load: case MOp.LoadIdx: {
+        const d = p[0]!;
+        const mem = inst.op === MOp.LoadIdx
+          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
+          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
-            if (size === 4) a.movss(this.reg(d, 8), dword(base, disp)); else a.movsd(this.reg(d, 8), qword(base, disp));
+            if (size === 4) a.movss(this.reg(d, 8), mem(4)); else a.movsd(this.reg(d, 8), mem(8));
             return;
           case LoadKind.Int:
-            if (size === 1) a.movzx(gp32[d]!, byte(base, disp));
-            else if (size === 2) a.movzx(gp32[d]!, word(base, disp));
-            else if (size === 4) a.mov(gp32[d]!, dword(base, disp));
-            else a.mov(gp64[d]!, qword(base, disp));
+            if (size === 1) a.movzx(gp32[d]!, mem(1));
+            else if (size === 2) a.movzx(gp32[d]!, mem(2));
+            else if (size === 4) a.mov(gp32[d]!, mem(4));
+            else a.mov(gp64[d]!, mem(8));
             return;
           case LoadKind.SignExt: {
             const dr = inst.imm2 === 8 ? gp64[d]! : gp32[d]!;
-            if (size === 1) a.movsx(dr, byte(base, disp));
-            else if (size === 2) a.movsx(dr, word(base, disp));
-            else a.movsxd(gp64[d]!, dword(base, disp));
+            if (size === 1) a.movsx(dr, mem(1));
+            else if (size === 2) a.movsx(dr, mem(2));
+            else a.movsxd(gp64[d]!, mem(4));
             return;
           }
           default:
-            if (size === 1) a.movzx(gp32[d]!, byte(base, disp));
-            else if (size === 2) a.movzx(gp32[d]!, word(base, disp));
-            else a.mov(gp32[d]!, dword(base, disp));
+            if (size === 1) a.movzx(gp32[d]!, mem(1));
+            else if (size === 2) a.movzx(gp32[d]!, mem(2));
+            else a.mov(gp32[d]!, mem(4));
             return;
         }
       }
-      case MOp.Store: {
-        const v = p[0]!, base = gp64[p[1]!]!, disp = inst.imm;
+      case MOp.Store: case MOp.StoreIdx: {
+        const v = p[0]!;
+        const mem = inst.op === MOp.StoreIdx
+          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
+          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
         if (inst.sub === 1) {
-          if (size === 4) a.movss(dword(base, disp), this.reg(v, 8)); else a.movsd(qword(base, disp), this.reg(v, 8));
-        } else if (size === 1) a.mov(byte(base, disp), gp8[v]!);
-        else if (size === 2) a.mov(word(base, disp), gp16[v]!);
-        else if (size === 4) a.mov(dword(base, disp), gp32[v]!);
-        else a.mov(qword(base, disp), gp64[v]!);
+          if (size === 4) a.movss(mem(4), this.reg(v, 8)); else a.movsd(mem(8), this.reg(v, 8));
+        } else if (size === 1) a.mov(mem(1), gp8[v]!);
+        else if (size === 2) a.mov(mem(2), gp16[v]!);
+        else if (size === 4) a.mov(mem(4), gp32[v]!);
+        else a.mov(mem(8), gp64[v]!);
         return;
       }
       case MOp.StackAddr:

@@ -98,6 +98,9 @@ export function resultLocations(types: readonly Type[]): number[] {
 const isWide = (t: Type): boolean => t === Type.I64 || t === Type.Ptr;
 const aluSize = (t: Type): number => (isWide(t) ? 8 : 4);
 
+/** A folded address `[base + index*scale + disp]` (IR values); `via` = the folded address computations. */
+interface AddrMode { base: number; index: number; scale: number; disp: number; via: number[] }
+
 /** Per-function lowering state. */
 class Lowerer {
   readonly mf: MFunction;
@@ -111,6 +114,10 @@ class Lowerer {
   immUses!: Int32Array;
   /** icmp results folded into the brif that is their only use. */
   readonly fused = new Set<number>();
+  /** Memory instructions whose address is folded into `[base + index*scale + disp]`. */
+  readonly amodes = new Map<number, AddrMode>();
+  /** Address computations (iadd/imul/ishl results) not materialised: every use was folded into addressing modes. */
+  readonly addrSkipped = new Set<number>();
   constructor(readonly f: Func, readonly cx: LowerContext) {
     this.mf = new MFunction(f);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
@@ -157,6 +164,7 @@ class Lowerer {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
       }
     }
+    this.planAddressModes(reach);
     const layout: number[] = [];
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (!reach.has(b)) continue;
@@ -208,6 +216,113 @@ class Lowerer {
     const size = op === Opcode.ICmp ? typeBytes(ta) : aluSize(ta);
     if (size === 8) return BigInt.asIntN(32, v) === v ? Number(v) : null;
     return Number(BigInt.asIntN(size * 8, v));
+  }
+
+  /** The defining instruction of `v` if it is an instruction result with opcode `op`, else -1. */
+  defOf(v: number, op: Opcode): number {
+    const f = this.f;
+    if (f.valueKind[v] !== ValueKind.Result) return -1;
+    const d = f.valueDef[v]!;
+    return f.instOpcode[d] === op ? d : -1;
+  }
+  /** Signed 64-bit value of `v` if it is an iconst, else null. */
+  constOf(v: number): bigint | null {
+    const d = this.defOf(v, Opcode.IConst);
+    return d < 0 ? null : BigInt.asIntN(64, this.f.iconstValue(d as Inst));
+  }
+  is64(v: number): boolean {
+    const t = this.f.valueType[v] as Type;
+    return (t === Type.I64 || t === Type.Ptr);
+  }
+  /** `x` as `index * scale`: imul(i, 1|2|4|8), ishl(i, 0..3), else x itself with scale 1; `via` gets the folded value. */
+  scaled(x: number, via: number[]): { index: number; scale: number } {
+    const f = this.f;
+    let d = this.defOf(x, Opcode.IMul);
+    if (d >= 0) {
+      const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
+      if ((c === 1n || c === 2n || c === 4n || c === 8n) && this.is64(i)) { via.push(x); return { index: i, scale: Number(c) }; }
+    }
+    d = this.defOf(x, Opcode.IShl);
+    if (d >= 0) {
+      const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
+      if (c !== null && c >= 0n && c <= 3n && this.is64(i)) { via.push(x); return { index: i, scale: 1 << Number(c) }; }
+    }
+    return { index: x, scale: 1 };
+  }
+  /** Addressing mode for an access at `addr + off`, or null. */
+  matchAddress(addr: number, off: number): AddrMode | null {
+    const f = this.f;
+    if (!this.is64(addr)) return null;
+    const via: number[] = [];
+    let disp = BigInt(off), a = addr;
+    let d = this.defOf(a, Opcode.IAdd);
+    if (d < 0) return null;
+    const c = this.constOf(f.arg(d as Inst, 1));
+    if (c !== null) {
+      disp += c;
+      via.push(a);
+      a = f.arg(d as Inst, 0);
+      d = this.defOf(a, Opcode.IAdd);
+      if (d < 0 || !this.is64(a)) return null;
+    }
+    if (BigInt.asIntN(32, disp) !== disp) return null;
+    const x = f.arg(d as Inst, 0), y = f.arg(d as Inst, 1);
+    if (!this.is64(x) || !this.is64(y)) return null;
+    via.push(a);
+    let base = x, sc = this.scaled(y, via);
+    if (sc.scale === 1) {
+      const v2: number[] = [];
+      const sx = this.scaled(x, v2);
+      if (sx.scale !== 1) { base = y; sc = sx; via.push(...v2); }
+    }
+    // A constant operand may be an immediate that is never materialised: keep such addresses as they are.
+    if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
+    return { base, index: sc.index, scale: sc.scale, disp: Number(disp), via };
+  }
+  /** Finds foldable addresses and the address computations that need not be materialised. */
+  planAddressModes(reach: Set<number>): void {
+    const f = this.f;
+    const cand = new Set<number>();
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        const op = f.instOpcode[i] as Opcode;
+        let addr = -1;
+        if (op === Opcode.Load || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16 || op === Opcode.ULoad16
+          || op === Opcode.SLoad32 || op === Opcode.ULoad32) addr = f.arg(i as Inst, 0);
+        else if (op === Opcode.Store) addr = f.arg(i as Inst, 1);
+        else continue;
+        const m = this.matchAddress(addr, f.instImm[i]!);
+        if (m === null) continue;
+        this.amodes.set(i, m);
+        for (const v of m.via) cand.add(v);
+      }
+    }
+    if (cand.size === 0) return;
+    // Fixpoint: a candidate is skipped when every use comes from a memory access that folded it as its
+    // address or from a skipped candidate (which reads none of its operands).
+    const skip = new Set(cand);
+    // Values the folded accesses read directly must be materialised.
+    for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
+    for (let changed = true; changed;) {
+      changed = false;
+      const absorbed = new Map<number, number>();
+      const bump = (v: number): void => { absorbed.set(v, (absorbed.get(v) ?? 0) + 1); };
+      for (const b of reach) {
+        for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+          const m = this.amodes.get(i);
+          if (m !== undefined) {
+            const op = f.instOpcode[i] as Opcode;
+            bump(op === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
+            continue;
+          }
+          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) f.forEachUse(i as Inst, (v) => { bump(v); });
+        }
+      }
+      for (const v of [...skip]) {
+        if ((absorbed.get(v) ?? 0) !== this.useCount[v]) { skip.delete(v); changed = true; }
+      }
+    }
+    for (const v of skip) this.addrSkipped.add(v);
   }
 
   lowerParams(b: number): void {
@@ -298,6 +413,8 @@ class Lowerer {
     const A = a0 >= 0 ? this.vreg(a0) : -1, B = a1 >= 0 ? this.vreg(a1) : -1;
     const D = f.instResultCount[i]! > 0 ? this.vreg(f.result(i, 0)) : -1;
     const ctrl = f.instType[i] as Type;
+    if (D >= 0 && this.addrSkipped.has(f.result(i, 0))) return;
+    const am = this.amodes.get(i);
     switch (op) {
       case Opcode.IConst: {
         // Every use became an immediate operand: nothing to materialise.
@@ -504,8 +621,15 @@ class Lowerer {
       }
       case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
       case Opcode.SLoad32: case Opcode.ULoad32: {
-        const m = this.inst(MOp.Load).add(D, OperandKind.Def).add(A, OperandKind.Use);
-        m.imm = f.instImm[i]!;
+        let m: MInst;
+        if (am !== undefined) {
+          m = this.inst(MOp.LoadIdx).add(D, OperandKind.Def).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use);
+          m.imm = am.disp;
+          m.scale = am.scale;
+        } else {
+          m = this.inst(MOp.Load).add(D, OperandKind.Def).add(A, OperandKind.Use);
+          m.imm = f.instImm[i]!;
+        }
         if (op === Opcode.Load) {
           m.sub = isFloatType(ctrl) ? LoadKind.Float : LoadKind.Int;
           m.size = typeBytes(ctrl);
@@ -517,10 +641,12 @@ class Lowerer {
         return;
       }
       case Opcode.Store: {
-        const m = this.inst(MOp.Store).add(A, OperandKind.Use).add(B, OperandKind.Use);
+        const m = am !== undefined
+          ? this.inst(MOp.StoreIdx).add(A, OperandKind.Use).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use)
+          : this.inst(MOp.Store).add(A, OperandKind.Use).add(B, OperandKind.Use);
         m.size = typeBytes(ctrl);
         m.sub = isFloatType(ctrl) ? 1 : 0;
-        m.imm = f.instImm[i]!;
+        if (am !== undefined) { m.imm = am.disp; m.scale = am.scale; } else m.imm = f.instImm[i]!;
         return;
       }
       case Opcode.StackAddr: {

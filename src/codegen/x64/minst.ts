@@ -136,6 +136,10 @@ export const enum MOp {
   ICmpSetImm,
   /** regs [a U]: compare a with immediate `imm2` at `size`, branch on `imm` to targets[0], else targets[1]. */
   CmpBranchImm,
+  /** regs [dst D, base U, index U]: load from `[base + index*scale + imm]`; `sub` LoadKind, `imm2` as for Load. */
+  LoadIdx,
+  /** regs [value U, base U, index U]: store `size` bytes to `[base + index*scale + imm]`; `sub` 1 when the value is an xmm. */
+  StoreIdx,
 }
 
 /** `Alu` sub-operations. */
@@ -162,6 +166,7 @@ export class MInst {
   /** Operand size in bytes. */ size: number;
   /** Condition / second size / immediate. */ imm: number;
   /** Second immediate. */ imm2: number;
+  /** Index scale (1, 2, 4, 8) of LoadIdx/StoreIdx. */ scale: number;
   /** 64-bit immediate. */ big: bigint;
   /** Symbol for calls and LoadSym. */ sym: string;
   /** Machine block targets for branches. */ targets: number[];
@@ -174,6 +179,7 @@ export class MInst {
     this.size = 8;
     this.imm = 0;
     this.imm2 = 0;
+    this.scale = 1;
     this.big = 0n;
     this.sym = '';
     this.targets = [];
@@ -200,7 +206,8 @@ const KIND_MARK = ['', '=', '+=', '=!', '~'];
 const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'bitcount', 'ext', 'icmp_set', 'fcmp_set',
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
-  'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm'];
+  'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
+  'load_idx', 'store_idx'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
@@ -214,7 +221,8 @@ export function printMInst(inst: MInst): string {
   const parts: string[] = [];
   visitOperands(inst, { operand: (reg, kind) => { parts.push(`${KIND_MARK[kind]}${regName(reg)}`); } });
   let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
-  if (inst.op >= MOp.AluImm) parts.push(`#${inst.imm2}`);
+  if (inst.op >= MOp.LoadIdx) parts.push(`*${inst.scale}`, `#${inst.imm}`);
+  else if (inst.op >= MOp.AluImm) parts.push(`#${inst.imm2}`);
   if (parts.length > 0) s += ' ' + parts.join(', ');
   if (inst.sym !== '') s += ` @${inst.sym}`;
   if (inst.targets.length > 0) s += ` -> ${inst.targets.map((t) => `mb${t}`).join(', ')}`;
