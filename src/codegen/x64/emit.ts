@@ -419,43 +419,18 @@ class Emitter {
         }
         return;
       }
-      case MOp.Alu: {
-        const d = this.reg(p[0]!, size), s = this.reg(p[1]!, size);
-        switch (inst.sub as AluOp) {
-          case AluOp.Add: a.add(d, s); break;
-          case AluOp.Sub: a.sub(d, s); break;
-          case AluOp.And: a.and(d, s); break;
-          case AluOp.Or: a.or(d, s); break;
-          case AluOp.Xor: a.xor(d, s); break;
-          default: a.imul(d, s);
-        }
+      case MOp.Alu:
+        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), this.reg(p[1]!, size));
         return;
-      }
-      case MOp.AluImm: {
-        const d = this.reg(p[0]!, size), v = inst.imm2;
-        switch (inst.sub as AluOp) {
-          case AluOp.Add: a.add(d, v); break;
-          case AluOp.Sub: a.sub(d, v); break;
-          case AluOp.And: a.and(d, v); break;
-          case AluOp.Or: a.or(d, v); break;
-          default: a.xor(d, v);
-        }
+      case MOp.AluImm:
+        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), inst.imm2);
         return;
-      }
       case MOp.MulImm:
         a.imul(this.reg(p[0]!, size), this.reg(p[1]!, size), inst.imm2);
         return;
-      case MOp.ShiftImm: {
-        const d = this.reg(p[0]!, size), n = inst.imm2;
-        switch (inst.sub as ShiftOp) {
-          case ShiftOp.Shl: a.shl(d, n); break;
-          case ShiftOp.Shr: a.shr(d, n); break;
-          case ShiftOp.Sar: a.sar(d, n); break;
-          case ShiftOp.Rol: a.rol(d, n); break;
-          default: a.ror(d, n);
-        }
+      case MOp.ShiftImm:
+        emitShift(a, inst.sub as ShiftOp, this.reg(p[0]!, size), inst.imm2);
         return;
-      }
       case MOp.ICmpSetImm: {
         a.cmp(this.reg(p[1]!, size), inst.imm2);
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
@@ -482,13 +457,7 @@ class Emitter {
         const d = this.reg(p[0]!, size);
         const cl = gp8[1]!;
         if (size < 4 && inst.sub <= ShiftOp.Sar) a.and(ecx, size * 8 - 1);
-        switch (inst.sub as ShiftOp) {
-          case ShiftOp.Shl: a.shl(d, cl); break;
-          case ShiftOp.Shr: a.shr(d, cl); break;
-          case ShiftOp.Sar: a.sar(d, cl); break;
-          case ShiftOp.Rol: a.rol(d, cl); break;
-          default: a.ror(d, cl);
-        }
+        emitShift(a, inst.sub as ShiftOp, d, cl);
         return;
       }
       case MOp.Div: {
@@ -809,3 +778,25 @@ export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions
   return new Emitter(mf, alloc, opts).emit();
 }
 
+/** `op d, src` for the two-operand ALU ops; `src` a register or an immediate (Mul: register only). */
+function emitAlu(a: Assembler, op: AluOp, d: Reg, src: Reg | number): void {
+  switch (op) {
+    case AluOp.Add: a.add(d, src); break;
+    case AluOp.Sub: a.sub(d, src); break;
+    case AluOp.And: a.and(d, src); break;
+    case AluOp.Or: a.or(d, src); break;
+    case AluOp.Xor: a.xor(d, src); break;
+    default: a.imul(d, src);
+  }
+}
+
+/** `op d, amount` for shifts and rotates; `amount` is cl or an immediate. */
+function emitShift(a: Assembler, op: ShiftOp, d: Reg, amount: Reg | number): void {
+  switch (op) {
+    case ShiftOp.Shl: a.shl(d, amount); break;
+    case ShiftOp.Shr: a.shr(d, amount); break;
+    case ShiftOp.Sar: a.sar(d, amount); break;
+    case ShiftOp.Rol: a.rol(d, amount); break;
+    default: a.ror(d, amount);
+  }
+}
