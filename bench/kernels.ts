@@ -22,6 +22,12 @@ import { fmt, table } from './timing.js';
 
 const sizes: KernelSizes = BENCH_SIZES;
 const ROUNDS = Number(process.env.JITKIT_BENCH_ROUNDS ?? 3);
+/** JITKIT_KERNELS=fib,spectral runs only those kernels (for quick iteration; the geomean then covers only them). */
+const ONLY = process.env.JITKIT_KERNELS?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+for (const k of ONLY ?? []) {
+  if (!(KERNEL_NAMES as readonly string[]).includes(k)) throw new Error(`JITKIT_KERNELS: no kernel named ${k} (have ${KERNEL_NAMES.join(', ')})`);
+}
+const SELECTED = KERNEL_NAMES.filter((k) => ONLY === undefined || ONLY.includes(k));
 
 /** Wraps a caller so that the time of the call itself (not input set-up) is recorded. */
 function timed(call: KernelCaller): { call: KernelCaller; last: () => number } {
@@ -83,7 +89,7 @@ const gccO0 = buildCKernels(0);
 const rows: string[][] = [];
 const ratiosGcc: number[] = [];
 const ratiosV8: number[] = [];
-for (const name of KERNEL_NAMES) {
+for (const name of SELECTED) {
   const expected = runKernel(name, sizes, gccO2);
   const tO2 = measureKernel(name, gccO2, expected, 'gcc -O2');
   const tO0 = measureKernel(name, gccO0, expected, 'gcc -O0');

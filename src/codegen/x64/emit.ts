@@ -592,6 +592,9 @@ class Emitter {
       case MOp.FUnary: {
         const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
         const f32 = size === 4;
+        // These write only the low lane and merge the rest of d: clearing d first breaks the
+        // false dependency on d's previous value (often a loop-carried chain).
+        if (d !== s) a.xorps(d, d);
         switch (inst.sub) {
           case 0: if (f32) a.sqrtss(d, s); else a.sqrtsd(d, s); break;
           case 5: a.cvtss2sd(d, s); break;
@@ -608,6 +611,8 @@ class Emitter {
         const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, size);
         const toF32 = inst.imm === 4;
         const cvt = (r: Reg): void => { if (toF32) a.cvtsi2ss(d, r); else a.cvtsi2sd(d, r); };
+        // cvtsi2sd/ss merge into d's upper lanes: clear d so the conversion doesn't wait on d's old value.
+        a.xorps(d, d);
         if (inst.sub === 0) { cvt(s); return; }
         // Unsigned 64-bit: halve (keeping the low bit sticky) when the top bit is set, convert, double.
         const big = a.newLabel(), done = a.newLabel();
