@@ -80,12 +80,8 @@ export interface RegallocTarget {
   operands(inst: number, sink: OperandSink): void;
 }
 
-/** Location value base for spill slots: `SPILL_BASE + slot`. */
-export const SPILL_BASE = 1 << 16;
-/** True if a location is a spill slot. */
-export function isSpill(loc: number): boolean {
-  return loc >= SPILL_BASE;
-}
+import { SPILL_BASE } from './allocation.js';
+export { SPILL_BASE, isSpill } from './allocation.js';
 
 /** The allocator's result. */
 export interface Allocation {

@@ -1,0 +1,85 @@
+/**
+ * The register allocator's output contract: what the allocator produces, what
+ * the emitter implements and what the independent checker (checker.ts) proves.
+ * Architecture-neutral, like the allocator's input (`RegallocTarget` in
+ * linear-scan.ts).
+ *
+ * Numbering:
+ *  - instruction i is the i-th of the target's flat stream (blocks in layout order);
+ *  - its register operands are numbered k = 0, 1, ... in the order the shared
+ *    operand visitor (`RegallocTarget.operands`) reports them;
+ *  - a *location* is a physical register p (0 .. numPregs-1) or a spill slot
+ *    `SPILL_BASE + s` (8 bytes each, s = 0 .. spillSlots-1);
+ *  - edge e = `edgeStart[b] + k` is the edge from block b to its k-th successor
+ *    (`RegallocTarget.blocks[b].succs[k]`).
+ *
+ * Semantics, in execution order:
+ *  1. Gap moves keyed i run just before instruction i, as ONE parallel move
+ *     (every source is read before any destination is written).
+ *  2. Instruction i runs with operand k in physical register
+ *     `opLoc[opStart[i] + k]` (never a spill slot; a preg operand is at itself).
+ *     A UseDef operand is read and written in that one register. Def operands
+ *     are written after all inputs are read; EarlyDef and Temp operands are
+ *     written before the inputs are read, so they must not share a register
+ *     with a Use/UseDef operand. A Temp's value is garbage afterwards.
+ *  3. When control leaves block b for successor k (after all of b's
+ *     instructions), the edge moves keyed `edgeStart[b] + k` run as ONE
+ *     parallel move, before the successor's first gap moves. (The emitter
+ *     places them at the end of b when b has one successor, at the start of
+ *     the successor when it has one predecessor, or in an edge stub.)
+ *
+ * Each move names the register id (vreg, or preg for a fixed value) whose value
+ * it carries: the checker verifies that the source holds exactly that value.
+ */
+
+/** Location value base for spill slots: `SPILL_BASE + slot`. */
+export const SPILL_BASE = 1 << 16;
+
+/** True if a location is a spill slot. */
+export function isSpill(loc: number): boolean {
+  return loc >= SPILL_BASE;
+}
+
+/**
+ * Moves sorted by key (ascending; order within a key is irrelevant: each key's
+ * moves form one parallel move). Entries 0 .. count-1 are valid.
+ */
+export interface MoveList {
+  readonly count: number;
+  /** Gap moves: instruction index. Edge moves: edge index. */
+  readonly key: Int32Array;
+  /** Source location. */
+  readonly from: Int32Array;
+  /** Destination location. */
+  readonly to: Int32Array;
+  /** Register id whose value the move carries. */
+  readonly reg: Int32Array;
+}
+
+/** The allocator's result. */
+export interface Allocation {
+  /** Operands of instruction i are `opLoc[opStart[i] .. opStart[i + 1])`; length instCount + 1. */
+  readonly opStart: Int32Array;
+  /** Physical register of each operand. */
+  readonly opLoc: Int32Array;
+  /** Moves before instructions (key = instruction index). */
+  readonly gapMoves: MoveList;
+  /** Moves on CFG edges (key = edge index). */
+  readonly edgeMoves: MoveList;
+  /** First edge index of block b; length blocks + 1. */
+  readonly edgeStart: Int32Array;
+  /** Number of spill slots. */
+  readonly spillSlots: number;
+  /** 1 for every preg that holds a value somewhere (the emitter saves the callee-saved ones). */
+  readonly usedPregs: Uint8Array;
+}
+
+/** Index of the first move with `key >= k` (binary search); `list.count` if none. */
+export function firstMove(list: MoveList, k: number): number {
+  let lo = 0, hi = list.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list.key[mid]! < k) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
