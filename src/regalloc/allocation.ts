@@ -16,8 +16,11 @@
  * Semantics, in execution order:
  *  1. Gap moves keyed i run just before instruction i, as ONE parallel move
  *     (every source is read before any destination is written).
- *  2. Instruction i runs with operand k in physical register
- *     `opLoc[opStart[i] + k]` (never a spill slot; a preg operand is at itself).
+ *  2. Instruction i runs with operand k at location `opLoc[opStart[i] + k]`:
+ *     a physical register, or a spill slot only for instructions the target
+ *     says can take one (copies such as Mov and ParallelMove: a block-argument
+ *     move with more values than registers must be able to use slots). A preg
+ *     operand is at itself.
  *     A UseDef operand is read and written in that one register. Def operands
  *     are written after all inputs are read; EarlyDef and Temp operands are
  *     written before the inputs are read, so they must not share a register
@@ -60,7 +63,7 @@ export interface MoveList {
 export interface Allocation {
   /** Operands of instruction i are `opLoc[opStart[i] .. opStart[i + 1])`; length instCount + 1. */
   readonly opStart: Int32Array;
-  /** Physical register of each operand. */
+  /** Location of each operand (see 2. above). */
   readonly opLoc: Int32Array;
   /** Moves before instructions (key = instruction index). */
   readonly gapMoves: MoveList;
