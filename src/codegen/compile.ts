@@ -22,8 +22,7 @@ import { Assembler } from '../asm/x64/index.js';
 import { Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
-import { instText, printModule } from '../ir/printer.js';
-import { parse } from '../ir/parser.js';
+import { instText } from '../ir/printer.js';
 import { optimize } from '../opt/index.js';
 import { Type, typeName, type Signature } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
@@ -231,7 +230,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
   if (level > 0) {
-    module = parse(printModule(module));
+    module = module.clone();
     optimize(module, { level });
   }
   const keep: Uint8Array[] = [];

@@ -186,6 +186,33 @@ export class Func implements Signature {
     this.index = index;
   }
 
+  /** A copy of this function's body and slots owned by `module` (same callee index); used by `Module.clone`. */
+  cloneInto(module: Module): Func {
+    const f = new Func(module, this.name, this.params, this.results, this.index);
+    f.valueCount = this.valueCount;
+    f.valueType = this.valueType.slice(); f.valueKind = this.valueKind.slice();
+    f.valueDef = this.valueDef.slice(); f.valueIndex = this.valueIndex.slice();
+    f.instCount = this.instCount;
+    f.instOpcode = this.instOpcode.slice(); f.instType = this.instType.slice();
+    f.instImm = this.instImm.slice(); f.instImm2 = this.instImm2.slice(); f.instFImm = this.instFImm.slice();
+    f.instArgStart = this.instArgStart.slice(); f.instArgCount = this.instArgCount.slice();
+    f.instDestStart = this.instDestStart.slice(); f.instDestCount = this.instDestCount.slice();
+    f.instResultStart = this.instResultStart.slice(); f.instResultCount = this.instResultCount.slice();
+    f.instBlock = this.instBlock.slice(); f.instPrev = this.instPrev.slice(); f.instNext = this.instNext.slice();
+    f.destCount = this.destCount;
+    f.destBlock = this.destBlock.slice(); f.destArgStart = this.destArgStart.slice(); f.destArgCount = this.destArgCount.slice();
+    f.blockCount = this.blockCount;
+    f.blockLive = this.blockLive.slice();
+    f.blockParamStart = this.blockParamStart.slice(); f.blockParamCount = this.blockParamCount.slice(); f.blockParamCap = this.blockParamCap.slice();
+    f.blockFirst = this.blockFirst.slice(); f.blockLast = this.blockLast.slice();
+    f.blockPrev = this.blockPrev.slice(); f.blockNext = this.blockNext.slice(); f.blockInLayout = this.blockInLayout.slice();
+    f.firstBlock = this.firstBlock; f.lastBlock = this.lastBlock;
+    f.pool = this.pool.slice(0, Math.max(this.poolLength, 16)); f.poolLength = this.poolLength;
+    for (const s of this.stackSlots) f.stackSlots.push({ size: s.size, align: s.align });
+    for (const sig of this.signatures) f.signatures.push({ params: [...sig.params], results: [...sig.results] });
+    return f;
+  }
+
   /** Returns a builder positioned at a new entry block (created if the function has none). */
   builder(): Builder {
     return new Builder(this);
@@ -694,6 +721,25 @@ export class Module {
     this.data.push(d);
     this.names.set(name, d);
     return d;
+  }
+  /**
+   * A deep copy: functions, imports and data with the same names, indices and
+   * value/block/instruction ids (passes can then change the copy freely).
+   * Much cheaper than a print/parse round trip.
+   */
+  clone(): Module {
+    const m = new Module(this.name);
+    for (const c of this.callees) {
+      const copy = c instanceof Func ? c.cloneInto(m) : new Import(c.name, c.params, c.results, c.index, c.from);
+      m.callees.push(copy);
+      m.names.set(copy.name, copy);
+    }
+    for (const d of this.data) {
+      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index);
+      m.data.push(copy);
+      m.names.set(copy.name, copy);
+    }
+    return m;
   }
   /** Looks up a function, import or data object by name. */
   lookup(name: string): Callee | DataObject | undefined {
