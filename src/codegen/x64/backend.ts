@@ -2,12 +2,14 @@
  * The x86-64 backend driver for one function: lower -> allocate -> emit.
  *
  *   IR Func --lowerFunction--> MFunction (virtual registers)
+ *           --rotateLoops (layout.ts)--> loop headers placed after their latches
  *           --allocateRegisters (src/regalloc, via the shared operand visitor)--> Allocation
  *           --emitFunction--> bytes + relocations + IR offset map
  */
 import { Func } from '../../ir/function.js';
 import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarget } from '../../regalloc/linear-scan.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
+import { rotateLoops } from './layout.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
 import { ALLOCATABLE, MInst, NUM_PREGS, printMInst, visitOperands } from './minst.js';
 
@@ -54,6 +56,7 @@ export interface FunctionCodegenOptions {
 /** Compiles one function to a relocatable unit. */
 export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
   const mf = lowerFunction(f, cx);
+  rotateLoops(mf);
   const { target } = regallocView(mf);
   const alloc = allocateRegisters(target);
   const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
