@@ -7,7 +7,7 @@
  *   -O1  fold -> copyprop -> cfg -> dce, repeated until nothing changes (<= 4 rounds)
  *   -O2  one round of the -O1 passes (so inlining sees cleaned-up callee sizes),
  *        inline (module level), then per function:
- *        [fold copyprop cfg dce gvn loadelim strength] to a fixed point (<= 2 rounds),
+ *        [fold copyprop cfg dce tailrec gvn loadelim strength] to a fixed point (<= 2 rounds),
  *        licm (and one more round when it moved something), then the -O1 cleanup
  *        (<= 2 rounds). The round limits trade little: on the benchmark kernels
  *        the output is identical to running every loop to <= 4 rounds.
@@ -28,6 +28,7 @@ import { gvnPass } from './gvn.js';
 import { licmPass } from './licm.js';
 import { strengthPass } from './strength.js';
 import { loadElimPass } from './loadelim.js';
+import { tailRecPass } from './tailrec.js';
 import { InlineOptions, inlineModule } from './inline.js';
 
 /** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
@@ -43,6 +44,7 @@ export const PASSES: Readonly<Record<string, FunctionPass>> = {
   licm: licmPass,
   strength: strengthPass,
   loadelim: loadElimPass,
+  tailrec: tailRecPass,
 };
 
 /** Options of `optimize`. */
@@ -60,7 +62,7 @@ export interface OptimizeOptions {
 }
 
 const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
-const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'gvn', 'loadelim', 'strength'];
+const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
 
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
