@@ -282,9 +282,16 @@ class FuncGen {
   // ---- addresses ----
   /** `buf + (x & mask)`: in bounds for an access of 8 bytes at offsets up to 240. */
   bufAddr(mask = 0xff): Value {
+    const { r, b } = this;
     this.tick(2);
-    const idx = this.b.band(this.toI64(this.get(this.r.pick(INTS))), this.iconst(Type.I64, mask));
-    return this.b.iadd(this.buf, idx);
+    const idx = this.toI64(this.get(r.pick(INTS)));
+    if (r.chance(0.35)) {
+      // A scaled index, for base + index*scale addressing: (idx & mask >> k) << k stays within mask.
+      const k = r.int(1, 3);
+      const i = b.band(idx, this.iconst(Type.I64, mask >> k));
+      return b.iadd(this.buf, r.chance(0.5) ? b.imul(i, this.iconst(Type.I64, 1 << k)) : b.ishl(i, this.iconst(Type.I64, k)));
+    }
+    return b.iadd(this.buf, b.band(idx, this.iconst(Type.I64, mask)));
   }
   /** A memory location: [address value, constant offset, bytes writable]. */
   location(write: boolean): [Value, number] {
