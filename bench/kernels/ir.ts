@@ -345,17 +345,28 @@ function buildInterp(m: Module): void {
   b.finish();
 }
 
+const BUILDERS: Record<KernelName, (m: Module) => void> = {
+  fib: buildFib,
+  sieve: buildSieve,
+  mandelbrot: buildMandelbrot,
+  matmul: buildMatmul,
+  nbody: buildNbody,
+  spectral: buildSpectral,
+  heapsort: buildHeapsort,
+  crc32: buildCrc32,
+  interp: buildInterp,
+};
+
 /** One module with every kernel (and spectral-norm's helpers). */
 export function buildKernels(): Module {
   const m = new Module('kernels');
-  buildFib(m);
-  buildSieve(m);
-  buildMandelbrot(m);
-  buildMatmul(m);
-  buildNbody(m);
-  buildSpectral(m);
-  buildHeapsort(m);
-  buildCrc32(m);
-  buildInterp(m);
+  for (const build of Object.values(BUILDERS)) build(m);
+  return m;
+}
+
+/** A module with one kernel (and its helpers), for per-kernel compile times. */
+export function buildKernel(name: KernelName): Module {
+  const m = new Module(name);
+  BUILDERS[name](m);
   return m;
 }
