@@ -5,7 +5,7 @@
  *
  *   -O0  nothing
  *   -O1  fold -> copyprop -> cfg -> dce, repeated until nothing changes (<= 4 rounds)
- *   -O2  one round of the -O1 passes (so inlining sees cleaned-up callee sizes),
+ *   -O2  one round of the -O1 passes and tailrec (so inlining sees cleaned-up callee sizes),
  *        inline (module level), then per function:
  *        [fold copyprop cfg dce tailrec gvn loadelim strength] to a fixed point (<= 2 rounds),
  *        licm (and one more round when it moved something), then the -O1 cleanup
@@ -62,6 +62,8 @@ export interface OptimizeOptions {
 }
 
 const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
+/** Before inlining: cleanups, and tail recursion to loops (so a self-inlined copy keeps its loop). */
+const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec'];
 const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
 
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
@@ -115,7 +117,7 @@ export function optimize(module: Module, options: OptimizeOptions): void {
     // Clean callees first so that size estimates are realistic.
     // One round is enough for that: the full pipeline runs on every function after inlining anyway.
     if (options.passes === undefined) {
-      for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(new FuncContext(f), O1, 1, verify, options.timings);
+      for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(new FuncContext(f), PRE_INLINE, 1, verify, options.timings);
     }
     const t0 = performance.now();
     inlineModule(module, options.inline);

@@ -8,7 +8,11 @@
  * Terms:
  *  - *inlinable*: a function of this module (not an import) with at most
  *    `threshold` instructions, no stack slots (their per-call zero-filling would
- *    change), and not part of a recursive cycle of the call graph.
+ *    change), and not part of a recursive cycle of the call graph. Exception:
+ *    a function whose only cycle is calling itself, with at most threshold / 2
+ *    instructions, gets its own body (a snapshot) inlined at each self-call
+ *    once — one level of unrolling of the recursion (after `tailrec` has turned
+ *    what it can into a loop).
  *  - *continuation*: the block that receives the instructions after the call;
  *    its parameters are the call's results, and each `return` of the inlined
  *    body becomes a `jump` to it.
@@ -38,7 +42,7 @@ function instCountOf(f: Func): number {
 }
 
 /** Functions in callees-first order, and whether each lies on a call cycle (by callee index). */
-function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array } {
+function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array; selfOnly: Uint8Array } {
   const funcs = m.functions();
   const n = m.callees.length;
   const succ: number[][] = [];
@@ -56,6 +60,7 @@ function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array } {
   const stack: number[] = [];
   const order: Func[] = [];
   const cyclic = new Uint8Array(n);
+  const selfOnly = new Uint8Array(n);
   let counter = 0;
   const strong = (v: number): void => {
     index[v] = low[v] = counter++;
@@ -69,6 +74,7 @@ function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array } {
       let w: number;
       do { w = stack.pop()!; onStack[w] = 0; comp.push(w); } while (w !== v);
       const selfLoop = (succ[v] ?? []).includes(v);
+      if (comp.length === 1 && selfLoop) selfOnly[v] = 1;
       for (const c of comp) {
         if (comp.length > 1 || selfLoop) cyclic[c] = 1;
         order.push(m.callees[c] as Func);
@@ -76,7 +82,7 @@ function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array } {
     }
   };
   for (const f of funcs) if (index[f.index] === -1) strong(f.index);
-  return { order, cyclic };
+  return { order, cyclic, selfOnly };
 }
 
 /** Inlines the call `call` (in `f`) of `g`; returns the number of copied instructions. */
@@ -173,7 +179,7 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
 export function inlineModule(m: Module, options: InlineOptions = {}): boolean {
   const threshold = options.threshold ?? 40;
   const budget = options.budget ?? 4000;
-  const { order, cyclic } = callGraphOrder(m);
+  const { order, cyclic, selfOnly } = callGraphOrder(m);
   const size = new Map<Func, number>();
   let changed = false;
   for (const f of order) {
@@ -184,9 +190,18 @@ export function inlineModule(m: Module, options: InlineOptions = {}): boolean {
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) if (f.instOpcode[i] === Opcode.Call) calls.push(i as Inst);
     }
+    // A function that calls only itself may receive one copy of its own body per
+    // self-call (one level of unrolling of the recursion): copied from a snapshot
+    // taken before this function changes, so the copies keep their calls.
+    let self: Func | undefined;
+    if (selfOnly[f.index] !== 0 && f.stackSlots.length === 0) {
+      const n = instCountOf(f);
+      if (n <= threshold / 2) { self = f.cloneInto(m); size.set(self, n); }
+    }
     for (const call of calls) {
-      const g = m.callees[f.instImm[call]!];
-      if (!(g instanceof Func) || g === f || cyclic[g.index] !== 0 || g.stackSlots.length > 0 || g.firstBlock === NONE) continue;
+      let g = m.callees[f.instImm[call]!];
+      if (g === f && self !== undefined) g = self;
+      else if (!(g instanceof Func) || g === f || cyclic[g.index] !== 0 || g.stackSlots.length > 0 || g.firstBlock === NONE) continue;
       let n = size.get(g);
       if (n === undefined) { n = instCountOf(g); size.set(g, n); }
       if (n > threshold || grown + n > budget) continue;

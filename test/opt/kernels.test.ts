@@ -1,7 +1,7 @@
 /**
  * The nine benchmark kernels (bench/kernels/ir.ts) give the same answers in the
- * interpreter after -O1 and -O2 as the JS reference, and optimising never
- * increases the static instruction count of the module.
+ * interpreter after -O1 and -O2 as the JS reference; -O1 never increases the
+ * static instruction count of the module, and -O2 (which inlines) by at most 10%.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,9 @@ for (const level of [1, 2] as const) {
     const original = buildKernels();
     const m = parse(printModule(original));
     optimize(m, { level, verify: true });
-    assert.ok(count(m) <= count(original), `-O${level}: ${count(original)} -> ${count(m)} instructions`);
+    // -O1 only removes code; -O2 may grow by inlining (and unrolling recursion once), by a bounded amount.
+    const limit = level === 1 ? count(original) : Math.ceil(count(original) * 1.1);
+    assert.ok(count(m) <= limit, `-O${level}: ${count(original)} -> ${count(m)} instructions`);
     const interp = new Interpreter(m);
     const caller: KernelCaller = (name, args) => interp.call(name, args);
     for (const name of KERNEL_NAMES) {
