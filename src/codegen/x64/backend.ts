@@ -7,9 +7,12 @@
  */
 import { Func } from '../../ir/function.js';
 import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarget } from '../../regalloc/linear-scan.js';
+import type { Allocation as ContractAllocation } from '../../regalloc/allocation.js';
+import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
+import { fromWholeIntervalAllocation, takesSpillSlots } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, MInst, NUM_PREGS, printMInst, visitOperands } from './minst.js';
+import { ALLOCATABLE, MInst, MOp, NUM_PREGS, printMInst, regName, visitOperands } from './minst.js';
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
@@ -49,15 +52,38 @@ export interface FunctionCodegenOptions {
   readonly stateAddress: bigint;
   readonly stackLimitOffset: number;
   readonly symbol: string;
+  /** Run the independent register-allocation checker (src/regalloc/checker.ts) on the allocation. */
+  readonly checkRegalloc?: boolean;
 }
 
 /** Compiles one function to a relocatable unit. */
 export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
   const mf = lowerFunction(f, cx);
-  const { target } = regallocView(mf);
+  const { target, insts } = regallocView(mf);
   const alloc = allocateRegisters(target);
+  if (opts.checkRegalloc === true) checkFunctionAllocation(f.name, target, insts, alloc);
   const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
   return { mf, alloc, code };
+}
+
+/**
+ * Runs the register-allocation checker on one function's allocation: directly
+ * if the allocator produced the contract format (src/regalloc/allocation.ts),
+ * else through the temporary whole-interval adapter.
+ */
+export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: Allocation): void {
+  const contract = 'opStart' in alloc ? alloc as unknown as ContractAllocation : fromWholeIntervalAllocation(target, insts, alloc);
+  const legacy = !('opStart' in alloc);
+  checkAllocation(target, contract, {
+    name: `%${name}`,
+    regName,
+    printInst: (i) => printMInst(insts[i]!),
+    acceptsSpillSlot: (i) => {
+      const op = insts[i]!.op;
+      if (op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg) return true;
+      return legacy && takesSpillSlots(insts[i]!, (alloc as Allocation).location);
+    },
+  });
 }
 
 /** Text of the machine instructions of a lowered function (virtual registers), for debugging. */
