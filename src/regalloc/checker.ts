@@ -49,6 +49,12 @@ export interface CheckOptions {
   readonly regName?: (reg: number) => string;
   /** Text of instruction `inst` for messages. */
   readonly printInst?: (inst: number) => string;
+  /**
+   * Pregs the emitter uses internally (e.g. for memory-to-memory moves): a
+   * value in one survives only from a gap move to the same instruction's
+   * inputs, or from an instruction's def to the next gap move.
+   */
+  readonly scratchPregs?: readonly number[];
 }
 
 const KIND_NAMES = ['use', 'def', 'usedef', 'earlydef', 'temp'];
@@ -115,7 +121,7 @@ class CheckContext implements OperandSink {
     switch (v) {
       case NOTHING: return 'nothing';
       case CONFLICT: return 'conflicting values from its predecessors';
-      case GARBAGE: return 'a temp\'s garbage';
+      case GARBAGE: return 'garbage (a temp or an emitter scratch register)';
       case STALE: return 'a stale value (its register was redefined)';
       default: return this.regName(v);
     }
@@ -215,7 +221,9 @@ class CheckContext implements OperandSink {
       if (this.written[x] === mark) this.fail(`inst ${i} operand ${k} (${KIND_NAMES[kind]} of ${this.regName(this.regs[k]!)}) writes ${this.locName(loc)}, which another operand also writes`, i);
       this.written[x] = mark;
     }
-    // Temps first (early), then defs.
+    // Scratch registers lose their values inside the instruction; temps are written early, then defs.
+    const scratch = this.o.scratchPregs;
+    if (scratch !== undefined) for (const p of scratch) s[p] = GARBAGE;
     for (let k = 0; k < n; k++) if (this.kinds[k] === OperandKind.Temp) s[this.index(a.opLoc[base + k]!)] = GARBAGE;
     for (let k = 0; k < n; k++) {
       const kind = this.kinds[k]!;

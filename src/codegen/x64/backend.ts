@@ -12,7 +12,7 @@ import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
 import { fromWholeIntervalAllocation, takesSpillSlots } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, MInst, MOp, NUM_PREGS, printMInst, regName, visitOperands } from './minst.js';
+import { ALLOCATABLE, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
@@ -78,6 +78,8 @@ export function checkFunctionAllocation(name: string, target: RegallocTarget, in
     name: `%${name}`,
     regName,
     printInst: (i) => printMInst(insts[i]!),
+    // emit.ts uses r10/r11/xmm14/xmm15 inside copies and spilled operands' code.
+    ...(legacy ? { scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM] } : {}),
     acceptsSpillSlot: (i) => {
       const op = insts[i]!.op;
       if (op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg) return true;
