@@ -134,7 +134,15 @@ class CheckContext implements OperandSink {
     return -1;
   }
 
-  /** Checks that `loc` is a valid location for a value of register `reg`; returns its state index. */
+  /** State index of `loc` if it is a valid location for a value of register `reg`, else -1. */
+  fits(loc: number, reg: number): number {
+    const x = this.index(loc);
+    if (x < 0 || reg < 0 || reg >= this.t.regCount) return -1;
+    if (x < this.t.numPregs && (this.t.pregClass[loc] !== this.t.regClass[reg] || this.a.usedPregs[loc] !== 1)) return -1;
+    return x;
+  }
+
+  /** Checks that `loc` is a valid location for a value of register `reg` (slow path of `fits`, with the message); returns its state index. */
   place(loc: number, reg: number, what: string, inst: number): number {
     const x = this.index(loc);
     if (x < 0) this.fail(`${what}: location ${loc} is out of range`, inst);
@@ -154,25 +162,35 @@ class CheckContext implements OperandSink {
     s[x] = reg;
   }
 
+  moveLabel(list: MoveList, m: number, from: number, what: () => string): string {
+    return `${what()} move ${m - from} (${this.regName(list.reg[m]!)} ${this.locName(list.from[m]!)} -> ${this.locName(list.to[m]!)})`;
+  }
+
   /** Applies the parallel move list entries [from, to) to state `s`. */
-  applyMoves(s: Int32Array, list: MoveList, from: number, to: number, what: string, inst: number): void {
+  applyMoves(s: Int32Array, list: MoveList, from: number, to: number, what: () => string, inst: number): void {
     const vals = this.moveVal;
     for (let m = from; m < to; m++) {
       const reg = list.reg[m]!;
-      const label = `${what} move ${m - from} (${this.regName(reg)} ${this.locName(list.from[m]!)} -> ${this.locName(list.to[m]!)})`;
-      const src = this.place(list.from[m]!, reg, label, inst);
-      this.place(list.to[m]!, reg, label, inst);
+      let src = this.fits(list.from[m]!, reg);
+      if (src < 0 || this.fits(list.to[m]!, reg) < 0) {
+        src = this.place(list.from[m]!, reg, this.moveLabel(list, m, from, what), inst);
+        this.place(list.to[m]!, reg, this.moveLabel(list, m, from, what), inst);
+      }
       const v = s[src]!;
-      if (this.checking && v !== reg) this.fail(`${label} reads ${this.locName(list.from[m]!)}, which holds ${this.valueName(v)}`, inst);
+      if (this.checking && v !== reg) this.fail(`${this.moveLabel(list, m, from, what)} reads ${this.locName(list.from[m]!)}, which holds ${this.valueName(v)}`, inst);
       vals[m - from] = v;
     }
     const mark = ++this.mark;
     for (let m = from; m < to; m++) {
       const x = this.index(list.to[m]!);
-      if (this.written[x] === mark) this.fail(`${what}: two moves write ${this.locName(list.to[m]!)}`, inst);
+      if (this.written[x] === mark) this.fail(`${what()}: two moves write ${this.locName(list.to[m]!)}`, inst);
       this.written[x] = mark;
       s[x] = vals[m - from]!;
     }
+  }
+
+  operandLabel(i: number, k: number): string {
+    return `inst ${i} operand ${k} (${KIND_NAMES[this.kinds[k]!]} of ${this.regName(this.regs[k]!)})`;
   }
 
   /** Runs instruction `i` (its gap moves, then its operands) on `cur`. */
@@ -183,7 +201,7 @@ class CheckContext implements OperandSink {
     while (start < list.count && list.key[start]! < i) start++;
     let end = start;
     while (end < list.count && list.key[end] === i) end++;
-    if (end > start) this.applyMoves(s, list, start, end, `inst ${i} gap`, i);
+    if (end > start) this.applyMoves(s, list, start, end, () => `inst ${i} gap`, i);
     this.gapCursor = end;
     const base = a.opStart[i]!, n = this.regs.length;
     // Operands were collected by the caller (one visitor call per instruction).
@@ -193,15 +211,15 @@ class CheckContext implements OperandSink {
     // Inputs and structure first.
     for (let k = 0; k < n; k++) {
       const reg = this.regs[k]!, kind = this.kinds[k]!, loc = a.opLoc[base + k]!;
-      const label = `inst ${i} operand ${k} (${KIND_NAMES[kind]} of ${this.regName(reg)})`;
-      const x = this.place(loc, reg, label, i);
-      if (reg < this.t.numPregs && loc !== reg) this.fail(`${label} is a fixed register but placed in ${this.locName(loc)}`, i);
+      let x = this.fits(loc, reg);
+      if (x < 0) x = this.place(loc, reg, this.operandLabel(i, k), i);
+      if (reg < this.t.numPregs && loc !== reg) this.fail(`${this.operandLabel(i, k)} is a fixed register but placed in ${this.locName(loc)}`, i);
       if (loc >= SPILL_BASE && (!slotOk || kind === OperandKind.EarlyDef || kind === OperandKind.Temp)) {
-        this.fail(`${label} is in ${this.locName(loc)}, but the instruction cannot take a spill slot`, i);
+        this.fail(`${this.operandLabel(i, k)} is in ${this.locName(loc)}, but the instruction cannot take a spill slot`, i);
       }
       if (kind === OperandKind.Use || kind === OperandKind.UseDef) {
         const v = s[x]!;
-        if (this.checking && v !== reg) this.fail(`${label} reads ${this.locName(loc)}, which holds ${this.valueName(v)}`, i);
+        if (this.checking && v !== reg) this.fail(`${this.operandLabel(i, k)} reads ${this.locName(loc)}, which holds ${this.valueName(v)}`, i);
         this.written[x] = useMark;
       }
     }
@@ -354,6 +372,6 @@ function edgeOut(cx: CheckContext, b: number, k: number): Int32Array {
   const start = firstMove(list, e);
   let end = start;
   while (end < list.count && list.key[end] === e) end++;
-  if (end > start) cx.applyMoves(cx.edge, list, start, end, `edge ${b}->${cx.t.blocks[b]!.succs[k]}`, -1);
+  if (end > start) cx.applyMoves(cx.edge, list, start, end, () => `edge ${b}->${cx.t.blocks[b]!.succs[k]}`, -1);
   return cx.edge;
 }
