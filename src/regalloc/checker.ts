@@ -38,6 +38,8 @@ const CONFLICT = -2;
 const GARBAGE = -3;
 /** Held a register whose value was redefined elsewhere. */
 const STALE = -4;
+/** `home` of a register written to more than one location. */
+const MANY = -5;
 
 /** Optional extras for `checkAllocation`. */
 export interface CheckOptions {
@@ -73,6 +75,12 @@ class CheckContext implements OperandSink {
   readonly edge: Int32Array;
   /** Parallel-move scratch: value read per move. */
   readonly moveVal: Int32Array;
+  /**
+   * Per register id: the one location it is ever written to (defs, moves, a
+   * preg's entry value), NOTHING, or MANY. Only a MANY register can have a
+   * stale copy, so only its defs scan the state.
+   */
+  readonly home: Int32Array;
   /** Per location: mark of the last instruction / move that wrote it (duplicate-write detection). */
   readonly written: Int32Array;
   mark = 0;
@@ -95,11 +103,23 @@ class CheckContext implements OperandSink {
     }
     this.moveVal = new Int32Array(maxMoves);
     this.written = new Int32Array(this.size);
+    this.home = new Int32Array(t.regCount).fill(NOTHING);
+    for (let p = 0; p < t.numPregs && p < t.regCount; p++) this.home[p] = p;
+    for (const list of [a.gapMoves, a.edgeMoves]) for (let m = 0; m < list.count; m++) this.noteWrite(list.reg[m]!, list.to[m]!);
   }
 
+  /** Operands of the current instruction: regs/kinds 0 .. count-1 (the arrays are reused, never shrunk). */
+  count = 0;
+
   operand(reg: number, kind: OperandKind): void {
-    this.regs.push(reg);
-    this.kinds.push(kind);
+    this.regs[this.count] = reg;
+    this.kinds[this.count++] = kind;
+  }
+
+  /** Collects instruction `i`'s operands. */
+  collect(i: number): void {
+    this.count = 0;
+    this.t.operands(i, this);
   }
 
   fail(msg: string, inst = -1): never {
@@ -158,8 +178,16 @@ class CheckContext implements OperandSink {
 
   /** Writes register `reg`'s new value into state index `x`: other copies of `reg` become stale. */
   define(s: Int32Array, x: number, reg: number): void {
-    for (let y = 0; y < this.size; y++) if (s[y] === reg) s[y] = STALE;
+    if (this.home[reg] === MANY) for (let y = 0; y < this.size; y++) if (s[y] === reg) s[y] = STALE;
     s[x] = reg;
+  }
+
+  /** Notes that register `reg` is written to `loc` somewhere (see `home`). */
+  noteWrite(reg: number, loc: number): void {
+    if (reg < 0 || reg >= this.t.regCount) return; // reported by the structure checks
+    const h = this.home[reg]!;
+    if (h === NOTHING) this.home[reg] = loc;
+    else if (h !== loc) this.home[reg] = MANY;
   }
 
   moveLabel(list: MoveList, m: number, from: number, what: () => string): string {
@@ -203,7 +231,7 @@ class CheckContext implements OperandSink {
     while (end < list.count && list.key[end] === i) end++;
     if (end > start) this.applyMoves(s, list, start, end, () => `inst ${i} gap`, i);
     this.gapCursor = end;
-    const base = a.opStart[i]!, n = this.regs.length;
+    const base = a.opStart[i]!, n = this.count;
     // Operands were collected by the caller (one visitor call per instruction).
     const slotOk = this.o.acceptsSpillSlot === undefined || this.o.acceptsSpillSlot(i);
     const mark = ++this.mark;
@@ -298,11 +326,10 @@ export function checkAllocation(target: RegallocTarget, alloc: Allocation, optio
   if (a.opStart.length !== t.instCount + 1) cx.fail(`opStart has length ${a.opStart.length}, expected ${t.instCount + 1}`);
   if (a.opStart[0] !== 0) cx.fail(`opStart[0] is ${a.opStart[0]}, expected 0`);
   for (let i = 0; i < t.instCount; i++) {
-    cx.regs.length = 0;
-    cx.kinds.length = 0;
-    t.operands(i, cx);
+    cx.collect(i);
     const n = a.opStart[i + 1]! - a.opStart[i]!;
-    if (n !== cx.regs.length) cx.fail(`inst ${i} has ${n} operand locations, but the visitor reports ${cx.regs.length} operands`, i);
+    if (n !== cx.count) cx.fail(`inst ${i} has ${n} operand locations, but the visitor reports ${cx.count} operands`, i);
+    for (let k = 0; k < n; k++) if (cx.kinds[k] !== OperandKind.Use) cx.noteWrite(cx.regs[k]!, a.opLoc[a.opStart[i]! + k]!);
   }
   if (a.opStart[t.instCount] !== a.opLoc.length) cx.fail(`opLoc has length ${a.opLoc.length}, expected ${a.opStart[t.instCount]}`);
   if (a.edgeStart.length !== nb + 1) cx.fail(`edgeStart has length ${a.edgeStart.length}, expected ${nb + 1}`);
@@ -358,9 +385,7 @@ function runBlock(cx: CheckContext, b: number): void {
   cx.cur.set(cx.entry[b]!);
   cx.gapCursor = blk.count > 0 ? firstMove(cx.a.gapMoves, blk.first) : 0;
   for (let i = blk.first; i < blk.first + blk.count; i++) {
-    cx.regs.length = 0;
-    cx.kinds.length = 0;
-    cx.t.operands(i, cx);
+    cx.collect(i);
     cx.step(i);
   }
 }
