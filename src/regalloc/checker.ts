@@ -190,28 +190,33 @@ class CheckContext implements OperandSink {
     else if (h !== loc) this.home[reg] = MANY;
   }
 
-  moveLabel(list: MoveList, m: number, from: number, what: () => string): string {
-    return `${what()} move ${m - from} (${this.regName(list.reg[m]!)} ${this.locName(list.from[m]!)} -> ${this.locName(list.to[m]!)})`;
+  /** Where the moves being applied are: `inst N gap` or `edge B->S` (messages only). */
+  moveWhere(inst: number, block: number, succ: number): string {
+    return inst >= 0 ? `inst ${inst} gap` : `edge ${block}->${succ}`;
   }
 
-  /** Applies the parallel move list entries [from, to) to state `s`. */
-  applyMoves(s: Int32Array, list: MoveList, from: number, to: number, what: () => string, inst: number): void {
+  moveLabel(list: MoveList, m: number, from: number, what: string): string {
+    return `${what} move ${m - from} (${this.regName(list.reg[m]!)} ${this.locName(list.from[m]!)} -> ${this.locName(list.to[m]!)})`;
+  }
+
+  /** Applies the parallel move list entries [from, to) to state `s`: the gap moves of `inst`, or (inst -1) of the edge block -> succ. */
+  applyMoves(s: Int32Array, list: MoveList, from: number, to: number, inst: number, block: number, succ: number): void {
     const vals = this.moveVal;
     for (let m = from; m < to; m++) {
       const reg = list.reg[m]!;
       let src = this.fits(list.from[m]!, reg);
       if (src < 0 || this.fits(list.to[m]!, reg) < 0) {
-        src = this.place(list.from[m]!, reg, this.moveLabel(list, m, from, what), inst);
-        this.place(list.to[m]!, reg, this.moveLabel(list, m, from, what), inst);
+        src = this.place(list.from[m]!, reg, this.moveLabel(list, m, from, this.moveWhere(inst, block, succ)), inst);
+        this.place(list.to[m]!, reg, this.moveLabel(list, m, from, this.moveWhere(inst, block, succ)), inst);
       }
       const v = s[src]!;
-      if (this.checking && v !== reg) this.fail(`${this.moveLabel(list, m, from, what)} reads ${this.locName(list.from[m]!)}, which holds ${this.valueName(v)}`, inst);
+      if (this.checking && v !== reg) this.fail(`${this.moveLabel(list, m, from, this.moveWhere(inst, block, succ))} reads ${this.locName(list.from[m]!)}, which holds ${this.valueName(v)}`, inst);
       vals[m - from] = v;
     }
     const mark = ++this.mark;
     for (let m = from; m < to; m++) {
       const x = this.index(list.to[m]!);
-      if (this.written[x] === mark) this.fail(`${what()}: two moves write ${this.locName(list.to[m]!)}`, inst);
+      if (this.written[x] === mark) this.fail(`${this.moveWhere(inst, block, succ)}: two moves write ${this.locName(list.to[m]!)}`, inst);
       this.written[x] = mark;
       s[x] = vals[m - from]!;
     }
@@ -229,7 +234,7 @@ class CheckContext implements OperandSink {
     while (start < list.count && list.key[start]! < i) start++;
     let end = start;
     while (end < list.count && list.key[end] === i) end++;
-    if (end > start) this.applyMoves(s, list, start, end, () => `inst ${i} gap`, i);
+    if (end > start) this.applyMoves(s, list, start, end, i, -1, -1);
     this.gapCursor = end;
     const base = a.opStart[i]!, n = this.count;
     // Operands were collected by the caller (one visitor call per instruction).
@@ -397,6 +402,6 @@ function edgeOut(cx: CheckContext, b: number, k: number): Int32Array {
   const start = firstMove(list, e);
   let end = start;
   while (end < list.count && list.key[end] === e) end++;
-  if (end > start) cx.applyMoves(cx.edge, list, start, end, () => `edge ${b}->${cx.t.blocks[b]!.succs[k]}`, -1);
+  if (end > start) cx.applyMoves(cx.edge, list, start, end, -1, b, cx.t.blocks[b]!.succs[k]!);
   return cx.edge;
 }

@@ -12,7 +12,7 @@ import { type Allocation, type MoveList, SPILL_BASE } from '../../src/regalloc/a
 import { checkAllocation, type CheckOptions } from '../../src/regalloc/checker.js';
 import { OperandKind, allocateRegisters, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { lowerFunction, type LowerContext } from '../../src/codegen/x64/lower.js';
-import { regallocView } from '../../src/codegen/x64/backend.js';
+import { checkFunctionAllocation, regallocView } from '../../src/codegen/x64/backend.js';
 import { fromWholeIntervalAllocation, takesSpillSlots } from '../../src/codegen/x64/legacy-regalloc-adapter.js';
 import { MInst, MOp, SCRATCH_GP, SCRATCH_XMM } from '../../src/codegen/x64/minst.js';
 import { parse, printModule } from '../../src/ir/index.js';
@@ -177,6 +177,25 @@ test('checker: structural errors', () => {
   assert.throws(() => checkAllocation(target, { ...alloc, opStart: Int32Array.of(0, 1, 1) }), /inst 1 has 0 operand locations, but the visitor reports 1 operands/);
   assert.throws(() => checkAllocation(target, { ...alloc, usedPregs: new Uint8Array(NP) }), /p0 is used but not in usedPregs/);
   assert.throws(() => checkAllocation(target, { ...alloc, edgeStart: Int32Array.of(0, 1) }), /block 0: edgeStart gives 1 edges, but it has 0 successors/);
+});
+
+test('checker: through the backend (x64 names, the whole-interval adapter): a vreg moved to another register is reported', () => {
+  const m = parse(`function %f(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = iadd v0, v1
+    v3 = imul v2, v0
+    return v3
+}
+`);
+  const mf = lowerFunction([...m.functions()][0]!, lowerCx);
+  const { target, insts } = regallocView(mf);
+  const old = allocateRegisters(target);
+  checkFunctionAllocation('f', target, insts, old);
+  // v2 (register id 34) given v0's register (id 32), which imul still reads.
+  const loc = old.location.slice();
+  loc[34] = loc[32]!;
+  assert.throws(() => checkFunctionAllocation('f', target, insts, { ...old, location: loc }),
+    /^Error: regalloc check: %f: inst \d+ operand \d+ \((use|usedef) of %32\) reads \w+, which holds %34 \[.*\]$/);
 });
 
 // ---- real allocations (today's allocator through the temporary adapter) and mutations ----
