@@ -45,7 +45,10 @@ const MANY = -5;
 export interface CheckOptions {
   /** Function name for messages. */
   readonly name?: string;
-  /** True if instruction `inst` may take spill-slot operands (copies); without it, every instruction may. */
+  /**
+   * True if instruction `inst` may take spill-slot operands (copies). Default:
+   * the target's `acceptsSpillSlot` method if it has one, else every instruction may.
+   */
   readonly acceptsSpillSlot?: (inst: number) => boolean;
   /** Name of a register id (preg or vreg) for messages; default `p3` / `v45`. */
   readonly regName?: (reg: number) => string;
@@ -88,6 +91,8 @@ class CheckContext implements OperandSink {
   checking = false;
   /** First gap move not yet applied in the current block. */
   gapCursor = 0;
+  /** Which instructions may take spill-slot operands (see `CheckOptions.acceptsSpillSlot`). */
+  readonly slotHook: ((inst: number) => boolean) | undefined;
 
   constructor(readonly t: RegallocTarget, readonly a: Allocation, readonly o: CheckOptions) {
     this.size = t.numPregs + a.spillSlots;
@@ -103,6 +108,8 @@ class CheckContext implements OperandSink {
     }
     this.moveVal = new Int32Array(maxMoves);
     this.written = new Int32Array(this.size);
+    const own = (t as { acceptsSpillSlot?: (inst: number) => boolean }).acceptsSpillSlot;
+    this.slotHook = o.acceptsSpillSlot ?? (own !== undefined ? own.bind(t) : undefined);
     this.home = new Int32Array(t.regCount).fill(NOTHING);
     for (let p = 0; p < t.numPregs && p < t.regCount; p++) this.home[p] = p;
     for (const list of [a.gapMoves, a.edgeMoves]) for (let m = 0; m < list.count; m++) this.noteWrite(list.reg[m]!, list.to[m]!);
@@ -238,7 +245,7 @@ class CheckContext implements OperandSink {
     this.gapCursor = end;
     const base = a.opStart[i]!, n = this.count;
     // Operands were collected by the caller (one visitor call per instruction).
-    const slotOk = this.o.acceptsSpillSlot === undefined || this.o.acceptsSpillSlot(i);
+    const slotOk = this.slotHook === undefined || this.slotHook(i);
     const mark = ++this.mark;
     const useMark = ++this.mark;
     // Inputs and structure first.

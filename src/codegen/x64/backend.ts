@@ -10,7 +10,7 @@ import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarg
 import type { Allocation as ContractAllocation } from '../../regalloc/allocation.js';
 import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
-import { fromWholeIntervalAllocation, takesSpillSlots } from './legacy-regalloc-adapter.js';
+import { fromWholeIntervalAllocation, takesSpillSlots, type WholeIntervalAllocation } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
 import { ALLOCATABLE, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
 
@@ -71,19 +71,23 @@ export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegen
  * if the allocator produced the contract format (src/regalloc/allocation.ts),
  * else through the temporary whole-interval adapter.
  */
-export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: Allocation): void {
-  const contract = 'opStart' in alloc ? alloc as unknown as ContractAllocation : fromWholeIntervalAllocation(target, insts, alloc);
-  const legacy = !('opStart' in alloc);
-  checkAllocation(target, contract, {
+export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: ContractAllocation | WholeIntervalAllocation): void {
+  const options = {
     name: `%${name}`,
     regName,
-    printInst: (i) => printMInst(insts[i]!),
-    // emit.ts uses r10/r11/xmm14/xmm15 inside copies and spilled operands' code.
-    ...(legacy ? { scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM] } : {}),
+    printInst: (i: number): string => printMInst(insts[i]!),
+  };
+  if ('opStart' in alloc) {
+    checkAllocation(target, alloc, options);
+    return;
+  }
+  // emit.ts uses r10/r11/xmm14/xmm15 inside copies and around spilled operands.
+  checkAllocation(target, fromWholeIntervalAllocation(target, insts, alloc), {
+    ...options,
+    scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM],
     acceptsSpillSlot: (i) => {
       const op = insts[i]!.op;
-      if (op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg) return true;
-      return legacy && takesSpillSlots(insts[i]!, (alloc as Allocation).location);
+      return op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg || takesSpillSlots(insts[i]!, alloc.location);
     },
   });
 }

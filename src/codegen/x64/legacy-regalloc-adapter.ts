@@ -17,8 +17,18 @@
  *    block's last instruction the stores become edge moves.
  */
 import { type Allocation, type MoveList, SPILL_BASE } from '../../regalloc/allocation.js';
-import { OperandKind, type Allocation as WholeIntervalAllocation, type RegallocTarget } from '../../regalloc/linear-scan.js';
+import { OperandKind, type RegallocTarget } from '../../regalloc/linear-scan.js';
 import { CLASS_XMM, MInst, MOp, SCRATCH_GP, SCRATCH_XMM } from './minst.js';
+
+/** The whole-interval allocator's result (the fields this adapter reads). */
+export interface WholeIntervalAllocation {
+  /** Location per register id: the preg itself for pregs; a preg, `SPILL_BASE + slot`, or -1 for vregs. */
+  readonly location: Int32Array;
+  /** Number of spill slots. */
+  readonly spillSlots: number;
+  /** 1 for every preg the allocation uses. */
+  readonly usedPregs: Uint8Array;
+}
 
 /** A growable move list. */
 class Moves {
