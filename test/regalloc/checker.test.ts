@@ -120,6 +120,10 @@ test('checker: a diamond needs the edge move on both paths (merge detects the co
 test('checker: a move whose source does not hold the carried value is rejected', () => {
   fails({ ...line([[6, D, 0]], [[7, D, 1]], [[6, U, 2], [7, U, 1]]), gaps: [[2, 1, 2, 6]] },
     'regalloc check: inst 2 gap move 0 (v6 p1 -> p2) reads p1, which holds v7');
+  // Without move-source checks the same error shows where the wrong copy is read; a wrong copy nobody reads passes.
+  fails({ ...line([[6, D, 0]], [[7, D, 1]], [[6, U, 2], [7, U, 1]]), gaps: [[2, 1, 2, 6]] },
+    'regalloc check: inst 2 operand 0 (use of v6) reads p2, which holds v7', { checkMoveSources: false });
+  pass({ ...line([[6, D, 0]], [[7, D, 1]], [[6, U, 0], [7, U, 1]]), gaps: [[2, 1, 2, 6]] }, { checkMoveSources: false });
 });
 
 test('checker: a swap as one parallel move passes; done sequentially it is rejected', () => {

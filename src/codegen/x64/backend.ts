@@ -76,6 +76,8 @@ export function checkFunctionAllocation(name: string, target: RegallocTarget, in
     name: `%${name}`,
     regName,
     printInst: (i: number): string => printMInst(insts[i]!),
+    // JITKIT_CHECK_REGALLOC_MOVES=0: report only wrong reads by instructions (triage of a failing allocator).
+    checkMoveSources: process.env['JITKIT_CHECK_REGALLOC_MOVES'] !== '0',
   };
   if ('opStart' in alloc) {
     checkAllocation(target, alloc, options);
