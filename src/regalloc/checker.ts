@@ -388,9 +388,11 @@ export function checkAllocation(target: RegallocTarget, alloc: Allocation, optio
       }
     }
   }
-  cx.checking = true;
   for (let b = 0; b < nb; b++) {
-    if (cx.entry[b] === null) continue; // unreachable
+    // Unreachable blocks get the structural checks only (from an empty state).
+    const reached = cx.entry[b] !== null;
+    if (!reached) cx.entry[b] = new Int32Array(cx.size).fill(NOTHING);
+    cx.checking = reached;
     runBlock(cx, b);
     const blk = t.blocks[b]!;
     for (let k = 0; k < blk.succs.length; k++) edgeOut(cx, b, k);

@@ -177,6 +177,10 @@ test('checker: structural errors', () => {
     { name: 'f', acceptsSpillSlot: () => false });
   pass({ ...line([[6, D, S0]], [[6, U, S0]]), slots: 1 });
   fails({ ...line([[6, ED, S0]]), slots: 1 }, 'regalloc check: inst 0 operand 0 (earlydef of v6) is in slot0, but the instruction cannot take a spill slot');
+  // An unreachable block is not run for values, but its structure is checked.
+  const dead = (loc: number): Case => ({ blocks: [{ insts: [[[6, D, 0]]], succs: [] }, { insts: [[[7, U, loc]]], succs: [] }] });
+  pass(dead(1));
+  fails(dead(4), 'regalloc check: inst 1 operand 0 (use of v7): v7 (class 0) is placed in p4 (class 1)');
   const { target, alloc } = build(line([[6, D, 0]], [[6, U, 0]]));
   assert.throws(() => checkAllocation(target, { ...alloc, opStart: Int32Array.of(0, 1, 1) }), /inst 1 has 0 operand locations, but the visitor reports 1 operands/);
   assert.throws(() => checkAllocation(target, { ...alloc, usedPregs: new Uint8Array(NP) }), /p0 is used but not in usedPregs/);
