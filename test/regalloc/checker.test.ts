@@ -14,7 +14,7 @@ import { OperandKind, allocateRegisters, type OperandSink, type RegallocTarget }
 import { lowerFunction, type LowerContext } from '../../src/codegen/x64/lower.js';
 import { checkFunctionAllocation, regallocView } from '../../src/codegen/x64/backend.js';
 import { fromWholeIntervalAllocation, takesSpillSlots } from '../../src/codegen/x64/legacy-regalloc-adapter.js';
-import { MInst, MOp, SCRATCH_GP, SCRATCH_XMM } from '../../src/codegen/x64/minst.js';
+import { MInst, SCRATCH_GP, SCRATCH_XMM } from '../../src/codegen/x64/minst.js';
 import { parse, printModule } from '../../src/ir/index.js';
 import { optimize } from '../../src/opt/index.js';
 import { buildKernels } from '../../bench/kernels/ir.js';
@@ -228,7 +228,7 @@ function realAllocations(): Real[] {
       const { target, insts } = regallocView(mf);
       const old = allocateRegisters(target);
       const alloc = fromWholeIntervalAllocation(target, insts, old);
-      const copyLike = (i: number): boolean => [MOp.Mov, MOp.ParallelMove, MOp.LoadArg, MOp.StoreArg].includes(insts[i]!.op) || takesSpillSlots(insts[i]!, old.location);
+      const copyLike = (i: number): boolean => takesSpillSlots(insts[i]!, old.location);
       out.push({ name: `${f.name} -O${level}`, target, insts, alloc, options: { acceptsSpillSlot: copyLike, scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM] } });
     }
   }
