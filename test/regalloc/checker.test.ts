@@ -246,6 +246,67 @@ test('checker: allocations of the benchmark kernels and generated modules (-O0, 
   for (const r of reals) checkAllocation(r.target, r.alloc, r.options);
 });
 
+/**
+ * A second, concrete oracle: runs the allocation along `walks` random paths
+ * (any successor may be taken), giving every def a fresh version, and returns
+ * which instruction or move read a location not holding the current version
+ * of the register it names ('' if none). Independent of the checker's abstract
+ * states: a path-by-path reading of allocation.ts.
+ */
+function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly number[], walks: number, seed: number): string {
+  const r = rng(seed);
+  const size = t.numPregs + a.spillSlots;
+  const holdsReg = new Int32Array(size), holdsVer = new Int32Array(size);
+  const version = new Int32Array(t.regCount);
+  const at = (loc: number): number => (loc >= SPILL_BASE ? t.numPregs + loc - SPILL_BASE : loc);
+  const regs: number[] = [], kinds: number[] = [];
+  const sink: OperandSink = { operand: (reg, kind) => { regs.push(reg); kinds.push(kind); } };
+  const moves = (list: MoveList, key: number): string => {
+    const vals: [number, number, number][] = [];
+    for (let m = 0; m < list.count; m++) {
+      if (list.key[m] !== key) continue;
+      const x = at(list.from[m]!), reg = list.reg[m]!;
+      if (holdsReg[x] !== reg || holdsVer[x] !== version[reg]) return `move ${m} of v${reg} reads ${holdsReg[x]}#${holdsVer[x]}`;
+      vals.push([at(list.to[m]!), holdsReg[x]!, holdsVer[x]!]);
+    }
+    for (const [x, reg, ver] of vals) { holdsReg[x] = reg; holdsVer[x] = ver; }
+    return '';
+  };
+  for (let w = 0; w < walks; w++) {
+    version.fill(0);
+    holdsReg.fill(-1);
+    holdsVer.fill(0);
+    for (let p = 0; p < t.numPregs; p++) holdsReg[p] = p;
+    let b = 0;
+    for (let steps = 0; steps < 4 * t.instCount + 16; steps++) {
+      const blk = t.blocks[b]!;
+      for (let i = blk.first; i < blk.first + blk.count; i++) {
+        const g = moves(a.gapMoves, i);
+        if (g !== '') return `inst ${i} gap ${g}`;
+        regs.length = 0; kinds.length = 0;
+        t.operands(i, sink);
+        for (let k = 0; k < regs.length; k++) {
+          if (kinds[k] !== OperandKind.Use && kinds[k] !== OperandKind.UseDef) continue;
+          const x = at(a.opLoc[a.opStart[i]! + k]!);
+          if (holdsReg[x] !== regs[k] || holdsVer[x] !== version[regs[k]!]) return `inst ${i} operand ${k} of v${regs[k]} reads ${holdsReg[x]}#${holdsVer[x]}`;
+        }
+        for (const p of scratch) holdsReg[p] = -1;
+        for (let k = 0; k < regs.length; k++) {
+          const x = at(a.opLoc[a.opStart[i]! + k]!);
+          if (kinds[k] === OperandKind.Temp) holdsReg[x] = -1;
+          else if (kinds[k] !== OperandKind.Use) { version[regs[k]!]++; holdsReg[x] = regs[k]!; holdsVer[x] = version[regs[k]!]!; }
+        }
+      }
+      if (blk.succs.length === 0) break;
+      const k = Math.floor(r() * blk.succs.length);
+      const e = moves(a.edgeMoves, a.edgeStart[b]! + k);
+      if (e !== '') return `edge ${b}->${blk.succs[k]} ${e}`;
+      b = blk.succs[k]!;
+    }
+  }
+  return '';
+}
+
 /** True if some instruction reads register `reg` (for classifying undetected mutations: a def nobody reads may go anywhere free). */
 function isRead(t: RegallocTarget, reg: number): boolean {
   let read = false;
@@ -261,6 +322,7 @@ test('checker: mutation test: random corruptions of real allocations are rejecte
   const pick = <X>(xs: readonly X[]): X => xs[Math.floor(r() * xs.length)]!;
   const stats = new Map<string, { tried: number; caught: number }>();
   const undetected: string[] = [];
+  let seenWrong = 0; // rejected mutations that the concrete oracle also sees read a wrong value
   for (let trial = 0; trial < 3000; trial++) {
     const real = pick(reals);
     const a = real.alloc, t = real.target;
@@ -313,13 +375,20 @@ test('checker: mutation test: random corruptions of real allocations are rejecte
     const st = stats.get(kind) ?? { tried: 0, caught: 0 };
     stats.set(kind, st);
     st.tried++;
+    let caughtHere = true;
     try {
       checkAllocation(t, mutated, real.options);
       undetected.push(what);
+      caughtHere = false;
     } catch {
       st.caught++;
     }
+    // The concrete oracle on a few random paths: whatever the checker accepts must read right on every path.
+    const wrong = wrongReadOnSomePath(t, mutated, real.options.scratchPregs ?? [], 4, trial);
+    if (!caughtHere) assert.equal(wrong, '', `the checker accepted ${what}, but on a path: ${wrong}`);
+    if (caughtHere && wrong !== '') seenWrong++;
   }
+  for (const real of reals) assert.equal(wrongReadOnSomePath(real.target, real.alloc, real.options.scratchPregs ?? [], 4, 1), '', real.name);
   let tried = 0, caught = 0;
   const lines: string[] = [];
   for (const [k, s] of [...stats].sort()) {
@@ -328,7 +397,7 @@ test('checker: mutation test: random corruptions of real allocations are rejecte
   }
   const rate = caught / tried;
   if (process.env['JITKIT_CHECKER_MUTATION_REPORT'] === '1') {
-    console.log(`mutation detection ${caught}/${tried} = ${(100 * rate).toFixed(1)}%\n  ${lines.join('\n  ')}\n  undetected (sample): ${undetected.slice(0, 15).join('\n    ')}`);
+    console.log(`mutation detection ${caught}/${tried} = ${(100 * rate).toFixed(1)}%; of the rejected, ${seenWrong} read a wrong value on one of 4 random paths\n  ${lines.join('\n  ')}\n  undetected (sample): ${undetected.slice(0, 15).join('\n    ')}`);
   }
   assert.ok(rate >= 0.95, `detection rate ${rate}: ${lines.join(', ')}`);
   // What gets through is a def of a value nobody reads, moved to a location nobody reads either.
