@@ -17,5 +17,8 @@ function collect(dir, out) {
 
 const files = collect('dist/test', []);
 const extra = process.argv.slice(2);
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...extra, ...files], { stdio: 'inherit' });
+// Every function compiled in tests goes through the register-allocation
+// checker (src/regalloc/checker.ts) unless JITKIT_CHECK_REGALLOC=0.
+const env = { ...process.env, JITKIT_CHECK_REGALLOC: process.env.JITKIT_CHECK_REGALLOC ?? '1' };
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...extra, ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -52,6 +52,12 @@ export interface CompileOptions {
   stackSize?: number;
   /** Code memory to place the module in (default: the process-wide one). */
   memory?: CodeMemory;
+  /**
+   * Prove each function's register allocation with the independent checker
+   * (src/regalloc/checker.ts) before emitting it; throws on a wrong allocation.
+   * Default: on when the environment variable JITKIT_CHECK_REGALLOC is 1.
+   */
+  checkRegalloc?: boolean;
 }
 
 /** A JS function calling a compiled IR function. */
@@ -233,6 +239,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     module = module.clone();
     optimize(module, { level });
   }
+  const checkRegalloc = options.checkRegalloc ?? process.env['JITKIT_CHECK_REGALLOC'] === '1';
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
@@ -258,7 +265,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const compiled = new Map<string, CompiledFunction>();
   for (const f of module.functions()) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}` });
+    const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }

@@ -12,7 +12,8 @@ export const OPT_LEVELS = [0, 1, 2] as const;
 /** Every compiled executor (one per optimisation level). */
 export async function compiledExecutors(): Promise<Executor[]> {
   return OPT_LEVELS.map((opt) => {
-    const ex = makeCompiledExecutor({ opt });
+    // Every fuzzed function's register allocation is proven by the checker (src/regalloc/checker.ts).
+    const ex = makeCompiledExecutor({ opt, checkRegalloc: process.env['JITKIT_CHECK_REGALLOC'] !== '0' });
     return { name: `compiled(opt=${opt})`, load: (m) => ex.load(m) };
   });
 }

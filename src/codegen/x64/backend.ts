@@ -8,10 +8,13 @@
  */
 import { Func } from '../../ir/function.js';
 import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarget } from '../../regalloc/linear-scan.js';
+import type { Allocation as ContractAllocation } from '../../regalloc/allocation.js';
+import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
 import { rotateLoops } from './layout.js';
+import { fromWholeIntervalAllocation, takesSpillSlots, type WholeIntervalAllocation } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, MInst, NUM_PREGS, printMInst, visitOperands } from './minst.js';
+import { ALLOCATABLE, MInst, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
@@ -51,16 +54,44 @@ export interface FunctionCodegenOptions {
   readonly stateAddress: bigint;
   readonly stackLimitOffset: number;
   readonly symbol: string;
+  /** Run the independent register-allocation checker (src/regalloc/checker.ts) on the allocation. */
+  readonly checkRegalloc?: boolean;
 }
 
 /** Compiles one function to a relocatable unit. */
 export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
   const mf = lowerFunction(f, cx);
   rotateLoops(mf);
-  const { target } = regallocView(mf);
+  const { target, insts } = regallocView(mf);
   const alloc = allocateRegisters(target);
+  if (opts.checkRegalloc === true) checkFunctionAllocation(f.name, target, insts, alloc);
   const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
   return { mf, alloc, code };
+}
+
+/**
+ * Runs the register-allocation checker on one function's allocation: directly
+ * if the allocator produced the contract format (src/regalloc/allocation.ts),
+ * else through the temporary whole-interval adapter.
+ */
+export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: ContractAllocation | WholeIntervalAllocation): void {
+  const options = {
+    name: `%${name}`,
+    regName,
+    printInst: (i: number): string => printMInst(insts[i]!),
+    // JITKIT_CHECK_REGALLOC_MOVES=0: report only wrong reads by instructions (triage of a failing allocator).
+    checkMoveSources: process.env['JITKIT_CHECK_REGALLOC_MOVES'] !== '0',
+    // Never allocatable: emit.ts uses them inside copies, parallel moves and (today) around spilled operands.
+    scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM],
+  };
+  if ('opStart' in alloc) {
+    checkAllocation(target, alloc, options);
+    return;
+  }
+  checkAllocation(target, fromWholeIntervalAllocation(target, insts, alloc), {
+    ...options,
+    acceptsSpillSlot: (i) => takesSpillSlots(insts[i]!, alloc.location),
+  });
 }
 
 /** Text of the machine instructions of a lowered function (virtual registers), for debugging. */
