@@ -432,13 +432,14 @@ class Emitter {
         emitShift(a, inst.sub as ShiftOp, this.reg(p[0]!, size), inst.imm2);
         return;
       case MOp.ICmpSetImm: {
-        a.cmp(this.reg(p[1]!, size), inst.imm2);
+        compareImm(a, inst, this.reg(p[1]!, size));
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.CmpBranchImm: {
-        a.cmp(this.reg(p[0]!, size), inst.imm2);
+        compareImm(a, inst, this.reg(p[0]!, size));
+        if (inst.targets.length === 0) return; // flags for a following Select
         const [t, e] = inst.targets as [number, number];
         const cc = inst.imm as Cond;
         if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
@@ -510,7 +511,8 @@ class Emitter {
         return;
       }
       case MOp.ICmpSet: {
-        a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        if (inst.sub === 1) a.test(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        else a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
@@ -538,12 +540,18 @@ class Emitter {
         return;
       }
       case MOp.Select: {
+        const cc = inst.sub as Cond;
         if (inst.imm === 1) {
           const skip = a.newLabel();
-          a.jcc(Cond.E, skip);
+          a.jcc((cc ^ 1) as Cond, skip);
           a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
           a.bind(skip);
-        } else a.cmovcc(Cond.NE, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        } else a.cmovcc(cc, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        return;
+      }
+      case MOp.Lea: {
+        const index = p.length > 2 ? gp64[p[2]!]! : null;
+        a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }
       case MOp.FAlu: {
@@ -747,7 +755,9 @@ class Emitter {
         return;
       }
       case MOp.CmpBranch: {
-        a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        if (inst.sub === 1) a.test(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        else a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        if (inst.targets.length === 0) return; // flags for a following Select
         const [t, e] = inst.targets as [number, number];
         const cc = inst.imm as Cond;
         if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
@@ -776,6 +786,16 @@ class Emitter {
         throw new Error(`emit: unexpected machine op ${inst.op}`);
     }
   }
+}
+
+/**
+ * The flags of ICmpSetImm / CmpBranchImm on register `r`: `cmp r, imm`, or `test r, r` against zero
+ * (same flags: CF = OF = 0, SF and ZF from r), or `test r, imm` when `sub` is 1.
+ */
+function compareImm(a: Assembler, inst: MInst, r: Reg): void {
+  if (inst.sub === 1) a.test(r, inst.imm2);
+  else if (inst.imm2 === 0) a.test(r, r);
+  else a.cmp(r, inst.imm2);
 }
 
 /** Emits one allocated machine function. */
