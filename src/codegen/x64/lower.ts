@@ -363,20 +363,32 @@ class Lowerer {
   /**
    * Compares that need no materialised value: an icmp whose only use is the block's brif or the
    * condition of a select becomes the flags of that instruction, and a band whose only use is an icmp
-   * with zero becomes `test a, b` (the flags of `a & b` are those of `cmp a & b, 0`: CF = OF = 0).
+   * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
+   * `cmp a & b, 0`: CF = OF = 0).
    */
   planFlags(reach: Set<number>): void {
     const f = this.f;
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        if (f.instOpcode[i] !== Opcode.ICmp) continue;
+        const op = f.instOpcode[i] as Opcode;
+        if (op !== Opcode.ICmp && op !== Opcode.BAnd) continue;
         const v = f.result(i as Inst, 0), user = this.userOf[v]!;
-        if (this.useCount[v] === 1 && f.arg(user as Inst, 0) === v
-          && ((f.instOpcode[user] === Opcode.Brif && f.instBlock[user] === b) || f.instOpcode[user] === Opcode.Select)) this.fused.add(v);
-        const x = f.arg(i as Inst, 0);
-        if (this.immOperand(i as Inst) === 0 && this.useCount[x] === 1 && this.defOf(x, Opcode.BAnd) >= 0) this.testFolded.add(x);
+        if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) continue;
+        const uop = f.instOpcode[user] as Opcode;
+        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) (op === Opcode.ICmp ? this.fused : this.testFolded).add(v);
+        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.testFolded.add(v);
       }
     }
+  }
+  /** Emits flags-only `test` of the operands of folded band `v` (CmpBranch/CmpBranchImm, `sub` 1, no targets) with condition NE. */
+  testFlags(v: number): MInst {
+    const { x, y, k } = this.bandOperands(v);
+    const m = k !== null ? this.inst(MOp.CmpBranchImm).add(x, OperandKind.Use) : this.inst(MOp.CmpBranch).add(x, OperandKind.Use).add(y, OperandKind.Use);
+    m.size = typeBytes(this.f.valueType[v] as Type);
+    m.imm = 5; // NE
+    m.imm2 = k ?? 0;
+    m.sub = 1;
+    return m;
   }
   /**
    * Emits the flags of icmp `cmp` as a flags-only CmpBranch/CmpBranchImm (no targets; the caller may
@@ -397,11 +409,17 @@ class Lowerer {
     const f = this.f;
     const a = f.arg(cmp, 0);
     if (!this.testFolded.has(a)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
-    const band = f.valueDef[a]! as Inst;
-    const kb = this.immOperand(band), bytes = typeBytes(f.valueType[a] as Type);
+    const { x, y, k } = this.bandOperands(a);
+    return { x, y, k, test: true };
+  }
+  /** Operands of band result `v` for `test`: vregs `x`, `y`, or immediate `k` at the band's width. */
+  bandOperands(v: number): { x: number; y: number; k: number | null } {
+    const f = this.f;
+    const band = f.valueDef[v]! as Inst;
+    const kb = this.immOperand(band), bytes = typeBytes(f.valueType[v] as Type);
     // The band immediate is sign-extended to 32 bits; a narrow `test` takes it at its own width.
     const k = kb === null ? null : bytes < 4 ? Number(BigInt.asIntN(bytes * 8, BigInt(kb))) : kb;
-    return { x: this.vreg(f.arg(band, 0)), y: this.vreg(f.arg(band, 1)), k, test: true };
+    return { x: this.vreg(f.arg(band, 0)), y: this.vreg(f.arg(band, 1)), k };
   }
 
   lowerParams(b: number): void {
@@ -666,6 +684,7 @@ class Lowerer {
         // Flags only (no targets): the fused icmp's `cmp`/`test`, else `test c, c`. Nothing may come between them and the cmov.
         let cc = 5; // NE
         if (this.fused.has(a0)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
+        else if (this.testFolded.has(a0)) this.testFlags(a0);
         else this.inst(MOp.Brif).add(C, OperandKind.Use).size = typeBytes(ta);
         const m = this.inst(MOp.Select).add(d, OperandKind.UseDef).add(X, OperandKind.Use);
         m.sub = cc;
@@ -775,8 +794,8 @@ class Lowerer {
       }
       case Opcode.Brif: {
         const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
-        if (this.fused.has(a0)) {
-          this.compareFlags(f.valueDef[a0]! as Inst).targets = [t, e];
+        if (this.fused.has(a0) || this.testFolded.has(a0)) {
+          (this.fused.has(a0) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
           this.cur.succs.push(t, e);
           return;
         }
