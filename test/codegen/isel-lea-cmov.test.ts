@@ -1,6 +1,7 @@
 /**
  * Instruction selection of three-operand adds as `lea`, of compares with zero and of single-use
- * `band`s as `test`, and of integer selects as `cmp`/`test` + `cmovcc` (the icmp fused). Each test
+ * `band`s as `test`, of integer selects as `cmp`/`test` + `cmovcc` (the icmp fused), and of
+ * single-use loads as the memory operand of their ALU user. Each test
  * checks the emitted instructions through the disassembler and the results against the IR
  * interpreter.
  */
@@ -176,5 +177,38 @@ block0(v0: i64, v1: f64, v2: f64):
     if (name === 'max') assert.match(text, /\bcmp r[a-z0-9]+, r[a-z0-9]+\n(.*\n)?.*\bcmov(g|le) /);
     else if (name === 'umin') assert.match(text, /\bcmov(b|ae) e/);
     else assert.match(text, /\btest ([a-z0-9]+), \1\n(.*\n)?.*\bcmov(l|ge) /);
+  });
+});
+
+test('a single-use load is the memory operand of its ALU user, but not past a store', async () => {
+  await checkAgainstInterpreter(`function %sum(i64, i64) -> i64 {
+    ss0 = stack_slot 32, align 8
+block0(v0: i64, v1: i64):
+    v2 = stack_addr ss0
+    store.i64 v0, v2
+    store.i64 v1, v2+16
+    v3 = iconst.i64 1
+    v4 = iconst.i64 3
+    v5 = ishl v3, v4
+    v6 = iadd v2, v5
+    v7 = load.i64 v6+8
+    v8 = load.i64 v2
+    v9 = bxor v8, v7
+    v10 = imul v9, v1
+    return v10
+}
+function %stored(i32, i32) -> i32 {
+    ss0 = stack_slot 8, align 8
+block0(v0: i32, v1: i32):
+    v2 = stack_addr ss0
+    store.i32 v0, v2
+    v3 = load.i32 v2
+    store.i32 v1, v2
+    v4 = isub v1, v3
+    return v4
+}
+`, { sum: pairs(I64_EDGES), stored: pairs(I32_EDGES) }, (name, text) => {
+    if (name === 'sum') assert.match(text, /\bxor r[a-z0-9]+, qword ptr \[r[a-z0-9]+(\+8)?\]\n/);
+    else assert.match(text, /\bmov e[a-z0-9]+, dword ptr \[r[a-z0-9]+\]\n/); // loaded before the store
   });
 });

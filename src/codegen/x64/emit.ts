@@ -388,6 +388,17 @@ class Emitter {
       else a.mov(qword(r10, 0), r11);
       return;
     }
+    if (inst.op === MOp.AluLoad && inst.regs.length === 3 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
+      // Three spilled GPRs but two scratch registers: form the address first.
+      a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
+      a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
+      a.lea(r11, qword(r10, r11, inst.scale, inst.imm));
+      const dst = this.spillMem(this.where(inst.regs[0]!));
+      a.mov(r10, dst);
+      emitAlu(a, inst.sub as AluOp, inst.size === 8 ? r10 : gp32[10]!, memOf(inst.size, r11, null, 1, 0));
+      a.mov(dst, r10);
+      return;
+    }
     this.prepare(inst);
     this.emitOp(inst, next);
     this.finishInst(inst);
@@ -547,6 +558,11 @@ class Emitter {
           a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
           a.bind(skip);
         } else a.cmovcc(cc, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        return;
+      }
+      case MOp.AluLoad: {
+        const mem = memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
       case MOp.Lea: {
@@ -803,8 +819,8 @@ export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions
   return new Emitter(mf, alloc, opts).emit();
 }
 
-/** `op d, src` for the two-operand ALU ops; `src` a register or an immediate (Mul: register only). */
-function emitAlu(a: Assembler, op: AluOp, d: Reg, src: Reg | number): void {
+/** `op d, src` for the two-operand ALU ops; `src` a register, memory or an immediate (Mul: not an immediate). */
+function emitAlu(a: Assembler, op: AluOp, d: Reg, src: Reg | Mem | number): void {
   switch (op) {
     case AluOp.Add: a.add(d, src); break;
     case AluOp.Sub: a.sub(d, src); break;

@@ -98,6 +98,12 @@ export function resultLocations(types: readonly Type[]): number[] {
 const isWide = (t: Type): boolean => t === Type.I64 || t === Type.Ptr;
 const aluSize = (t: Type): number => (isWide(t) ? 8 : 4);
 
+/** The `AluOp` of an integer binary opcode (iadd isub imul band bor bxor). */
+function aluOpOf(op: Opcode): AluOp {
+  return op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
+    : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+}
+
 /** A folded address `[base + index*scale + disp]` (IR values); `via` = the folded address computations. */
 interface AddrMode { base: number; index: number; scale: number; disp: number; via: number[] }
 
@@ -120,6 +126,8 @@ class Lowerer {
   readonly testFolded = new Set<number>();
   /** iadd instructions lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
   readonly leas = new Map<number, AddrMode>();
+  /** Results of loads folded into the memory operand of their only user, an ALU op (`AluLoad`). */
+  readonly foldedLoads = new Set<number>();
   /** Memory instructions whose address is folded into `[base + index*scale + disp]`. */
   readonly amodes = new Map<number, AddrMode>();
   /** Address computations (iadd/imul/ishl results) not materialised: every use was folded into addressing modes. */
@@ -175,6 +183,7 @@ class Lowerer {
     }
     this.planAddressModes(reach);
     this.planFlags(reach);
+    this.planLoadFolds(reach);
     const layout: number[] = [];
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (!reach.has(b)) continue;
@@ -380,6 +389,39 @@ class Lowerer {
       }
     }
   }
+  /**
+   * Loads folded into their user: a 32/64-bit integer `load` whose only use is an operand of
+   * `isub band bor bxor imul` (or an `iadd` that is no `lea`) later in the same block, with no store
+   * or call in between (the load moves to its user), becomes that op's memory operand.
+   */
+  planLoadFolds(reach: Set<number>): void {
+    const f = this.f;
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        const op = f.instOpcode[i] as Opcode;
+        if (op !== Opcode.Load) continue;
+        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64)) continue;
+        const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
+        if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
+        if (f.instBlock[u] !== b || this.addrSkipped.has(f.result(u, 0)) || this.testFolded.has(f.result(u, 0))) continue;
+        // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
+        const lm = this.leas.get(u);
+        if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
+        // One memory operand per instruction.
+        if (this.immOperand(u) !== null || this.foldedLoads.has(f.arg(u, 0)) || this.foldedLoads.has(f.arg(u, 1))) continue;
+        if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
+        let clobbered = false;
+        for (let j = f.instNext[i]!; j !== u; j = f.instNext[j]!) {
+          const jop = f.instOpcode[j] as Opcode;
+          if (jop === Opcode.Store || jop === Opcode.Call || jop === Opcode.CallIndirect) { clobbered = true; break; }
+        }
+        if (clobbered) continue;
+        this.foldedLoads.add(v);
+        this.leas.delete(u);
+      }
+    }
+  }
   /** Emits flags-only `test` of the operands of folded band `v` (CmpBranch/CmpBranchImm, `sub` 1, no targets) with condition NE. */
   testFlags(v: number): MInst {
     const { x, y, k } = this.bandOperands(v);
@@ -517,7 +559,8 @@ class Lowerer {
         // Every use became an immediate operand: nothing to materialise.
         if (this.immUses[f.result(i, 0)]! > 0 && this.immUses[f.result(i, 0)] === this.useCount[f.result(i, 0)]) return;
         const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        m.big = f.iconstValue(i);
+        // Upper bits of narrow integers are undefined: the zero-extended 32-bit form is `mov r32, imm32`.
+        m.big = isWide(ctrl) ? f.iconstValue(i) : BigInt.asUintN(32, f.iconstValue(i));
         return;
       }
       case Opcode.FConst: {
@@ -569,18 +612,34 @@ class Lowerer {
         if (k !== null) {
           const d = this.copy(A);
           const m = this.inst(MOp.AluImm).add(d, OperandKind.UseDef);
-          m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub
-            : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+          m.sub = aluOpOf(op);
           m.size = aluSize(ta);
           m.imm2 = k;
+          this.mov(D, d);
+          return;
+        }
+        if (this.foldedLoads.has(a0) || this.foldedLoads.has(a1)) {
+          const ld = this.foldedLoads.has(a1) ? a1 : a0;
+          const d = this.copy(ld === a1 ? A : B);
+          const l = f.valueDef[ld]! as Inst, lm = this.amodes.get(l);
+          const m = this.inst(MOp.AluLoad).add(d, OperandKind.UseDef);
+          if (lm !== undefined) {
+            m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
+            m.scale = lm.scale;
+            m.imm = lm.disp;
+          } else {
+            m.add(this.vreg(f.arg(l, 0)), OperandKind.Use);
+            m.imm = f.instImm[l]!;
+          }
+          m.sub = aluOpOf(op);
+          m.size = aluSize(ta);
           this.mov(D, d);
           return;
         }
         const [x, y] = op !== Opcode.ISub && this.diesHere(a1, i) && !this.diesHere(a0, i) ? [B, A] : [A, B];
         const d = this.copy(x);
         const m = this.inst(MOp.Alu).add(d, OperandKind.UseDef).add(y, OperandKind.Use);
-        m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
-          : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+        m.sub = aluOpOf(op);
         m.size = aluSize(ta);
         this.mov(D, d);
         return;
@@ -732,6 +791,7 @@ class Lowerer {
       }
       case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
       case Opcode.SLoad32: case Opcode.ULoad32: {
+        if (this.foldedLoads.has(f.result(i, 0))) return; // the memory operand of its user
         let m: MInst;
         if (am !== undefined) {
           m = this.inst(MOp.LoadIdx).add(D, OperandKind.Def).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use);

@@ -159,6 +159,11 @@ export const enum MOp {
    * value, multiplication by 3/5/9.
    */
   Lea,
+  /**
+   * regs [dst UD, base U] or [dst UD, base U, index U]: `sub` AluOp (Mul too) with the memory operand
+   * `[base + index*scale + imm]` at `size` 4/8: a single-use load folded into its ALU user.
+   */
+  AluLoad,
 }
 
 /** `Alu` sub-operations. */
@@ -226,7 +231,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea'];
+  'load_idx', 'store_idx', 'lea', 'alu_load'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
