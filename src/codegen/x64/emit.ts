@@ -388,20 +388,36 @@ class Emitter {
       else a.mov(qword(r10, 0), r11);
       return;
     }
-    if (inst.op === MOp.AluLoad && inst.regs.length === 3 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
+    if ((inst.op === MOp.AluLoad || inst.op === MOp.CmpLoad) && inst.regs.length === 3 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
       // Three spilled GPRs but two scratch registers: form the address first.
+      const cmp = inst.op === MOp.CmpLoad;
       a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
       a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
-      a.lea(r11, qword(r10, r11, inst.scale, inst.imm));
-      const dst = this.spillMem(this.where(inst.regs[0]!));
-      a.mov(r10, dst);
-      emitAlu(a, inst.sub as AluOp, inst.size === 8 ? r10 : gp32[10]!, memOf(inst.size, r11, null, 1, 0));
-      a.mov(dst, r10);
+      a.lea(r11, qword(r10, r11, inst.scale, cmp ? inst.imm2 : inst.imm));
+      const first = this.spillMem(this.where(inst.regs[0]!));
+      a.mov(r10, first);
+      const r = inst.size === 8 ? r10 : gp32[10]!, mem = memOf(inst.size, r11, null, 1, 0);
+      if (cmp) { a.cmp(r, mem); this.branchOn(inst, next); return; }
+      emitAlu(a, inst.sub as AluOp, r, mem);
+      a.mov(first, r10);
       return;
     }
     this.prepare(inst);
     this.emitOp(inst, next);
     this.finishInst(inst);
+  }
+
+  /** The conditional branch of a compare-and-branch on x86 condition `imm` (nothing without targets: flags for a Select). */
+  branchOn(inst: MInst, next: number): void {
+    if (inst.targets.length === 0) return;
+    const a = this.a;
+    const [t, e] = inst.targets as [number, number];
+    const cc = inst.imm as Cond;
+    if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+    else {
+      a.jcc(cc, this.labels[t]!);
+      if (e !== next) a.jmp(this.labels[e]!);
+    }
   }
 
   emitOp(inst: MInst, next: number): void {
@@ -450,14 +466,7 @@ class Emitter {
       }
       case MOp.CmpBranchImm: {
         compareImm(a, inst, this.reg(p[0]!, size));
-        if (inst.targets.length === 0) return; // flags for a following Select
-        const [t, e] = inst.targets as [number, number];
-        const cc = inst.imm as Cond;
-        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
-        else {
-          a.jcc(cc, this.labels[t]!);
-          if (e !== next) a.jmp(this.labels[e]!);
-        }
+        this.branchOn(inst, next);
         return;
       }
       case MOp.Unary: {
@@ -565,6 +574,10 @@ class Emitter {
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
+      case MOp.CmpLoad:
+        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        this.branchOn(inst, next);
+        return;
       case MOp.Lea: {
         const index = p.length > 2 ? gp64[p[2]!]! : null;
         a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
@@ -773,14 +786,7 @@ class Emitter {
       case MOp.CmpBranch: {
         if (inst.sub === 1) a.test(this.reg(p[0]!, size), this.reg(p[1]!, size));
         else a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
-        if (inst.targets.length === 0) return; // flags for a following Select
-        const [t, e] = inst.targets as [number, number];
-        const cc = inst.imm as Cond;
-        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
-        else {
-          a.jcc(cc, this.labels[t]!);
-          if (e !== next) a.jmp(this.labels[e]!);
-        }
+        this.branchOn(inst, next);
         return;
       }
       case MOp.BrTable: {

@@ -391,8 +391,9 @@ class Lowerer {
   }
   /**
    * Loads folded into their user: a 32/64-bit integer `load` whose only use is an operand of
-   * `isub band bor bxor imul` (or an `iadd` that is no `lea`) later in the same block, with no store
-   * or call in between (the load moves to its user), becomes that op's memory operand.
+   * `isub band bor bxor imul` (or an `iadd` that is no `lea`), or the second operand of an icmp fused
+   * into a brif or select, later in the same block with no store or call in between (the load moves
+   * to where its user is emitted), becomes that op's memory operand.
    */
   planLoadFolds(reach: Set<number>): void {
     const f = this.f;
@@ -403,6 +404,15 @@ class Lowerer {
         const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
         if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64)) continue;
         const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
+        if (uop === Opcode.ICmp) {
+          // Emitted at the fused brif or select: `cmp a, [m]`.
+          const c = f.result(u, 0);
+          if (!this.fused.has(c) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
+          const at = this.userOf[c]! as Inst;
+          if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
+          this.foldedLoads.add(v);
+          continue;
+        }
         if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
         if (f.instBlock[u] !== b || this.addrSkipped.has(f.result(u, 0)) || this.testFolded.has(f.result(u, 0))) continue;
         // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
@@ -411,16 +421,29 @@ class Lowerer {
         // One memory operand per instruction.
         if (this.immOperand(u) !== null || this.foldedLoads.has(f.arg(u, 0)) || this.foldedLoads.has(f.arg(u, 1))) continue;
         if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
-        let clobbered = false;
-        for (let j = f.instNext[i]!; j !== u; j = f.instNext[j]!) {
-          const jop = f.instOpcode[j] as Opcode;
-          if (jop === Opcode.Store || jop === Opcode.Call || jop === Opcode.CallIndirect) { clobbered = true; break; }
-        }
-        if (clobbered) continue;
+        if (!this.noStoreBetween(i as Inst, u)) continue;
         this.foldedLoads.add(v);
         this.leas.delete(u);
       }
     }
+  }
+  /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
+  noStoreBetween(from: Inst, to: Inst): boolean {
+    const f = this.f;
+    for (let j = f.instNext[from]!; j !== to; j = f.instNext[j]!) {
+      const op = f.instOpcode[j] as Opcode;
+      if (op === Opcode.Store || op === Opcode.Call || op === Opcode.CallIndirect) return false;
+    }
+    return true;
+  }
+  /** Appends the address registers of folded load `v` to `m`; returns the displacement (scale set on `m`). */
+  loadAddress(m: MInst, v: number): number {
+    const f = this.f;
+    const l = f.valueDef[v]! as Inst, lm = this.amodes.get(l);
+    if (lm === undefined) { m.add(this.vreg(f.arg(l, 0)), OperandKind.Use); return f.instImm[l]!; }
+    m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
+    m.scale = lm.scale;
+    return lm.disp;
   }
   /** Emits flags-only `test` of the operands of folded band `v` (CmpBranch/CmpBranchImm, `sub` 1, no targets) with condition NE. */
   testFlags(v: number): MInst {
@@ -438,6 +461,13 @@ class Lowerer {
    */
   compareFlags(cmp: Inst): MInst {
     const f = this.f;
+    if (this.foldedLoads.has(f.arg(cmp, 1))) {
+      const m = this.inst(MOp.CmpLoad).add(this.vreg(f.arg(cmp, 0)), OperandKind.Use);
+      m.imm2 = this.loadAddress(m, f.arg(cmp, 1));
+      m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
+      m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
+      return m;
+    }
     const { x, y, k, test } = this.compareOperands(cmp);
     const m = k !== null ? this.inst(MOp.CmpBranchImm).add(x, OperandKind.Use) : this.inst(MOp.CmpBranch).add(x, OperandKind.Use).add(y, OperandKind.Use);
     m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
@@ -621,16 +651,8 @@ class Lowerer {
         if (this.foldedLoads.has(a0) || this.foldedLoads.has(a1)) {
           const ld = this.foldedLoads.has(a1) ? a1 : a0;
           const d = this.copy(ld === a1 ? A : B);
-          const l = f.valueDef[ld]! as Inst, lm = this.amodes.get(l);
           const m = this.inst(MOp.AluLoad).add(d, OperandKind.UseDef);
-          if (lm !== undefined) {
-            m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
-            m.scale = lm.scale;
-            m.imm = lm.disp;
-          } else {
-            m.add(this.vreg(f.arg(l, 0)), OperandKind.Use);
-            m.imm = f.instImm[l]!;
-          }
+          m.imm = this.loadAddress(m, ld);
           m.sub = aluOpOf(op);
           m.size = aluSize(ta);
           this.mov(D, d);

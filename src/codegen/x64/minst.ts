@@ -164,6 +164,12 @@ export const enum MOp {
    * `[base + index*scale + imm]` at `size` 4/8: a single-use load folded into its ALU user.
    */
   AluLoad,
+  /**
+   * regs [a U, base U] or [a U, base U, index U]: `cmp a, [base + index*scale + imm2]` at `size` 4/8
+   * (a single-use load folded into its fused icmp), then as CmpBranch: branch on x86 condition `imm`
+   * to targets[0], else targets[1]; without targets only the flags (for Select).
+   */
+  CmpLoad,
 }
 
 /** `Alu` sub-operations. */
@@ -231,7 +237,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
