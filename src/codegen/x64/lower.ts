@@ -397,12 +397,16 @@ class Lowerer {
    */
   planLoadFolds(reach: Set<number>): void {
     const f = this.f;
+    // Values that folded addresses read as registers are used beyond their IR uses: keep them.
+    const direct = new Set<number>();
+    for (const m of this.amodes.values()) { direct.add(m.base); direct.add(m.index); }
+    for (const m of this.leas.values()) { direct.add(m.base); direct.add(m.index); }
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         const op = f.instOpcode[i] as Opcode;
         if (op !== Opcode.Load) continue;
         const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64)) continue;
+        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || direct.has(v)) continue;
         const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
         if (uop === Opcode.ICmp) {
           // Emitted at the fused brif or select: `cmp a, [m]`.
