@@ -25,11 +25,11 @@ block0(v0: i64):
 }
 `));
   const text = body(await c.disassemble('f'));
-  assert.match(text, /\badd r[a-z0-9]+, 7\n/);
+  assert.match(text, /\blea r[a-z0-9]+, \[r[a-z0-9]+\+7\]\n/); // three-operand add
   assert.match(text, /\bshl r[a-z0-9]+, 3\n/);
   assert.doesNotMatch(text, /\bcl\b/);
   assert.doesNotMatch(text, /\bmov [a-z0-9]+, [37]\n/); // the constants are not materialised
-  assert.match(c.machineCode('f'), /alu_imm\.0\.8 \+=%\d+, #7/);
+  assert.match(c.machineCode('f'), /lea\.0\.8 =%\d+, %\d+, \*1, #7/);
   assert.equal(c.functions.f!(5n), 96n);
   c.free();
 });

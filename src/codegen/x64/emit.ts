@@ -388,9 +388,36 @@ class Emitter {
       else a.mov(qword(r10, 0), r11);
       return;
     }
+    if ((inst.op === MOp.AluLoad || inst.op === MOp.CmpLoad) && inst.regs.length === 3 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
+      // Three spilled GPRs but two scratch registers: form the address first.
+      const cmp = inst.op === MOp.CmpLoad;
+      a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
+      a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
+      a.lea(r11, qword(r10, r11, inst.scale, cmp ? inst.imm2 : inst.imm));
+      const first = this.spillMem(this.where(inst.regs[0]!));
+      a.mov(r10, first);
+      const r = inst.size === 8 ? r10 : gp32[10]!, mem = memOf(inst.size, r11, null, 1, 0);
+      if (cmp) { a.cmp(r, mem); this.branchOn(inst, next); return; }
+      emitAlu(a, inst.sub as AluOp, r, mem);
+      a.mov(first, r10);
+      return;
+    }
     this.prepare(inst);
     this.emitOp(inst, next);
     this.finishInst(inst);
+  }
+
+  /** The conditional branch of a compare-and-branch on x86 condition `imm` (nothing without targets: flags for a Select). */
+  branchOn(inst: MInst, next: number): void {
+    if (inst.targets.length === 0) return;
+    const a = this.a;
+    const [t, e] = inst.targets as [number, number];
+    const cc = inst.imm as Cond;
+    if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+    else {
+      a.jcc(cc, this.labels[t]!);
+      if (e !== next) a.jmp(this.labels[e]!);
+    }
   }
 
   emitOp(inst: MInst, next: number): void {
@@ -432,20 +459,14 @@ class Emitter {
         emitShift(a, inst.sub as ShiftOp, this.reg(p[0]!, size), inst.imm2);
         return;
       case MOp.ICmpSetImm: {
-        a.cmp(this.reg(p[1]!, size), inst.imm2);
+        compareImm(a, inst, this.reg(p[1]!, size));
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.CmpBranchImm: {
-        a.cmp(this.reg(p[0]!, size), inst.imm2);
-        const [t, e] = inst.targets as [number, number];
-        const cc = inst.imm as Cond;
-        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
-        else {
-          a.jcc(cc, this.labels[t]!);
-          if (e !== next) a.jmp(this.labels[e]!);
-        }
+        compareImm(a, inst, this.reg(p[0]!, size));
+        this.branchOn(inst, next);
         return;
       }
       case MOp.Unary: {
@@ -510,7 +531,8 @@ class Emitter {
         return;
       }
       case MOp.ICmpSet: {
-        a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        if (inst.sub === 1) a.test(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        else a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
@@ -538,12 +560,27 @@ class Emitter {
         return;
       }
       case MOp.Select: {
+        const cc = inst.sub as Cond;
         if (inst.imm === 1) {
           const skip = a.newLabel();
-          a.jcc(Cond.E, skip);
+          a.jcc((cc ^ 1) as Cond, skip);
           a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
           a.bind(skip);
-        } else a.cmovcc(Cond.NE, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        } else a.cmovcc(cc, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        return;
+      }
+      case MOp.AluLoad: {
+        const mem = memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
+        return;
+      }
+      case MOp.CmpLoad:
+        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        this.branchOn(inst, next);
+        return;
+      case MOp.Lea: {
+        const index = p.length > 2 ? gp64[p[2]!]! : null;
+        a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }
       case MOp.FAlu: {
@@ -747,14 +784,9 @@ class Emitter {
         return;
       }
       case MOp.CmpBranch: {
-        a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
-        const [t, e] = inst.targets as [number, number];
-        const cc = inst.imm as Cond;
-        if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
-        else {
-          a.jcc(cc, this.labels[t]!);
-          if (e !== next) a.jmp(this.labels[e]!);
-        }
+        if (inst.sub === 1) a.test(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        else a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        this.branchOn(inst, next);
         return;
       }
       case MOp.BrTable: {
@@ -778,13 +810,23 @@ class Emitter {
   }
 }
 
+/**
+ * The flags of ICmpSetImm / CmpBranchImm on register `r`: `cmp r, imm`, or `test r, r` against zero
+ * (same flags: CF = OF = 0, SF and ZF from r), or `test r, imm` when `sub` is 1.
+ */
+function compareImm(a: Assembler, inst: MInst, r: Reg): void {
+  if (inst.sub === 1) a.test(r, inst.imm2);
+  else if (inst.imm2 === 0) a.test(r, r);
+  else a.cmp(r, inst.imm2);
+}
+
 /** Emits one allocated machine function. */
 export function emitFunction(mf: MFunction, alloc: Allocation, opts: EmitOptions): EmittedFunction {
   return new Emitter(mf, alloc, opts).emit();
 }
 
-/** `op d, src` for the two-operand ALU ops; `src` a register or an immediate (Mul: register only). */
-function emitAlu(a: Assembler, op: AluOp, d: Reg, src: Reg | number): void {
+/** `op d, src` for the two-operand ALU ops; `src` a register, memory or an immediate (Mul: not an immediate). */
+function emitAlu(a: Assembler, op: AluOp, d: Reg, src: Reg | Mem | number): void {
   switch (op) {
     case AluOp.Add: a.add(d, src); break;
     case AluOp.Sub: a.sub(d, src); break;

@@ -98,6 +98,12 @@ export function resultLocations(types: readonly Type[]): number[] {
 const isWide = (t: Type): boolean => t === Type.I64 || t === Type.Ptr;
 const aluSize = (t: Type): number => (isWide(t) ? 8 : 4);
 
+/** The `AluOp` of an integer binary opcode (iadd isub imul band bor bxor). */
+function aluOpOf(op: Opcode): AluOp {
+  return op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
+    : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+}
+
 /** A folded address `[base + index*scale + disp]` (IR values); `via` = the folded address computations. */
 interface AddrMode { base: number; index: number; scale: number; disp: number; via: number[] }
 
@@ -112,8 +118,16 @@ class Lowerer {
   useCount!: Int32Array;
   /** Uses of each IR value that lowering turns into immediate operands. */
   immUses!: Int32Array;
-  /** icmp results folded into the brif that is their only use. */
+  /** icmp results folded into the brif or select that is their only use. */
   readonly fused = new Set<number>();
+  /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
+  userOf!: Int32Array;
+  /** band results folded into `test a, b` by the icmp with zero that is their only use. */
+  readonly testFolded = new Set<number>();
+  /** iadd instructions lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
+  readonly leas = new Map<number, AddrMode>();
+  /** Results of loads folded into the memory operand of their only user, an ALU op (`AluLoad`). */
+  readonly foldedLoads = new Set<number>();
   /** Memory instructions whose address is folded into `[base + index*scale + disp]`. */
   readonly amodes = new Map<number, AddrMode>();
   /** Address computations (iadd/imul/ishl results) not materialised: every use was folded into addressing modes. */
@@ -157,7 +171,10 @@ class Lowerer {
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
     this.useCount = new Int32Array(f.valueCount);
-    for (const b of reach) for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; });
+    this.userOf = new Int32Array(f.valueCount).fill(-1);
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; this.userOf[v] = i; });
+    }
     this.immUses = new Int32Array(f.valueCount);
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
@@ -165,6 +182,8 @@ class Lowerer {
       }
     }
     this.planAddressModes(reach);
+    this.planFlags(reach);
+    this.planLoadFolds(reach);
     const layout: number[] = [];
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (!reach.has(b)) continue;
@@ -234,25 +253,36 @@ class Lowerer {
     const t = this.f.valueType[v] as Type;
     return (t === Type.I64 || t === Type.Ptr);
   }
+  /**
+   * Whether `v` can be a component of an address computation of type `narrow`: any 64-bit integer
+   * or pointer for a real address (`narrow` null), else exactly that type (the sum of a narrow
+   * `lea`, whose low bits depend only on the low bits of its components).
+   */
+  fitsAddress(v: number, narrow: Type | null): boolean {
+    return narrow === null ? this.is64(v) : this.f.valueType[v] === narrow;
+  }
   /** `x` as `index * scale`: imul(i, 1|2|4|8), ishl(i, 0..3), else x itself with scale 1; `via` gets the folded value. */
-  scaled(x: number, via: number[]): { index: number; scale: number } {
+  scaled(x: number, via: number[], narrow: Type | null): { index: number; scale: number } {
     const f = this.f;
     let d = this.defOf(x, Opcode.IMul);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if ((c === 1n || c === 2n || c === 4n || c === 8n) && this.is64(i)) { via.push(x); return { index: i, scale: Number(c) }; }
+      if ((c === 1n || c === 2n || c === 4n || c === 8n) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: Number(c) }; }
     }
     d = this.defOf(x, Opcode.IShl);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if (c !== null && c >= 0n && c <= 3n && this.is64(i)) { via.push(x); return { index: i, scale: 1 << Number(c) }; }
+      if (c !== null && c >= 0n && c <= 3n && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << Number(c) }; }
     }
     return { index: x, scale: 1 };
   }
-  /** Addressing mode for an access at `addr + off`, or null. */
-  matchAddress(addr: number, off: number): AddrMode | null {
+  /**
+   * Addressing mode for an access at `addr + off`, or null. With `narrow` (i8/i16/i32) it matches the
+   * iadd `addr` of that type for a 32-bit `lea`: the displacement wraps at 32 bits.
+   */
+  matchAddress(addr: number, off: number, narrow: Type | null = null): AddrMode | null {
     const f = this.f;
-    if (!this.is64(addr)) return null;
+    if (!this.fitsAddress(addr, narrow)) return null;
     const via: number[] = [];
     let disp = BigInt(off), a = addr;
     let d = this.defOf(a, Opcode.IAdd);
@@ -263,16 +293,17 @@ class Lowerer {
       via.push(a);
       a = f.arg(d as Inst, 0);
       d = this.defOf(a, Opcode.IAdd);
-      if (d < 0 || !this.is64(a)) return null;
+      if (d < 0 || !this.fitsAddress(a, narrow)) return null;
     }
+    if (narrow !== null) disp = BigInt.asIntN(32, disp);
     if (BigInt.asIntN(32, disp) !== disp) return null;
     const x = f.arg(d as Inst, 0), y = f.arg(d as Inst, 1);
-    if (!this.is64(x) || !this.is64(y)) return null;
+    if (!this.fitsAddress(x, narrow) || !this.fitsAddress(y, narrow)) return null;
     via.push(a);
-    let base = x, sc = this.scaled(y, via);
+    let base = x, sc = this.scaled(y, via, narrow);
     if (sc.scale === 1) {
       const v2: number[] = [];
-      const sx = this.scaled(x, v2);
+      const sx = this.scaled(x, v2, narrow);
       if (sx.scale !== 1) { base = y; sc = sx; via.push(...v2); }
     }
     // A constant operand may be an immediate that is never materialised: keep such addresses as they are.
@@ -287,6 +318,16 @@ class Lowerer {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         const op = f.instOpcode[i] as Opcode;
         let addr = -1;
+        if (op === Opcode.IAdd) {
+          // A three-operand add: `lea d, [x + y*scale + disp]` folds the scaled operand and constant.
+          const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+          const m = this.matchAddress(v, 0, isWide(t) ? null : t);
+          if (m === null) continue;
+          m.via = m.via.filter((u) => u !== v);
+          this.leas.set(i, m);
+          for (const u of m.via) cand.add(u);
+          continue;
+        }
         if (op === Opcode.Load || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16 || op === Opcode.ULoad16
           || op === Opcode.SLoad32 || op === Opcode.ULoad32) addr = f.arg(i as Inst, 0);
         else if (op === Opcode.Store) addr = f.arg(i as Inst, 1);
@@ -303,19 +344,22 @@ class Lowerer {
     const skip = new Set(cand);
     // Values the folded accesses read directly must be materialised.
     for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
+    for (const m of this.leas.values()) { skip.delete(m.base); skip.delete(m.index); }
     for (let changed = true; changed;) {
       changed = false;
       const absorbed = new Map<number, number>();
       const bump = (v: number): void => { absorbed.set(v, (absorbed.get(v) ?? 0) + 1); };
       for (const b of reach) {
         for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, (v) => { bump(v); }); continue; }
           const m = this.amodes.get(i);
           if (m !== undefined) {
             const op = f.instOpcode[i] as Opcode;
             bump(op === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
             continue;
           }
-          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) f.forEachUse(i as Inst, (v) => { bump(v); });
+          const l = this.leas.get(i);
+          if (l !== undefined) f.forEachUse(i as Inst, (v) => { if (l.via.includes(v)) bump(v); });
         }
       }
       for (const v of [...skip]) {
@@ -323,6 +367,135 @@ class Lowerer {
       }
     }
     for (const v of skip) this.addrSkipped.add(v);
+  }
+
+  /**
+   * Compares that need no materialised value: an icmp whose only use is the block's brif or the
+   * condition of a select becomes the flags of that instruction, and a band whose only use is an icmp
+   * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
+   * `cmp a & b, 0`: CF = OF = 0).
+   */
+  planFlags(reach: Set<number>): void {
+    const f = this.f;
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        const op = f.instOpcode[i] as Opcode;
+        if (op !== Opcode.ICmp && op !== Opcode.BAnd) continue;
+        const v = f.result(i as Inst, 0), user = this.userOf[v]!;
+        if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) continue;
+        const uop = f.instOpcode[user] as Opcode;
+        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) (op === Opcode.ICmp ? this.fused : this.testFolded).add(v);
+        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.testFolded.add(v);
+      }
+    }
+  }
+  /**
+   * Loads folded into their user: a 32/64-bit integer `load` whose only use is an operand of
+   * `isub band bor bxor imul` (or an `iadd` that is no `lea`), or the second operand of an icmp fused
+   * into a brif or select, later in the same block with no store or call in between (the load moves
+   * to where its user is emitted), becomes that op's memory operand.
+   */
+  planLoadFolds(reach: Set<number>): void {
+    const f = this.f;
+    // Values that folded addresses read as registers are used beyond their IR uses: keep them.
+    const direct = new Set<number>();
+    for (const m of this.amodes.values()) { direct.add(m.base); direct.add(m.index); }
+    for (const m of this.leas.values()) { direct.add(m.base); direct.add(m.index); }
+    for (const b of reach) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        const op = f.instOpcode[i] as Opcode;
+        if (op !== Opcode.Load) continue;
+        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || direct.has(v)) continue;
+        const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
+        if (uop === Opcode.ICmp) {
+          // Emitted at the fused brif or select: `cmp a, [m]`.
+          const c = f.result(u, 0);
+          if (!this.fused.has(c) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
+          const at = this.userOf[c]! as Inst;
+          if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
+          this.foldedLoads.add(v);
+          continue;
+        }
+        if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
+        if (f.instBlock[u] !== b || this.addrSkipped.has(f.result(u, 0)) || this.testFolded.has(f.result(u, 0))) continue;
+        // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
+        const lm = this.leas.get(u);
+        if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
+        // One memory operand per instruction.
+        if (this.immOperand(u) !== null || this.foldedLoads.has(f.arg(u, 0)) || this.foldedLoads.has(f.arg(u, 1))) continue;
+        if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
+        if (!this.noStoreBetween(i as Inst, u)) continue;
+        this.foldedLoads.add(v);
+        this.leas.delete(u);
+      }
+    }
+  }
+  /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
+  noStoreBetween(from: Inst, to: Inst): boolean {
+    const f = this.f;
+    for (let j = f.instNext[from]!; j !== to; j = f.instNext[j]!) {
+      const op = f.instOpcode[j] as Opcode;
+      if (op === Opcode.Store || op === Opcode.Call || op === Opcode.CallIndirect) return false;
+    }
+    return true;
+  }
+  /** Appends the address registers of folded load `v` to `m`; returns the displacement (scale set on `m`). */
+  loadAddress(m: MInst, v: number): number {
+    const f = this.f;
+    const l = f.valueDef[v]! as Inst, lm = this.amodes.get(l);
+    if (lm === undefined) { m.add(this.vreg(f.arg(l, 0)), OperandKind.Use); return f.instImm[l]!; }
+    m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
+    m.scale = lm.scale;
+    return lm.disp;
+  }
+  /** Emits flags-only `test` of the operands of folded band `v` (CmpBranch/CmpBranchImm, `sub` 1, no targets) with condition NE. */
+  testFlags(v: number): MInst {
+    const { x, y, k } = this.bandOperands(v);
+    const m = k !== null ? this.inst(MOp.CmpBranchImm).add(x, OperandKind.Use) : this.inst(MOp.CmpBranch).add(x, OperandKind.Use).add(y, OperandKind.Use);
+    m.size = typeBytes(this.f.valueType[v] as Type);
+    m.imm = 5; // NE
+    m.imm2 = k ?? 0;
+    m.sub = 1;
+    return m;
+  }
+  /**
+   * Emits the flags of icmp `cmp` as a flags-only CmpBranch/CmpBranchImm (no targets; the caller may
+   * add them): `test` for a folded band or a comparison with zero, else `cmp`.
+   */
+  compareFlags(cmp: Inst): MInst {
+    const f = this.f;
+    if (this.foldedLoads.has(f.arg(cmp, 1))) {
+      const m = this.inst(MOp.CmpLoad).add(this.vreg(f.arg(cmp, 0)), OperandKind.Use);
+      m.imm2 = this.loadAddress(m, f.arg(cmp, 1));
+      m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
+      m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
+      return m;
+    }
+    const { x, y, k, test } = this.compareOperands(cmp);
+    const m = k !== null ? this.inst(MOp.CmpBranchImm).add(x, OperandKind.Use) : this.inst(MOp.CmpBranch).add(x, OperandKind.Use).add(y, OperandKind.Use);
+    m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
+    m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
+    m.imm2 = k ?? 0;
+    m.sub = test ? 1 : 0;
+    return m;
+  }
+  /** Operands of the compare for icmp `cmp`: vregs `x`, `y` (or immediate `k`), `test` when they are the operands of a folded band. */
+  compareOperands(cmp: Inst): { x: number; y: number; k: number | null; test: boolean } {
+    const f = this.f;
+    const a = f.arg(cmp, 0);
+    if (!this.testFolded.has(a)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
+    const { x, y, k } = this.bandOperands(a);
+    return { x, y, k, test: true };
+  }
+  /** Operands of band result `v` for `test`: vregs `x`, `y`, or immediate `k` at the band's width. */
+  bandOperands(v: number): { x: number; y: number; k: number | null } {
+    const f = this.f;
+    const band = f.valueDef[v]! as Inst;
+    const kb = this.immOperand(band), bytes = typeBytes(f.valueType[v] as Type);
+    // The band immediate is sign-extended to 32 bits; a narrow `test` takes it at its own width.
+    const k = kb === null ? null : bytes < 4 ? Number(BigInt.asIntN(bytes * 8, BigInt(kb))) : kb;
+    return { x: this.vreg(f.arg(band, 0)), y: this.vreg(f.arg(band, 1)), k };
   }
 
   lowerParams(b: number): void {
@@ -420,7 +593,8 @@ class Lowerer {
         // Every use became an immediate operand: nothing to materialise.
         if (this.immUses[f.result(i, 0)]! > 0 && this.immUses[f.result(i, 0)] === this.useCount[f.result(i, 0)]) return;
         const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        m.big = f.iconstValue(i);
+        // Upper bits of narrow integers are undefined: the zero-extended 32-bit form is `mov r32, imm32`.
+        m.big = isWide(ctrl) ? f.iconstValue(i) : BigInt.asUintN(32, f.iconstValue(i));
         return;
       }
       case Opcode.FConst: {
@@ -446,7 +620,23 @@ class Lowerer {
         return;
       }
       case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor: {
+        if (this.testFolded.has(f.result(i, 0))) return; // becomes `test a, b` at its icmp
+        const lm = this.leas.get(i);
+        if (lm !== undefined) {
+          this.lea(D, this.vreg(lm.base), this.vreg(lm.index), lm.scale, lm.disp, aluSize(ta));
+          return;
+        }
         const k = this.immOperand(i);
+        if (k !== null && (op === Opcode.IAdd || op === Opcode.ISub)) {
+          // Three-operand `lea d, [a + k]`; `sub` keeps -2^31, whose negation does not fit a 64-bit displacement.
+          const size = aluSize(ta);
+          const disp = op === Opcode.IAdd ? k : size === 4 ? -k | 0 : -k;
+          if (disp === (disp | 0)) { this.lea(D, A, -1, 1, disp, size); return; }
+        }
+        if (k !== null && op === Opcode.IMul && (k === 3 || k === 5 || k === 9)) {
+          this.lea(D, A, A, k - 1, 0, aluSize(ta));
+          return;
+        }
         if (k !== null && op === Opcode.IMul) {
           const m = this.inst(MOp.MulImm).add(D, OperandKind.Def).add(A, OperandKind.Use);
           m.size = aluSize(ta);
@@ -456,17 +646,26 @@ class Lowerer {
         if (k !== null) {
           const d = this.copy(A);
           const m = this.inst(MOp.AluImm).add(d, OperandKind.UseDef);
-          m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub
-            : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+          m.sub = aluOpOf(op);
           m.size = aluSize(ta);
           m.imm2 = k;
           this.mov(D, d);
           return;
         }
-        const d = this.copy(A);
-        const m = this.inst(MOp.Alu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
-        m.sub = op === Opcode.IAdd ? AluOp.Add : op === Opcode.ISub ? AluOp.Sub : op === Opcode.IMul ? AluOp.Mul
-          : op === Opcode.BAnd ? AluOp.And : op === Opcode.BOr ? AluOp.Or : AluOp.Xor;
+        if (this.foldedLoads.has(a0) || this.foldedLoads.has(a1)) {
+          const ld = this.foldedLoads.has(a1) ? a1 : a0;
+          const d = this.copy(ld === a1 ? A : B);
+          const m = this.inst(MOp.AluLoad).add(d, OperandKind.UseDef);
+          m.imm = this.loadAddress(m, ld);
+          m.sub = aluOpOf(op);
+          m.size = aluSize(ta);
+          this.mov(D, d);
+          return;
+        }
+        const [x, y] = op !== Opcode.ISub && this.diesHere(a1, i) && !this.diesHere(a0, i) ? [B, A] : [A, B];
+        const d = this.copy(x);
+        const m = this.inst(MOp.Alu).add(d, OperandKind.UseDef).add(y, OperandKind.Use);
+        m.sub = aluOpOf(op);
         m.size = aluSize(ta);
         this.mov(D, d);
         return;
@@ -505,23 +704,15 @@ class Lowerer {
         return;
       }
       case Opcode.ICmp: {
-        // Fuse into the block's brif when that is the only use: `cmp a, b; jcc` instead of setcc + test.
-        const term = f.blockLast[f.instBlock[i]!]!;
-        if (this.useCount[f.result(i, 0)] === 1 && f.instOpcode[term] === Opcode.Brif && f.arg(term as Inst, 0) === f.result(i, 0)) {
-          this.fused.add(f.result(i, 0));
-          return;
-        }
-        const k = this.immOperand(i);
-        if (k !== null) {
-          const m = this.inst(MOp.ICmpSetImm).add(D, OperandKind.Def).add(A, OperandKind.Use);
-          m.size = typeBytes(ta);
-          m.imm = INT_CC_TO_X86[f.instImm[i]! as IntCC]!;
-          m.imm2 = k;
-          return;
-        }
-        const m = this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(A, OperandKind.Use).add(B, OperandKind.Use);
+        // Fused into the brif or select that is the only use: `cmp a, b; jcc` / `cmovcc` instead of setcc + test.
+        if (this.fused.has(f.result(i, 0))) return;
+        const { x, y, k, test } = this.compareOperands(i);
+        const m = k !== null ? this.inst(MOp.ICmpSetImm).add(D, OperandKind.Def).add(x, OperandKind.Use)
+          : this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(x, OperandKind.Use).add(y, OperandKind.Use);
         m.size = typeBytes(ta);
         m.imm = INT_CC_TO_X86[f.instImm[i]! as IntCC]!;
+        m.imm2 = k ?? 0;
+        m.sub = test ? 1 : 0;
         return;
       }
       case Opcode.FNeg: case Opcode.FAbs: {
@@ -541,8 +732,9 @@ class Lowerer {
         return;
       }
       case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: {
-        const d = this.copy(A);
-        const m = this.inst(MOp.FAlu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
+        const swap = (op === Opcode.FAdd || op === Opcode.FMul) && this.diesHere(a1, i) && !this.diesHere(a0, i);
+        const d = this.copy(swap ? B : A);
+        const m = this.inst(MOp.FAlu).add(d, OperandKind.UseDef).add(swap ? A : B, OperandKind.Use);
         m.sub = op === Opcode.FAdd ? FAluOp.Add : op === Opcode.FSub ? FAluOp.Sub : op === Opcode.FMul ? FAluOp.Mul : FAluOp.Div;
         m.size = typeBytes(ta);
         this.mov(D, d);
@@ -574,9 +766,13 @@ class Lowerer {
       case Opcode.Select: {
         const C = A, X = B, Y = this.vreg(f.arg(i, 2));
         const d = this.copy(Y);
-        const tst = this.inst(MOp.Brif).add(C, OperandKind.Use); // flags only: targets empty = `test c, c`
-        tst.size = typeBytes(ta);
+        // Flags only (no targets): the fused icmp's `cmp`/`test`, else `test c, c`. Nothing may come between them and the cmov.
+        let cc = 5; // NE
+        if (this.fused.has(a0)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
+        else if (this.testFolded.has(a0)) this.testFlags(a0);
+        else this.inst(MOp.Brif).add(C, OperandKind.Use).size = typeBytes(ta);
         const m = this.inst(MOp.Select).add(d, OperandKind.UseDef).add(X, OperandKind.Use);
+        m.sub = cc;
         const tx = f.valueType[a1] as Type;
         m.imm = isFloatType(tx) ? 1 : 0;
         m.size = aluSize(tx);
@@ -621,6 +817,7 @@ class Lowerer {
       }
       case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
       case Opcode.SLoad32: case Opcode.ULoad32: {
+        if (this.foldedLoads.has(f.result(i, 0))) return; // the memory operand of its user
         let m: MInst;
         if (am !== undefined) {
           m = this.inst(MOp.LoadIdx).add(D, OperandKind.Def).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use);
@@ -683,23 +880,8 @@ class Lowerer {
       }
       case Opcode.Brif: {
         const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
-        if (this.fused.has(a0)) {
-          const cmp = f.valueDef[a0]! as Inst;
-          const x = f.arg(cmp, 0), y = f.arg(cmp, 1);
-          const k = this.immOperand(cmp);
-          if (k !== null) {
-            const m = this.inst(MOp.CmpBranchImm).add(this.vreg(x), OperandKind.Use);
-            m.size = typeBytes(f.valueType[x] as Type);
-            m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
-            m.imm2 = k;
-            m.targets = [t, e];
-            this.cur.succs.push(t, e);
-            return;
-          }
-          const m = this.inst(MOp.CmpBranch).add(this.vreg(x), OperandKind.Use).add(this.vreg(y), OperandKind.Use);
-          m.size = typeBytes(f.valueType[x] as Type);
-          m.imm = INT_CC_TO_X86[f.instImm[cmp]! as IntCC]!;
-          m.targets = [t, e];
+        if (this.fused.has(a0) || this.testFolded.has(a0)) {
+          (this.fused.has(a0) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
           this.cur.succs.push(t, e);
           return;
         }
@@ -741,6 +923,24 @@ class Lowerer {
       default:
         throw new Error(`lowering: opcode ${op as number} is not supported`);
     }
+  }
+
+  /** `lea dst, [base + index*scale + disp]` at `size` (no index when `index` is -1). */
+  lea(dst: number, base: number, index: number, scale: number, disp: number, size: number): void {
+    const m = this.inst(MOp.Lea).add(dst, OperandKind.Def).add(base, OperandKind.Use);
+    if (index >= 0) m.add(index, OperandKind.Use);
+    m.scale = scale;
+    m.imm = disp;
+    m.size = size;
+  }
+  /**
+   * Whether IR value `v` certainly has its last use at instruction `i`: its only use, defined earlier
+   * in the same block (so not live around a loop). Commutative two-address ops tie such an operand,
+   * whose register the copy can then reuse.
+   */
+  diesHere(v: number, i: Inst): boolean {
+    const f = this.f;
+    return this.useCount[v] === 1 && f.valueKind[v] === ValueKind.Result && f.instBlock[f.valueDef[v]!] === f.instBlock[i];
   }
 
   /** A vreg holding the address of the module's results area. */

@@ -74,11 +74,15 @@ export const enum MOp {
   BitCount,
   /** regs [dst D, src U]: extension; `sub` ExtOp, `size` source bytes, `imm` dest bytes. */
   Ext,
-  /** regs [dst D, a U, b U]: compare at `size`, set dst to 0/1 by `cond` (x86 Cond). */
+  /** regs [dst D, a U, b U]: `cmp a, b` (`sub` 1: `test a, b`) at `size`, set dst to 0/1 by x86 condition `imm`. */
   ICmpSet,
   /** regs [dst D, a U, b U, tmp T]: float compare `cond` (FloatCC), `size` 4/8. */
   FCmpSet,
-  /** regs [dst UD, c U, x U]: dst = c != 0 ? x : dst; `size` = c bytes, `imm` 1 when floats. */
+  /**
+   * regs [dst UD, x U]: dst = x when x86 condition `sub` holds, else dst unchanged (`cmovcc`, or a jump
+   * around a move when `imm` is 1 for floats); `size` of x. The flags come from the flags-only
+   * instruction lowered right before it (Brif / CmpBranch / CmpBranchImm without targets).
+   */
   Select,
   /** regs [dst UD, src U]: `sub` FAluOp, `size` 4/8. */
   FAlu,
@@ -116,11 +120,14 @@ export const enum MOp {
   ParallelMove,
   /** regs []: jump to `targets[0]`. */
   Jump,
-  /** regs [c U]: to targets[0] if c != 0 (`size` bytes) else targets[1]. */
+  /** regs [c U]: to targets[0] if c != 0 (`size` bytes) else targets[1]; without targets only `test c, c` (flags for Select). */
   Brif,
   /** regs [i U, tmp T]: `targets[0]` default, then the table; `size` index bytes. */
   BrTable,
-  /** regs [a U, b U]: compare at `size` and branch on x86 condition `imm` to targets[0], else targets[1] (fused icmp + brif). */
+  /**
+   * regs [a U, b U]: `cmp a, b` (`sub` 1: `test a, b`) at `size` and branch on x86 condition `imm` to
+   * targets[0], else targets[1] (fused icmp + brif); without targets only the flags (for Select).
+   */
   CmpBranch,
   /** regs [result pregs U...]: epilogue and ret. */
   Ret,
@@ -132,14 +139,37 @@ export const enum MOp {
   MulImm,
   /** regs [dst UD]: `sub` ShiftOp by the constant `imm2` (already masked to the width, nonzero) at `size` 1/2/4/8. */
   ShiftImm,
-  /** regs [dst D, a U]: compare a with immediate `imm2` at `size`, set dst to 0/1 by `cond` (`imm`). */
+  /**
+   * regs [dst D, a U]: compare a with immediate `imm2` (`test a, a` when it is 0; `sub` 1: `test a, imm2`)
+   * at `size`, set dst to 0/1 by x86 condition `imm`.
+   */
   ICmpSetImm,
-  /** regs [a U]: compare a with immediate `imm2` at `size`, branch on `imm` to targets[0], else targets[1]. */
+  /**
+   * regs [a U]: as ICmpSetImm for the flags, then branch on `imm` to targets[0], else targets[1];
+   * without targets only the flags (for Select).
+   */
   CmpBranchImm,
   /** regs [dst D, base U, index U]: load from `[base + index*scale + imm]`; `sub` LoadKind, `imm2` as for Load. */
   LoadIdx,
   /** regs [value U, base U, index U]: store `size` bytes to `[base + index*scale + imm]`; `sub` 1 when the value is an xmm. */
   StoreIdx,
+  /**
+   * regs [dst D, base U] or [dst D, base U, index U]: `lea dst, [base + index*scale + imm]` at `size`
+   * 4/8 (a 32-bit lea truncates, which narrow integers allow): three-operand add, add of a scaled
+   * value, multiplication by 3/5/9.
+   */
+  Lea,
+  /**
+   * regs [dst UD, base U] or [dst UD, base U, index U]: `sub` AluOp (Mul too) with the memory operand
+   * `[base + index*scale + imm]` at `size` 4/8: a single-use load folded into its ALU user.
+   */
+  AluLoad,
+  /**
+   * regs [a U, base U] or [a U, base U, index U]: `cmp a, [base + index*scale + imm2]` at `size` 4/8
+   * (a single-use load folded into its fused icmp), then as CmpBranch: branch on x86 condition `imm`
+   * to targets[0], else targets[1]; without targets only the flags (for Select).
+   */
+  CmpLoad,
 }
 
 /** `Alu` sub-operations. */
@@ -207,7 +237,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
@@ -222,6 +252,7 @@ export function printMInst(inst: MInst): string {
   visitOperands(inst, { operand: (reg, kind) => { parts.push(`${KIND_MARK[kind]}${regName(reg)}`); } });
   let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
   if (inst.op >= MOp.LoadIdx) parts.push(`*${inst.scale}`, `#${inst.imm}`);
+  else if (inst.op === MOp.Select) parts.push(`?${inst.sub}`);
   else if (inst.op >= MOp.AluImm) parts.push(`#${inst.imm2}`);
   if (parts.length > 0) s += ' ' + parts.join(', ');
   if (inst.sym !== '') s += ` @${inst.sym}`;
