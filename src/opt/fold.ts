@@ -355,6 +355,25 @@ function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
     if (isShift && (cx === 0n || (cx === -1n && op !== Opcode.IShl && op !== Opcode.UShr))) return replaceWith(ctx, inst, x) || changed;
     if (op === Opcode.ISub && cx === 0n && isIntType(rt) && f.typeOf(y) === rt) { rewrite(f, inst, Opcode.INeg, [y]); ctx.changes++; return true; }
   }
+  if (op === Opcode.BAnd && isIntType(rt)) {
+    // -(z & 1) & y  ->  select(z & 1, y, 0): a test and a cmov instead of a neg and an and
+    // on the dependency chain (the bitwise-CRC step).
+    for (let k = 0; k < 2; k++) {
+      const n = k === 0 ? x : y, other = k === 0 ? y : x;
+      const nd = ctx.defInst(n);
+      if (nd < 0 || f.instOpcode[nd] !== Opcode.INeg) continue;
+      const bit = f.arg(nd as Inst, 0);
+      const bd = ctx.defInst(bit);
+      if (bd < 0 || f.instOpcode[bd] !== Opcode.BAnd || ctx.iconstOf(f.arg(bd as Inst, 1)) !== 1n) continue;
+      const zero = f.newInst(Opcode.IConst, rt, []);
+      f.setIconstValue(zero, 0n);
+      f.makeResults(zero, [rt]);
+      f.insertInstBefore(zero, inst);
+      rewrite(f, inst, Opcode.Select, [bit, other, f.result(zero, 0)]);
+      ctx.changes++;
+      return true;
+    }
+  }
   if (x === y) {
     switch (op) {
       case Opcode.ISub: case Opcode.BXor: makeIconst(f, inst, rt, 0n); return true;
