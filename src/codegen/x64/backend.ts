@@ -9,7 +9,7 @@ import { Func } from '../../ir/function.js';
 import { allocateRegisters, type Allocation, type OperandSink, type RegallocTarget } from '../../regalloc/linear-scan.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, MInst, NUM_PREGS, printMInst, visitOperands } from './minst.js';
+import { ALLOCATABLE, CALLEE_SAVED_GP, MInst, MOp, NUM_PREGS, printMInst, visitOperands } from './minst.js';
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
@@ -33,8 +33,16 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
     blocks,
     instCount: insts.length,
     operands(i: number, sink: OperandSink): void { visitOperands(insts[i]!, sink); },
+    acceptsSpillSlot(i: number): boolean { return acceptsSpillSlot(insts[i]!); },
+    isCalleeSaved(p: number): boolean { return CALLEE_SAVED_GP.includes(p); },
   };
   return { target, insts };
+}
+
+/** True for the copies whose operands the emitter can read or write in a spill slot. */
+export function acceptsSpillSlot(inst: MInst): boolean {
+  const op = inst.op;
+  return op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg;
 }
 
 /** Everything produced for one function. */
