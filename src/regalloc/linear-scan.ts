@@ -33,7 +33,7 @@
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
  */
 import { SPILL_BASE, type Allocation, type MoveList } from './allocation.js';
-export { SPILL_BASE, isSpill, type Allocation } from './allocation.js';
+export { SPILL_BASE, isSpill, type Allocation, type MoveList } from './allocation.js';
 
 /** How an instruction uses one register operand. */
 export const enum OperandKind {
@@ -154,7 +154,7 @@ class Interval {
     const child = new Interval(this.v, this.ranges, this.uses, k, this.rHi, inRange ? pos : this.from(k), this.end, uk, this.uHi);
     child.cursor = k;
     if (inRange) { this.rHi = k + 1; this.end = pos; }
-    else { this.rHi = k; this.end = this.to(k - 1); }
+    else { this.end = this.to(k - 1); this.rHi = k; }
     if (this.cursor >= this.rHi) this.cursor = this.rHi - 1;
     this.uHi = uk;
     return child;
@@ -363,8 +363,10 @@ class Allocator implements OperandSink {
           switch (kind) {
             case OperandKind.Def: this.define(r, d, 1); this.uses[r]!.push(2 * d + need); break;
             case OperandKind.UseDef: this.define(r, d, 1); break;
-            case OperandKind.EarlyDef: this.define(r, u, 2); this.uses[r]!.push(2 * u + 1); break;
-            case OperandKind.Temp: this.addRange(r, u, d + 1); this.uses[r]!.push(2 * u + 1); break;
+            // Early defs and temps are written at u but hold their register through d: their
+            // register use is recorded at d, so nothing evicts them within the instruction.
+            case OperandKind.EarlyDef: this.define(r, u, 2); this.uses[r]!.push(2 * d + 1); break;
+            case OperandKind.Temp: this.addRange(r, u, d + 1); this.uses[r]!.push(2 * d + 1); break;
             default: break;
           }
         }
@@ -398,15 +400,18 @@ class Allocator implements OperandSink {
     if (src >= this.numPregs && this.hint[src] < 0) this.hint[src] = dst;
   }
 
-  /** Register a hint resolves to right now, or -1. */
+  /** Register a hint resolves to right now (following a short chain of copies), or -1. */
   hintReg(it: Interval): number {
-    const h = this.hint[it.v]!;
-    if (h < 0) return -1;
-    if (h < this.numPregs) return h;
-    const ps = this.pieces[h]!;
-    for (let k = ps.length - 1; k >= 0; k--) {
-      const p = ps[k]!;
-      if (p.loc >= 0 && p.loc < this.numPregs && p.start <= it.start) return p.loc;
+    let h = this.hint[it.v]!;
+    for (let steps = 0; steps < 4 && h >= 0; steps++) {
+      if (h < this.numPregs) return h;
+      const ps = this.pieces[h]!;
+      for (let k = ps.length - 1; k >= 0; k--) {
+        const p = ps[k]!;
+        if (p.loc >= 0 && p.loc < this.numPregs && p.start <= it.start) return p.loc;
+      }
+      if (ps.length > 0) return -1;
+      h = this.hint[h]!;
     }
     return -1;
   }
@@ -528,7 +533,8 @@ class Allocator implements OperandSink {
       nu[p] = x; bp[p] = x;
     }
     for (const it of this.active) {
-      const n = it.nextRegUse(gap);
+      // A holder read by this instruction can still be stored after the read (see below).
+      const n = it.nextRegUse(pos);
       if (n < nu[it.loc]!) nu[it.loc] = n;
     }
     for (const it of this.inactive) {
@@ -559,10 +565,12 @@ class Allocator implements OperandSink {
       const it = active[k]!;
       if (it.loc !== reg) continue;
       active[k] = active[active.length - 1]!; active.pop(); k--;
-      // Store as early as possible after its last register use (outside loops when it can).
-      const last = Math.max(it.lastRegUseBefore(gap), it.start);
-      if (it.start >= gap) { this.spill(it, pos); continue; }
-      const at = this.splitPos(last, gap);
+      // Store as early as possible after its last register use (outside loops when it can);
+      // when this instruction reads it, the store goes before the instruction and the
+      // register keeps the value for the read (a split at cur's def position).
+      const lastUse = it.lastRegUseBefore(pos);
+      if (it.start >= pos || (it.start >= gap && lastUse < gap)) { this.spill(it, pos); continue; }
+      const at = lastUse >= gap ? pos : this.splitPos(Math.max(lastUse, it.start), gap);
       const rest = it.split(at);
       this.pieces[rest.v]!.push(rest);
       this.spill(rest, pos);
@@ -617,10 +625,14 @@ class Allocator implements OperandSink {
       const ps = this.pieces[v]!;
       for (let k = 1; k < ps.length; k++) {
         const a = ps[k - 1]!, b = ps[k]!;
-        if (a.end !== b.start || a.loc === b.loc) continue;
-        const i = b.start >> 2;
-        if (t.blocks[this.blockOf[i]!]!.first === i) continue; // block start: edge moves
-        gaps.add(i, a.loc, b.loc, v);
+        if (a.end !== b.start) continue;
+        const i = b.start >> 2, blockStart = 4 * t.blocks[this.blockOf[i]!]!.first;
+        if (blockStart === b.start) continue; // block start: edge moves
+        // A store after a read (b starts at a def position) whose register was itself loaded
+        // at this gap: the parallel move reads the value where the load reads it.
+        let from = a.loc;
+        for (let j = k - 1; j > 0 && ps[j]!.start === 4 * i && ps[j]!.start !== blockStart && ps[j - 1]!.end === ps[j]!.start; j--) from = ps[j - 1]!.loc;
+        if (from !== b.loc) gaps.add(i, from, b.loc, v);
       }
     }
     // Edge moves.

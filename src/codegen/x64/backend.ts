@@ -19,7 +19,7 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
   const blocks = mf.order.map((b) => {
     const blk = mf.blocks[b]!;
     const first = insts.length;
-    insts.push(...blk.insts);
+    for (const inst of blk.insts) insts.push(inst);
     return { first, count: blk.insts.length, succs: blk.succs.map((s) => index.get(s)!) };
   });
   const pregClass = new Uint8Array(NUM_PREGS);

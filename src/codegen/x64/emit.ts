@@ -196,10 +196,16 @@ class Emitter {
     for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
     const entryEdge = new Int32Array(mf.order.length).fill(-1);
     const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
+    // An edge's moves go at the end of its block when the block ends in a plain jump (no other
+    // successor and nothing read after the moves), else at the start of a successor with one
+    // predecessor, else in a stub.
+    const atEnd = (id: number): boolean => {
+      const blk = mf.blocks[id]!;
+      return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
+    };
     for (let k = 0; k < mf.order.length; k++) {
-      const succs = mf.blocks[mf.order[k]!]!.succs;
-      if (succs.length < 2) continue;
-      succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
+      if (atEnd(mf.order[k]!)) continue;
+      mf.blocks[mf.order[k]!]!.succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
     }
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
@@ -207,10 +213,11 @@ class Emitter {
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
+      const end = atEnd(id);
       this.succLabels.length = 0;
       blk.succs.forEach((s, j) => {
         const e = edgeStart[k]! + j;
-        if (blk.succs.length > 1 && preds[layout[s]!]! > 1 && this.hasMoves(edges, e)) {
+        if (!end && preds[layout[s]!]! > 1 && this.hasMoves(edges, e)) {
           const label = a.newLabel();
           this.stubs.push({ label, edge: e, target: s });
           this.succLabels.push(label);
@@ -227,10 +234,8 @@ class Emitter {
           this.irMarks.push({ label: l, irInst: inst.irInst });
         }
         this.moves(this.alloc.gapMoves, this.index);
-        const single = blk.succs.length === 1 && i === n - 1;
-        if (single && inst.op === MOp.Jump) this.moves(edges, edgeStart[k]!);
+        if (end && i === n - 1) this.moves(edges, edgeStart[k]!);
         this.emitInst(inst, next);
-        if (single && inst.op !== MOp.Jump) this.moves(edges, edgeStart[k]!);
         this.index++;
       }
     }

@@ -475,7 +475,7 @@ class Lowerer {
         const signed = op === Opcode.SDiv || op === Opcode.SRem;
         const xa = this.extend(A, ta, signed), xb = this.extend(B, ta, signed);
         this.mov(Gp.Rax, xa);
-        const m = this.inst(MOp.Div).add(Gp.Rax, OperandKind.UseDef).add(Gp.Rdx, OperandKind.Temp).add(xb, OperandKind.Use);
+        const m = this.inst(MOp.Div).add(Gp.Rax, OperandKind.UseDef).add(Gp.Rdx, OperandKind.EarlyDef).add(xb, OperandKind.Use);
         m.sub = op === Opcode.SDiv ? DivOp.SDiv : op === Opcode.UDiv ? DivOp.UDiv : op === Opcode.SRem ? DivOp.SRem : DivOp.URem;
         m.size = aluSize(ta);
         m.imm = typeBytes(ta) * 8;

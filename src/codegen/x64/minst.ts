@@ -68,7 +68,7 @@ export const enum MOp {
   Unary,
   /** regs [dst UD, rcx U(fixed)]: `sub` ShiftOp at `size` 1/2/4/8 (count in cl). */
   Shift,
-  /** regs [rax UD, rdx D, divisor U]: division macro; `sub` DivOp, `size` 4/8, `imm` narrow width bits. */
+  /** regs [rax UD, rdx EarlyDef (written before the divisor is read; the remainder), divisor U]: division macro; `sub` DivOp, `size` 4/8, `imm` narrow width bits. */
   Div,
   /** regs [dst D, src U]: `sub` BitOp (clz/ctz/popcnt) at `size`; `imm` = type width. */
   BitCount,
