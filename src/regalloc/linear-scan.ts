@@ -225,8 +225,9 @@ class Allocator implements OperandSink {
   /** Per register id: ranges (flat pairs, built descending, then reversed) and uses (2*pos + needsRegister). */
   readonly ranges: number[][] = [];
   readonly uses: number[][] = [];
-  /** Copy hint per register id: another register id, or -1. */
-  readonly hint: Int32Array;
+  /** Copy hints per register id (another register id, or -1): where a copy into it reads from, where a copy of it goes. */
+  readonly hintSrc: Int32Array;
+  readonly hintDst: Int32Array;
   /** Pieces of each vreg, in start order. */
   readonly pieces: Interval[][] = [];
   /** Fixed interval per preg (null when never named). */
@@ -251,7 +252,8 @@ class Allocator implements OperandSink {
     this.blockOf = new Int32Array(t.instCount);
     t.blocks.forEach((b, k) => this.blockOf.fill(k, b.first, b.first + b.count));
     this.depth = new Int32Array(this.nb);
-    this.hint = new Int32Array(t.regCount).fill(-1);
+    this.hintSrc = new Int32Array(t.regCount).fill(-1);
+    this.hintDst = new Int32Array(t.regCount).fill(-1);
     for (let r = 0; r < t.regCount; r++) { this.ranges.push([]); this.uses.push([]); this.pieces.push([]); }
     this.slotOf = new Int32Array(t.regCount).fill(-1);
     this.usedPregs = new Uint8Array(t.numPregs);
@@ -396,22 +398,36 @@ class Allocator implements OperandSink {
     }
   }
   hintPair(dst: number, src: number): void {
-    if (dst >= this.numPregs && this.hint[dst] < 0) this.hint[dst] = src;
-    if (src >= this.numPregs && this.hint[src] < 0) this.hint[src] = dst;
+    if (dst >= this.numPregs && this.hintSrc[dst]! < 0) this.hintSrc[dst] = src;
+    if (src >= this.numPregs && this.hintDst[src]! < 0) this.hintDst[src] = dst;
   }
 
-  /** Register a hint resolves to right now (following a short chain of copies), or -1. */
+  /**
+   * Register a hint resolves to right now, or -1: the register of the copy's source
+   * (already allocated), else that of the copy's destination, following a short chain
+   * of copies to a preg or an allocated vreg.
+   */
   hintReg(it: Interval): number {
-    let h = this.hint[it.v]!;
+    const src = this.hintSrc[it.v]!;
+    if (src >= 0) {
+      const r = this.regAt(src, it.start);
+      if (r >= 0) return r;
+    }
+    let h = this.hintDst[it.v]!;
     for (let steps = 0; steps < 4 && h >= 0; steps++) {
       if (h < this.numPregs) return h;
-      const ps = this.pieces[h]!;
-      for (let k = ps.length - 1; k >= 0; k--) {
-        const p = ps[k]!;
-        if (p.loc >= 0 && p.loc < this.numPregs && p.start <= it.start) return p.loc;
-      }
-      if (ps.length > 0) return -1;
-      h = this.hint[h]!;
+      if (this.pieces[h]!.length > 0) return this.regAt(h, it.start);
+      h = this.hintDst[h]!;
+    }
+    return -1;
+  }
+  /** Register of register id r's latest piece starting at or before pos, or -1. */
+  regAt(r: number, pos: number): number {
+    if (r < this.numPregs) return r;
+    const ps = this.pieces[r]!;
+    for (let k = ps.length - 1; k >= 0; k--) {
+      const p = ps[k]!;
+      if (p.start <= pos) return p.loc >= 0 && p.loc < this.numPregs ? p.loc : -1;
     }
     return -1;
   }
