@@ -90,6 +90,8 @@ export interface RegallocTarget {
 }
 
 const INF = 0x3fffffff;
+/** Cost of using a callee-saved register for the first time: a save and a restore. */
+const CALLEE_SAVE_COST = 2;
 
 /** Position of the gap at or before `pos`. */
 function gapFloor(pos: number): number { return pos & ~3; }
@@ -403,16 +405,12 @@ class Allocator implements OperandSink {
   }
 
   /**
-   * Register a hint resolves to right now, or -1: the register of the copy's source
-   * (already allocated), else that of the copy's destination, following a short chain
-   * of copies to a preg or an allocated vreg.
+   * Register a hint resolves to right now, or -1: with `fromSource`, the register of the
+   * source of the copy that defines `it` (already allocated); else that of the copy's
+   * destination, following a short chain of copies to a preg or an allocated vreg.
    */
-  hintReg(it: Interval): number {
-    const src = this.hintSrc[it.v]!;
-    if (src >= 0) {
-      const r = this.regAt(src, it.start);
-      if (r >= 0) return r;
-    }
+  hintReg(it: Interval, fromSource: boolean): number {
+    if (fromSource) return this.hintSrc[it.v]! >= 0 ? this.regAt(this.hintSrc[it.v]!, it.start) : -1;
     let h = this.hintDst[it.v]!;
     for (let steps = 0; steps < 4 && h >= 0; steps++) {
       if (h < this.numPregs) return h;
@@ -430,6 +428,13 @@ class Allocator implements OperandSink {
       if (p.start <= pos) return p.loc >= 0 && p.loc < this.numPregs ? p.loc : -1;
     }
     return -1;
+  }
+
+  /** Spill weight of a piece: its uses, each counted 10^loop depth. */
+  weight(it: Interval): number {
+    let w = 0;
+    for (let k = it.uLo; k < it.uHi; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[it.uses[k]! >>> 3]!]!);
+    return w;
   }
 
   slot(v: number): number {
@@ -514,10 +519,12 @@ class Allocator implements OperandSink {
       const x = it.intersect(cur);
       if (x < fu[it.loc]!) fu[it.loc] = x;
     }
-    const h = this.hintReg(cur);
     let reg = -1;
-    if (h >= 0 && regs.includes(h) && fu[h]! >= cur.end) reg = h;
-    else {
+    for (let k = 0; k < 2 && reg < 0; k++) {
+      const h = this.hintReg(cur, k === 0);
+      if (h >= 0 && regs.includes(h) && fu[h]! >= cur.end) reg = h;
+    }
+    if (reg < 0) {
       // Whole fit: the first register in preference order, but a callee-saved one not used yet
       // only for a value that lives across a call (a call clobbers all caller-saved ones).
       let fallback = -1;
@@ -526,7 +533,16 @@ class Allocator implements OperandSink {
         if (t.isCalleeSaved(p) && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
         if (!t.isCalleeSaved(p) || this.usedPregs[p] !== 0) { reg = p; break; }
       }
-      if (reg < 0) reg = fallback;
+      if (reg < 0 && fallback >= 0) {
+        // A callee-saved register costs a save and a restore; a value used less than that
+        // (weighted by loop depth) waits in its slot until it needs a register, if it can.
+        const first = cur.nextRegUse(cur.start);
+        if (this.weight(cur) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > cur.start)) {
+          this.spill(cur, cur.start);
+          return true;
+        }
+        reg = fallback;
+      }
     }
     if (reg >= 0) { cur.loc = reg; return true; }
     // Prefix: the register free longest.
