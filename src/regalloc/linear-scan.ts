@@ -132,26 +132,28 @@ class Interval {
   }
   /** First use position >= pos that needs a register (use entries are position*2 + needsRegister). */
   nextRegUse(pos: number): number {
-    for (let k = this.uLo; k < this.uHi; k++) {
-      const u = this.uses[k]!;
-      if (u >= 2 * pos && (u & 1) !== 0) return u >>> 1;
-    }
+    for (let k = this.firstUseAt(pos); k < this.uHi; k++) if ((this.uses[k]! & 1) !== 0) return this.uses[k]! >>> 1;
     return INF;
+  }
+  /** Index of the first use at or after `pos` (binary search: uses are sorted). */
+  firstUseAt(pos: number): number {
+    let lo = this.uLo, hi = this.uHi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.uses[mid]! < 2 * pos) lo = mid + 1; else hi = mid;
+    }
+    return lo;
   }
   /** Last use position < pos that needs a register, or -1. */
   lastRegUseBefore(pos: number): number {
-    for (let k = this.uHi - 1; k >= this.uLo; k--) {
-      const u = this.uses[k]!;
-      if (u < 2 * pos && (u & 1) !== 0) return u >>> 1;
-    }
+    for (let k = this.firstUseAt(pos) - 1; k >= this.uLo; k--) if ((this.uses[k]! & 1) !== 0) return this.uses[k]! >>> 1;
     return -1;
   }
   /** Splits off the part from `pos` (start < pos < end) and returns it. */
   split(pos: number): Interval {
     let k = this.rLo;
     while (this.to(k) <= pos) k++;
-    let uk = this.uLo;
-    while (uk < this.uHi && this.uses[uk]! < 2 * pos) uk++;
+    const uk = this.firstUseAt(pos);
     const inRange = this.from(k) < pos;
     const child = new Interval(this.v, this.ranges, this.uses, k, this.rHi, inRange ? pos : this.from(k), this.end, uk, this.uHi);
     child.cursor = k;
@@ -430,10 +432,10 @@ class Allocator implements OperandSink {
     return -1;
   }
 
-  /** Spill weight of a piece: its uses, each counted 10^loop depth. */
-  weight(it: Interval): number {
+  /** Spill weight of a piece (its uses, each counted 10^loop depth), counted up to `limit`. */
+  weight(it: Interval, limit: number): number {
     let w = 0;
-    for (let k = it.uLo; k < it.uHi; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[it.uses[k]! >>> 3]!]!);
+    for (let k = it.uLo; k < it.uHi && w < limit; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[it.uses[k]! >>> 3]!]!);
     return w;
   }
 
@@ -537,7 +539,7 @@ class Allocator implements OperandSink {
         // A callee-saved register costs a save and a restore; a value used less than that
         // (weighted by loop depth) waits in its slot until it needs a register, if it can.
         const first = cur.nextRegUse(cur.start);
-        if (this.weight(cur) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > cur.start)) {
+        if (this.weight(cur, CALLEE_SAVE_COST) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > cur.start)) {
           this.spill(cur, cur.start);
           return true;
         }
