@@ -10,7 +10,8 @@
  * registers), before emission.
  *
  *   loops         back edges in layout order -> natural loops -> loop depth per block
- *   liveness      backward data flow over blocks (bit sets of virtual registers)
+ *   liveness      live-in lists per block: upward-exposed uses spread backwards
+ *                 through predecessors to the writing blocks (sparse, output-sensitive)
  *   intervals     per vreg: sorted ranges with holes, use positions (needs a
  *                 register or not), a hint from copies; per preg: fixed ranges
  *   scan          intervals by start: take a register free for the whole
@@ -239,6 +240,8 @@ class Allocator implements OperandSink {
   readonly slotOf: Int32Array;
   spillSlots = 0;
   readonly usedPregs: Uint8Array;
+  /** Predecessors of each block. */
+  readonly preds: number[][] = [];
   readonly active: Interval[] = [];
   readonly inactive: Interval[] = [];
   readonly unhandled = new Unhandled();
@@ -276,8 +279,8 @@ class Allocator implements OperandSink {
 
   /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
   computeLoops(): void {
-    const nb = this.nb, blocks = this.t.blocks;
-    const preds: number[][] = Array.from({ length: nb }, () => []);
+    const nb = this.nb, blocks = this.t.blocks, preds = this.preds;
+    for (let b = 0; b < nb; b++) preds.push([]);
     blocks.forEach((b, k) => { for (const s of b.succs) preds[s]!.push(k); });
     const stamp = new Int32Array(nb).fill(-1);
     const work: number[] = [];
@@ -295,38 +298,56 @@ class Allocator implements OperandSink {
     }
   }
 
-  liveness(): Uint32Array[] {
+  /**
+   * Live-in vregs of each block, as lists. Sparse and output-sensitive (the cost is the
+   * total size of the live-in sets, not blocks x vregs): each upward-exposed use of v
+   * (read before any write in its block) makes v live in there, and liveness spreads
+   * backwards through predecessors until blocks that write v.
+   */
+  liveness(): number[][] {
     const t = this.t, nb = this.nb, np = this.numPregs;
-    const words = (t.regCount + 31) >>> 5;
-    const liveIn: Uint32Array[] = [], uses: Uint32Array[] = [], defs: Uint32Array[] = [];
+    const defBlock = new Int32Array(t.regCount).fill(-1); // last block scanned that writes v
+    const exposed: number[] = [], kills: number[] = []; // (v, block) pairs
     for (let b = 0; b < nb; b++) {
-      const u = new Uint32Array(words), d = new Uint32Array(words);
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
         const n = this.collect(i);
         for (let k = 0; k < n; k++) {
           const r = this.opRegs[k]!, kind = this.opKinds[k]!;
           if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
-          if ((d[r >>> 5]! & (1 << (r & 31))) === 0) u[r >>> 5]! |= 1 << (r & 31);
+          if (defBlock[r] !== b) { exposed.push(r, b); defBlock[r] = b; } // once per block is enough
         }
         for (let k = 0; k < n; k++) {
           const r = this.opRegs[k]!;
-          if (r >= np && this.opKinds[k] !== OperandKind.Use) d[r >>> 5]! |= 1 << (r & 31);
+          if (r >= np && this.opKinds[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
         }
       }
-      uses.push(u); defs.push(d); liveIn.push(new Uint32Array(words));
     }
-    const out = new Uint32Array(words);
-    for (let changed = true; changed;) {
-      changed = false;
-      for (let b = nb - 1; b >= 0; b--) {
-        out.fill(0);
-        for (const s of t.blocks[b]!.succs) { const si = liveIn[s]!; for (let w = 0; w < words; w++) out[w]! |= si[w]!; }
-        const inn = liveIn[b]!, u = uses[b]!, d = defs[b]!;
-        for (let w = 0; w < words; w++) {
-          const v = (u[w]! | (out[w]! & ~d[w]!)) >>> 0; // unsigned, like the Uint32Array it is compared with
-          if (v !== inn[w]) { inn[w] = v; changed = true; }
-        }
+    // Group the pairs by vreg (counting sort).
+    const group = (pairs: number[]): { start: Int32Array; blocks: Int32Array } => {
+      const start = new Int32Array(t.regCount + 1);
+      for (let k = 0; k < pairs.length; k += 2) start[pairs[k]! + 1]!++;
+      for (let r = 0; r < t.regCount; r++) start[r + 1]! += start[r]!;
+      const fill = start.slice(0, t.regCount), blocks = new Int32Array(pairs.length >> 1);
+      for (let k = 0; k < pairs.length; k += 2) blocks[fill[pairs[k]!]!++] = pairs[k + 1]!;
+      return { start, blocks };
+    };
+    const ex = group(exposed), kl = group(kills);
+    // A block that writes v before reading it is in kills but not exposed; one that reads
+    // v first is exposed (its write, if any, does not stop v being live into it).
+    const liveIn: number[][] = Array.from({ length: nb }, () => []);
+    const live = new Int32Array(nb).fill(-1), kill = new Int32Array(nb).fill(-1);
+    const work: number[] = [];
+    for (let v = np; v < t.regCount; v++) {
+      if (ex.start[v] === ex.start[v + 1]) continue;
+      for (let k = kl.start[v]!; k < kl.start[v + 1]!; k++) kill[kl.blocks[k]!] = v;
+      for (let k = ex.start[v]!; k < ex.start[v + 1]!; k++) work.push(ex.blocks[k]!);
+      while (work.length > 0) {
+        const b = work.pop()!;
+        if (live[b] === v) continue;
+        live[b] = v;
+        liveIn[b]!.push(v);
+        for (const p of this.preds[b]!) if (live[p] !== v && kill[p] !== v) work.push(p);
       }
     }
     return liveIn;
@@ -347,18 +368,13 @@ class Allocator implements OperandSink {
     else this.addRange(r, pos, pos + len);
   }
 
-  buildIntervals(liveIn: Uint32Array[]): void {
-    const t = this.t, np = this.numPregs, words = (t.regCount + 31) >>> 5;
-    const out = new Uint32Array(words);
+  buildIntervals(liveIn: number[][]): void {
+    const t = this.t, np = this.numPregs;
     for (let b = this.nb - 1; b >= 0; b--) {
       const blk = t.blocks[b]!;
       const bFrom = 4 * blk.first, bTo = 4 * (blk.first + blk.count);
-      out.fill(0);
-      for (const s of blk.succs) { const si = liveIn[s]!; for (let w = 0; w < words; w++) out[w]! |= si[w]!; }
-      for (let w = 0; w < words; w++) {
-        let x = out[w]!;
-        while (x !== 0) { const bit = 31 - Math.clz32(x & -x); x &= x - 1; this.addRange(w * 32 + bit, bFrom, bTo); }
-      }
+      // Live out = union of the successors' live-in (a repeated range merges).
+      for (const s of blk.succs) for (const v of liveIn[s]!) this.addRange(v, bFrom, bTo);
       for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
         const n = this.collect(i);
         const copy = t.acceptsSpillSlot(i);
@@ -631,7 +647,7 @@ class Allocator implements OperandSink {
     return ps[lo]!.loc;
   }
 
-  resolve(liveIn: Uint32Array[]): Allocation {
+  resolve(liveIn: number[][]): Allocation {
     const t = this.t, np = this.numPregs;
     for (let v = np; v < t.regCount; v++) if (this.pieces[v]!.length > 1) this.pieces[v]!.sort((a, b) => a.start - b.start);
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
@@ -672,23 +688,17 @@ class Allocator implements OperandSink {
     // Edge moves.
     const edges = new Moves();
     const edgeStart = new Int32Array(this.nb + 1);
-    const words = (t.regCount + 31) >>> 5;
     let e = 0;
     for (let b = 0; b < this.nb; b++) {
       edgeStart[b] = e;
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
-        const inn = liveIn[s]!, sPos = 4 * t.blocks[s]!.first;
-        for (let w = 0; w < words; w++) {
-          let x = inn[w]!;
-          while (x !== 0) {
-            const bit = 31 - Math.clz32(x & -x); x &= x - 1;
-            const v = w * 32 + bit;
-            if (this.pieces[v]!.length < 2) continue;
-            const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
-            if (from !== to) edges.add(e, from, to, v);
-          }
+        const sPos = 4 * t.blocks[s]!.first;
+        for (const v of liveIn[s]!) {
+          if (this.pieces[v]!.length < 2) continue;
+          const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
+          if (from !== to) edges.add(e, from, to, v);
         }
         e++;
       }
