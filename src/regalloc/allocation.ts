@@ -18,7 +18,7 @@
  *     (every source is read before any destination is written).
  *  2. Instruction i runs with operand k at location `opLoc[opStart[i] + k]`:
  *     a physical register, or a spill slot only for instructions the target
- *     says can take one (copies such as Mov and ParallelMove: a block-argument
+ *     says can take one (`RegallocTarget.acceptsSpillSlot`; copies such as Mov and ParallelMove: a block-argument
  *     move with more values than registers must be able to use slots). A preg
  *     operand is at itself.
  *     A UseDef operand is read and written in that one register. Def operands

@@ -108,3 +108,63 @@ test('random functions with high register pressure: compiled == interpreted', as
   }
   assert.ok(spills > count / 2, `only ${spills} functions spilled`);
 });
+
+/**
+ * A ~200k-machine-instruction function: a long straight-line chain where many
+ * values stay live (sliding window), then a loop over a window of them.
+ */
+function bigFunction(values: number): string {
+  const lines: string[] = ['block0(v0: i64, v1: i64):'];
+  const window = 40;
+  for (let i = 2; i < values; i++) {
+    const a = `v${i - 1}`, b = `v${Math.max(0, i - 1 - ((i * 7) % window))}`;
+    lines.push(`    v${i} = ${i % 3 === 0 ? 'iadd' : i % 3 === 1 ? 'bxor' : 'isub'} ${a}, ${b}`);
+  }
+  const n = values;
+  lines.push(`    v${n} = iconst.i64 0`, `    jump block1(v${n}, v${n - 1})`, '', `block1(v${n + 1}: i64, v${n + 2}: i64):`);
+  let acc = `v${n + 2}`, k = n + 3;
+  for (let j = 0; j < window; j++) { lines.push(`    v${k} = iadd ${acc}, v${n - 1 - j}`); acc = `v${k++}`; }
+  lines.push(`    v${k} = iconst.i64 1`, `    v${k + 1} = iadd v${n + 1}, v${k}`, `    v${k + 2} = icmp slt v${k + 1}, v1`);
+  lines.push(`    brif v${k + 2}, block1(v${k + 1}, ${acc}), block2`, '', 'block2:', `    return v${n + 2}`);
+  return `function %big(i64, i64) -> i64 {\n${lines.join('\n')}\n}\n`;
+}
+
+/** ~17 machine instructions per block (block arguments on both edges: edge blocks), `blocks` blocks. */
+function manyBlocks(blocks: number): string {
+  const lines = ['block0(v0: i64, v1: i64):', '    jump block1(v0, v1)'];
+  let v = 2;
+  for (let b = 1; b <= blocks; b++) {
+    const a = v++, c = v++;
+    lines.push('', `block${b}(v${a}: i64, v${c}: i64):`);
+    let x = a;
+    for (let k = 0; k < 4; k++) { lines.push(`    v${v} = iadd v${x}, v${c}`); x = v++; }
+    const cond = v++;
+    lines.push(`    v${cond} = icmp slt v${x}, v1`);
+    lines.push(b < blocks ? `    brif v${cond}, block${b + 1}(v${x}, v${c}), block${b + 1}(v${c}, v${x})` : `    return v${x}`);
+  }
+  return `function %blocks(i64, i64) -> i64 {\n${lines.join('\n')}\n}\n`;
+}
+
+/** Compiles `text` at -O0, checks `name(3, 1000)` against the interpreter, and returns the compile time. */
+function timedCompile(text: string, name: string): number {
+  const m = parse(text);
+  const t0 = performance.now();
+  const c = compile(m);
+  const ms = performance.now() - t0;
+  try {
+    assert.equal(c.functions[name]!(3n, 1000n), new Interpreter(m).call(name, [3n, 1000n]));
+  } finally {
+    c.free();
+  }
+  return ms;
+}
+
+test('a ~200k-instruction function in 12k blocks compiles at -O0 in seconds (liveness is sparse)', () => {
+  const ms = timedCompile(manyBlocks(12000), 'blocks');
+  assert.ok(ms < 10000, `compiling took ${ms.toFixed(0)} ms`);
+});
+
+test('a ~200k-instruction function compiles at -O0 in seconds (allocation is near-linear)', () => {
+  const ms = timedCompile(bigFunction(100000), 'big');
+  assert.ok(ms < 10000, `compiling took ${ms.toFixed(0)} ms`);
+});

@@ -1,124 +1,199 @@
 /**
- * The architecture-neutral linear-scan allocator on a synthetic target (4
- * registers in class 0, 2 in class 1): random straight-line and two-block
- * programs; checks the allocation invariants directly.
+ * The architecture-neutral splitting allocator on a synthetic target (4
+ * registers in class 0, the last callee-saved; 2 in class 1): random programs
+ * with loops, redefinitions, temps, fixed registers, calls and copies. An
+ * executor walks random paths through the allocated program, tracking which
+ * value each location holds (gap and edge moves as parallel moves), and
+ * checks that every operand finds its own value: no two live values ever share
+ * a location, fixed registers are respected, must-have-register operands are
+ * in registers.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { OperandKind, SPILL_BASE, allocateRegisters, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { OperandKind, SPILL_BASE, allocateRegisters, type Allocation, type MoveList, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { firstMove } from '../../src/regalloc/allocation.js';
 
 interface Op { reg: number; kind: OperandKind }
+interface Inst { ops: Op[]; copy: boolean }
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
 }
 
-const NUM_PREGS = 6; // 0..3 class 0, 4..5 class 1
+const NUM_PREGS = 6; // 0..3 class 0 (3 callee-saved), 4..5 class 1
+const PREG_CLASS = [0, 0, 0, 0, 1, 1];
 
-function target(insts: Op[][], regClass: number[], blocks: RegallocTarget['blocks']): RegallocTarget {
+function target(insts: Inst[], regClass: number[], blocks: RegallocTarget['blocks']): RegallocTarget {
   return {
     numPregs: NUM_PREGS,
-    pregClass: [0, 0, 0, 0, 1, 1],
+    pregClass: PREG_CLASS,
     allocatable: [[0, 1, 2, 3], [4, 5]],
     regCount: regClass.length,
     regClass,
     blocks,
     instCount: insts.length,
-    operands(i: number, sink: OperandSink): void { for (const o of insts[i]!) sink.operand(o.reg, o.kind); },
+    operands(i: number, sink: OperandSink): void { for (const o of insts[i]!.ops) sink.operand(o.reg, o.kind); },
+    acceptsSpillSlot(i: number): boolean { return insts[i]!.copy; },
+    isCalleeSaved(p: number): boolean { return p === 3; },
   };
 }
 
-test('linear scan: a vreg is never in a register that another overlapping vreg or a fixed range holds', () => {
-  for (let seed = 1; seed <= 200; seed++) {
-    const r = rng(seed);
-    const regClass = [0, 0, 0, 0, 1, 1];
-    const insts: Op[][] = [];
-    const defined: number[] = [];
-    const n = 10 + Math.floor(r() * 40);
+/** Random program: blocks with random successors (forward and back edges). */
+function program(seed: number): { t: RegallocTarget; insts: Inst[] } {
+  const r = rng(seed);
+  const regClass = [...PREG_CLASS];
+  const insts: Inst[] = [];
+  const vregs: number[] = [];
+  const nb = 1 + Math.floor(r() * 6);
+  const blocks: { first: number; count: number; succs: number[] }[] = [];
+  const any = (): number => vregs[Math.floor(r() * vregs.length)]!;
+  for (let b = 0; b < nb; b++) {
+    const first = insts.length;
+    const n = 3 + Math.floor(r() * 25);
     for (let i = 0; i < n; i++) {
-      const ops: Op[] = [];
-      for (let k = 0; k < 2 && defined.length > 0; k++) if (r() < 0.7) ops.push({ reg: defined[Math.floor(r() * defined.length)]!, kind: OperandKind.Use });
-      if (r() < 0.1) ops.push({ reg: regClass.push(0) - 1, kind: OperandKind.Temp });
-      const v = regClass.push(r() < 0.25 ? 1 : 0) - 1;
-      ops.push({ reg: v, kind: OperandKind.Def });
-      defined.push(v);
-      insts.push(ops);
-      if (r() < 0.15) {
-        // A fixed register as lowering makes them: moved into, then consumed by the next instruction (which clobbers another).
+      const c = r();
+      if (c < 0.1 && vregs.length > 0) {
+        // A copy, possibly redefining a vreg (non-SSA, like block arguments).
+        const dst = r() < 0.3 ? any() : regClass.push(regClass[any()]!) - 1;
+        const src = vregs.filter((v) => regClass[v] === regClass[dst])[0] ?? dst;
+        insts.push({ ops: [{ reg: dst, kind: OperandKind.Def }, { reg: src, kind: OperandKind.Use }], copy: true });
+        vregs.push(dst);
+        continue;
+      }
+      const gp = vregs.filter((v) => regClass[v] === 0);
+      if (c < 0.15 && gp.length > 0) {
+        // A fixed register as lowering makes them (live within a block): moved into, then consumed by the next instruction (which clobbers another).
         const p = Math.floor(r() * 4), q = Math.floor(r() * 4);
-        insts.push([{ reg: defined[Math.floor(r() * defined.length)]!, kind: OperandKind.Use }, { reg: p, kind: OperandKind.Def }]);
-        insts.push([{ reg: p, kind: OperandKind.Use }, { reg: q, kind: OperandKind.Def }]);
+        insts.push({ ops: [{ reg: p, kind: OperandKind.Def }, { reg: gp[Math.floor(r() * gp.length)]!, kind: OperandKind.Use }], copy: true });
+        insts.push({ ops: [{ reg: p, kind: OperandKind.Use }, { reg: q, kind: OperandKind.Def }], copy: false });
+        continue;
       }
-    }
-    // Keep a few values live to the end.
-    insts.push(defined.filter(() => r() < 0.3).map((reg) => ({ reg, kind: OperandKind.Use })));
-    const t = target(insts, regClass, [{ first: 0, count: insts.length, succs: [] }]);
-    let alloc;
-    try {
-      alloc = allocateRegisters(t);
-    } catch (e) {
-      // Only acceptable failure: more temps/early defs at one point than registers (not produced here).
-      throw new Error(`seed ${seed}: ${(e as Error).message}`);
-    }
-    // Fixed ranges, recomputed: preg def at 2i+1 (or 2i for early kinds) to its last use.
-    const fixed: [number, number, number][] = [];
-    const open = new Map<number, number>();
-    insts.forEach((ops, i) => {
-      for (const o of ops) if (o.reg < NUM_PREGS && o.kind === OperandKind.Use) {
-        const k = open.get(o.reg);
-        if (k === undefined) { open.set(o.reg, fixed.length); fixed.push([o.reg, 0, 2 * i]); } else fixed[k]![2] = Math.max(fixed[k]![2], 2 * i);
+      if (c < 0.2) {
+        // A call: clobbers every caller-saved register.
+        insts.push({ ops: [0, 1, 2, 4, 5].map((p) => ({ reg: p, kind: OperandKind.Def })), copy: false });
+        continue;
       }
-      for (const o of ops) if (o.reg < NUM_PREGS && o.kind !== OperandKind.Use) { open.set(o.reg, fixed.length); fixed.push([o.reg, 2 * i + 1, 2 * i + 1]); }
-    });
-    const vregs = regClass.map((_, v) => v).filter((v) => v >= NUM_PREGS && alloc.end[v]! >= 0);
-    for (const v of vregs) {
-      const loc: number = alloc.location[v]!;
-      assert.ok(loc >= 0, `seed ${seed}: v${v} unassigned`);
-      if (loc >= SPILL_BASE) continue;
-      assert.equal(t.pregClass[loc], regClass[v], `seed ${seed}: v${v} in a register of the wrong class`);
-      for (const w of vregs) {
-        if (w <= v || alloc.location[w] !== loc) continue;
-        const overlap = alloc.start[v]! <= alloc.end[w]! && alloc.start[w]! <= alloc.end[v]!;
-        assert.ok(!overlap, `seed ${seed}: v${v} and v${w} share ${loc} while both live`);
+      const ops: Op[] = [];
+      for (let k = 0; k < 2 && vregs.length > 0; k++) if (r() < 0.7) ops.push({ reg: any(), kind: OperandKind.Use });
+      if (r() < 0.1) ops.push({ reg: regClass.push(0) - 1, kind: OperandKind.Temp });
+      if (r() < 0.2 && vregs.length > 0) {
+        const v = any();
+        // Class 1 has two registers: at most two class-1 inputs.
+        const inputs1 = ops.filter((o) => regClass[o.reg] === 1).length + (regClass[v] === 1 ? 1 : 0);
+        if (!ops.some((o) => o.reg === v) && inputs1 <= 2) ops.push({ reg: v, kind: OperandKind.UseDef });
+      } else {
+        const v = r() < 0.1 && vregs.length > 0 ? any() : regClass.push(r() < 0.25 ? 1 : 0) - 1;
+        // An early def needs a register besides the inputs: class 1 has only two.
+        if (!ops.some((o) => o.reg === v)) ops.push({ reg: v, kind: r() < 0.1 && regClass[v] === 0 ? OperandKind.EarlyDef : OperandKind.Def });
+        vregs.push(v);
       }
-      for (const [p, s, e] of fixed) {
-        if (p !== loc) continue;
-        assert.ok(!(alloc.start[v]! <= e && s <= alloc.end[v]!), `seed ${seed}: v${v} in ${p} across a fixed range [${s}, ${e}]`);
-      }
+      insts.push({ ops, copy: false });
     }
-    for (let v = NUM_PREGS; v < regClass.length; v++) {
-      const isTemp = insts.some((ops) => ops.some((o) => o.reg === v && (o.kind === OperandKind.Temp || o.kind === OperandKind.EarlyDef)));
-      if (isTemp) assert.ok(alloc.location[v]! < SPILL_BASE, `seed ${seed}: must-have-register v${v} was spilled`);
-    }
+    // Keep a few values live across the block end (more than fit in registers: slots allowed).
+    insts.push({ ops: vregs.filter(() => r() < 0.2).map((reg) => ({ reg, kind: OperandKind.Use })), copy: true });
+    const succs: number[] = [];
+    const ns = b === nb - 1 ? Math.floor(r() * 2) : 1 + Math.floor(r() * 2);
+    for (let k = 0; k < ns; k++) succs.push(k === 0 && b + 1 < nb ? b + 1 : Math.floor(r() * nb));
+    blocks.push({ first, count: insts.length - first, succs });
   }
+  return { t: target(insts, regClass, blocks), insts };
+}
+
+/** Walks random paths, checking that every read finds the value it names. */
+function execute(t: RegallocTarget, insts: Inst[], a: Allocation, seed: number): void {
+  const r = rng(seed);
+  const holds = new Map<number, number>(); // location -> value
+  const current = new Map<number, number>(); // register id -> its latest value
+  let fresh = 0;
+  const runMoves = (list: MoveList, key: number, where: string): void => {
+    const writes: [number, number][] = [];
+    for (let m = firstMove(list, key); m < list.count && list.key[m] === key; m++) {
+      const reg = list.reg[m]!, val = current.get(reg);
+      if (val !== undefined) assert.equal(holds.get(list.from[m]!), val, `${where}: move of ${reg} reads a location that holds another value`);
+      assert.equal(t.regClass[reg], list.to[m]! >= SPILL_BASE ? t.regClass[reg] : t.pregClass[list.to[m]!], `${where}: move to the wrong class`);
+      writes.push([list.to[m]!, holds.get(list.from[m]!) ?? -1]);
+    }
+    for (const [to, v] of writes) holds.set(to, v);
+  };
+  let b = 0;
+  for (let steps = 0; steps < 40; steps++) {
+    const blk = t.blocks[b]!;
+    for (let i = blk.first; i < blk.first + blk.count; i++) {
+      runMoves(a.gapMoves, i, `seed ${seed} inst ${i} gap`);
+      const ops = insts[i]!.ops, base = a.opStart[i]!;
+      assert.equal(a.opStart[i + 1]! - base, ops.length);
+      const loc = (k: number): number => a.opLoc[base + k]!;
+      ops.forEach((o, k) => {
+        if (o.reg < NUM_PREGS) assert.equal(loc(k), o.reg, `inst ${i}: fixed operand moved`);
+        else if (loc(k) >= SPILL_BASE) assert.ok(insts[i]!.copy && (o.kind === OperandKind.Use || o.kind === OperandKind.Def), `inst ${i}: operand ${k} in a slot`);
+        else assert.equal(t.pregClass[loc(k)], t.regClass[o.reg], `inst ${i}: operand ${k} in the wrong class`);
+      });
+      // Early defs and temps are written before the inputs are read.
+      ops.forEach((o, k) => { if (o.kind === OperandKind.EarlyDef || o.kind === OperandKind.Temp) { const v = fresh++; holds.set(loc(k), v); current.set(o.reg, v); } });
+      ops.forEach((o, k) => {
+        if (o.kind !== OperandKind.Use && o.kind !== OperandKind.UseDef) return;
+        const v = current.get(o.reg);
+        if (v !== undefined) assert.equal(holds.get(loc(k)), v, `seed ${seed} inst ${i}: operand ${k} (reg ${o.reg}) does not find its value`);
+      });
+      ops.forEach((o, k) => { if (o.kind === OperandKind.Def || o.kind === OperandKind.UseDef) { const v = fresh++; holds.set(loc(k), v); current.set(o.reg, v); } });
+    }
+    if (blk.succs.length === 0) return;
+    const k = Math.floor(r() * blk.succs.length);
+    runMoves(a.edgeMoves, a.edgeStart[b]! + k, `seed ${seed} edge ${b}->${blk.succs[k]}`);
+    b = blk.succs[k]!;
+  }
+}
+
+test('splitting allocator: every operand finds its value on random paths (loops, fixed registers, calls, copies)', () => {
+  let spilled = 0, moved = 0;
+  for (let seed = 1; seed <= 400; seed++) {
+    const { t, insts } = program(seed);
+    let a: Allocation;
+    try { a = allocateRegisters(t); } catch (e) { throw new Error(`seed ${seed}: ${(e as Error).message}`); }
+    spilled += a.spillSlots;
+    moved += a.gapMoves.count + a.edgeMoves.count;
+    for (let run = 0; run < 4; run++) execute(t, insts, a, seed * 7 + run);
+  }
+  // The programs must exercise splitting and spilling, not only easy cases.
+  assert.ok(spilled > 50, `only ${spilled} spill slots`);
+  assert.ok(moved > 100, `only ${moved} moves`);
 });
 
-test('linear scan: liveness flows around a loop (a value used in the loop stays allocated through it)', () => {
-  // b0: def v6; b1 (loop): use v6, def v7, use v7 -> b1 | b2; b2: use v6
-  const insts: Op[][] = [
-    [{ reg: 6, kind: OperandKind.Def }],
-    [{ reg: 6, kind: OperandKind.Use }, { reg: 7, kind: OperandKind.Def }],
-    [{ reg: 7, kind: OperandKind.Use }, { reg: 8, kind: OperandKind.Def }],
-    [{ reg: 8, kind: OperandKind.Use }],
-    [{ reg: 6, kind: OperandKind.Use }],
+test('splitting allocator: copy hints give a copy the register of its source, so the move disappears', () => {
+  // v6 = def; v7 = mov v6; use v7 (v6 dead after the copy).
+  const regClass = [...PREG_CLASS, 0, 0];
+  const insts: Inst[] = [
+    { ops: [{ reg: 6, kind: OperandKind.Def }], copy: false },
+    { ops: [{ reg: 7, kind: OperandKind.Def }, { reg: 6, kind: OperandKind.Use }], copy: true },
+    { ops: [{ reg: 1, kind: OperandKind.Def }, { reg: 7, kind: OperandKind.Use }], copy: true },
+    { ops: [{ reg: 1, kind: OperandKind.Use }], copy: false },
   ];
-  const t = target(insts, [0, 0, 0, 0, 1, 1, 0, 0, 0], [{ first: 0, count: 1, succs: [1] }, { first: 1, count: 3, succs: [1, 2] }, { first: 4, count: 1, succs: [] }]);
-  const a = allocateRegisters(t);
-  assert.equal(a.start[6], 1);
-  assert.equal(a.end[6], 8); // live-out of the loop block (position 2*3+1 = 7) and used in b2 at 8
-  assert.notEqual(a.location[6], a.location[7]);
-  assert.notEqual(a.location[6], a.location[8]);
-  assert.equal(a.spillSlots, 0);
+  const a = allocateRegisters(target(insts, regClass, [{ first: 0, count: insts.length, succs: [] }]));
+  // Both take the register of the final fixed use.
+  assert.equal(a.opLoc[a.opStart[0]!], 1);
+  assert.equal(a.opLoc[a.opStart[1]!], 1);
+  assert.equal(a.gapMoves.count, 0);
 });
 
-test('linear scan: more simultaneously live values than registers spill the ones that end last', () => {
-  const insts: Op[][] = [];
-  for (let v = 6; v < 12; v++) insts.push([{ reg: v, kind: OperandKind.Def }]);
-  insts.push([6, 7, 8, 9, 10, 11].map((reg) => ({ reg, kind: OperandKind.Use })));
-  const t = target(insts, [0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0], [{ first: 0, count: insts.length, succs: [] }]);
+test('splitting allocator: a value unused in a loop is stored and reloaded outside the loop', () => {
+  // b0: v6 = def; b1 (loop, pressure on all 4 registers); b2: use v6.
+  const regClass = [...PREG_CLASS, 0, 0, 0, 0, 0];
+  const insts: Inst[] = [
+    { ops: [{ reg: 6, kind: OperandKind.Def }], copy: false },
+    { ops: [], copy: false },
+    // loop body
+    { ops: [{ reg: 7, kind: OperandKind.Def }, { reg: 8, kind: OperandKind.Def }, { reg: 9, kind: OperandKind.Def }, { reg: 10, kind: OperandKind.Def }], copy: false },
+    { ops: [7, 8, 9, 10].map((reg) => ({ reg, kind: OperandKind.Use })), copy: false },
+    { ops: [], copy: false },
+    // exit
+    { ops: [{ reg: 6, kind: OperandKind.Use }], copy: false },
+  ];
+  const blocks = [{ first: 0, count: 2, succs: [1] }, { first: 2, count: 3, succs: [1, 2] }, { first: 5, count: 1, succs: [] }];
+  const t = target(insts, regClass, blocks);
   const a = allocateRegisters(t);
-  assert.equal(a.spillSlots, 2);
-  const inRegs = [6, 7, 8, 9, 10, 11].filter((v) => a.location[v]! < SPILL_BASE);
-  assert.equal(new Set(inRegs.map((v) => a.location[v])).size, 4);
+  execute(t, insts, a, 1);
+  for (let m = 0; m < a.gapMoves.count; m++) assert.ok(a.gapMoves.key[m]! < 2 || a.gapMoves.key[m]! >= 5, `a gap move inside the loop at ${a.gapMoves.key[m]}`);
+  // Edge moves only on the loop's entry and exit edges (edges 0: b0->b1, 1: b1->b1, 2: b1->b2).
+  for (let m = 0; m < a.edgeMoves.count; m++) assert.notEqual(a.edgeMoves.key[m], 1, 'a move on the back edge');
 });

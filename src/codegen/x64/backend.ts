@@ -14,7 +14,7 @@ import { emitFunction, type EmittedFunction } from './emit.js';
 import { rotateLoops } from './layout.js';
 import { fromWholeIntervalAllocation, takesSpillSlots, type WholeIntervalAllocation } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, MInst, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
+import { ALLOCATABLE, CALLEE_SAVED_GP, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
@@ -24,7 +24,7 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
   const blocks = mf.order.map((b) => {
     const blk = mf.blocks[b]!;
     const first = insts.length;
-    insts.push(...blk.insts);
+    for (const inst of blk.insts) insts.push(inst);
     return { first, count: blk.insts.length, succs: blk.succs.map((s) => index.get(s)!) };
   });
   const pregClass = new Uint8Array(NUM_PREGS);
@@ -38,8 +38,16 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
     blocks,
     instCount: insts.length,
     operands(i: number, sink: OperandSink): void { visitOperands(insts[i]!, sink); },
+    acceptsSpillSlot(i: number): boolean { return acceptsSpillSlot(insts[i]!); },
+    isCalleeSaved(p: number): boolean { return CALLEE_SAVED_GP.includes(p); },
   };
   return { target, insts };
+}
+
+/** True for the copies whose operands the emitter can read or write in a spill slot. */
+export function acceptsSpillSlot(inst: MInst): boolean {
+  const op = inst.op;
+  return op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg;
 }
 
 /** Everything produced for one function. */

@@ -20,9 +20,12 @@
  *   [rsp + slotOffset[n]]   IR stack slot n
  *   [rsp + 8k]        outgoing stack argument k
  *
- * Spilled operands are loaded into the reserved scratch registers (r10, r11,
- * xmm14, xmm15) around the instruction; moves between two stack locations go
- * through r10. Scratch code is only `mov`, so it never disturbs flags.
+ * Every operand is where the allocation puts it (only copies take spill
+ * slots). The allocator's gap moves run before their instruction; edge moves
+ * run at the end of a block with one successor, at the start of a block with
+ * one predecessor, or else in an out-of-line stub the branch goes through.
+ * Moves between two stack locations go through r10, move cycles through r11 /
+ * xmm15 (never allocated). Move code is only `mov`, so it never disturbs flags.
  */
 import {
   Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
@@ -30,7 +33,7 @@ import {
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
-import { Allocation, OperandKind, SPILL_BASE } from '../../regalloc/linear-scan.js';
+import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
 import {
   AluOp, BitOp, CALLEE_SAVED_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MInst, MOp, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
@@ -103,24 +106,26 @@ class Emitter {
   readonly a = new Assembler(1024);
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
-  readonly tables: { label: Label; targets: number[] }[] = [];
+  readonly tables: { label: Label; targets: Label[] }[] = [];
   readonly consts = new Map<string, Label>();
   /** IR instruction starts, as labels (offsets are only final after the assembler's branch relaxation). */
   readonly irMarks: { label: Label; irInst: number }[] = [];
-  readonly loc: Int32Array;
   readonly saved: number[] = [];
   slotOffset: number[] = [];
   spillBase = 0;
   frameSize = 0;
   maxAlign = 16;
-  // scratch assignment per instruction
-  gpScratch = 0;
-  xmmScratch = 0;
+  /** Operand locations of the current instruction. */
   readonly phys: number[] = [];
+  /** Index of the current instruction in the allocator's flat stream. */
+  index = 0;
+  /** Successor block ids of the current block and the label each edge jumps to. */
+  succs: readonly number[] = [];
+  readonly succLabels: Label[] = [];
+  /** Edge stubs still to emit: label, edge index, target block. */
+  readonly stubs: { label: Label; edge: number; target: number }[] = [];
 
-  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
-    this.loc = alloc.location;
-  }
+  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {}
 
   trapLabel(code: number): Label {
     let l = this.trapLabels.get(code);
@@ -183,19 +188,61 @@ class Emitter {
     if (this.frameSize > 0) a.sub(rsp, this.frameSize);
     if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
+    // Edge placement: predecessor counts (the entry block is also entered from outside).
+    const layout = new Int32Array(mf.blocks.length);
+    mf.order.forEach((b, k) => { layout[b] = k; });
+    const preds = new Int32Array(mf.order.length);
+    preds[0] = 1;
+    for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
+    const entryEdge = new Int32Array(mf.order.length).fill(-1);
+    const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
+    // An edge's moves go at the end of its block when the block ends in a plain jump (no other
+    // successor and nothing read after the moves), else at the start of a successor with one
+    // predecessor, else in a stub.
+    const atEnd = (id: number): boolean => {
+      const blk = mf.blocks[id]!;
+      return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
+    };
+    for (let k = 0; k < mf.order.length; k++) {
+      if (atEnd(mf.order[k]!)) continue;
+      mf.blocks[mf.order[k]!]!.succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
+    }
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
       a.bind(this.labels[id]!);
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
-      for (const inst of mf.blocks[id]!.insts) {
+      const blk = mf.blocks[id]!;
+      this.succs = blk.succs;
+      const end = atEnd(id);
+      this.succLabels.length = 0;
+      blk.succs.forEach((s, j) => {
+        const e = edgeStart[k]! + j;
+        if (!end && preds[layout[s]!]! > 1 && this.hasMoves(edges, e)) {
+          const label = a.newLabel();
+          this.stubs.push({ label, edge: e, target: s });
+          this.succLabels.push(label);
+        } else this.succLabels.push(this.labels[s]!);
+      });
+      if (entryEdge[k]! >= 0) this.moves(edges, entryEdge[k]!);
+      const n = blk.insts.length;
+      for (let i = 0; i < n; i++) {
+        const inst = blk.insts[i]!;
         const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
         if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
           const l = a.newLabel();
           a.bind(l);
           this.irMarks.push({ label: l, irInst: inst.irInst });
         }
+        this.moves(this.alloc.gapMoves, this.index);
+        if (end && i === n - 1) this.moves(edges, edgeStart[k]!);
         this.emitInst(inst, next);
+        this.index++;
       }
+    }
+    for (const st of this.stubs) {
+      a.bind(st.label);
+      this.moves(edges, st.edge);
+      a.jmp(this.labels[st.target]!);
     }
     const trapStubs = a.newLabel();
     a.bind(trapStubs);
@@ -207,7 +254,7 @@ class Emitter {
     const codeEnd = a.newLabel();
     a.bind(codeEnd);
     const extra: Relocation[] = [];
-    const tableFix: { at: Label; targets: number[] }[] = [];
+    const tableFix: { at: Label; targets: Label[] }[] = [];
     for (const t of this.tables) {
       a.align(8);
       a.bind(t.label);
@@ -217,8 +264,8 @@ class Emitter {
     const out = a.finish();
     for (const t of tableFix) {
       const base = out.labelOffsets(t.at);
-      t.targets.forEach((b, k) => {
-        extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(this.labels[b]!) - 8 });
+      t.targets.forEach((l, k) => {
+        extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(l) - 8 });
       });
     }
     return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8,
@@ -235,9 +282,31 @@ class Emitter {
     a.ret();
   }
 
-  /** Location of a register id after allocation. */
-  where(r: number): number {
-    return r < 32 ? r : this.loc[r]!;
+  /** True if move list `list` has moves keyed `key`. */
+  hasMoves(list: MoveList, key: number): boolean {
+    const m = firstMove(list, key);
+    return m < list.count && list.key[m] === key;
+  }
+  /** Emits the moves keyed `key` of `list` as one parallel move. */
+  moves(list: MoveList, key: number): void {
+    let m = firstMove(list, key);
+    if (m >= list.count || list.key[m] !== key) return;
+    const dsts: number[] = [], srcs: number[] = [], cls: number[] = [];
+    for (; m < list.count && list.key[m] === key; m++) {
+      dsts.push(list.to[m]!);
+      srcs.push(list.from[m]!);
+      cls.push(this.mf.regClass[list.reg[m]!]!);
+    }
+    this.parallelMove(dsts, srcs, cls);
+  }
+  /** Label the current block's branch to block `t` jumps to (the block, or an edge stub). */
+  target(t: number): Label {
+    const j = this.succs.indexOf(t);
+    return j >= 0 ? this.succLabels[j]! : this.labels[t]!;
+  }
+  /** True if a branch to block `t` can fall through to `next`. */
+  fallsTo(t: number, next: number): boolean {
+    return t === next && this.target(t) === this.labels[t];
   }
 
   /** Move between two locations (registers or spill slots) of class `cls`. */
@@ -282,63 +351,29 @@ class Emitter {
     }
   }
 
-  /** Assigns physical registers to the operands of `inst`, loading spilled inputs into scratch registers. */
-  prepare(inst: MInst): void {
-    const phys = this.phys;
+  /** Operand locations of the current instruction (registers, or slots for copies). */
+  prepare(): void {
+    const phys = this.phys, a = this.alloc;
     phys.length = 0;
-    let gp = 0, xmm = 0;
-    const regs = inst.regs, kinds = inst.kinds;
-    for (let k = 0; k < regs.length; k++) {
-      const r = regs[k]!;
-      const l = this.where(r);
-      if (l < SPILL_BASE) { phys.push(l); continue; }
-      const kind = kinds[k]!;
-      if (kind === OperandKind.Temp || kind === OperandKind.EarlyDef) throw new Error('emit: a must-have-register operand was spilled');
-      const cls = this.mf.regClass[r]!;
-      let s: number;
-      if (kind === OperandKind.Def) s = cls === CLASS_XMM ? XMM_BASE + 14 : 10;
-      else if (cls === CLASS_XMM) { if (xmm >= 2) throw new Error('emit: too many spilled xmm operands'); s = XMM_BASE + 14 + xmm++; }
-      else { if (gp >= 2) throw new Error('emit: too many spilled gp operands'); s = gp++ === 0 ? 10 : 11; }
-      if (kind !== OperandKind.Def) this.moveLoc(s, l, cls);
-      phys.push(s);
-    }
-  }
-  /** Stores scratch registers holding spilled outputs back to their slots. */
-  finishInst(inst: MInst): void {
-    const regs = inst.regs, kinds = inst.kinds;
-    for (let k = 0; k < regs.length; k++) {
-      const kind = kinds[k]!;
-      if (kind !== OperandKind.Def && kind !== OperandKind.UseDef) continue;
-      const r = regs[k]!;
-      const l = this.where(r);
-      if (l >= SPILL_BASE) this.moveLoc(l, this.phys[k]!, this.mf.regClass[r]!);
-    }
+    for (let k = a.opStart[this.index]!; k < a.opStart[this.index + 1]!; k++) phys.push(a.opLoc[k]!);
   }
 
   emitInst(inst: MInst, next: number): void {
-    const a = this.a;
+    const a = this.a, p = this.phys;
+    this.prepare();
     switch (inst.op) {
-      case MOp.Mov: {
-        const d = this.where(inst.regs[0]!), s = this.where(inst.regs[1]!);
-        if (d < 0) return; // dead
-        this.moveLoc(d, s, this.mf.regClass[inst.regs[0]!]!);
+      case MOp.Mov:
+        this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.regs[0]!]!);
         return;
-      }
       case MOp.ParallelMove: {
         const n = inst.imm;
-        const dsts: number[] = [], srcs: number[] = [], cls: number[] = [];
-        for (let k = 0; k < n; k++) {
-          const d = this.where(inst.regs[n + k]!);
-          if (d < 0) continue;
-          srcs.push(this.where(inst.regs[k]!));
-          dsts.push(d);
-          cls.push(this.mf.regClass[inst.regs[n + k]!]!);
-        }
-        this.parallelMove(dsts, srcs, cls);
+        const cls: number[] = [];
+        for (let k = 0; k < n; k++) cls.push(this.mf.regClass[inst.regs[n + k]!]!);
+        this.parallelMove(p.slice(n, 2 * n), p.slice(0, n), cls);
         return;
       }
       case MOp.Jump:
-        if (inst.targets[0] !== next) a.jmp(this.labels[inst.targets[0]!]!);
+        if (!this.fallsTo(inst.targets[0]!, next)) a.jmp(this.target(inst.targets[0]!));
         return;
       case MOp.Ret:
         this.epilogue();
@@ -347,8 +382,7 @@ class Emitter {
         a.jmp(this.trapLabel(inst.imm));
         return;
       case MOp.LoadArg: {
-        const d = this.where(inst.regs[0]!);
-        if (d < 0) return;
+        const d = p[0]!;
         const src = qword(rbp, 16 + 8 * inst.imm);
         const cls = this.mf.regClass[inst.regs[0]!]!;
         if (d >= SPILL_BASE) { a.mov(r10, src); a.mov(this.spillMem(d), r10); }
@@ -357,7 +391,7 @@ class Emitter {
         return;
       }
       case MOp.StoreArg: {
-        const s = this.where(inst.regs[0]!);
+        const s = p[0]!;
         const dst = qword(rsp, 8 * inst.imm);
         const cls = this.mf.regClass[inst.regs[0]!]!;
         if (s >= SPILL_BASE) { a.mov(r10, this.spillMem(s)); a.mov(dst, r10); }
@@ -375,36 +409,8 @@ class Emitter {
       default:
         break;
     }
-    if (inst.op === MOp.StoreIdx && inst.sub === 0 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
-      // Three spilled GPRs but two scratch registers: form the address first.
-      a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
-      a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
-      a.lea(r10, qword(r10, r11, inst.scale, inst.imm));
-      a.mov(r11, this.spillMem(this.where(inst.regs[0]!)));
-      const sz = inst.size;
-      if (sz === 1) a.mov(byte(r10, 0), gp8[11]!);
-      else if (sz === 2) a.mov(word(r10, 0), gp16[11]!);
-      else if (sz === 4) a.mov(dword(r10, 0), gp32[11]!);
-      else a.mov(qword(r10, 0), r11);
-      return;
-    }
-    if ((inst.op === MOp.AluLoad || inst.op === MOp.CmpLoad) && inst.regs.length === 3 && inst.regs.every((r) => this.where(r) >= SPILL_BASE)) {
-      // Three spilled GPRs but two scratch registers: form the address first.
-      const cmp = inst.op === MOp.CmpLoad;
-      a.mov(r10, this.spillMem(this.where(inst.regs[1]!)));
-      a.mov(r11, this.spillMem(this.where(inst.regs[2]!)));
-      a.lea(r11, qword(r10, r11, inst.scale, cmp ? inst.imm2 : inst.imm));
-      const first = this.spillMem(this.where(inst.regs[0]!));
-      a.mov(r10, first);
-      const r = inst.size === 8 ? r10 : gp32[10]!, mem = memOf(inst.size, r11, null, 1, 0);
-      if (cmp) { a.cmp(r, mem); this.branchOn(inst, next); return; }
-      emitAlu(a, inst.sub as AluOp, r, mem);
-      a.mov(first, r10);
-      return;
-    }
-    this.prepare(inst);
+    for (const l of p) if (l >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
     this.emitOp(inst, next);
-    this.finishInst(inst);
   }
 
   /** The conditional branch of a compare-and-branch on x86 condition `imm` (nothing without targets: flags for a Select). */
@@ -413,10 +419,10 @@ class Emitter {
     const a = this.a;
     const [t, e] = inst.targets as [number, number];
     const cc = inst.imm as Cond;
-    if (t === next) a.jcc((cc ^ 1) as Cond, this.labels[e]!);
+    if (this.fallsTo(t, next)) a.jcc((cc ^ 1) as Cond, this.target(e));
     else {
-      a.jcc(cc, this.labels[t]!);
-      if (e !== next) a.jmp(this.labels[e]!);
+      a.jcc(cc, this.target(t));
+      if (!this.fallsTo(e, next)) a.jmp(this.target(e));
     }
   }
 
@@ -776,10 +782,10 @@ class Emitter {
         a.test(c, c);
         if (inst.targets.length === 0) return; // flags for a following Select
         const [t, e] = inst.targets as [number, number];
-        if (t === next) a.jcc(Cond.E, this.labels[e]!);
+        if (this.fallsTo(t, next)) a.jcc(Cond.E, this.target(e));
         else {
-          a.jcc(Cond.NE, this.labels[t]!);
-          if (e !== next) a.jmp(this.labels[e]!);
+          a.jcc(Cond.NE, this.target(t));
+          if (!this.fallsTo(e, next)) a.jmp(this.target(e));
         }
         return;
       }
@@ -797,11 +803,11 @@ class Emitter {
         else if (size === 4) a.mov(gp32[p[1]!]!, ir);
         else a.mov(tmp, ir);
         a.cmp(tmp, n);
-        a.jcc(Cond.AE, this.labels[inst.targets[0]!]!);
+        a.jcc(Cond.AE, this.target(inst.targets[0]!));
         const table = a.newLabel();
         a.lea(r11, qword(rip, table));
         a.jmp(qword(r11, tmp, 8, 0));
-        this.tables.push({ label: table, targets: inst.targets.slice(1) });
+        this.tables.push({ label: table, targets: inst.targets.slice(1).map((t) => this.target(t)) });
         return;
       }
       default:
