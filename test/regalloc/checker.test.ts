@@ -3,8 +3,7 @@
  * targets and allocations in the contract format (src/regalloc/allocation.ts)
  * that must pass, deliberately broken ones that must fail with an exact
  * message, and a mutation test on real allocations of the benchmark kernels
- * (through the temporary whole-interval adapter) measuring how many random
- * corruptions the checker rejects.
+ * measuring how many random corruptions the checker rejects.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -13,7 +12,6 @@ import { checkAllocation, type CheckOptions } from '../../src/regalloc/checker.j
 import { OperandKind, allocateRegisters, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { lowerFunction, type LowerContext } from '../../src/codegen/x64/lower.js';
 import { checkFunctionAllocation, regallocView } from '../../src/codegen/x64/backend.js';
-import { fromWholeIntervalAllocation, takesSpillSlots, type WholeIntervalAllocation } from '../../src/codegen/x64/legacy-regalloc-adapter.js';
 import { MInst, MOp, SCRATCH_GP, SCRATCH_XMM, printMInst, regName } from '../../src/codegen/x64/minst.js';
 import { parse, printModule } from '../../src/ir/index.js';
 import { optimize } from '../../src/opt/index.js';
@@ -201,7 +199,7 @@ block0(v0: i64, v1: i64):
 `);
   const mf = lowerFunction([...m.functions()][0]!, lowerCx);
   const { target, insts } = regallocView(mf);
-  checkFunctionAllocation('f', target, insts, allocateRegisters(target) as unknown as Allocation | WholeIntervalAllocation);
+  checkFunctionAllocation('f', target, insts, allocateRegisters(target));
   // The multiply reads v0 (register id 32) from where its other input is.
   const { alloc, options } = contractAllocation(target, insts);
   const i = insts.findIndex((x) => x.op === MOp.Alu && x.regs[1] === 32);
@@ -221,17 +219,10 @@ const lowerCx: LowerContext = {
 
 interface Real { name: string; target: RegallocTarget; insts: MInst[]; alloc: Allocation; options: CheckOptions }
 
-/**
- * The allocator's result in the contract format with the checker options the
- * backend uses: directly once the allocator produces it, else through the
- * temporary whole-interval adapter.
- */
+/** The allocator's result with the checker options the backend uses. */
 function contractAllocation(target: RegallocTarget, insts: readonly MInst[]): { alloc: Allocation; options: CheckOptions } {
-  const raw = allocateRegisters(target) as unknown as Allocation | WholeIntervalAllocation;
   const options = { name: '%f', regName, printInst: (i: number): string => printMInst(insts[i]!), scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM] };
-  if ('opStart' in raw) return { alloc: raw, options };
-  const location = raw.location;
-  return { alloc: fromWholeIntervalAllocation(target, insts, raw), options: { ...options, acceptsSpillSlot: (i) => takesSpillSlots(insts[i]!, location) } };
+  return { alloc: allocateRegisters(target), options };
 }
 
 /** The benchmark kernels and a few fuzzer-generated modules (more spill code), at -O0 and -O2. */

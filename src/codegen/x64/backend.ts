@@ -12,7 +12,6 @@ import type { Allocation as ContractAllocation } from '../../regalloc/allocation
 import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
 import { rotateLoops } from './layout.js';
-import { fromWholeIntervalAllocation, takesSpillSlots, type WholeIntervalAllocation } from './legacy-regalloc-adapter.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
 import { ALLOCATABLE, CALLEE_SAVED_GP, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
 
@@ -77,28 +76,16 @@ export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegen
   return { mf, alloc, code };
 }
 
-/**
- * Runs the register-allocation checker on one function's allocation: directly
- * if the allocator produced the contract format (src/regalloc/allocation.ts),
- * else through the temporary whole-interval adapter.
- */
-export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: ContractAllocation | WholeIntervalAllocation): void {
-  const options = {
+/** Runs the register-allocation checker (src/regalloc/checker.ts) on one function's allocation. */
+export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: ContractAllocation): void {
+  checkAllocation(target, alloc, {
     name: `%${name}`,
     regName,
     printInst: (i: number): string => printMInst(insts[i]!),
     // JITKIT_CHECK_REGALLOC_MOVES=0: report only wrong reads by instructions (triage of a failing allocator).
     checkMoveSources: process.env['JITKIT_CHECK_REGALLOC_MOVES'] !== '0',
-    // Never allocatable: emit.ts uses them inside copies, parallel moves and (today) around spilled operands.
+    // Never allocatable: emit.ts uses them inside copies and parallel moves.
     scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM],
-  };
-  if ('opStart' in alloc) {
-    checkAllocation(target, alloc, options);
-    return;
-  }
-  checkAllocation(target, fromWholeIntervalAllocation(target, insts, alloc), {
-    ...options,
-    acceptsSpillSlot: (i) => takesSpillSlots(insts[i]!, alloc.location),
   });
 }
 
