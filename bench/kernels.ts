@@ -19,6 +19,8 @@ import { buildKernel, buildKernels, type KernelName } from './kernels/ir.js';
 import { BENCH_SIZES, jsCaller, KERNEL_NAMES, runKernel, type KernelCaller, type KernelSizes } from './kernels/inputs.js';
 import { buildCKernels } from './kernels/c-library.js';
 import { compileKernelModule, countInstructions, OPT_LEVELS } from './kernels/jit.js';
+import { buildLargeFunction } from './kernels/large.js';
+import type { Module } from '../src/ir/index.js';
 import { fmt, table } from './timing.js';
 
 const sizes: KernelSizes = BENCH_SIZES;
@@ -62,33 +64,16 @@ function measureKernel(name: KernelName, call: KernelCaller, expected: unknown, 
 const module = buildKernels();
 const irCount = countInstructions(module);
 
-// Compile speed at every level: warmed up first (V8 optimises the compiler
-// itself, as a long-running JIT user would see it), then the best of 10
-// compiles of fresh modules. Building the module is not timed.
-const compileRate = new Map<number, number>();
-const compileMs = new Map<number, number>();
-for (const level of OPT_LEVELS) {
-  for (let w = 0; w < 30; w++) compileKernelModule(buildKernels(), level).dispose();
+/**
+ * Best time (ms) of `rounds` compiles at `level` of fresh modules from `build`,
+ * after `warmups` untimed ones (V8 optimises the compiler itself, as a
+ * long-running JIT user would see it). Building the module is not timed.
+ */
+function bestCompileMs(build: () => Module, level: number, rounds: number, warmups: number): number {
+  for (let w = 0; w < warmups; w++) compileKernelModule(build(), level).dispose();
   let best = Infinity;
-  for (let r = 0; r < 10; r++) {
-    const m = buildKernels();
-    const t0 = process.hrtime.bigint();
-    const compiled = compileKernelModule(m, level);
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
-    compiled.dispose();
-  }
-  compileMs.set(level, best);
-  compileRate.set(level, irCount / (best * 1000));
-}
-
-// The best level that exists today (the table says which).
-const topLevel = Math.max(...OPT_LEVELS);
-
-/** Best compile time (ms) of one kernel's own module (the kernel and its helpers) at `level`. */
-function kernelCompileMs(name: KernelName, level: number): number {
-  let best = Infinity;
-  for (let r = 0; r < 10; r++) {
-    const m = buildKernel(name);
+  for (let r = 0; r < rounds; r++) {
+    const m = build();
     const t0 = process.hrtime.bigint();
     const compiled = compileKernelModule(m, level);
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
@@ -96,6 +81,23 @@ function kernelCompileMs(name: KernelName, level: number): number {
   }
   return best;
 }
+
+// Compile speed at every level, on the kernel module and on one large generated function.
+const LARGE = 50_000;
+const largeCount = countInstructions(buildLargeFunction(LARGE));
+const compileRate = new Map<number, number>();
+const compileMs = new Map<number, number>();
+const largeRate = new Map<number, number>();
+for (const level of OPT_LEVELS) {
+  const best = bestCompileMs(buildKernels, level, 10, 30);
+  compileMs.set(level, best);
+  compileRate.set(level, irCount / (best * 1000));
+  largeRate.set(level, largeCount / (bestCompileMs(() => buildLargeFunction(LARGE), level, 2, 1) * 1000));
+}
+
+// The best level that exists today (the table says which).
+const topLevel = Math.max(...OPT_LEVELS);
+
 const jit = compileKernelModule(module, topLevel);
 const gccO2 = buildCKernels(2);
 const gccO0 = buildCKernels(0);
@@ -114,7 +116,7 @@ for (const name of SELECTED) {
   rows.push([
     name, fmt(tJit, 2), fmt(tO2, 2), fmt(tO0, 2), fmt(tJs, 2),
     fmt(tJit / tO2, 2) + 'x', fmt(tJit / tO0, 2) + 'x', fmt(tJit / tJs, 2) + 'x',
-    fmt(kernelCompileMs(name, topLevel), 3),
+    fmt(bestCompileMs(() => buildKernel(name), topLevel, 10, 0), 3),
   ]);
 }
 const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
@@ -125,8 +127,8 @@ console.log(`times in ms, best of ${ROUNDS} after a checked warm-up; ratios < 1 
 table(['kernel', `jitkit -O${topLevel}`, 'gcc -O2', 'gcc -O0', 'V8 (JS)', 'vs gcc -O2', 'vs gcc -O0', 'vs V8', `compile -O${topLevel} (ms)`], rows);
 console.log('');
 table(
-  ['level', 'compile all kernels (ms)', 'IR instructions', 'MInst/s'],
-  OPT_LEVELS.map((l) => [`-O${l}`, fmt(compileMs.get(l)!, 2), String(irCount), fmt(compileRate.get(l)!, 2)]),
+  ['level', 'compile all kernels (ms)', 'IR instructions', 'MInst/s', `MInst/s, one ${largeCount}-instruction function`],
+  OPT_LEVELS.map((l) => [`-O${l}`, fmt(compileMs.get(l)!, 2), String(irCount), fmt(compileRate.get(l)!, 2), fmt(largeRate.get(l)!, 2)]),
 );
 console.log('');
 if (topLevel < 2) console.log(`(no -O2 yet: the jitkit column is -O${topLevel}, and there is no -O2 compile rate to report)`);

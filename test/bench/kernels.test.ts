@@ -32,3 +32,18 @@ test('kernel results are the known answers', () => {
   assert.equal(cCaller('crc32', [Buffer.from('123456789'), 9n]), 0xcbf43926 | 0);
   assert.equal(irCaller('crc32', [Buffer.from('123456789'), 9n]), 0xcbf43926 | 0);
 });
+
+test('the large compile-throughput function has the size asked for and computes the same compiled as interpreted', async () => {
+  const { buildLargeFunction } = await import('../../bench/kernels/large.js');
+  const { countInstructions } = await import('../../bench/kernels/jit.js');
+  const { compile } = await import('../../src/codegen/compile.js');
+  const m = buildLargeFunction(3000);
+  const n = countInstructions(m);
+  assert.ok(n >= 3000 && n < 3300, `${n} instructions`); // whole loops: up to one loop over
+  const expected = new Interpreter(m).call('large', [3n, 5n]);
+  for (const opt of [0, 2] as const) {
+    const c = compile(m, { opt });
+    assert.equal(c.get('large')(3n, 5n), expected, `-O${opt}`);
+    c.free();
+  }
+});
