@@ -245,9 +245,14 @@ class Allocator implements OperandSink {
   readonly active: Interval[] = [];
   readonly inactive: Interval[] = [];
   readonly unhandled = new Unhandled();
-  // operand collection
-  readonly opRegs: number[] = [];
-  readonly opKinds: number[] = [];
+  /**
+   * Every instruction's operands, gathered once through the visitor (liveness, intervals
+   * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
+   */
+  readonly opStart: Int32Array;
+  opReg: Int32Array;
+  opKind: Uint8Array;
+  opCount = 0;
   // scratch per register
   readonly freeUntil: Int32Array;
   readonly nextUse: Int32Array;
@@ -267,14 +272,28 @@ class Allocator implements OperandSink {
     this.freeUntil = new Int32Array(t.numPregs);
     this.nextUse = new Int32Array(t.numPregs);
     this.blockPos = new Int32Array(t.numPregs);
+    this.opStart = new Int32Array(t.instCount + 1);
+    // About three operands per instruction; operand() grows them when needed.
+    this.opReg = new Int32Array(4 * t.instCount + 16);
+    this.opKind = new Uint8Array(4 * t.instCount + 16);
   }
 
-  operand(reg: number, kind: OperandKind): void { this.opRegs.push(reg); this.opKinds.push(kind); }
-  collect(i: number): number {
-    this.opRegs.length = 0;
-    this.opKinds.length = 0;
-    this.t.operands(i, this);
-    return this.opRegs.length;
+  operand(reg: number, kind: OperandKind): void {
+    if (this.opCount === this.opReg.length) {
+      const reg2 = new Int32Array(2 * this.opCount), kind2 = new Uint8Array(2 * this.opCount);
+      reg2.set(this.opReg); kind2.set(this.opKind);
+      this.opReg = reg2; this.opKind = kind2;
+    }
+    this.opReg[this.opCount] = reg;
+    this.opKind[this.opCount++] = kind;
+  }
+  /** Fills opStart / opReg / opKind from the target's visitor. */
+  gatherOperands(): void {
+    for (let i = 0; i < this.t.instCount; i++) {
+      this.opStart[i] = this.opCount;
+      this.t.operands(i, this);
+    }
+    this.opStart[this.t.instCount] = this.opCount;
   }
 
   /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
@@ -311,15 +330,15 @@ class Allocator implements OperandSink {
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
-        const n = this.collect(i);
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
           if (defBlock[r] !== b) { exposed.push(r, b); defBlock[r] = b; } // once per block is enough
         }
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!;
-          if (r >= np && this.opKinds[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!;
+          if (r >= np && this.opKind[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
         }
       }
     }
@@ -376,11 +395,11 @@ class Allocator implements OperandSink {
       // Live out = union of the successors' live-in (a repeated range merges).
       for (const s of blk.succs) for (const v of liveIn[s]!) this.addRange(v, bFrom, bTo);
       for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
-        const n = this.collect(i);
+        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!, n = hi - lo;
         const copy = t.acceptsSpillSlot(i);
         const u = 4 * i + 1, d = 4 * i + 2;
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           const need = copy && r >= np && (kind === OperandKind.Use || kind === OperandKind.Def) ? 0 : 1;
           switch (kind) {
             case OperandKind.Def: this.define(r, d, 1); this.uses[r]!.push(2 * d + need); break;
@@ -392,8 +411,8 @@ class Allocator implements OperandSink {
             default: break;
           }
         }
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
           const need = copy && r >= np && kind === OperandKind.Use ? 0 : 1;
           this.addRange(r, bFrom, u + 1);
@@ -402,8 +421,8 @@ class Allocator implements OperandSink {
         if (copy) {
           // Copy hints: Mov [dst, src]; ParallelMove [srcs..., dsts...].
           const half = n >> 1;
-          if (n === 2 && this.opKinds[0] === OperandKind.Def) this.hintPair(this.opRegs[0]!, this.opRegs[1]!);
-          else if (n % 2 === 0) for (let k = 0; k < half; k++) if (this.opKinds[half + k] === OperandKind.Def) this.hintPair(this.opRegs[half + k]!, this.opRegs[k]!);
+          if (n === 2 && this.opKind[lo] === OperandKind.Def) this.hintPair(this.opReg[lo]!, this.opReg[lo + 1]!);
+          else if (n % 2 === 0) for (let k = lo; k < lo + half; k++) if (this.opKind[half + k] === OperandKind.Def) this.hintPair(this.opReg[half + k]!, this.opReg[k]!);
         }
       }
     }
@@ -652,23 +671,20 @@ class Allocator implements OperandSink {
     for (let v = np; v < t.regCount; v++) if (this.pieces[v]!.length > 1) this.pieces[v]!.sort((a, b) => a.start - b.start);
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
     const cursor = new Int32Array(t.regCount);
-    const opStart = new Int32Array(t.instCount + 1);
-    const opLoc: number[] = [];
+    const opStart = this.opStart;
+    const opLoc = new Int32Array(this.opCount);
     for (let i = 0; i < t.instCount; i++) {
-      opStart[i] = opLoc.length;
-      const n = this.collect(i);
-      for (let k = 0; k < n; k++) {
-        const r = this.opRegs[k]!;
-        if (r < np) { opLoc.push(r); continue; }
-        const pos = this.opKinds[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
+      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
+        const r = this.opReg[k]!;
+        if (r < np) { opLoc[k] = r; continue; }
+        const pos = this.opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
         const ps = this.pieces[r]!;
         let c = cursor[r]!;
         while (c + 1 < ps.length && ps[c + 1]!.start <= pos) c++;
         cursor[r] = c;
-        opLoc.push(ps[c]!.loc);
+        opLoc[k] = ps[c]!.loc;
       }
     }
-    opStart[t.instCount] = opLoc.length;
     // Gap moves: a piece that continues its predecessor's range inside a block.
     const gaps = new Moves();
     for (let v = np; v < t.regCount; v++) {
@@ -705,7 +721,7 @@ class Allocator implements OperandSink {
     }
     edgeStart[this.nb] = e;
     return {
-      opStart, opLoc: Int32Array.from(opLoc), gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
+      opStart, opLoc, gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
       spillSlots: this.spillSlots, usedPregs: this.usedPregs,
     };
   }
@@ -714,6 +730,7 @@ class Allocator implements OperandSink {
 /** Allocates registers for every vreg of `t`. */
 export function allocateRegisters(t: RegallocTarget): Allocation {
   const a = new Allocator(t);
+  a.gatherOperands();
   a.computeLoops();
   const liveIn = a.liveness();
   a.buildIntervals(liveIn);
