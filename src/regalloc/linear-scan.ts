@@ -240,6 +240,8 @@ class Allocator implements OperandSink {
   readonly slotOf: Int32Array;
   spillSlots = 0;
   readonly usedPregs: Uint8Array;
+  /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
+  readonly calleeSaved: Uint8Array;
   /** Predecessors of each block. */
   readonly preds: number[][] = [];
   readonly active: Interval[] = [];
@@ -269,6 +271,8 @@ class Allocator implements OperandSink {
     for (let r = 0; r < t.regCount; r++) { this.ranges.push([]); this.uses.push([]); this.pieces.push([]); }
     this.slotOf = new Int32Array(t.regCount).fill(-1);
     this.usedPregs = new Uint8Array(t.numPregs);
+    this.calleeSaved = new Uint8Array(t.numPregs);
+    for (let p = 0; p < t.numPregs; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
     this.freeUntil = new Int32Array(t.numPregs);
     this.nextUse = new Int32Array(t.numPregs);
     this.blockPos = new Int32Array(t.numPregs);
@@ -536,7 +540,6 @@ class Allocator implements OperandSink {
         if (it.end <= pos) { inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
         else if (it.covers(pos)) { active.push(it); inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
       }
-      for (let p = 0; p < np; p++) { const f = this.fixed[p]; if (f) f.covers(pos); }
       this.pieces[cur.v]!.push(cur);
       if (!this.tryFree(cur)) this.allocateBlocked(cur);
       if (cur.loc < np) { this.usedPregs[cur.loc] = 1; active.push(cur); }
@@ -548,7 +551,8 @@ class Allocator implements OperandSink {
     const t = this.t, regs = t.allocatable[t.regClass[cur.v]!]!, fu = this.freeUntil;
     for (const p of regs) {
       const f = this.fixed[p];
-      fu[p] = f === null ? INF : f.intersect(cur);
+      // Fixed intervals of the other class are not looked at, so their cursors advance only here.
+      fu[p] = f === null ? INF : (f.covers(cur.start), f.intersect(cur));
     }
     for (const it of this.active) fu[it.loc] = 0;
     for (const it of this.inactive) {
@@ -567,8 +571,8 @@ class Allocator implements OperandSink {
       let fallback = -1;
       for (const p of regs) {
         if (fu[p]! < cur.end) continue;
-        if (t.isCalleeSaved(p) && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
-        if (!t.isCalleeSaved(p) || this.usedPregs[p] !== 0) { reg = p; break; }
+        if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
+        if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
       }
       if (reg < 0 && fallback >= 0) {
         // A callee-saved register costs a save and a restore; a value used less than that
@@ -598,7 +602,7 @@ class Allocator implements OperandSink {
     const pos = cur.start, gap = gapFloor(pos);
     for (const p of regs) {
       const f = this.fixed[p];
-      const x = f === null ? INF : f.intersect(cur);
+      const x = f === null ? INF : (f.covers(pos), f.intersect(cur));
       nu[p] = x; bp[p] = x;
     }
     for (const it of this.active) {
