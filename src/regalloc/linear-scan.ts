@@ -434,9 +434,12 @@ class Allocator implements OperandSink {
     for (let r = 0; r < t.regCount; r++) {
       const rs = this.ranges[r]!;
       if (rs.length === 0) continue;
-      const asc: number[] = [];
-      for (let k = rs.length - 2; k >= 0; k -= 2) asc.push(rs[k]!, rs[k + 1]!);
-      this.ranges[r] = asc;
+      // Reverse the (from, to) pairs in place.
+      for (let i = 0, j = rs.length - 2; i < j; i += 2, j -= 2) {
+        const f = rs[i]!, e = rs[i + 1]!;
+        rs[i] = rs[j]!; rs[i + 1] = rs[j + 1]!;
+        rs[j] = f; rs[j + 1] = e;
+      }
       this.uses[r]!.reverse();
     }
   }

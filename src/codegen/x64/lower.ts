@@ -112,8 +112,8 @@ class Lowerer {
   readonly mf: MFunction;
   cur!: MBlock;
   curInst = -1;
-  /** Machine block of each IR block. */
-  readonly blockOf = new Map<number, number>();
+  /** Machine block of each IR block (-1 for unreachable ones). */
+  blockOf!: Int32Array;
   /** Uses of each IR value (operands and block arguments). */
   useCount!: Int32Array;
   /** Uses of each IR value that lowering turns into immediate operands. */
@@ -161,19 +161,25 @@ class Lowerer {
   run(): MFunction {
     const f = this.f, mf = this.mf;
     // Reachable blocks only (the verifier does not check uses in unreachable code).
-    const reach = new Set<number>();
+    // `reach` lists them in discovery order, which the planning passes below iterate in.
+    const reach: number[] = [];
+    const reached = new Uint8Array(f.blockCount);
     const stack = [f.entryBlock as number];
     while (stack.length > 0) {
       const b = stack.pop()!;
-      if (reach.has(b)) continue;
-      reach.add(b);
+      if (reached[b] !== 0) continue;
+      reached[b] = 1;
+      reach.push(b);
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
     this.useCount = new Int32Array(f.valueCount);
     this.userOf = new Int32Array(f.valueCount).fill(-1);
+    // One closure for all instructions (not one per instruction).
+    let user = -1;
+    const countUse = (v: number): void => { this.useCount[v]!++; this.userOf[v] = user; };
     for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; this.userOf[v] = i; });
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
     this.immUses = new Int32Array(f.valueCount);
     for (const b of reach) {
@@ -185,14 +191,15 @@ class Lowerer {
     this.planFlags(reach);
     this.planLoadFolds(reach);
     const layout: number[] = [];
+    this.blockOf = new Int32Array(f.blockCount).fill(-1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
-      if (!reach.has(b)) continue;
-      this.blockOf.set(b, mf.blocks.length);
+      if (reached[b] === 0) continue;
+      this.blockOf[b] = mf.blocks.length;
       mf.blocks.push(new MBlock(b));
       layout.push(b);
     }
     for (const b of layout) {
-      const id = this.blockOf.get(b)!;
+      const id = this.blockOf[b]!;
       this.cur = mf.blocks[id]!;
       mf.order.push(id);
       const edgeStart = mf.blocks.length;
@@ -311,7 +318,7 @@ class Lowerer {
     return { base, index: sc.index, scale: sc.scale, disp: Number(disp), via };
   }
   /** Finds foldable addresses and the address computations that need not be materialised. */
-  planAddressModes(reach: Set<number>): void {
+  planAddressModes(reach: readonly number[]): void {
     const f = this.f;
     const cand = new Set<number>();
     for (const b of reach) {
@@ -375,7 +382,7 @@ class Lowerer {
    * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
    * `cmp a & b, 0`: CF = OF = 0).
    */
-  planFlags(reach: Set<number>): void {
+  planFlags(reach: readonly number[]): void {
     const f = this.f;
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
@@ -395,7 +402,7 @@ class Lowerer {
    * into a brif or select, later in the same block with no store or call in between (the load moves
    * to where its user is emitted), becomes that op's memory operand.
    */
-  planLoadFolds(reach: Set<number>): void {
+  planLoadFolds(reach: readonly number[]): void {
     const f = this.f;
     // Values that folded addresses read as registers are used beyond their IR uses: keep them.
     const direct = new Set<number>();
@@ -513,7 +520,7 @@ class Lowerer {
   /** The machine block for a branch destination; an edge block when it has arguments. */
   destTarget(dest: number, inline: boolean): number {
     const f = this.f;
-    const target = this.blockOf.get(f.destBlock[dest]!)!;
+    const target = this.blockOf[f.destBlock[dest]!]!;
     const n = f.destArgCount[dest]!;
     if (n === 0) return target;
     const saved = this.cur;
