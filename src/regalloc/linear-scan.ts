@@ -91,6 +91,10 @@ export interface RegallocTarget {
 }
 
 const INF = 0x3fffffff;
+/** Shared empty range / use list of register ids not written yet (never written to itself). */
+const NONE_YET: number[] = [];
+/** Shared empty piece list of vregs not allocated yet (never written to itself). */
+const NO_PIECES: Interval[] = [];
 /** Cost of using a callee-saved register for the first time: a save and a restore. */
 const CALLEE_SAVE_COST = 2;
 
@@ -263,23 +267,31 @@ class Allocator implements OperandSink {
   constructor(readonly t: RegallocTarget) {
     this.numPregs = t.numPregs;
     this.nb = t.blocks.length;
-    this.blockOf = new Int32Array(t.instCount);
-    t.blocks.forEach((b, k) => this.blockOf.fill(k, b.first, b.first + b.count));
-    this.depth = new Int32Array(this.nb);
-    this.hintSrc = new Int32Array(t.regCount).fill(-1);
-    this.hintDst = new Int32Array(t.regCount).fill(-1);
-    for (let r = 0; r < t.regCount; r++) { this.ranges.push([]); this.uses.push([]); this.pieces.push([]); }
-    this.slotOf = new Int32Array(t.regCount).fill(-1);
-    this.usedPregs = new Uint8Array(t.numPregs);
-    this.calleeSaved = new Uint8Array(t.numPregs);
-    for (let p = 0; p < t.numPregs; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
-    this.freeUntil = new Int32Array(t.numPregs);
-    this.nextUse = new Int32Array(t.numPregs);
-    this.blockPos = new Int32Array(t.numPregs);
-    this.opStart = new Int32Array(t.instCount + 1);
+    const np = t.numPregs, rc = t.regCount, n = t.instCount;
+    // The fixed-size integer tables are views of one buffer: a typed array of its own
+    // costs a backing-store allocation each, which dominated the set-up of small functions.
+    const words = new Int32Array(2 * n + 1 + this.nb + 3 * rc + 3 * np);
+    let at = 0;
+    const take = (len: number): Int32Array => words.subarray(at, at += len);
+    this.blockOf = take(n);
+    for (let k = 0; k < this.nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
+    this.depth = take(this.nb);
+    this.hintSrc = take(rc).fill(-1);
+    this.hintDst = take(rc).fill(-1);
+    this.slotOf = take(rc).fill(-1);
+    this.freeUntil = take(np);
+    this.nextUse = take(np);
+    this.blockPos = take(np);
+    this.opStart = take(n + 1);
+    // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
+    for (let r = 0; r < rc; r++) { this.ranges.push(NONE_YET); this.uses.push(NONE_YET); this.pieces.push(NO_PIECES); }
+    const bytes = new Uint8Array(2 * np);
+    this.usedPregs = bytes.subarray(0, np);
+    this.calleeSaved = bytes.subarray(np);
+    for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
     // About three operands per instruction; operand() grows them when needed.
-    this.opReg = new Int32Array(4 * t.instCount + 16);
-    this.opKind = new Uint8Array(4 * t.instCount + 16);
+    this.opReg = new Int32Array(4 * n + 16);
+    this.opKind = new Uint8Array(4 * n + 16);
   }
 
   operand(reg: number, kind: OperandKind): void {
@@ -376,9 +388,25 @@ class Allocator implements OperandSink {
     return liveIn;
   }
 
+  /** Register id r's range list, created on first write. */
+  rangesOf(r: number): number[] {
+    const rs = this.ranges[r]!;
+    return rs !== NONE_YET ? rs : (this.ranges[r] = []);
+  }
+  /** Register id r's use list, created on first write. */
+  usesOf(r: number): number[] {
+    const us = this.uses[r]!;
+    return us !== NONE_YET ? us : (this.uses[r] = []);
+  }
+  /** Adds a piece of vreg v (the list is created on the first). */
+  addPiece(it: Interval): void {
+    const ps = this.pieces[it.v]!;
+    if (ps === NO_PIECES) this.pieces[it.v] = [it]; else ps.push(it);
+  }
+
   /** Adds [from, to) to r's ranges (built in descending order). */
   addRange(r: number, from: number, to: number): void {
-    const rs = this.ranges[r]!, n = rs.length;
+    const rs = this.rangesOf(r), n = rs.length;
     if (n > 0 && rs[n - 2]! <= to) {
       if (from < rs[n - 2]!) rs[n - 2] = from;
       if (to > rs[n - 1]!) rs[n - 1] = to;
@@ -386,7 +414,7 @@ class Allocator implements OperandSink {
   }
   /** A definition at `pos`: the live range starts there (or a one-position range when dead). */
   define(r: number, pos: number, len: number): void {
-    const rs = this.ranges[r]!, n = rs.length;
+    const rs = this.rangesOf(r), n = rs.length;
     if (n > 0 && rs[n - 2]! <= pos && pos < rs[n - 1]!) rs[n - 2] = pos;
     else this.addRange(r, pos, pos + len);
   }
@@ -406,12 +434,12 @@ class Allocator implements OperandSink {
           const r = this.opReg[k]!, kind = this.opKind[k]!;
           const need = copy && r >= np && (kind === OperandKind.Use || kind === OperandKind.Def) ? 0 : 1;
           switch (kind) {
-            case OperandKind.Def: this.define(r, d, 1); this.uses[r]!.push(2 * d + need); break;
+            case OperandKind.Def: this.define(r, d, 1); this.usesOf(r).push(2 * d + need); break;
             case OperandKind.UseDef: this.define(r, d, 1); break;
             // Early defs and temps are written at u but hold their register through d: their
             // register use is recorded at d, so nothing evicts them within the instruction.
-            case OperandKind.EarlyDef: this.define(r, u, 2); this.uses[r]!.push(2 * d + 1); break;
-            case OperandKind.Temp: this.addRange(r, u, d + 1); this.uses[r]!.push(2 * d + 1); break;
+            case OperandKind.EarlyDef: this.define(r, u, 2); this.usesOf(r).push(2 * d + 1); break;
+            case OperandKind.Temp: this.addRange(r, u, d + 1); this.usesOf(r).push(2 * d + 1); break;
             default: break;
           }
         }
@@ -420,7 +448,7 @@ class Allocator implements OperandSink {
           if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
           const need = copy && r >= np && kind === OperandKind.Use ? 0 : 1;
           this.addRange(r, bFrom, u + 1);
-          this.uses[r]!.push(2 * u + need);
+          this.usesOf(r).push(2 * u + need);
         }
         if (copy) {
           // Copy hints: Mov [dst, src]; ParallelMove [srcs..., dsts...].
@@ -543,7 +571,7 @@ class Allocator implements OperandSink {
         if (it.end <= pos) { inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
         else if (it.covers(pos)) { active.push(it); inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
       }
-      this.pieces[cur.v]!.push(cur);
+      this.addPiece(cur);
       if (!this.tryFree(cur)) this.allocateBlocked(cur);
       if (cur.loc < np) { this.usedPregs[cur.loc] = 1; active.push(cur); }
     }
@@ -648,7 +676,7 @@ class Allocator implements OperandSink {
       if (it.start >= pos || (it.start >= gap && lastUse < gap)) { this.spill(it, pos); continue; }
       const at = lastUse >= gap ? pos : this.splitPos(Math.max(lastUse, it.start), gap);
       const rest = it.split(at);
-      this.pieces[rest.v]!.push(rest);
+      this.addPiece(rest);
       this.spill(rest, pos);
     }
     for (let k = 0; k < inactive.length; k++) {
