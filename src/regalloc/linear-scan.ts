@@ -256,6 +256,8 @@ class Allocator implements OperandSink {
    * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
    */
   readonly opStart: Int32Array;
+  /** One number per register id for a single pass at a time (liveness, then resolution). */
+  readonly regScratch: Int32Array;
   opReg: Int32Array;
   opKind: Uint8Array;
   opCount = 0;
@@ -270,7 +272,7 @@ class Allocator implements OperandSink {
     const np = t.numPregs, rc = t.regCount, n = t.instCount;
     // The fixed-size integer tables are views of one buffer: a typed array of its own
     // costs a backing-store allocation each, which dominated the set-up of small functions.
-    const words = new Int32Array(2 * n + 1 + this.nb + 3 * rc + 3 * np);
+    const words = new Int32Array(2 * n + 1 + this.nb + 4 * rc + 3 * np);
     let at = 0;
     const take = (len: number): Int32Array => words.subarray(at, at += len);
     this.blockOf = take(n);
@@ -283,6 +285,7 @@ class Allocator implements OperandSink {
     this.nextUse = take(np);
     this.blockPos = take(np);
     this.opStart = take(n + 1);
+    this.regScratch = take(rc);
     // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
     for (let r = 0; r < rc; r++) { this.ranges.push(NONE_YET); this.uses.push(NONE_YET); this.pieces.push(NO_PIECES); }
     const bytes = new Uint8Array(2 * np);
@@ -341,7 +344,7 @@ class Allocator implements OperandSink {
    */
   liveness(): number[][] {
     const t = this.t, nb = this.nb, np = this.numPregs;
-    const defBlock = new Int32Array(t.regCount).fill(-1); // last block scanned that writes v
+    const defBlock = this.regScratch.fill(-1); // last block scanned that writes v
     const exposed: number[] = [], kills: number[] = []; // (v, block) pairs
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
@@ -358,12 +361,18 @@ class Allocator implements OperandSink {
         }
       }
     }
+    // All tables below are views of one buffer (one backing-store allocation, not eight).
+    const rc = t.regCount;
+    const words = new Int32Array(4 * rc + 2 + ((exposed.length + kills.length) >> 1) + 2 * nb);
+    let at = 0;
+    const take = (len: number): Int32Array => words.subarray(at, at += len);
     // Group the pairs by vreg (counting sort).
     const group = (pairs: number[]): { start: Int32Array; blocks: Int32Array } => {
-      const start = new Int32Array(t.regCount + 1);
+      const start = take(rc + 1);
       for (let k = 0; k < pairs.length; k += 2) start[pairs[k]! + 1]!++;
-      for (let r = 0; r < t.regCount; r++) start[r + 1]! += start[r]!;
-      const fill = start.slice(0, t.regCount), blocks = new Int32Array(pairs.length >> 1);
+      for (let r = 0; r < rc; r++) start[r + 1]! += start[r]!;
+      const fill = take(rc), blocks = take(pairs.length >> 1);
+      fill.set(start.subarray(0, rc));
       for (let k = 0; k < pairs.length; k += 2) blocks[fill[pairs[k]!]!++] = pairs[k + 1]!;
       return { start, blocks };
     };
@@ -371,7 +380,7 @@ class Allocator implements OperandSink {
     // A block that writes v before reading it is in kills but not exposed; one that reads
     // v first is exposed (its write, if any, does not stop v being live into it).
     const liveIn: number[][] = Array.from({ length: nb }, () => []);
-    const live = new Int32Array(nb).fill(-1), kill = new Int32Array(nb).fill(-1);
+    const live = take(nb).fill(-1), kill = take(nb).fill(-1);
     const work: number[] = [];
     for (let v = np; v < t.regCount; v++) {
       if (ex.start[v] === ex.start[v + 1]) continue;
@@ -705,7 +714,7 @@ class Allocator implements OperandSink {
     const t = this.t, np = this.numPregs;
     for (let v = np; v < t.regCount; v++) if (this.pieces[v]!.length > 1) this.pieces[v]!.sort((a, b) => a.start - b.start);
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
-    const cursor = new Int32Array(t.regCount);
+    const cursor = this.regScratch.fill(0);
     const opStart = this.opStart;
     const opLoc = new Int32Array(this.opCount);
     for (let i = 0; i < t.instCount; i++) {
