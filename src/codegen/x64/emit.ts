@@ -115,8 +115,9 @@ class Emitter {
   spillBase = 0;
   frameSize = 0;
   maxAlign = 16;
-  /** Operand locations of the current instruction. */
+  /** Operand locations of the current instruction: the first `physCount` entries (the array is reused, never shrunk). */
   readonly phys: number[] = [];
+  physCount = 0;
   /** Index of the current instruction in the allocator's flat stream. */
   index = 0;
   /** Successor block ids of the current block and the label each edge jumps to. */
@@ -353,9 +354,11 @@ class Emitter {
 
   /** Operand locations of the current instruction (registers, or slots for copies). */
   prepare(): void {
-    const phys = this.phys, a = this.alloc;
-    phys.length = 0;
-    for (let k = a.opStart[this.index]!; k < a.opStart[this.index + 1]!; k++) phys.push(a.opLoc[k]!);
+    const phys = this.phys, a = this.alloc, base = a.opStart[this.index]!, n = a.opStart[this.index + 1]! - base;
+    for (let k = 0; k < n; k++) {
+      if (k < phys.length) phys[k] = a.opLoc[base + k]!; else phys.push(a.opLoc[base + k]!);
+    }
+    this.physCount = n;
   }
 
   emitInst(inst: MInst, next: number): void {
@@ -409,7 +412,7 @@ class Emitter {
       default:
         break;
     }
-    for (const l of p) if (l >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
+    for (let k = 0; k < this.physCount; k++) if (p[k]! >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
     this.emitOp(inst, next);
   }
 
@@ -576,16 +579,16 @@ class Emitter {
         return;
       }
       case MOp.AluLoad: {
-        const mem = memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        const mem = memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
-        const index = p.length > 2 ? gp64[p[2]!]! : null;
+        const index = this.physCount > 2 ? gp64[p[2]!]! : null;
         a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }
