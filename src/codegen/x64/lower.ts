@@ -352,13 +352,18 @@ class Lowerer {
     // Values the folded accesses read directly must be materialised.
     for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
     for (const m of this.leas.values()) { skip.delete(m.base); skip.delete(m.index); }
+    // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
+    // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
+    const absorbed = new Int32Array(f.valueCount);
+    const bump = (v: number): void => { absorbed[v]!++; };
+    let via: number[] = [];
+    const bumpVia = (v: number): void => { if (via.includes(v)) absorbed[v]!++; };
     for (let changed = true; changed;) {
       changed = false;
-      const absorbed = new Map<number, number>();
-      const bump = (v: number): void => { absorbed.set(v, (absorbed.get(v) ?? 0) + 1); };
+      absorbed.fill(0);
       for (const b of reach) {
         for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, (v) => { bump(v); }); continue; }
+          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, bump); continue; }
           const m = this.amodes.get(i);
           if (m !== undefined) {
             const op = f.instOpcode[i] as Opcode;
@@ -366,11 +371,12 @@ class Lowerer {
             continue;
           }
           const l = this.leas.get(i);
-          if (l !== undefined) f.forEachUse(i as Inst, (v) => { if (l.via.includes(v)) bump(v); });
+          if (l !== undefined) { via = l.via; f.forEachUse(i as Inst, bumpVia); }
         }
       }
-      for (const v of [...skip]) {
-        if ((absorbed.get(v) ?? 0) !== this.useCount[v]) { skip.delete(v); changed = true; }
+      // Deleting the element being visited is safe while iterating a Set.
+      for (const v of skip) {
+        if (absorbed[v] !== this.useCount[v]) { skip.delete(v); changed = true; }
       }
     }
     for (const v of skip) this.addrSkipped.add(v);

@@ -189,6 +189,9 @@ export const enum FAluOp { Add, Sub, Mul, Div }
 /** Load kinds. */
 export const enum LoadKind { Int, SignExt, ZeroExt, Float }
 
+/** The `targets` of instructions that branch nowhere: shared, so never modified (branches get a new array). */
+const NO_TARGETS: number[] = [];
+
 /** One machine instruction. */
 export class MInst {
   /** Opcode. */ op: MOp;
@@ -212,7 +215,7 @@ export class MInst {
     this.scale = 1;
     this.big = 0n;
     this.sym = '';
-    this.targets = [];
+    this.targets = NO_TARGETS;
     this.regs = [];
     this.kinds = [];
     this.irInst = irInst;
