@@ -118,6 +118,9 @@ class Lowerer {
   useCount!: Int32Array;
   /** Uses of each IR value that lowering turns into immediate operands. */
   immUses!: Int32Array;
+  /** `immOperand` answers per IR instruction (see there). */
+  readonly immState: Uint8Array;
+  readonly immValue: Int32Array;
   /** icmp results folded into the brif or select that is their only use. */
   readonly fused = new Set<number>();
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
@@ -134,6 +137,8 @@ class Lowerer {
   readonly addrSkipped = new Set<number>();
   constructor(readonly f: Func, readonly cx: LowerContext) {
     this.mf = new MFunction(f);
+    this.immState = new Uint8Array(f.instCount);
+    this.immValue = new Int32Array(f.instCount);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
@@ -220,6 +225,17 @@ class Lowerer {
    * the shift amount masked to the width. Null when the register form is used.
    */
   immOperand(i: Inst): number | null {
+    // Asked several times per instruction (planning, then lowering); the answer takes BigInt
+    // arithmetic, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
+    const state = this.immState[i]!;
+    if (state !== 0) return state === 1 ? null : this.immValue[i]!;
+    const k = this.computeImmOperand(i);
+    this.immState[i] = k === null ? 1 : 2;
+    if (k !== null) this.immValue[i] = k;
+    return k;
+  }
+  /** `immOperand` without the memo. */
+  computeImmOperand(i: Inst): number | null {
     const f = this.f;
     const op = f.instOpcode[i] as Opcode;
     switch (op) {
