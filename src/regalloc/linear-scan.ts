@@ -210,11 +210,17 @@ class Moves {
   /** Sorted by key (stable). */
   finish(): MoveList {
     const n = this.key.length;
-    const idx = Array.from({ length: n }, (_, i) => i);
+    // The four columns share one buffer (one backing-store allocation).
+    const words = new Int32Array(4 * n);
+    const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
     let sorted = true;
     for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
-    if (!sorted) idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
-    const out = { count: n, key: new Int32Array(n), from: new Int32Array(n), to: new Int32Array(n), reg: new Int32Array(n) };
+    if (sorted) {
+      for (let i = 0; i < n; i++) { out.key[i] = this.key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
+      return out;
+    }
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
     for (let i = 0; i < n; i++) {
       const j = idx[i]!;
       out.key[i] = this.key[j]!; out.from[i] = this.from[j]!; out.to[i] = this.to[j]!; out.reg[i] = this.reg[j]!;
