@@ -114,7 +114,7 @@ class Interval {
   constructor(
     readonly v: number,
     readonly ranges: number[],
-    readonly uses: number[],
+    readonly uses: Int32Array,
     public rLo: number, public rHi: number, public start: number, public end: number,
     public uLo: number, public uHi: number,
   ) { this.cursor = rLo; }
@@ -237,9 +237,16 @@ class Allocator implements OperandSink {
   readonly blockOf: Int32Array;
   /** Loop depth of each block. */
   readonly depth: Int32Array;
-  /** Per register id: ranges (flat pairs, built descending, then reversed) and uses (2*pos + needsRegister). */
+  /** Per register id: ranges (flat pairs, built descending, then reversed). */
   readonly ranges: number[][] = [];
-  readonly uses: number[][] = [];
+  /**
+   * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
+   * useList[useAt[r] .. useAt[r+1]): every operand is one use, so the sizes are known once the
+   * operands are gathered; buildIntervals walks backwards and fills each part from its top (useFill).
+   */
+  useList: Int32Array = new Int32Array(0);
+  readonly useAt: Int32Array;
+  readonly useFill: Int32Array;
   /** Copy hints per register id (another register id, or -1): where a copy into it reads from, where a copy of it goes. */
   readonly hintSrc: Int32Array;
   readonly hintDst: Int32Array;
@@ -278,7 +285,7 @@ class Allocator implements OperandSink {
     const np = t.numPregs, rc = t.regCount, n = t.instCount;
     // The fixed-size integer tables are views of one buffer: a typed array of its own
     // costs a backing-store allocation each, which dominated the set-up of small functions.
-    const words = new Int32Array(2 * n + 1 + this.nb + 4 * rc + 3 * np);
+    const words = new Int32Array(2 * n + 2 + this.nb + 6 * rc + 3 * np);
     let at = 0;
     const take = (len: number): Int32Array => words.subarray(at, at += len);
     this.blockOf = take(n);
@@ -292,8 +299,10 @@ class Allocator implements OperandSink {
     this.blockPos = take(np);
     this.opStart = take(n + 1);
     this.regScratch = take(rc);
+    this.useAt = take(rc + 1);
+    this.useFill = take(rc);
     // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
-    for (let r = 0; r < rc; r++) { this.ranges.push(NONE_YET); this.uses.push(NONE_YET); this.pieces.push(NO_PIECES); }
+    for (let r = 0; r < rc; r++) { this.ranges.push(NONE_YET); this.pieces.push(NO_PIECES); }
     const bytes = new Uint8Array(2 * np);
     this.usedPregs = bytes.subarray(0, np);
     this.calleeSaved = bytes.subarray(np);
@@ -319,6 +328,11 @@ class Allocator implements OperandSink {
       this.t.operands(i, this);
     }
     this.opStart[this.t.instCount] = this.opCount;
+    const useAt = this.useAt, rc = this.t.regCount;
+    for (let k = 0; k < this.opCount; k++) useAt[this.opReg[k]! + 1]!++;
+    for (let r = 0; r < rc; r++) useAt[r + 1]! += useAt[r]!;
+    this.useFill.set(useAt.subarray(1));
+    this.useList = new Int32Array(this.opCount);
   }
 
   /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
@@ -403,15 +417,9 @@ class Allocator implements OperandSink {
     return liveIn;
   }
 
-  /** Register id r's range list, created on first write. */
-  rangesOf(r: number): number[] {
-    const rs = this.ranges[r]!;
-    return rs !== NONE_YET ? rs : (this.ranges[r] = []);
-  }
-  /** Register id r's use list, created on first write. */
-  usesOf(r: number): number[] {
-    const us = this.uses[r]!;
-    return us !== NONE_YET ? us : (this.uses[r] = []);
+  /** Records a use of register id r (uses come in descending position order). */
+  addUse(r: number, use: number): void {
+    this.useList[--this.useFill[r]!] = use;
   }
   /** Adds a piece of vreg v (the list is created on the first). */
   addPiece(it: Interval): void {
@@ -421,15 +429,18 @@ class Allocator implements OperandSink {
 
   /** Adds [from, to) to r's ranges (built in descending order). */
   addRange(r: number, from: number, to: number): void {
-    const rs = this.rangesOf(r), n = rs.length;
-    if (n > 0 && rs[n - 2]! <= to) {
+    const rs = this.ranges[r]!, n = rs.length;
+    // The first range as a literal of two slots (a push onto [] reserves sixteen); most
+    // vregs never get a second.
+    if (rs === NONE_YET) this.ranges[r] = [from, to];
+    else if (n > 0 && rs[n - 2]! <= to) {
       if (from < rs[n - 2]!) rs[n - 2] = from;
       if (to > rs[n - 1]!) rs[n - 1] = to;
     } else rs.push(from, to);
   }
   /** A definition at `pos`: the live range starts there (or a one-position range when dead). */
   define(r: number, pos: number, len: number): void {
-    const rs = this.rangesOf(r), n = rs.length;
+    const rs = this.ranges[r]!, n = rs.length; // NONE_YET has no ranges: addRange creates the list
     if (n > 0 && rs[n - 2]! <= pos && pos < rs[n - 1]!) rs[n - 2] = pos;
     else this.addRange(r, pos, pos + len);
   }
@@ -449,12 +460,12 @@ class Allocator implements OperandSink {
           const r = this.opReg[k]!, kind = this.opKind[k]!;
           const need = copy && r >= np && (kind === OperandKind.Use || kind === OperandKind.Def) ? 0 : 1;
           switch (kind) {
-            case OperandKind.Def: this.define(r, d, 1); this.usesOf(r).push(2 * d + need); break;
+            case OperandKind.Def: this.define(r, d, 1); this.addUse(r, 2 * d + need); break;
             case OperandKind.UseDef: this.define(r, d, 1); break;
             // Early defs and temps are written at u but hold their register through d: their
             // register use is recorded at d, so nothing evicts them within the instruction.
-            case OperandKind.EarlyDef: this.define(r, u, 2); this.usesOf(r).push(2 * d + 1); break;
-            case OperandKind.Temp: this.addRange(r, u, d + 1); this.usesOf(r).push(2 * d + 1); break;
+            case OperandKind.EarlyDef: this.define(r, u, 2); this.addUse(r, 2 * d + 1); break;
+            case OperandKind.Temp: this.addRange(r, u, d + 1); this.addUse(r, 2 * d + 1); break;
             default: break;
           }
         }
@@ -463,7 +474,7 @@ class Allocator implements OperandSink {
           if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
           const need = copy && r >= np && kind === OperandKind.Use ? 0 : 1;
           this.addRange(r, bFrom, u + 1);
-          this.usesOf(r).push(2 * u + need);
+          this.addUse(r, 2 * u + need);
         }
         if (copy) {
           // Copy hints: Mov [dst, src]; ParallelMove [srcs..., dsts...].
@@ -473,7 +484,7 @@ class Allocator implements OperandSink {
         }
       }
     }
-    // Ranges and uses were built descending.
+    // Ranges were built descending (the uses were filled in ascending order).
     for (let r = 0; r < t.regCount; r++) {
       const rs = this.ranges[r]!;
       if (rs.length === 0) continue;
@@ -483,7 +494,6 @@ class Allocator implements OperandSink {
         rs[i] = rs[j]!; rs[i + 1] = rs[j + 1]!;
         rs[j] = f; rs[j + 1] = e;
       }
-      this.uses[r]!.reverse();
     }
   }
   hintPair(dst: number, src: number): void {
@@ -562,13 +572,13 @@ class Allocator implements OperandSink {
       const rs = this.ranges[p]!;
       if (rs.length === 0) { this.fixed.push(null); continue; }
       this.usedPregs[p] = 1;
-      this.fixed.push(new Interval(p, rs, this.uses[p]!, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, 0));
+      this.fixed.push(new Interval(p, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, 0));
     }
     const initial: Interval[] = [];
     for (let v = np; v < t.regCount; v++) {
       const rs = this.ranges[v]!;
       if (rs.length === 0) continue;
-      initial.push(new Interval(v, rs, this.uses[v]!, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, this.uses[v]!.length));
+      initial.push(new Interval(v, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, this.useAt[v]!, this.useAt[v + 1]!));
     }
     initial.sort((a, b) => a.start - b.start);
     for (const it of initial) this.unhandled.push(it);
