@@ -29,7 +29,7 @@
  */
 import {
   Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, word, edi, eax, ecx, edx, type Relocation, type Mem,
+  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -96,10 +96,8 @@ function f32Bytes(x: number): Uint8Array {
 /** Per-function emission state. */
 /** `[base + index*scale + disp]` of `size` bytes. */
 function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
-  if (size === 1) return byte(base, index, scale, disp);
-  if (size === 2) return word(base, index, scale, disp);
-  if (size === 4) return dword(base, index, scale, disp);
-  return qword(base, index, scale, disp);
+  // The constructor directly: the byte/word/dword/qword builders take rest arguments (an array per operand).
+  return new Mem(size === 1 || size === 2 || size === 4 ? size : 8, base, index, scale, disp, null);
 }
 
 class Emitter {
@@ -143,7 +141,7 @@ class Emitter {
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return qword(rsp, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
