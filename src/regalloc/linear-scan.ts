@@ -238,7 +238,7 @@ class Allocator implements OperandSink {
   /** Loop depth of each block. */
   readonly depth: Int32Array;
   /** Per register id: ranges (flat pairs, built descending, then reversed). */
-  readonly ranges: number[][] = [];
+  readonly ranges: number[][];
   /**
    * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
    * useList[useAt[r] .. useAt[r+1]): every operand is one use, so the sizes are known once the
@@ -251,7 +251,7 @@ class Allocator implements OperandSink {
   readonly hintSrc: Int32Array;
   readonly hintDst: Int32Array;
   /** Pieces of each vreg, in start order. */
-  readonly pieces: Interval[][] = [];
+  readonly pieces: Interval[][];
   /** Fixed interval per preg (null when never named). */
   readonly fixed: (Interval | null)[] = [];
   readonly slotOf: Int32Array;
@@ -272,7 +272,7 @@ class Allocator implements OperandSink {
   /** One number per register id for a single pass at a time (liveness, then resolution). */
   readonly regScratch: Int32Array;
   opReg: Int32Array;
-  opKind: Uint8Array;
+  opKind: Int32Array;
   opCount = 0;
   // scratch per register
   readonly freeUntil: Int32Array;
@@ -302,19 +302,21 @@ class Allocator implements OperandSink {
     this.useAt = take(rc + 1);
     this.useFill = take(rc);
     // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
-    for (let r = 0; r < rc; r++) { this.ranges.push(NONE_YET); this.pieces.push(NO_PIECES); }
+    this.ranges = new Array<number[]>(rc).fill(NONE_YET);
+    this.pieces = new Array<Interval[]>(rc).fill(NO_PIECES);
     const bytes = new Uint8Array(2 * np);
     this.usedPregs = bytes.subarray(0, np);
     this.calleeSaved = bytes.subarray(np);
     for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
     // About three operands per instruction; operand() grows them when needed.
-    this.opReg = new Int32Array(4 * n + 16);
-    this.opKind = new Uint8Array(4 * n + 16);
+    const ops = new Int32Array(8 * n + 32);
+    this.opReg = ops.subarray(0, 4 * n + 16);
+    this.opKind = ops.subarray(4 * n + 16);
   }
 
   operand(reg: number, kind: OperandKind): void {
     if (this.opCount === this.opReg.length) {
-      const reg2 = new Int32Array(2 * this.opCount), kind2 = new Uint8Array(2 * this.opCount);
+      const reg2 = new Int32Array(2 * this.opCount), kind2 = new Int32Array(2 * this.opCount);
       reg2.set(this.opReg); kind2.set(this.opKind);
       this.opReg = reg2; this.opKind = kind2;
     }
