@@ -91,6 +91,10 @@ export interface RegallocTarget {
 }
 
 const INF = 0x3fffffff;
+/** Shared empty range / use list of register ids not written yet (never written to itself). */
+const NONE_YET: number[] = [];
+/** Shared empty piece list of vregs not allocated yet (never written to itself). */
+const NO_PIECES: Interval[] = [];
 /** Cost of using a callee-saved register for the first time: a save and a restore. */
 const CALLEE_SAVE_COST = 2;
 
@@ -110,7 +114,7 @@ class Interval {
   constructor(
     readonly v: number,
     readonly ranges: number[],
-    readonly uses: number[],
+    readonly uses: Int32Array,
     public rLo: number, public rHi: number, public start: number, public end: number,
     public uLo: number, public uHi: number,
   ) { this.cursor = rLo; }
@@ -206,11 +210,17 @@ class Moves {
   /** Sorted by key (stable). */
   finish(): MoveList {
     const n = this.key.length;
-    const idx = Array.from({ length: n }, (_, i) => i);
+    // The four columns share one buffer (one backing-store allocation).
+    const words = new Int32Array(4 * n);
+    const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
     let sorted = true;
     for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
-    if (!sorted) idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
-    const out = { count: n, key: new Int32Array(n), from: new Int32Array(n), to: new Int32Array(n), reg: new Int32Array(n) };
+    if (sorted) {
+      for (let i = 0; i < n; i++) { out.key[i] = this.key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
+      return out;
+    }
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
     for (let i = 0; i < n; i++) {
       const j = idx[i]!;
       out.key[i] = this.key[j]!; out.from[i] = this.from[j]!; out.to[i] = this.to[j]!; out.reg[i] = this.reg[j]!;
@@ -227,27 +237,43 @@ class Allocator implements OperandSink {
   readonly blockOf: Int32Array;
   /** Loop depth of each block. */
   readonly depth: Int32Array;
-  /** Per register id: ranges (flat pairs, built descending, then reversed) and uses (2*pos + needsRegister). */
-  readonly ranges: number[][] = [];
-  readonly uses: number[][] = [];
+  /** Per register id: ranges (flat pairs, built descending, then reversed). */
+  readonly ranges: number[][];
+  /**
+   * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
+   * useList[useAt[r] .. useAt[r+1]): every operand is one use, so the sizes are known once the
+   * operands are gathered; buildIntervals walks backwards and fills each part from its top (useFill).
+   */
+  useList: Int32Array = new Int32Array(0);
+  readonly useAt: Int32Array;
+  readonly useFill: Int32Array;
   /** Copy hints per register id (another register id, or -1): where a copy into it reads from, where a copy of it goes. */
   readonly hintSrc: Int32Array;
   readonly hintDst: Int32Array;
   /** Pieces of each vreg, in start order. */
-  readonly pieces: Interval[][] = [];
+  readonly pieces: Interval[][];
   /** Fixed interval per preg (null when never named). */
   readonly fixed: (Interval | null)[] = [];
   readonly slotOf: Int32Array;
   spillSlots = 0;
   readonly usedPregs: Uint8Array;
+  /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
+  readonly calleeSaved: Uint8Array;
   /** Predecessors of each block. */
   readonly preds: number[][] = [];
   readonly active: Interval[] = [];
   readonly inactive: Interval[] = [];
   readonly unhandled = new Unhandled();
-  // operand collection
-  readonly opRegs: number[] = [];
-  readonly opKinds: number[] = [];
+  /**
+   * Every instruction's operands, gathered once through the visitor (liveness, intervals
+   * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
+   */
+  readonly opStart: Int32Array;
+  /** One number per register id for a single pass at a time (liveness, then resolution). */
+  readonly regScratch: Int32Array;
+  opReg: Int32Array;
+  opKind: Int32Array;
+  opCount = 0;
   // scratch per register
   readonly freeUntil: Int32Array;
   readonly nextUse: Int32Array;
@@ -256,25 +282,59 @@ class Allocator implements OperandSink {
   constructor(readonly t: RegallocTarget) {
     this.numPregs = t.numPregs;
     this.nb = t.blocks.length;
-    this.blockOf = new Int32Array(t.instCount);
-    t.blocks.forEach((b, k) => this.blockOf.fill(k, b.first, b.first + b.count));
-    this.depth = new Int32Array(this.nb);
-    this.hintSrc = new Int32Array(t.regCount).fill(-1);
-    this.hintDst = new Int32Array(t.regCount).fill(-1);
-    for (let r = 0; r < t.regCount; r++) { this.ranges.push([]); this.uses.push([]); this.pieces.push([]); }
-    this.slotOf = new Int32Array(t.regCount).fill(-1);
-    this.usedPregs = new Uint8Array(t.numPregs);
-    this.freeUntil = new Int32Array(t.numPregs);
-    this.nextUse = new Int32Array(t.numPregs);
-    this.blockPos = new Int32Array(t.numPregs);
+    const np = t.numPregs, rc = t.regCount, n = t.instCount;
+    // The fixed-size integer tables are views of one buffer: a typed array of its own
+    // costs a backing-store allocation each, which dominated the set-up of small functions.
+    const words = new Int32Array(2 * n + 2 + this.nb + 6 * rc + 3 * np);
+    let at = 0;
+    const take = (len: number): Int32Array => words.subarray(at, at += len);
+    this.blockOf = take(n);
+    for (let k = 0; k < this.nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
+    this.depth = take(this.nb);
+    this.hintSrc = take(rc).fill(-1);
+    this.hintDst = take(rc).fill(-1);
+    this.slotOf = take(rc).fill(-1);
+    this.freeUntil = take(np);
+    this.nextUse = take(np);
+    this.blockPos = take(np);
+    this.opStart = take(n + 1);
+    this.regScratch = take(rc);
+    this.useAt = take(rc + 1);
+    this.useFill = take(rc);
+    // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
+    this.ranges = new Array<number[]>(rc).fill(NONE_YET);
+    this.pieces = new Array<Interval[]>(rc).fill(NO_PIECES);
+    const bytes = new Uint8Array(2 * np);
+    this.usedPregs = bytes.subarray(0, np);
+    this.calleeSaved = bytes.subarray(np);
+    for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
+    // About three operands per instruction; operand() grows them when needed.
+    const ops = new Int32Array(8 * n + 32);
+    this.opReg = ops.subarray(0, 4 * n + 16);
+    this.opKind = ops.subarray(4 * n + 16);
   }
 
-  operand(reg: number, kind: OperandKind): void { this.opRegs.push(reg); this.opKinds.push(kind); }
-  collect(i: number): number {
-    this.opRegs.length = 0;
-    this.opKinds.length = 0;
-    this.t.operands(i, this);
-    return this.opRegs.length;
+  operand(reg: number, kind: OperandKind): void {
+    if (this.opCount === this.opReg.length) {
+      const reg2 = new Int32Array(2 * this.opCount), kind2 = new Int32Array(2 * this.opCount);
+      reg2.set(this.opReg); kind2.set(this.opKind);
+      this.opReg = reg2; this.opKind = kind2;
+    }
+    this.opReg[this.opCount] = reg;
+    this.opKind[this.opCount++] = kind;
+  }
+  /** Fills opStart / opReg / opKind from the target's visitor. */
+  gatherOperands(): void {
+    for (let i = 0; i < this.t.instCount; i++) {
+      this.opStart[i] = this.opCount;
+      this.t.operands(i, this);
+    }
+    this.opStart[this.t.instCount] = this.opCount;
+    const useAt = this.useAt, rc = this.t.regCount;
+    for (let k = 0; k < this.opCount; k++) useAt[this.opReg[k]! + 1]!++;
+    for (let r = 0; r < rc; r++) useAt[r + 1]! += useAt[r]!;
+    this.useFill.set(useAt.subarray(1));
+    this.useList = new Int32Array(this.opCount);
   }
 
   /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
@@ -306,29 +366,35 @@ class Allocator implements OperandSink {
    */
   liveness(): number[][] {
     const t = this.t, nb = this.nb, np = this.numPregs;
-    const defBlock = new Int32Array(t.regCount).fill(-1); // last block scanned that writes v
+    const defBlock = this.regScratch.fill(-1); // last block scanned that writes v
     const exposed: number[] = [], kills: number[] = []; // (v, block) pairs
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
-        const n = this.collect(i);
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
           if (defBlock[r] !== b) { exposed.push(r, b); defBlock[r] = b; } // once per block is enough
         }
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!;
-          if (r >= np && this.opKinds[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!;
+          if (r >= np && this.opKind[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
         }
       }
     }
+    // All tables below are views of one buffer (one backing-store allocation, not eight).
+    const rc = t.regCount;
+    const words = new Int32Array(4 * rc + 2 + ((exposed.length + kills.length) >> 1) + 2 * nb);
+    let at = 0;
+    const take = (len: number): Int32Array => words.subarray(at, at += len);
     // Group the pairs by vreg (counting sort).
     const group = (pairs: number[]): { start: Int32Array; blocks: Int32Array } => {
-      const start = new Int32Array(t.regCount + 1);
+      const start = take(rc + 1);
       for (let k = 0; k < pairs.length; k += 2) start[pairs[k]! + 1]!++;
-      for (let r = 0; r < t.regCount; r++) start[r + 1]! += start[r]!;
-      const fill = start.slice(0, t.regCount), blocks = new Int32Array(pairs.length >> 1);
+      for (let r = 0; r < rc; r++) start[r + 1]! += start[r]!;
+      const fill = take(rc), blocks = take(pairs.length >> 1);
+      fill.set(start.subarray(0, rc));
       for (let k = 0; k < pairs.length; k += 2) blocks[fill[pairs[k]!]!++] = pairs[k + 1]!;
       return { start, blocks };
     };
@@ -336,7 +402,7 @@ class Allocator implements OperandSink {
     // A block that writes v before reading it is in kills but not exposed; one that reads
     // v first is exposed (its write, if any, does not stop v being live into it).
     const liveIn: number[][] = Array.from({ length: nb }, () => []);
-    const live = new Int32Array(nb).fill(-1), kill = new Int32Array(nb).fill(-1);
+    const live = take(nb).fill(-1), kill = take(nb).fill(-1);
     const work: number[] = [];
     for (let v = np; v < t.regCount; v++) {
       if (ex.start[v] === ex.start[v + 1]) continue;
@@ -353,17 +419,30 @@ class Allocator implements OperandSink {
     return liveIn;
   }
 
+  /** Records a use of register id r (uses come in descending position order). */
+  addUse(r: number, use: number): void {
+    this.useList[--this.useFill[r]!] = use;
+  }
+  /** Adds a piece of vreg v (the list is created on the first). */
+  addPiece(it: Interval): void {
+    const ps = this.pieces[it.v]!;
+    if (ps === NO_PIECES) this.pieces[it.v] = [it]; else ps.push(it);
+  }
+
   /** Adds [from, to) to r's ranges (built in descending order). */
   addRange(r: number, from: number, to: number): void {
     const rs = this.ranges[r]!, n = rs.length;
-    if (n > 0 && rs[n - 2]! <= to) {
+    // The first range as a literal of two slots (a push onto [] reserves sixteen); most
+    // vregs never get a second.
+    if (rs === NONE_YET) this.ranges[r] = [from, to];
+    else if (n > 0 && rs[n - 2]! <= to) {
       if (from < rs[n - 2]!) rs[n - 2] = from;
       if (to > rs[n - 1]!) rs[n - 1] = to;
     } else rs.push(from, to);
   }
   /** A definition at `pos`: the live range starts there (or a one-position range when dead). */
   define(r: number, pos: number, len: number): void {
-    const rs = this.ranges[r]!, n = rs.length;
+    const rs = this.ranges[r]!, n = rs.length; // NONE_YET has no ranges: addRange creates the list
     if (n > 0 && rs[n - 2]! <= pos && pos < rs[n - 1]!) rs[n - 2] = pos;
     else this.addRange(r, pos, pos + len);
   }
@@ -376,45 +455,47 @@ class Allocator implements OperandSink {
       // Live out = union of the successors' live-in (a repeated range merges).
       for (const s of blk.succs) for (const v of liveIn[s]!) this.addRange(v, bFrom, bTo);
       for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
-        const n = this.collect(i);
+        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!, n = hi - lo;
         const copy = t.acceptsSpillSlot(i);
         const u = 4 * i + 1, d = 4 * i + 2;
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           const need = copy && r >= np && (kind === OperandKind.Use || kind === OperandKind.Def) ? 0 : 1;
           switch (kind) {
-            case OperandKind.Def: this.define(r, d, 1); this.uses[r]!.push(2 * d + need); break;
+            case OperandKind.Def: this.define(r, d, 1); this.addUse(r, 2 * d + need); break;
             case OperandKind.UseDef: this.define(r, d, 1); break;
             // Early defs and temps are written at u but hold their register through d: their
             // register use is recorded at d, so nothing evicts them within the instruction.
-            case OperandKind.EarlyDef: this.define(r, u, 2); this.uses[r]!.push(2 * d + 1); break;
-            case OperandKind.Temp: this.addRange(r, u, d + 1); this.uses[r]!.push(2 * d + 1); break;
+            case OperandKind.EarlyDef: this.define(r, u, 2); this.addUse(r, 2 * d + 1); break;
+            case OperandKind.Temp: this.addRange(r, u, d + 1); this.addUse(r, 2 * d + 1); break;
             default: break;
           }
         }
-        for (let k = 0; k < n; k++) {
-          const r = this.opRegs[k]!, kind = this.opKinds[k]!;
+        for (let k = lo; k < hi; k++) {
+          const r = this.opReg[k]!, kind = this.opKind[k]!;
           if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
           const need = copy && r >= np && kind === OperandKind.Use ? 0 : 1;
           this.addRange(r, bFrom, u + 1);
-          this.uses[r]!.push(2 * u + need);
+          this.addUse(r, 2 * u + need);
         }
         if (copy) {
           // Copy hints: Mov [dst, src]; ParallelMove [srcs..., dsts...].
           const half = n >> 1;
-          if (n === 2 && this.opKinds[0] === OperandKind.Def) this.hintPair(this.opRegs[0]!, this.opRegs[1]!);
-          else if (n % 2 === 0) for (let k = 0; k < half; k++) if (this.opKinds[half + k] === OperandKind.Def) this.hintPair(this.opRegs[half + k]!, this.opRegs[k]!);
+          if (n === 2 && this.opKind[lo] === OperandKind.Def) this.hintPair(this.opReg[lo]!, this.opReg[lo + 1]!);
+          else if (n % 2 === 0) for (let k = lo; k < lo + half; k++) if (this.opKind[half + k] === OperandKind.Def) this.hintPair(this.opReg[half + k]!, this.opReg[k]!);
         }
       }
     }
-    // Ranges and uses were built descending.
+    // Ranges were built descending (the uses were filled in ascending order).
     for (let r = 0; r < t.regCount; r++) {
       const rs = this.ranges[r]!;
       if (rs.length === 0) continue;
-      const asc: number[] = [];
-      for (let k = rs.length - 2; k >= 0; k -= 2) asc.push(rs[k]!, rs[k + 1]!);
-      this.ranges[r] = asc;
-      this.uses[r]!.reverse();
+      // Reverse the (from, to) pairs in place.
+      for (let i = 0, j = rs.length - 2; i < j; i += 2, j -= 2) {
+        const f = rs[i]!, e = rs[i + 1]!;
+        rs[i] = rs[j]!; rs[i + 1] = rs[j + 1]!;
+        rs[j] = f; rs[j + 1] = e;
+      }
     }
   }
   hintPair(dst: number, src: number): void {
@@ -493,13 +574,13 @@ class Allocator implements OperandSink {
       const rs = this.ranges[p]!;
       if (rs.length === 0) { this.fixed.push(null); continue; }
       this.usedPregs[p] = 1;
-      this.fixed.push(new Interval(p, rs, this.uses[p]!, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, 0));
+      this.fixed.push(new Interval(p, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, 0));
     }
     const initial: Interval[] = [];
     for (let v = np; v < t.regCount; v++) {
       const rs = this.ranges[v]!;
       if (rs.length === 0) continue;
-      initial.push(new Interval(v, rs, this.uses[v]!, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, this.uses[v]!.length));
+      initial.push(new Interval(v, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, this.useAt[v]!, this.useAt[v + 1]!));
     }
     initial.sort((a, b) => a.start - b.start);
     for (const it of initial) this.unhandled.push(it);
@@ -517,8 +598,7 @@ class Allocator implements OperandSink {
         if (it.end <= pos) { inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
         else if (it.covers(pos)) { active.push(it); inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
       }
-      for (let p = 0; p < np; p++) { const f = this.fixed[p]; if (f) f.covers(pos); }
-      this.pieces[cur.v]!.push(cur);
+      this.addPiece(cur);
       if (!this.tryFree(cur)) this.allocateBlocked(cur);
       if (cur.loc < np) { this.usedPregs[cur.loc] = 1; active.push(cur); }
     }
@@ -529,7 +609,8 @@ class Allocator implements OperandSink {
     const t = this.t, regs = t.allocatable[t.regClass[cur.v]!]!, fu = this.freeUntil;
     for (const p of regs) {
       const f = this.fixed[p];
-      fu[p] = f === null ? INF : f.intersect(cur);
+      // Fixed intervals of the other class are not looked at, so their cursors advance only here.
+      fu[p] = f === null ? INF : (f.covers(cur.start), f.intersect(cur));
     }
     for (const it of this.active) fu[it.loc] = 0;
     for (const it of this.inactive) {
@@ -548,8 +629,8 @@ class Allocator implements OperandSink {
       let fallback = -1;
       for (const p of regs) {
         if (fu[p]! < cur.end) continue;
-        if (t.isCalleeSaved(p) && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
-        if (!t.isCalleeSaved(p) || this.usedPregs[p] !== 0) { reg = p; break; }
+        if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
+        if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
       }
       if (reg < 0 && fallback >= 0) {
         // A callee-saved register costs a save and a restore; a value used less than that
@@ -579,7 +660,7 @@ class Allocator implements OperandSink {
     const pos = cur.start, gap = gapFloor(pos);
     for (const p of regs) {
       const f = this.fixed[p];
-      const x = f === null ? INF : f.intersect(cur);
+      const x = f === null ? INF : (f.covers(pos), f.intersect(cur));
       nu[p] = x; bp[p] = x;
     }
     for (const it of this.active) {
@@ -622,7 +703,7 @@ class Allocator implements OperandSink {
       if (it.start >= pos || (it.start >= gap && lastUse < gap)) { this.spill(it, pos); continue; }
       const at = lastUse >= gap ? pos : this.splitPos(Math.max(lastUse, it.start), gap);
       const rest = it.split(at);
-      this.pieces[rest.v]!.push(rest);
+      this.addPiece(rest);
       this.spill(rest, pos);
     }
     for (let k = 0; k < inactive.length; k++) {
@@ -651,24 +732,21 @@ class Allocator implements OperandSink {
     const t = this.t, np = this.numPregs;
     for (let v = np; v < t.regCount; v++) if (this.pieces[v]!.length > 1) this.pieces[v]!.sort((a, b) => a.start - b.start);
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
-    const cursor = new Int32Array(t.regCount);
-    const opStart = new Int32Array(t.instCount + 1);
-    const opLoc: number[] = [];
+    const cursor = this.regScratch.fill(0);
+    const opStart = this.opStart;
+    const opLoc = new Int32Array(this.opCount);
     for (let i = 0; i < t.instCount; i++) {
-      opStart[i] = opLoc.length;
-      const n = this.collect(i);
-      for (let k = 0; k < n; k++) {
-        const r = this.opRegs[k]!;
-        if (r < np) { opLoc.push(r); continue; }
-        const pos = this.opKinds[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
+      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
+        const r = this.opReg[k]!;
+        if (r < np) { opLoc[k] = r; continue; }
+        const pos = this.opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
         const ps = this.pieces[r]!;
         let c = cursor[r]!;
         while (c + 1 < ps.length && ps[c + 1]!.start <= pos) c++;
         cursor[r] = c;
-        opLoc.push(ps[c]!.loc);
+        opLoc[k] = ps[c]!.loc;
       }
     }
-    opStart[t.instCount] = opLoc.length;
     // Gap moves: a piece that continues its predecessor's range inside a block.
     const gaps = new Moves();
     for (let v = np; v < t.regCount; v++) {
@@ -705,7 +783,7 @@ class Allocator implements OperandSink {
     }
     edgeStart[this.nb] = e;
     return {
-      opStart, opLoc: Int32Array.from(opLoc), gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
+      opStart, opLoc, gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
       spillSlots: this.spillSlots, usedPregs: this.usedPregs,
     };
   }
@@ -714,6 +792,7 @@ class Allocator implements OperandSink {
 /** Allocates registers for every vreg of `t`. */
 export function allocateRegisters(t: RegallocTarget): Allocation {
   const a = new Allocator(t);
+  a.gatherOperands();
   a.computeLoops();
   const liveIn = a.liveness();
   a.buildIntervals(liveIn);

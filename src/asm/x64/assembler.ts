@@ -657,7 +657,9 @@ export class Assembler {
     const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
     let s = 0, d = 0;
     for (const e of ev) {
-      out.set(src.subarray(s, e.start), d);
+      // A label binding changes no bytes: the run of code goes on to the next jump or alignment.
+      if (e.kind === EV_BIND) continue;
+      copyBytes(out, d, src, s, e.start);
       d += e.start - s;
       s = e.start;
       if (e.kind === EV_JUMP) {
@@ -669,7 +671,7 @@ export class Assembler {
       d += e.newLen;
       s += e.len;
     }
-    out.set(src.subarray(s, this.pos), d);
+    copyBytes(out, d, src, s, this.pos);
     d += this.pos - s;
     // Positions inside instructions move by the shift of the last event that starts before them.
     const move = (x: number): number => {
@@ -792,6 +794,11 @@ function writeBaseMem(b: Uint8Array, p: number, reg3: number, base: Reg, index: 
   if (mod === 0x40) b[p++] = disp & 0xff;
   else if (mod === 0x80) p = writeI32(b, p, disp);
   return p;
+}
+/** Copies src[from, to) to dst at `at`; short runs (most, between two jumps) byte by byte, without a subarray view. */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): void {
+  if (to - from > 32) { dst.set(src.subarray(from, to), at); return; }
+  for (let i = from; i < to; i++) dst[at++] = src[i]!;
 }
 function scaleBits(s: number): number { return s === 1 ? 0 : s === 2 ? 1 : s === 4 ? 2 : 3; }
 function writeI32(b: Uint8Array, p: number, v: number): number {

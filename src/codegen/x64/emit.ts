@@ -29,7 +29,7 @@
  */
 import {
   Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, word, edi, eax, ecx, edx, type Relocation, type Mem,
+  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -96,10 +96,8 @@ function f32Bytes(x: number): Uint8Array {
 /** Per-function emission state. */
 /** `[base + index*scale + disp]` of `size` bytes. */
 function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
-  if (size === 1) return byte(base, index, scale, disp);
-  if (size === 2) return word(base, index, scale, disp);
-  if (size === 4) return dword(base, index, scale, disp);
-  return qword(base, index, scale, disp);
+  // The constructor directly: the byte/word/dword/qword builders take rest arguments (an array per operand).
+  return new Mem(size === 1 || size === 2 || size === 4 ? size : 8, base, index, scale, disp, null);
 }
 
 class Emitter {
@@ -115,8 +113,9 @@ class Emitter {
   spillBase = 0;
   frameSize = 0;
   maxAlign = 16;
-  /** Operand locations of the current instruction. */
+  /** Operand locations of the current instruction: the first `physCount` entries (the array is reused, never shrunk). */
   readonly phys: number[] = [];
+  physCount = 0;
   /** Index of the current instruction in the allocator's flat stream. */
   index = 0;
   /** Successor block ids of the current block and the label each edge jumps to. */
@@ -142,7 +141,7 @@ class Emitter {
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return qword(rsp, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
@@ -353,9 +352,11 @@ class Emitter {
 
   /** Operand locations of the current instruction (registers, or slots for copies). */
   prepare(): void {
-    const phys = this.phys, a = this.alloc;
-    phys.length = 0;
-    for (let k = a.opStart[this.index]!; k < a.opStart[this.index + 1]!; k++) phys.push(a.opLoc[k]!);
+    const phys = this.phys, a = this.alloc, base = a.opStart[this.index]!, n = a.opStart[this.index + 1]! - base;
+    for (let k = 0; k < n; k++) {
+      if (k < phys.length) phys[k] = a.opLoc[base + k]!; else phys.push(a.opLoc[base + k]!);
+    }
+    this.physCount = n;
   }
 
   emitInst(inst: MInst, next: number): void {
@@ -409,7 +410,7 @@ class Emitter {
       default:
         break;
     }
-    for (const l of p) if (l >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
+    for (let k = 0; k < this.physCount; k++) if (p[k]! >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
     this.emitOp(inst, next);
   }
 
@@ -576,16 +577,16 @@ class Emitter {
         return;
       }
       case MOp.AluLoad: {
-        const mem = memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        const mem = memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, p.length > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
-        const index = p.length > 2 ? gp64[p[2]!]! : null;
+        const index = this.physCount > 2 ? gp64[p[2]!]! : null;
         a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }

@@ -112,12 +112,15 @@ class Lowerer {
   readonly mf: MFunction;
   cur!: MBlock;
   curInst = -1;
-  /** Machine block of each IR block. */
-  readonly blockOf = new Map<number, number>();
+  /** Machine block of each IR block (-1 for unreachable ones). */
+  blockOf!: Int32Array;
   /** Uses of each IR value (operands and block arguments). */
   useCount!: Int32Array;
   /** Uses of each IR value that lowering turns into immediate operands. */
   immUses!: Int32Array;
+  /** `immOperand` answers per IR instruction (see there). */
+  readonly immState: Uint8Array;
+  readonly immValue: Int32Array;
   /** icmp results folded into the brif or select that is their only use. */
   readonly fused = new Set<number>();
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
@@ -134,6 +137,8 @@ class Lowerer {
   readonly addrSkipped = new Set<number>();
   constructor(readonly f: Func, readonly cx: LowerContext) {
     this.mf = new MFunction(f);
+    this.immState = new Uint8Array(f.instCount);
+    this.immValue = new Int32Array(f.instCount);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
@@ -161,19 +166,25 @@ class Lowerer {
   run(): MFunction {
     const f = this.f, mf = this.mf;
     // Reachable blocks only (the verifier does not check uses in unreachable code).
-    const reach = new Set<number>();
+    // `reach` lists them in discovery order, which the planning passes below iterate in.
+    const reach: number[] = [];
+    const reached = new Uint8Array(f.blockCount);
     const stack = [f.entryBlock as number];
     while (stack.length > 0) {
       const b = stack.pop()!;
-      if (reach.has(b)) continue;
-      reach.add(b);
+      if (reached[b] !== 0) continue;
+      reached[b] = 1;
+      reach.push(b);
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
     this.useCount = new Int32Array(f.valueCount);
     this.userOf = new Int32Array(f.valueCount).fill(-1);
+    // One closure for all instructions (not one per instruction).
+    let user = -1;
+    const countUse = (v: number): void => { this.useCount[v]!++; this.userOf[v] = user; };
     for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) f.forEachUse(i as Inst, (v) => { this.useCount[v]!++; this.userOf[v] = i; });
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
     this.immUses = new Int32Array(f.valueCount);
     for (const b of reach) {
@@ -185,14 +196,15 @@ class Lowerer {
     this.planFlags(reach);
     this.planLoadFolds(reach);
     const layout: number[] = [];
+    this.blockOf = new Int32Array(f.blockCount).fill(-1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
-      if (!reach.has(b)) continue;
-      this.blockOf.set(b, mf.blocks.length);
+      if (reached[b] === 0) continue;
+      this.blockOf[b] = mf.blocks.length;
       mf.blocks.push(new MBlock(b));
       layout.push(b);
     }
     for (const b of layout) {
-      const id = this.blockOf.get(b)!;
+      const id = this.blockOf[b]!;
       this.cur = mf.blocks[id]!;
       mf.order.push(id);
       const edgeStart = mf.blocks.length;
@@ -213,6 +225,17 @@ class Lowerer {
    * the shift amount masked to the width. Null when the register form is used.
    */
   immOperand(i: Inst): number | null {
+    // Asked several times per instruction (planning, then lowering); the answer takes BigInt
+    // arithmetic, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
+    const state = this.immState[i]!;
+    if (state !== 0) return state === 1 ? null : this.immValue[i]!;
+    const k = this.computeImmOperand(i);
+    this.immState[i] = k === null ? 1 : 2;
+    if (k !== null) this.immValue[i] = k;
+    return k;
+  }
+  /** `immOperand` without the memo. */
+  computeImmOperand(i: Inst): number | null {
     const f = this.f;
     const op = f.instOpcode[i] as Opcode;
     switch (op) {
@@ -311,7 +334,7 @@ class Lowerer {
     return { base, index: sc.index, scale: sc.scale, disp: Number(disp), via };
   }
   /** Finds foldable addresses and the address computations that need not be materialised. */
-  planAddressModes(reach: Set<number>): void {
+  planAddressModes(reach: readonly number[]): void {
     const f = this.f;
     const cand = new Set<number>();
     for (const b of reach) {
@@ -345,13 +368,18 @@ class Lowerer {
     // Values the folded accesses read directly must be materialised.
     for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
     for (const m of this.leas.values()) { skip.delete(m.base); skip.delete(m.index); }
+    // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
+    // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
+    const absorbed = new Int32Array(f.valueCount);
+    const bump = (v: number): void => { absorbed[v]!++; };
+    let via: number[] = [];
+    const bumpVia = (v: number): void => { if (via.includes(v)) absorbed[v]!++; };
     for (let changed = true; changed;) {
       changed = false;
-      const absorbed = new Map<number, number>();
-      const bump = (v: number): void => { absorbed.set(v, (absorbed.get(v) ?? 0) + 1); };
+      absorbed.fill(0);
       for (const b of reach) {
         for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, (v) => { bump(v); }); continue; }
+          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, bump); continue; }
           const m = this.amodes.get(i);
           if (m !== undefined) {
             const op = f.instOpcode[i] as Opcode;
@@ -359,11 +387,12 @@ class Lowerer {
             continue;
           }
           const l = this.leas.get(i);
-          if (l !== undefined) f.forEachUse(i as Inst, (v) => { if (l.via.includes(v)) bump(v); });
+          if (l !== undefined) { via = l.via; f.forEachUse(i as Inst, bumpVia); }
         }
       }
-      for (const v of [...skip]) {
-        if ((absorbed.get(v) ?? 0) !== this.useCount[v]) { skip.delete(v); changed = true; }
+      // Deleting the element being visited is safe while iterating a Set.
+      for (const v of skip) {
+        if (absorbed[v] !== this.useCount[v]) { skip.delete(v); changed = true; }
       }
     }
     for (const v of skip) this.addrSkipped.add(v);
@@ -375,7 +404,7 @@ class Lowerer {
    * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
    * `cmp a & b, 0`: CF = OF = 0).
    */
-  planFlags(reach: Set<number>): void {
+  planFlags(reach: readonly number[]): void {
     const f = this.f;
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
@@ -395,7 +424,7 @@ class Lowerer {
    * into a brif or select, later in the same block with no store or call in between (the load moves
    * to where its user is emitted), becomes that op's memory operand.
    */
-  planLoadFolds(reach: Set<number>): void {
+  planLoadFolds(reach: readonly number[]): void {
     const f = this.f;
     // Values that folded addresses read as registers are used beyond their IR uses: keep them.
     const direct = new Set<number>();
@@ -513,7 +542,7 @@ class Lowerer {
   /** The machine block for a branch destination; an edge block when it has arguments. */
   destTarget(dest: number, inline: boolean): number {
     const f = this.f;
-    const target = this.blockOf.get(f.destBlock[dest]!)!;
+    const target = this.blockOf[f.destBlock[dest]!]!;
     const n = f.destArgCount[dest]!;
     if (n === 0) return target;
     const saved = this.cur;

@@ -189,6 +189,12 @@ export const enum FAluOp { Add, Sub, Mul, Div }
 /** Load kinds. */
 export const enum LoadKind { Int, SignExt, ZeroExt, Float }
 
+/** The `targets` of instructions that branch nowhere: shared, so never modified (branches get a new array). */
+const NO_TARGETS: number[] = [];
+
+/** Operand kinds packed into `MInst.kindBits` (3 bits each, within a small integer). */
+const PACKED_KINDS = 10;
+
 /** One machine instruction. */
 export class MInst {
   /** Opcode. */ op: MOp;
@@ -201,7 +207,12 @@ export class MInst {
   /** Symbol for calls and LoadSym. */ sym: string;
   /** Machine block targets for branches. */ targets: number[];
   /** Register operands. */ readonly regs: number[];
-  /** `OperandKind` per register operand. */ readonly kinds: OperandKind[];
+  /**
+   * `OperandKind`s of the first PACKED_KINDS register operands, 3 bits each (operand k at bits
+   * 3k .. 3k+2): one array per instruction fewer, whose growth to 16 slots on the first push made
+   * it the largest garbage of lowering. Read them with `kind(k)`.
+   */ kindBits: number;
+  /** `OperandKind`s of operands PACKED_KINDS and up (calls, parallel moves), else null. */ kindsRest: OperandKind[] | null;
   /** The IR instruction this came from, or -1. */ irInst: number;
   constructor(op: MOp, irInst: number) {
     this.op = op;
@@ -212,23 +223,30 @@ export class MInst {
     this.scale = 1;
     this.big = 0n;
     this.sym = '';
-    this.targets = [];
+    this.targets = NO_TARGETS;
     this.regs = [];
-    this.kinds = [];
+    this.kindBits = 0;
+    this.kindsRest = null;
     this.irInst = irInst;
   }
   /** Appends a register operand. */
   add(reg: number, kind: OperandKind): this {
     this.regs.push(reg);
-    this.kinds.push(kind);
+    const k = this.regs.length - 1;
+    if (k < PACKED_KINDS) this.kindBits |= kind << (3 * k);
+    else (this.kindsRest ??= []).push(kind);
     return this;
+  }
+  /** Kind of register operand k. */
+  kind(k: number): OperandKind {
+    return k < PACKED_KINDS ? ((this.kindBits >>> (3 * k)) & 7) as OperandKind : this.kindsRest![k - PACKED_KINDS]!;
   }
 }
 
 /** The shared operand visitor: reports each register operand of `inst`. */
 export function visitOperands(inst: MInst, sink: OperandSink): void {
-  const r = inst.regs, k = inst.kinds;
-  for (let i = 0; i < r.length; i++) sink.operand(r[i]!, k[i]!);
+  const r = inst.regs;
+  for (let i = 0; i < r.length; i++) sink.operand(r[i]!, inst.kind(i));
 }
 
 const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];

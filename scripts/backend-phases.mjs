@@ -1,0 +1,27 @@
+// Best time per backend phase (lower, rotateLoops, regallocView, allocateRegisters, emitFunction) over
+// the benchmark kernel module: node scripts/backend-phases.mjs [opt level]. Run after a build.
+import { buildKernels } from '../dist/bench/kernels/ir.js';
+import { lowerFunction, signatureHash } from '../dist/src/codegen/x64/lower.js';
+import { rotateLoops } from '../dist/src/codegen/x64/layout.js';
+import { regallocView } from '../dist/src/codegen/x64/backend.js';
+import { allocateRegisters } from '../dist/src/regalloc/linear-scan.js';
+import { emitFunction } from '../dist/src/codegen/x64/emit.js';
+import { optimize } from '../dist/src/opt/index.js';
+const level = Number(process.argv[2] ?? 0);
+const cx = { dataAddress: () => 0x10000n, functionSymbol: (n) => `fn:${n}`, importStubSymbol: (n) => `stub:${n}`, importSymbol: (n) => `c:${n}`, resultsAddress: 0x20000n };
+const names = ['lower', 'rotate', 'view', 'alloc', 'emit'];
+const best = names.map(() => Infinity);
+for (let r = 0; r < 400; r++) {
+  const m = buildKernels(); if (level) optimize(m, { level });
+  const t = [0, 0, 0, 0, 0];
+  for (const f of m.functions()) {
+    let t0 = performance.now();
+    const mf = lowerFunction(f, cx); let t1 = performance.now(); t[0] += t1 - t0; t0 = t1;
+    rotateLoops(mf); t1 = performance.now(); t[1] += t1 - t0; t0 = t1;
+    const { target } = regallocView(mf); t1 = performance.now(); t[2] += t1 - t0; t0 = t1;
+    const alloc = allocateRegisters(target); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
+    emitFunction(mf, alloc, { stateAddress: 0x30000n, stackLimitOffset: 0, symbol: 'fn:' + f.name, signatureHash: signatureHash(f) }); t1 = performance.now(); t[4] += t1 - t0;
+  }
+  if (r > 100) for (let k = 0; k < 5; k++) best[k] = Math.min(best[k], t[k]);
+}
+console.log(names.map((n, k) => `${n} ${best[k].toFixed(3)}`).join('  '), 'sum', best.reduce((a, b) => a + b).toFixed(3));
