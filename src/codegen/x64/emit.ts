@@ -6,8 +6,9 @@
  *
  * Function layout in memory (the unit the linker places):
  *
- *   offset 0   u32 FUNC_MAGIC, i32 signature hash   (checked by call_indirect)
- *   offset 8   entry: stack check, prologue, body, trap stubs, jump tables, constants
+ *   offset 0   8 bytes of int3 padding                (so the entry is 16-byte aligned)
+ *   offset 8   u32 FUNC_MAGIC, i32 signature hash   (checked by call_indirect)
+ *   offset 16  entry: stack check, prologue, body, trap stubs, jump tables, constants
  *
  * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative):
  *
@@ -39,6 +40,8 @@ import {
 } from './minst.js';
 import { MFunction } from './lower.js';
 
+/** Offset of a function's entry in its unit: padding and the 8-byte header come first. */
+const ENTRY = 16;
 /** Marks a jitted function's header (ASCII "JITK"). */
 export const FUNC_MAGIC = 0x4b54494a;
 /** Symbol of the module's trap handler (edi = trap code). */
@@ -46,11 +49,11 @@ export const TRAP_SYMBOL = '__jitkit_trap';
 
 /** What emission produced for one function. */
 export interface EmittedFunction {
-  /** Bytes, starting with the 8-byte header. */
+  /** Bytes, starting with the padding and the 8-byte header. */
   readonly bytes: Uint8Array;
   /** Relocations (assembler's and jump-table entries). */
   readonly relocations: readonly Relocation[];
-  /** Offset of the entry point (8). */
+  /** Offset of the entry point (`ENTRY`). */
   readonly entry: number;
   /** Code offset -> IR instruction, for annotated disassembly (ascending offsets). */
   readonly irMap: readonly { offset: number; irInst: number }[];
@@ -171,6 +174,8 @@ class Emitter {
   emit(): EmittedFunction {
     const a = this.a, mf = this.mf;
     this.layoutFrame();
+    // The linker places units 16-byte aligned: padding puts the entry (after the header) on 16 bytes too.
+    a.embed([0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc]);
     a.embed([FUNC_MAGIC & 0xff, (FUNC_MAGIC >>> 8) & 0xff, (FUNC_MAGIC >>> 16) & 0xff, FUNC_MAGIC >>> 24]);
     const h = this.opts.signatureHash;
     a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
@@ -206,8 +211,14 @@ class Emitter {
       if (atEnd(mf.order[k]!)) continue;
       mf.blocks[mf.order[k]!]!.succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
     }
+    // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
+    // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
+    const loopHead = new Uint8Array(mf.order.length);
+    for (let k = 0; k < mf.order.length; k++) for (const s of mf.blocks[mf.order[k]!]!.succs) if (layout[s]! <= k) loopHead[layout[s]!] = 1;
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
+      // Only where no block falls in (else the padding would run on every pass).
+      if (k > 0 && loopHead[k] !== 0 && !mf.blocks[mf.order[k - 1]!]!.succs.includes(id)) a.align(16);
       a.bind(this.labels[id]!);
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
@@ -264,10 +275,10 @@ class Emitter {
     for (const t of tableFix) {
       const base = out.labelOffsets(t.at);
       t.targets.forEach((l, k) => {
-        extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(l) - 8 });
+        extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(l) - ENTRY });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: 8,
+    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: ENTRY,
       irMap: this.irMarks.map((m) => ({ offset: out.labelOffsets(m.label), irInst: m.irInst })),
       blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
       trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
