@@ -22,6 +22,8 @@
  *   resolution    operand locations; gap moves where a split child continues a
  *                 value inside a block; edge moves where a value's location at
  *                 the end of a block differs from the one at the start of its successor
+ *   stores        spill stores into a slot that already holds the value are
+ *                 dropped (redundant-stores.ts)
  *
  * Terms:
  *  - *position*: instruction i has the gap 4i (moves before it), the use
@@ -33,6 +35,7 @@
  *    are only split at gap positions, so every operand has one location.
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
  */
+import { removeRedundantStores } from './redundant-stores.js';
 import { SPILL_BASE, type Allocation, type MoveList } from './allocation.js';
 export { SPILL_BASE, isSpill, type Allocation, type MoveList } from './allocation.js';
 
@@ -797,5 +800,5 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
   const liveIn = a.liveness();
   a.buildIntervals(liveIn);
   a.run();
-  return a.resolve(liveIn);
+  return removeRedundantStores(t, a.resolve(liveIn), a, a.slotOf);
 }
