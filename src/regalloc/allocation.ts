@@ -86,3 +86,18 @@ export function firstMove(list: MoveList, k: number): number {
   }
   return lo;
 }
+
+/** `list` without the moves marked in `drop`. */
+export function withoutMoves(list: MoveList, drop: Uint8Array): MoveList {
+  let n = 0;
+  for (let m = 0; m < list.count; m++) if (drop[m] === 0) n++;
+  if (n === list.count) return list;
+  const words = new Int32Array(4 * n);
+  const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
+  for (let m = 0, j = 0; m < list.count; m++) {
+    if (drop[m] !== 0) continue;
+    out.key[j] = list.key[m]!; out.from[j] = list.from[m]!; out.to[j] = list.to[m]!; out.reg[j] = list.reg[m]!;
+    j++;
+  }
+  return out;
+}

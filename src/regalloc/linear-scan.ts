@@ -23,7 +23,7 @@
  *                 value inside a block; edge moves where a value's location at
  *                 the end of a block differs from the one at the start of its successor
  *   stores        spill stores into a slot that already holds the value are
- *                 dropped (redundant-stores.ts)
+ *                 dropped (redundant-stores.ts), then moves nothing reads (dead-moves.ts)
  *
  * Terms:
  *  - *position*: instruction i has the gap 4i (moves before it), the use
@@ -35,6 +35,7 @@
  *    are only split at gap positions, so every operand has one location.
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
  */
+import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
 import { SPILL_BASE, type Allocation, type MoveList } from './allocation.js';
 export { SPILL_BASE, isSpill, type Allocation, type MoveList } from './allocation.js';
@@ -800,5 +801,5 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
   const liveIn = a.liveness();
   a.buildIntervals(liveIn);
   a.run();
-  return removeRedundantStores(t, a.resolve(liveIn), a, a.slotOf);
+  return removeDeadMoves(t, removeRedundantStores(t, a.resolve(liveIn), a, a.slotOf), a);
 }

@@ -19,7 +19,7 @@
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
  */
-import { SPILL_BASE, firstMove, type Allocation, type MoveList } from './allocation.js';
+import { SPILL_BASE, firstMove, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
 
 /** The operands of every instruction, as the allocator gathered them. */
@@ -103,20 +103,5 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   }
   // Final pass: mark the redundant stores with the fixed-point states.
   for (let b = 0; b < nb; b++) visit(b, true, null);
-  return { ...alloc, gapMoves: without(gaps, dropGap), edgeMoves: without(edges, dropEdge) };
-}
-
-/** `list` without the moves marked in `drop`. */
-function without(list: MoveList, drop: Uint8Array): MoveList {
-  let n = 0;
-  for (let m = 0; m < list.count; m++) if (drop[m] === 0) n++;
-  if (n === list.count) return list;
-  const words = new Int32Array(4 * n);
-  const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
-  for (let m = 0, j = 0; m < list.count; m++) {
-    if (drop[m] !== 0) continue;
-    out.key[j] = list.key[m]!; out.from[j] = list.from[m]!; out.to[j] = list.to[m]!; out.reg[j] = list.reg[m]!;
-    j++;
-  }
-  return out;
+  return { ...alloc, gapMoves: withoutMoves(gaps, dropGap), edgeMoves: withoutMoves(edges, dropEdge) };
 }

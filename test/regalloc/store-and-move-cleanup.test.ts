@@ -1,8 +1,9 @@
 /**
  * Redundant spill-store removal (src/regalloc/redundant-stores.ts): a store
  * into a slot that holds the value on every path is dropped; a store after a
- * redefinition, or where one path did not store, is kept. Every result is
- * also proven by the independent checker.
+ * redefinition, or where one path did not store, is kept. Dead-move removal
+ * (src/regalloc/dead-moves.ts): moves nothing reads go, chains at once. Every
+ * result is also proven by the independent checker.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -10,12 +11,13 @@ import { SPILL_BASE, type Allocation, type MoveList } from '../../src/regalloc/a
 import { checkAllocation } from '../../src/regalloc/checker.js';
 import { OperandKind, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { removeRedundantStores } from '../../src/regalloc/redundant-stores.js';
+import { removeDeadMoves } from '../../src/regalloc/dead-moves.js';
 
 const NP = 4, S = SPILL_BASE, V = 4; // pregs p0..p3 (one class); v4 spilled to slot 0
 const U = OperandKind.Use, D = OperandKind.Def;
 
 /** Blocks of instructions ([reg, kind, loc] operands) and gap moves [inst, from, to, reg]. */
-function run(blocks: { insts: [number, OperandKind, number][][]; succs: number[] }[], gaps: [number, number, number, number][]): { before: number; after: number } {
+function run(blocks: { insts: [number, OperandKind, number][][]; succs: number[] }[], gaps: [number, number, number, number][], pass: 'stores' | 'dead' = 'stores'): { before: number; after: number } {
   const insts = blocks.flatMap((b) => b.insts);
   let first = 0;
   const target: RegallocTarget = {
@@ -35,7 +37,8 @@ function run(blocks: { insts: [number, OperandKind, number][][]; succs: number[]
   const empty: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
   const alloc: Allocation = { opStart, opLoc: Int32Array.from(opLoc), gapMoves: list, edgeMoves: empty, edgeStart, spillSlots: 1, usedPregs: new Uint8Array(NP).fill(1) };
   const slotOf = Int32Array.from({ length: V + 1 }, (_, r) => (r === V ? 0 : -1));
-  const out = removeRedundantStores(target, alloc, { opStart, opReg: Int32Array.from(opReg), opKind: Int32Array.from(opKind) }, slotOf);
+  const ops = { opStart, opReg: Int32Array.from(opReg), opKind: Int32Array.from(opKind) };
+  const out = pass === 'stores' ? removeRedundantStores(target, alloc, ops, slotOf) : removeDeadMoves(target, alloc, ops);
   checkAllocation(target, out);
   return { before: alloc.gapMoves.count, after: out.gapMoves.count };
 }
@@ -67,4 +70,20 @@ test('a store at a merge is kept when one path did not store', () => {
     { insts: [use0, use1], succs: [] },
   ], [[1, 0, S, V], [3, 0, S, V], [4, S, 1, V]]);
   assert.deepEqual(r, { before: 3, after: 3 });
+});
+
+test('dead moves: a chain of moves nothing reads goes at once; a store and reload that are read stay', () => {
+  // gap 1: p0 -> slot (read by gap 2), p0 -> p3 (only read by a dead move); gap 2: slot -> p1 (read by inst 2), p3 -> p2 (never read).
+  const r = run([{ insts: [def, use0, use1], succs: [] }], [[1, 0, S, V], [1, 0, 3, V], [2, S, 1, V], [2, 3, 2, V]], 'dead');
+  assert.deepEqual(r, { before: 4, after: 2 });
+});
+
+test('dead moves: a move read on one successor path stays', () => {
+  // b0: def; gap 1 (in b0's second inst): p0 -> p2; b0 branches to b1 (reads p2) or b2 (does not).
+  const r = run([
+    { insts: [def, []], succs: [1, 2] },
+    { insts: [[[V, U, 2]]], succs: [] },
+    { insts: [[]], succs: [] },
+  ], [[1, 0, 2, V]], 'dead');
+  assert.deepEqual(r, { before: 1, after: 1 });
 });
