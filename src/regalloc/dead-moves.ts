@@ -2,8 +2,8 @@
  * Removing dead moves from an allocation (allocation.ts contract).
  *
  * Pipeline position: the last step of `allocateRegisters`, after
- * redundant-stores.ts (whose dropped stores leave the reloads that fed them
- * with no reader).
+ * redundant-stores.ts, and only when that pass dropped a store (dropped
+ * stores are what leave the reloads that fed them with no reader).
  *
  * A gap or edge move is dead when its destination is written again, or never
  * read, before anything reads it. Liveness here is per *location* (register or
@@ -27,10 +27,11 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const np = t.numPregs, nl = np + alloc.spillSlots, nb = t.blocks.length;
   const index = (loc: number): number => (loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc);
   const liveIn = new Uint8Array(nb * nl);
-  const live = new Uint8Array(nl);
+  const live = new Uint8Array(nl), acc = new Uint8Array(nl);
   const gapAt = new Int32Array(t.instCount + 1);
   for (let m = 0, i = 0; i <= t.instCount; i++) { while (m < gaps.count && gaps.key[m]! < i) m++; gapAt[i] = m; }
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
+  const readers: number[] = [];
 
   /** One parallel move, backwards: destinations die; the sources of live destinations become live. */
   const moves = (list: MoveList, lo: number, hi: number, drop: Uint8Array | null): void => {
@@ -41,15 +42,15 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     }
     if (!any) return;
     // Read the destinations' liveness before killing them (a source may also be a destination).
-    const readers: number[] = [];
-    for (let m = lo; m < hi; m++) if (live[index(list.to[m]!)] !== 0) readers.push(index(list.from[m]!));
+    let n = 0;
+    for (let m = lo; m < hi; m++) if (live[index(list.to[m]!)] !== 0) readers[n++] = index(list.from[m]!);
     for (let m = lo; m < hi; m++) live[index(list.to[m]!)] = 0;
-    for (const r of readers) live[r] = 1;
+    for (let k = 0; k < n; k++) live[readers[k]!] = 1;
   };
   const edgeMoves = (b: number, final: boolean): void => {
     // live := union over successors of (liveIn[succ] through the edge's moves).
     const succs = t.blocks[b]!.succs;
-    const acc = new Uint8Array(nl);
+    acc.fill(0);
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
       live.set(liveIn.subarray(succs[k]! * nl, (succs[k]! + 1) * nl));

@@ -801,5 +801,8 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
   const liveIn = a.liveness();
   a.buildIntervals(liveIn);
   a.run();
-  return removeDeadMoves(t, removeRedundantStores(t, a.resolve(liveIn), a, a.slotOf), a);
+  const resolved = a.resolve(liveIn);
+  const stored = removeRedundantStores(t, resolved, a, a.slotOf);
+  // Dead moves are what dropped stores leave behind (the reloads that fed them): only look then.
+  return stored === resolved ? resolved : removeDeadMoves(t, stored, a);
 }

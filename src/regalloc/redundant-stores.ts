@@ -103,5 +103,6 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   }
   // Final pass: mark the redundant stores with the fixed-point states.
   for (let b = 0; b < nb; b++) visit(b, true, null);
-  return { ...alloc, gapMoves: withoutMoves(gaps, dropGap), edgeMoves: withoutMoves(edges, dropEdge) };
+  const gapMoves = withoutMoves(gaps, dropGap), edgeMoves = withoutMoves(edges, dropEdge);
+  return gapMoves === gaps && edgeMoves === edges ? alloc : { ...alloc, gapMoves, edgeMoves };
 }
