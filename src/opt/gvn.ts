@@ -19,6 +19,7 @@
  */
 import { Inst, NONE } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
+import { ScopedInstTable } from './scoped-table.js';
 import { FuncContext, isPure } from './context.js';
 
 function isCommutative(op: Opcode): boolean {
@@ -37,14 +38,8 @@ export function gvnPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
   ctx.computeDominators();
-  let size = 16;
-  while (size < f.instCount * 2) size *= 2;
-  const mask = size - 1;
-  const buckets = new Int32Array(size).fill(NONE);
-  const next = new Int32Array(f.instCount).fill(NONE);
-  const bucketOf = new Int32Array(f.instCount);
-  const inserted = new Int32Array(f.instCount);
-  let nInserted = 0;
+  const table = new ScopedInstTable(f.instCount);
+  const mask = table.mask;
   const view = ctx.view;
   const pool = f.pool;
 
@@ -85,36 +80,20 @@ export function gvnPass(ctx: FuncContext): boolean {
       if (f.instResultCount[i] === 1 && isNumberable(op)) {
         ctx.resolveArgs(i as Inst);
         const h = hash(i);
-        let e = buckets[h]!;
-        while (e !== NONE && !equal(e, i)) e = next[e]!;
+        let e = table.first(h);
+        while (e !== NONE && !equal(e, i)) e = table.next[e]!;
         if (e !== NONE && f.typeOf(f.result(e as Inst, 0)) === f.typeOf(f.result(i as Inst, 0))) {
           ctx.setAlias(f.result(i as Inst, 0), f.result(e as Inst, 0));
           f.removeInst(i as Inst);
           changed = true;
         } else {
-          next[i] = buckets[h]!;
-          buckets[h] = i;
-          bucketOf[i] = h;
-          inserted[nInserted++] = i;
+          table.insert(i, h);
         }
       }
       i = nx;
     }
   };
-  // Scoped by the dominator tree: what a block inserts is popped when its subtree is done.
-  ctx.walkDominatorTree(
-    (b) => {
-      const mark = nInserted;
-      visit(b);
-      return mark;
-    },
-    (_b, mark) => {
-      while (nInserted > mark) {
-        const i = inserted[--nInserted]!;
-        buckets[bucketOf[i]!] = next[i]!;
-      }
-    },
-  );
+  table.walk(ctx, visit);
   ctx.commitAliases();
   return changed;
 }

@@ -24,21 +24,16 @@
 import { Inst, NONE } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { FuncContext } from './context.js';
+import { ScopedInstTable } from './scoped-table.js';
 
 /** Runs load elimination; returns true when anything changed. */
 export function loadElimPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
   ctx.computeDominators();
-  let size = 16;
-  while (size < f.instCount * 2) size *= 2;
-  const mask = size - 1;
-  const buckets = new Int32Array(size).fill(NONE);
-  const next = new Int32Array(f.instCount).fill(NONE);
-  const bucketOf = new Int32Array(f.instCount);
+  const table = new ScopedInstTable(f.instCount);
+  const mask = table.mask;
   const epochOf = new Int32Array(f.instCount);
-  const inserted = new Int32Array(f.instCount);
-  let nInserted = 0;
   const endEpoch = new Int32Array(f.blockCount);
   let epochs = 0;
   const pool = f.pool;
@@ -52,11 +47,8 @@ export function loadElimPass(ctx: FuncContext): boolean {
     return (h ^ (h >>> 15)) & mask;
   };
   const insert = (i: number, h: number, epoch: number): void => {
-    next[i] = buckets[h]!;
-    buckets[h] = i;
-    bucketOf[i] = h;
+    table.insert(i, h);
     epochOf[i] = epoch;
-    inserted[nInserted++] = i;
   };
 
   const visit = (b: number): void => {
@@ -70,8 +62,8 @@ export function loadElimPass(ctx: FuncContext): boolean {
         ctx.resolveArgs(i as Inst);
         const type = f.instType[i]!, addr = locAddr(i), off = f.instImm[i]!;
         const h = hash(op, type, addr, off);
-        let e = buckets[h]!;
-        while (e !== NONE && !(epochOf[e] === epoch && locOp(e) === op && f.instType[e] === type && locAddr(e) === addr && f.instImm[e] === off)) e = next[e]!;
+        let e = table.first(h);
+        while (e !== NONE && !(epochOf[e] === epoch && locOp(e) === op && f.instType[e] === type && locAddr(e) === addr && f.instImm[e] === off)) e = table.next[e]!;
         if (e !== NONE) {
           const known = f.instOpcode[e] === Opcode.Store ? f.arg(e as Inst, 0) : f.result(e as Inst, 0);
           ctx.setAlias(f.result(i as Inst, 0), known);
@@ -95,20 +87,7 @@ export function loadElimPass(ctx: FuncContext): boolean {
   };
 
   // Dominator-tree preorder; a single-predecessor block's predecessor is its idom.
-  // Scoped by the dominator tree: what a block inserts is popped when its subtree is done.
-  ctx.walkDominatorTree(
-    (b) => {
-      const mark = nInserted;
-      visit(b);
-      return mark;
-    },
-    (_b, mark) => {
-      while (nInserted > mark) {
-        const i = inserted[--nInserted]!;
-        buckets[bucketOf[i]!] = next[i]!;
-      }
-    },
-  );
+  table.walk(ctx, visit);
   ctx.commitAliases();
   return changed;
 }

@@ -87,6 +87,13 @@ export function firstMove(list: MoveList, k: number): number {
   return lo;
 }
 
+/** For keys 0 .. n: the index of the first move with that key or more (n + 1 entries; key k's moves are [at[k], at[k + 1])). */
+export function moveStarts(list: MoveList, n: number): Int32Array {
+  const at = new Int32Array(n + 1);
+  for (let m = 0, k = 0; k <= n; k++) { while (m < list.count && list.key[m]! < k) m++; at[k] = m; }
+  return at;
+}
+
 /** `list` without the moves marked in `drop`. */
 export function withoutMoves(list: MoveList, drop: Uint8Array): MoveList {
   let n = 0;

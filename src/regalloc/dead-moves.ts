@@ -16,7 +16,7 @@
  * reads are all the reads there are. The checker (checker.ts) proves the
  * result like any other allocation.
  */
-import { SPILL_BASE, firstMove, withoutMoves, type Allocation, type MoveList } from './allocation.js';
+import { SPILL_BASE, firstMove, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
 import type { GatheredOperands } from './redundant-stores.js';
 
@@ -28,8 +28,7 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const index = (loc: number): number => (loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc);
   const liveIn = new Uint8Array(nb * nl);
   const live = new Uint8Array(nl), acc = new Uint8Array(nl);
-  const gapAt = new Int32Array(t.instCount + 1);
-  for (let m = 0, i = 0; i <= t.instCount; i++) { while (m < gaps.count && gaps.key[m]! < i) m++; gapAt[i] = m; }
+  const gapAt = moveStarts(gaps, t.instCount);
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
   const readers: number[] = [];
 

@@ -19,7 +19,7 @@
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
  */
-import { SPILL_BASE, firstMove, withoutMoves, type Allocation, type MoveList } from './allocation.js';
+import { SPILL_BASE, firstMove, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
 
 /** The operands of every instruction, as the allocator gathered them. */
@@ -46,9 +46,8 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   inState.fill(0, 0, slots); // entry: nothing stored yet
   const state = new Uint8Array(slots);
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
-  // Gap moves by instruction, walked with a cursor (the list is sorted by key).
-  const gapAt = new Int32Array(t.instCount + 1);
-  for (let m = 0, i = 0; i <= t.instCount; i++) { while (m < gaps.count && gaps.key[m]! < i) m++; gapAt[i] = m; }
+  // Gap moves by instruction (the list is sorted by key).
+  const gapAt = moveStarts(gaps, t.instCount);
   const edgeAt = (e: number): number => firstMove(edges, e);
 
   /** Applies moves [from, to) of `list` to `state`; marks the redundant ones when `drop` is given. */

@@ -425,12 +425,11 @@ class Emitter {
     this.emitOp(inst, next);
   }
 
-  /** The conditional branch of a compare-and-branch on x86 condition `imm` (nothing without targets: flags for a Select). */
-  branchOn(inst: MInst, next: number): void {
+  /** The conditional branch on condition `cc` (default: the compare-and-branch's `imm`); nothing without targets (flags for a Select). */
+  branchOn(inst: MInst, next: number, cc = inst.imm as Cond): void {
     if (inst.targets.length === 0) return;
     const a = this.a;
     const [t, e] = inst.targets as [number, number];
-    const cc = inst.imm as Cond;
     if (this.fallsTo(t, next)) a.jcc((cc ^ 1) as Cond, this.target(e));
     else {
       a.jcc(cc, this.target(t));
@@ -792,13 +791,7 @@ class Emitter {
       case MOp.Brif: {
         const c = this.reg(p[0]!, size);
         a.test(c, c);
-        if (inst.targets.length === 0) return; // flags for a following Select
-        const [t, e] = inst.targets as [number, number];
-        if (this.fallsTo(t, next)) a.jcc(Cond.E, this.target(e));
-        else {
-          a.jcc(Cond.NE, this.target(t));
-          if (!this.fallsTo(e, next)) a.jmp(this.target(e));
-        }
+        this.branchOn(inst, next, Cond.NE); // no targets: flags for a following Select
         return;
       }
       case MOp.CmpBranch: {
