@@ -19,7 +19,7 @@ import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } 
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
-import { bigToF32, evalFcmp, roundEven } from './semantics.js';
+import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from './semantics.js';
 
 /** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
 export type IrValue = number | bigint;
@@ -364,39 +364,17 @@ export class Interpreter {
         }
         case Opcode.FNeg: case Opcode.FAbs: case Opcode.FSqrt: case Opcode.FFloor: case Opcode.FCeil:
         case Opcode.FTrunc: case Opcode.FNearest: {
-          const a = vals[pool[as]!] as number;
-          let r: number;
-          switch (op) {
-            case Opcode.FNeg: r = -a; break;
-            case Opcode.FAbs: r = Math.abs(a); break;
-            case Opcode.FSqrt: r = Math.sqrt(a); break;
-            case Opcode.FFloor: r = Math.floor(a); break;
-            case Opcode.FCeil: r = Math.ceil(a); break;
-            case Opcode.FTrunc: r = Math.trunc(a); break;
-            default: r = roundEven(a);
-          }
-          vals[rs] = f.valueType[pool[as]!] === Type.F32 ? Math.fround(r) : r;
+          vals[rs] = evalFloatUnary(op, f.valueType[pool[as]!] === Type.F32, vals[pool[as]!] as number);
           break;
         }
         case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: case Opcode.FMin:
         case Opcode.FMax: case Opcode.FCopysign: {
           const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
-          let r: number;
-          switch (op) {
-            case Opcode.FAdd: r = a + b; break;
-            case Opcode.FSub: r = a - b; break;
-            case Opcode.FMul: r = a * b; break;
-            case Opcode.FDiv: r = a / b; break;
-            // Math.min/max propagate NaN and order -0 below +0, as specified.
-            case Opcode.FMin: r = Math.min(a, b); break;
-            case Opcode.FMax: r = Math.max(a, b); break;
-            default: {
-              sc.setFloat64(0, b);
-              const neg = (sc.getUint8(0) & 0x80) !== 0;
-              r = neg ? -Math.abs(a) : Math.abs(a);
-            }
-          }
-          vals[rs] = f.valueType[pool[as]!] === Type.F32 ? Math.fround(r) : r;
+          const f32 = f.valueType[pool[as]!] === Type.F32;
+          if (op !== Opcode.FCopysign) { vals[rs] = evalFloatBinary(op, f32, a, b); break; }
+          sc.setFloat64(0, b);
+          const r = (sc.getUint8(0) & 0x80) !== 0 ? -Math.abs(a) : Math.abs(a);
+          vals[rs] = f32 ? Math.fround(r) : r;
           break;
         }
         case Opcode.FCmp: {

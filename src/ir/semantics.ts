@@ -3,7 +3,7 @@
  * shared by everything that must agree with them bit for bit: the reference
  * interpreter, which defines the semantics, and the constant folder.
  */
-import { FloatCC } from './opcodes.js';
+import { FloatCC, Opcode } from './opcodes.js';
 
 /** Round half to even, keeping the sign of zero (`fnearest`). */
 export function roundEven(x: number): number {
@@ -46,4 +46,34 @@ export function evalFcmp(cc: FloatCC, a: number, b: number): boolean {
     case FloatCC.Ugt: return uno || a > b;
     default: return uno || a >= b;
   }
+}
+
+/** Evaluates a float unary opcode; `f32` rounds the result. */
+export function evalFloatUnary(op: Opcode, f32: boolean, a: number): number {
+  let r: number;
+  switch (op) {
+    case Opcode.FNeg: r = -a; break;
+    case Opcode.FAbs: r = Math.abs(a); break;
+    case Opcode.FSqrt: r = Math.sqrt(a); break;
+    case Opcode.FFloor: r = Math.floor(a); break;
+    case Opcode.FCeil: r = Math.ceil(a); break;
+    case Opcode.FTrunc: r = Math.trunc(a); break;
+    default: r = roundEven(a);
+  }
+  return f32 ? Math.fround(r) : r;
+}
+
+/** Evaluates a float binary opcode (not fcopysign); `f32` rounds the result. */
+export function evalFloatBinary(op: Opcode, f32: boolean, a: number, b: number): number {
+  let r: number;
+  switch (op) {
+    case Opcode.FAdd: r = a + b; break;
+    case Opcode.FSub: r = a - b; break;
+    case Opcode.FMul: r = a * b; break;
+    case Opcode.FDiv: r = a / b; break;
+    // Math.min/max propagate NaN and order -0 below +0, as specified.
+    case Opcode.FMin: r = Math.min(a, b); break;
+    default: r = Math.max(a, b);
+  }
+  return f32 ? Math.fround(r) : r;
 }

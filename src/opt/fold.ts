@@ -24,7 +24,7 @@ import { Block, Func, Inst, NONE, Value } from '../ir/function.js';
 import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext } from './context.js';
-import { bigToF32, evalFcmp, roundEven } from '../ir/semantics.js';
+import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from '../ir/semantics.js';
 
 export { evalFcmp };
 
@@ -96,35 +96,6 @@ export function evalIcmp(cc: IntCC, w: number, a: bigint, b: bigint): boolean {
     case IntCC.Sgt: case IntCC.Ugt: return a > b;
     default: return a >= b;
   }
-}
-
-/** Evaluates a float unary opcode; `f32` rounds the result. */
-export function evalFloatUnary(op: Opcode, f32: boolean, a: number): number {
-  let r: number;
-  switch (op) {
-    case Opcode.FNeg: r = -a; break;
-    case Opcode.FAbs: r = Math.abs(a); break;
-    case Opcode.FSqrt: r = Math.sqrt(a); break;
-    case Opcode.FFloor: r = Math.floor(a); break;
-    case Opcode.FCeil: r = Math.ceil(a); break;
-    case Opcode.FTrunc: r = Math.trunc(a); break;
-    default: r = roundEven(a);
-  }
-  return f32 ? Math.fround(r) : r;
-}
-
-/** Evaluates a float binary opcode (not fcopysign); `f32` rounds the result. */
-export function evalFloatBinary(op: Opcode, f32: boolean, a: number, b: number): number {
-  let r: number;
-  switch (op) {
-    case Opcode.FAdd: r = a + b; break;
-    case Opcode.FSub: r = a - b; break;
-    case Opcode.FMul: r = a * b; break;
-    case Opcode.FDiv: r = a / b; break;
-    case Opcode.FMin: r = Math.min(a, b); break;
-    default: r = Math.max(a, b);
-  }
-  return f32 ? Math.fround(r) : r;
 }
 
 /** Swapped-operand condition: `a cc b` == `b swapCC(cc) a`. */
