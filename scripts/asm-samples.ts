@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Form } from '../src/asm/x64/forms.js';
 import { Assembler } from '../src/asm/x64/assembler.js';
+import { tokenParts } from '../src/fuzz/asm-fuzz.js';
 import { Mem, Reg, registersByName, gp8, gp16, gp32, gp64, xmmRegs, ymmRegs, type Operand } from '../src/asm/x64/operands.js';
 
 /** One concrete instruction: GNU as text and jitkit operand specs. */
@@ -43,17 +44,7 @@ function regName(kind: string, id: number): string {
   }
 }
 
-/** Splits a token into its register kind (or null) and memory size (-1 if no memory allowed). */
-export function tokenParts(t: string): { reg: string | null; mem: number } {
-  const parts = t.startsWith('r/m') ? ['r' + t.slice(3), 'm' + t.slice(3)] : t.split('/');
-  let reg: string | null = null, mem = -1;
-  for (const p of parts) {
-    if (/^(r8|r16|r32|r64|xmm|ymm)$/.test(p)) reg = p;
-    else if (p === 'm') mem = 0;
-    else if (/^m\d+$/.test(p)) mem = Number(p.slice(1)) / 8;
-  }
-  return { reg, mem };
-}
+export { tokenParts };
 
 /** Formats a spec as GNU Intel syntax. */
 export function specText(s: string): string {

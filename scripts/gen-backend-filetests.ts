@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Interpreter, parse } from '../src/ir/index.js';
+import { formatFloat } from '../src/ir/printer.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'filetests', 'run', 'ops');
 const BITS: Record<string, number> = { i8: 8, i16: 16, i32: 32, i64: 64 };
@@ -20,16 +21,8 @@ function ints(t: string): bigint[] {
   return [...new Set(vals.map((v) => BigInt.asIntN(Number(w), v)))];
 }
 const FLOATS = [0, -0, 1.5, -2.5, 0.5, 3, NaN, Infinity, -Infinity, 1e300, 5e-324, 2147483648, -2147483649, 255.9];
-function showFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Inf';
-  if (x === -Infinity) return '-Inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const s = String(x);
-  return /^-?\d+$/.test(s) ? `${s}.0` : s;
-}
 function showArg(x: unknown): string {
-  return typeof x === 'number' && !Number.isInteger(x) || Object.is(x, -0) || (typeof x === 'number' && !Number.isFinite(x)) ? showFloat(x as number) : String(x);
+  return typeof x === 'number' && !Number.isInteger(x) || Object.is(x, -0) || (typeof x === 'number' && !Number.isFinite(x)) ? formatFloat(x as number) : String(x);
 }
 
 interface Fn { name: string; params: string[]; result: string; body: string[] }
@@ -46,10 +39,10 @@ function write(file: string, title: string, fns: Fn[], argsFor: (f: Fn) => unkno
   for (const f of fns) {
     const isFloat = f.result === 'f32' || f.result === 'f64';
     for (const args of argsFor(f)) {
-      const shown = args.map((a, i) => (f.params[i] === 'f32' || f.params[i] === 'f64' ? showFloat(a as number) : showArg(a))).join(', ');
+      const shown = args.map((a, i) => (f.params[i] === 'f32' || f.params[i] === 'f64' ? formatFloat(a as number) : showArg(a))).join(', ');
       try {
         const r = it.call(f.name, args);
-        lines.push(`; run: ${f.name}(${shown}) == ${isFloat ? showFloat(r as number) : String(r)}`);
+        lines.push(`; run: ${f.name}(${shown}) == ${isFloat ? formatFloat(r as number) : String(r)}`);
       } catch (e) {
         const trap = (e as { trap?: string }).trap;
         if (trap === undefined) throw e;

@@ -39,8 +39,8 @@ const IMMS: Record<string, readonly (number | bigint)[]> = {
 };
 const FIXED: Record<string, Reg> = { al: gp8[0]!, ax: gp16[0]!, eax: gp32[0]!, rax: gp64[0]!, cl: gp8[1]!, xmm0: xmmRegs[0]! };
 
-/** Register kind and memory size (bytes, 0 = any, -1 = none) a token accepts. */
-function tokenParts(t: string): { reg: string | null; mem: number } {
+/** Register kind and memory size (bytes, 0 = any, -1 = none) a form token accepts. */
+export function tokenParts(t: string): { reg: string | null; mem: number } {
   const parts = t.startsWith('r/m') ? ['r' + t.slice(3), 'm' + t.slice(3)] : t.split('/');
   let reg: string | null = null, mem = -1;
   for (const p of parts) {
