@@ -6,18 +6,10 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Builder, Format, Interpreter, Module, OPCODES, Opcode, Type, Value } from '../../src/ir/index.js';
+import { Builder, Interpreter, Module, Type, Value } from '../../src/ir/index.js';
+import { randomInstructions, rng, TYPES } from '../helpers/random-ir.js';
 import { compile } from '../../src/codegen/compile.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-const TYPES = [Type.I8, Type.I16, Type.I32, Type.I64, Type.F32, Type.F64];
 const INTS = [0, 1, -1, 2, 7, -128, 127, 255, -32768, 65535, 0x7fffffff, -0x80000000, 1000, -1000];
 const BIGS = [0n, 1n, -1n, 63n, 64n, 0x7fffffffffffffffn, -0x8000000000000000n, 0xffffffffn, -12345678901n];
 const FLOATS = [0, -0, 1, -1, 0.5, -2.5, 3.75, 1e10, -1e10, 2 ** 31, 2 ** 63, NaN, Infinity, -Infinity, 1e-310];
@@ -28,26 +20,7 @@ function randomFunction(m: Module, name: string, r: () => number): Type[] {
   const f = m.function(name, params, [Type.I64, Type.F64]);
   const b: Builder = f.builder();
   const vals: Value[] = [...b.params];
-  for (let k = 0; k < 40; k++) {
-    const op = Math.floor(r() * Opcode.Load) as Opcode;
-    const info = OPCODES[op]!;
-    const x = pick(vals), y = pick(vals), z = pick(vals);
-    try {
-      switch (info.format) {
-        case Format.IntImm: { const t = pick([Type.I8, Type.I16, Type.I32, Type.I64]); vals.push(b.iconst(t, Math.floor(r() * 2000) - 1000)); break; }
-        case Format.FloatImm: vals.push(b.fconst(pick([Type.F32, Type.F64]), pick([0, -0, 1.5, NaN, Infinity, -2.25, 1e10]))); break;
-        case Format.Unary: vals.push(b.unary(op, x)); break;
-        case Format.Binary: vals.push(b.binary(op, x, y)); break;
-        case Format.Ternary: vals.push(b.select(x, y, z)); break;
-        case Format.IntCompare: vals.push(b.icmp(Math.floor(r() * 10), x, y)); break;
-        case Format.FloatCompare: vals.push(b.fcmp(Math.floor(r() * 14), x, y)); break;
-        case Format.Convert: vals.push(b.convert(op, pick(TYPES), x)); break;
-        default: break;
-      }
-    } catch {
-      // ill-typed pick: skipped
-    }
-  }
+  randomInstructions(b, vals, r, 40, () => { /* ill-typed pick: skipped */ });
   // Fold every value into the two results so that all of them matter.
   let acc = b.iconst(Type.I64, 0), facc = b.fconst(Type.F64, 0);
   for (const v of vals) {

@@ -6,17 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Builder, Interpreter, Module, OPCODES, Opcode, Format, TrapError, Type, Value, parse, printModule, verifyModule } from '../../src/ir/index.js';
+import { Builder, Interpreter, Module, TrapError, Type, Value, parse, printModule, verifyModule } from '../../src/ir/index.js';
+import { randomInstructions, rng, TYPES } from '../helpers/random-ir.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-const TYPES = [Type.I8, Type.I16, Type.I32, Type.I64, Type.F32, Type.F64];
 
 function randomFunction(m: Module, name: string, r: () => number): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -26,26 +18,9 @@ function randomFunction(m: Module, name: string, r: () => number): void {
   const b: Builder = f.builder();
   const vals: Value[] = [...b.params];
   const ofType = (t: Type): Value[] => vals.filter((v) => f.typeOf(v) === t);
-  for (let k = 0; k < 25; k++) {
-    const op = Math.floor(r() * Opcode.Load) as Opcode;
-    const info = OPCODES[op]!;
-    const x = pick(vals), y = pick(vals), z = pick(vals);
-    try {
-      switch (info.format) {
-        case Format.IntImm: { const t = pick([Type.I8, Type.I16, Type.I32, Type.I64]); vals.push(b.iconst(t, Math.floor(r() * 2000) - 1000)); break; }
-        case Format.FloatImm: vals.push(b.fconst(pick([Type.F32, Type.F64]), pick([0, -0, 1.5, NaN, Infinity, -2.25, 1e10]))); break;
-        case Format.Unary: vals.push(b.unary(op, x)); break;
-        case Format.Binary: vals.push(b.binary(op, x, y)); break;
-        case Format.Ternary: vals.push(b.select(x, y, z)); break;
-        case Format.IntCompare: vals.push(b.icmp(Math.floor(r() * 10), x, y)); break;
-        case Format.FloatCompare: vals.push(b.fcmp(Math.floor(r() * 14), x, y)); break;
-        case Format.Convert: vals.push(b.convert(op, pick(TYPES), x)); break;
-        default: break;
-      }
-    } catch (e) {
-      assert.ok(e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError), String(e));
-    }
-  }
+  randomInstructions(b, vals, r, 25, (e) => {
+    assert.ok(e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError), String(e));
+  });
   let out = ofType(ret);
   if (out.length === 0) out = [ret === Type.F32 || ret === Type.F64 ? b.fconst(ret, 0) : b.iconst(ret, 0)];
   b.return(pick(out));
