@@ -19,6 +19,7 @@
  */
 import { Block, Dest, Func, Inst, NONE, Value, ValueKind } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
+import { Type, typeBits } from '../ir/types.js';
 
 const IMPURE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
 const NOT_REMOVABLE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
@@ -364,4 +365,14 @@ export class FuncContext {
     for (let p = this.predStart[block]!; p < this.predStart[block + 1]!; p++) f.removeDestArg(this.predDest[p]! as Dest, i);
     f.removeBlockParam(block as Block, i);
   }
+}
+
+/** Creates `iconst.T value` before `before`; returns its result. */
+export function constBefore(ctx: FuncContext, before: Inst, type: Type, value: bigint): Value {
+  const f = ctx.f;
+  const c = f.newInst(Opcode.IConst, type, []);
+  f.setIconstValue(c, BigInt.asIntN(typeBits(type), value));
+  f.makeResults(c, [type]);
+  f.insertInstBefore(c, before);
+  return f.result(c, 0);
 }

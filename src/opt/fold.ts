@@ -23,7 +23,7 @@
 import { Block, Func, Inst, NONE, Value } from '../ir/function.js';
 import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
-import { FuncContext } from './context.js';
+import { FuncContext, constBefore } from './context.js';
 import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from '../ir/semantics.js';
 
 export { evalFcmp };
@@ -336,11 +336,7 @@ function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
       const bit = f.arg(nd as Inst, 0);
       const bd = ctx.defInst(bit);
       if (bd < 0 || f.instOpcode[bd] !== Opcode.BAnd || ctx.iconstOf(f.arg(bd as Inst, 1)) !== 1n) continue;
-      const zero = f.newInst(Opcode.IConst, rt, []);
-      f.setIconstValue(zero, 0n);
-      f.makeResults(zero, [rt]);
-      f.insertInstBefore(zero, inst);
-      rewrite(f, inst, Opcode.Select, [bit, other, f.result(zero, 0)]);
+      rewrite(f, inst, Opcode.Select, [bit, other, constBefore(ctx, inst, rt, 0n)]);
       ctx.changes++;
       return true;
     }

@@ -23,7 +23,7 @@
 import { Inst, NONE, Value } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { Type, typeBits } from '../ir/types.js';
-import { FuncContext } from './context.js';
+import { FuncContext, constBefore } from './context.js';
 
 /** log2 of a power of two > 1, else -1. */
 function log2Exact(u: bigint): number {
@@ -31,15 +31,6 @@ function log2Exact(u: bigint): number {
   return u.toString(2).length - 1;
 }
 
-/** Creates `iconst.T value` before `before`; returns its result. */
-function constBefore(ctx: FuncContext, before: Inst, type: Type, value: bigint): Value {
-  const f = ctx.f;
-  const c = f.newInst(Opcode.IConst, type, []);
-  f.setIconstValue(c, BigInt.asIntN(typeBits(type), value));
-  f.makeResults(c, [type]);
-  f.insertInstBefore(c, before);
-  return f.result(c, 0);
-}
 /** Creates `op x, y` before `before`; returns its result. */
 function binBefore(ctx: FuncContext, before: Inst, op: Opcode, x: Value, y: Value): Value {
   const f = ctx.f;
