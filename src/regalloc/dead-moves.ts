@@ -16,7 +16,7 @@
  * reads are all the reads there are. The checker (checker.ts) proves the
  * result like any other allocation.
  */
-import { SPILL_BASE, firstMove, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
+import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
 import type { GatheredOperands } from './redundant-stores.js';
 
@@ -28,7 +28,7 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const index = (loc: number): number => (loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc);
   const liveIn = new Uint8Array(nb * nl);
   const live = new Uint8Array(nl), acc = new Uint8Array(nl);
-  const gapAt = moveStarts(gaps, t.instCount);
+  const gapAt = moveStarts(gaps, t.instCount), edgeAt = moveStarts(edges, alloc.edgeStart[nb]!);
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
   const readers: number[] = [];
 
@@ -53,7 +53,7 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
       live.set(liveIn.subarray(succs[k]! * nl, (succs[k]! + 1) * nl));
-      moves(edges, firstMove(edges, e), firstMove(edges, e + 1), final ? dropEdge : null);
+      moves(edges, edgeAt[e]!, edgeAt[e + 1]!, final ? dropEdge : null);
       for (let x = 0; x < nl; x++) acc[x] |= live[x]!;
     }
     live.set(acc);

@@ -19,7 +19,7 @@
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
  */
-import { SPILL_BASE, firstMove, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
+import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
 
 /** The operands of every instruction, as the allocator gathered them. */
@@ -48,7 +48,7 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
   // Gap moves by instruction (the list is sorted by key).
   const gapAt = moveStarts(gaps, t.instCount);
-  const edgeAt = (e: number): number => firstMove(edges, e);
+  const edgeAt = moveStarts(edges, alloc.edgeStart[nb]!);
 
   /** Applies moves [from, to) of `list` to `state`; marks the redundant ones when `drop` is given. */
   const applyMoves = (list: MoveList, lo: number, hi: number, drop: Uint8Array | null): void => {
@@ -85,7 +85,7 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
       state.set(out);
-      applyMoves(edges, edgeAt(e), edgeAt(e + 1), final ? dropEdge : null);
+      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, final ? dropEdge : null);
       atEdge?.(succs[k]!);
     }
   };
