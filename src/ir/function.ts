@@ -16,6 +16,7 @@ import { OPCODES, Opcode } from './opcodes.js';
 import { Builder } from './builder.js';
 import { Signature, Type, signatureText, typeName } from './types.js';
 import { describe } from '../util/describe.js';
+import { Columns, grownCapacity } from '../util/columns.js';
 
 /** An SSA value id. */
 export type Value = number & { readonly __brand: 'Value' };
@@ -39,25 +40,8 @@ export const enum ValueKind {
 /** The null id for blocks and instructions in the linked lists. */
 export const NONE = -1;
 
-function growI32(a: Int32Array, min: number, fill = 0): Int32Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n < min) n *= 2;
-  const b = new Int32Array(n);
-  b.set(a);
-  if (fill !== 0) b.fill(fill, a.length);
-  return b;
-}
-function growU8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n < min) n *= 2;
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
-}
-function growF64(a: Float64Array, min: number): Float64Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n < min) n *= 2;
-  const b = new Float64Array(n);
+function growI32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(grownCapacity(a.length, min));
   b.set(a);
   return b;
 }
@@ -84,77 +68,77 @@ export class Func implements Signature {
   /** Number of value ids (live or holes). */
   valueCount = 0;
   /** Value type, by value id. */
-  valueType = new Uint8Array(32);
+  valueType!: Uint8Array<ArrayBuffer>;
   /** `ValueKind` by value id. */
-  valueKind = new Uint8Array(32);
+  valueKind!: Uint8Array<ArrayBuffer>;
   /** Defining inst or block, by value id. */
-  valueDef = new Int32Array(32);
+  valueDef!: Int32Array<ArrayBuffer>;
   /** Result number or parameter number, by value id. */
-  valueIndex = new Int32Array(32);
+  valueIndex!: Int32Array<ArrayBuffer>;
 
   // ---- instructions ----
   /** Number of instruction ids. */
   instCount = 0;
   /** Opcode by inst. */
-  instOpcode = new Uint8Array(32);
+  instOpcode!: Uint8Array<ArrayBuffer>;
   /** Controlling type by inst (0 when none). */
-  instType = new Uint8Array(32);
+  instType!: Uint8Array<ArrayBuffer>;
   /** First integer immediate (cond code, offset, slot, data/callee/sig index, trap code, iconst low 32 bits). */
-  instImm = new Int32Array(32);
+  instImm!: Int32Array<ArrayBuffer>;
   /** Second integer immediate (stack_addr offset, iconst high 32 bits). */
-  instImm2 = new Int32Array(32);
+  instImm2!: Int32Array<ArrayBuffer>;
   /** Float immediate (fconst). */
-  instFImm = new Float64Array(32);
+  instFImm!: Float64Array<ArrayBuffer>;
   /** Start of value operands in `pool`. */
-  instArgStart = new Int32Array(32);
+  instArgStart!: Int32Array<ArrayBuffer>;
   /** Number of value operands (not counting block arguments). */
-  instArgCount = new Int32Array(32);
+  instArgCount!: Int32Array<ArrayBuffer>;
   /** First destination id (branches). */
-  instDestStart = new Int32Array(32);
+  instDestStart!: Int32Array<ArrayBuffer>;
   /** Number of destinations (jump 1, brif 2, br_table 1 + table size; default first). */
-  instDestCount = new Int32Array(32);
+  instDestCount!: Int32Array<ArrayBuffer>;
   /** Start of result value ids in `pool`. */
-  instResultStart = new Int32Array(32);
+  instResultStart!: Int32Array<ArrayBuffer>;
   /** Number of results. */
-  instResultCount = new Int32Array(32);
+  instResultCount!: Int32Array<ArrayBuffer>;
   /** Block containing the inst, or NONE. */
-  instBlock = new Int32Array(32).fill(NONE);
+  instBlock!: Int32Array<ArrayBuffer>;
   /** Previous inst in the block, or NONE. */
-  instPrev = new Int32Array(32).fill(NONE);
+  instPrev!: Int32Array<ArrayBuffer>;
   /** Next inst in the block, or NONE. */
-  instNext = new Int32Array(32).fill(NONE);
+  instNext!: Int32Array<ArrayBuffer>;
 
   // ---- destinations ----
   /** Number of destination ids. */
   destCount = 0;
   /** Target block by dest. */
-  destBlock = new Int32Array(32);
+  destBlock!: Int32Array<ArrayBuffer>;
   /** Start of block arguments in `pool`. */
-  destArgStart = new Int32Array(32);
+  destArgStart!: Int32Array<ArrayBuffer>;
   /** Number of block arguments. */
-  destArgCount = new Int32Array(32);
+  destArgCount!: Int32Array<ArrayBuffer>;
 
   // ---- blocks ----
   /** Number of block ids. */
   blockCount = 0;
   /** 1 when the id is a created block. */
-  blockLive = new Uint8Array(16);
+  blockLive!: Uint8Array<ArrayBuffer>;
   /** Start of parameter value ids in `pool`. */
-  blockParamStart = new Int32Array(16);
+  blockParamStart!: Int32Array<ArrayBuffer>;
   /** Number of parameters. */
-  blockParamCount = new Int32Array(16);
+  blockParamCount!: Int32Array<ArrayBuffer>;
   /** Capacity of the parameter list in the pool. */
-  blockParamCap = new Int32Array(16);
+  blockParamCap!: Int32Array<ArrayBuffer>;
   /** First inst in the block, or NONE. */
-  blockFirst = new Int32Array(16).fill(NONE);
+  blockFirst!: Int32Array<ArrayBuffer>;
   /** Last inst in the block, or NONE. */
-  blockLast = new Int32Array(16).fill(NONE);
+  blockLast!: Int32Array<ArrayBuffer>;
   /** Previous block in layout, or NONE. */
-  blockPrev = new Int32Array(16).fill(NONE);
+  blockPrev!: Int32Array<ArrayBuffer>;
   /** Next block in layout, or NONE. */
-  blockNext = new Int32Array(16).fill(NONE);
+  blockNext!: Int32Array<ArrayBuffer>;
   /** 1 when the block is in the layout. */
-  blockInLayout = new Uint8Array(16);
+  blockInLayout!: Uint8Array<ArrayBuffer>;
   /** First block in layout (the entry block), or NONE. */
   firstBlock = NONE;
   /** Last block in layout, or NONE. */
@@ -162,7 +146,7 @@ export class Func implements Signature {
 
   // ---- pool ----
   /** Operand/result/parameter lists. */
-  pool = new Int32Array(128);
+  pool!: Int32Array<ArrayBuffer>;
   /** Used length of `pool`. */
   poolLength = 0;
 
@@ -182,32 +166,57 @@ export class Func implements Signature {
     /** Result types. */
     readonly results: readonly Type[],
     index: number,
+    /** Size the tables to hold `like`'s contents and copy them (`cloneInto`). */
+    like?: Func,
   ) {
     this.index = index;
+    const src = like ?? this;
+    this.allocValues(like === undefined ? 32 : like.valueType.length, src);
+    this.allocInsts(like === undefined ? 32 : like.instOpcode.length, src);
+    this.allocDests(like === undefined ? 32 : like.destBlock.length, src);
+    this.allocBlocks(like === undefined ? 16 : like.blockLive.length, src);
+    this.pool = like === undefined ? new Int32Array(128) : like.pool.slice(0, Math.max(like.poolLength, 16));
+  }
+
+  // The column groups (src/util/columns.ts: one buffer per group). `from` is the function whose
+  // columns are copied into the new ones (this one when growing; not yet allocated when constructing).
+  private allocValues(n: number, from: Func): void {
+    const c = new Columns(n, 0, 2, 2);
+    this.valueDef = c.i32(from.valueDef); this.valueIndex = c.i32(from.valueIndex);
+    this.valueType = c.u8(from.valueType); this.valueKind = c.u8(from.valueKind);
+  }
+  private allocInsts(n: number, from: Func): void {
+    const c = new Columns(n, 1, 11, 2);
+    this.instFImm = c.f64(from.instFImm);
+    this.instImm = c.i32(from.instImm); this.instImm2 = c.i32(from.instImm2);
+    this.instArgStart = c.i32(from.instArgStart); this.instArgCount = c.i32(from.instArgCount);
+    this.instDestStart = c.i32(from.instDestStart); this.instDestCount = c.i32(from.instDestCount);
+    this.instResultStart = c.i32(from.instResultStart); this.instResultCount = c.i32(from.instResultCount);
+    this.instBlock = c.i32(from.instBlock, NONE); this.instPrev = c.i32(from.instPrev, NONE); this.instNext = c.i32(from.instNext, NONE);
+    this.instOpcode = c.u8(from.instOpcode); this.instType = c.u8(from.instType);
+  }
+  private allocDests(n: number, from: Func): void {
+    const c = new Columns(n, 0, 3, 0);
+    this.destBlock = c.i32(from.destBlock); this.destArgStart = c.i32(from.destArgStart); this.destArgCount = c.i32(from.destArgCount);
+  }
+  private allocBlocks(n: number, from: Func): void {
+    const c = new Columns(n, 0, 7, 2);
+    this.blockParamStart = c.i32(from.blockParamStart); this.blockParamCount = c.i32(from.blockParamCount);
+    this.blockParamCap = c.i32(from.blockParamCap);
+    this.blockFirst = c.i32(from.blockFirst, NONE); this.blockLast = c.i32(from.blockLast, NONE);
+    this.blockPrev = c.i32(from.blockPrev, NONE); this.blockNext = c.i32(from.blockNext, NONE);
+    this.blockLive = c.u8(from.blockLive); this.blockInLayout = c.u8(from.blockInLayout);
   }
 
   /** A copy of this function's body and slots owned by `module` (same callee index); used by `Module.clone`. */
   cloneInto(module: Module): Func {
-    const f = new Func(module, this.name, this.params, this.results, this.index);
+    const f = new Func(module, this.name, this.params, this.results, this.index, this);
     f.valueCount = this.valueCount;
-    f.valueType = this.valueType.slice(); f.valueKind = this.valueKind.slice();
-    f.valueDef = this.valueDef.slice(); f.valueIndex = this.valueIndex.slice();
     f.instCount = this.instCount;
-    f.instOpcode = this.instOpcode.slice(); f.instType = this.instType.slice();
-    f.instImm = this.instImm.slice(); f.instImm2 = this.instImm2.slice(); f.instFImm = this.instFImm.slice();
-    f.instArgStart = this.instArgStart.slice(); f.instArgCount = this.instArgCount.slice();
-    f.instDestStart = this.instDestStart.slice(); f.instDestCount = this.instDestCount.slice();
-    f.instResultStart = this.instResultStart.slice(); f.instResultCount = this.instResultCount.slice();
-    f.instBlock = this.instBlock.slice(); f.instPrev = this.instPrev.slice(); f.instNext = this.instNext.slice();
     f.destCount = this.destCount;
-    f.destBlock = this.destBlock.slice(); f.destArgStart = this.destArgStart.slice(); f.destArgCount = this.destArgCount.slice();
     f.blockCount = this.blockCount;
-    f.blockLive = this.blockLive.slice();
-    f.blockParamStart = this.blockParamStart.slice(); f.blockParamCount = this.blockParamCount.slice(); f.blockParamCap = this.blockParamCap.slice();
-    f.blockFirst = this.blockFirst.slice(); f.blockLast = this.blockLast.slice();
-    f.blockPrev = this.blockPrev.slice(); f.blockNext = this.blockNext.slice(); f.blockInLayout = this.blockInLayout.slice();
     f.firstBlock = this.firstBlock; f.lastBlock = this.lastBlock;
-    f.pool = this.pool.slice(0, Math.max(this.poolLength, 16)); f.poolLength = this.poolLength;
+    f.poolLength = this.poolLength;
     for (const s of this.stackSlots) f.stackSlots.push({ size: s.size, align: s.align });
     for (const sig of this.signatures) f.signatures.push({ params: [...sig.params], results: [...sig.results] });
     return f;
@@ -229,12 +238,7 @@ export class Func implements Signature {
 
   // ---- values ----
   private ensureValues(n: number): void {
-    if (n > this.valueType.length) {
-      this.valueType = growU8(this.valueType, n);
-      this.valueKind = growU8(this.valueKind, n);
-      this.valueDef = growI32(this.valueDef, n);
-      this.valueIndex = growI32(this.valueIndex, n);
-    }
+    if (n > this.valueType.length) this.allocValues(grownCapacity(this.valueType.length, n), this);
   }
   /** Creates a value; `id` forces a specific id (parser), otherwise the next free one. */
   newValue(type: Type, kind: ValueKind, def: number, index: number, id = -1): Value {
@@ -263,17 +267,7 @@ export class Func implements Signature {
     if (id < 0) id = this.blockCount;
     else if (id < this.blockCount && this.blockLive[id] !== 0) throw new Error(`block${id} defined twice`);
     const n = id + 1;
-    if (n > this.blockLive.length) {
-      this.blockLive = growU8(this.blockLive, n);
-      this.blockParamStart = growI32(this.blockParamStart, n);
-      this.blockParamCount = growI32(this.blockParamCount, n);
-      this.blockParamCap = growI32(this.blockParamCap, n);
-      this.blockFirst = growI32(this.blockFirst, n, NONE);
-      this.blockLast = growI32(this.blockLast, n, NONE);
-      this.blockPrev = growI32(this.blockPrev, n, NONE);
-      this.blockNext = growI32(this.blockNext, n, NONE);
-      this.blockInLayout = growU8(this.blockInLayout, n);
-    }
+    if (n > this.blockLive.length) this.allocBlocks(grownCapacity(this.blockLive.length, n), this);
     if (n > this.blockCount) this.blockCount = n;
     this.blockLive[id] = 1;
     return id as Block;
@@ -341,23 +335,7 @@ export class Func implements Signature {
   /** Creates an instruction (not in any block). Operands are copied from `args`. */
   newInst(opcode: Opcode, type: Type, args: ArrayLike<number>): Inst {
     const id = this.instCount++;
-    if (id >= this.instOpcode.length) {
-      const n = id + 1;
-      this.instOpcode = growU8(this.instOpcode, n);
-      this.instType = growU8(this.instType, n);
-      this.instImm = growI32(this.instImm, n);
-      this.instImm2 = growI32(this.instImm2, n);
-      this.instFImm = growF64(this.instFImm, n);
-      this.instArgStart = growI32(this.instArgStart, n);
-      this.instArgCount = growI32(this.instArgCount, n);
-      this.instDestStart = growI32(this.instDestStart, n);
-      this.instDestCount = growI32(this.instDestCount, n);
-      this.instResultStart = growI32(this.instResultStart, n);
-      this.instResultCount = growI32(this.instResultCount, n);
-      this.instBlock = growI32(this.instBlock, n, NONE);
-      this.instPrev = growI32(this.instPrev, n, NONE);
-      this.instNext = growI32(this.instNext, n, NONE);
-    }
+    if (id >= this.instOpcode.length) this.allocInsts(grownCapacity(this.instOpcode.length, id + 1), this);
     this.instOpcode[id] = opcode;
     this.instType[id] = type;
     this.instImm[id] = 0;
@@ -377,11 +355,7 @@ export class Func implements Signature {
   /** Adds a destination to `inst` (must be the most recently created inst's dests). */
   addDest(inst: Inst, block: Block, args: ArrayLike<number>): Dest {
     const id = this.destCount++;
-    if (id >= this.destBlock.length) {
-      this.destBlock = growI32(this.destBlock, id + 1);
-      this.destArgStart = growI32(this.destArgStart, id + 1);
-      this.destArgCount = growI32(this.destArgCount, id + 1);
-    }
+    if (id >= this.destBlock.length) this.allocDests(grownCapacity(this.destBlock.length, id + 1), this);
     if (this.instDestStart[inst]! + this.instDestCount[inst]! !== id) throw new Error('addDest: destinations of an instruction must be added together');
     this.destBlock[id] = block;
     const start = this.poolAlloc(args.length);

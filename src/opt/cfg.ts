@@ -21,7 +21,7 @@
 import { Block, Dest, Inst, NONE, Value, ValueKind } from '../ir/function.js';
 import { IntCC, Opcode } from '../ir/opcodes.js';
 import { typeBits } from '../ir/types.js';
-import { FuncContext } from './context.js';
+import { FuncContext, Scratch } from './context.js';
 
 /** Replaces terminator `t` by `jump` to destination `d` of it. */
 function replaceByJump(ctx: FuncContext, t: Inst, d: Dest): void {
@@ -130,7 +130,7 @@ function isForwarder(ctx: FuncContext, b: number, uses: Int32Array): boolean {
 /** Counts the uses of every value (operands and block arguments, through aliases). */
 function countUses(ctx: FuncContext): Int32Array {
   const f = ctx.f;
-  const uses = new Int32Array(f.valueCount);
+  const uses = ctx.i32(Scratch.CfgUses, f.valueCount, 0);
   for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
     for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
       for (let k = 0; k < f.instArgCount[i]!; k++) uses[ctx.resolve(f.arg(i as Inst, k))]!++;

@@ -20,6 +20,7 @@
 import { Block, Dest, Func, Inst, NONE, Value, ValueKind } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type, typeBits } from '../ir/types.js';
+import { ScopedInstTable } from './scoped-table.js';
 
 const IMPURE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
 const NOT_REMOVABLE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
@@ -42,10 +43,28 @@ function growI32(a: Int32Array, n: number, fill: number): Int32Array {
   return b;
 }
 
-/** Scratch state for optimising one function; reused by every pass. */
+/**
+ * Numbered scratch arrays of `FuncContext.i32`/`u8`: one number per use, so
+ * that no two uses that can be live together share an array.
+ */
+export const enum Scratch {
+  /** computeRPO: postorder. */ RpoPost,
+  /** walkDominatorTree: block stack, child cursor, enter marks. */ WalkStack, WalkIter, WalkMarks,
+  /** dce: value worklist; live values; live instructions. */ DceWork, DceLiveValue, DceLiveInst,
+  /** cfg: use counts per value. */ CfgUses,
+  /** licm: loop stamp per block; innermost loop per block. */ LicmStamp, LicmInLoop,
+  /** loadelim: epoch per instruction; epoch at block end. */ LoadElimEpoch, LoadElimEndEpoch,
+}
+
+/**
+ * Scratch state for optimising a function; reused by every pass, and by the
+ * pass manager for every function of a module (`retarget`), so that passes
+ * allocate nothing per run once the arrays have grown to the largest function
+ * (a typed array costs ~0.5 µs to allocate; see src/util/columns.ts).
+ */
 export class FuncContext {
   /** The function being optimised. */
-  readonly f: Func;
+  f: Func;
   /** Pending value replacements (-1 = none); see the module comment. */
   alias: Int32Array = new Int32Array(0);
   /** True when `alias` holds an entry not yet committed. */
@@ -82,10 +101,45 @@ export class FuncContext {
   readonly view = new DataView(new ArrayBuffer(8));
   /** Number of changes made by the last pass (for statistics). */
   changes = 0;
+  /** Bumped by the pass manager each time a pass reports a change. */
+  version = 0;
+  /** Pass name -> the `version` at which that pass last ran and changed nothing (the manager skips it while that holds). */
+  readonly unchangedSince = new Map<string, number>();
+
+  private readonly i32s: Int32Array[] = [];
+  private readonly u8s: Uint8Array[] = [];
+  private table: ScopedInstTable | null = null;
 
   /** Creates a context for `f`. */
   constructor(f: Func) {
     this.f = f;
+  }
+  /** Points the context at another function (scratch arrays are kept; pass bookkeeping is cleared). */
+  retarget(f: Func): void {
+    this.f = f;
+    this.version = 0;
+    this.unchangedSince.clear();
+  }
+
+  /** Scratch int array number `k` (`Scratch`) of at least `n` entries, the first `n` set to `fill`. */
+  i32(k: Scratch, n: number, fill: number): Int32Array {
+    let a = this.i32s[k];
+    if (a === undefined || a.length < n) this.i32s[k] = a = new Int32Array(Math.max(16, n * 2));
+    a.fill(fill, 0, n);
+    return a;
+  }
+  /** Scratch byte array number `k` (`Scratch`) of at least `n` entries, the first `n` zeroed. */
+  u8(k: Scratch, n: number): Uint8Array {
+    let a = this.u8s[k];
+    if (a === undefined || a.length < n) this.u8s[k] = a = new Uint8Array(Math.max(16, n * 2));
+    a.fill(0, 0, n);
+    return a;
+  }
+  /** The scoped instruction table (gvn, loadelim), emptied and sized for the current function. */
+  scopedTable(): ScopedInstTable {
+    if (this.table === null || !this.table.fits(this.f.instCount)) this.table = new ScopedInstTable(this.f.instCount);
+    this.table.clear();
+    return this.table;
   }
 
   /** Starts a pass: clears the alias table. */
@@ -133,7 +187,7 @@ export class FuncContext {
   walkDominatorTree(enter: (b: number) => number, leave: (b: number, mark: number) => void): void {
     if (this.rpoCount === 0) return;
     const nb = this.f.blockCount;
-    const stack = new Int32Array(nb), iter = new Int32Array(nb), marks = new Int32Array(nb);
+    const stack = this.i32(Scratch.WalkStack, nb, 0), iter = this.i32(Scratch.WalkIter, nb, 0), marks = this.i32(Scratch.WalkMarks, nb, 0);
     const cs = this.domChildStart, kids = this.domChild;
     const entry = this.rpo[0]!;
     let sp = 0;
@@ -244,7 +298,7 @@ export class FuncContext {
     if (f.firstBlock === NONE) return;
     const stack = this.scratchArray(nb, 0);       // block stack
     const iter = this.scratchArray2(nb, 0);       // next successor index per stack entry
-    const post = new Int32Array(nb);
+    const post = this.i32(Scratch.RpoPost, nb, 0);
     let np = 0, sp = 0;
     const seen = this.rpoIndex; // -1 unseen, -2 on stack/done during DFS
     stack[sp] = f.firstBlock; iter[sp] = 0; sp++;

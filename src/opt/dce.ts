@@ -14,7 +14,7 @@
  */
 import { Block, Dest, Inst, NONE, Value, ValueKind } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
-import { FuncContext, isRemovable } from './context.js';
+import { FuncContext, isRemovable, Scratch } from './context.js';
 
 /** Runs dead-code elimination; returns true when anything changed. */
 export function dcePass(ctx: FuncContext): boolean {
@@ -22,9 +22,9 @@ export function dcePass(ctx: FuncContext): boolean {
   ctx.beginPass();
   let changed = ctx.removeUnreachableBlocks() > 0;
   ctx.computePreds();
-  const liveVal = new Uint8Array(f.valueCount);
-  const liveInst = new Uint8Array(f.instCount);
-  const work = new Int32Array(f.valueCount + 1);
+  const liveVal = ctx.u8(Scratch.DceLiveValue, f.valueCount);
+  const liveInst = ctx.u8(Scratch.DceLiveInst, f.instCount);
+  const work = ctx.i32(Scratch.DceWork, f.valueCount + 1, 0);
   let sp = 0;
   const pool = f.pool;
   const push = (v: number): void => {

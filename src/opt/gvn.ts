@@ -19,7 +19,6 @@
  */
 import { Inst, NONE } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
-import { ScopedInstTable } from './scoped-table.js';
 import { FuncContext, isPure } from './context.js';
 
 function isCommutative(op: Opcode): boolean {
@@ -38,7 +37,7 @@ export function gvnPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
   ctx.computeDominators();
-  const table = new ScopedInstTable(f.instCount);
+  const table = ctx.scopedTable();
   const mask = table.mask;
   const view = ctx.view;
   const pool = f.pool;

@@ -69,8 +69,12 @@ const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
+  // A pass is deterministic: run again on the function it last left unchanged, it changes nothing.
+  if (ctx.unchangedSince.get(name) === ctx.version) return false;
   const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
+  if (changed) ctx.version++;
+  else ctx.unchangedSince.set(name, ctx.version);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {
     const errors = verifyFunction(ctx.f);
@@ -91,10 +95,13 @@ function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: 
 
 /** Optimises one function with the pipeline of `level` (no inlining). */
 export function optimizeFunction(f: Func, options: OptimizeOptions): void {
+  if (f.firstBlock !== -1) optimizeIn(new FuncContext(f), options);
+}
+
+/** Optimises `ctx.f` with the pipeline of `options` (no inlining). */
+function optimizeIn(ctx: FuncContext, options: OptimizeOptions): void {
   const verify = options.verify === true;
   const tm = options.timings;
-  if (f.firstBlock === -1) return;
-  const ctx = new FuncContext(f);
   if (options.passes !== undefined) {
     for (const name of options.passes) if (name !== 'inline') runPass(name, ctx, verify, tm);
     return;
@@ -113,11 +120,18 @@ export function optimizeFunction(f: Func, options: OptimizeOptions): void {
 export function optimize(module: Module, options: OptimizeOptions): void {
   const verify = options.verify === true;
   const wantInline = options.passes !== undefined ? options.passes.includes('inline') : options.level === 2;
+  // One context serves every function in turn: its scratch arrays grow to the largest and are reused.
+  let ctx: FuncContext | null = null;
+  const contextFor = (f: Func): FuncContext => {
+    if (ctx === null) ctx = new FuncContext(f);
+    else ctx.retarget(f);
+    return ctx;
+  };
   if (wantInline) {
     // Clean callees first so that size estimates are realistic.
     // One round is enough for that: the full pipeline runs on every function after inlining anyway.
     if (options.passes === undefined) {
-      for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(new FuncContext(f), PRE_INLINE, 1, verify, options.timings);
+      for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(contextFor(f), PRE_INLINE, 1, verify, options.timings);
     }
     const t0 = performance.now();
     inlineModule(module, options.inline);
@@ -130,7 +144,7 @@ export function optimize(module: Module, options: OptimizeOptions): void {
     }
   }
   if (options.passes === undefined && options.level === 0) return;
-  for (const f of module.functions()) optimizeFunction(f, options);
+  for (const f of module.functions()) if (f.firstBlock !== -1) optimizeIn(contextFor(f), options);
 }
 
 export { FuncContext } from './context.js';

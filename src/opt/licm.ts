@@ -29,7 +29,7 @@
 import { Block, Inst, NONE, Value } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type } from '../ir/types.js';
-import { FuncContext, isPure } from './context.js';
+import { FuncContext, isPure, Scratch } from './context.js';
 
 /** Opcodes that may trap but have no other effect and touch no memory (division, float-to-int). */
 function isTrappingArithmetic(op: Opcode): boolean {
@@ -75,7 +75,7 @@ export function licmPass(ctx: FuncContext): boolean {
   // 2. Loop bodies on the new CFG.
   ctx.computeDominators();
   const nb = f.blockCount;
-  const stamp = new Int32Array(nb).fill(-1);
+  const stamp = ctx.i32(Scratch.LicmStamp, nb, -1);
   const bodies: number[][] = [];
   const stack: number[] = [];
   headers.forEach((h, id) => {
@@ -98,7 +98,7 @@ export function licmPass(ctx: FuncContext): boolean {
   const order = headers.map((_, i) => i).sort((a, b) => bodies[a]!.length - bodies[b]!.length);
 
   // 3. Hoist, innermost loops first.
-  const inLoop = new Int32Array(nb).fill(-1);
+  const inLoop = ctx.i32(Scratch.LicmInLoop, nb, -1);
   let hoisted = 0;
   for (const id of order) {
     const body = bodies[id]!;

@@ -23,18 +23,17 @@
  */
 import { Inst, NONE } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
-import { FuncContext } from './context.js';
-import { ScopedInstTable } from './scoped-table.js';
+import { FuncContext, Scratch } from './context.js';
 
 /** Runs load elimination; returns true when anything changed. */
 export function loadElimPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
   ctx.computeDominators();
-  const table = new ScopedInstTable(f.instCount);
+  const table = ctx.scopedTable();
   const mask = table.mask;
-  const epochOf = new Int32Array(f.instCount);
-  const endEpoch = new Int32Array(f.blockCount);
+  const epochOf = ctx.i32(Scratch.LoadElimEpoch, f.instCount, 0);
+  const endEpoch = ctx.i32(Scratch.LoadElimEndEpoch, f.blockCount, 0);
   let epochs = 0;
   const pool = f.pool;
   let changed = false;

@@ -7,12 +7,13 @@
  * inserted, so a lookup only ever finds instructions that dominate it.
  */
 import { NONE } from '../ir/function.js';
-import { FuncContext } from './context.js';
+import type { FuncContext } from './context.js';
 
 /** Instructions by hash bucket, with scope marks for a dominator-tree walk. */
 export class ScopedInstTable {
   /** Hashes must be reduced with `& mask`. */
   readonly mask: number;
+  private readonly capacity: number;
   /** Next instruction in the same bucket, or NONE. */
   readonly next: Int32Array;
   private readonly buckets: Int32Array;
@@ -25,10 +26,24 @@ export class ScopedInstTable {
     let size = 16;
     while (size < instCount * 2) size *= 2;
     this.mask = size - 1;
+    this.capacity = instCount;
     this.buckets = new Int32Array(size).fill(NONE);
     this.next = new Int32Array(instCount).fill(NONE);
     this.bucketOf = new Int32Array(instCount);
     this.inserted = new Int32Array(instCount);
+  }
+  /**
+   * True when the table can serve a function with `instCount` instruction ids. More buckets
+   * than a new table would have change nothing a pass finds: equal entries hash alike, so
+   * they share a chain in either table, in the same (most recent first) order.
+   */
+  fits(instCount: number): boolean {
+    return instCount <= this.capacity;
+  }
+  /** Empties the table (after a walk it is empty already; a pass may have stopped early). */
+  clear(): void {
+    this.buckets.fill(NONE);
+    this.count = 0;
   }
   /** The most recently inserted instruction of bucket `h`, or NONE. */
   first(h: number): number {

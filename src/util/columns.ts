@@ -1,0 +1,49 @@
+/**
+ * Typed-array columns of equal length carved out of one ArrayBuffer.
+ *
+ * Why: V8 gives every typed array over 64 bytes its own backing store, which
+ * costs about 0.3-0.5 µs per array plus garbage-collector work, while a view on
+ * an existing buffer costs about 20 ns. Tables whose columns grow together (an
+ * IR function's instruction, value, block and destination columns; a pass's
+ * scratch arrays) therefore allocate as one group. Take the columns in the
+ * order f64, i32, u8 so that each stays aligned.
+ */
+export class Columns {
+  private readonly buffer: ArrayBuffer;
+  private offset = 0;
+
+  /** Room for `f64s` float columns, `i32s` int columns and `u8s` byte columns of `length` entries each. */
+  constructor(readonly length: number, f64s: number, i32s: number, u8s: number) {
+    this.buffer = new ArrayBuffer(length * (8 * f64s + 4 * i32s + u8s));
+  }
+  /** The next Float64Array column, zeroed; `from` is copied into its start. */
+  f64(from?: Float64Array): Float64Array<ArrayBuffer> {
+    const a = new Float64Array(this.buffer, this.offset, this.length);
+    this.offset += 8 * this.length;
+    if (from !== undefined) a.set(from.length > this.length ? from.subarray(0, this.length) : from);
+    return a;
+  }
+  /** The next Int32Array column: `from` copied into its start, the rest `fill`. */
+  i32(from?: Int32Array, fill = 0): Int32Array<ArrayBuffer> {
+    const a = new Int32Array(this.buffer, this.offset, this.length);
+    this.offset += 4 * this.length;
+    const n = from === undefined ? 0 : Math.min(from.length, this.length);
+    if (n > 0) a.set(n < from!.length ? from!.subarray(0, n) : from!);
+    if (fill !== 0) a.fill(fill, n);
+    return a;
+  }
+  /** The next Uint8Array column: `from` copied into its start, the rest zero. */
+  u8(from?: Uint8Array): Uint8Array<ArrayBuffer> {
+    const a = new Uint8Array(this.buffer, this.offset, this.length);
+    this.offset += this.length;
+    if (from !== undefined) a.set(from.length > this.length ? from.subarray(0, this.length) : from);
+    return a;
+  }
+}
+
+/** The capacity to grow a table of `current` entries to so that it holds `min` (doubling, at least 16). */
+export function grownCapacity(current: number, min: number): number {
+  let n = Math.max(16, current * 2);
+  while (n < min) n *= 2;
+  return n;
+}
