@@ -146,6 +146,14 @@ function countUses(ctx: FuncContext): Int32Array {
 /** Redirects edges into forwarders; returns true on change. */
 function threadJumps(ctx: FuncContext): boolean {
   const f = ctx.f;
+  // Counting uses is the costly part: skip it when no block is a lone jump.
+  let candidate = false;
+  if (f.firstBlock === NONE) return false;
+  for (let b = f.blockNext[f.firstBlock]!; b !== NONE && !candidate; b = f.blockNext[b]!) {
+    const j = f.blockFirst[b]!;
+    candidate = j !== NONE && j === f.blockLast[b] && f.instOpcode[j] === Opcode.Jump;
+  }
+  if (!candidate) return false;
   const uses = countUses(ctx);
   let changed = false;
   const args: number[] = [];
@@ -222,10 +230,14 @@ export function cfgPass(ctx: FuncContext): boolean {
   ctx.beginPass();
   let changed = false;
   for (let round = 0; round < 8; round++) {
-    let progress = foldBranches(ctx);
-    if (ctx.removeUnreachableBlocks() > 0) progress = true;
-    if (threadJumps(ctx)) progress = true;
-    if (ctx.removeUnreachableBlocks() > 0) progress = true;
+    // Every round ends with all blocks reachable (merging blocks strands none), so after the
+    // first round only folded or threaded branches can leave blocks to remove.
+    const folded = foldBranches(ctx);
+    let progress = folded;
+    if ((round === 0 || folded) && ctx.removeUnreachableBlocks() > 0) progress = true;
+    const threaded = threadJumps(ctx);
+    if (threaded) progress = true;
+    if (threaded && ctx.removeUnreachableBlocks() > 0) progress = true;
     if (mergeBlocks(ctx)) progress = true;
     if (!progress) break;
     changed = true;

@@ -117,6 +117,7 @@ export class FuncContext {
   /** Points the context at another function (scratch arrays are kept; pass bookkeeping is cleared). */
   retarget(f: Func): void {
     this.f = f;
+    this.dominatorsValid = false;
     this.version = 0;
     this.unchangedSince.clear();
   }
@@ -328,8 +329,19 @@ export class FuncContext {
     this.rpoCount = np;
   }
 
+  /**
+   * True while the tables of the last `computeDominators` still describe the CFG: the pass
+   * manager clears it after every pass that may change the CFG (see `CFG_PRESERVING` in index.ts).
+   */
+  dominatorsValid = false;
+  /** `computeDominators` unless its tables are still valid. */
+  ensureDominators(): void {
+    if (!this.dominatorsValid) this.computeDominators();
+  }
+
   /** Computes `rpo`, predecessors, immediate dominators and the dominator-tree numbering. */
   computeDominators(): void {
+    this.dominatorsValid = true;
     const f = this.f, nb = f.blockCount;
     this.computeRPO();
     this.computePreds();

@@ -36,7 +36,7 @@ function isNumberable(op: Opcode): boolean {
 export function gvnPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  ctx.computeDominators();
+  ctx.ensureDominators();
   const table = ctx.scopedTable();
   const mask = table.mask;
   const view = ctx.view;

@@ -66,6 +66,13 @@ const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
 const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec'];
 const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
 
+/**
+ * Passes that never change the CFG (blocks, terminators, edges), so dominator tables computed
+ * before them stay valid. `dce` removes only unreachable blocks, which no reachable block's
+ * dominators depend on, and recomputes the predecessors itself.
+ */
+const CFG_PRESERVING: ReadonlySet<string> = new Set(['fold', 'copyprop', 'strength', 'gvn', 'loadelim', 'dce']);
+
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
@@ -73,6 +80,7 @@ function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Reco
   if (ctx.unchangedSince.get(name) === ctx.version) return false;
   const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
+  if (!CFG_PRESERVING.has(name)) ctx.dominatorsValid = false;
   if (changed) ctx.version++;
   else ctx.unchangedSince.set(name, ctx.version);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;

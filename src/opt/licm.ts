@@ -41,8 +41,8 @@ function isTrappingArithmetic(op: Opcode): boolean {
 export function licmPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  ctx.removeUnreachableBlocks();
-  ctx.computeDominators();
+  if (ctx.removeUnreachableBlocks() > 0) ctx.computeDominators();
+  else ctx.ensureDominators();
   const headers: number[] = [];
   for (let k = 0; k < ctx.rpoCount; k++) {
     const b = ctx.rpo[k]!;

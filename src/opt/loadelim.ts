@@ -29,7 +29,7 @@ import { FuncContext, Scratch } from './context.js';
 export function loadElimPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  ctx.computeDominators();
+  ctx.ensureDominators();
   const table = ctx.scopedTable();
   const mask = table.mask;
   const epochOf = ctx.i32(Scratch.LoadElimEpoch, f.instCount, 0);

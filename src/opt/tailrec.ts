@@ -74,6 +74,12 @@ export function tailRecPass(ctx: FuncContext): boolean {
   const single = f.results.length === 1;
   const type = single ? f.results[0]! : 0;
   const integer = single && type !== Type.F32 && type !== Type.F64;
+  // Most functions never call themselves: find that out before counting uses.
+  let selfCall = false;
+  for (let i = 0; i < f.instCount && !selfCall; i++) {
+    selfCall = f.instOpcode[i] === Opcode.Call && f.instImm[i] === f.index && f.instBlock[i] !== NONE;
+  }
+  if (!selfCall) return false;
   // Uses per value, to insist that the call result is used only by the site.
   const uses = ctx.scratchArray(f.valueCount, 0);
   for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
