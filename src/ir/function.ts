@@ -560,10 +560,19 @@ export class Func implements Signature {
   }
   /** The 64-bit immediate of an iconst (sign-extended canonical form). */
   iconstValue(inst: Inst): bigint {
-    return (BigInt(this.instImm2[inst]!) << 32n) | BigInt(this.instImm[inst]! >>> 0);
+    const lo = this.instImm[inst]!, hi = this.instImm2[inst]!;
+    // Most constants fit in 32 bits: one BigInt instead of four.
+    if (hi === lo >> 31) return BigInt(lo);
+    return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
   }
   /** Sets the 64-bit immediate of an iconst. */
   setIconstValue(inst: Inst, value: bigint): void {
+    if (value >= -0x80000000n && value <= 0x7fffffffn) {
+      const n = Number(value);
+      this.instImm[inst] = n;
+      this.instImm2[inst] = n >> 31;
+      return;
+    }
     const v = BigInt.asIntN(64, value);
     this.instImm[inst] = Number(BigInt.asIntN(32, v));
     this.instImm2[inst] = Number(v >> 32n);

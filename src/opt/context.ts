@@ -57,6 +57,26 @@ export const enum Scratch {
 }
 
 /**
+ * Which passes would change nothing on a function: a pass is deterministic, so
+ * run again on the function it last left unchanged, it changes nothing.
+ */
+export class PassRecord {
+  /** Bumped each time a pass reports a change. */
+  version = 0;
+  /** Pass name -> the `version` at which that pass last ran and changed nothing. */
+  private readonly unchangedSince = new Map<string, number>();
+  /** True when pass `name` would change nothing now. */
+  isDone(name: string): boolean {
+    return this.unchangedSince.get(name) === this.version;
+  }
+  /** Records a run of pass `name`. */
+  ran(name: string, changed: boolean): void {
+    if (changed) this.version++;
+    else this.unchangedSince.set(name, this.version);
+  }
+}
+
+/**
  * Scratch state for optimising a function; reused by every pass, and by the
  * pass manager for every function of a module (`retarget`), so that passes
  * allocate nothing per run once the arrays have grown to the largest function
@@ -101,10 +121,8 @@ export class FuncContext {
   readonly view = new DataView(new ArrayBuffer(8));
   /** Number of changes made by the last pass (for statistics). */
   changes = 0;
-  /** Bumped by the pass manager each time a pass reports a change. */
-  version = 0;
-  /** Pass name -> the `version` at which that pass last ran and changed nothing (the manager skips it while that holds). */
-  readonly unchangedSince = new Map<string, number>();
+  /** The pass manager's record of which passes have nothing left to do on `f`. */
+  passes: PassRecord = new PassRecord();
 
   private readonly i32s: Int32Array[] = [];
   private readonly u8s: Uint8Array[] = [];
@@ -115,11 +133,10 @@ export class FuncContext {
     this.f = f;
   }
   /** Points the context at another function (scratch arrays are kept; pass bookkeeping is cleared). */
-  retarget(f: Func): void {
+  retarget(f: Func, passes: PassRecord = new PassRecord()): void {
     this.f = f;
     this.dominatorsValid = false;
-    this.version = 0;
-    this.unchangedSince.clear();
+    this.passes = passes;
   }
 
   /** Scratch int array number `k` (`Scratch`) of at least `n` entries, the first `n` set to `fill`. */
@@ -138,7 +155,8 @@ export class FuncContext {
   }
   /** The scoped instruction table (gvn, loadelim), emptied and sized for the current function. */
   scopedTable(): ScopedInstTable {
-    if (this.table === null || !this.table.fits(this.f.instCount)) this.table = new ScopedInstTable(this.f.instCount);
+    // Room to spare: functions grow while they are optimised, and later ones may be larger.
+    if (this.table === null || !this.table.fits(this.f.instCount)) this.table = new ScopedInstTable(2 * this.f.instCount);
     this.table.clear();
     return this.table;
   }

@@ -19,7 +19,7 @@
 import { Func, Module } from '../ir/function.js';
 import { verifyFunction } from '../ir/verifier.js';
 import { printFunction } from '../ir/printer.js';
-import { FuncContext } from './context.js';
+import { FuncContext, PassRecord } from './context.js';
 import { foldPass } from './fold.js';
 import { copyPropPass } from './copyprop.js';
 import { dcePass } from './dce.js';
@@ -76,13 +76,11 @@ const CFG_PRESERVING: ReadonlySet<string> = new Set(['fold', 'copyprop', 'streng
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
-  // A pass is deterministic: run again on the function it last left unchanged, it changes nothing.
-  if (ctx.unchangedSince.get(name) === ctx.version) return false;
+  if (ctx.passes.isDone(name)) return false;
   const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
   if (!CFG_PRESERVING.has(name)) ctx.dominatorsValid = false;
-  if (changed) ctx.version++;
-  else ctx.unchangedSince.set(name, ctx.version);
+  ctx.passes.ran(name, changed);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {
     const errors = verifyFunction(ctx.f);
@@ -130,9 +128,13 @@ export function optimize(module: Module, options: OptimizeOptions): void {
   const wantInline = options.passes !== undefined ? options.passes.includes('inline') : options.level === 2;
   // One context serves every function in turn: its scratch arrays grow to the largest and are reused.
   let ctx: FuncContext | null = null;
+  // What the cleanups before inlining found done stays done in functions inlining did not change.
+  const records = new Map<Func, PassRecord>();
   const contextFor = (f: Func): FuncContext => {
+    let r = records.get(f);
+    if (r === undefined) records.set(f, (r = new PassRecord()));
     if (ctx === null) ctx = new FuncContext(f);
-    else ctx.retarget(f);
+    ctx.retarget(f, r);
     return ctx;
   };
   if (wantInline) {
@@ -142,7 +144,9 @@ export function optimize(module: Module, options: OptimizeOptions): void {
       for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(contextFor(f), PRE_INLINE, 1, verify, options.timings);
     }
     const t0 = performance.now();
-    inlineModule(module, options.inline);
+    const inlinedInto = new Set<Func>();
+    inlineModule(module, options.inline, inlinedInto);
+    for (const f of inlinedInto) records.delete(f);
     if (options.timings !== undefined) options.timings.inline = (options.timings.inline ?? 0) + performance.now() - t0;
     if (verify) {
       for (const f of module.functions()) {

@@ -175,8 +175,11 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
   return copied;
 }
 
-/** Inlines small non-recursive functions into their callers; returns true when anything changed. */
-export function inlineModule(m: Module, options: InlineOptions = {}): boolean {
+/**
+ * Inlines small non-recursive functions into their callers; returns true when anything changed.
+ * `changedFuncs` receives every function that something was inlined into.
+ */
+export function inlineModule(m: Module, options: InlineOptions = {}, changedFuncs?: Set<Func>): boolean {
   const threshold = options.threshold ?? 40;
   const budget = options.budget ?? 4000;
   const { order, cyclic, selfOnly } = callGraphOrder(m);
@@ -213,6 +216,7 @@ export function inlineModule(m: Module, options: InlineOptions = {}): boolean {
       }
       grown += inlineCall(f, call, g, aliases);
       changed = true;
+      changedFuncs?.add(f);
     }
     if (aliases.size > 0) {
       const map = new Int32Array(f.valueCount).fill(-1);
