@@ -37,7 +37,75 @@ function isTrappingArithmetic(op: Opcode): boolean {
   return (fl & OpFlags.CanTrap) !== 0 && (fl & (OpFlags.SideEffects | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator)) === 0;
 }
 
-/** Runs LICM; returns true when anything was hoisted or a preheader was created. */
+/** What the hoisting loop does with one instruction of a loop body. */
+const enum Verdict {
+  /** Stays, and later trapping instructions of the block may still move. */
+  Stays,
+  /** Moves to the preheader. */
+  Hoist,
+  /** Stays, and no later trapping instruction of the block may move. */
+  Blocks,
+}
+
+/**
+ * The verdict on instruction `i` of loop `id` (blocks with `inLoop[b] === id`), where
+ * `clean` says that every instruction before it in the header is pure (else false).
+ */
+function judge(ctx: FuncContext, i: number, clean: boolean, inLoop: Int32Array, id: number): Verdict {
+  const f = ctx.f;
+  const op = f.instOpcode[i] as Opcode;
+  const pure = isPure(op);
+  if (f.instResultCount[i] === 1 && (pure || (clean && isTrappingArithmetic(op)))) {
+    let ok = true;
+    for (let k = 0; k < f.instArgCount[i]! && ok; k++) ok = inLoop[ctx.defBlock(f.arg(i as Inst, k))] !== id;
+    if (ok) return Verdict.Hoist;
+    return pure ? Verdict.Stays : Verdict.Blocks;
+  }
+  return pure ? Verdict.Stays : Verdict.Blocks;
+}
+
+/** Collects the natural loop of header `h` into `body` (header first), stamping its blocks with `id`. */
+function collectBody(ctx: FuncContext, h: number, id: number, stamp: Int32Array, body: number[], stack: number[]): void {
+  body.length = 0;
+  body.push(h);
+  stamp[h] = id;
+  for (let e = ctx.predStart[h]!; e < ctx.predStart[h + 1]!; e++) {
+    const l = ctx.predBlock[e]!;
+    if (ctx.dominates(h, l) && stamp[l] !== id) { stamp[l] = id; body.push(l); stack.push(l); }
+  }
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    for (let e = ctx.predStart[b]!; e < ctx.predStart[b + 1]!; e++) {
+      const q = ctx.predBlock[e]!;
+      if (stamp[q] !== id && ctx.rpoIndex[q]! >= 0) { stamp[q] = id; body.push(q); stack.push(q); }
+    }
+  }
+}
+
+/**
+ * True when the first hoisting round would move something out of some loop, judged on
+ * the CFG without preheaders (a preheader is outside its loop, so the bodies are the
+ * same). Otherwise the pass would only add preheaders, which `cfg` removes again.
+ */
+function anyHoistable(ctx: FuncContext, headers: readonly number[]): boolean {
+  const f = ctx.f;
+  const stamp = ctx.i32(Scratch.LicmStamp, f.blockCount, -1);
+  const body: number[] = [], stack: number[] = [];
+  for (let id = 0; id < headers.length; id++) {
+    collectBody(ctx, headers[id]!, id, stamp, body, stack);
+    for (const b of body) {
+      let clean = b === headers[id];
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+        const verdict = judge(ctx, i, clean, stamp, id);
+        if (verdict === Verdict.Hoist) return true;
+        if (verdict === Verdict.Blocks) clean = false;
+      }
+    }
+  }
+  return false;
+}
+
+/** Runs LICM; returns true when anything was hoisted (then preheaders were created for every loop). */
 export function licmPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
@@ -50,7 +118,7 @@ export function licmPass(ctx: FuncContext): boolean {
       if (ctx.dominates(b, ctx.predBlock[p]!)) { headers.push(b); break; }
     }
   }
-  if (headers.length === 0) return false;
+  if (headers.length === 0 || !anyHoistable(ctx, headers)) return false;
 
   // 1. Preheaders, all at once, from the original predecessor lists.
   const preheaderJump: number[] = [];
@@ -79,19 +147,8 @@ export function licmPass(ctx: FuncContext): boolean {
   const bodies: number[][] = [];
   const stack: number[] = [];
   headers.forEach((h, id) => {
-    const body: number[] = [h];
-    stamp[h] = id;
-    for (let e = ctx.predStart[h]!; e < ctx.predStart[h + 1]!; e++) {
-      const l = ctx.predBlock[e]!;
-      if (ctx.dominates(h, l) && stamp[l] !== id) { stamp[l] = id; body.push(l); stack.push(l); }
-    }
-    while (stack.length > 0) {
-      const b = stack.pop()!;
-      for (let e = ctx.predStart[b]!; e < ctx.predStart[b + 1]!; e++) {
-        const q = ctx.predBlock[e]!;
-        if (stamp[q] !== id && ctx.rpoIndex[q]! >= 0) { stamp[q] = id; body.push(q); stack.push(q); }
-      }
-    }
+    const body: number[] = [];
+    collectBody(ctx, h, id, stamp, body, stack);
     body.sort((a, b) => ctx.rpoIndex[a]! - ctx.rpoIndex[b]!);
     bodies.push(body);
   });
@@ -104,7 +161,6 @@ export function licmPass(ctx: FuncContext): boolean {
     const body = bodies[id]!;
     for (const b of body) inLoop[b] = id;
     const jump = preheaderJump[id]! as Inst;
-    const outside = (v: Value): boolean => inLoop[ctx.defBlock(v)] !== id;
     for (let round = 0; round < 8; round++) {
       let moved = false;
       for (const b of body) {
@@ -114,19 +170,13 @@ export function licmPass(ctx: FuncContext): boolean {
         let clean = b === headers[id];
         for (let i = f.blockFirst[b]!; i !== NONE;) {
           const nx = f.instNext[i]!;
-          const op = f.instOpcode[i] as Opcode;
-          const pure = isPure(op);
-          if (f.instResultCount[i] === 1 && (pure || (clean && isTrappingArithmetic(op)))) {
-            let ok = true;
-            for (let k = 0; k < f.instArgCount[i]! && ok; k++) ok = outside(f.arg(i as Inst, k));
-            if (!ok && !pure) clean = false;
-            if (ok) {
-              f.removeInst(i as Inst);
-              f.insertInstBefore(i as Inst, jump);
-              moved = true;
-              hoisted++;
-            }
-          } else if (!pure) {
+          const verdict = judge(ctx, i, clean, inLoop, id);
+          if (verdict === Verdict.Hoist) {
+            f.removeInst(i as Inst);
+            f.insertInstBefore(i as Inst, jump);
+            moved = true;
+            hoisted++;
+          } else if (verdict === Verdict.Blocks) {
             clean = false;
           }
           i = nx;
