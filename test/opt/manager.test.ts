@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, printModule } from '../../src/ir/index.js';
-import { PASSES, optimize } from '../../src/opt/index.js';
+import { FuncContext, PASSES, optimize } from '../../src/opt/index.js';
 import { randomModule } from './random-program.js';
 
 const TEXT = `function %f(i32) -> i32 {
@@ -48,4 +48,43 @@ test('-O1 reaches a fixed point', () => {
     optimize(m, { level: 1 });
     assert.equal(printModule(m), once, `seed ${seed}`);
   }
+});
+
+test('a pass that reports no change leaves the function as it was (what lets the manager skip it)', () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const text = printModule(randomModule(seed));
+    for (const name of Object.keys(PASSES)) {
+      const m = parse(text);
+      for (const f of m.functions()) {
+        if (f.firstBlock === -1) continue;
+        const before = printModule(m);
+        const changed = PASSES[name]!(new FuncContext(f));
+        if (!changed) assert.equal(printModule(m), before, `seed ${seed}, pass ${name}, %${f.name}`);
+      }
+    }
+  }
+});
+
+test('-O2 on a function with nothing to improve runs each pass once, skipping those the cleanups before inlining found done', () => {
+  const text = `function %g(i64, i64) -> i64 {
+block0(v0: i64, v1: i64):
+    v2 = imul v0, v1
+    v3 = iadd v2, v0
+    return v3
+}
+`;
+  const runs: string[] = [];
+  const passes = PASSES as Record<string, (ctx: FuncContext) => boolean>;
+  const saved = { ...passes };
+  try {
+    for (const name of Object.keys(saved)) passes[name] = (ctx) => { runs.push(name); return saved[name]!(ctx); };
+    const m = parse(text);
+    optimize(m, { level: 2, verify: true });
+    assert.equal(printModule(m), text);
+  } finally {
+    Object.assign(passes, saved);
+  }
+  // Before inlining: fold copyprop cfg dce tailrec. After (nothing was inlined into %g): only the
+  // passes that have not run yet, then licm; the final cleanup round finds everything done.
+  assert.deepEqual(runs, ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength', 'licm']);
 });
