@@ -52,6 +52,35 @@ function checkDests(f: Func, inst: Inst): string | null {
   return null;
 }
 
+// checkInst's helpers are plain functions rather than closures: it runs on every
+// instruction the builder makes and the verifier reads, and closures per call were
+// a large share of a compile's garbage.
+function argType(f: Func, inst: Inst, i: number): Type {
+  return f.typeOf(f.arg(inst, i));
+}
+function needArgs(f: Func, inst: Inst, n: number): string | null {
+  const nargs = f.instArgCount[inst]!;
+  return nargs === n ? null : `expects ${n} operand${n === 1 ? '' : 's'}, got ${nargs}`;
+}
+function argClass(f: Func, inst: Inst, i: number, c: OperandClass): string | null {
+  const t = argType(f, inst, i);
+  return fitsClass(t, c) ? null : `operand v${f.arg(inst, i)} has type ${typeName(t)}, expected ${classText(c)}`;
+}
+function plainInt(t: Type): boolean {
+  return t >= Type.I8 && t <= Type.I64;
+}
+function convertOk(op: Opcode, from: Type, ctrl: Type): boolean {
+  switch (op) {
+    case Opcode.SExt: case Opcode.ZExt: return plainInt(from) && plainInt(ctrl) && typeBits(ctrl) > typeBits(from);
+    case Opcode.Trunc: return plainInt(from) && plainInt(ctrl) && typeBits(ctrl) < typeBits(from);
+    case Opcode.FPromote: return from === Type.F32 && ctrl === Type.F64;
+    case Opcode.FDemote: return from === Type.F64 && ctrl === Type.F32;
+    case Opcode.FcvtToSint: case Opcode.FcvtToUint: return isFloatType(from) && plainInt(ctrl);
+    case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: return plainInt(from) && isFloatType(ctrl);
+    default: return isValidType(ctrl) && typeBits(from) === typeBits(ctrl) && from !== ctrl; // bitcast
+  }
+}
+
 /**
  * Checks the operands and immediates of one instruction against the opcode
  * table; returns a message (without location) or null.
@@ -62,72 +91,55 @@ export function checkInst(f: Func, inst: Inst): string | null {
   if (info === undefined) return `unknown opcode ${op}`;
   const nargs = f.instArgCount[inst]!;
   for (let i = 0; i < nargs; i++) if (!f.isValue(f.arg(inst, i))) return `unknown value v${f.arg(inst, i)}`;
-  const ty = (i: number): Type => f.typeOf(f.arg(inst, i));
   const ctrl = f.instType[inst] as Type;
   const imm = f.instImm[inst]!;
-  const need = (n: number): string | null => nargs === n ? null : `expects ${n} operand${n === 1 ? '' : 's'}, got ${nargs}`;
-  const cls = (i: number, c: OperandClass): string | null =>
-    fitsClass(ty(i), c) ? null : `operand v${f.arg(inst, i)} has type ${typeName(ty(i))}, expected ${classText(c)}`;
   let e: string | null;
   switch (info.format) {
     case Format.IntImm: {
       if (!isIntType(ctrl)) return `type ${typeName(ctrl)} is not an integer type`;
-      const v = f.iconstValue(inst);
-      if (BigInt.asIntN(typeBits(ctrl), v) !== v) return `immediate ${v} is not a sign-extended ${typeName(ctrl)}`;
-      return need(0);
+      // Sign-extended to the width, read from the two halves without making a BigInt.
+      const w = typeBits(ctrl), lo = imm, hi = f.instImm2[inst]!;
+      const fits = w === 64 || (hi === lo >> 31 && (w === 32 || (lo << (32 - w)) >> (32 - w) === lo));
+      if (!fits) return `immediate ${f.iconstValue(inst)} is not a sign-extended ${typeName(ctrl)}`;
+      return needArgs(f, inst, 0);
     }
     case Format.FloatImm:
       if (!isFloatType(ctrl)) return `type ${typeName(ctrl)} is not a float type`;
-      return need(0);
+      return needArgs(f, inst, 0);
     case Format.Unary:
-      return need(1) ?? cls(0, info.operands);
+      return needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands);
     case Format.Binary:
-      if ((e = need(2) ?? cls(0, info.operands) ?? cls(1, info.operands)) !== null) return e;
+      if ((e = needArgs(f, inst, 2) ?? argClass(f, inst, 0, info.operands) ?? argClass(f, inst, 1, info.operands)) !== null) return e;
       if (op >= Opcode.IShl && op <= Opcode.Rotr) return null; // shift amount may be any integer type
-      if ((op === Opcode.IAdd || op === Opcode.ISub) && ty(0) === Type.Ptr && ty(1) === Type.I64) return null;
-      return ty(0) === ty(1) ? null : `operand types ${typeName(ty(0))} and ${typeName(ty(1))} differ`;
+      if ((op === Opcode.IAdd || op === Opcode.ISub) && argType(f, inst, 0) === Type.Ptr && argType(f, inst, 1) === Type.I64) return null;
+      return argType(f, inst, 0) === argType(f, inst, 1) ? null : `operand types ${typeName(argType(f, inst, 0))} and ${typeName(argType(f, inst, 1))} differ`;
     case Format.Ternary:
-      if ((e = need(3) ?? cls(0, OperandClass.Int)) !== null) return e;
-      return ty(1) === ty(2) ? null : `operand types ${typeName(ty(1))} and ${typeName(ty(2))} differ`;
+      if ((e = needArgs(f, inst, 3) ?? argClass(f, inst, 0, OperandClass.Int)) !== null) return e;
+      return argType(f, inst, 1) === argType(f, inst, 2) ? null : `operand types ${typeName(argType(f, inst, 1))} and ${typeName(argType(f, inst, 2))} differ`;
     case Format.IntCompare:
     case Format.FloatCompare: {
       const names = info.format === Format.IntCompare ? INT_CC_NAMES : FLOAT_CC_NAMES;
       if (imm < 0 || imm >= names.length) return `bad condition code ${imm}`;
-      if ((e = need(2) ?? cls(0, info.operands) ?? cls(1, info.operands)) !== null) return e;
-      return ty(0) === ty(1) ? null : `operand types ${typeName(ty(0))} and ${typeName(ty(1))} differ`;
+      if ((e = needArgs(f, inst, 2) ?? argClass(f, inst, 0, info.operands) ?? argClass(f, inst, 1, info.operands)) !== null) return e;
+      return argType(f, inst, 0) === argType(f, inst, 1) ? null : `operand types ${typeName(argType(f, inst, 0))} and ${typeName(argType(f, inst, 1))} differ`;
     }
     case Format.Convert: {
-      if ((e = need(1)) !== null) return e;
-      const from = ty(0);
-      const bad = `cannot ${info.name} ${typeName(from)} to ${typeName(ctrl)}`;
-      const plainInt = (t: Type): boolean => t >= Type.I8 && t <= Type.I64;
-      switch (op) {
-        case Opcode.SExt: case Opcode.ZExt:
-          return plainInt(from) && plainInt(ctrl) && typeBits(ctrl) > typeBits(from) ? null : bad;
-        case Opcode.Trunc:
-          return plainInt(from) && plainInt(ctrl) && typeBits(ctrl) < typeBits(from) ? null : bad;
-        case Opcode.FPromote: return from === Type.F32 && ctrl === Type.F64 ? null : bad;
-        case Opcode.FDemote: return from === Type.F64 && ctrl === Type.F32 ? null : bad;
-        case Opcode.FcvtToSint: case Opcode.FcvtToUint:
-          return isFloatType(from) && plainInt(ctrl) ? null : bad;
-        case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
-          return plainInt(from) && isFloatType(ctrl) ? null : bad;
-        default: // bitcast
-          return isValidType(ctrl) && typeBits(from) === typeBits(ctrl) && from !== ctrl ? null : bad;
-      }
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      const from = argType(f, inst, 0);
+      return convertOk(op, from, ctrl) ? null : `cannot ${info.name} ${typeName(from)} to ${typeName(ctrl)}`;
     }
     case Format.Load:
-      if ((e = need(1)) !== null) return e;
-      if (ty(0) !== Type.Ptr) return `address v${f.arg(inst, 0)} has type ${typeName(ty(0))}, expected ptr`;
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
       if (!isValidType(ctrl)) return `bad type ${typeName(ctrl)}`;
       if (info.memBytes !== 0 && !(ctrl >= Type.I8 && ctrl <= Type.I64 && typeBits(ctrl) > info.memBytes * 8)) {
         return `${info.name} cannot produce ${typeName(ctrl)}`;
       }
       return null;
     case Format.Store: {
-      if ((e = need(2)) !== null) return e;
-      if (ty(1) !== Type.Ptr) return `address v${f.arg(inst, 1)} has type ${typeName(ty(1))}, expected ptr`;
-      const vt = ty(0);
+      if ((e = needArgs(f, inst, 2)) !== null) return e;
+      if (argType(f, inst, 1) !== Type.Ptr) return `address v${f.arg(inst, 1)} has type ${typeName(argType(f, inst, 1))}, expected ptr`;
+      const vt = argType(f, inst, 0);
       if (vt === ctrl) return null;
       if (ctrl >= Type.I8 && ctrl <= Type.I64 && isIntType(vt) && typeBits(ctrl) < typeBits(vt)) return null;
       return `cannot store ${typeName(vt)} value v${f.arg(inst, 0)} as ${typeName(ctrl)}`;
@@ -137,12 +149,12 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (ss === undefined) return `unknown stack slot ss${imm}`;
       const off = f.instImm2[inst]!;
       if (off < 0 || off > ss.size) return `offset ${off} is outside ss${imm} (size ${ss.size})`;
-      return need(0);
+      return needArgs(f, inst, 0);
     }
     case Format.GlobalAddr:
-      return f.module.data[imm] === undefined ? `unknown data #${imm}` : need(0);
+      return f.module.data[imm] === undefined ? `unknown data #${imm}` : needArgs(f, inst, 0);
     case Format.FuncAddr:
-      return f.module.callees[imm] === undefined ? `unknown callee #${imm}` : need(0);
+      return f.module.callees[imm] === undefined ? `unknown callee #${imm}` : needArgs(f, inst, 0);
     case Format.Call: {
       const c = f.module.callees[imm];
       if (c === undefined) return `unknown callee #${imm}`;
@@ -152,28 +164,28 @@ export function checkInst(f: Func, inst: Inst): string | null {
       const sig = f.signatures[imm];
       if (sig === undefined) return `unknown signature sig${imm}`;
       if (nargs < 1) return 'call_indirect needs a callee address';
-      if (ty(0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(ty(0))}, expected ptr`;
+      if (argType(f, inst, 0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
       return checkArgsAgainst(f, inst, 1, sig, `call_indirect sig${imm}`);
     }
     case Format.Jump:
       if (f.instDestCount[inst] !== 1) return 'jump needs one destination';
-      return need(0) ?? checkDests(f, inst);
+      return needArgs(f, inst, 0) ?? checkDests(f, inst);
     case Format.Brif:
       if (f.instDestCount[inst] !== 2) return 'brif needs two destinations';
-      return need(1) ?? cls(0, OperandClass.Int) ?? checkDests(f, inst);
+      return needArgs(f, inst, 1) ?? argClass(f, inst, 0, OperandClass.Int) ?? checkDests(f, inst);
     case Format.BrTable:
       if (f.instDestCount[inst]! < 1) return 'br_table needs a default destination';
-      return need(1) ?? cls(0, OperandClass.Int) ?? checkDests(f, inst);
+      return needArgs(f, inst, 1) ?? argClass(f, inst, 0, OperandClass.Int) ?? checkDests(f, inst);
     case Format.Return: {
       const want = f.results.length;
       if (nargs !== want) return `return expects ${want} value${want === 1 ? '' : 's'}, got ${nargs}`;
       for (let i = 0; i < nargs; i++) {
-        if (ty(i) !== f.results[i]) return `return value ${i} has type ${typeName(ty(i))}, expected ${typeName(f.results[i]!)}`;
+        if (argType(f, inst, i) !== f.results[i]) return `return value ${i} has type ${typeName(argType(f, inst, i))}, expected ${typeName(f.results[i]!)}`;
       }
       return null;
     }
     case Format.Trap:
-      return need(0);
+      return needArgs(f, inst, 0);
   }
 }
 
