@@ -121,12 +121,15 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
   f.removeInst(call);
   const sigMap = new Map<number, number>();
   const copies: Inst[] = [];
+  // Operand, destination-argument and result-type lists, reused for every copied instruction.
+  const args: number[] = [], dargs: number[] = [], types: Type[] = [];
   let copied = 0;
   for (let b = gEntry as number; b !== NONE; b = g.blockNext[b]!) {
     const into = bmap[b]! as Block;
     for (let i = g.blockFirst[b]!; i !== NONE; i = g.instNext[i]!) {
       const op = g.instOpcode[i] as Opcode;
-      const args = g.instArgs(i as Inst);
+      args.length = 0;
+      for (let k = 0; k < g.instArgCount[i]!; k++) args.push(g.arg(i as Inst, k));
       let c: Inst;
       if (op === Opcode.Return) {
         c = f.newInst(Opcode.Jump, 0, []);
@@ -147,11 +150,11 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
         }
         for (let d = 0; d < g.instDestCount[i]!; d++) {
           const gd = g.dest(i as Inst, d);
-          const dargs: number[] = [];
+          dargs.length = 0;
           for (let k = 0; k < g.destArgCount[gd]!; k++) dargs.push(g.destArg(gd, k));
           f.addDest(c, bmap[g.destBlock[gd]!]! as Block, dargs);
         }
-        const types: Type[] = [];
+        types.length = 0;
         for (let k = 0; k < g.instResultCount[i]!; k++) {
           const r = g.pool[g.instResultStart[i]! + k]!;
           types.push(g.typeOf(r as Value));
