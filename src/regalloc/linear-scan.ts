@@ -113,6 +113,9 @@ function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
+/** The empty move list, shared by every result that has no moves of a kind (nothing writes to a list). */
+const NO_MOVES: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
+
 /** Growable move list (its arrays are reused from one function to the next). */
 class Moves {
   count = 0;
@@ -129,13 +132,12 @@ class Moves {
     this.key[n] = k; this.from[n] = f; this.to[n] = t; this.reg[n] = r;
     this.count = n + 1;
   }
-  /** A new list sorted by key (stable); this one is emptied. */
-  finish(): MoveList {
+  /** The list sorted by key (stable) in words[at .. at + 4 * count), or the shared empty list; this one is emptied. */
+  finish(words: Int32Array, at: number): MoveList {
     const n = this.count;
+    if (n === 0) return NO_MOVES;
     this.count = 0;
-    // The four columns share one buffer (one backing-store allocation).
-    const words = new Int32Array(4 * n);
-    const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
+    const out = { count: n, key: words.subarray(at, at + n), from: words.subarray(at + n, at + 2 * n), to: words.subarray(at + 2 * n, at + 3 * n), reg: words.subarray(at + 3 * n, at + 4 * n) };
     let sorted = true;
     for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
     if (sorted) {
@@ -186,7 +188,6 @@ class Allocator implements OperandSink {
   /**
    * Every instruction's operands, gathered once through the visitor (liveness, intervals
    * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
-   * opStart is new per call (the result's).
    */
   opStart = new Int32Array(0);
   opReg = new Int32Array(256);
@@ -245,7 +246,7 @@ class Allocator implements OperandSink {
   vCount = new Int32Array(64);
   /** Fixed piece per preg (-1 when never named). */
   fixed = new Int32Array(32);
-  /** 1 for every preg that holds a value (new per call: the result's). */
+  /** 1 for every preg that holds a value. */
   usedPregs = new Uint8Array(0);
   /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
   calleeSaved = new Uint8Array(32);
@@ -256,12 +257,14 @@ class Allocator implements OperandSink {
   /** Pieces live at the scan position / in a lifetime hole, and the unhandled ones (a min-heap by start). */
   active = new Int32Array(256);
   activeLen = 0;
+  /** Per preg: the number of active pieces in it (0 or 1). */
+  activeIn = new Int32Array(32);
   inactive = new Int32Array(256);
   inactiveLen = 0;
   heap = new Int32Array(256);
   heapLen = 0;
-  /** Vregs by start (counting sort) for the first unhandled heap. */
-  startCount = new Int32Array(256);
+  /** Sort keys of the vregs' first pieces (by start) for the first unhandled heap. */
+  sortKeys = new Float64Array(256);
   /** Pieces of each vreg in start order, for resolution: pieceList[pieceAt[v] .. pieceAt[v+1]). */
   pieceAt = new Int32Array(64);
   pieceList = new Int32Array(256);
@@ -298,10 +301,12 @@ class Allocator implements OperandSink {
     this.freeUntil = atLeast(this.freeUntil, np);
     this.nextUse = atLeast(this.nextUse, np);
     this.blockPos = atLeast(this.blockPos, np);
+    this.activeIn = atLeast(this.activeIn, np).fill(0, 0, np);
     if (this.calleeSaved.length < np) this.calleeSaved = new Uint8Array(np);
     for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
-    this.opStart = new Int32Array(n + 1);
-    this.usedPregs = new Uint8Array(np);
+    this.opStart = atLeast(this.opStart, n + 1);
+    if (this.usedPregs.length < np) this.usedPregs = new Uint8Array(np);
+    this.usedPregs.fill(0, 0, np);
     this.opCount = 0;
     this.spillSlots = 0;
     this.nodeCount = 0;
@@ -722,18 +727,20 @@ class Allocator implements OperandSink {
       this.fixed[p] = this.newPiece(p, lo, hi, rFrom[lo]!, rTo[hi - 1]!, 0, 0);
     }
     // The first heap: the vregs' pieces in start order (ties by vreg), which is a valid heap.
-    const maxPos = 4 * t.instCount + 2;
-    const count = this.startCount = atLeast(this.startCount, maxPos + 1);
-    count.fill(0, 0, maxPos + 1);
+    // Pieces are numbered in vreg order, so the key start * n + (piece - first) orders them
+    // so, and a typed array sorts numbers natively.
+    const first = this.pieceCount;
     let n = 0;
-    for (let v = np; v < rc; v++) if (rStart[v] !== rStart[v + 1]) { count[rFrom[rStart[v]!]! + 1]!++; n++; }
-    for (let x = 0; x < maxPos; x++) count[x + 1]! += count[x]!;
-    this.heap = atLeast(this.heap, n);
     for (let v = np; v < rc; v++) {
       const lo = rStart[v]!, hi = rStart[v + 1]!;
-      if (lo === hi) continue;
-      this.heap[count[rFrom[lo]!]!++] = this.newPiece(v, lo, hi, rFrom[lo]!, rTo[hi - 1]!, this.useAt[v]!, this.useAt[v + 1]!);
+      if (lo !== hi) { this.newPiece(v, lo, hi, rFrom[lo]!, rTo[hi - 1]!, this.useAt[v]!, this.useAt[v + 1]!); n++; }
     }
+    if (this.sortKeys.length < n) this.sortKeys = new Float64Array(Math.max(n, 2 * this.sortKeys.length));
+    const keys = this.sortKeys.subarray(0, n), pStart = this.pStart;
+    for (let k = 0; k < n; k++) keys[k] = pStart[first + k]! * n + k;
+    keys.sort();
+    const heap = this.heap = atLeast(this.heap, n);
+    for (let k = 0; k < n; k++) heap[k] = first + keys[k]! % n;
     this.heapLen = n;
     while (this.heapLen > 0) {
       // Active and inactive pieces are distinct pieces, so room for all of them is enough.
@@ -743,21 +750,21 @@ class Allocator implements OperandSink {
       }
       const cur = this.pop();
       const pos = this.pStart[cur]!;
-      const active = this.active, inactive = this.inactive, pEnd = this.pEnd;
+      const active = this.active, inactive = this.inactive, pEnd = this.pEnd, pLoc = this.pLoc, activeIn = this.activeIn;
       for (let k = 0; k < this.activeLen; k++) {
         const it = active[k]!;
-        if (pEnd[it]! <= pos) { active[k] = active[--this.activeLen]!; k--; }
-        else if (!this.covers(it, pos)) { inactive[this.inactiveLen++] = it; active[k] = active[--this.activeLen]!; k--; }
+        if (pEnd[it]! <= pos) { activeIn[pLoc[it]!]!--; active[k] = active[--this.activeLen]!; k--; }
+        else if (!this.covers(it, pos)) { activeIn[pLoc[it]!]!--; inactive[this.inactiveLen++] = it; active[k] = active[--this.activeLen]!; k--; }
       }
       for (let k = 0; k < this.inactiveLen; k++) {
         const it = inactive[k]!;
         if (pEnd[it]! <= pos) { inactive[k] = inactive[--this.inactiveLen]!; k--; }
-        else if (this.covers(it, pos)) { active[this.activeLen++] = it; inactive[k] = inactive[--this.inactiveLen]!; k--; }
+        else if (this.covers(it, pos)) { activeIn[pLoc[it]!]!++; active[this.activeLen++] = it; inactive[k] = inactive[--this.inactiveLen]!; k--; }
       }
       this.addPiece(cur);
       if (!this.tryFree(cur)) this.allocateBlocked(cur);
       const loc = this.pLoc[cur]!;
-      if (loc < np) { this.usedPregs[loc] = 1; this.active[this.activeLen++] = cur; }
+      if (loc < np) { this.usedPregs[loc] = 1; this.activeIn[loc]!++; this.active[this.activeLen++] = cur; }
     }
   }
 
@@ -767,12 +774,13 @@ class Allocator implements OperandSink {
     const start = this.pStart[cur]!, end = this.pEnd[cur]!, nr = regs.length;
     for (let k = 0; k < nr; k++) {
       const p = regs[k]!, f = this.fixed[p]!;
-      // Fixed intervals of the other class are not looked at, so their cursors advance only here.
-      if (f < 0) fu[p] = INF;
+      // Taken by an active piece. (Else the fixed interval: those of the other class are not
+      // looked at, so their cursors advance only here; a cursor left behind only costs steps.)
+      if (this.activeIn[p] !== 0) fu[p] = 0;
+      else if (f < 0) fu[p] = INF;
       else { this.covers(f, start); fu[p] = this.intersect(f, cur); }
     }
     const pLoc = this.pLoc;
-    for (let k = 0; k < this.activeLen; k++) fu[pLoc[this.active[k]!]!] = 0;
     for (let k = 0; k < this.inactiveLen; k++) {
       const it = this.inactive[k]!, loc = pLoc[it]!;
       if (fu[loc]! === 0 || t.regClass[this.pV[it]!] !== cls) continue;
@@ -862,6 +870,7 @@ class Allocator implements OperandSink {
       const it = active[k]!;
       if (this.pLoc[it] !== reg) continue;
       active[k] = active[--this.activeLen]!; k--;
+      this.activeIn[reg]!--;
       // Store as early as possible after its last register use (outside loops when it can);
       // when this instruction reads it, the store goes before the instruction and the
       // register keeps the value for the read (a split at cur's def position).
@@ -895,42 +904,69 @@ class Allocator implements OperandSink {
   }
 
   resolve(): Allocation {
-    const t = this.t, np = this.numPregs, rc = t.regCount, pStart = this.pStart, pLoc = this.pLoc;
+    const t = this.t, np = this.numPregs, rc = t.regCount, nb = this.nb, n = t.instCount, pStart = this.pStart, pLoc = this.pLoc;
     // Each vreg's pieces in start order (they are allocated in that order but for ties; a
     // stable insertion sort keeps allocation order among equal starts).
     const pieceAt = this.pieceAt;
-    let total = 0;
-    for (let v = 0; v < rc; v++) { pieceAt[v] = total; total += this.vCount[v]!; }
+    let total = 0, split = false;
+    for (let v = 0; v < rc; v++) { pieceAt[v] = total; total += this.vCount[v]!; if (this.vCount[v]! > 1) split = true; }
     pieceAt[rc] = total;
     const list = this.pieceList = atLeast(this.pieceList, total);
-    for (let v = np; v < rc; v++) {
-      const lo = pieceAt[v]!;
-      let at = pieceAt[v + 1]!;
-      for (let p = this.vLast[v]!; p >= 0; p = this.pPrev[p]!) list[--at] = p;
-      for (let k = lo + 1; k < pieceAt[v + 1]!; k++) {
-        const p = list[k]!, s = pStart[p]!;
-        let j = k;
-        while (j > lo && pStart[list[j - 1]!]! > s) { list[j] = list[j - 1]!; j--; }
-        list[j] = p;
+    if (split) {
+      for (let v = np; v < rc; v++) {
+        const lo = pieceAt[v]!;
+        let at = pieceAt[v + 1]!;
+        for (let p = this.vLast[v]!; p >= 0; p = this.pPrev[p]!) list[--at] = p;
+        for (let k = lo + 1; k < pieceAt[v + 1]!; k++) {
+          const p = list[k]!, s = pStart[p]!;
+          let j = k;
+          while (j > lo && pStart[list[j - 1]!]! > s) { list[j] = list[j - 1]!; j--; }
+          list[j] = p;
+        }
       }
+      this.gapMovesOf(list);
+      this.edgeMovesOf();
     }
+    // The result's integer tables share one buffer (one backing-store allocation); usedPregs follows them.
+    const gaps = this.gaps, edges = this.edges, nOps = this.opCount;
+    const ints = n + 1 + nOps + nb + 1 + 4 * (gaps.count + edges.count);
+    const buffer = new ArrayBuffer(4 * ints + np);
+    const words = new Int32Array(buffer, 0, ints);
+    const opStart = words.subarray(0, n + 1), opLoc = words.subarray(n + 1, n + 1 + nOps);
+    const edgeStart = words.subarray(n + 1 + nOps, n + nOps + nb + 2);
+    opStart.set(this.opStart.subarray(0, n + 1));
+    const gapMoves = gaps.finish(words, n + nOps + nb + 2);
+    const edgeMoves = edges.finish(words, n + nOps + nb + 2 + 4 * gapMoves.count);
+    const usedPregs = new Uint8Array(buffer, 4 * ints, np);
+    usedPregs.set(this.usedPregs.subarray(0, np));
+    let e = 0;
+    for (let b = 0; b < nb; b++) { edgeStart[b] = e; e += t.blocks[b]!.succs.length; }
+    edgeStart[nb] = e;
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
-    const cursor = this.regScratch.fill(0, 0, rc);
-    const opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
-    const opLoc = new Int32Array(this.opCount);
-    for (let i = 0; i < t.instCount; i++) {
-      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
-        const r = opReg[k]!;
-        if (r < np) { opLoc[k] = r; continue; }
-        const pos = opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
-        const base = pieceAt[r]!, last = pieceAt[r + 1]! - 1;
-        let c = base + cursor[r]!;
-        while (c < last && pStart[list[c + 1]!]! <= pos) c++;
-        cursor[r] = c - base;
-        opLoc[k] = pLoc[list[c]!]!;
+    const opReg = this.opReg, opKind = this.opKind, vLast = this.vLast;
+    if (!split) {
+      for (let k = 0; k < nOps; k++) { const r = opReg[k]!; opLoc[k] = r < np ? r : pLoc[vLast[r]!]!; }
+    } else {
+      const cursor = this.regScratch.fill(0, 0, rc), gathered = this.opStart;
+      for (let i = 0; i < n; i++) {
+        for (let k = gathered[i]!; k < gathered[i + 1]!; k++) {
+          const r = opReg[k]!;
+          if (r < np) { opLoc[k] = r; continue; }
+          const pos = opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
+          const base = pieceAt[r]!, last = pieceAt[r + 1]! - 1;
+          let c = base + cursor[r]!;
+          while (c < last && pStart[list[c + 1]!]! <= pos) c++;
+          cursor[r] = c - base;
+          opLoc[k] = pLoc[list[c]!]!;
+        }
       }
     }
-    // Gap moves: a piece that continues its predecessor's range inside a block.
+    return { opStart, opLoc, gapMoves, edgeMoves, edgeStart, spillSlots: this.spillSlots, usedPregs };
+  }
+
+  /** Gap moves: a piece that continues its predecessor's range inside a block (`list`: pieces by vreg, in start order). */
+  gapMovesOf(list: Int32Array): void {
+    const t = this.t, np = this.numPregs, rc = t.regCount, pStart = this.pStart, pLoc = this.pLoc, pieceAt = this.pieceAt;
     const gaps = this.gaps;
     for (let v = np; v < rc; v++) {
       const base = pieceAt[v]!, n = pieceAt[v + 1]! - base;
@@ -951,12 +987,13 @@ class Allocator implements OperandSink {
         if (from !== pLoc[b]) gaps.add(i, from, pLoc[b]!, v);
       }
     }
-    // Edge moves.
-    const edges = this.edges, liveStart = this.liveStart, liveList = this.liveList, nb = this.nb;
-    const edgeStart = new Int32Array(nb + 1);
+  }
+
+  /** Edge moves: where a value's location at the end of a block differs from the one at the start of its successor. */
+  edgeMovesOf(): void {
+    const t = this.t, edges = this.edges, liveStart = this.liveStart, liveList = this.liveList, nb = this.nb;
     let e = 0;
     for (let b = 0; b < nb; b++) {
-      edgeStart[b] = e;
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
@@ -970,11 +1007,6 @@ class Allocator implements OperandSink {
         e++;
       }
     }
-    edgeStart[nb] = e;
-    return {
-      opStart, opLoc, gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
-      spillSlots: this.spillSlots, usedPregs: this.usedPregs,
-    };
   }
 }
 
