@@ -41,11 +41,12 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     acc.fill(0);
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
-      live.set(liveIn.subarray(succs[k]! * words, (succs[k]! + 1) * words));
+      const base = succs[k]! * words;
+      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
       moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, final ? dropEdge : null);
       for (let x = 0; x < words; x++) acc[x] |= live[x]!;
     }
-    live.set(acc);
+    for (let x = 0; x < words; x++) live[x] = acc[x]!;
     const blk = t.blocks[b]!;
     for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
       const lo = opStart[i]!, hi = opStart[i + 1]!;

@@ -263,8 +263,9 @@ class Allocator implements OperandSink {
   inactiveLen = 0;
   heap = new Int32Array(256);
   heapLen = 0;
-  /** Sort keys of the vregs' first pieces (by start) for the first unhandled heap. */
-  sortKeys = new Float64Array(256);
+  /** Scratch of sortByStart: the other buffer and the run boundaries. */
+  sortTmp = new Int32Array(256);
+  runBounds = new Int32Array(64);
   /** Pieces of each vreg in start order, for resolution: pieceList[pieceAt[v] .. pieceAt[v+1]). */
   pieceAt = new Int32Array(64);
   pieceList = new Int32Array(256);
@@ -652,6 +653,32 @@ class Allocator implements OperandSink {
     return top;
   }
 
+  /** Sorts heap[0 .. n) by piece start, stably: merges its ascending runs pairwise until one is left. */
+  sortByStart(n: number): void {
+    const pStart = this.pStart;
+    let src = this.heap, dst = this.sortTmp = atLeast(this.sortTmp, n);
+    let bounds = this.runBounds = atLeast(this.runBounds, n + 1);
+    let runs = 0;
+    bounds[0] = 0;
+    for (let k = 1; k < n; k++) if (pStart[src[k]!]! < pStart[src[k - 1]!]!) bounds[++runs] = k;
+    bounds[++runs] = n;
+    while (runs > 1) {
+      let out = 0;
+      for (let r = 0; r < runs; r += 2) {
+        const lo = bounds[r]!, mid = bounds[r + 1]!, hi = r + 2 <= runs ? bounds[r + 2]! : mid;
+        let i = lo, j = mid, o = lo;
+        while (i < mid && j < hi) dst[o++] = pStart[src[j]!]! < pStart[src[i]!]! ? src[j++]! : src[i++]!;
+        while (i < mid) dst[o++] = src[i++]!;
+        while (j < hi) dst[o++] = src[j++]!;
+        bounds[out++] = lo;
+      }
+      bounds[out] = n;
+      runs = out;
+      const swap = src; src = dst; dst = swap;
+    }
+    if (src !== this.heap) this.heap.set(src.subarray(0, n));
+  }
+
   /**
    * Register a hint resolves to right now, or -1: with `fromSource`, the register of the
    * source of the copy that defines piece `it` (already allocated); else that of the copy's
@@ -727,20 +754,17 @@ class Allocator implements OperandSink {
       this.fixed[p] = this.newPiece(p, lo, hi, rFrom[lo]!, rTo[hi - 1]!, 0, 0);
     }
     // The first heap: the vregs' pieces in start order (ties by vreg), which is a valid heap.
-    // Pieces are numbered in vreg order, so the key start * n + (piece - first) orders them
-    // so, and a typed array sorts numbers natively.
+    // Pieces are numbered in vreg order, which is a few ascending runs of starts (values are
+    // numbered as they are defined, temps after them): a stable merge of those runs.
     const first = this.pieceCount;
     let n = 0;
     for (let v = np; v < rc; v++) {
       const lo = rStart[v]!, hi = rStart[v + 1]!;
       if (lo !== hi) { this.newPiece(v, lo, hi, rFrom[lo]!, rTo[hi - 1]!, this.useAt[v]!, this.useAt[v + 1]!); n++; }
     }
-    if (this.sortKeys.length < n) this.sortKeys = new Float64Array(Math.max(n, 2 * this.sortKeys.length));
-    const keys = this.sortKeys.subarray(0, n), pStart = this.pStart;
-    for (let k = 0; k < n; k++) keys[k] = pStart[first + k]! * n + k;
-    keys.sort();
-    const heap = this.heap = atLeast(this.heap, n);
-    for (let k = 0; k < n; k++) heap[k] = first + keys[k]! % n;
+    this.heap = atLeast(this.heap, n);
+    for (let k = 0; k < n; k++) this.heap[k] = first + k;
+    this.sortByStart(n);
     this.heapLen = n;
     while (this.heapLen > 0) {
       // Active and inactive pieces are distinct pieces, so room for all of them is enough.

@@ -58,7 +58,7 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
     if (!changed) final = true;
     changed = false;
     for (let b = 0; b < nb; b++) {
-      state.set(inState.subarray(b * words, (b + 1) * words));
+      for (let x = 0; x < words; x++) state[x] = inState[b * words + x]!; // (a subarray per block costs more)
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
         applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, final ? dropGap : null);
@@ -73,11 +73,11 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
         }
       }
       // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
-      out.set(state);
+      for (let x = 0; x < words; x++) out[x] = state[x]!;
       const succs = blk.succs;
       for (let k = 0; k < succs.length; k++) {
         const e = alloc.edgeStart[b]! + k;
-        state.set(out);
+        for (let x = 0; x < words; x++) state[x] = out[x]!;
         applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
         if (final) continue;
         const base = succs[k]! * words;
