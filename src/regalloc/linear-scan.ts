@@ -116,6 +116,35 @@ function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
 /** The empty move list, shared by every result that has no moves of a kind (nothing writes to a list). */
 const NO_MOVES: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
 
+/**
+ * Where results live: consecutive regions of shared 64 KiB buffers, handed out as views.
+ * A typed array of its own costs a backing-store allocation, which for a small function
+ * costs more than the rest of its allocation. Regions are never reused (results own them);
+ * a buffer stays alive while any result in it does.
+ */
+class Arena {
+  /** The current buffer as words and as bytes; words[used ..) are free. */
+  words = new Int32Array(0);
+  bytes = new Uint8Array(0);
+  used = 0;
+  /** Reserves `ints` words followed by `extraBytes` bytes; returns the word index of the region in `words` (changed when a new buffer was needed). */
+  take(ints: number, extraBytes: number): number {
+    const need = ints + ((extraBytes + 3) >> 2);
+    if (this.used + need > this.words.length) {
+      // A new buffer (of the result's size when that is larger).
+      const buffer = new ArrayBuffer(4 * Math.max(need, ARENA_WORDS));
+      this.words = new Int32Array(buffer);
+      this.bytes = new Uint8Array(buffer);
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += need;
+    return at;
+  }
+}
+/** Words per arena buffer (64 KiB). */
+const ARENA_WORDS = 1 << 14;
+
 /** Growable move list (its arrays are reused from one function to the next). */
 class Moves {
   count = 0;
@@ -271,6 +300,7 @@ class Allocator implements OperandSink {
   pieceList = new Int32Array(256);
   readonly gaps = new Moves();
   readonly edges = new Moves();
+  readonly arena = new Arena();
 
   constructor(t: RegallocTarget) { this.t = t; }
 
@@ -951,18 +981,17 @@ class Allocator implements OperandSink {
       this.gapMovesOf(list);
       this.edgeMovesOf();
     }
-    // The result's integer tables share one buffer (one backing-store allocation); usedPregs follows them.
+    // The result's tables: views of one region of the arena.
     const gaps = this.gaps, edges = this.edges, nOps = this.opCount;
     const ints = n + 1 + nOps + nb + 1 + 4 * (gaps.count + edges.count);
-    const buffer = new ArrayBuffer(4 * ints + np);
-    const words = new Int32Array(buffer, 0, ints);
-    const opStart = words.subarray(0, n + 1), opLoc = words.subarray(n + 1, n + 1 + nOps);
-    const edgeStart = words.subarray(n + 1 + nOps, n + nOps + nb + 2);
-    opStart.set(this.opStart.subarray(0, n + 1));
-    const gapMoves = gaps.finish(words, n + nOps + nb + 2);
-    const edgeMoves = edges.finish(words, n + nOps + nb + 2 + 4 * gapMoves.count);
-    const usedPregs = new Uint8Array(buffer, 4 * ints, np);
-    usedPregs.set(this.usedPregs.subarray(0, np));
+    const arena = this.arena, at = arena.take(ints, np), words = arena.words;
+    const opStart = words.subarray(at, at + n + 1), opLoc = words.subarray(at + n + 1, at + n + 1 + nOps);
+    const edgeStart = words.subarray(at + n + 1 + nOps, at + n + nOps + nb + 2);
+    for (let i = 0; i <= n; i++) opStart[i] = this.opStart[i]!;
+    const gapMoves = gaps.finish(words, at + n + nOps + nb + 2);
+    const edgeMoves = edges.finish(words, at + n + nOps + nb + 2 + 4 * gapMoves.count);
+    const usedPregs = arena.bytes.subarray(4 * (at + ints), 4 * (at + ints) + np);
+    for (let p = 0; p < np; p++) usedPregs[p] = this.usedPregs[p]!;
     let e = 0;
     for (let b = 0; b < nb; b++) { edgeStart[b] = e; e += t.blocks[b]!.succs.length; }
     edgeStart[nb] = e;
