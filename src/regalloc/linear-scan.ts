@@ -269,6 +269,11 @@ class Allocator implements OperandSink {
   pULo = new Int32Array(256);
   pUHi = new Int32Array(256);
   pPrev = new Int32Array(256);
+  /**
+   * Position before which the last `covers` answer for the piece still holds (the end of the
+   * range it is in, or the start of the next one; -1 when unknown): the scan re-asks only then.
+   */
+  pStable = new Int32Array(256);
   pieceCount = 0;
   /** Per vreg: its last allocated piece (-1 for none) and its number of pieces. */
   vLast = new Int32Array(64);
@@ -576,24 +581,28 @@ class Allocator implements OperandSink {
       this.pV = grown(this.pV, n); this.pLoc = grown(this.pLoc, n); this.pCursor = grown(this.pCursor, n);
       this.pRLo = grown(this.pRLo, n); this.pRHi = grown(this.pRHi, n); this.pStart = grown(this.pStart, n);
       this.pEnd = grown(this.pEnd, n); this.pULo = grown(this.pULo, n); this.pUHi = grown(this.pUHi, n);
-      this.pPrev = grown(this.pPrev, n);
+      this.pPrev = grown(this.pPrev, n); this.pStable = grown(this.pStable, n);
     }
     this.pV[p] = v; this.pLoc[p] = -1; this.pCursor[p] = rLo;
     this.pRLo[p] = rLo; this.pRHi[p] = rHi; this.pStart[p] = start; this.pEnd[p] = end;
-    this.pULo[p] = uLo; this.pUHi[p] = uHi; this.pPrev[p] = -1;
+    this.pULo[p] = uLo; this.pUHi[p] = uHi; this.pPrev[p] = -1; this.pStable[p] = -1;
     return p;
   }
   /** Start of range k of piece p. */
   from(p: number, k: number): number { return k === this.pRLo[p] ? this.pStart[p]! : this.rFrom[k]!; }
   /** End of range k of piece p. */
   to(p: number, k: number): number { return k === this.pRHi[p]! - 1 ? this.pEnd[p]! : this.rTo[k]!; }
-  /** True if piece p is live at `pos`; `pos` must not decrease between calls. */
+  /** True if piece p is live at `pos`; `pos` must not decrease between calls. Sets pStable[p]. */
   covers(p: number, pos: number): boolean {
     let c = this.pCursor[p]!;
     const hi = this.pRHi[p]!;
     while (c < hi && this.to(p, c) <= pos) c++;
     this.pCursor[p] = c;
-    return c < hi && this.from(p, c) <= pos;
+    if (c === hi) { this.pStable[p] = -1; return false; }
+    const f = this.from(p, c);
+    if (f <= pos) { this.pStable[p] = this.to(p, c); return true; }
+    this.pStable[p] = f;
+    return false;
   }
   /** First position where pieces a and b are both live, or INF. */
   intersect(a: number, b: number): number {
@@ -641,6 +650,7 @@ class Allocator implements OperandSink {
     else { this.pEnd[p] = this.to(p, k - 1); this.pRHi[p] = k; }
     if (this.pCursor[p]! >= this.pRHi[p]!) this.pCursor[p] = this.pRHi[p]! - 1;
     this.pUHi[p] = uk;
+    this.pStable[p] = -1;
     return child;
   }
   /** Adds piece p to its vreg's list. */
@@ -805,13 +815,16 @@ class Allocator implements OperandSink {
       const cur = this.pop();
       const pos = this.pStart[cur]!;
       const active = this.active, inactive = this.inactive, pEnd = this.pEnd, pLoc = this.pLoc, activeIn = this.activeIn;
+      const stable = this.pStable;
       for (let k = 0; k < this.activeLen; k++) {
         const it = active[k]!;
+        if (pos < stable[it]!) continue; // still in the same range
         if (pEnd[it]! <= pos) { activeIn[pLoc[it]!]!--; active[k] = active[--this.activeLen]!; k--; }
         else if (!this.covers(it, pos)) { activeIn[pLoc[it]!]!--; inactive[this.inactiveLen++] = it; active[k] = active[--this.activeLen]!; k--; }
       }
       for (let k = 0; k < this.inactiveLen; k++) {
         const it = inactive[k]!;
+        if (pos < stable[it]!) continue; // still in the same hole
         if (pEnd[it]! <= pos) { inactive[k] = inactive[--this.inactiveLen]!; k--; }
         else if (this.covers(it, pos)) { activeIn[pLoc[it]!]!++; active[this.activeLen++] = it; inactive[k] = inactive[--this.inactiveLen]!; k--; }
       }
