@@ -238,16 +238,16 @@ class Allocator implements OperandSink {
   spillSlots = 0;
   /** One number per register id for a single pass at a time (liveness, then resolution). */
   regScratch = new Int32Array(64);
-  /** Live-in vregs of block b (ascending): liveList[liveStart[b] .. liveStart[b+1]). */
-  liveStart = new Int32Array(16);
-  liveList = new Int32Array(64);
-  /** (vreg, block) pairs for liveness: upward-exposed uses, writes, live-ins; grouped by counting sort. */
-  pairs = new Int32Array(256);
-  pairs2 = new Int32Array(256);
-  groupStart = new Int32Array(64);
-  groupStart2 = new Int32Array(64);
-  groupList = new Int32Array(64);
-  groupList2 = new Int32Array(64);
+  /** Live-in vregs of block b (ascending): liveV[x] for x = liveHead[b], liveNext[x], ... until -1. */
+  liveHead = new Int32Array(16);
+  liveTail = new Int32Array(16);
+  liveV = new Int32Array(64);
+  liveNext = new Int32Array(64);
+  /** Liveness lists per vreg of the blocks that read it first / write it first (nodes: nodeBlock, nodeNext). */
+  exHead = new Int32Array(64);
+  klHead = new Int32Array(64);
+  nodeBlock = new Int32Array(256);
+  nodeNext = new Int32Array(256);
   /** Range nodes while building (see the class comment); rHead per register id, -1 for none. */
   nFrom = new Int32Array(256);
   nTo = new Int32Array(256);
@@ -321,7 +321,6 @@ class Allocator implements OperandSink {
     this.predStart = atLeast(this.predStart, nb + 1);
     this.blockScratch = atLeast(this.blockScratch, nb);
     this.blockScratch2 = atLeast(this.blockScratch2, nb);
-    this.liveStart = atLeast(this.liveStart, nb + 1);
     this.hintSrc = atLeast(this.hintSrc, rc).fill(-1, 0, rc);
     this.hintDst = atLeast(this.hintDst, rc).fill(-1, 0, rc);
     this.slotOf = atLeast(this.slotOf, rc).fill(-1, 0, rc);
@@ -410,31 +409,22 @@ class Allocator implements OperandSink {
   }
 
   /**
-   * Groups `count` (register id, block) pairs by register id (counting sort, stable):
-   * register r's blocks are list[start[r] .. start[r+1]).
-   */
-  group(pairs: Int32Array, count: number, start: Int32Array, list: Int32Array): void {
-    const rc = this.t.regCount, fill = this.regScratch;
-    start.fill(0, 0, rc + 1);
-    for (let k = 0; k < count; k += 2) start[pairs[k]! + 1]!++;
-    for (let r = 0; r < rc; r++) { start[r + 1]! += start[r]!; fill[r] = start[r]!; }
-    for (let k = 0; k < count; k += 2) list[fill[pairs[k]!]!++] = pairs[k + 1]!;
-  }
-
-  /**
-   * Live-in vregs of each block (liveStart / liveList). Sparse and output-sensitive (the
-   * cost is the total size of the live-in sets, not blocks x vregs): each upward-exposed
-   * use of v (read before any write in its block) makes v live in there, and liveness
-   * spreads backwards through predecessors until blocks that write v.
+   * Live-in vregs of each block, as lists (liveHead / liveV / liveNext). Sparse and
+   * output-sensitive (the cost is the total size of the live-in sets, not blocks x vregs):
+   * each upward-exposed use of v (read before any write in its block) makes v live in
+   * there, and liveness spreads backwards through predecessors until blocks that write v.
    */
   liveness(): void {
     const t = this.t, nb = this.nb, np = this.numPregs, rc = t.regCount;
     const opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
     const defBlock = this.regScratch.fill(-1, 0, rc); // last block scanned that writes v
-    // (v, block) pairs; each operand adds at most one of either kind.
-    const exposed = this.pairs = atLeast(this.pairs, 2 * this.opCount);
-    const kills = this.pairs2 = atLeast(this.pairs2, 2 * this.opCount);
-    let ne = 0, nk = 0;
+    // Per vreg, lists of the blocks that read it first (exposed) and that write it first
+    // (kills); each operand adds at most one node.
+    const exHead = this.exHead = atLeast(this.exHead, rc).fill(-1, 0, rc);
+    const klHead = this.klHead = atLeast(this.klHead, rc).fill(-1, 0, rc);
+    const nodeBlock = this.nodeBlock = atLeast(this.nodeBlock, this.opCount);
+    const nodeNext = this.nodeNext = atLeast(this.nodeNext, this.opCount);
+    let nodes = 0, exposed = 0;
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
@@ -442,51 +432,42 @@ class Allocator implements OperandSink {
         for (let k = lo; k < hi; k++) {
           const r = opReg[k]!, kind = opKind[k]!;
           if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
-          if (defBlock[r] !== b) { exposed[ne++] = r; exposed[ne++] = b; defBlock[r] = b; } // once per block is enough
+          if (defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = exHead[r]!; exHead[r] = nodes++; exposed++; defBlock[r] = b; } // once per block is enough
         }
         for (let k = lo; k < hi; k++) {
           const r = opReg[k]!;
-          if (r >= np && opKind[k] !== OperandKind.Use && defBlock[r] !== b) { kills[nk++] = r; kills[nk++] = b; defBlock[r] = b; }
+          if (r >= np && opKind[k] !== OperandKind.Use && defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = klHead[r]!; klHead[r] = nodes++; defBlock[r] = b; }
         }
       }
     }
-    const exStart = this.groupStart = atLeast(this.groupStart, rc + 1);
-    const exBlocks = this.groupList = atLeast(this.groupList, ne >> 1);
-    const klStart = this.groupStart2 = atLeast(this.groupStart2, rc + 1);
-    const klBlocks = this.groupList2 = atLeast(this.groupList2, nk >> 1);
-    this.group(exposed, ne, exStart, exBlocks);
-    this.group(kills, nk, klStart, klBlocks);
     // A block that writes v before reading it is in kills but not exposed; one that reads
     // v first is exposed (its write, if any, does not stop v being live into it).
-    // The live-in pairs (v, block) reuse `exposed` (read no more), ascending in v.
     const live = this.blockScratch.fill(-1, 0, nb), kill = this.blockScratch2.fill(-1, 0, nb);
+    const liveHead = this.liveHead = atLeast(this.liveHead, nb).fill(-1, 0, nb), liveTail = this.liveTail = atLeast(this.liveTail, nb);
     const predStart = this.predStart, preds = this.predList;
     // A block is pushed once per exposed use and once per predecessor edge of a block made live.
-    const work = this.work = atLeast(this.work, (ne >> 1) + predStart[nb]! + 1);
-    let pairs = exposed, np2 = 0;
+    const work = this.work = atLeast(this.work, exposed + predStart[nb]! + 1);
+    let liveV = this.liveV, liveNext = this.liveNext, count = 0;
+    // Vregs in ascending order, so each block's list is ascending.
     for (let v = np; v < rc; v++) {
-      if (exStart[v] === exStart[v + 1]) continue;
-      for (let k = klStart[v]!; k < klStart[v + 1]!; k++) kill[klBlocks[k]!] = v;
+      if (exHead[v]! < 0) continue;
+      for (let x = klHead[v]!; x >= 0; x = nodeNext[x]!) kill[nodeBlock[x]!] = v;
       let top = 0;
-      for (let k = exStart[v]!; k < exStart[v + 1]!; k++) work[top++] = exBlocks[k]!;
+      for (let x = exHead[v]!; x >= 0; x = nodeNext[x]!) work[top++] = nodeBlock[x]!;
       while (top > 0) {
         const b = work[--top]!;
         if (live[b] === v) continue;
         live[b] = v;
-        if (np2 === pairs.length) pairs = this.pairs = grown(pairs, np2 + 2);
-        pairs[np2++] = b; pairs[np2++] = v;
+        if (count === liveV.length) { liveV = this.liveV = grown(liveV, count + 1); liveNext = this.liveNext = grown(liveNext, count + 1); }
+        liveV[count] = v; liveNext[count] = -1;
+        if (liveHead[b]! < 0) liveHead[b] = count; else liveNext[liveTail[b]!] = count;
+        liveTail[b] = count++;
         for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
           const p = preds[k]!;
           if (live[p] !== v && kill[p] !== v) work[top++] = p;
         }
       }
     }
-    // Group by block (stable: each block's vregs stay ascending).
-    const liveStart = this.liveStart.fill(0, 0, nb + 1), fill = this.blockScratch2;
-    for (let k = 0; k < np2; k += 2) liveStart[pairs[k]! + 1]!++;
-    for (let b = 0; b < nb; b++) { liveStart[b + 1]! += liveStart[b]!; fill[b] = liveStart[b]!; }
-    const liveList = this.liveList = atLeast(this.liveList, np2 >> 1);
-    for (let k = 0; k < np2; k += 2) liveList[fill[pairs[k]!]!++] = pairs[k + 1]!;
   }
 
   /** Records a use of register id r (uses come in descending position order). */
@@ -518,12 +499,12 @@ class Allocator implements OperandSink {
 
   buildIntervals(): void {
     const t = this.t, np = this.numPregs, opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
-    const liveStart = this.liveStart, liveList = this.liveList;
+    const liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext;
     for (let b = this.nb - 1; b >= 0; b--) {
       const blk = t.blocks[b]!;
       const bFrom = 4 * blk.first, bTo = 4 * (blk.first + blk.count);
       // Live out = union of the successors' live-in (a repeated range merges).
-      for (const s of blk.succs) for (let k = liveStart[s]!; k < liveStart[s + 1]!; k++) this.addRange(liveList[k]!, bFrom, bTo);
+      for (const s of blk.succs) for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) this.addRange(liveV[x]!, bFrom, bTo);
       for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
         const lo = opStart[i]!, hi = opStart[i + 1]!, n = hi - lo;
         const copy = t.acceptsSpillSlot(i);
@@ -1057,15 +1038,15 @@ class Allocator implements OperandSink {
 
   /** Edge moves: where a value's location at the end of a block differs from the one at the start of its successor. */
   edgeMovesOf(): void {
-    const t = this.t, edges = this.edges, liveStart = this.liveStart, liveList = this.liveList, nb = this.nb;
+    const t = this.t, edges = this.edges, liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext, nb = this.nb;
     let e = 0;
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
         const sPos = 4 * t.blocks[s]!.first;
-        for (let k = liveStart[s]!; k < liveStart[s + 1]!; k++) {
-          const v = liveList[k]!;
+        for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) {
+          const v = liveV[x]!;
           if (this.vCount[v]! < 2) continue;
           const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
           if (from !== to) edges.add(e, from, to, v);
