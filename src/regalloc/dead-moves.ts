@@ -10,7 +10,8 @@
  * spill slot), backwards to a fixed point: an operand that reads (Use, UseDef)
  * makes its location live, one that writes (Def, UseDef, EarlyDef, Temp) kills
  * it, and a move makes its source live only if its destination is live (so a
- * chain of dead moves goes at once). Moves carry register ids, and the values
+ * chain of dead moves goes at once); sweeps over the blocks whose successors
+ * changed reach the fixed point. Moves carry register ids, and the values
  * they carry are only ever read through explicit operands and moves (a Ret
  * lists its result registers, a call its argument registers), so explicit
  * reads are all the reads there are. The checker (checker.ts) proves the
@@ -71,9 +72,24 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     }
     return changed;
   };
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let b = nb - 1; b >= 0; b--) if (runBlock(b, false)) changed = true;
+  // The least fixed point by sweeps from the last block to the first, each running only the
+  // blocks marked dirty (a successor's live-in grew; all at first).
+  const predStart = new Int32Array(nb + 1);
+  for (let b = 0; b < nb; b++) for (const s of t.blocks[b]!.succs) predStart[s + 1]!++;
+  for (let b = 0; b < nb; b++) predStart[b + 1]! += predStart[b]!;
+  const preds = new Int32Array(predStart[nb]!), fill = predStart.slice(0, nb);
+  for (let b = 0; b < nb; b++) for (const s of t.blocks[b]!.succs) preds[fill[s]!++] = b;
+  const dirty = new Uint8Array(nb).fill(1);
+  for (let pending = nb; pending > 0;) {
+    for (let b = nb - 1; b >= 0; b--) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0; pending--;
+      if (!runBlock(b, false)) continue;
+      for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+        const p = preds[k]!;
+        if (dirty[p] === 0) { dirty[p] = 1; pending++; }
+      }
+    }
   }
   for (let b = 0; b < nb; b++) runBlock(b, true);
   return { ...alloc, gapMoves: withoutMoves(gaps, dropGap), edgeMoves: withoutMoves(edges, dropEdge) };

@@ -14,8 +14,8 @@
  *   a def of the register id into the slot itself    -> holds (a copy into a slot)
  *
  * A forward must-analysis (AND over predecessors, iterated to the greatest
- * fixed point) gives the bit at every gap and edge; a store whose slot already
- * holds the value is dropped. Dropping a move from a parallel move changes
+ * fixed point by sweeps over the blocks whose entry changed) gives the bit at
+ * every gap and edge; a store whose slot already holds the value is dropped. Dropping a move from a parallel move changes
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
  */
@@ -52,43 +52,52 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   const gapAt = moveStarts(gaps, t.instCount);
   const edgeAt = moveStarts(edges, alloc.edgeStart[nb]!);
   const opStart = ops.opStart, opKind = ops.opKind, opReg = ops.opReg, opLoc = alloc.opLoc;
-  // The greatest fixed point (the meet is AND, every block starts at top), then a final pass
-  // that marks the redundant stores with the fixed-point states.
-  for (let changed = true, final = false; ; ) {
-    if (!changed) final = true;
-    changed = false;
-    for (let b = 0; b < nb; b++) {
-      for (let x = 0; x < words; x++) state[x] = inState[b * words + x]!; // (a subarray per block costs more)
-      const blk = t.blocks[b]!;
-      for (let i = blk.first; i < blk.first + blk.count; i++) {
-        applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, final ? dropGap : null);
-        for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
-          const kind = opKind[k]!;
-          if (kind === OperandKind.Use || kind === OperandKind.Temp) continue;
-          const r = opReg[k]!;
-          const s = r < slotOf.length ? slotOf[r]! : -1;
-          if (s < 0) continue;
-          if (opLoc[k] === SPILL_BASE + s) state[s >> 5] |= 1 << (s & 31);
-          else state[s >> 5] &= ~(1 << (s & 31));
-        }
-      }
-      // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
-      for (let x = 0; x < words; x++) out[x] = state[x]!;
-      const succs = blk.succs;
-      for (let k = 0; k < succs.length; k++) {
-        const e = alloc.edgeStart[b]! + k;
-        for (let x = 0; x < words; x++) state[x] = out[x]!;
-        applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
-        if (final) continue;
-        const base = succs[k]! * words;
-        for (let x = 0; x < words; x++) {
-          const met = inState[base + x]! & state[x]!;
-          if (met !== inState[base + x]) { inState[base + x] = met; changed = true; }
-        }
+  // The greatest fixed point (the meet is AND, every block starts at top) by sweeps in
+  // layout order, each running only the blocks marked dirty (entry bits changed; all at
+  // first), then a final pass that marks the redundant stores with the fixed-point states.
+  const dirty = new Uint8Array(nb).fill(1);
+  let pending = nb;
+  /** Runs block b and its out-edges from its entry bits; meets into the successors (or marks drops when final). */
+  const visit = (b: number, final: boolean): void => {
+    for (let x = 0; x < words; x++) state[x] = inState[b * words + x]!; // (a subarray per block costs more)
+    const blk = t.blocks[b]!;
+    for (let i = blk.first; i < blk.first + blk.count; i++) {
+      applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, final ? dropGap : null);
+      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
+        const kind = opKind[k]!;
+        if (kind === OperandKind.Use || kind === OperandKind.Temp) continue;
+        const r = opReg[k]!;
+        const s = r < slotOf.length ? slotOf[r]! : -1;
+        if (s < 0) continue;
+        if (opLoc[k] === SPILL_BASE + s) state[s >> 5] |= 1 << (s & 31);
+        else state[s >> 5] &= ~(1 << (s & 31));
       }
     }
-    if (final) break;
+    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
+    for (let x = 0; x < words; x++) out[x] = state[x]!;
+    const succs = blk.succs;
+    for (let k = 0; k < succs.length; k++) {
+      const e = alloc.edgeStart[b]! + k;
+      for (let x = 0; x < words; x++) state[x] = out[x]!;
+      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
+      if (final) continue;
+      const succ = succs[k]!, base = succ * words;
+      let changed = false;
+      for (let x = 0; x < words; x++) {
+        const met = inState[base + x]! & state[x]!;
+        if (met !== inState[base + x]) { inState[base + x] = met; changed = true; }
+      }
+      if (changed && dirty[succ] === 0) { dirty[succ] = 1; pending++; }
+    }
+  };
+  while (pending > 0) {
+    for (let b = 0; b < nb; b++) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0; pending--;
+      visit(b, false);
+    }
   }
+  for (let b = 0; b < nb; b++) visit(b, true);
   const gapMoves = withoutMoves(gaps, dropGap), edgeMoves = withoutMoves(edges, dropEdge);
   return gapMoves === gaps && edgeMoves === edges ? alloc : { ...alloc, gapMoves, edgeMoves };
 }
