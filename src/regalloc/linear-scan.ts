@@ -820,6 +820,33 @@ class Allocator implements OperandSink {
   tryFree(cur: number): boolean {
     const t = this.t, cls = t.regClass[this.pV[cur]!]!, regs = t.allocatable[cls]!, fu = this.freeUntil;
     const start = this.pStart[cur]!, end = this.pEnd[cur]!, nr = regs.length;
+    // A hint register free for the whole piece wins (the source's first), so try those
+    // before working out how long every register is free.
+    for (let k = 0; k < 2; k++) {
+      const h = this.hintReg(cur, k === 0);
+      if (h >= 0 && regs.includes(h) && this.freeUntilOf(h, cur, cls) >= end) { this.pLoc[cur] = h; return true; }
+    }
+    // Whole fit: the first register in preference order, but a callee-saved one not used yet
+    // only for a value that lives across a call (a call clobbers all caller-saved ones).
+    let reg = -1, fallback = -1;
+    for (let k = 0; k < nr; k++) {
+      const p = regs[k]!;
+      if (this.freeUntilOf(p, cur, cls) < end) continue;
+      if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
+      if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
+    }
+    if (reg < 0 && fallback >= 0) {
+      // A callee-saved register costs a save and a restore; a value used less than that
+      // (weighted by loop depth) waits in its slot until it needs a register, if it can.
+      const first = this.nextRegUse(cur, start);
+      if (this.weight(cur, CALLEE_SAVE_COST) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > start)) {
+        this.spill(cur, start);
+        return true;
+      }
+      reg = fallback;
+    }
+    if (reg >= 0) { this.pLoc[cur] = reg; return true; }
+    // Prefix: the register free longest (how long each one is free, all at once).
     for (let k = 0; k < nr; k++) {
       const p = regs[k]!, f = this.fixed[p]!;
       // Taken by an active piece. (Else the fixed interval: those of the other class are not
@@ -828,41 +855,12 @@ class Allocator implements OperandSink {
       else if (f < 0) fu[p] = INF;
       else { this.covers(f, start); fu[p] = this.intersect(f, cur); }
     }
-    const pLoc = this.pLoc;
     for (let k = 0; k < this.inactiveLen; k++) {
-      const it = this.inactive[k]!, loc = pLoc[it]!;
+      const it = this.inactive[k]!, loc = this.pLoc[it]!;
       if (fu[loc]! === 0 || t.regClass[this.pV[it]!] !== cls) continue;
       const x = this.intersect(it, cur);
       if (x < fu[loc]!) fu[loc] = x;
     }
-    let reg = -1;
-    for (let k = 0; k < 2 && reg < 0; k++) {
-      const h = this.hintReg(cur, k === 0);
-      if (h >= 0 && regs.includes(h) && fu[h]! >= end) reg = h;
-    }
-    if (reg < 0) {
-      // Whole fit: the first register in preference order, but a callee-saved one not used yet
-      // only for a value that lives across a call (a call clobbers all caller-saved ones).
-      let fallback = -1;
-      for (let k = 0; k < nr; k++) {
-        const p = regs[k]!;
-        if (fu[p]! < end) continue;
-        if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
-        if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
-      }
-      if (reg < 0 && fallback >= 0) {
-        // A callee-saved register costs a save and a restore; a value used less than that
-        // (weighted by loop depth) waits in its slot until it needs a register, if it can.
-        const first = this.nextRegUse(cur, start);
-        if (this.weight(cur, CALLEE_SAVE_COST) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > start)) {
-          this.spill(cur, start);
-          return true;
-        }
-        reg = fallback;
-      }
-    }
-    if (reg >= 0) { pLoc[cur] = reg; return true; }
-    // Prefix: the register free longest.
     let best = -1;
     for (let k = 0; k < nr; k++) { const p = regs[k]!; if (best < 0 || fu[p]! > fu[best]!) best = p; }
     const at = gapFloor(fu[best]!);
@@ -870,6 +868,21 @@ class Allocator implements OperandSink {
     this.push(this.split(cur, this.splitPos(start, at)));
     this.pLoc[cur] = best;
     return true;
+  }
+
+  /** Until where preg p is free for piece `cur` of class `cls` (what tryFree computes for every register, for one). */
+  freeUntilOf(p: number, cur: number, cls: number): number {
+    if (this.activeIn[p] !== 0) return 0;
+    const f = this.fixed[p]!;
+    let x = INF;
+    if (f >= 0) { this.covers(f, this.pStart[cur]!); x = this.intersect(f, cur); }
+    for (let k = 0; k < this.inactiveLen; k++) {
+      const it = this.inactive[k]!;
+      if (this.pLoc[it] !== p || this.t.regClass[this.pV[it]!] !== cls) continue;
+      const y = this.intersect(it, cur);
+      if (y < x) x = y;
+    }
+    return x;
   }
 
   /** No register is free: evict the one used furthest in the future, or spill piece `cur`. */
