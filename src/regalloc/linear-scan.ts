@@ -10,6 +10,7 @@
  * registers), before emission.
  *
  *   loops         back edges in layout order -> natural loops -> loop depth per block
+ *                 (on demand: only splitting and spilling look at depths)
  *   liveness      live-in lists per block: upward-exposed uses spread backwards
  *                 through predecessors to the writing blocks (sparse, output-sensitive)
  *   intervals     per vreg: sorted ranges with holes, use positions (needs a
@@ -207,10 +208,12 @@ class Allocator implements OperandSink {
   blockOf = new Int32Array(64);
   /** Loop depth of each block. */
   depth = new Int32Array(16);
+  /** True once blockOf and depth are filled for this function (see loopInfo). */
+  loopsKnown = false;
   /** Predecessors of block b: predList[predStart[b] .. predStart[b+1]), in ascending block order. */
   predStart = new Int32Array(16);
   predList = new Int32Array(16);
-  /** Block stamps and a work stack for computeLoops and liveness. */
+  /** Block stamps and a work stack for loopInfo and liveness. */
   blockScratch = new Int32Array(16);
   blockScratch2 = new Int32Array(16);
   work = new Int32Array(64);
@@ -316,8 +319,8 @@ class Allocator implements OperandSink {
     this.numPregs = np;
     this.nb = nb;
     this.blockOf = atLeast(this.blockOf, n);
-    for (let k = 0; k < nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
-    this.depth = atLeast(this.depth, nb).fill(0, 0, nb);
+    this.depth = atLeast(this.depth, nb);
+    this.loopsKnown = false;
     this.predStart = atLeast(this.predStart, nb + 1);
     this.blockScratch = atLeast(this.blockScratch, nb);
     this.blockScratch2 = atLeast(this.blockScratch2, nb);
@@ -374,8 +377,8 @@ class Allocator implements OperandSink {
     this.useList = atLeast(this.useList, this.opCount);
   }
 
-  /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
-  computeLoops(): void {
+  /** Predecessor lists (predStart / predList). */
+  computePreds(): void {
     const nb = this.nb, blocks = this.t.blocks;
     // Predecessor lists by counting sort (each in ascending block order).
     const predStart = this.predStart.fill(0, 0, nb + 1);
@@ -385,7 +388,20 @@ class Allocator implements OperandSink {
     for (let b = 0; b < nb; b++) fill[b] = predStart[b]!;
     const preds = this.predList = atLeast(this.predList, predStart[nb]!);
     for (let b = 0; b < nb; b++) for (const s of blocks[b]!.succs) preds[fill[s]!++] = b;
-    const stamp = this.blockScratch.fill(-1, 0, nb), depth = this.depth;
+  }
+
+  /**
+   * The block of each instruction (blockOf) and the loop depth of each block (depth): natural
+   * loops of back edges (edges to a block not later in layout order). Only splitting and
+   * spilling ask, so they are worked out on the first question (after liveness: this reuses
+   * its scratch).
+   */
+  loopInfo(): void {
+    if (this.loopsKnown) return;
+    this.loopsKnown = true;
+    const t = this.t, nb = this.nb, predStart = this.predStart, preds = this.predList;
+    for (let k = 0; k < nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
+    const stamp = this.blockScratch.fill(-1, 0, nb), depth = this.depth.fill(0, 0, nb);
     const work = this.work = atLeast(this.work, nb);
     let top = 0;
     for (let h = 0; h < nb; h++) {
@@ -727,6 +743,7 @@ class Allocator implements OperandSink {
 
   /** Spill weight of piece `it` (its uses, each counted 10^loop depth), counted up to `limit`. */
   weight(it: number, limit: number): number {
+    this.loopInfo();
     let w = 0;
     const uses = this.useList, hi = this.pUHi[it]!;
     for (let k = this.pULo[it]!; k < hi && w < limit; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[uses[k]! >>> 3]!]!);
@@ -743,6 +760,7 @@ class Allocator implements OperandSink {
    * depth (so spill and reload code sits outside loops). `max` must be a gap position.
    */
   splitPos(min: number, max: number): number {
+    this.loopInfo();
     const maxBlock = this.blockOf[max >> 2]!;
     let best = max, bestDepth = this.depth[maxBlock]!;
     const minBlock = min < 0 ? 0 : this.blockOf[min >> 2]!;
@@ -1028,6 +1046,7 @@ class Allocator implements OperandSink {
   gapMovesOf(list: Int32Array): void {
     const t = this.t, np = this.numPregs, rc = t.regCount, pStart = this.pStart, pLoc = this.pLoc, pieceAt = this.pieceAt;
     const gaps = this.gaps;
+    this.loopInfo();
     for (let v = np; v < rc; v++) {
       const base = pieceAt[v]!, n = pieceAt[v + 1]! - base;
       for (let k = 1; k < n; k++) {
@@ -1082,7 +1101,7 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
   const a = shared ??= new Allocator(t);
   a.reset(t);
   a.gatherOperands();
-  a.computeLoops();
+  a.computePreds();
   a.liveness();
   a.buildIntervals();
   a.run();
