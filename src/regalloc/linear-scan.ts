@@ -251,6 +251,8 @@ class Allocator implements OperandSink {
   klHead = new Int32Array(64);
   nodeBlock = new Int32Array(256);
   nodeNext = new Int32Array(256);
+  /** Number of exposed nodes. */
+  exposedCount = 0;
   /** Range nodes while building (see the class comment); rHead per register id, -1 for none. */
   nFrom = new Int32Array(256);
   nTo = new Int32Array(256);
@@ -363,16 +365,44 @@ class Allocator implements OperandSink {
     this.opKind[k] = kind;
     this.opCount = k + 1;
   }
-  /** Fills opStart / opReg / opKind from the target's visitor. */
+  /**
+   * Fills opStart / opReg / opKind from the target's visitor and, in the same walk, counts
+   * the uses of each register id (useAt) and starts liveness: per vreg, lists of the blocks
+   * that read it before writing it (exposed: exHead) and that write it first (kills: klHead).
+   */
   gatherOperands(): void {
-    const t = this.t, n = t.instCount, opStart = this.opStart;
-    for (let i = 0; i < n; i++) {
-      opStart[i] = this.opCount;
-      t.operands(i, this);
+    const t = this.t, n = t.instCount, nb = this.nb, np = this.numPregs, rc = t.regCount, opStart = this.opStart;
+    const useAt = this.useAt, defBlock = this.regScratch.fill(-1, 0, rc); // last block scanned that writes v
+    const exHead = this.exHead = atLeast(this.exHead, rc).fill(-1, 0, rc);
+    const klHead = this.klHead = atLeast(this.klHead, rc).fill(-1, 0, rc);
+    let nodeBlock = this.nodeBlock, nodeNext = this.nodeNext, nodes = 0, exposed = 0;
+    for (let b = 0; b < nb; b++) {
+      const blk = t.blocks[b]!;
+      for (let i = blk.first; i < blk.first + blk.count; i++) {
+        const lo = this.opCount;
+        opStart[i] = lo;
+        t.operands(i, this);
+        const hi = this.opCount, opReg = this.opReg, opKind = this.opKind;
+        // Each operand adds at most one node.
+        if (nodes + hi - lo > nodeBlock.length) {
+          nodeBlock = this.nodeBlock = grown(nodeBlock, nodes + hi - lo);
+          nodeNext = this.nodeNext = grown(nodeNext, nodes + hi - lo);
+        }
+        for (let k = lo; k < hi; k++) {
+          const r = opReg[k]!, kind = opKind[k]!;
+          useAt[r + 1]!++;
+          if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
+          if (defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = exHead[r]!; exHead[r] = nodes++; exposed++; defBlock[r] = b; } // once per block is enough
+        }
+        for (let k = lo; k < hi; k++) {
+          const r = opReg[k]!;
+          if (r >= np && opKind[k] !== OperandKind.Use && defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = klHead[r]!; klHead[r] = nodes++; defBlock[r] = b; }
+        }
+      }
     }
     opStart[n] = this.opCount;
-    const useAt = this.useAt, useFill = this.useFill, opReg = this.opReg, rc = t.regCount;
-    for (let k = 0; k < this.opCount; k++) useAt[opReg[k]! + 1]!++;
+    this.exposedCount = exposed;
+    const useFill = this.useFill;
     for (let r = 0; r < rc; r++) { useAt[r + 1]! += useAt[r]!; useFill[r] = useAt[r + 1]!; }
     this.useList = atLeast(this.useList, this.opCount);
   }
@@ -428,41 +458,19 @@ class Allocator implements OperandSink {
    * Live-in vregs of each block, as lists (liveHead / liveV / liveNext). Sparse and
    * output-sensitive (the cost is the total size of the live-in sets, not blocks x vregs):
    * each upward-exposed use of v (read before any write in its block) makes v live in
-   * there, and liveness spreads backwards through predecessors until blocks that write v.
+   * there, and liveness spreads backwards through predecessors until blocks that write v
+   * (the exposed and kill lists come from gatherOperands).
    */
   liveness(): void {
     const t = this.t, nb = this.nb, np = this.numPregs, rc = t.regCount;
-    const opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
-    const defBlock = this.regScratch.fill(-1, 0, rc); // last block scanned that writes v
-    // Per vreg, lists of the blocks that read it first (exposed) and that write it first
-    // (kills); each operand adds at most one node.
-    const exHead = this.exHead = atLeast(this.exHead, rc).fill(-1, 0, rc);
-    const klHead = this.klHead = atLeast(this.klHead, rc).fill(-1, 0, rc);
-    const nodeBlock = this.nodeBlock = atLeast(this.nodeBlock, this.opCount);
-    const nodeNext = this.nodeNext = atLeast(this.nodeNext, this.opCount);
-    let nodes = 0, exposed = 0;
-    for (let b = 0; b < nb; b++) {
-      const blk = t.blocks[b]!;
-      for (let i = blk.first; i < blk.first + blk.count; i++) {
-        const lo = opStart[i]!, hi = opStart[i + 1]!;
-        for (let k = lo; k < hi; k++) {
-          const r = opReg[k]!, kind = opKind[k]!;
-          if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
-          if (defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = exHead[r]!; exHead[r] = nodes++; exposed++; defBlock[r] = b; } // once per block is enough
-        }
-        for (let k = lo; k < hi; k++) {
-          const r = opReg[k]!;
-          if (r >= np && opKind[k] !== OperandKind.Use && defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = klHead[r]!; klHead[r] = nodes++; defBlock[r] = b; }
-        }
-      }
-    }
+    const exHead = this.exHead, klHead = this.klHead, nodeBlock = this.nodeBlock, nodeNext = this.nodeNext;
     // A block that writes v before reading it is in kills but not exposed; one that reads
     // v first is exposed (its write, if any, does not stop v being live into it).
     const live = this.blockScratch.fill(-1, 0, nb), kill = this.blockScratch2.fill(-1, 0, nb);
     const liveHead = this.liveHead = atLeast(this.liveHead, nb).fill(-1, 0, nb), liveTail = this.liveTail = atLeast(this.liveTail, nb);
     const predStart = this.predStart, preds = this.predList;
     // A block is pushed once per exposed use and once per predecessor edge of a block made live.
-    const work = this.work = atLeast(this.work, exposed + predStart[nb]! + 1);
+    const work = this.work = atLeast(this.work, this.exposedCount + predStart[nb]! + 1);
     let liveV = this.liveV, liveNext = this.liveNext, count = 0;
     // Vregs in ascending order, so each block's list is ascending.
     for (let v = np; v < rc; v++) {
