@@ -213,10 +213,11 @@ class Allocator implements OperandSink {
   /** Predecessors of block b: predList[predStart[b] .. predStart[b+1]), in ascending block order. */
   predStart = new Int32Array(16);
   predList = new Int32Array(16);
-  /** Block stamps and a work stack for loopInfo and liveness. */
+  /** Block stamps and a work stack for loopInfo and liveness; queue flags for loopInfo. */
   blockScratch = new Int32Array(16);
   blockScratch2 = new Int32Array(16);
   work = new Int32Array(64);
+  queued = new Uint8Array(16);
   /**
    * Every instruction's operands, gathered once through the visitor (liveness, intervals
    * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
@@ -431,26 +432,52 @@ class Allocator implements OperandSink {
     this.loopsKnown = true;
     const t = this.t, nb = this.nb, predStart = this.predStart, preds = this.predList;
     for (let k = 0; k < nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
-    const stamp = this.blockScratch.fill(-1, 0, nb), depth = this.depth.fill(0, 0, nb);
-    const work = this.work = atLeast(this.work, nb);
-    let top = 0;
+    const depth = this.depth.fill(0, 0, nb);
+    // A block's depth counts the loops it is in: the header and every block reachable
+    // backwards from the header's back-edge sources without passing the header. With
+    // rotated loops such walks can reach far back (through the entry into the header), so
+    // they run 32 headers at a time: mask[b] has bit j when header j's walk reached b.
+    const headers = this.work = atLeast(this.work, 2 * nb);
+    let nh = 0;
     for (let h = 0; h < nb; h++) {
-      let isHeader = false;
-      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) if (preds[k]! >= h) { isHeader = true; break; }
-      if (!isHeader) continue;
-      stamp[h] = h;
-      depth[h]!++;
-      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
-        const p = preds[k]!;
-        if (p >= h && stamp[p] !== h) { stamp[p] = h; depth[p]!++; work[top++] = p; }
-      }
-      while (top > 0) {
-        const b = work[--top]!;
-        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) if (preds[k]! >= h) { headers[nh++] = h; break; }
+    }
+    const mask = this.blockScratch, self = this.blockScratch2.fill(0, 0, nb);
+    const queued = this.queued = this.queued.length >= nb ? this.queued : new Uint8Array(Math.max(nb, 2 * this.queued.length));
+    queued.fill(0, 0, nb);
+    for (let base = 0; base < nh; base += 32) {
+      const end = Math.min(nh, base + 32);
+      mask.fill(0, 0, nb);
+      let top = nh; // the stack lives after the headers
+      for (let j = base; j < end; j++) { const h = headers[j]!; self[h] = 1 << (j - base); mask[h] |= 1 << (j - base); }
+      for (let j = base; j < end; j++) {
+        const h = headers[j]!, bit = 1 << (j - base);
+        for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
           const p = preds[k]!;
-          if (stamp[p] !== h) { stamp[p] = h; depth[p]!++; work[top++] = p; }
+          if (p < h || (mask[p]! & bit) !== 0) continue;
+          mask[p] |= bit;
+          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
         }
       }
+      while (top > nh) {
+        const b = headers[--top]!;
+        queued[b] = 0;
+        const m = mask[b]! & ~self[b]!; // a walk stops at its own header
+        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+          const p = preds[k]!;
+          if ((mask[p]! | m) === mask[p]) continue;
+          mask[p] |= m;
+          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
+        }
+      }
+      for (let b = 0; b < nb; b++) {
+        let x = mask[b]!;
+        // Population count of a 32-bit word.
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        depth[b]! += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+      }
+      for (let j = base; j < end; j++) self[headers[j]!] = 0;
     }
   }
 
