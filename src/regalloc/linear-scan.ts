@@ -35,6 +35,11 @@
  *    location (register or the vreg's spill slot). Values live across a split
  *    are only split at gap positions, so every operand has one location.
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
+ *
+ * Storage: one allocator instance serves every call, its tables typed arrays that
+ * grow on demand and are reused (pieces, ranges and lists are numbers indexing
+ * them, struct-of-arrays); results are views of a shared arena (see Arena). A
+ * call never re-enters (the visitor only reports operands), so sharing is safe.
  */
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
@@ -313,7 +318,7 @@ class Allocator implements OperandSink {
   readonly edges = new Moves();
   readonly arena = new Arena();
 
-  constructor(t: RegallocTarget) { this.t = t; }
+  constructor() { this.t = NO_TARGET; }
 
   /** Starts allocating `t`: sizes the tables and clears what the passes expect cleared. */
   reset(t: RegallocTarget): void {
@@ -1131,9 +1136,15 @@ class Allocator implements OperandSink {
  */
 let shared: Allocator | null = null;
 
+/** The target the shared allocator holds between calls (so that it keeps no function alive). */
+const NO_TARGET: RegallocTarget = {
+  numPregs: 0, pregClass: [], allocatable: [], regCount: 0, regClass: [], blocks: [], instCount: 0,
+  operands(): void {}, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
+};
+
 /** Allocates registers for every vreg of `t`. */
 export function allocateRegisters(t: RegallocTarget): Allocation {
-  const a = shared ??= new Allocator(t);
+  const a = shared ??= new Allocator();
   a.reset(t);
   a.gatherOperands();
   a.computePreds();
@@ -1143,5 +1154,7 @@ export function allocateRegisters(t: RegallocTarget): Allocation {
   const resolved = a.resolve();
   const stored = removeRedundantStores(t, resolved, a, a.slotOf);
   // Dead moves are what dropped stores leave behind (the reloads that fed them): only look then.
-  return stored === resolved ? resolved : removeDeadMoves(t, stored, a);
+  const result = stored === resolved ? resolved : removeDeadMoves(t, stored, a);
+  a.t = NO_TARGET;
+  return result;
 }
