@@ -10,7 +10,8 @@
  * spill slot), backwards to a fixed point: an operand that reads (Use, UseDef)
  * makes its location live, one that writes (Def, UseDef, EarlyDef, Temp) kills
  * it, and a move makes its source live only if its destination is live (so a
- * chain of dead moves goes at once). Moves carry register ids, and the values
+ * chain of dead moves goes at once); sweeps over the blocks whose successors
+ * changed reach the fixed point. Moves carry register ids, and the values
  * they carry are only ever read through explicit operands and moves (a Ret
  * lists its result registers, a call its argument registers), so explicit
  * reads are all the reads there are. The checker (checker.ts) proves the
@@ -25,63 +26,95 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const gaps = alloc.gapMoves, edges = alloc.edgeMoves;
   if (gaps.count + edges.count === 0) return alloc;
   const np = t.numPregs, nl = np + alloc.spillSlots, nb = t.blocks.length;
-  const index = (loc: number): number => (loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc);
-  const liveIn = new Uint8Array(nb * nl);
-  const live = new Uint8Array(nl), acc = new Uint8Array(nl);
+  // Location sets as bitsets of `words` 32-bit words (location x at bit x & 31 of word x >> 5).
+  const words = (nl + 31) >> 5;
+  const liveIn = new Int32Array(nb * words);
+  const live = new Int32Array(words), acc = new Int32Array(words);
   const gapAt = moveStarts(gaps, t.instCount), edgeAt = moveStarts(edges, alloc.edgeStart[nb]!);
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
-  const readers: number[] = [];
+  const readers = new Int32Array(Math.max(gaps.count, edges.count));
+  const opStart = ops.opStart, opKind = ops.opKind, opLoc = alloc.opLoc;
 
-  /** One parallel move, backwards: destinations die; the sources of live destinations become live. */
-  const moves = (list: MoveList, lo: number, hi: number, drop: Uint8Array | null): void => {
-    let any = false;
-    for (let m = lo; m < hi; m++) {
-      if (live[index(list.to[m]!)] === 0) { if (drop !== null) drop[m] = 1; continue; }
-      any = true;
-    }
-    if (!any) return;
-    // Read the destinations' liveness before killing them (a source may also be a destination).
-    let n = 0;
-    for (let m = lo; m < hi; m++) if (live[index(list.to[m]!)] !== 0) readers[n++] = index(list.from[m]!);
-    for (let m = lo; m < hi; m++) live[index(list.to[m]!)] = 0;
-    for (let k = 0; k < n; k++) live[readers[k]!] = 1;
-  };
-  const edgeMoves = (b: number, final: boolean): void => {
+  /** Block b backwards from its successors' live-in; returns true if its live-in grew. */
+  const runBlock = (b: number, final: boolean): boolean => {
     // live := union over successors of (liveIn[succ] through the edge's moves).
     const succs = t.blocks[b]!.succs;
     acc.fill(0);
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
-      live.set(liveIn.subarray(succs[k]! * nl, (succs[k]! + 1) * nl));
-      moves(edges, edgeAt[e]!, edgeAt[e + 1]!, final ? dropEdge : null);
-      for (let x = 0; x < nl; x++) acc[x] |= live[x]!;
+      const base = succs[k]! * words;
+      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
+      moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, final ? dropEdge : null);
+      for (let x = 0; x < words; x++) acc[x] |= live[x]!;
     }
-    live.set(acc);
-  };
-  const runBlock = (b: number, final: boolean): boolean => {
-    edgeMoves(b, final);
+    for (let x = 0; x < words; x++) live[x] = acc[x]!;
     const blk = t.blocks[b]!;
     for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
-      const lo = ops.opStart[i]!, hi = ops.opStart[i + 1]!;
+      const lo = opStart[i]!, hi = opStart[i + 1]!;
       for (let k = lo; k < hi; k++) {
-        const kind = ops.opKind[k]!;
-        if (kind !== OperandKind.Use) live[index(alloc.opLoc[k]!)] = 0;
+        if (opKind[k] === OperandKind.Use) continue;
+        const x = index(opLoc[k]!, np);
+        live[x >> 5] &= ~(1 << (x & 31));
       }
       for (let k = lo; k < hi; k++) {
-        const kind = ops.opKind[k]!;
-        if (kind === OperandKind.Use || kind === OperandKind.UseDef) live[index(alloc.opLoc[k]!)] = 1;
+        const kind = opKind[k]!;
+        if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
+        const x = index(opLoc[k]!, np);
+        live[x >> 5] |= 1 << (x & 31);
       }
-      moves(gaps, gapAt[i]!, gapAt[i + 1]!, final ? dropGap : null);
+      moves(gaps, gapAt[i]!, gapAt[i + 1]!, np, live, readers, final ? dropGap : null);
     }
     let changed = false;
-    const base = b * nl;
-    for (let x = 0; x < nl; x++) if (live[x] !== 0 && liveIn[base + x] === 0) { liveIn[base + x] = 1; changed = true; }
+    const base = b * words;
+    for (let x = 0; x < words; x++) {
+      const grownIn = liveIn[base + x]! | live[x]!;
+      if (grownIn !== liveIn[base + x]) { liveIn[base + x] = grownIn; changed = true; }
+    }
     return changed;
   };
-  for (let changed = true; changed;) {
-    changed = false;
-    for (let b = nb - 1; b >= 0; b--) if (runBlock(b, false)) changed = true;
+  // The least fixed point by sweeps from the last block to the first, each running only the
+  // blocks marked dirty (a successor's live-in grew; all at first).
+  const predStart = new Int32Array(nb + 1);
+  for (let b = 0; b < nb; b++) for (const s of t.blocks[b]!.succs) predStart[s + 1]!++;
+  for (let b = 0; b < nb; b++) predStart[b + 1]! += predStart[b]!;
+  const preds = new Int32Array(predStart[nb]!), fill = predStart.slice(0, nb);
+  for (let b = 0; b < nb; b++) for (const s of t.blocks[b]!.succs) preds[fill[s]!++] = b;
+  const dirty = new Uint8Array(nb).fill(1);
+  for (let pending = nb; pending > 0;) {
+    for (let b = nb - 1; b >= 0; b--) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0; pending--;
+      if (!runBlock(b, false)) continue;
+      for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+        const p = preds[k]!;
+        if (dirty[p] === 0) { dirty[p] = 1; pending++; }
+      }
+    }
   }
   for (let b = 0; b < nb; b++) runBlock(b, true);
   return { ...alloc, gapMoves: withoutMoves(gaps, dropGap), edgeMoves: withoutMoves(edges, dropEdge) };
+}
+
+/** Bit index of a location: pregs first, then spill slots. */
+function index(loc: number, np: number): number {
+  return loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc;
+}
+
+/** One parallel move [lo, hi) of `list`, backwards: destinations die; the sources of live destinations become live. */
+function moves(list: MoveList, lo: number, hi: number, np: number, live: Int32Array, readers: Int32Array, drop: Uint8Array | null): void {
+  let any = false;
+  for (let m = lo; m < hi; m++) {
+    const x = index(list.to[m]!, np);
+    if ((live[x >> 5]! & (1 << (x & 31))) === 0) { if (drop !== null) drop[m] = 1; continue; }
+    any = true;
+  }
+  if (!any) return;
+  // Read the destinations' liveness before killing them (a source may also be a destination).
+  let n = 0;
+  for (let m = lo; m < hi; m++) {
+    const x = index(list.to[m]!, np);
+    if ((live[x >> 5]! & (1 << (x & 31))) !== 0) readers[n++] = index(list.from[m]!, np);
+  }
+  for (let m = lo; m < hi; m++) { const x = index(list.to[m]!, np); live[x >> 5] &= ~(1 << (x & 31)); }
+  for (let k = 0; k < n; k++) { const x = readers[k]!; live[x >> 5] |= 1 << (x & 31); }
 }

@@ -10,6 +10,7 @@
  * registers), before emission.
  *
  *   loops         back edges in layout order -> natural loops -> loop depth per block
+ *                 (on demand: only splitting and spilling look at depths)
  *   liveness      live-in lists per block: upward-exposed uses spread backwards
  *                 through predecessors to the writing blocks (sparse, output-sensitive)
  *   intervals     per vreg: sorted ranges with holes, use positions (needs a
@@ -34,6 +35,11 @@
  *    location (register or the vreg's spill slot). Values live across a split
  *    are only split at gap positions, so every operand has one location.
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
+ *
+ * Storage: one allocator instance serves every call, its tables typed arrays that
+ * grow on demand and are reused (pieces, ranges and lists are numbers indexing
+ * them, struct-of-arrays); results are views of a shared arena (see Arena). A
+ * call never re-enters (the visitor only reports operands), so sharing is safe.
  */
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
@@ -95,128 +101,78 @@ export interface RegallocTarget {
 }
 
 const INF = 0x3fffffff;
-/** Shared empty range / use list of register ids not written yet (never written to itself). */
-const NONE_YET: number[] = [];
-/** Shared empty piece list of vregs not allocated yet (never written to itself). */
-const NO_PIECES: Interval[] = [];
 /** Cost of using a callee-saved register for the first time: a save and a restore. */
 const CALLEE_SAVE_COST = 2;
 
 /** Position of the gap at or before `pos`. */
 function gapFloor(pos: number): number { return pos & ~3; }
 
+/** `a` if it has at least `n` entries, else a new, larger array (contents not kept). */
+function atLeast(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  return a.length >= n ? a : new Int32Array(Math.max(n, 2 * a.length));
+}
+/** `a` if it has at least `n` entries, else a larger copy of it. */
+function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (a.length >= n) return a;
+  const b = new Int32Array(Math.max(n, 2 * a.length));
+  b.set(a);
+  return b;
+}
+
+/** The empty move list, shared by every result that has no moves of a kind (nothing writes to a list). */
+const NO_MOVES: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
+
 /**
- * A vreg's interval or a piece of it. Ranges and uses live in per-vreg arrays
- * shared by all pieces; a piece owns the pairs rLo .. rHi-1 (with its own first
- * `from` and last `to`) and the uses uLo .. uHi-1.
+ * Where results live: consecutive regions of shared 64 KiB buffers, handed out as views.
+ * A typed array of its own costs a backing-store allocation, which for a small function
+ * costs more than the rest of its allocation. Regions are never reused (results own them);
+ * a buffer stays alive while any result in it does.
  */
-class Interval {
-  /** Location (preg or SPILL_BASE + slot), -1 while unassigned. */
-  loc = -1;
-  /** Range pair index of `covers` queries (advances with the scan). */
-  cursor: number;
-  constructor(
-    readonly v: number,
-    readonly ranges: number[],
-    readonly uses: Int32Array,
-    public rLo: number, public rHi: number, public start: number, public end: number,
-    public uLo: number, public uHi: number,
-  ) { this.cursor = rLo; }
-  from(k: number): number { return k === this.rLo ? this.start : this.ranges[2 * k]!; }
-  to(k: number): number { return k === this.rHi - 1 ? this.end : this.ranges[2 * k + 1]!; }
-  /** True if live at `pos`; `pos` must not decrease between calls. */
-  covers(pos: number): boolean {
-    while (this.cursor < this.rHi && this.to(this.cursor) <= pos) this.cursor++;
-    return this.cursor < this.rHi && this.from(this.cursor) <= pos;
-  }
-  /** First position where both are live, or INF. */
-  intersect(o: Interval): number {
-    let i = this.cursor, j = o.cursor;
-    while (i < this.rHi && j < o.rHi) {
-      if (this.to(i) <= o.from(j)) i++;
-      else if (o.to(j) <= this.from(i)) j++;
-      else return Math.max(this.from(i), o.from(j));
+class Arena {
+  /** The current buffer as words and as bytes; words[used ..) are free. */
+  words = new Int32Array(0);
+  bytes = new Uint8Array(0);
+  used = 0;
+  /** Reserves `ints` words followed by `extraBytes` bytes; returns the word index of the region in `words` (changed when a new buffer was needed). */
+  take(ints: number, extraBytes: number): number {
+    const need = ints + ((extraBytes + 3) >> 2);
+    if (this.used + need > this.words.length) {
+      // A new buffer (of the result's size when that is larger).
+      const buffer = new ArrayBuffer(4 * Math.max(need, ARENA_WORDS));
+      this.words = new Int32Array(buffer);
+      this.bytes = new Uint8Array(buffer);
+      this.used = 0;
     }
-    return INF;
-  }
-  /** First use position >= pos that needs a register (use entries are position*2 + needsRegister). */
-  nextRegUse(pos: number): number {
-    for (let k = this.firstUseAt(pos); k < this.uHi; k++) if ((this.uses[k]! & 1) !== 0) return this.uses[k]! >>> 1;
-    return INF;
-  }
-  /** Index of the first use at or after `pos` (binary search: uses are sorted). */
-  firstUseAt(pos: number): number {
-    let lo = this.uLo, hi = this.uHi;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.uses[mid]! < 2 * pos) lo = mid + 1; else hi = mid;
-    }
-    return lo;
-  }
-  /** Last use position < pos that needs a register, or -1. */
-  lastRegUseBefore(pos: number): number {
-    for (let k = this.firstUseAt(pos) - 1; k >= this.uLo; k--) if ((this.uses[k]! & 1) !== 0) return this.uses[k]! >>> 1;
-    return -1;
-  }
-  /** Splits off the part from `pos` (start < pos < end) and returns it. */
-  split(pos: number): Interval {
-    let k = this.rLo;
-    while (this.to(k) <= pos) k++;
-    const uk = this.firstUseAt(pos);
-    const inRange = this.from(k) < pos;
-    const child = new Interval(this.v, this.ranges, this.uses, k, this.rHi, inRange ? pos : this.from(k), this.end, uk, this.uHi);
-    child.cursor = k;
-    if (inRange) { this.rHi = k + 1; this.end = pos; }
-    else { this.end = this.to(k - 1); this.rHi = k; }
-    if (this.cursor >= this.rHi) this.cursor = this.rHi - 1;
-    this.uHi = uk;
-    return child;
+    const at = this.used;
+    this.used += need;
+    return at;
   }
 }
+/** Words per arena buffer (64 KiB). */
+const ARENA_WORDS = 1 << 14;
 
-/** Min-heap of intervals by start. */
-class Unhandled {
-  readonly heap: Interval[] = [];
-  push(it: Interval): void {
-    const h = this.heap;
-    let i = h.push(it) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]!.start <= it.start) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = it;
-  }
-  pop(): Interval {
-    const h = this.heap, top = h[0]!, last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      const n = h.length;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && h[c + 1]!.start < h[c]!.start) c++;
-        if (h[c]!.start >= last.start) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
-}
-
-/** Growable move list. */
+/** Growable move list (its arrays are reused from one function to the next). */
 class Moves {
-  key: number[] = []; from: number[] = []; to: number[] = []; reg: number[] = [];
-  add(k: number, f: number, t: number, r: number): void { this.key.push(k); this.from.push(f); this.to.push(t); this.reg.push(r); }
-  /** Sorted by key (stable). */
-  finish(): MoveList {
-    const n = this.key.length;
-    // The four columns share one buffer (one backing-store allocation).
-    const words = new Int32Array(4 * n);
-    const out = { count: n, key: words.subarray(0, n), from: words.subarray(n, 2 * n), to: words.subarray(2 * n, 3 * n), reg: words.subarray(3 * n) };
+  count = 0;
+  key = new Int32Array(64);
+  from = new Int32Array(64);
+  to = new Int32Array(64);
+  reg = new Int32Array(64);
+  add(k: number, f: number, t: number, r: number): void {
+    const n = this.count;
+    if (n === this.key.length) {
+      this.key = grown(this.key, n + 1); this.from = grown(this.from, n + 1);
+      this.to = grown(this.to, n + 1); this.reg = grown(this.reg, n + 1);
+    }
+    this.key[n] = k; this.from[n] = f; this.to[n] = t; this.reg[n] = r;
+    this.count = n + 1;
+  }
+  /** The list sorted by key (stable) in words[at .. at + 4 * count), or the shared empty list; this one is emptied. */
+  finish(words: Int32Array, at: number): MoveList {
+    const n = this.count;
+    if (n === 0) return NO_MOVES;
+    this.count = 0;
+    const out = { count: n, key: words.subarray(at, at + n), from: words.subarray(at + n, at + 2 * n), to: words.subarray(at + 2 * n, at + 3 * n), reg: words.subarray(at + 3 * n, at + 4 * n) };
     let sorted = true;
     for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
     if (sorted) {
@@ -233,237 +189,384 @@ class Moves {
   }
 }
 
-/** Per-allocation state. */
+/**
+ * Allocation state. One instance serves every call (`reset` starts a function): its
+ * tables are typed arrays grown on demand and reused, so a small function allocates
+ * little more than its result. Only the result's arrays are new per call.
+ *
+ * Ranges: while intervals are built (backwards), each register id's ranges form a
+ * list of nodes (nFrom/nTo/nNext) with the earliest first; then they are copied to
+ * the flat tables rFrom/rTo, register r's ascending in [rStart[r], rStart[r+1]).
+ *
+ * Pieces (a vreg's interval or part of it after splitting; also the fixed interval
+ * of a preg) are numbers with struct-of-arrays fields p*: register id, location,
+ * the range indexes it owns [pRLo, pRHi) with its own first `from` (pStart) and last
+ * `to` (pEnd), its uses useList[pULo .. pUHi), and the range index where `covers`
+ * queries resume (pCursor). Each vreg's pieces form a list in the order they were
+ * allocated (vLast, pPrev).
+ */
 class Allocator implements OperandSink {
-  readonly numPregs: number;
-  readonly nb: number;
+  t: RegallocTarget;
+  numPregs = 0;
+  nb = 0;
   /** Block of each instruction. */
-  readonly blockOf: Int32Array;
+  blockOf = new Int32Array(64);
   /** Loop depth of each block. */
-  readonly depth: Int32Array;
-  /** Per register id: ranges (flat pairs, built descending, then reversed). */
-  readonly ranges: number[][];
+  depth = new Int32Array(16);
+  /** True once blockOf and depth are filled for this function (see loopInfo). */
+  loopsKnown = false;
+  /** Predecessors of block b: predList[predStart[b] .. predStart[b+1]), in ascending block order. */
+  predStart = new Int32Array(16);
+  predList = new Int32Array(16);
+  /** Block stamps and a work stack for loopInfo and liveness; queue flags for loopInfo. */
+  blockScratch = new Int32Array(16);
+  blockScratch2 = new Int32Array(16);
+  work = new Int32Array(64);
+  queued = new Uint8Array(16);
+  /**
+   * Every instruction's operands, gathered once through the visitor (liveness, intervals
+   * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
+   */
+  opStart = new Int32Array(0);
+  opReg = new Int32Array(256);
+  opKind = new Int32Array(256);
+  opCount = 0;
   /**
    * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
    * useList[useAt[r] .. useAt[r+1]): every operand is one use, so the sizes are known once the
    * operands are gathered; buildIntervals walks backwards and fills each part from its top (useFill).
    */
-  useList: Int32Array = new Int32Array(0);
-  readonly useAt: Int32Array;
-  readonly useFill: Int32Array;
+  useList = new Int32Array(256);
+  useAt = new Int32Array(64);
+  useFill = new Int32Array(64);
   /** Copy hints per register id (another register id, or -1): where a copy into it reads from, where a copy of it goes. */
-  readonly hintSrc: Int32Array;
-  readonly hintDst: Int32Array;
-  /** Pieces of each vreg, in start order. */
-  readonly pieces: Interval[][];
-  /** Fixed interval per preg (null when never named). */
-  readonly fixed: (Interval | null)[] = [];
-  readonly slotOf: Int32Array;
+  hintSrc = new Int32Array(64);
+  hintDst = new Int32Array(64);
+  /** Spill slot per register id, or -1. */
+  slotOf = new Int32Array(64);
   spillSlots = 0;
-  readonly usedPregs: Uint8Array;
-  /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
-  readonly calleeSaved: Uint8Array;
-  /** Predecessors of each block. */
-  readonly preds: number[][] = [];
-  readonly active: Interval[] = [];
-  readonly inactive: Interval[] = [];
-  readonly unhandled = new Unhandled();
-  /**
-   * Every instruction's operands, gathered once through the visitor (liveness, intervals
-   * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
-   */
-  readonly opStart: Int32Array;
   /** One number per register id for a single pass at a time (liveness, then resolution). */
-  readonly regScratch: Int32Array;
-  opReg: Int32Array;
-  opKind: Int32Array;
-  opCount = 0;
+  regScratch = new Int32Array(64);
+  /** Live-in vregs of block b (ascending): liveV[x] for x = liveHead[b], liveNext[x], ... until -1. */
+  liveHead = new Int32Array(16);
+  liveTail = new Int32Array(16);
+  liveV = new Int32Array(64);
+  liveNext = new Int32Array(64);
+  /** Liveness lists per vreg of the blocks that read it first / write it first (nodes: nodeBlock, nodeNext). */
+  exHead = new Int32Array(64);
+  klHead = new Int32Array(64);
+  nodeBlock = new Int32Array(256);
+  nodeNext = new Int32Array(256);
+  /** Number of exposed nodes. */
+  exposedCount = 0;
+  /** Range nodes while building (see the class comment); rHead per register id, -1 for none. */
+  nFrom = new Int32Array(256);
+  nTo = new Int32Array(256);
+  nNext = new Int32Array(256);
+  nodeCount = 0;
+  rHead = new Int32Array(64);
+  /** Ranges after building: register r's in [rStart[r], rStart[r+1]). */
+  rStart = new Int32Array(64);
+  rFrom = new Int32Array(256);
+  rTo = new Int32Array(256);
+  /** Piece fields (see the class comment). */
+  pV = new Int32Array(256);
+  pLoc = new Int32Array(256);
+  pCursor = new Int32Array(256);
+  pRLo = new Int32Array(256);
+  pRHi = new Int32Array(256);
+  pStart = new Int32Array(256);
+  pEnd = new Int32Array(256);
+  pULo = new Int32Array(256);
+  pUHi = new Int32Array(256);
+  pPrev = new Int32Array(256);
+  /**
+   * Position before which the last `covers` answer for the piece still holds (the end of the
+   * range it is in, or the start of the next one; -1 when unknown): the scan re-asks only then.
+   */
+  pStable = new Int32Array(256);
+  pieceCount = 0;
+  /** Per vreg: its last allocated piece (-1 for none) and its number of pieces. */
+  vLast = new Int32Array(64);
+  vCount = new Int32Array(64);
+  /** Fixed piece per preg (-1 when never named). */
+  fixed = new Int32Array(32);
+  /** 1 for every preg that holds a value. */
+  usedPregs = new Uint8Array(0);
+  /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
+  calleeSaved = new Uint8Array(32);
   // scratch per register
-  readonly freeUntil: Int32Array;
-  readonly nextUse: Int32Array;
-  readonly blockPos: Int32Array;
+  freeUntil = new Int32Array(32);
+  nextUse = new Int32Array(32);
+  blockPos = new Int32Array(32);
+  /** Pieces live at the scan position / in a lifetime hole, and the unhandled ones (a min-heap by start). */
+  active = new Int32Array(256);
+  activeLen = 0;
+  /** Per preg: the number of active pieces in it (0 or 1). */
+  activeIn = new Int32Array(32);
+  inactive = new Int32Array(256);
+  inactiveLen = 0;
+  heap = new Int32Array(256);
+  heapLen = 0;
+  /** Scratch of sortByStart: the other buffer and the run boundaries. */
+  sortTmp = new Int32Array(256);
+  runBounds = new Int32Array(64);
+  /** Pieces of each vreg in start order, for resolution: pieceList[pieceAt[v] .. pieceAt[v+1]). */
+  pieceAt = new Int32Array(64);
+  pieceList = new Int32Array(256);
+  readonly gaps = new Moves();
+  readonly edges = new Moves();
+  readonly arena = new Arena();
 
-  constructor(readonly t: RegallocTarget) {
-    this.numPregs = t.numPregs;
-    this.nb = t.blocks.length;
-    const np = t.numPregs, rc = t.regCount, n = t.instCount;
-    // The fixed-size integer tables are views of one buffer: a typed array of its own
-    // costs a backing-store allocation each, which dominated the set-up of small functions.
-    const words = new Int32Array(2 * n + 2 + this.nb + 6 * rc + 3 * np);
-    let at = 0;
-    const take = (len: number): Int32Array => words.subarray(at, at += len);
-    this.blockOf = take(n);
-    for (let k = 0; k < this.nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
-    this.depth = take(this.nb);
-    this.hintSrc = take(rc).fill(-1);
-    this.hintDst = take(rc).fill(-1);
-    this.slotOf = take(rc).fill(-1);
-    this.freeUntil = take(np);
-    this.nextUse = take(np);
-    this.blockPos = take(np);
-    this.opStart = take(n + 1);
-    this.regScratch = take(rc);
-    this.useAt = take(rc + 1);
-    this.useFill = take(rc);
-    // Most register ids are never named (pregs) or never split: they share NONE_YET until written.
-    this.ranges = new Array<number[]>(rc).fill(NONE_YET);
-    this.pieces = new Array<Interval[]>(rc).fill(NO_PIECES);
-    const bytes = new Uint8Array(2 * np);
-    this.usedPregs = bytes.subarray(0, np);
-    this.calleeSaved = bytes.subarray(np);
+  constructor() { this.t = NO_TARGET; }
+
+  /** Starts allocating `t`: sizes the tables and clears what the passes expect cleared. */
+  reset(t: RegallocTarget): void {
+    this.t = t;
+    const np = t.numPregs, rc = t.regCount, n = t.instCount, nb = t.blocks.length;
+    this.numPregs = np;
+    this.nb = nb;
+    this.blockOf = atLeast(this.blockOf, n);
+    this.depth = atLeast(this.depth, nb);
+    this.loopsKnown = false;
+    this.predStart = atLeast(this.predStart, nb + 1);
+    this.blockScratch = atLeast(this.blockScratch, nb);
+    this.blockScratch2 = atLeast(this.blockScratch2, nb);
+    this.hintSrc = atLeast(this.hintSrc, rc).fill(-1, 0, rc);
+    this.hintDst = atLeast(this.hintDst, rc).fill(-1, 0, rc);
+    this.slotOf = atLeast(this.slotOf, rc).fill(-1, 0, rc);
+    this.regScratch = atLeast(this.regScratch, rc);
+    this.useAt = atLeast(this.useAt, rc + 1).fill(0, 0, rc + 1);
+    this.useFill = atLeast(this.useFill, rc);
+    this.rHead = atLeast(this.rHead, rc).fill(-1, 0, rc);
+    this.rStart = atLeast(this.rStart, rc + 1);
+    this.vLast = atLeast(this.vLast, rc).fill(-1, 0, rc);
+    this.vCount = atLeast(this.vCount, rc).fill(0, 0, rc);
+    this.pieceAt = atLeast(this.pieceAt, rc + 1);
+    this.fixed = atLeast(this.fixed, np);
+    this.freeUntil = atLeast(this.freeUntil, np);
+    this.nextUse = atLeast(this.nextUse, np);
+    this.blockPos = atLeast(this.blockPos, np);
+    this.activeIn = atLeast(this.activeIn, np).fill(0, 0, np);
+    if (this.calleeSaved.length < np) this.calleeSaved = new Uint8Array(np);
     for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
-    // About three operands per instruction; operand() grows them when needed.
-    const ops = new Int32Array(8 * n + 32);
-    this.opReg = ops.subarray(0, 4 * n + 16);
-    this.opKind = ops.subarray(4 * n + 16);
+    this.opStart = atLeast(this.opStart, n + 1);
+    if (this.usedPregs.length < np) this.usedPregs = new Uint8Array(np);
+    this.usedPregs.fill(0, 0, np);
+    this.opCount = 0;
+    this.spillSlots = 0;
+    this.nodeCount = 0;
+    this.pieceCount = 0;
+    this.activeLen = 0;
+    this.inactiveLen = 0;
+    this.heapLen = 0;
+    this.gaps.count = 0;
+    this.edges.count = 0;
   }
 
   operand(reg: number, kind: OperandKind): void {
-    if (this.opCount === this.opReg.length) {
-      const reg2 = new Int32Array(2 * this.opCount), kind2 = new Int32Array(2 * this.opCount);
-      reg2.set(this.opReg); kind2.set(this.opKind);
-      this.opReg = reg2; this.opKind = kind2;
-    }
-    this.opReg[this.opCount] = reg;
-    this.opKind[this.opCount++] = kind;
+    const k = this.opCount;
+    if (k === this.opReg.length) { this.opReg = grown(this.opReg, k + 1); this.opKind = grown(this.opKind, k + 1); }
+    this.opReg[k] = reg;
+    this.opKind[k] = kind;
+    this.opCount = k + 1;
   }
-  /** Fills opStart / opReg / opKind from the target's visitor. */
+  /**
+   * Fills opStart / opReg / opKind from the target's visitor and, in the same walk, counts
+   * the uses of each register id (useAt) and starts liveness: per vreg, lists of the blocks
+   * that read it before writing it (exposed: exHead) and that write it first (kills: klHead).
+   */
   gatherOperands(): void {
-    for (let i = 0; i < this.t.instCount; i++) {
-      this.opStart[i] = this.opCount;
-      this.t.operands(i, this);
+    const t = this.t, n = t.instCount, nb = this.nb, np = this.numPregs, rc = t.regCount, opStart = this.opStart;
+    const useAt = this.useAt, defBlock = this.regScratch.fill(-1, 0, rc); // last block scanned that writes v
+    const exHead = this.exHead = atLeast(this.exHead, rc).fill(-1, 0, rc);
+    const klHead = this.klHead = atLeast(this.klHead, rc).fill(-1, 0, rc);
+    let nodeBlock = this.nodeBlock, nodeNext = this.nodeNext, nodes = 0, exposed = 0;
+    for (let b = 0; b < nb; b++) {
+      const blk = t.blocks[b]!;
+      for (let i = blk.first; i < blk.first + blk.count; i++) {
+        const lo = this.opCount;
+        opStart[i] = lo;
+        t.operands(i, this);
+        const hi = this.opCount, opReg = this.opReg, opKind = this.opKind;
+        // Each operand adds at most one node.
+        if (nodes + hi - lo > nodeBlock.length) {
+          nodeBlock = this.nodeBlock = grown(nodeBlock, nodes + hi - lo);
+          nodeNext = this.nodeNext = grown(nodeNext, nodes + hi - lo);
+        }
+        for (let k = lo; k < hi; k++) {
+          const r = opReg[k]!, kind = opKind[k]!;
+          useAt[r + 1]!++;
+          if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
+          if (defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = exHead[r]!; exHead[r] = nodes++; exposed++; defBlock[r] = b; } // once per block is enough
+        }
+        for (let k = lo; k < hi; k++) {
+          const r = opReg[k]!;
+          if (r >= np && opKind[k] !== OperandKind.Use && defBlock[r] !== b) { nodeBlock[nodes] = b; nodeNext[nodes] = klHead[r]!; klHead[r] = nodes++; defBlock[r] = b; }
+        }
+      }
     }
-    this.opStart[this.t.instCount] = this.opCount;
-    const useAt = this.useAt, rc = this.t.regCount;
-    for (let k = 0; k < this.opCount; k++) useAt[this.opReg[k]! + 1]!++;
-    for (let r = 0; r < rc; r++) useAt[r + 1]! += useAt[r]!;
-    this.useFill.set(useAt.subarray(1));
-    this.useList = new Int32Array(this.opCount);
+    opStart[n] = this.opCount;
+    this.exposedCount = exposed;
+    const useFill = this.useFill;
+    for (let r = 0; r < rc; r++) { useAt[r + 1]! += useAt[r]!; useFill[r] = useAt[r + 1]!; }
+    this.useList = atLeast(this.useList, this.opCount);
   }
 
-  /** Loop depth per block: natural loops of back edges (edges to a block not later in layout order). */
-  computeLoops(): void {
-    const nb = this.nb, blocks = this.t.blocks, preds = this.preds;
-    for (let b = 0; b < nb; b++) preds.push([]);
-    blocks.forEach((b, k) => { for (const s of b.succs) preds[s]!.push(k); });
-    const stamp = new Int32Array(nb).fill(-1);
-    const work: number[] = [];
+  /** Predecessor lists (predStart / predList). */
+  computePreds(): void {
+    const nb = this.nb, blocks = this.t.blocks;
+    // Predecessor lists by counting sort (each in ascending block order).
+    const predStart = this.predStart.fill(0, 0, nb + 1);
+    for (let b = 0; b < nb; b++) for (const s of blocks[b]!.succs) predStart[s + 1]!++;
+    for (let b = 0; b < nb; b++) predStart[b + 1]! += predStart[b]!;
+    const fill = this.blockScratch;
+    for (let b = 0; b < nb; b++) fill[b] = predStart[b]!;
+    const preds = this.predList = atLeast(this.predList, predStart[nb]!);
+    for (let b = 0; b < nb; b++) for (const s of blocks[b]!.succs) preds[fill[s]!++] = b;
+  }
+
+  /**
+   * The block of each instruction (blockOf) and the loop depth of each block (depth): natural
+   * loops of back edges (edges to a block not later in layout order). Only splitting and
+   * spilling ask, so they are worked out on the first question (after liveness: this reuses
+   * its scratch).
+   */
+  loopInfo(): void {
+    if (this.loopsKnown) return;
+    this.loopsKnown = true;
+    const t = this.t, nb = this.nb, predStart = this.predStart, preds = this.predList;
+    for (let k = 0; k < nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
+    const depth = this.depth.fill(0, 0, nb);
+    // A block's depth counts the loops it is in: the header and every block reachable
+    // backwards from the header's back-edge sources without passing the header. With
+    // rotated loops such walks can reach far back (through the entry into the header), so
+    // they run 32 headers at a time: mask[b] has bit j when header j's walk reached b.
+    const headers = this.work = atLeast(this.work, 2 * nb);
+    let nh = 0;
     for (let h = 0; h < nb; h++) {
-      let isHeader = false;
-      for (const p of preds[h]!) if (p >= h) { isHeader = true; break; }
-      if (!isHeader) continue;
-      stamp[h] = h;
-      this.depth[h]!++;
-      for (const p of preds[h]!) if (p >= h && stamp[p] !== h) { stamp[p] = h; this.depth[p]!++; work.push(p); }
-      while (work.length > 0) {
-        const b = work.pop()!;
-        for (const p of preds[b]!) if (stamp[p] !== h) { stamp[p] = h; this.depth[p]!++; work.push(p); }
+      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) if (preds[k]! >= h) { headers[nh++] = h; break; }
+    }
+    const mask = this.blockScratch, self = this.blockScratch2.fill(0, 0, nb);
+    const queued = this.queued = this.queued.length >= nb ? this.queued : new Uint8Array(Math.max(nb, 2 * this.queued.length));
+    queued.fill(0, 0, nb);
+    for (let base = 0; base < nh; base += 32) {
+      const end = Math.min(nh, base + 32);
+      mask.fill(0, 0, nb);
+      let top = nh; // the stack lives after the headers
+      for (let j = base; j < end; j++) { const h = headers[j]!; self[h] = 1 << (j - base); mask[h] |= 1 << (j - base); }
+      for (let j = base; j < end; j++) {
+        const h = headers[j]!, bit = 1 << (j - base);
+        for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
+          const p = preds[k]!;
+          if (p < h || (mask[p]! & bit) !== 0) continue;
+          mask[p] |= bit;
+          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
+        }
       }
+      while (top > nh) {
+        const b = headers[--top]!;
+        queued[b] = 0;
+        const m = mask[b]! & ~self[b]!; // a walk stops at its own header
+        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+          const p = preds[k]!;
+          if ((mask[p]! | m) === mask[p]) continue;
+          mask[p] |= m;
+          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
+        }
+      }
+      for (let b = 0; b < nb; b++) {
+        let x = mask[b]!;
+        // Population count of a 32-bit word.
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        depth[b]! += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+      }
+      for (let j = base; j < end; j++) self[headers[j]!] = 0;
     }
   }
 
   /**
-   * Live-in vregs of each block, as lists. Sparse and output-sensitive (the cost is the
-   * total size of the live-in sets, not blocks x vregs): each upward-exposed use of v
-   * (read before any write in its block) makes v live in there, and liveness spreads
-   * backwards through predecessors until blocks that write v.
+   * Live-in vregs of each block, as lists (liveHead / liveV / liveNext). Sparse and
+   * output-sensitive (the cost is the total size of the live-in sets, not blocks x vregs):
+   * each upward-exposed use of v (read before any write in its block) makes v live in
+   * there, and liveness spreads backwards through predecessors until blocks that write v
+   * (the exposed and kill lists come from gatherOperands).
    */
-  liveness(): number[][] {
-    const t = this.t, nb = this.nb, np = this.numPregs;
-    const defBlock = this.regScratch.fill(-1); // last block scanned that writes v
-    const exposed: number[] = [], kills: number[] = []; // (v, block) pairs
-    for (let b = 0; b < nb; b++) {
-      const blk = t.blocks[b]!;
-      for (let i = blk.first; i < blk.first + blk.count; i++) {
-        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!;
-        for (let k = lo; k < hi; k++) {
-          const r = this.opReg[k]!, kind = this.opKind[k]!;
-          if (r < np || (kind !== OperandKind.Use && kind !== OperandKind.UseDef)) continue;
-          if (defBlock[r] !== b) { exposed.push(r, b); defBlock[r] = b; } // once per block is enough
-        }
-        for (let k = lo; k < hi; k++) {
-          const r = this.opReg[k]!;
-          if (r >= np && this.opKind[k] !== OperandKind.Use && defBlock[r] !== b) { kills.push(r, b); defBlock[r] = b; }
-        }
-      }
-    }
-    // All tables below are views of one buffer (one backing-store allocation, not eight).
-    const rc = t.regCount;
-    const words = new Int32Array(4 * rc + 2 + ((exposed.length + kills.length) >> 1) + 2 * nb);
-    let at = 0;
-    const take = (len: number): Int32Array => words.subarray(at, at += len);
-    // Group the pairs by vreg (counting sort).
-    const group = (pairs: number[]): { start: Int32Array; blocks: Int32Array } => {
-      const start = take(rc + 1);
-      for (let k = 0; k < pairs.length; k += 2) start[pairs[k]! + 1]!++;
-      for (let r = 0; r < rc; r++) start[r + 1]! += start[r]!;
-      const fill = take(rc), blocks = take(pairs.length >> 1);
-      fill.set(start.subarray(0, rc));
-      for (let k = 0; k < pairs.length; k += 2) blocks[fill[pairs[k]!]!++] = pairs[k + 1]!;
-      return { start, blocks };
-    };
-    const ex = group(exposed), kl = group(kills);
+  liveness(): void {
+    const t = this.t, nb = this.nb, np = this.numPregs, rc = t.regCount;
+    const exHead = this.exHead, klHead = this.klHead, nodeBlock = this.nodeBlock, nodeNext = this.nodeNext;
     // A block that writes v before reading it is in kills but not exposed; one that reads
     // v first is exposed (its write, if any, does not stop v being live into it).
-    const liveIn: number[][] = Array.from({ length: nb }, () => []);
-    const live = take(nb).fill(-1), kill = take(nb).fill(-1);
-    const work: number[] = [];
-    for (let v = np; v < t.regCount; v++) {
-      if (ex.start[v] === ex.start[v + 1]) continue;
-      for (let k = kl.start[v]!; k < kl.start[v + 1]!; k++) kill[kl.blocks[k]!] = v;
-      for (let k = ex.start[v]!; k < ex.start[v + 1]!; k++) work.push(ex.blocks[k]!);
-      while (work.length > 0) {
-        const b = work.pop()!;
+    const live = this.blockScratch.fill(-1, 0, nb), kill = this.blockScratch2.fill(-1, 0, nb);
+    const liveHead = this.liveHead = atLeast(this.liveHead, nb).fill(-1, 0, nb), liveTail = this.liveTail = atLeast(this.liveTail, nb);
+    const predStart = this.predStart, preds = this.predList;
+    // A block is pushed once per exposed use and once per predecessor edge of a block made live.
+    const work = this.work = atLeast(this.work, this.exposedCount + predStart[nb]! + 1);
+    let liveV = this.liveV, liveNext = this.liveNext, count = 0;
+    // Vregs in ascending order, so each block's list is ascending.
+    for (let v = np; v < rc; v++) {
+      if (exHead[v]! < 0) continue;
+      for (let x = klHead[v]!; x >= 0; x = nodeNext[x]!) kill[nodeBlock[x]!] = v;
+      let top = 0;
+      for (let x = exHead[v]!; x >= 0; x = nodeNext[x]!) work[top++] = nodeBlock[x]!;
+      while (top > 0) {
+        const b = work[--top]!;
         if (live[b] === v) continue;
         live[b] = v;
-        liveIn[b]!.push(v);
-        for (const p of this.preds[b]!) if (live[p] !== v && kill[p] !== v) work.push(p);
+        if (count === liveV.length) { liveV = this.liveV = grown(liveV, count + 1); liveNext = this.liveNext = grown(liveNext, count + 1); }
+        liveV[count] = v; liveNext[count] = -1;
+        if (liveHead[b]! < 0) liveHead[b] = count; else liveNext[liveTail[b]!] = count;
+        liveTail[b] = count++;
+        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+          const p = preds[k]!;
+          if (live[p] !== v && kill[p] !== v) work[top++] = p;
+        }
       }
     }
-    return liveIn;
   }
 
   /** Records a use of register id r (uses come in descending position order). */
   addUse(r: number, use: number): void {
     this.useList[--this.useFill[r]!] = use;
   }
-  /** Adds a piece of vreg v (the list is created on the first). */
-  addPiece(it: Interval): void {
-    const ps = this.pieces[it.v]!;
-    if (ps === NO_PIECES) this.pieces[it.v] = [it]; else ps.push(it);
-  }
 
-  /** Adds [from, to) to r's ranges (built in descending order). */
+  /** Adds [from, to) to r's ranges (built in descending order: the head node is the earliest). */
   addRange(r: number, from: number, to: number): void {
-    const rs = this.ranges[r]!, n = rs.length;
-    // The first range as a literal of two slots (a push onto [] reserves sixteen); most
-    // vregs never get a second.
-    if (rs === NONE_YET) this.ranges[r] = [from, to];
-    else if (n > 0 && rs[n - 2]! <= to) {
-      if (from < rs[n - 2]!) rs[n - 2] = from;
-      if (to > rs[n - 1]!) rs[n - 1] = to;
-    } else rs.push(from, to);
+    const h = this.rHead[r]!;
+    if (h >= 0 && this.nFrom[h]! <= to) {
+      if (from < this.nFrom[h]!) this.nFrom[h] = from;
+      if (to > this.nTo[h]!) this.nTo[h] = to;
+      return;
+    }
+    const x = this.nodeCount++;
+    if (x === this.nFrom.length) {
+      this.nFrom = grown(this.nFrom, x + 1); this.nTo = grown(this.nTo, x + 1); this.nNext = grown(this.nNext, x + 1);
+    }
+    this.nFrom[x] = from; this.nTo[x] = to; this.nNext[x] = h;
+    this.rHead[r] = x;
   }
   /** A definition at `pos`: the live range starts there (or a one-position range when dead). */
   define(r: number, pos: number, len: number): void {
-    const rs = this.ranges[r]!, n = rs.length; // NONE_YET has no ranges: addRange creates the list
-    if (n > 0 && rs[n - 2]! <= pos && pos < rs[n - 1]!) rs[n - 2] = pos;
+    const h = this.rHead[r]!;
+    if (h >= 0 && this.nFrom[h]! <= pos && pos < this.nTo[h]!) this.nFrom[h] = pos;
     else this.addRange(r, pos, pos + len);
   }
 
-  buildIntervals(liveIn: number[][]): void {
-    const t = this.t, np = this.numPregs;
+  buildIntervals(): void {
+    const t = this.t, np = this.numPregs, opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
+    const liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext;
     for (let b = this.nb - 1; b >= 0; b--) {
       const blk = t.blocks[b]!;
       const bFrom = 4 * blk.first, bTo = 4 * (blk.first + blk.count);
       // Live out = union of the successors' live-in (a repeated range merges).
-      for (const s of blk.succs) for (const v of liveIn[s]!) this.addRange(v, bFrom, bTo);
+      for (const s of blk.succs) for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) this.addRange(liveV[x]!, bFrom, bTo);
       for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
-        const lo = this.opStart[i]!, hi = this.opStart[i + 1]!, n = hi - lo;
+        const lo = opStart[i]!, hi = opStart[i + 1]!, n = hi - lo;
         const copy = t.acceptsSpillSlot(i);
         const u = 4 * i + 1, d = 4 * i + 2;
         for (let k = lo; k < hi; k++) {
-          const r = this.opReg[k]!, kind = this.opKind[k]!;
+          const r = opReg[k]!, kind = opKind[k]!;
           const need = copy && r >= np && (kind === OperandKind.Use || kind === OperandKind.Def) ? 0 : 1;
           switch (kind) {
             case OperandKind.Def: this.define(r, d, 1); this.addUse(r, 2 * d + need); break;
@@ -476,7 +579,7 @@ class Allocator implements OperandSink {
           }
         }
         for (let k = lo; k < hi; k++) {
-          const r = this.opReg[k]!, kind = this.opKind[k]!;
+          const r = opReg[k]!, kind = opKind[k]!;
           if (kind !== OperandKind.Use && kind !== OperandKind.UseDef) continue;
           const need = copy && r >= np && kind === OperandKind.Use ? 0 : 1;
           this.addRange(r, bFrom, u + 1);
@@ -485,58 +588,205 @@ class Allocator implements OperandSink {
         if (copy) {
           // Copy hints: Mov [dst, src]; ParallelMove [srcs..., dsts...].
           const half = n >> 1;
-          if (n === 2 && this.opKind[lo] === OperandKind.Def) this.hintPair(this.opReg[lo]!, this.opReg[lo + 1]!);
-          else if (n % 2 === 0) for (let k = lo; k < lo + half; k++) if (this.opKind[half + k] === OperandKind.Def) this.hintPair(this.opReg[half + k]!, this.opReg[k]!);
+          if (n === 2 && opKind[lo] === OperandKind.Def) this.hintPair(opReg[lo]!, opReg[lo + 1]!);
+          else if (n % 2 === 0) for (let k = lo; k < lo + half; k++) if (opKind[half + k] === OperandKind.Def) this.hintPair(opReg[half + k]!, opReg[k]!);
         }
       }
     }
-    // Ranges were built descending (the uses were filled in ascending order).
-    for (let r = 0; r < t.regCount; r++) {
-      const rs = this.ranges[r]!;
-      if (rs.length === 0) continue;
-      // Reverse the (from, to) pairs in place.
-      for (let i = 0, j = rs.length - 2; i < j; i += 2, j -= 2) {
-        const f = rs[i]!, e = rs[i + 1]!;
-        rs[i] = rs[j]!; rs[i + 1] = rs[j + 1]!;
-        rs[j] = f; rs[j + 1] = e;
-      }
+    // Copy each register id's node list (earliest first) to the flat tables.
+    const rc = t.regCount, rStart = this.rStart, rHead = this.rHead, nFrom = this.nFrom, nTo = this.nTo, nNext = this.nNext;
+    const rFrom = this.rFrom = atLeast(this.rFrom, this.nodeCount), rTo = this.rTo = atLeast(this.rTo, this.nodeCount);
+    let at = 0;
+    for (let r = 0; r < rc; r++) {
+      rStart[r] = at;
+      for (let x = rHead[r]!; x >= 0; x = nNext[x]!) { rFrom[at] = nFrom[x]!; rTo[at] = nTo[x]!; at++; }
     }
+    rStart[rc] = at;
   }
   hintPair(dst: number, src: number): void {
     if (dst >= this.numPregs && this.hintSrc[dst]! < 0) this.hintSrc[dst] = src;
     if (src >= this.numPregs && this.hintDst[src]! < 0) this.hintDst[src] = dst;
   }
 
+  // ---- pieces ----
+
+  /** A new piece of register id v owning ranges [rLo, rHi) and uses [uLo, uHi). */
+  newPiece(v: number, rLo: number, rHi: number, start: number, end: number, uLo: number, uHi: number): number {
+    const p = this.pieceCount++;
+    if (p === this.pV.length) {
+      const n = p + 1;
+      this.pV = grown(this.pV, n); this.pLoc = grown(this.pLoc, n); this.pCursor = grown(this.pCursor, n);
+      this.pRLo = grown(this.pRLo, n); this.pRHi = grown(this.pRHi, n); this.pStart = grown(this.pStart, n);
+      this.pEnd = grown(this.pEnd, n); this.pULo = grown(this.pULo, n); this.pUHi = grown(this.pUHi, n);
+      this.pPrev = grown(this.pPrev, n); this.pStable = grown(this.pStable, n);
+    }
+    this.pV[p] = v; this.pLoc[p] = -1; this.pCursor[p] = rLo;
+    this.pRLo[p] = rLo; this.pRHi[p] = rHi; this.pStart[p] = start; this.pEnd[p] = end;
+    this.pULo[p] = uLo; this.pUHi[p] = uHi; this.pPrev[p] = -1; this.pStable[p] = -1;
+    return p;
+  }
+  /** Start of range k of piece p. */
+  from(p: number, k: number): number { return k === this.pRLo[p] ? this.pStart[p]! : this.rFrom[k]!; }
+  /** End of range k of piece p. */
+  to(p: number, k: number): number { return k === this.pRHi[p]! - 1 ? this.pEnd[p]! : this.rTo[k]!; }
+  /** True if piece p is live at `pos`; `pos` must not decrease between calls. Sets pStable[p]. */
+  covers(p: number, pos: number): boolean {
+    let c = this.pCursor[p]!;
+    const hi = this.pRHi[p]!;
+    while (c < hi && this.to(p, c) <= pos) c++;
+    this.pCursor[p] = c;
+    if (c === hi) { this.pStable[p] = -1; return false; }
+    const f = this.from(p, c);
+    if (f <= pos) { this.pStable[p] = this.to(p, c); return true; }
+    this.pStable[p] = f;
+    return false;
+  }
+  /** First position where pieces a and b are both live, or INF. */
+  intersect(a: number, b: number): number {
+    let i = this.pCursor[a]!, j = this.pCursor[b]!;
+    const ih = this.pRHi[a]!, jh = this.pRHi[b]!;
+    while (i < ih && j < jh) {
+      const fi = this.from(a, i), fj = this.from(b, j);
+      if (this.to(a, i) <= fj) i++;
+      else if (this.to(b, j) <= fi) j++;
+      else return fi > fj ? fi : fj;
+    }
+    return INF;
+  }
+  /** Index of piece p's first use at or after `pos` (binary search: uses are sorted). */
+  firstUseAt(p: number, pos: number): number {
+    const uses = this.useList;
+    let lo = this.pULo[p]!, hi = this.pUHi[p]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (uses[mid]! < 2 * pos) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  /** First use position >= pos of piece p that needs a register (use entries are position*2 + needsRegister). */
+  nextRegUse(p: number, pos: number): number {
+    const uses = this.useList, hi = this.pUHi[p]!;
+    for (let k = this.firstUseAt(p, pos); k < hi; k++) if ((uses[k]! & 1) !== 0) return uses[k]! >>> 1;
+    return INF;
+  }
+  /** Last use position < pos of piece p that needs a register, or -1. */
+  lastRegUseBefore(p: number, pos: number): number {
+    const uses = this.useList, lo = this.pULo[p]!;
+    for (let k = this.firstUseAt(p, pos) - 1; k >= lo; k--) if ((uses[k]! & 1) !== 0) return uses[k]! >>> 1;
+    return -1;
+  }
+  /** Splits off the part of piece p from `pos` (start < pos < end) and returns it. */
+  split(p: number, pos: number): number {
+    let k = this.pRLo[p]!;
+    while (this.to(p, k) <= pos) k++;
+    const uk = this.firstUseAt(p, pos);
+    const fk = this.from(p, k);
+    const inRange = fk < pos;
+    const child = this.newPiece(this.pV[p]!, k, this.pRHi[p]!, inRange ? pos : fk, this.pEnd[p]!, uk, this.pUHi[p]!);
+    if (inRange) { this.pRHi[p] = k + 1; this.pEnd[p] = pos; }
+    else { this.pEnd[p] = this.to(p, k - 1); this.pRHi[p] = k; }
+    if (this.pCursor[p]! >= this.pRHi[p]!) this.pCursor[p] = this.pRHi[p]! - 1;
+    this.pUHi[p] = uk;
+    this.pStable[p] = -1;
+    return child;
+  }
+  /** Adds piece p to its vreg's list. */
+  addPiece(p: number): void {
+    const v = this.pV[p]!;
+    this.pPrev[p] = this.vLast[v]!;
+    this.vLast[v] = p;
+    this.vCount[v]!++;
+  }
+
+  // ---- unhandled pieces: a binary min-heap by start ----
+
+  push(p: number): void {
+    if (this.heapLen === this.heap.length) this.heap = grown(this.heap, this.heapLen + 1);
+    const h = this.heap, pStart = this.pStart, s = pStart[p]!;
+    let i = this.heapLen++;
+    while (i > 0) {
+      const q = (i - 1) >> 1;
+      if (pStart[h[q]!]! <= s) break;
+      h[i] = h[q]!;
+      i = q;
+    }
+    h[i] = p;
+  }
+  pop(): number {
+    const h = this.heap, pStart = this.pStart, top = h[0]!, last = h[--this.heapLen]!, n = this.heapLen;
+    if (n > 0) {
+      const s = pStart[last]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && pStart[h[c + 1]!]! < pStart[h[c]!]!) c++;
+        if (pStart[h[c]!]! >= s) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+
+  /** Sorts heap[0 .. n) by piece start, stably: merges its ascending runs pairwise until one is left. */
+  sortByStart(n: number): void {
+    const pStart = this.pStart;
+    let src = this.heap, dst = this.sortTmp = atLeast(this.sortTmp, n);
+    let bounds = this.runBounds = atLeast(this.runBounds, n + 1);
+    let runs = 0;
+    bounds[0] = 0;
+    for (let k = 1; k < n; k++) if (pStart[src[k]!]! < pStart[src[k - 1]!]!) bounds[++runs] = k;
+    bounds[++runs] = n;
+    while (runs > 1) {
+      let out = 0;
+      for (let r = 0; r < runs; r += 2) {
+        const lo = bounds[r]!, mid = bounds[r + 1]!, hi = r + 2 <= runs ? bounds[r + 2]! : mid;
+        let i = lo, j = mid, o = lo;
+        while (i < mid && j < hi) dst[o++] = pStart[src[j]!]! < pStart[src[i]!]! ? src[j++]! : src[i++]!;
+        while (i < mid) dst[o++] = src[i++]!;
+        while (j < hi) dst[o++] = src[j++]!;
+        bounds[out++] = lo;
+      }
+      bounds[out] = n;
+      runs = out;
+      const swap = src; src = dst; dst = swap;
+    }
+    if (src !== this.heap) this.heap.set(src.subarray(0, n));
+  }
+
   /**
    * Register a hint resolves to right now, or -1: with `fromSource`, the register of the
-   * source of the copy that defines `it` (already allocated); else that of the copy's
+   * source of the copy that defines piece `it` (already allocated); else that of the copy's
    * destination, following a short chain of copies to a preg or an allocated vreg.
    */
-  hintReg(it: Interval, fromSource: boolean): number {
-    if (fromSource) return this.hintSrc[it.v]! >= 0 ? this.regAt(this.hintSrc[it.v]!, it.start) : -1;
-    let h = this.hintDst[it.v]!;
+  hintReg(it: number, fromSource: boolean): number {
+    const v = this.pV[it]!, start = this.pStart[it]!;
+    if (fromSource) return this.hintSrc[v]! >= 0 ? this.regAt(this.hintSrc[v]!, start) : -1;
+    let h = this.hintDst[v]!;
     for (let steps = 0; steps < 4 && h >= 0; steps++) {
       if (h < this.numPregs) return h;
-      if (this.pieces[h]!.length > 0) return this.regAt(h, it.start);
+      if (this.vLast[h]! >= 0) return this.regAt(h, start);
       h = this.hintDst[h]!;
     }
     return -1;
   }
-  /** Register of register id r's latest piece starting at or before pos, or -1. */
+  /** Register of register id r's latest allocated piece starting at or before pos, or -1. */
   regAt(r: number, pos: number): number {
     if (r < this.numPregs) return r;
-    const ps = this.pieces[r]!;
-    for (let k = ps.length - 1; k >= 0; k--) {
-      const p = ps[k]!;
-      if (p.start <= pos) return p.loc >= 0 && p.loc < this.numPregs ? p.loc : -1;
+    for (let p = this.vLast[r]!; p >= 0; p = this.pPrev[p]!) {
+      if (this.pStart[p]! <= pos) { const loc = this.pLoc[p]!; return loc >= 0 && loc < this.numPregs ? loc : -1; }
     }
     return -1;
   }
 
-  /** Spill weight of a piece (its uses, each counted 10^loop depth), counted up to `limit`. */
-  weight(it: Interval, limit: number): number {
+  /** Spill weight of piece `it` (its uses, each counted 10^loop depth), counted up to `limit`. */
+  weight(it: number, limit: number): number {
+    this.loopInfo();
     let w = 0;
-    for (let k = it.uLo; k < it.uHi && w < limit; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[it.uses[k]! >>> 3]!]!);
+    const uses = this.useList, hi = this.pUHi[it]!;
+    for (let k = this.pULo[it]!; k < hi && w < limit; k++) w += 10 ** Math.min(5, this.depth[this.blockOf[uses[k]! >>> 3]!]!);
     return w;
   }
 
@@ -550,6 +800,7 @@ class Allocator implements OperandSink {
    * depth (so spill and reload code sits outside loops). `max` must be a gap position.
    */
   splitPos(min: number, max: number): number {
+    this.loopInfo();
     const maxBlock = this.blockOf[max >> 2]!;
     let best = max, bestDepth = this.depth[maxBlock]!;
     const minBlock = min < 0 ? 0 : this.blockOf[min >> 2]!;
@@ -560,249 +811,350 @@ class Allocator implements OperandSink {
     return best;
   }
 
-  /** Puts `it` in its spill slot until just before its next register use, whose piece goes back to unhandled. */
-  spill(it: Interval, notBefore: number): void {
-    const r = it.nextRegUse(it.start);
+  /** Puts piece `it` in its spill slot until just before its next register use, whose piece goes back to unhandled. */
+  spill(it: number, notBefore: number): void {
+    const start = this.pStart[it]!;
+    const r = this.nextRegUse(it, start);
     if (r !== INF) {
       const max = gapFloor(r);
-      if (max <= it.start) throw new Error(`regalloc: cannot spill v${it.v} at ${it.start}: it needs a register there`);
-      const pos = this.splitPos(Math.max(it.start, notBefore - 1), max);
-      this.unhandled.push(it.split(pos));
+      if (max <= start) throw new Error(`regalloc: cannot spill v${this.pV[it]!} at ${start}: it needs a register there`);
+      const pos = this.splitPos(Math.max(start, notBefore - 1), max);
+      this.push(this.split(it, pos));
     }
-    it.loc = this.slot(it.v);
+    this.pLoc[it] = this.slot(this.pV[it]!);
   }
 
   run(): void {
-    const t = this.t, np = this.numPregs;
+    const t = this.t, np = this.numPregs, rc = t.regCount, rStart = this.rStart, rFrom = this.rFrom, rTo = this.rTo;
     for (let p = 0; p < np; p++) {
-      const rs = this.ranges[p]!;
-      if (rs.length === 0) { this.fixed.push(null); continue; }
+      const lo = rStart[p]!, hi = rStart[p + 1]!;
+      if (lo === hi) { this.fixed[p] = -1; continue; }
       this.usedPregs[p] = 1;
-      this.fixed.push(new Interval(p, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, 0, 0));
+      this.fixed[p] = this.newPiece(p, lo, hi, rFrom[lo]!, rTo[hi - 1]!, 0, 0);
     }
-    const initial: Interval[] = [];
-    for (let v = np; v < t.regCount; v++) {
-      const rs = this.ranges[v]!;
-      if (rs.length === 0) continue;
-      initial.push(new Interval(v, rs, this.useList, 0, rs.length >> 1, rs[0]!, rs[rs.length - 1]!, this.useAt[v]!, this.useAt[v + 1]!));
+    // The first heap: the vregs' pieces in start order (ties by vreg), which is a valid heap.
+    // Pieces are numbered in vreg order, which is a few ascending runs of starts (values are
+    // numbered as they are defined, temps after them): a stable merge of those runs.
+    const first = this.pieceCount;
+    let n = 0;
+    for (let v = np; v < rc; v++) {
+      const lo = rStart[v]!, hi = rStart[v + 1]!;
+      if (lo !== hi) { this.newPiece(v, lo, hi, rFrom[lo]!, rTo[hi - 1]!, this.useAt[v]!, this.useAt[v + 1]!); n++; }
     }
-    initial.sort((a, b) => a.start - b.start);
-    for (const it of initial) this.unhandled.push(it);
-    const active = this.active, inactive = this.inactive;
-    while (this.unhandled.heap.length > 0) {
-      const cur = this.unhandled.pop();
-      const pos = cur.start;
-      for (let k = 0; k < active.length; k++) {
-        const it = active[k]!;
-        if (it.end <= pos) { active[k] = active[active.length - 1]!; active.pop(); k--; }
-        else if (!it.covers(pos)) { inactive.push(it); active[k] = active[active.length - 1]!; active.pop(); k--; }
+    this.heap = atLeast(this.heap, n);
+    for (let k = 0; k < n; k++) this.heap[k] = first + k;
+    this.sortByStart(n);
+    this.heapLen = n;
+    while (this.heapLen > 0) {
+      // Active and inactive pieces are distinct pieces, so room for all of them is enough.
+      if (this.active.length < this.pieceCount) {
+        this.active = grown(this.active, this.pieceCount);
+        this.inactive = grown(this.inactive, this.pieceCount);
       }
-      for (let k = 0; k < inactive.length; k++) {
+      const cur = this.pop();
+      const pos = this.pStart[cur]!;
+      const active = this.active, inactive = this.inactive, pEnd = this.pEnd, pLoc = this.pLoc, activeIn = this.activeIn;
+      const stable = this.pStable;
+      for (let k = 0; k < this.activeLen; k++) {
+        const it = active[k]!;
+        if (pos < stable[it]!) continue; // still in the same range
+        if (pEnd[it]! <= pos) { activeIn[pLoc[it]!]!--; active[k] = active[--this.activeLen]!; k--; }
+        else if (!this.covers(it, pos)) { activeIn[pLoc[it]!]!--; inactive[this.inactiveLen++] = it; active[k] = active[--this.activeLen]!; k--; }
+      }
+      for (let k = 0; k < this.inactiveLen; k++) {
         const it = inactive[k]!;
-        if (it.end <= pos) { inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
-        else if (it.covers(pos)) { active.push(it); inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--; }
+        if (pos < stable[it]!) continue; // still in the same hole
+        if (pEnd[it]! <= pos) { inactive[k] = inactive[--this.inactiveLen]!; k--; }
+        else if (this.covers(it, pos)) { activeIn[pLoc[it]!]!++; active[this.activeLen++] = it; inactive[k] = inactive[--this.inactiveLen]!; k--; }
       }
       this.addPiece(cur);
       if (!this.tryFree(cur)) this.allocateBlocked(cur);
-      if (cur.loc < np) { this.usedPregs[cur.loc] = 1; active.push(cur); }
+      const loc = this.pLoc[cur]!;
+      if (loc < np) { this.usedPregs[loc] = 1; this.activeIn[loc]!++; this.active[this.activeLen++] = cur; }
     }
   }
 
-  /** Assigns a register free for all of `cur` or a prefix of it (splitting the rest off). */
-  tryFree(cur: Interval): boolean {
-    const t = this.t, regs = t.allocatable[t.regClass[cur.v]!]!, fu = this.freeUntil;
-    for (const p of regs) {
-      const f = this.fixed[p];
-      // Fixed intervals of the other class are not looked at, so their cursors advance only here.
-      fu[p] = f === null ? INF : (f.covers(cur.start), f.intersect(cur));
-    }
-    for (const it of this.active) fu[it.loc] = 0;
-    for (const it of this.inactive) {
-      if (fu[it.loc]! === 0 || t.regClass[it.v] !== t.regClass[cur.v]) continue;
-      const x = it.intersect(cur);
-      if (x < fu[it.loc]!) fu[it.loc] = x;
-    }
-    let reg = -1;
-    for (let k = 0; k < 2 && reg < 0; k++) {
+  /** Assigns a register free for all of piece `cur` or a prefix of it (splitting the rest off). */
+  tryFree(cur: number): boolean {
+    const t = this.t, cls = t.regClass[this.pV[cur]!]!, regs = t.allocatable[cls]!, fu = this.freeUntil;
+    const start = this.pStart[cur]!, end = this.pEnd[cur]!, nr = regs.length;
+    // A hint register free for the whole piece wins (the source's first), so try those
+    // before working out how long every register is free.
+    for (let k = 0; k < 2; k++) {
       const h = this.hintReg(cur, k === 0);
-      if (h >= 0 && regs.includes(h) && fu[h]! >= cur.end) reg = h;
+      if (h >= 0 && regs.includes(h) && this.freeUntilOf(h, cur, cls) >= end) { this.pLoc[cur] = h; return true; }
     }
-    if (reg < 0) {
-      // Whole fit: the first register in preference order, but a callee-saved one not used yet
-      // only for a value that lives across a call (a call clobbers all caller-saved ones).
-      let fallback = -1;
-      for (const p of regs) {
-        if (fu[p]! < cur.end) continue;
-        if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
-        if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
-      }
-      if (reg < 0 && fallback >= 0) {
-        // A callee-saved register costs a save and a restore; a value used less than that
-        // (weighted by loop depth) waits in its slot until it needs a register, if it can.
-        const first = cur.nextRegUse(cur.start);
-        if (this.weight(cur, CALLEE_SAVE_COST) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > cur.start)) {
-          this.spill(cur, cur.start);
-          return true;
-        }
-        reg = fallback;
-      }
+    // Whole fit: the first register in preference order, but a callee-saved one not used yet
+    // only for a value that lives across a call (a call clobbers all caller-saved ones).
+    let reg = -1, fallback = -1;
+    for (let k = 0; k < nr; k++) {
+      const p = regs[k]!;
+      if (this.freeUntilOf(p, cur, cls) < end) continue;
+      if (this.calleeSaved[p] === 1 && this.usedPregs[p] === 0 && fallback < 0) { fallback = p; continue; }
+      if (this.calleeSaved[p] === 0 || this.usedPregs[p] !== 0) { reg = p; break; }
     }
-    if (reg >= 0) { cur.loc = reg; return true; }
-    // Prefix: the register free longest.
+    if (reg < 0 && fallback >= 0) {
+      // A callee-saved register costs a save and a restore; a value used less than that
+      // (weighted by loop depth) waits in its slot until it needs a register, if it can.
+      const first = this.nextRegUse(cur, start);
+      if (this.weight(cur, CALLEE_SAVE_COST) < CALLEE_SAVE_COST && (first === INF || gapFloor(first) > start)) {
+        this.spill(cur, start);
+        return true;
+      }
+      reg = fallback;
+    }
+    if (reg >= 0) { this.pLoc[cur] = reg; return true; }
+    // Prefix: the register free longest (how long each one is free, all at once).
+    for (let k = 0; k < nr; k++) {
+      const p = regs[k]!, f = this.fixed[p]!;
+      // Taken by an active piece. (Else the fixed interval: those of the other class are not
+      // looked at, so their cursors advance only here; a cursor left behind only costs steps.)
+      if (this.activeIn[p] !== 0) fu[p] = 0;
+      else if (f < 0) fu[p] = INF;
+      else { this.covers(f, start); fu[p] = this.intersect(f, cur); }
+    }
+    for (let k = 0; k < this.inactiveLen; k++) {
+      const it = this.inactive[k]!, loc = this.pLoc[it]!;
+      if (fu[loc]! === 0 || t.regClass[this.pV[it]!] !== cls) continue;
+      const x = this.intersect(it, cur);
+      if (x < fu[loc]!) fu[loc] = x;
+    }
     let best = -1;
-    for (const p of regs) if (best < 0 || fu[p]! > fu[best]!) best = p;
+    for (let k = 0; k < nr; k++) { const p = regs[k]!; if (best < 0 || fu[p]! > fu[best]!) best = p; }
     const at = gapFloor(fu[best]!);
-    if (best < 0 || at <= cur.start) return false;
-    this.unhandled.push(cur.split(this.splitPos(cur.start, at)));
-    cur.loc = best;
+    if (best < 0 || at <= start) return false;
+    this.push(this.split(cur, this.splitPos(start, at)));
+    this.pLoc[cur] = best;
     return true;
   }
 
-  /** No register is free: evict the one used furthest in the future, or spill `cur`. */
-  allocateBlocked(cur: Interval): void {
-    const t = this.t, regs = t.allocatable[t.regClass[cur.v]!]!, nu = this.nextUse, bp = this.blockPos;
-    const pos = cur.start, gap = gapFloor(pos);
-    for (const p of regs) {
-      const f = this.fixed[p];
-      const x = f === null ? INF : (f.covers(pos), f.intersect(cur));
+  /** Until where preg p is free for piece `cur` of class `cls` (what tryFree computes for every register, for one). */
+  freeUntilOf(p: number, cur: number, cls: number): number {
+    if (this.activeIn[p] !== 0) return 0;
+    const f = this.fixed[p]!;
+    let x = INF;
+    if (f >= 0) { this.covers(f, this.pStart[cur]!); x = this.intersect(f, cur); }
+    for (let k = 0; k < this.inactiveLen; k++) {
+      const it = this.inactive[k]!;
+      if (this.pLoc[it] !== p || this.t.regClass[this.pV[it]!] !== cls) continue;
+      const y = this.intersect(it, cur);
+      if (y < x) x = y;
+    }
+    return x;
+  }
+
+  /** No register is free: evict the one used furthest in the future, or spill piece `cur`. */
+  allocateBlocked(cur: number): void {
+    const t = this.t, cls = t.regClass[this.pV[cur]!]!, regs = t.allocatable[cls]!, nu = this.nextUse, bp = this.blockPos;
+    // No local alias of the piece tables: splits below may grow them.
+    const pos = this.pStart[cur]!, gap = gapFloor(pos), nr = regs.length;
+    for (let k = 0; k < nr; k++) {
+      const p = regs[k]!, f = this.fixed[p]!;
+      let x = INF;
+      if (f >= 0) { this.covers(f, pos); x = this.intersect(f, cur); }
       nu[p] = x; bp[p] = x;
     }
-    for (const it of this.active) {
+    for (let k = 0; k < this.activeLen; k++) {
       // A holder read by this instruction can still be stored after the read (see below).
-      const n = it.nextRegUse(pos);
-      if (n < nu[it.loc]!) nu[it.loc] = n;
+      const it = this.active[k]!, loc = this.pLoc[it]!;
+      const n = this.nextRegUse(it, pos);
+      if (n < nu[loc]!) nu[loc] = n;
     }
-    for (const it of this.inactive) {
-      if (t.regClass[it.v] !== t.regClass[cur.v] || it.intersect(cur) === INF) continue;
-      const n = it.nextRegUse(pos);
-      if (n < nu[it.loc]!) nu[it.loc] = n;
+    for (let k = 0; k < this.inactiveLen; k++) {
+      const it = this.inactive[k]!;
+      if (t.regClass[this.pV[it]!] !== cls || this.intersect(it, cur) === INF) continue;
+      const n = this.nextRegUse(it, pos), loc = this.pLoc[it]!;
+      if (n < nu[loc]!) nu[loc] = n;
     }
     let reg = -1;
-    for (const p of regs) if (reg < 0 || nu[p]! > nu[reg]!) reg = p;
-    const first = cur.nextRegUse(pos);
+    for (let k = 0; k < nr; k++) { const p = regs[k]!; if (reg < 0 || nu[p]! > nu[reg]!) reg = p; }
+    const first = this.nextRegUse(cur, pos);
     if (nu[reg]! <= first) {
       // Everything else is needed sooner: cur waits in its slot until its first register use.
       if (first !== INF && gapFloor(first) <= pos) {
-        throw new Error(`regalloc: no register for a must-have-register operand (v${cur.v}, class ${t.regClass[cur.v]})`);
+        throw new Error(`regalloc: no register for a must-have-register operand (v${this.pV[cur]!}, class ${cls})`);
       }
       this.spill(cur, pos);
       return;
     }
-    cur.loc = reg;
-    if (bp[reg]! < cur.end) {
+    this.pLoc[cur] = reg;
+    if (bp[reg]! < this.pEnd[cur]!) {
       const at = gapFloor(bp[reg]!);
-      if (at <= pos) throw new Error(`regalloc: no register for v${cur.v} before a fixed use of ${reg}`);
-      this.unhandled.push(cur.split(at));
+      if (at <= pos) throw new Error(`regalloc: no register for v${this.pV[cur]!} before a fixed use of ${reg}`);
+      this.push(this.split(cur, at));
     }
     // Move the other holders of reg out of cur's way.
     const active = this.active, inactive = this.inactive;
-    for (let k = 0; k < active.length; k++) {
+    for (let k = 0; k < this.activeLen; k++) {
       const it = active[k]!;
-      if (it.loc !== reg) continue;
-      active[k] = active[active.length - 1]!; active.pop(); k--;
+      if (this.pLoc[it] !== reg) continue;
+      active[k] = active[--this.activeLen]!; k--;
+      this.activeIn[reg]!--;
       // Store as early as possible after its last register use (outside loops when it can);
       // when this instruction reads it, the store goes before the instruction and the
       // register keeps the value for the read (a split at cur's def position).
-      const lastUse = it.lastRegUseBefore(pos);
-      if (it.start >= pos || (it.start >= gap && lastUse < gap)) { this.spill(it, pos); continue; }
-      const at = lastUse >= gap ? pos : this.splitPos(Math.max(lastUse, it.start), gap);
-      const rest = it.split(at);
+      const lastUse = this.lastRegUseBefore(it, pos), itStart = this.pStart[it]!;
+      if (itStart >= pos || (itStart >= gap && lastUse < gap)) { this.spill(it, pos); continue; }
+      const at = lastUse >= gap ? pos : this.splitPos(Math.max(lastUse, itStart), gap);
+      const rest = this.split(it, at);
       this.addPiece(rest);
       this.spill(rest, pos);
     }
-    for (let k = 0; k < inactive.length; k++) {
+    for (let k = 0; k < this.inactiveLen; k++) {
       const it = inactive[k]!;
-      if (it.loc !== reg || it.intersect(cur) === INF) continue;
-      inactive[k] = inactive[inactive.length - 1]!; inactive.pop(); k--;
+      if (this.pLoc[it] !== reg || this.intersect(it, cur) === INF) continue;
+      inactive[k] = inactive[--this.inactiveLen]!; k--;
       // Split at the end of its lifetime hole; the rest is allocated again.
-      let j = it.cursor;
-      while (it.to(j) <= pos) j++;
-      this.unhandled.push(it.split(it.from(j)));
+      let j = this.pCursor[it]!;
+      while (this.to(it, j) <= pos) j++;
+      this.push(this.split(it, this.from(it, j)));
     }
   }
 
   /** Location of vreg v at position pos (the piece covering or last ending before it). */
   locAt(v: number, pos: number): number {
-    const ps = this.pieces[v]!;
-    let lo = 0, hi = ps.length - 1;
+    const list = this.pieceList, pStart = this.pStart;
+    let lo = this.pieceAt[v]!, hi = this.pieceAt[v + 1]! - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (ps[mid]!.start <= pos) lo = mid; else hi = mid - 1;
+      if (pStart[list[mid]!]! <= pos) lo = mid; else hi = mid - 1;
     }
-    return ps[lo]!.loc;
+    return this.pLoc[list[lo]!]!;
   }
 
-  resolve(liveIn: number[][]): Allocation {
-    const t = this.t, np = this.numPregs;
-    for (let v = np; v < t.regCount; v++) if (this.pieces[v]!.length > 1) this.pieces[v]!.sort((a, b) => a.start - b.start);
+  resolve(): Allocation {
+    const t = this.t, np = this.numPregs, rc = t.regCount, nb = this.nb, n = t.instCount, pStart = this.pStart, pLoc = this.pLoc;
+    // Each vreg's pieces in start order (they are allocated in that order but for ties; a
+    // stable insertion sort keeps allocation order among equal starts).
+    const pieceAt = this.pieceAt;
+    let total = 0, split = false;
+    for (let v = 0; v < rc; v++) { pieceAt[v] = total; total += this.vCount[v]!; if (this.vCount[v]! > 1) split = true; }
+    pieceAt[rc] = total;
+    const list = this.pieceList = atLeast(this.pieceList, total);
+    if (split) {
+      for (let v = np; v < rc; v++) {
+        const lo = pieceAt[v]!;
+        let at = pieceAt[v + 1]!;
+        for (let p = this.vLast[v]!; p >= 0; p = this.pPrev[p]!) list[--at] = p;
+        for (let k = lo + 1; k < pieceAt[v + 1]!; k++) {
+          const p = list[k]!, s = pStart[p]!;
+          let j = k;
+          while (j > lo && pStart[list[j - 1]!]! > s) { list[j] = list[j - 1]!; j--; }
+          list[j] = p;
+        }
+      }
+      this.gapMovesOf(list);
+      this.edgeMovesOf();
+    }
+    // The result's tables: views of one region of the arena.
+    const gaps = this.gaps, edges = this.edges, nOps = this.opCount;
+    const ints = n + 1 + nOps + nb + 1 + 4 * (gaps.count + edges.count);
+    const arena = this.arena, at = arena.take(ints, np), words = arena.words;
+    const opStart = words.subarray(at, at + n + 1), opLoc = words.subarray(at + n + 1, at + n + 1 + nOps);
+    const edgeStart = words.subarray(at + n + 1 + nOps, at + n + nOps + nb + 2);
+    for (let i = 0; i <= n; i++) opStart[i] = this.opStart[i]!;
+    const gapMoves = gaps.finish(words, at + n + nOps + nb + 2);
+    const edgeMoves = edges.finish(words, at + n + nOps + nb + 2 + 4 * gapMoves.count);
+    const usedPregs = arena.bytes.subarray(4 * (at + ints), 4 * (at + ints) + np);
+    for (let p = 0; p < np; p++) usedPregs[p] = this.usedPregs[p]!;
+    let e = 0;
+    for (let b = 0; b < nb; b++) { edgeStart[b] = e; e += t.blocks[b]!.succs.length; }
+    edgeStart[nb] = e;
     // Operand locations: walk the stream with a cursor per vreg into its pieces.
-    const cursor = this.regScratch.fill(0);
-    const opStart = this.opStart;
-    const opLoc = new Int32Array(this.opCount);
-    for (let i = 0; i < t.instCount; i++) {
-      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
-        const r = this.opReg[k]!;
-        if (r < np) { opLoc[k] = r; continue; }
-        const pos = this.opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
-        const ps = this.pieces[r]!;
-        let c = cursor[r]!;
-        while (c + 1 < ps.length && ps[c + 1]!.start <= pos) c++;
-        cursor[r] = c;
-        opLoc[k] = ps[c]!.loc;
+    const opReg = this.opReg, opKind = this.opKind, vLast = this.vLast;
+    if (!split) {
+      for (let k = 0; k < nOps; k++) { const r = opReg[k]!; opLoc[k] = r < np ? r : pLoc[vLast[r]!]!; }
+    } else {
+      const cursor = this.regScratch.fill(0, 0, rc), gathered = this.opStart;
+      for (let i = 0; i < n; i++) {
+        for (let k = gathered[i]!; k < gathered[i + 1]!; k++) {
+          const r = opReg[k]!;
+          if (r < np) { opLoc[k] = r; continue; }
+          const pos = opKind[k] === OperandKind.Def ? 4 * i + 2 : 4 * i + 1;
+          const base = pieceAt[r]!, last = pieceAt[r + 1]! - 1;
+          let c = base + cursor[r]!;
+          while (c < last && pStart[list[c + 1]!]! <= pos) c++;
+          cursor[r] = c - base;
+          opLoc[k] = pLoc[list[c]!]!;
+        }
       }
     }
-    // Gap moves: a piece that continues its predecessor's range inside a block.
-    const gaps = new Moves();
-    for (let v = np; v < t.regCount; v++) {
-      const ps = this.pieces[v]!;
-      for (let k = 1; k < ps.length; k++) {
-        const a = ps[k - 1]!, b = ps[k]!;
-        if (a.end !== b.start) continue;
-        const i = b.start >> 2, blockStart = 4 * t.blocks[this.blockOf[i]!]!.first;
-        if (blockStart === b.start) continue; // block start: edge moves
+    return { opStart, opLoc, gapMoves, edgeMoves, edgeStart, spillSlots: this.spillSlots, usedPregs };
+  }
+
+  /** Gap moves: a piece that continues its predecessor's range inside a block (`list`: pieces by vreg, in start order). */
+  gapMovesOf(list: Int32Array): void {
+    const t = this.t, np = this.numPregs, rc = t.regCount, pStart = this.pStart, pLoc = this.pLoc, pieceAt = this.pieceAt;
+    const gaps = this.gaps;
+    this.loopInfo();
+    for (let v = np; v < rc; v++) {
+      const base = pieceAt[v]!, n = pieceAt[v + 1]! - base;
+      for (let k = 1; k < n; k++) {
+        const a = list[base + k - 1]!, b = list[base + k]!;
+        const bs = pStart[b]!;
+        if (this.pEnd[a] !== bs) continue;
+        const i = bs >> 2, blockStart = 4 * t.blocks[this.blockOf[i]!]!.first;
+        if (blockStart === bs) continue; // block start: edge moves
         // A store after a read (b starts at a def position) whose register was itself loaded
         // at this gap: the parallel move reads the value where the load reads it.
-        let from = a.loc;
-        for (let j = k - 1; j > 0 && ps[j]!.start === 4 * i && ps[j]!.start !== blockStart && ps[j - 1]!.end === ps[j]!.start; j--) from = ps[j - 1]!.loc;
-        if (from !== b.loc) gaps.add(i, from, b.loc, v);
+        let from = pLoc[a]!;
+        for (let j = k - 1; j > 0; j--) {
+          const pj = list[base + j]!, sj = pStart[pj]!;
+          if (sj !== 4 * i || sj === blockStart || this.pEnd[list[base + j - 1]!] !== sj) break;
+          from = pLoc[list[base + j - 1]!]!;
+        }
+        if (from !== pLoc[b]) gaps.add(i, from, pLoc[b]!, v);
       }
     }
-    // Edge moves.
-    const edges = new Moves();
-    const edgeStart = new Int32Array(this.nb + 1);
+  }
+
+  /** Edge moves: where a value's location at the end of a block differs from the one at the start of its successor. */
+  edgeMovesOf(): void {
+    const t = this.t, edges = this.edges, liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext, nb = this.nb;
     let e = 0;
-    for (let b = 0; b < this.nb; b++) {
-      edgeStart[b] = e;
+    for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
         const sPos = 4 * t.blocks[s]!.first;
-        for (const v of liveIn[s]!) {
-          if (this.pieces[v]!.length < 2) continue;
+        for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) {
+          const v = liveV[x]!;
+          if (this.vCount[v]! < 2) continue;
           const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
           if (from !== to) edges.add(e, from, to, v);
         }
         e++;
       }
     }
-    edgeStart[this.nb] = e;
-    return {
-      opStart, opLoc, gapMoves: gaps.finish(), edgeMoves: edges.finish(), edgeStart,
-      spillSlots: this.spillSlots, usedPregs: this.usedPregs,
-    };
   }
 }
 
+/**
+ * The allocator's state, reused by every call (allocation is synchronous and never
+ * re-entered: the target's visitor only reports operands), so that its tables are
+ * allocated once and grown, not allocated per function.
+ */
+let shared: Allocator | null = null;
+
+/** The target the shared allocator holds between calls (so that it keeps no function alive). */
+const NO_TARGET: RegallocTarget = {
+  numPregs: 0, pregClass: [], allocatable: [], regCount: 0, regClass: [], blocks: [], instCount: 0,
+  operands(): void {}, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
+};
+
 /** Allocates registers for every vreg of `t`. */
 export function allocateRegisters(t: RegallocTarget): Allocation {
-  const a = new Allocator(t);
+  const a = shared ??= new Allocator();
+  a.reset(t);
   a.gatherOperands();
-  a.computeLoops();
-  const liveIn = a.liveness();
-  a.buildIntervals(liveIn);
+  a.computePreds();
+  a.liveness();
+  a.buildIntervals();
   a.run();
-  const resolved = a.resolve(liveIn);
+  const resolved = a.resolve();
   const stored = removeRedundantStores(t, resolved, a, a.slotOf);
   // Dead moves are what dropped stores leave behind (the reloads that fed them): only look then.
-  return stored === resolved ? resolved : removeDeadMoves(t, stored, a);
+  const result = stored === resolved ? resolved : removeDeadMoves(t, stored, a);
+  a.t = NO_TARGET;
+  return result;
 }

@@ -14,8 +14,8 @@
  *   a def of the register id into the slot itself    -> holds (a copy into a slot)
  *
  * A forward must-analysis (AND over predecessors, iterated to the greatest
- * fixed point) gives the bit at every gap and edge; a store whose slot already
- * holds the value is dropped. Dropping a move from a parallel move changes
+ * fixed point by sweeps over the blocks whose entry changed) gives the bit at
+ * every gap and edge; a store whose slot already holds the value is dropped. Dropping a move from a parallel move changes
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
  */
@@ -41,67 +41,76 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   for (let m = 0; m < edges.count; m++) if (edges.to[m]! >= SPILL_BASE) stores++;
   if (stores === 0) return alloc;
 
-  // Per block: the bits at entry (1 = holds). Unvisited blocks start at "all hold" (top).
-  const inState = new Uint8Array(nb * slots).fill(1);
-  inState.fill(0, 0, slots); // entry: nothing stored yet
-  const state = new Uint8Array(slots);
+  // Per block: the bits at entry (1 = holds), `words` 32-bit words per block, slot s at bit
+  // s & 31 of word s >> 5. Unvisited blocks start at "all hold" (top).
+  const words = (slots + 31) >> 5;
+  const inState = new Int32Array(nb * words).fill(-1);
+  inState.fill(0, 0, words); // entry: nothing stored yet
+  const state = new Int32Array(words), out = new Int32Array(words);
   const dropGap = new Uint8Array(gaps.count), dropEdge = new Uint8Array(edges.count);
   // Gap moves by instruction (the list is sorted by key).
   const gapAt = moveStarts(gaps, t.instCount);
   const edgeAt = moveStarts(edges, alloc.edgeStart[nb]!);
-
-  /** Applies moves [from, to) of `list` to `state`; marks the redundant ones when `drop` is given. */
-  const applyMoves = (list: MoveList, lo: number, hi: number, drop: Uint8Array | null): void => {
-    for (let m = lo; m < hi; m++) {
-      const to = list.to[m]!;
-      if (to < SPILL_BASE) continue;
-      const s = to - SPILL_BASE;
-      if (slotOf[list.reg[m]!] !== s) continue; // not this slot's own value (defensive: slots are per register id)
-      if (state[s] !== 0 && drop !== null) drop[m] = 1;
-      state[s] = 1;
-    }
-  };
-  const runBlock = (b: number, final: boolean): void => {
-    state.set(inState.subarray(b * slots, (b + 1) * slots));
+  const opStart = ops.opStart, opKind = ops.opKind, opReg = ops.opReg, opLoc = alloc.opLoc;
+  // The greatest fixed point (the meet is AND, every block starts at top) by sweeps in
+  // layout order, each running only the blocks marked dirty (entry bits changed; all at
+  // first), then a final pass that marks the redundant stores with the fixed-point states.
+  const dirty = new Uint8Array(nb).fill(1);
+  let pending = nb;
+  /** Runs block b and its out-edges from its entry bits; meets into the successors (or marks drops when final). */
+  const visit = (b: number, final: boolean): void => {
+    for (let x = 0; x < words; x++) state[x] = inState[b * words + x]!; // (a subarray per block costs more)
     const blk = t.blocks[b]!;
     for (let i = blk.first; i < blk.first + blk.count; i++) {
-      applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, final ? dropGap : null);
-      for (let k = ops.opStart[i]!; k < ops.opStart[i + 1]!; k++) {
-        const kind = ops.opKind[k]!;
+      applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, final ? dropGap : null);
+      for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
+        const kind = opKind[k]!;
         if (kind === OperandKind.Use || kind === OperandKind.Temp) continue;
-        const r = ops.opReg[k]!;
+        const r = opReg[k]!;
         const s = r < slotOf.length ? slotOf[r]! : -1;
         if (s < 0) continue;
-        state[s] = alloc.opLoc[k] === SPILL_BASE + s ? 1 : 0;
+        if (opLoc[k] === SPILL_BASE + s) state[s >> 5] |= 1 << (s & 31);
+        else state[s >> 5] &= ~(1 << (s & 31));
       }
     }
-  };
-  const out = new Uint8Array(slots);
-  /** Runs block b, then each out-edge's moves; `atEdge` sees the state on entry to that successor. */
-  const visit = (b: number, final: boolean, atEdge: ((succ: number) => void) | null): void => {
-    runBlock(b, final);
-    out.set(state);
-    const succs = t.blocks[b]!.succs;
+    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
+    for (let x = 0; x < words; x++) out[x] = state[x]!;
+    const succs = blk.succs;
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
-      state.set(out);
-      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, final ? dropEdge : null);
-      atEdge?.(succs[k]!);
+      for (let x = 0; x < words; x++) state[x] = out[x]!;
+      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
+      if (final) continue;
+      const succ = succs[k]!, base = succ * words;
+      let changed = false;
+      for (let x = 0; x < words; x++) {
+        const met = inState[base + x]! & state[x]!;
+        if (met !== inState[base + x]) { inState[base + x] = met; changed = true; }
+      }
+      if (changed && dirty[succ] === 0) { dirty[succ] = 1; pending++; }
     }
   };
-  let changed = true;
-  const meet = (succ: number): void => {
-    const base = succ * slots;
-    for (let x = 0; x < slots; x++) {
-      if (inState[base + x] !== 0 && state[x] === 0) { inState[base + x] = 0; changed = true; }
+  while (pending > 0) {
+    for (let b = 0; b < nb; b++) {
+      if (dirty[b] === 0) continue;
+      dirty[b] = 0; pending--;
+      visit(b, false);
     }
-  };
-  while (changed) {
-    changed = false;
-    for (let b = 0; b < nb; b++) visit(b, false, meet);
   }
-  // Final pass: mark the redundant stores with the fixed-point states.
-  for (let b = 0; b < nb; b++) visit(b, true, null);
+  for (let b = 0; b < nb; b++) visit(b, true);
   const gapMoves = withoutMoves(gaps, dropGap), edgeMoves = withoutMoves(edges, dropEdge);
   return gapMoves === gaps && edgeMoves === edges ? alloc : { ...alloc, gapMoves, edgeMoves };
+}
+
+/** Applies moves [lo, hi) of `list` to the slot bits `state`; marks the redundant stores when `drop` is given. */
+function applyMoves(list: MoveList, lo: number, hi: number, slotOf: Int32Array, state: Int32Array, drop: Uint8Array | null): void {
+  for (let m = lo; m < hi; m++) {
+    const to = list.to[m]!;
+    if (to < SPILL_BASE) continue;
+    const s = to - SPILL_BASE;
+    if (slotOf[list.reg[m]!] !== s) continue; // not this slot's own value (defensive: slots are per register id)
+    const bit = 1 << (s & 31);
+    if ((state[s >> 5]! & bit) !== 0 && drop !== null) drop[m] = 1;
+    state[s >> 5] |= bit;
+  }
 }
