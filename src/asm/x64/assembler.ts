@@ -51,6 +51,8 @@ export interface AssembledCode {
   readonly relocations: readonly Relocation[];
   /** Offset of a bound label. */
   labelOffsets(label: Label): number;
+  /** Final offset of mark `k` (see `Assembler.mark`). */
+  markOffset(k: number): number;
 }
 
 const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
@@ -118,6 +120,10 @@ export class Assembler {
   /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
   /** Immediate being encoded when it does not fit a JS number (cold path). */ private immBig: bigint;
   /** Set once finish() ran. */ private finished: boolean;
+  /**
+   * Marks, two numbers each: the offset and how many layout events preceded it; finish() turns
+   * the offset into the relaxed one.
+   */ private marks: number[];
 
   constructor(initialCapacity = 256) {
     if (typeof initialCapacity !== 'number' || !Number.isInteger(initialCapacity) || initialCapacity < 0 || initialCapacity > 2 ** 30) {
@@ -134,6 +140,7 @@ export class Assembler {
     this.pool = [];
     this.immBig = 0n;
     this.finished = false;
+    this.marks = [];
   }
 
   /** Clears code, labels and relocations so the assembler (and its buffer) can be reused. */
@@ -147,6 +154,7 @@ export class Assembler {
     this.prefix = 0;
     this.pool = [];
     this.finished = false;
+    this.marks = [];
     return this;
   }
 
@@ -179,6 +187,15 @@ export class Assembler {
     this.labels[label.id] = this.pos;
     this.events.push({ kind: EV_BIND, start: this.pos, len: 0, label: label.id, cc: 0, forced: false, newStart: 0, newLen: 0 });
     return this;
+  }
+
+  /**
+   * Records the current offset and returns its index: a position to look up after `finish()`
+   * (`markOffset`) that, unlike a label, adds no layout event and cannot be a jump target.
+   */
+  mark(): number {
+    this.marks.push(this.pos, this.events.length);
+    return (this.marks.length >> 1) - 1;
   }
 
   /** Offset of a bound label (throws if unbound). */
@@ -733,6 +750,14 @@ export class Assembler {
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
     if (this.events.length !== 0) this.relax();
+    // A mark moves by the shift of the last layout event before it (all of which end at or before it).
+    const marks = this.marks, ev = this.events;
+    for (let k = 0; k < marks.length; k += 2) {
+      const n = marks[k + 1]!;
+      if (n === 0) continue;
+      const e = ev[n - 1]!;
+      marks[k] = marks[k]! + (e.newStart + e.newLen) - (e.start + e.len);
+    }
     for (const c of this.pool) {
       const pad = (c.align - (this.pos % c.align)) % c.align;
       this.ensureSpace(pad + c.data.length);
@@ -755,6 +780,11 @@ export class Assembler {
       labelOffsets(label: Label): number {
         const o = labels[label.id];
         if (o === undefined || o < 0) throw new Error(`label ${label.id} is not bound`);
+        return o;
+      },
+      markOffset(k: number): number {
+        const o = marks[2 * k];
+        if (o === undefined) throw new Error(`mark ${k} does not exist`);
         return o;
       },
     };

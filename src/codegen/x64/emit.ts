@@ -109,8 +109,8 @@ class Emitter {
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
   readonly consts = new Map<string, Label>();
-  /** IR instruction starts, as labels (offsets are only final after the assembler's branch relaxation). */
-  readonly irMarks: { label: Label; irInst: number }[] = [];
+  /** IR instruction starts: assembler marks (offsets are only final after branch relaxation), mark k for `irInsts[k]`. */
+  readonly irInsts: number[] = [];
   readonly saved: number[] = [];
   slotOffset: number[] = [];
   spillBase = 0;
@@ -237,11 +237,10 @@ class Emitter {
       const n = blk.insts.length;
       for (let i = 0; i < n; i++) {
         const inst = blk.insts[i]!;
-        const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
-        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
-          const l = a.newLabel();
-          a.bind(l);
-          this.irMarks.push({ label: l, irInst: inst.irInst });
+        const ir = inst.irInst, marks = this.irInsts;
+        if (ir >= 0 && (marks.length === 0 || marks[marks.length - 1] !== ir)) {
+          a.mark();
+          marks.push(ir);
         }
         this.moves(this.alloc.gapMoves, this.index);
         if (end && i === n - 1) this.moves(edges, edgeStart[k]!);
@@ -279,7 +278,7 @@ class Emitter {
       });
     }
     return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: ENTRY,
-      irMap: this.irMarks.map((m) => ({ offset: out.labelOffsets(m.label), irInst: m.irInst })),
+      irMap: this.irInsts.map((irInst, k) => ({ offset: out.markOffset(k), irInst })),
       blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
       trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
   }
