@@ -107,6 +107,22 @@ function aluOpOf(op: Opcode): AluOp {
 /** A folded address `[base + index*scale + disp]` (IR values); `via` = the folded address computations. */
 interface AddrMode { base: number; index: number; scale: number; disp: number; via: number[] }
 
+/** Per-IR-value facts of lowering's planning passes, bits of `Lowerer.valueFlags`. */
+const enum ValueFlag {
+  /** An icmp result folded into the brif or select that is its only use. */
+  Fused = 1,
+  /** A band result folded into `test a, b` by the icmp with zero (or brif/select) that is its only use. */
+  TestFolded = 2,
+  /** A load result folded into the memory operand of its only user (`AluLoad`, `CmpLoad`). */
+  FoldedLoad = 4,
+  /** An address computation (iadd/imul/ishl result) not materialised: every use was folded into addressing modes. */
+  AddrSkipped = 8,
+  /** Planning only: folded into some addressing mode (a candidate for AddrSkipped). */
+  AddrCandidate = 16,
+  /** Planning only: read as a register (base or index) by a folded address. */
+  AddressOperand = 32,
+}
+
 /** Per-function lowering state. */
 class Lowerer {
   readonly mf: MFunction;
@@ -121,27 +137,27 @@ class Lowerer {
   /** `immOperand` answers per IR instruction (see there). */
   readonly immState: Uint8Array;
   readonly immValue: Int32Array;
-  /** icmp results folded into the brif or select that is their only use. */
-  readonly fused = new Set<number>();
+  /** `ValueFlag` bits per IR value. */
+  readonly valueFlags: Uint8Array;
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
   userOf!: Int32Array;
-  /** band results folded into `test a, b` by the icmp with zero that is their only use. */
-  readonly testFolded = new Set<number>();
-  /** iadd instructions lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
-  readonly leas = new Map<number, AddrMode>();
-  /** Results of loads folded into the memory operand of their only user, an ALU op (`AluLoad`). */
-  readonly foldedLoads = new Set<number>();
-  /** Memory instructions whose address is folded into `[base + index*scale + disp]`. */
-  readonly amodes = new Map<number, AddrMode>();
-  /** Address computations (iadd/imul/ishl results) not materialised: every use was folded into addressing modes. */
-  readonly addrSkipped = new Set<number>();
+  /** Per IR instruction: the iadd lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
+  readonly leas: (AddrMode | undefined)[] = [];
+  /** Per IR instruction: the memory access whose address is folded into `[base + index*scale + disp]`. */
+  readonly amodes: (AddrMode | undefined)[] = [];
+  /** Instructions with an entry in `leas` / `amodes` (an entry in `leas` may have been removed since). */
+  readonly leaInsts: number[] = [];
+  readonly amodeInsts: number[] = [];
   constructor(readonly f: Func, readonly cx: LowerContext) {
     this.mf = new MFunction(f);
     this.immState = new Uint8Array(f.instCount);
     this.immValue = new Int32Array(f.instCount);
+    this.valueFlags = new Uint8Array(f.valueCount);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
+  /** Whether IR value `v` has `ValueFlag` `flag`. */
+  is(v: number, flag: ValueFlag): boolean { return (this.valueFlags[v]! & flag) !== 0; }
   temp(cls: number): number { this.mf.regClass.push(cls); return this.mf.regClass.length - 1; }
   inst(op: MOp): MInst { const m = new MInst(op, this.curInst); this.cur.insts.push(m); return m; }
   mov(dst: number, src: number): void { this.inst(MOp.Mov).add(dst, OperandKind.Def).add(src, OperandKind.Use); }
@@ -335,8 +351,12 @@ class Lowerer {
   }
   /** Finds foldable addresses and the address computations that need not be materialised. */
   planAddressModes(reach: readonly number[]): void {
-    const f = this.f;
-    const cand = new Set<number>();
+    const f = this.f, flags = this.valueFlags;
+    // Distinct values folded into some address (flag AddrCandidate).
+    const cand: number[] = [];
+    const addCandidates = (via: readonly number[]): void => {
+      for (const u of via) if ((flags[u]! & ValueFlag.AddrCandidate) === 0) { flags[u]! |= ValueFlag.AddrCandidate; cand.push(u); }
+    };
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         const op = f.instOpcode[i] as Opcode;
@@ -347,8 +367,9 @@ class Lowerer {
           const m = this.matchAddress(v, 0, isWide(t) ? null : t);
           if (m === null) continue;
           m.via = m.via.filter((u) => u !== v);
-          this.leas.set(i, m);
-          for (const u of m.via) cand.add(u);
+          this.leas[i] = m;
+          this.leaInsts.push(i);
+          addCandidates(m.via);
           continue;
         }
         if (op === Opcode.Load || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16 || op === Opcode.ULoad16
@@ -357,17 +378,19 @@ class Lowerer {
         else continue;
         const m = this.matchAddress(addr, f.instImm[i]!);
         if (m === null) continue;
-        this.amodes.set(i, m);
-        for (const v of m.via) cand.add(v);
+        this.amodes[i] = m;
+        this.amodeInsts.push(i);
+        addCandidates(m.via);
       }
     }
-    if (cand.size === 0) return;
-    // Fixpoint: a candidate is skipped when every use comes from a memory access that folded it as its
-    // address or from a skipped candidate (which reads none of its operands).
-    const skip = new Set(cand);
+    if (cand.length === 0) return;
+    // Fixpoint: a candidate is skipped (flag AddrSkipped) when every use comes from a memory access
+    // that folded it as its address or from a skipped candidate (which reads none of its operands).
+    for (const v of cand) flags[v]! |= ValueFlag.AddrSkipped;
     // Values the folded accesses read directly must be materialised.
-    for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
-    for (const m of this.leas.values()) { skip.delete(m.base); skip.delete(m.index); }
+    const keep = (m: AddrMode): void => { flags[m.base]! &= ~ValueFlag.AddrSkipped; flags[m.index]! &= ~ValueFlag.AddrSkipped; };
+    for (const i of this.amodeInsts) keep(this.amodes[i]!);
+    for (const i of this.leaInsts) keep(this.leas[i]!);
     // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
     // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
     const absorbed = new Int32Array(f.valueCount);
@@ -379,23 +402,21 @@ class Lowerer {
       absorbed.fill(0);
       for (const b of reach) {
         for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, bump); continue; }
-          const m = this.amodes.get(i);
+          if (f.instResultCount[i]! > 0 && this.is(f.result(i as Inst, 0), ValueFlag.AddrSkipped)) { f.forEachUse(i as Inst, bump); continue; }
+          const m = this.amodes[i];
           if (m !== undefined) {
             const op = f.instOpcode[i] as Opcode;
             bump(op === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
             continue;
           }
-          const l = this.leas.get(i);
+          const l = this.leas[i];
           if (l !== undefined) { via = l.via; f.forEachUse(i as Inst, bumpVia); }
         }
       }
-      // Deleting the element being visited is safe while iterating a Set.
-      for (const v of skip) {
-        if (absorbed[v] !== this.useCount[v]) { skip.delete(v); changed = true; }
+      for (const v of cand) {
+        if ((flags[v]! & ValueFlag.AddrSkipped) !== 0 && absorbed[v] !== this.useCount[v]) { flags[v]! &= ~ValueFlag.AddrSkipped; changed = true; }
       }
     }
-    for (const v of skip) this.addrSkipped.add(v);
   }
 
   /**
@@ -413,8 +434,8 @@ class Lowerer {
         const v = f.result(i as Inst, 0), user = this.userOf[v]!;
         if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) continue;
         const uop = f.instOpcode[user] as Opcode;
-        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) (op === Opcode.ICmp ? this.fused : this.testFolded).add(v);
-        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.testFolded.add(v);
+        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) this.valueFlags[v]! |= op === Opcode.ICmp ? ValueFlag.Fused : ValueFlag.TestFolded;
+        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.valueFlags[v]! |= ValueFlag.TestFolded;
       }
     }
   }
@@ -427,36 +448,36 @@ class Lowerer {
   planLoadFolds(reach: readonly number[]): void {
     const f = this.f;
     // Values that folded addresses read as registers are used beyond their IR uses: keep them.
-    const direct = new Set<number>();
-    for (const m of this.amodes.values()) { direct.add(m.base); direct.add(m.index); }
-    for (const m of this.leas.values()) { direct.add(m.base); direct.add(m.index); }
+    const flags = this.valueFlags;
+    for (const i of this.amodeInsts) { const m = this.amodes[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
+    for (const i of this.leaInsts) { const m = this.leas[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         const op = f.instOpcode[i] as Opcode;
         if (op !== Opcode.Load) continue;
         const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || direct.has(v)) continue;
+        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || this.is(v, ValueFlag.AddressOperand)) continue;
         const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
         if (uop === Opcode.ICmp) {
           // Emitted at the fused brif or select: `cmp a, [m]`.
           const c = f.result(u, 0);
-          if (!this.fused.has(c) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
+          if (!this.is(c, ValueFlag.Fused) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
           const at = this.userOf[c]! as Inst;
           if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
-          this.foldedLoads.add(v);
+          this.valueFlags[v]! |= ValueFlag.FoldedLoad;
           continue;
         }
         if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
-        if (f.instBlock[u] !== b || this.addrSkipped.has(f.result(u, 0)) || this.testFolded.has(f.result(u, 0))) continue;
+        if (f.instBlock[u] !== b || this.is(f.result(u, 0), ValueFlag.AddrSkipped | ValueFlag.TestFolded)) continue;
         // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
-        const lm = this.leas.get(u);
+        const lm = this.leas[u];
         if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
         // One memory operand per instruction.
-        if (this.immOperand(u) !== null || this.foldedLoads.has(f.arg(u, 0)) || this.foldedLoads.has(f.arg(u, 1))) continue;
+        if (this.immOperand(u) !== null || this.is(f.arg(u, 0), ValueFlag.FoldedLoad) || this.is(f.arg(u, 1), ValueFlag.FoldedLoad)) continue;
         if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
         if (!this.noStoreBetween(i as Inst, u)) continue;
-        this.foldedLoads.add(v);
-        this.leas.delete(u);
+        this.valueFlags[v]! |= ValueFlag.FoldedLoad;
+        this.leas[u] = undefined;
       }
     }
   }
@@ -472,7 +493,7 @@ class Lowerer {
   /** Appends the address registers of folded load `v` to `m`; returns the displacement (scale set on `m`). */
   loadAddress(m: MInst, v: number): number {
     const f = this.f;
-    const l = f.valueDef[v]! as Inst, lm = this.amodes.get(l);
+    const l = f.valueDef[v]! as Inst, lm = this.amodes[l];
     if (lm === undefined) { m.add(this.vreg(f.arg(l, 0)), OperandKind.Use); return f.instImm[l]!; }
     m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
     m.scale = lm.scale;
@@ -494,7 +515,7 @@ class Lowerer {
    */
   compareFlags(cmp: Inst): MInst {
     const f = this.f;
-    if (this.foldedLoads.has(f.arg(cmp, 1))) {
+    if (this.is(f.arg(cmp, 1), ValueFlag.FoldedLoad)) {
       const m = this.inst(MOp.CmpLoad).add(this.vreg(f.arg(cmp, 0)), OperandKind.Use);
       m.imm2 = this.loadAddress(m, f.arg(cmp, 1));
       m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
@@ -513,7 +534,7 @@ class Lowerer {
   compareOperands(cmp: Inst): { x: number; y: number; k: number | null; test: boolean } {
     const f = this.f;
     const a = f.arg(cmp, 0);
-    if (!this.testFolded.has(a)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
+    if (!this.is(a, ValueFlag.TestFolded)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
     const { x, y, k } = this.bandOperands(a);
     return { x, y, k, test: true };
   }
@@ -615,8 +636,8 @@ class Lowerer {
     const A = a0 >= 0 ? this.vreg(a0) : -1, B = a1 >= 0 ? this.vreg(a1) : -1;
     const D = f.instResultCount[i]! > 0 ? this.vreg(f.result(i, 0)) : -1;
     const ctrl = f.instType[i] as Type;
-    if (D >= 0 && this.addrSkipped.has(f.result(i, 0))) return;
-    const am = this.amodes.get(i);
+    if (D >= 0 && this.is(f.result(i, 0), ValueFlag.AddrSkipped)) return;
+    const am = this.amodes[i];
     switch (op) {
       case Opcode.IConst: {
         // Every use became an immediate operand: nothing to materialise.
@@ -649,8 +670,8 @@ class Lowerer {
         return;
       }
       case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor: {
-        if (this.testFolded.has(f.result(i, 0))) return; // becomes `test a, b` at its icmp
-        const lm = this.leas.get(i);
+        if (this.is(f.result(i, 0), ValueFlag.TestFolded)) return; // becomes `test a, b` at its icmp
+        const lm = this.leas[i];
         if (lm !== undefined) {
           this.lea(D, this.vreg(lm.base), this.vreg(lm.index), lm.scale, lm.disp, aluSize(ta));
           return;
@@ -681,8 +702,8 @@ class Lowerer {
           this.mov(D, d);
           return;
         }
-        if (this.foldedLoads.has(a0) || this.foldedLoads.has(a1)) {
-          const ld = this.foldedLoads.has(a1) ? a1 : a0;
+        if (this.is(a0, ValueFlag.FoldedLoad) || this.is(a1, ValueFlag.FoldedLoad)) {
+          const ld = this.is(a1, ValueFlag.FoldedLoad) ? a1 : a0;
           const d = this.copy(ld === a1 ? A : B);
           const m = this.inst(MOp.AluLoad).add(d, OperandKind.UseDef);
           m.imm = this.loadAddress(m, ld);
@@ -734,7 +755,7 @@ class Lowerer {
       }
       case Opcode.ICmp: {
         // Fused into the brif or select that is the only use: `cmp a, b; jcc` / `cmovcc` instead of setcc + test.
-        if (this.fused.has(f.result(i, 0))) return;
+        if (this.is(f.result(i, 0), ValueFlag.Fused)) return;
         const { x, y, k, test } = this.compareOperands(i);
         const m = k !== null ? this.inst(MOp.ICmpSetImm).add(D, OperandKind.Def).add(x, OperandKind.Use)
           : this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(x, OperandKind.Use).add(y, OperandKind.Use);
@@ -797,8 +818,8 @@ class Lowerer {
         const d = this.copy(Y);
         // Flags only (no targets): the fused icmp's `cmp`/`test`, else `test c, c`. Nothing may come between them and the cmov.
         let cc = 5; // NE
-        if (this.fused.has(a0)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
-        else if (this.testFolded.has(a0)) this.testFlags(a0);
+        if (this.is(a0, ValueFlag.Fused)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
+        else if (this.is(a0, ValueFlag.TestFolded)) this.testFlags(a0);
         else this.inst(MOp.Brif).add(C, OperandKind.Use).size = typeBytes(ta);
         const m = this.inst(MOp.Select).add(d, OperandKind.UseDef).add(X, OperandKind.Use);
         m.sub = cc;
@@ -846,7 +867,7 @@ class Lowerer {
       }
       case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
       case Opcode.SLoad32: case Opcode.ULoad32: {
-        if (this.foldedLoads.has(f.result(i, 0))) return; // the memory operand of its user
+        if (this.is(f.result(i, 0), ValueFlag.FoldedLoad)) return; // the memory operand of its user
         let m: MInst;
         if (am !== undefined) {
           m = this.inst(MOp.LoadIdx).add(D, OperandKind.Def).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use);
@@ -909,8 +930,8 @@ class Lowerer {
       }
       case Opcode.Brif: {
         const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
-        if (this.fused.has(a0) || this.testFolded.has(a0)) {
-          (this.fused.has(a0) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
+        if (this.is(a0, ValueFlag.Fused | ValueFlag.TestFolded)) {
+          (this.is(a0, ValueFlag.Fused) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
           this.cur.succs.push(t, e);
           return;
         }
