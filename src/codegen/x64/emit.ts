@@ -39,6 +39,7 @@ import {
   AluOp, BitOp, CALLEE_SAVED_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MInst, MOp, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
 import { MFunction } from './lower.js';
+import { ScratchSlot } from './scratch.js';
 
 /** Offset of a function's entry in its unit: padding and the 8-byte header come first. */
 const ENTRY = 16;
@@ -193,12 +194,13 @@ class Emitter {
     if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
     // Edge placement: predecessor counts (the entry block is also entered from outside).
-    const layout = new Int32Array(mf.blocks.length);
+    const scratch = mf.scratch, nb = mf.order.length;
+    const layout = scratch.int32(ScratchSlot.EmitLayout, mf.blocks.length, 0);
     mf.order.forEach((b, k) => { layout[b] = k; });
-    const preds = new Int32Array(mf.order.length);
+    const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
     preds[0] = 1;
     for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
-    const entryEdge = new Int32Array(mf.order.length).fill(-1);
+    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
     const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
     // An edge's moves go at the end of its block when the block ends in a plain jump (no other
     // successor and nothing read after the moves), else at the start of a successor with one
@@ -213,7 +215,7 @@ class Emitter {
     }
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
-    const loopHead = new Uint8Array(mf.order.length);
+    const loopHead = scratch.int32(ScratchSlot.LoopHead, nb, 0);
     for (let k = 0; k < mf.order.length; k++) for (const s of mf.blocks[mf.order[k]!]!.succs) if (layout[s]! <= k) loopHead[layout[s]!] = 1;
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;

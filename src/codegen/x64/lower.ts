@@ -24,6 +24,7 @@ import {
   AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
   INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp,
 } from './minst.js';
+import { BackendScratch, ScratchSlot } from './scratch.js';
 
 /** A machine basic block. */
 export class MBlock {
@@ -40,7 +41,9 @@ export class MFunction {
   /** Register class per register id (pregs included). */ readonly regClass: number[] = [];
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
-  constructor(readonly func: Func) {
+  /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
+  constructor(readonly func: Func, scratch: BackendScratch = new BackendScratch()) {
+    this.scratch = scratch;
     for (let p = 0; p < NUM_PREGS; p++) this.regClass.push(p < 16 ? CLASS_GP : CLASS_XMM);
   }
 }
@@ -57,6 +60,8 @@ export interface LowerContext {
   importSymbol(name: string): string;
   /** Absolute address of result slot 0 of the module state (results returned in memory). */
   readonly resultsAddress: bigint;
+  /** Scratch tables reused by the functions of the compilation (one per compilation, else one per function). */
+  readonly scratch?: BackendScratch;
 }
 
 /** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
@@ -135,10 +140,10 @@ class Lowerer {
   /** Uses of each IR value that lowering turns into immediate operands. */
   immUses!: Int32Array;
   /** `immOperand` answers per IR instruction (see there). */
-  readonly immState: Uint8Array;
+  readonly immState: Int32Array;
   readonly immValue: Int32Array;
   /** `ValueFlag` bits per IR value. */
-  readonly valueFlags: Uint8Array;
+  readonly valueFlags: Int32Array;
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
   userOf!: Int32Array;
   /** Per IR instruction: the iadd lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
@@ -149,10 +154,11 @@ class Lowerer {
   readonly leaInsts: number[] = [];
   readonly amodeInsts: number[] = [];
   constructor(readonly f: Func, readonly cx: LowerContext) {
-    this.mf = new MFunction(f);
-    this.immState = new Uint8Array(f.instCount);
-    this.immValue = new Int32Array(f.instCount);
-    this.valueFlags = new Uint8Array(f.valueCount);
+    const scratch = cx.scratch ?? new BackendScratch();
+    this.mf = new MFunction(f, scratch);
+    this.immState = scratch.int32(ScratchSlot.ImmState, f.instCount, 0);
+    this.immValue = scratch.int32(ScratchSlot.ImmValue, f.instCount, 0);
+    this.valueFlags = scratch.int32(ScratchSlot.ValueFlags, f.valueCount, 0);
     for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
@@ -184,7 +190,8 @@ class Lowerer {
     // Reachable blocks only (the verifier does not check uses in unreachable code).
     // `reach` lists them in discovery order, which the planning passes below iterate in.
     const reach: number[] = [];
-    const reached = new Uint8Array(f.blockCount);
+    const scratch = mf.scratch;
+    const reached = scratch.int32(ScratchSlot.Reached, f.blockCount, 0);
     const stack = [f.entryBlock as number];
     while (stack.length > 0) {
       const b = stack.pop()!;
@@ -194,15 +201,15 @@ class Lowerer {
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
-    this.useCount = new Int32Array(f.valueCount);
-    this.userOf = new Int32Array(f.valueCount).fill(-1);
+    this.useCount = scratch.int32(ScratchSlot.UseCount, f.valueCount, 0);
+    this.userOf = scratch.int32(ScratchSlot.UserOf, f.valueCount, -1);
     // One closure for all instructions (not one per instruction).
     let user = -1;
     const countUse = (v: number): void => { this.useCount[v]!++; this.userOf[v] = user; };
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
-    this.immUses = new Int32Array(f.valueCount);
+    this.immUses = scratch.int32(ScratchSlot.ImmUses, f.valueCount, 0);
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
@@ -212,7 +219,7 @@ class Lowerer {
     this.planFlags(reach);
     this.planLoadFolds(reach);
     const layout: number[] = [];
-    this.blockOf = new Int32Array(f.blockCount).fill(-1);
+    this.blockOf = scratch.int32(ScratchSlot.BlockOf, f.blockCount, -1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (reached[b] === 0) continue;
       this.blockOf[b] = mf.blocks.length;
@@ -393,13 +400,13 @@ class Lowerer {
     for (const i of this.leaInsts) keep(this.leas[i]!);
     // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
     // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
-    const absorbed = new Int32Array(f.valueCount);
+    const absorbed = this.mf.scratch.int32(ScratchSlot.Absorbed, f.valueCount, 0);
     const bump = (v: number): void => { absorbed[v]!++; };
     let via: number[] = [];
     const bumpVia = (v: number): void => { if (via.includes(v)) absorbed[v]!++; };
     for (let changed = true; changed;) {
       changed = false;
-      absorbed.fill(0);
+      absorbed.fill(0, 0, f.valueCount);
       for (const b of reach) {
         for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
           if (f.instResultCount[i]! > 0 && this.is(f.result(i as Inst, 0), ValueFlag.AddrSkipped)) { f.forEachUse(i as Inst, bump); continue; }
