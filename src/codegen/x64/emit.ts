@@ -125,6 +125,13 @@ class Emitter {
   /** Successor block ids of the current block and the label each edge jumps to. */
   succs: readonly number[] = [];
   readonly succLabels: Label[] = [];
+  /** The parallel move being collected (`addMove`) for `flushMoves`: destinations, sources, classes of the first `pendCount` entries. */
+  readonly pendDst: number[] = [];
+  readonly pendSrc: number[] = [];
+  readonly pendCls: number[] = [];
+  pendCount = 0;
+  /** The first gap move not emitted yet (gap moves are sorted by instruction, which emission visits in order). */
+  gapCursor = 0;
   /** Edge stubs still to emit: label, edge index, target block. */
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
 
@@ -196,7 +203,7 @@ class Emitter {
     // Edge placement: predecessor counts (the entry block is also entered from outside).
     const scratch = mf.scratch, nb = mf.order.length;
     const layout = scratch.int32(ScratchSlot.EmitLayout, mf.blocks.length, 0);
-    mf.order.forEach((b, k) => { layout[b] = k; });
+    for (let k = 0; k < nb; k++) layout[mf.order[k]!] = k;
     const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
     preds[0] = 1;
     for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
@@ -209,9 +216,10 @@ class Emitter {
       const blk = mf.blocks[id]!;
       return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
     };
-    for (let k = 0; k < mf.order.length; k++) {
+    for (let k = 0; k < nb; k++) {
       if (atEnd(mf.order[k]!)) continue;
-      mf.blocks[mf.order[k]!]!.succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
+      const succs = mf.blocks[mf.order[k]!]!.succs;
+      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
     }
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
@@ -226,15 +234,17 @@ class Emitter {
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
       const end = atEnd(id);
-      this.succLabels.length = 0;
-      blk.succs.forEach((s, j) => {
-        const e = edgeStart[k]! + j;
+      // Entry j is the label of succs[j] (entries past the block's successor count are stale).
+      const succLabels = this.succLabels;
+      for (let j = 0; j < blk.succs.length; j++) {
+        const s = blk.succs[j]!, e = edgeStart[k]! + j;
+        let label = this.labels[s]!;
         if (!end && preds[layout[s]!]! > 1 && this.hasMoves(edges, e)) {
-          const label = a.newLabel();
+          label = a.newLabel();
           this.stubs.push({ label, edge: e, target: s });
-          this.succLabels.push(label);
-        } else this.succLabels.push(this.labels[s]!);
-      });
+        }
+        if (j < succLabels.length) succLabels[j] = label; else succLabels.push(label);
+      }
       if (entryEdge[k]! >= 0) this.moves(edges, entryEdge[k]!);
       const n = blk.insts.length;
       for (let i = 0; i < n; i++) {
@@ -244,7 +254,7 @@ class Emitter {
           a.mark();
           marks.push(ir);
         }
-        this.moves(this.alloc.gapMoves, this.index);
+        this.gapMoves(this.index);
         if (end && i === n - 1) this.moves(edges, edgeStart[k]!);
         this.emitInst(inst, next);
         this.index++;
@@ -300,15 +310,23 @@ class Emitter {
   }
   /** Emits the moves keyed `key` of `list` as one parallel move. */
   moves(list: MoveList, key: number): void {
-    let m = firstMove(list, key);
-    if (m >= list.count || list.key[m] !== key) return;
-    const dsts: number[] = [], srcs: number[] = [], cls: number[] = [];
-    for (; m < list.count && list.key[m] === key; m++) {
-      dsts.push(list.to[m]!);
-      srcs.push(list.from[m]!);
-      cls.push(this.mf.regClass[list.reg[m]!]!);
-    }
-    this.parallelMove(dsts, srcs, cls);
+    const m = firstMove(list, key);
+    if (m < list.count && list.key[m] === key) this.movesFrom(list, m, key);
+  }
+  /** Emits the moves of `list` from index `m` on that have key `key` as one parallel move; returns the index after them. */
+  movesFrom(list: MoveList, m: number, key: number): number {
+    const regClass = this.mf.regClass;
+    for (; m < list.count && list.key[m] === key; m++) this.addMove(list.to[m]!, list.from[m]!, regClass[list.reg[m]!]!);
+    this.flushMoves();
+    return m;
+  }
+  /** Emits the allocator's gap moves before instruction `index` (the instructions come in index order). */
+  gapMoves(index: number): void {
+    const list = this.alloc.gapMoves;
+    let m = this.gapCursor;
+    while (m < list.count && list.key[m]! < index) m++;
+    if (m < list.count && list.key[m] === index) m = this.movesFrom(list, m, index);
+    this.gapCursor = m;
   }
   /** Label the current block's branch to block `t` jumps to (the block, or an edge stub). */
   target(t: number): Label {
@@ -338,28 +356,39 @@ class Emitter {
     else a.mov(gp64[dst]!, gp64[src]!);
   }
 
-  /** Parallel copy of (dst, src) location pairs, with cycles broken through r11 / xmm15. */
-  parallelMove(dsts: number[], srcs: number[], classes: number[]): void {
-    const pend: { d: number; s: number; c: number }[] = [];
-    for (let k = 0; k < dsts.length; k++) if (dsts[k] !== srcs[k]) pend.push({ d: dsts[k]!, s: srcs[k]!, c: classes[k]! });
-    while (pend.length > 0) {
+  /** Adds the copy `dst <- src` (locations of class `cls`) to the parallel move that `flushMoves` emits. */
+  addMove(dst: number, src: number, cls: number): void {
+    if (dst === src) return;
+    const k = this.pendCount++;
+    if (k < this.pendDst.length) { this.pendDst[k] = dst; this.pendSrc[k] = src; this.pendCls[k] = cls; }
+    else { this.pendDst.push(dst); this.pendSrc.push(src); this.pendCls.push(cls); }
+  }
+  /** Emits the collected parallel copy as moves, each once no pending move reads its destination; cycles broken through r11 / xmm15. */
+  flushMoves(): void {
+    const d = this.pendDst, s = this.pendSrc, c = this.pendCls;
+    let n = this.pendCount;
+    while (n > 0) {
       let progress = false;
-      for (let k = 0; k < pend.length; k++) {
-        const m = pend[k]!;
-        if (pend.some((o) => o !== m && o.s === m.d)) continue;
-        this.moveLoc(m.d, m.s, m.c);
-        pend.splice(k, 1);
+      for (let k = 0; k < n; k++) {
+        const dst = d[k]!;
+        let read = false;
+        for (let o = 0; o < n; o++) if (o !== k && s[o] === dst) { read = true; break; }
+        if (read) continue;
+        this.moveLoc(dst, s[k]!, c[k]!);
+        for (let o = k + 1; o < n; o++) { d[o - 1] = d[o]!; s[o - 1] = s[o]!; c[o - 1] = c[o]!; }
+        n--;
         k--;
         progress = true;
       }
       if (!progress) {
         // Every pending move is on a cycle: save one destination in the class's cycle register.
-        const m = pend[0]!;
-        const tmp = m.c === CLASS_XMM ? XMM_BASE + 15 : 11;
-        this.moveLoc(tmp, m.d, m.c);
-        for (const o of pend) if (o.s === m.d) o.s = tmp;
+        const dst = d[0]!, cls = c[0]!;
+        const tmp = cls === CLASS_XMM ? XMM_BASE + 15 : 11;
+        this.moveLoc(tmp, dst, cls);
+        for (let o = 0; o < n; o++) if (s[o] === dst) s[o] = tmp;
       }
     }
+    this.pendCount = 0;
   }
 
   /** Operand locations of the current instruction (registers, or slots for copies). */
@@ -379,10 +408,9 @@ class Emitter {
         this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.regs[0]!]!);
         return;
       case MOp.ParallelMove: {
-        const n = inst.imm;
-        const cls: number[] = [];
-        for (let k = 0; k < n; k++) cls.push(this.mf.regClass[inst.regs[n + k]!]!);
-        this.parallelMove(p.slice(n, 2 * n), p.slice(0, n), cls);
+        const n = inst.imm, regClass = this.mf.regClass;
+        for (let k = 0; k < n; k++) this.addMove(p[n + k]!, p[k]!, regClass[inst.regs[n + k]!]!);
+        this.flushMoves();
         return;
       }
       case MOp.Jump:
