@@ -91,6 +91,13 @@ const FLOAT_ABS64 = new Uint8Array(16);
   for (let i = 0; i < 2; i++) { s64.setBigUint64(8 * i, 1n << 63n, true); a64.setBigUint64(8 * i, (1n << 63n) - 1n, true); }
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER), MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** A 64-bit immediate as the assembler takes it fastest: a number when it is a safe integer (the same encoding), else the bigint. */
+function imm64(v: bigint): number | bigint {
+  const s = BigInt.asIntN(64, v);
+  return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s;
+}
+
 function f32Bytes(x: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setFloat32(0, x, true);
@@ -190,7 +197,7 @@ class Emitter {
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
-    a.mov(r11, BigInt.asIntN(64, this.opts.stateAddress));
+    a.mov(r11, imm64(this.opts.stateAddress));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
     a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
@@ -475,7 +482,7 @@ class Emitter {
         const d = p[0]!;
         if (v >= 0n && v <= 0xffffffffn) a.mov(gp32[d]!, Number(v));
         else if (v >= -0x80000000n && v < 0x80000000n) a.mov(gp64[d]!, Number(v));
-        else a.mov(gp64[d]!, v);
+        else a.mov(gp64[d]!, imm64(v));
         return;
       }
       case MOp.FConst: {
