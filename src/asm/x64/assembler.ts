@@ -56,6 +56,8 @@ export interface AssembledCode {
 }
 
 const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
+/** The spare buffer before the first branch relaxation. */
+const EMPTY_BUFFER = new Uint8Array(0);
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
@@ -110,6 +112,7 @@ export interface Assembler extends InstructionMethods {}
 /** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
 export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
+  /** The buffer branch relaxation writes the relaxed code into (then the two swap), kept for reuse after `reset()`. */ private spare: Uint8Array;
   /** Write position. */ private pos: number;
   /** Label offsets, -1 while unbound. */ private labels: number[];
   /** rel32 / rip-relative label references (call, lea, memory), resolved by finish. */ private fixups: Fixup[];
@@ -130,6 +133,7 @@ export class Assembler {
       throw new RangeError(`new Assembler: initial capacity must be an integer from 0 to 2^30, got ${describeValue(initialCapacity)}`);
     }
     this.buf = new Uint8Array(Math.max(64, initialCapacity));
+    this.spare = EMPTY_BUFFER;
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
@@ -671,7 +675,8 @@ export class Assembler {
         }
       }
     }
-    const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
+    const src = this.buf, size = this.pos + shift + 64;
+    const out = this.spare.length >= size ? this.spare : new Uint8Array(Math.max(2 * this.spare.length, size));
     let s = 0, d = 0;
     for (const e of ev) {
       // A label binding changes no bytes: the run of code goes on to the next jump or alignment.
@@ -700,6 +705,7 @@ export class Assembler {
     };
     for (const fx of this.fixups) { fx.at = move(fx.at); fx.end = move(fx.end); }
     this.relocs = this.relocs.map((r) => ({ ...r, offset: move(r.offset) }));
+    this.spare = src;
     this.buf = out;
     this.pos = d;
   }

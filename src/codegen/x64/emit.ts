@@ -112,7 +112,7 @@ function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: 
 }
 
 class Emitter {
-  readonly a = new Assembler(1024);
+  readonly a: Assembler;
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
@@ -142,7 +142,9 @@ class Emitter {
   /** Edge stubs still to emit: label, edge index, target block. */
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
 
-  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {}
+  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
+    this.a = mf.scratch.assembler();
+  }
 
   trapLabel(code: number): Label {
     let l = this.trapLabels.get(code);

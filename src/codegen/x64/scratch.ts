@@ -9,7 +9,9 @@
  * through `MFunction.scratch`. Each table has its own `ScratchSlot`, so phases
  * never share one; a table is valid until its slot is asked for again, and may
  * be longer than asked for (use the count you asked for, never `.length`).
+ * Emission also reuses one assembler (and its buffers) through `assembler()`.
  */
+import { Assembler } from '../../asm/x64/index.js';
 
 /** The tables, one per use. */
 export const enum ScratchSlot {
@@ -39,7 +41,9 @@ const EMPTY = new Int32Array(0);
 /** Reusable typed arrays of one compilation (see the file comment). */
 export class BackendScratch {
   private readonly tables: Int32Array[];
+  private asm: Assembler | null;
   constructor() {
+    this.asm = null;
     this.tables = [];
     for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
   }
@@ -52,5 +56,10 @@ export class BackendScratch {
     }
     t.fill(fill, 0, n);
     return t;
+  }
+  /** The compilation's assembler, reset (valid until the next call; `finish()` copies the code out). */
+  assembler(): Assembler {
+    if (this.asm === null) this.asm = new Assembler(1024);
+    return this.asm.reset();
   }
 }
