@@ -329,10 +329,10 @@ class Lowerer {
   matchAddress(addr: number, off: number, narrow: Type | null = null): AddrMode | null {
     const f = this.f;
     if (!this.fitsAddress(addr, narrow)) return null;
-    const via: number[] = [];
-    let disp = BigInt(off), a = addr;
-    let d = this.defOf(a, Opcode.IAdd);
+    let a = addr, d = this.defOf(a, Opcode.IAdd);
     if (d < 0) return null;
+    const via: number[] = [];
+    let disp = BigInt(off);
     const c = this.constOf(f.arg(d as Inst, 1));
     if (c !== null) {
       disp += c;
@@ -657,7 +657,7 @@ class Lowerer {
       case Opcode.FConst: {
         const m = this.inst(MOp.FConst).add(D, OperandKind.Def);
         const x = f.instFImm[i]!;
-        const dv = new DataView(new ArrayBuffer(8));
+        const dv = this.mf.scratch.bits;
         if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.big = BigInt(dv.getUint32(0, true)); m.size = 4; }
         else { dv.setFloat64(0, x, true); m.big = dv.getBigUint64(0, true); m.size = 8; }
         return;

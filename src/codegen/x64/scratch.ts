@@ -42,8 +42,11 @@ const EMPTY = new Int32Array(0);
 export class BackendScratch {
   private readonly tables: Int32Array[];
   private asm: Assembler | null;
+  /** 8 bytes for reading the bit pattern of a float. */
+  readonly bits: DataView;
   constructor() {
     this.asm = null;
+    this.bits = new DataView(new ArrayBuffer(8));
     this.tables = [];
     for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
   }
