@@ -342,6 +342,31 @@ export class Assembler {
     return f;
   }
 
+  /**
+   * The form instruction `mnemonic` matches for operands of the kinds of `o0..o3` (registers and
+   * memory operands: their kinds alone decide the form; no immediates or labels, whose values do).
+   * With `emitForm`, for emitters that write one operand shape many times.
+   */
+  static formFor(mnemonic: Mnemonic, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
+    const set = FORM_SETS.get(mnemonic);
+    if (set === undefined) throw new Error(`formFor: unknown instruction ${describeValue(mnemonic)}`);
+    const ops = [o0, o1, o2, o3];
+    if (ops.some((o) => o !== undefined && !(o instanceof Reg) && !(o instanceof Mem))) throw new TypeError(`formFor: ${mnemonic}: operands must be registers or memory operands`);
+    const a = new Assembler(0);
+    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+    const m = ops.map((o) => (o === undefined ? 0 : a.maskOf(o, set.forms)));
+    return a.match(set.forms, count, m[0]!, m[1]!, m[2]!, m[3]!, o0, o1, o2, o3);
+  }
+
+  /**
+   * Encodes form `f` (from `formFor`) with operands of the kinds it was matched for: the same bytes as
+   * the instruction method, without checking the operands or matching them against the form table.
+   */
+  emitForm(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
+    this.encode(f, o0, o1, o2, o3);
+    return this;
+  }
+
   /** Matches the operands against `forms` and encodes the first match (no cache). */
   emitForms(forms: readonly Form[], o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
     const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;

@@ -29,8 +29,8 @@
  * xmm15 (never allocated). Move code is only `mov`, so it never disturbs flags.
  */
 import {
-  Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem,
+  Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
+  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -104,15 +104,34 @@ function f32Bytes(x: number): Uint8Array {
   return b;
 }
 
+/**
+ * Forms of the most frequent instruction shapes, matched once here: the instruction methods check
+ * and match their operands on every call, `Assembler.emitForm` encodes a known form directly (same
+ * bytes). Pairs are [32-bit, 64-bit] (index `size >> 3`); rbx/ebx stand for any register of the
+ * class, memory operands for any address of the size (their kinds alone decide the form).
+ */
+const rr = (m: Mnemonic, r: Reg): Form => Assembler.formFor(m, r, r);
+const MEM32 = dword(rax, 0), MEM64 = qword(rax, 0);
+const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
+const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
+const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
+const LEA = [Assembler.formFor('lea', ebx, MEM64), Assembler.formFor('lea', rbx, MEM64)] as const;
+const CMP_RR = [rr('cmp', ebx), rr('cmp', rbx)] as const;
+const TEST_RR = [rr('test', ebx), rr('test', rbx)] as const;
+/** By `AluOp`. */
+const ALU_RR = (['add', 'sub', 'and', 'or', 'xor', 'imul'] as const).map((m) => [rr(m, ebx), rr(m, rbx)] as const);
+/** By `FAluOp`, [f32, f64]. */
+const FALU_RR = ([['addss', 'addsd'], ['subss', 'subsd'], ['mulss', 'mulsd'], ['divss', 'divsd']] as const)
+  .map(([s32, s64]) => [rr(s32, xmm1), rr(s64, xmm1)] as const);
+const MOVAPS_RR = rr('movaps', xmm1);
+const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+
 /** Per-function emission state. */
-/** `[base + index*scale + disp]` of `size` bytes. */
-function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
-  // The constructor directly: the byte/word/dword/qword builders take rest arguments (an array per operand).
-  return new Mem(size === 1 || size === 2 || size === 4 ? size : 8, base, index, scale, disp, null);
-}
 
 class Emitter {
   readonly a: Assembler;
+  /** Memory operands reused by every instruction (`memOf`), by size in bytes (1, 2, 4; 8 for the others). */
+  readonly mems: readonly Mem[];
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
@@ -144,6 +163,15 @@ class Emitter {
 
   constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
     this.a = mf.scratch.assembler();
+    this.mems = mf.scratch.mems;
+  }
+
+  /**
+   * `[base + index*scale + disp]` of `size` bytes: the reused operand of that size, valid until the next
+   * `memOf` of the same size (the assembler keeps no operand after encoding it).
+   */
+  memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
+    return this.mems[size & 15]!.set(base, index, scale, disp);
   }
 
   trapLabel(code: number): Label {
@@ -161,7 +189,7 @@ class Emitter {
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return this.memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
@@ -353,16 +381,16 @@ class Emitter {
     const a = this.a;
     const dMem = dst >= SPILL_BASE, sMem = src >= SPILL_BASE;
     if (dMem && sMem) {
-      a.mov(r10, this.spillMem(src));
-      a.mov(this.spillMem(dst), r10);
+      a.emitForm(MOV_RM[1], r10, this.spillMem(src));
+      a.emitForm(MOV_MR[1], this.spillMem(dst), r10);
     } else if (dMem) {
-      if (cls === CLASS_XMM) a.movsd(this.spillMem(dst), this.reg(src, 8));
-      else a.mov(this.spillMem(dst), gp64[src]!);
+      if (cls === CLASS_XMM) a.emitForm(MOVSD_MR, this.spillMem(dst), this.reg(src, 8));
+      else a.emitForm(MOV_MR[1], this.spillMem(dst), gp64[src]!);
     } else if (sMem) {
-      if (cls === CLASS_XMM) a.movsd(this.reg(dst, 8), this.spillMem(src));
-      else a.mov(gp64[dst]!, this.spillMem(src));
-    } else if (cls === CLASS_XMM) a.movaps(this.reg(dst, 8), this.reg(src, 8));
-    else a.mov(gp64[dst]!, gp64[src]!);
+      if (cls === CLASS_XMM) a.emitForm(MOVSD_RM, this.reg(dst, 8), this.spillMem(src));
+      else a.emitForm(MOV_RM[1], gp64[dst]!, this.spillMem(src));
+    } else if (cls === CLASS_XMM) a.emitForm(MOVAPS_RR, this.reg(dst, 8), this.reg(src, 8));
+    else a.emitForm(MOV_RR[1], gp64[dst]!, gp64[src]!);
   }
 
   /** Adds the copy `dst <- src` (locations of class `cls`) to the parallel move that `flushMoves` emits. */
@@ -463,6 +491,13 @@ class Emitter {
     this.emitOp(inst, next);
   }
 
+  /** `cmp x, y` (`sub` 0) or `test x, y` (`sub` 1) of registers at `size` bytes. */
+  compareRegs(sub: number, size: number, x: number, y: number): void {
+    const a = this.a, rx = this.reg(x, size), ry = this.reg(y, size);
+    if (size < 4) { if (sub === 1) a.test(rx, ry); else a.cmp(rx, ry); }
+    else a.emitForm((sub === 1 ? TEST_RR : CMP_RR)[size >> 3]!, rx, ry);
+  }
+
   /** The conditional branch on condition `cc` (default: the compare-and-branch's `imm`); nothing without targets (flags for a Select). */
   branchOn(inst: MInst, next: number, cc = inst.imm as Cond): void {
     if (inst.targets.length === 0) return;
@@ -502,7 +537,7 @@ class Emitter {
         return;
       }
       case MOp.Alu:
-        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        a.emitForm(ALU_RR[inst.sub]![size >> 3]!, this.reg(p[0]!, size), this.reg(p[1]!, size));
         return;
       case MOp.AluImm:
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), inst.imm2);
@@ -586,8 +621,7 @@ class Emitter {
         return;
       }
       case MOp.ICmpSet: {
-        if (inst.sub === 1) a.test(this.reg(p[1]!, size), this.reg(p[2]!, size));
-        else a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        this.compareRegs(inst.sub, size, p[1]!, p[2]!);
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
@@ -625,28 +659,21 @@ class Emitter {
         return;
       }
       case MOp.AluLoad: {
-        const mem = memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        const mem = this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        a.cmp(this.reg(p[0]!, size), this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
         const index = this.physCount > 2 ? gp64[p[2]!]! : null;
-        a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
+        a.emitForm(LEA[size >> 3]!, this.reg(p[0]!, size), this.memOf(8, gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }
       case MOp.FAlu: {
-        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
-        const f32 = size === 4;
-        switch (inst.sub as FAluOp) {
-          case FAluOp.Add: if (f32) a.addss(d, s); else a.addsd(d, s); break;
-          case FAluOp.Sub: if (f32) a.subss(d, s); else a.subsd(d, s); break;
-          case FAluOp.Mul: if (f32) a.mulss(d, s); else a.mulsd(d, s); break;
-          default: if (f32) a.divss(d, s); else a.divsd(d, s);
-        }
+        a.emitForm(FALU_RR[inst.sub]![size >> 3]!, this.reg(p[0]!, 8), this.reg(p[1]!, 8));
         return;
       }
       case MOp.FMinMax: {
@@ -769,9 +796,8 @@ class Emitter {
       }
       case MOp.Load: case MOp.LoadIdx: {
         const d = p[0]!;
-        const mem = inst.op === MOp.LoadIdx
-          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
-          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
+        const base = gp64[p[1]!]!, index = inst.op === MOp.LoadIdx ? gp64[p[2]!]! : null;
+        const mem = (sz: number): Mem => this.memOf(sz, base, index, inst.scale, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
             if (size === 4) a.movss(this.reg(d, 8), mem(4)); else a.movsd(this.reg(d, 8), mem(8));
@@ -779,8 +805,8 @@ class Emitter {
           case LoadKind.Int:
             if (size === 1) a.movzx(gp32[d]!, mem(1));
             else if (size === 2) a.movzx(gp32[d]!, mem(2));
-            else if (size === 4) a.mov(gp32[d]!, mem(4));
-            else a.mov(gp64[d]!, mem(8));
+            else if (size === 4) a.emitForm(MOV_RM[0], gp32[d]!, mem(4));
+            else a.emitForm(MOV_RM[1], gp64[d]!, mem(8));
             return;
           case LoadKind.SignExt: {
             const dr = inst.imm2 === 8 ? gp64[d]! : gp32[d]!;
@@ -798,15 +824,14 @@ class Emitter {
       }
       case MOp.Store: case MOp.StoreIdx: {
         const v = p[0]!;
-        const mem = inst.op === MOp.StoreIdx
-          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
-          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
+        const base = gp64[p[1]!]!, index = inst.op === MOp.StoreIdx ? gp64[p[2]!]! : null;
+        const mem = (sz: number): Mem => this.memOf(sz, base, index, inst.scale, inst.imm);
         if (inst.sub === 1) {
           if (size === 4) a.movss(mem(4), this.reg(v, 8)); else a.movsd(mem(8), this.reg(v, 8));
         } else if (size === 1) a.mov(mem(1), gp8[v]!);
         else if (size === 2) a.mov(mem(2), gp16[v]!);
-        else if (size === 4) a.mov(mem(4), gp32[v]!);
-        else a.mov(mem(8), gp64[v]!);
+        else if (size === 4) a.emitForm(MOV_MR[0], mem(4), gp32[v]!);
+        else a.emitForm(MOV_MR[1], mem(8), gp64[v]!);
         return;
       }
       case MOp.StackAddr:
@@ -833,8 +858,7 @@ class Emitter {
         return;
       }
       case MOp.CmpBranch: {
-        if (inst.sub === 1) a.test(this.reg(p[0]!, size), this.reg(p[1]!, size));
-        else a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        this.compareRegs(inst.sub, size, p[0]!, p[1]!);
         this.branchOn(inst, next);
         return;
       }

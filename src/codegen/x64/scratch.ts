@@ -11,7 +11,7 @@
  * be longer than asked for (use the count you asked for, never `.length`).
  * Emission also reuses one assembler (and its buffers) through `assembler()`.
  */
-import { Assembler } from '../../asm/x64/index.js';
+import { Assembler, Mem, rsp } from '../../asm/x64/index.js';
 
 /** The tables, one per use. */
 export const enum ScratchSlot {
@@ -44,7 +44,11 @@ export class BackendScratch {
   private asm: Assembler | null;
   /** 8 bytes for reading the bit pattern of a float. */
   readonly bits: DataView;
+  /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
+  readonly mems: readonly Mem[];
   constructor() {
+    const m8 = new Mem(8, rsp, null, 1, 0, null);
+    this.mems = Array.from({ length: 16 }, (_, k) => (k === 1 || k === 2 || k === 4 ? new Mem(k, rsp, null, 1, 0, null) : m8));
     this.asm = null;
     this.bits = new DataView(new ArrayBuffer(8));
     this.tables = [];
