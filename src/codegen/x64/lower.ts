@@ -573,7 +573,7 @@ class Lowerer {
     const target = this.blockOf[f.destBlock[dest]!]!;
     const n = f.destArgCount[dest]!;
     if (n === 0) return target;
-    const saved = this.cur;
+    const saved = this.cur, id = this.mf.blocks.length;
     if (!inline) {
       const e = new MBlock(-1);
       this.mf.blocks.push(e);
@@ -588,7 +588,6 @@ class Lowerer {
     const j = this.inst(MOp.Jump);
     j.targets = [target];
     this.cur.succs.push(target);
-    const id = this.mf.blocks.indexOf(this.cur);
     this.cur = saved;
     return id;
   }
