@@ -442,11 +442,11 @@ class Emitter {
     this.prepare();
     switch (inst.op) {
       case MOp.Mov:
-        this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.regs[0]!]!);
+        this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.r0]!);
         return;
       case MOp.ParallelMove: {
         const n = inst.imm, regClass = this.mf.regClass;
-        for (let k = 0; k < n; k++) this.addMove(p[n + k]!, p[k]!, regClass[inst.regs[n + k]!]!);
+        for (let k = 0; k < n; k++) this.addMove(p[n + k]!, p[k]!, regClass[inst.reg(n + k)]!);
         this.flushMoves();
         return;
       }
@@ -462,7 +462,7 @@ class Emitter {
       case MOp.LoadArg: {
         const d = p[0]!;
         const src = qword(rbp, 16 + 8 * inst.imm);
-        const cls = this.mf.regClass[inst.regs[0]!]!;
+        const cls = this.mf.regClass[inst.r0]!;
         if (d >= SPILL_BASE) { a.mov(r10, src); a.mov(this.spillMem(d), r10); }
         else if (cls === CLASS_XMM) a.movsd(this.reg(d, 8), src);
         else a.mov(gp64[d]!, src);
@@ -471,7 +471,7 @@ class Emitter {
       case MOp.StoreArg: {
         const s = p[0]!;
         const dst = qword(rsp, 8 * inst.imm);
-        const cls = this.mf.regClass[inst.regs[0]!]!;
+        const cls = this.mf.regClass[inst.r0]!;
         if (s >= SPILL_BASE) { a.mov(r10, this.spillMem(s)); a.mov(dst, r10); }
         else if (cls === CLASS_XMM) a.movsd(dst, this.reg(s, 8));
         else a.mov(dst, gp64[s]!);

@@ -194,6 +194,8 @@ const NO_TARGETS: number[] = [];
 
 /** Operand kinds packed into `MInst.kindBits` (3 bits each, within a small integer). */
 const PACKED_KINDS = 10;
+/** Register operands kept in the fields `r0 .. r3`; calls and parallel moves put the rest in `regsRest`. */
+const INLINE_REGS = 4;
 
 /** One machine instruction. */
 export class MInst {
@@ -206,7 +208,12 @@ export class MInst {
   /** 64-bit immediate. */ big: bigint;
   /** Symbol for calls and LoadSym. */ sym: string;
   /** Machine block targets for branches. */ targets: number[];
-  /** Register operands. */ readonly regs: number[];
+  /**
+   * Register operands 0 .. 3 (read them with `reg(k)`): fields rather than an array per instruction,
+   * which with its backing store was most of lowering's garbage.
+   */ r0: number; r1: number; r2: number; r3: number;
+  /** Number of register operands. */ regCount: number;
+  /** Register operands INLINE_REGS and up (calls, parallel moves), else null. */ regsRest: number[] | null;
   /**
    * `OperandKind`s of the first PACKED_KINDS register operands, 3 bits each (operand k at bits
    * 3k .. 3k+2): one array per instruction fewer, whose growth to 16 slots on the first push made
@@ -224,18 +231,34 @@ export class MInst {
     this.big = 0n;
     this.sym = '';
     this.targets = NO_TARGETS;
-    this.regs = [];
+    this.r0 = 0; this.r1 = 0; this.r2 = 0; this.r3 = 0;
+    this.regCount = 0;
+    this.regsRest = null;
     this.kindBits = 0;
     this.kindsRest = null;
     this.irInst = irInst;
   }
   /** Appends a register operand. */
   add(reg: number, kind: OperandKind): this {
-    this.regs.push(reg);
-    const k = this.regs.length - 1;
+    const k = this.regCount++;
+    if (k === 0) this.r0 = reg;
+    else if (k === 1) this.r1 = reg;
+    else if (k === 2) this.r2 = reg;
+    else if (k === 3) this.r3 = reg;
+    else (this.regsRest ??= []).push(reg);
     if (k < PACKED_KINDS) this.kindBits |= kind << (3 * k);
     else (this.kindsRest ??= []).push(kind);
     return this;
+  }
+  /** Register operand k (0 <= k < regCount). */
+  reg(k: number): number {
+    return k === 0 ? this.r0 : k === 1 ? this.r1 : k === 2 ? this.r2 : k === 3 ? this.r3 : this.regsRest![k - INLINE_REGS]!;
+  }
+  /** The register operands as a new array (for tests and debugging; `reg(k)` on hot paths). */
+  get regs(): number[] {
+    const r: number[] = [];
+    for (let k = 0; k < this.regCount; k++) r.push(this.reg(k));
+    return r;
   }
   /** Kind of register operand k. */
   kind(k: number): OperandKind {
@@ -245,8 +268,7 @@ export class MInst {
 
 /** The shared operand visitor: reports each register operand of `inst`. */
 export function visitOperands(inst: MInst, sink: OperandSink): void {
-  const r = inst.regs;
-  for (let i = 0; i < r.length; i++) sink.operand(r[i]!, inst.kind(i));
+  for (let i = 0; i < inst.regCount; i++) sink.operand(inst.reg(i), inst.kind(i));
 }
 
 const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
