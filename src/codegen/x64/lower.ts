@@ -273,14 +273,16 @@ class Lowerer {
     if (f.valueKind[b] !== ValueKind.Result) return null;
     const def = f.valueDef[b]! as Inst;
     if (f.instOpcode[def] !== Opcode.IConst) return null;
-    const v = BigInt.asIntN(64, f.iconstValue(def));
+    // The constant is hi * 2^32 + (lo >>> 0) (iconstValue), here without BigInts: the answers need its low bits.
+    const lo = f.instImm[def]!, hi = f.instImm2[def]!;
     const ta = f.valueType[f.arg(i, 0)] as Type;
     if (op === Opcode.IShl || op === Opcode.UShr || op === Opcode.SShr || op === Opcode.Rotl || op === Opcode.Rotr) {
-      return Number(BigInt.asUintN(64, v) & BigInt(typeBytes(ta) * 8 - 1));
+      return lo & (typeBytes(ta) * 8 - 1);
     }
     const size = op === Opcode.ICmp ? typeBytes(ta) : aluSize(ta);
-    if (size === 8) return BigInt.asIntN(32, v) === v ? Number(v) : null;
-    return Number(BigInt.asIntN(size * 8, v));
+    // At 8 bytes only a constant that is its sign-extended low 32 bits.
+    if (size === 8) return hi === lo >> 31 ? lo : null;
+    return size === 4 ? lo : size === 2 ? (lo << 16) >> 16 : (lo << 24) >> 24;
   }
 
   /** The defining instruction of `v` if it is an instruction result with opcode `op`, else -1. */
@@ -290,10 +292,13 @@ class Lowerer {
     const d = f.valueDef[v]!;
     return f.instOpcode[d] === op ? d : -1;
   }
-  /** Signed 64-bit value of `v` if it is an iconst, else null. */
-  constOf(v: number): bigint | null {
+  /**
+   * Signed 64-bit value of `v` if it is an iconst, else null, as a number: exact below 2^53 in
+   * magnitude, else a number that large (which no caller takes for a scale or displacement).
+   */
+  constOf(v: number): number | null {
     const d = this.defOf(v, Opcode.IConst);
-    return d < 0 ? null : BigInt.asIntN(64, this.f.iconstValue(d as Inst));
+    return d < 0 ? null : this.f.instImm2[d]! * 4294967296 + (this.f.instImm[d]! >>> 0);
   }
   is64(v: number): boolean {
     const t = this.f.valueType[v] as Type;
@@ -313,12 +318,12 @@ class Lowerer {
     let d = this.defOf(x, Opcode.IMul);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if ((c === 1n || c === 2n || c === 4n || c === 8n) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: Number(c) }; }
+      if ((c === 1 || c === 2 || c === 4 || c === 8) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: c }; }
     }
     d = this.defOf(x, Opcode.IShl);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if (c !== null && c >= 0n && c <= 3n && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << Number(c) }; }
+      if (c !== null && c >= 0 && c <= 3 && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << c }; }
     }
     return { index: x, scale: 1 };
   }
@@ -332,17 +337,19 @@ class Lowerer {
     let a = addr, d = this.defOf(a, Opcode.IAdd);
     if (d < 0) return null;
     const via: number[] = [];
-    let disp = BigInt(off);
-    const c = this.constOf(f.arg(d as Inst, 1));
+    // `disp` is exact while it can fit 32 bits (see constOf); `dispLow` has its low 32 bits exactly (wrapped at 32 bits below).
+    let disp = off, dispLow = off;
+    const cv = f.arg(d as Inst, 1), c = this.constOf(cv);
     if (c !== null) {
       disp += c;
+      dispLow += f.instImm[f.valueDef[cv]!]!;
       via.push(a);
       a = f.arg(d as Inst, 0);
       d = this.defOf(a, Opcode.IAdd);
       if (d < 0 || !this.fitsAddress(a, narrow)) return null;
     }
-    if (narrow !== null) disp = BigInt.asIntN(32, disp);
-    if (BigInt.asIntN(32, disp) !== disp) return null;
+    if (narrow !== null) disp = dispLow | 0;
+    if ((disp | 0) !== disp) return null;
     const x = f.arg(d as Inst, 0), y = f.arg(d as Inst, 1);
     if (!this.fitsAddress(x, narrow) || !this.fitsAddress(y, narrow)) return null;
     via.push(a);
@@ -354,7 +361,7 @@ class Lowerer {
     }
     // A constant operand may be an immediate that is never materialised: keep such addresses as they are.
     if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
-    return { base, index: sc.index, scale: sc.scale, disp: Number(disp), via };
+    return { base, index: sc.index, scale: sc.scale, disp, via };
   }
   /** Finds foldable addresses and the address computations that need not be materialised. */
   planAddressModes(reach: readonly number[]): void {
