@@ -515,11 +515,14 @@ class Emitter {
     const size = inst.size;
     switch (inst.op) {
       case MOp.MovImm: {
-        const v = inst.big;
-        const d = p[0]!;
-        if (v >= 0n && v <= 0xffffffffn) a.mov(gp32[d]!, Number(v));
-        else if (v >= -0x80000000n && v < 0x80000000n) a.mov(gp64[d]!, Number(v));
-        else a.mov(gp64[d]!, imm64(v));
+        const lo = inst.imm, hi = inst.imm2, d = p[0]!;
+        if (hi === 0) a.mov(gp32[d]!, lo >>> 0);
+        else if (hi === -1 && lo < 0) a.mov(gp64[d]!, lo);
+        else {
+          // A safe integer is encoded like the bigint of the same value (and faster).
+          const v = hi * 4294967296 + (lo >>> 0);
+          a.mov(gp64[d]!, Number.isSafeInteger(v) ? v : (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+        }
         return;
       }
       case MOp.FConst: {

@@ -656,8 +656,10 @@ class Lowerer {
         // Every use became an immediate operand: nothing to materialise.
         if (this.immUses[f.result(i, 0)]! > 0 && this.immUses[f.result(i, 0)] === this.useCount[f.result(i, 0)]) return;
         const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        // Upper bits of narrow integers are undefined: the zero-extended 32-bit form is `mov r32, imm32`.
-        m.big = isWide(ctrl) ? f.iconstValue(i) : BigInt.asUintN(32, f.iconstValue(i));
+        // The halves of iconstValue. Upper bits of narrow integers are undefined: the zero-extended
+        // 32-bit form is `mov r32, imm32`.
+        m.imm = f.instImm[i]!;
+        m.imm2 = isWide(ctrl) ? f.instImm2[i]! : 0;
         return;
       }
       case Opcode.FConst: {
@@ -916,8 +918,7 @@ class Lowerer {
         return;
       }
       case Opcode.GlobalAddr: {
-        const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        m.big = BigInt.asIntN(64, cx.dataAddress(f.instImm[i]!));
+        this.inst(MOp.MovImm).add(D, OperandKind.Def).setImm64(cx.dataAddress(f.instImm[i]!));
         return;
       }
       case Opcode.FuncAddr: {
@@ -1009,7 +1010,7 @@ class Lowerer {
   /** A vreg holding the address of the module's results area. */
   resultsBase(): number {
     const b = this.temp(CLASS_GP);
-    this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
+    this.inst(MOp.MovImm).add(b, OperandKind.Def).setImm64(this.cx.resultsAddress);
     return b;
   }
 }

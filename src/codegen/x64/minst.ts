@@ -58,7 +58,7 @@ export const FLOAT_RESULTS: readonly number[] = Array.from({ length: 8 }, (_, i)
 export const enum MOp {
   /** regs [dst D, src U]: register/spill move of the class (64-bit / whole xmm). */
   Mov,
-  /** regs [dst D]: `big` into a GPR. */
+  /** regs [dst D]: the 64-bit value with halves `imm2` (high) and `imm` (low), both int32, into a GPR (see `setImm64`). */
   MovImm,
   /** regs [dst D]: float constant, bits in `big`, `size` 4 or 8. */
   FConst,
@@ -259,6 +259,13 @@ export class MInst {
     const r: number[] = [];
     for (let k = 0; k < this.regCount; k++) r.push(this.reg(k));
     return r;
+  }
+  /** Sets `imm2` and `imm` to the high and low halves (int32 each) of the 64-bit immediate `v` (MovImm). */
+  setImm64(v: bigint): this {
+    const s = BigInt.asIntN(64, v);
+    this.imm = Number(BigInt.asIntN(32, s));
+    this.imm2 = Number(s >> 32n);
+    return this;
   }
   /** Kind of register operand k. */
   kind(k: number): OperandKind {
