@@ -800,41 +800,43 @@ class Emitter {
       case MOp.Load: case MOp.LoadIdx: {
         const d = p[0]!;
         const base = gp64[p[1]!]!, index = inst.op === MOp.LoadIdx ? gp64[p[2]!]! : null;
-        const mem = (sz: number): Mem => this.memOf(sz, base, index, inst.scale, inst.imm);
+        // Every access below is of `size` bytes.
+        const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
-            if (size === 4) a.movss(this.reg(d, 8), mem(4)); else a.movsd(this.reg(d, 8), mem(8));
+            if (size === 4) a.movss(this.reg(d, 8), mem); else a.movsd(this.reg(d, 8), mem);
             return;
           case LoadKind.Int:
-            if (size === 1) a.movzx(gp32[d]!, mem(1));
-            else if (size === 2) a.movzx(gp32[d]!, mem(2));
-            else if (size === 4) a.emitForm(MOV_RM[0], gp32[d]!, mem(4));
-            else a.emitForm(MOV_RM[1], gp64[d]!, mem(8));
+            if (size === 1) a.movzx(gp32[d]!, mem);
+            else if (size === 2) a.movzx(gp32[d]!, mem);
+            else if (size === 4) a.emitForm(MOV_RM[0], gp32[d]!, mem);
+            else a.emitForm(MOV_RM[1], gp64[d]!, mem);
             return;
           case LoadKind.SignExt: {
             const dr = inst.imm2 === 8 ? gp64[d]! : gp32[d]!;
-            if (size === 1) a.movsx(dr, mem(1));
-            else if (size === 2) a.movsx(dr, mem(2));
-            else a.movsxd(gp64[d]!, mem(4));
+            if (size === 1) a.movsx(dr, mem);
+            else if (size === 2) a.movsx(dr, mem);
+            else a.movsxd(gp64[d]!, mem);
             return;
           }
           default:
-            if (size === 1) a.movzx(gp32[d]!, mem(1));
-            else if (size === 2) a.movzx(gp32[d]!, mem(2));
-            else a.mov(gp32[d]!, mem(4));
+            if (size === 1) a.movzx(gp32[d]!, mem);
+            else if (size === 2) a.movzx(gp32[d]!, mem);
+            else a.mov(gp32[d]!, mem);
             return;
         }
       }
       case MOp.Store: case MOp.StoreIdx: {
         const v = p[0]!;
         const base = gp64[p[1]!]!, index = inst.op === MOp.StoreIdx ? gp64[p[2]!]! : null;
-        const mem = (sz: number): Mem => this.memOf(sz, base, index, inst.scale, inst.imm);
+        // Every access below is of `size` bytes.
+        const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         if (inst.sub === 1) {
-          if (size === 4) a.movss(mem(4), this.reg(v, 8)); else a.movsd(mem(8), this.reg(v, 8));
-        } else if (size === 1) a.mov(mem(1), gp8[v]!);
-        else if (size === 2) a.mov(mem(2), gp16[v]!);
-        else if (size === 4) a.emitForm(MOV_MR[0], mem(4), gp32[v]!);
-        else a.emitForm(MOV_MR[1], mem(8), gp64[v]!);
+          if (size === 4) a.movss(mem, this.reg(v, 8)); else a.movsd(mem, this.reg(v, 8));
+        } else if (size === 1) a.mov(mem, gp8[v]!);
+        else if (size === 2) a.mov(mem, gp16[v]!);
+        else if (size === 4) a.emitForm(MOV_MR[0], mem, gp32[v]!);
+        else a.emitForm(MOV_MR[1], mem, gp64[v]!);
         return;
       }
       case MOp.StackAddr:
