@@ -210,14 +210,21 @@ class Lowerer {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
     this.immUses = scratch.int32(ScratchSlot.ImmUses, f.valueCount, 0);
+    // One walk for the immediate operands, the compares and bands that become flags, and the lists of
+    // the instructions the address and load planning look at (in walk order, which theirs keeps).
+    const memInsts: number[] = [], loads: number[] = [];
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
+        const op = f.instOpcode[i] as Opcode;
+        if (op === Opcode.ICmp || op === Opcode.BAnd) this.planFlags(i as Inst, b);
+        else if (op === Opcode.IAdd || op === Opcode.Store || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16
+          || op === Opcode.ULoad16 || op === Opcode.SLoad32 || op === Opcode.ULoad32) memInsts.push(i);
+        else if (op === Opcode.Load) { memInsts.push(i); loads.push(i); }
       }
     }
-    this.planAddressModes(reach);
-    this.planFlags(reach);
-    this.planLoadFolds(reach);
+    this.planAddressModes(memInsts, reach);
+    this.planLoadFolds(loads);
     const layout: number[] = [];
     this.blockOf = scratch.int32(ScratchSlot.BlockOf, f.blockCount, -1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
@@ -363,39 +370,36 @@ class Lowerer {
     if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
     return { base, index: sc.index, scale: sc.scale, disp, via };
   }
-  /** Finds foldable addresses and the address computations that need not be materialised. */
-  planAddressModes(reach: readonly number[]): void {
+  /**
+   * Finds foldable addresses among `memInsts` (iadds, loads, stores) and the address computations
+   * that need not be materialised (a fixpoint over the instructions of the `reach` blocks).
+   */
+  planAddressModes(memInsts: readonly number[], reach: readonly number[]): void {
     const f = this.f, flags = this.valueFlags;
     // Distinct values folded into some address (flag AddrCandidate).
     const cand: number[] = [];
     const addCandidates = (via: readonly number[]): void => {
       for (const u of via) if ((flags[u]! & ValueFlag.AddrCandidate) === 0) { flags[u]! |= ValueFlag.AddrCandidate; cand.push(u); }
     };
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        let addr = -1;
-        if (op === Opcode.IAdd) {
-          // A three-operand add: `lea d, [x + y*scale + disp]` folds the scaled operand and constant.
-          const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-          const m = this.matchAddress(v, 0, isWide(t) ? null : t);
-          if (m === null) continue;
-          m.via = m.via.filter((u) => u !== v);
-          this.leas[i] = m;
-          this.leaInsts.push(i);
-          addCandidates(m.via);
-          continue;
-        }
-        if (op === Opcode.Load || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16 || op === Opcode.ULoad16
-          || op === Opcode.SLoad32 || op === Opcode.ULoad32) addr = f.arg(i as Inst, 0);
-        else if (op === Opcode.Store) addr = f.arg(i as Inst, 1);
-        else continue;
-        const m = this.matchAddress(addr, f.instImm[i]!);
+    for (const i of memInsts) {
+      const op = f.instOpcode[i] as Opcode;
+      if (op === Opcode.IAdd) {
+        // A three-operand add: `lea d, [x + y*scale + disp]` folds the scaled operand and constant.
+        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+        const m = this.matchAddress(v, 0, isWide(t) ? null : t);
         if (m === null) continue;
-        this.amodes[i] = m;
-        this.amodeInsts.push(i);
+        m.via = m.via.filter((u) => u !== v);
+        this.leas[i] = m;
+        this.leaInsts.push(i);
         addCandidates(m.via);
+        continue;
       }
+      // A load (address operand 0) or store (operand 1).
+      const m = this.matchAddress(f.arg(i as Inst, op === Opcode.Store ? 1 : 0), f.instImm[i]!);
+      if (m === null) continue;
+      this.amodes[i] = m;
+      this.amodeInsts.push(i);
+      addCandidates(m.via);
     }
     if (cand.length === 0) return;
     // Fixpoint: a candidate is skipped (flag AddrSkipped) when every use comes from a memory access
@@ -437,21 +441,15 @@ class Lowerer {
    * Compares that need no materialised value: an icmp whose only use is the block's brif or the
    * condition of a select becomes the flags of that instruction, and a band whose only use is an icmp
    * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
-   * `cmp a & b, 0`: CF = OF = 0).
+   * `cmp a & b, 0`: CF = OF = 0). For icmp or band `i` of block `b`.
    */
-  planFlags(reach: readonly number[]): void {
-    const f = this.f;
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        if (op !== Opcode.ICmp && op !== Opcode.BAnd) continue;
-        const v = f.result(i as Inst, 0), user = this.userOf[v]!;
-        if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) continue;
-        const uop = f.instOpcode[user] as Opcode;
-        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) this.valueFlags[v]! |= op === Opcode.ICmp ? ValueFlag.Fused : ValueFlag.TestFolded;
-        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.valueFlags[v]! |= ValueFlag.TestFolded;
-      }
-    }
+  planFlags(i: Inst, b: number): void {
+    const f = this.f, op = f.instOpcode[i] as Opcode;
+    const v = f.result(i, 0), user = this.userOf[v]!;
+    if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) return;
+    const uop = f.instOpcode[user] as Opcode;
+    if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) this.valueFlags[v]! |= op === Opcode.ICmp ? ValueFlag.Fused : ValueFlag.TestFolded;
+    else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.valueFlags[v]! |= ValueFlag.TestFolded;
   }
   /**
    * Loads folded into their user: a 32/64-bit integer `load` whose only use is an operand of
@@ -459,40 +457,37 @@ class Lowerer {
    * into a brif or select, later in the same block with no store or call in between (the load moves
    * to where its user is emitted), becomes that op's memory operand.
    */
-  planLoadFolds(reach: readonly number[]): void {
+  planLoadFolds(loads: readonly number[]): void {
     const f = this.f;
     // Values that folded addresses read as registers are used beyond their IR uses: keep them.
     const flags = this.valueFlags;
     for (const i of this.amodeInsts) { const m = this.amodes[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
     for (const i of this.leaInsts) { const m = this.leas[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        if (op !== Opcode.Load) continue;
-        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || this.is(v, ValueFlag.AddressOperand)) continue;
-        const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
-        if (uop === Opcode.ICmp) {
-          // Emitted at the fused brif or select: `cmp a, [m]`.
-          const c = f.result(u, 0);
-          if (!this.is(c, ValueFlag.Fused) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
-          const at = this.userOf[c]! as Inst;
-          if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
-          this.valueFlags[v]! |= ValueFlag.FoldedLoad;
-          continue;
-        }
-        if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
-        if (f.instBlock[u] !== b || this.is(f.result(u, 0), ValueFlag.AddrSkipped | ValueFlag.TestFolded)) continue;
-        // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
-        const lm = this.leas[u];
-        if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
-        // One memory operand per instruction.
-        if (this.immOperand(u) !== null || this.is(f.arg(u, 0), ValueFlag.FoldedLoad) || this.is(f.arg(u, 1), ValueFlag.FoldedLoad)) continue;
-        if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
-        if (!this.noStoreBetween(i as Inst, u)) continue;
+    for (const i of loads) {
+      const b = f.instBlock[i]!;
+      const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+      if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || this.is(v, ValueFlag.AddressOperand)) continue;
+      const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
+      if (uop === Opcode.ICmp) {
+        // Emitted at the fused brif or select: `cmp a, [m]`.
+        const c = f.result(u, 0);
+        if (!this.is(c, ValueFlag.Fused) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
+        const at = this.userOf[c]! as Inst;
+        if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
         this.valueFlags[v]! |= ValueFlag.FoldedLoad;
-        this.leas[u] = undefined;
+        continue;
       }
+      if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
+      if (f.instBlock[u] !== b || this.is(f.result(u, 0), ValueFlag.AddrSkipped | ValueFlag.TestFolded)) continue;
+      // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
+      const lm = this.leas[u];
+      if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
+      // One memory operand per instruction.
+      if (this.immOperand(u) !== null || this.is(f.arg(u, 0), ValueFlag.FoldedLoad) || this.is(f.arg(u, 1), ValueFlag.FoldedLoad)) continue;
+      if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
+      if (!this.noStoreBetween(i as Inst, u)) continue;
+      this.valueFlags[v]! |= ValueFlag.FoldedLoad;
+      this.leas[u] = undefined;
     }
   }
   /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
