@@ -98,6 +98,13 @@ function imm64(v: bigint): number | bigint {
   return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s;
 }
 
+/** The `size` (4 or 8) little-endian bytes of the value with 32-bit halves `lo` and `hi`. */
+function int32Bytes(lo: number, hi: number, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let k = 0; k < size; k++) b[k] = ((k < 4 ? lo : hi) >>> (8 * (k & 3))) & 0xff;
+  return b;
+}
+
 function f32Bytes(x: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setFloat32(0, x, true);
@@ -526,17 +533,11 @@ class Emitter {
         return;
       }
       case MOp.FConst: {
-        const x = this.reg(p[0]!, 8);
-        if (inst.big === 0n) { a.xorps(x, x); return; }
-        if (size === 4) {
-          const b = new Uint8Array(4);
-          new DataView(b.buffer).setUint32(0, Number(inst.big), true);
-          a.movss(x, dword(rip, this.constLabel(`f#${inst.big}`, b, 4)));
-        } else {
-          const b = new Uint8Array(8);
-          new DataView(b.buffer).setBigUint64(0, inst.big, true);
-          a.movsd(x, qword(rip, this.constLabel(`d#${inst.big}`, b, 8)));
-        }
+        const x = this.reg(p[0]!, 8), lo = inst.imm, hi = inst.imm2;
+        if (lo === 0 && hi === 0) { a.xorps(x, x); return; }
+        // The pool entry is keyed by the bit pattern, so equal constants share one.
+        if (size === 4) a.movss(x, dword(rip, this.constLabel(`f#${lo >>> 0}`, int32Bytes(lo, 0, 4), 4)));
+        else a.movsd(x, qword(rip, this.constLabel(`d#${hi}:${lo >>> 0}`, int32Bytes(lo, hi, 8), 8)));
         return;
       }
       case MOp.Alu:

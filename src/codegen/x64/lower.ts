@@ -661,8 +661,8 @@ class Lowerer {
         const m = this.inst(MOp.FConst).add(D, OperandKind.Def);
         const x = f.instFImm[i]!;
         const dv = this.mf.scratch.bits;
-        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.big = BigInt(dv.getUint32(0, true)); m.size = 4; }
-        else { dv.setFloat64(0, x, true); m.big = dv.getBigUint64(0, true); m.size = 8; }
+        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.imm = dv.getInt32(0, true); m.size = 4; }
+        else { dv.setFloat64(0, x, true); m.imm = dv.getInt32(0, true); m.imm2 = dv.getInt32(4, true); m.size = 8; }
         return;
       }
       case Opcode.INeg: case Opcode.BNot: {

@@ -60,7 +60,7 @@ export const enum MOp {
   Mov,
   /** regs [dst D]: the 64-bit value with halves `imm2` (high) and `imm` (low), both int32, into a GPR (see `setImm64`). */
   MovImm,
-  /** regs [dst D]: float constant, bits in `big`, `size` 4 or 8. */
+  /** regs [dst D]: float constant, bit pattern in `imm` (low 32 bits) and `imm2` (high; 0 at `size` 4), `size` 4 or 8. */
   FConst,
   /** regs [dst UD, src U]: `sub` AluOp at `size` 4/8. */
   Alu,
@@ -205,7 +205,6 @@ export class MInst {
   /** Condition / second size / immediate. */ imm: number;
   /** Second immediate. */ imm2: number;
   /** Index scale (1, 2, 4, 8) of LoadIdx/StoreIdx. */ scale: number;
-  /** 64-bit immediate. */ big: bigint;
   /** Symbol for calls and LoadSym. */ sym: string;
   /** Machine block targets for branches. */ targets: number[];
   /**
@@ -228,7 +227,6 @@ export class MInst {
     this.imm = 0;
     this.imm2 = 0;
     this.scale = 1;
-    this.big = 0n;
     this.sym = '';
     this.targets = NO_TARGETS;
     this.r0 = 0; this.r1 = 0; this.r2 = 0; this.r3 = 0;
