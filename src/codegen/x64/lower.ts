@@ -223,7 +223,7 @@ class Lowerer {
         else if (op === Opcode.Load) { memInsts.push(i); loads.push(i); }
       }
     }
-    this.planAddressModes(memInsts, reach);
+    this.planAddressModes(memInsts);
     this.planLoadFolds(loads);
     const layout: number[] = [];
     this.blockOf = scratch.int32(ScratchSlot.BlockOf, f.blockCount, -1);
@@ -370,11 +370,15 @@ class Lowerer {
     if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
     return { base, index: sc.index, scale: sc.scale, disp, via };
   }
+  /** Whether instruction `i` has a result that is an address computation not materialised. */
+  resultSkipped(i: number): boolean {
+    return this.f.instResultCount[i]! > 0 && this.is(this.f.result(i as Inst, 0), ValueFlag.AddrSkipped);
+  }
   /**
-   * Finds foldable addresses among `memInsts` (iadds, loads, stores) and the address computations
-   * that need not be materialised (a fixpoint over the instructions of the `reach` blocks).
+   * Finds foldable addresses among `memInsts` (iadds, loads, stores, in function order) and the
+   * address computations that need not be materialised.
    */
-  planAddressModes(memInsts: readonly number[], reach: readonly number[]): void {
+  planAddressModes(memInsts: readonly number[]): void {
     const f = this.f, flags = this.valueFlags;
     // Distinct values folded into some address (flag AddrCandidate).
     const cand: number[] = [];
@@ -410,7 +414,8 @@ class Lowerer {
     for (const i of this.amodeInsts) keep(this.amodes[i]!);
     for (const i of this.leaInsts) keep(this.leas[i]!);
     // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
-    // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
+    // for the lea operands, which reads `via`) for all, not one per instruction. Only those
+    // instructions are visited: the candidates' definitions, the folded accesses and the leas.
     const absorbed = this.mf.scratch.int32(ScratchSlot.Absorbed, f.valueCount, 0);
     const bump = (v: number): void => { absorbed[v]!++; };
     let via: number[] = [];
@@ -418,18 +423,18 @@ class Lowerer {
     for (let changed = true; changed;) {
       changed = false;
       absorbed.fill(0, 0, f.valueCount);
-      for (const b of reach) {
-        for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-          if (f.instResultCount[i]! > 0 && this.is(f.result(i as Inst, 0), ValueFlag.AddrSkipped)) { f.forEachUse(i as Inst, bump); continue; }
-          const m = this.amodes[i];
-          if (m !== undefined) {
-            const op = f.instOpcode[i] as Opcode;
-            bump(op === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
-            continue;
-          }
-          const l = this.leas[i];
-          if (l !== undefined) { via = l.via; f.forEachUse(i as Inst, bumpVia); }
-        }
+      // A skipped candidate (an iadd/imul/ishl result) reads none of its operands itself: it passes
+      // its uses on; the accesses and leas count only when their own result is not skipped.
+      for (const v of cand) if ((flags[v]! & ValueFlag.AddrSkipped) !== 0) f.forEachUse(f.valueDef[v]! as Inst, bump);
+      for (const i of this.amodeInsts) {
+        if (this.resultSkipped(i)) continue;
+        bump(f.instOpcode[i] === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
+      }
+      for (const i of this.leaInsts) {
+        const l = this.leas[i];
+        if (l === undefined || this.resultSkipped(i)) continue;
+        via = l.via;
+        f.forEachUse(i as Inst, bumpVia);
       }
       for (const v of cand) {
         if ((flags[v]! & ValueFlag.AddrSkipped) !== 0 && absorbed[v] !== this.useCount[v]) { flags[v]! &= ~ValueFlag.AddrSkipped; changed = true; }
