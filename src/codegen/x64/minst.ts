@@ -2,7 +2,7 @@
  * x86-64 machine instructions on virtual registers: what lowering produces,
  * the register allocator reads, and the emitter turns into bytes.
  *
- * Every instruction lists its register operands in `regs` with an
+ * Every instruction lists its register operands (`reg(k)`, `regCount`) with an
  * `OperandKind` each (use / def / use-def "tied" / early def / temp); a number
  * below `NUM_PREGS` is a fixed physical register, a larger one a virtual
  * register. `visitOperands` is the single operand visitor shared by the
@@ -10,6 +10,10 @@
  * which register) and the printer.
  *
  * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15.
+ *
+ * Kept small because there is one per machine instruction: operands 0..3 and
+ * their kinds sit in fields (no array per instruction), immediates are int32s
+ * (64-bit values as two halves), never bigints.
  */
 import type { OperandKind, OperandSink } from '../../regalloc/linear-scan.js';
 
