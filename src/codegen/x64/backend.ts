@@ -18,6 +18,8 @@ import {
 } from './minst.js';
 import { ScratchSlot } from './scratch.js';
 
+/** Bit p set for each callee-saved physical register p (all below 32). */
+const CALLEE_SAVED_MASK = CALLEE_SAVED_GP.reduce((m, p) => m | (1 << p), 0);
 /** Register class of each physical register (never written). */
 const PREG_CLASS: ArrayLike<number> = Uint8Array.from({ length: NUM_PREGS }, (_, p) => (p < XMM_BASE ? CLASS_GP : CLASS_XMM));
 
@@ -46,7 +48,7 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
     instCount: insts.length,
     operands(i: number, sink: OperandSink): void { visitOperands(insts[i]!, sink); },
     acceptsSpillSlot(i: number): boolean { return acceptsSpillSlot(insts[i]!); },
-    isCalleeSaved(p: number): boolean { return CALLEE_SAVED_GP.includes(p); },
+    isCalleeSaved(p: number): boolean { return p < 32 && ((CALLEE_SAVED_MASK >>> p) & 1) !== 0; },
   };
   return { target, insts };
 }
