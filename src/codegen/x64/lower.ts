@@ -255,8 +255,8 @@ class Lowerer {
    * the shift amount masked to the width. Null when the register form is used.
    */
   immOperand(i: Inst): number | null {
-    // Asked several times per instruction (planning, then lowering); the answer takes BigInt
-    // arithmetic, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
+    // Asked several times per instruction (planning, then lowering); the answer reads the operand's
+    // definition and type, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
     const state = this.immState[i]!;
     if (state !== 0) return state === 1 ? null : this.immValue[i]!;
     const k = this.computeImmOperand(i);
@@ -558,7 +558,7 @@ class Lowerer {
     const band = f.valueDef[v]! as Inst;
     const kb = this.immOperand(band), bytes = typeBytes(f.valueType[v] as Type);
     // The band immediate is sign-extended to 32 bits; a narrow `test` takes it at its own width.
-    const k = kb === null ? null : bytes < 4 ? Number(BigInt.asIntN(bytes * 8, BigInt(kb))) : kb;
+    const k = kb === null ? null : bytes === 2 ? (kb << 16) >> 16 : bytes === 1 ? (kb << 24) >> 24 : kb;
     return { x: this.vreg(f.arg(band, 0)), y: this.vreg(f.arg(band, 1)), k };
   }
 
