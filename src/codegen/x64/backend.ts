@@ -42,7 +42,7 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
     numPregs: NUM_PREGS,
     pregClass: PREG_CLASS,
     allocatable: ALLOCATABLE,
-    regCount: mf.regClass.length,
+    regCount: mf.regCount,
     regClass: mf.regClass,
     blocks,
     instCount: insts.length,

@@ -22,7 +22,7 @@ import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../
 import { OperandKind } from '../../regalloc/linear-scan.js';
 import {
   AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
-  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp,
+  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
 import { BackendScratch, ScratchSlot } from './scratch.js';
 
@@ -38,13 +38,19 @@ export class MBlock {
 export class MFunction {
   /** Blocks by id; `order` is the layout. */ readonly blocks: MBlock[] = [];
   /** Layout order of block ids. */ order: number[] = [];
-  /** Register class per register id (pregs included). */ readonly regClass: number[] = [];
+  /** Register class per register id (pregs included): the first `regCount` entries (the array grows by doubling). */ regClass: Uint8Array;
+  /** Number of register ids: pregs, IR values, temporaries. */ regCount: number;
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
   /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
   constructor(readonly func: Func, scratch: BackendScratch = new BackendScratch()) {
     this.scratch = scratch;
-    for (let p = 0; p < NUM_PREGS; p++) this.regClass.push(p < 16 ? CLASS_GP : CLASS_XMM);
+    // The pregs, then IR value v as register NUM_PREGS + v; room for about as many temporaries.
+    const n = NUM_PREGS + func.valueCount, rc = new Uint8Array(2 * n);
+    for (let p = 0; p < NUM_PREGS; p++) rc[p] = p < XMM_BASE ? CLASS_GP : CLASS_XMM;
+    for (let v = 0; v < func.valueCount; v++) rc[NUM_PREGS + v] = isFloatType(func.valueType[v] as Type) ? CLASS_XMM : CLASS_GP;
+    this.regClass = rc;
+    this.regCount = n;
   }
 }
 
@@ -159,12 +165,20 @@ class Lowerer {
     this.immState = scratch.int32(ScratchSlot.ImmState, f.instCount, 0);
     this.immValue = scratch.int32(ScratchSlot.ImmValue, f.instCount, 0);
     this.valueFlags = scratch.int32(ScratchSlot.ValueFlags, f.valueCount, 0);
-    for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
   /** Whether IR value `v` has `ValueFlag` `flag`. */
   is(v: number, flag: ValueFlag): boolean { return (this.valueFlags[v]! & flag) !== 0; }
-  temp(cls: number): number { this.mf.regClass.push(cls); return this.mf.regClass.length - 1; }
+  temp(cls: number): number {
+    const mf = this.mf;
+    if (mf.regCount === mf.regClass.length) {
+      const grown = new Uint8Array(2 * mf.regCount);
+      grown.set(mf.regClass);
+      mf.regClass = grown;
+    }
+    mf.regClass[mf.regCount] = cls;
+    return mf.regCount++;
+  }
   inst(op: MOp): MInst { const m = new MInst(op, this.curInst); this.cur.insts.push(m); return m; }
   mov(dst: number, src: number): void { this.inst(MOp.Mov).add(dst, OperandKind.Def).add(src, OperandKind.Use); }
   /** New vreg holding a copy of `src` (the tied output of a two-address op). */
