@@ -1,5 +1,6 @@
 // Best time per backend phase (lower, rotateLoops, regallocView, allocateRegisters, emitFunction) over
 // the benchmark kernel module: node scripts/backend-phases.mjs [opt level]. Run after a build.
+// One BackendScratch for all functions, as compile() has one per module.
 import { buildKernels } from '../dist/bench/kernels/ir.js';
 import { lowerFunction, signatureHash } from '../dist/src/codegen/x64/lower.js';
 import { rotateLoops } from '../dist/src/codegen/x64/layout.js';
@@ -7,8 +8,9 @@ import { regallocView } from '../dist/src/codegen/x64/backend.js';
 import { allocateRegisters } from '../dist/src/regalloc/linear-scan.js';
 import { emitFunction } from '../dist/src/codegen/x64/emit.js';
 import { optimize } from '../dist/src/opt/index.js';
+import { BackendScratch } from '../dist/src/codegen/x64/scratch.js';
 const level = Number(process.argv[2] ?? 0);
-const cx = { dataAddress: () => 0x10000n, functionSymbol: (n) => `fn:${n}`, importStubSymbol: (n) => `stub:${n}`, importSymbol: (n) => `c:${n}`, resultsAddress: 0x20000n };
+const cx = { dataAddress: () => 0x10000n, functionSymbol: (n) => `fn:${n}`, importStubSymbol: (n) => `stub:${n}`, importSymbol: (n) => `c:${n}`, resultsAddress: 0x20000n, scratch: new BackendScratch() };
 const names = ['lower', 'rotate', 'view', 'alloc', 'emit'];
 const best = names.map(() => Infinity);
 for (let r = 0; r < 400; r++) {

@@ -37,6 +37,7 @@ import {
   MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, emitImportStub, emitTrapHandler, emitTrampoline,
 } from './x64/entry.js';
 import { signatureHash, type LowerContext } from './x64/lower.js';
+import { BackendScratch } from './x64/scratch.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -257,6 +258,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     importStubSymbol: (n) => `stub:${n}`,
     importSymbol: (n) => `c:${n}`,
     resultsAddress: stateAddress + BigInt(STATE_RESULTS),
+    scratch: new BackendScratch(),
   };
   for (const imp of module.imports()) {
     if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);

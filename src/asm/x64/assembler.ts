@@ -51,9 +51,13 @@ export interface AssembledCode {
   readonly relocations: readonly Relocation[];
   /** Offset of a bound label. */
   labelOffsets(label: Label): number;
+  /** Final offset of mark `k` (see `Assembler.mark`). */
+  markOffset(k: number): number;
 }
 
 const PREFIX_LOCK = 1, PREFIX_REP = 2, PREFIX_SHORT = 4;
+/** The spare buffer before the first branch relaxation. */
+const EMPTY_BUFFER = new Uint8Array(0);
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
@@ -86,11 +90,20 @@ interface Fixup { at: number; end: number; label: number; addend: number }
 
 const EV_JUMP = 0, EV_ALIGN = 1, EV_BIND = 2;
 /**
- * A layout event. Jumps: `len` = bytes emitted (2, 5 or 6), `cc` = condition or -1 for
- * jmp. Aligns: `len` = padding emitted, `cc` = alignment. Binds: `len` = 0.
- * `newStart` / `newLen` are the relaxed layout computed by finish().
+ * Layout events are rows of EV_FIELDS int32s in `Assembler.ev` (one typed array, reused, not an
+ * object per event):
+ *
+ *   kind   EV_JUMP / EV_ALIGN / EV_BIND
+ *   start  offset where it was emitted
+ *   len    jumps: bytes emitted (2, 5 or 6); aligns: padding emitted; binds: 0
+ *   label  jumps and binds: label id
+ *   cc     jumps: condition, or -1 for jmp; aligns: the alignment
+ *   forced jumps: 1 when short() asked for rel8
+ *   newStart, newLen  the relaxed layout computed by finish()
  */
-interface LayoutEvent { kind: number; start: number; len: number; label: number; cc: number; forced: boolean; newStart: number; newLen: number }
+const EV_KIND = 0, EV_START = 1, EV_LEN = 2, EV_LABEL = 3, EV_CC = 4, EV_FORCED = 5, EV_NEW_START = 6, EV_NEW_LEN = 7, EV_FIELDS = 8;
+/** The event table of an assembler before its first event (never written: it has no rows). */
+const NO_EVENTS = new Int32Array(0);
 
 /** Multi-byte NOP bodies (without 66 padding prefixes), index = length 1..8. */
 const NOPS: readonly (readonly number[])[] = [
@@ -108,32 +121,41 @@ export interface Assembler extends InstructionMethods {}
 /** x86-64 assembler. Create one per function (or batch); call `finish()` once. */
 export class Assembler {
   /** Output buffer (grown by doubling). */ private buf: Uint8Array;
+  /** The buffer branch relaxation writes the relaxed code into (then the two swap), kept for reuse after `reset()`. */ private spare: Uint8Array;
   /** Write position. */ private pos: number;
   /** Label offsets, -1 while unbound. */ private labels: number[];
   /** rel32 / rip-relative label references (call, lea, memory), resolved by finish. */ private fixups: Fixup[];
-  /** Jumps, alignments and label bindings in emission order, for branch relaxation. */ private events: LayoutEvent[];
+  /** Jumps, alignments and label bindings in emission order, for branch relaxation: `evCount` rows (see EV_FIELDS). */ private ev: Int32Array;
+  /** Number of layout events. */ private evCount: number;
   /** True while encoding a jump that had `short()`. */ private shortHint: boolean;
   /** Relocation records. */ private relocs: Relocation[];
   /** Pending lock/rep prefix bits. */ private prefix: number;
   /** Constant pool entries: data, alignment, label. */ private pool: { data: Uint8Array; align: number; label: Label }[];
   /** Immediate being encoded when it does not fit a JS number (cold path). */ private immBig: bigint;
   /** Set once finish() ran. */ private finished: boolean;
+  /**
+   * Marks, two numbers each: the offset and how many layout events preceded it; finish() turns
+   * the offset into the relaxed one.
+   */ private marks: number[];
 
   constructor(initialCapacity = 256) {
     if (typeof initialCapacity !== 'number' || !Number.isInteger(initialCapacity) || initialCapacity < 0 || initialCapacity > 2 ** 30) {
       throw new RangeError(`new Assembler: initial capacity must be an integer from 0 to 2^30, got ${describeValue(initialCapacity)}`);
     }
     this.buf = new Uint8Array(Math.max(64, initialCapacity));
+    this.spare = EMPTY_BUFFER;
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
-    this.events = [];
+    this.ev = NO_EVENTS;
+    this.evCount = 0;
     this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
     this.immBig = 0n;
     this.finished = false;
+    this.marks = [];
   }
 
   /** Clears code, labels and relocations so the assembler (and its buffer) can be reused. */
@@ -141,12 +163,13 @@ export class Assembler {
     this.pos = 0;
     this.labels = [];
     this.fixups = [];
-    this.events = [];
+    this.evCount = 0;
     this.shortHint = false;
     this.relocs = [];
     this.prefix = 0;
     this.pool = [];
     this.finished = false;
+    this.marks = [];
     return this;
   }
 
@@ -177,8 +200,17 @@ export class Assembler {
     if (this.labels[label.id] === undefined) throw new Error(`bind: label ${label.id} belongs to another assembler`);
     if (this.labels[label.id]! >= 0) throw new Error(`bind: label ${label.id} is already bound`);
     this.labels[label.id] = this.pos;
-    this.events.push({ kind: EV_BIND, start: this.pos, len: 0, label: label.id, cc: 0, forced: false, newStart: 0, newLen: 0 });
+    this.addEvent(EV_BIND, this.pos, 0, label.id, 0, 0);
     return this;
+  }
+
+  /**
+   * Records the current offset and returns its index: a position to look up after `finish()`
+   * (`markOffset`) that, unlike a label, adds no layout event and cannot be a jump target.
+   */
+  mark(): number {
+    this.marks.push(this.pos, this.evCount);
+    return (this.marks.length >> 1) - 1;
   }
 
   /** Offset of a bound label (throws if unbound). */
@@ -235,7 +267,7 @@ export class Assembler {
   align(alignment: number): this {
     if (!isAlignment(alignment)) throw new RangeError(`align: alignment must be a power of two from 1 to 4096, got ${describeValue(alignment)}`);
     const pad = (alignment - (this.pos & (alignment - 1))) & (alignment - 1);
-    this.events.push({ kind: EV_ALIGN, start: this.pos, len: pad, label: -1, cc: alignment, forced: false, newStart: 0, newLen: 0 });
+    this.addEvent(EV_ALIGN, this.pos, pad, -1, alignment, 0);
     this.ensureSpace(pad);
     this.pos = writeNops(this.buf, this.pos, pad);
     return this;
@@ -319,6 +351,31 @@ export class Assembler {
     }
     set.lastM0 = m0; set.lastM1 = m1; set.lastM2 = m2; set.lastM3 = m3; set.lastCount = count; set.lastForm = f;
     return f;
+  }
+
+  /**
+   * The form instruction `mnemonic` matches for operands of the kinds of `o0..o3` (registers and
+   * memory operands: their kinds alone decide the form; no immediates or labels, whose values do).
+   * With `emitForm`, for emitters that write one operand shape many times.
+   */
+  static formFor(mnemonic: Mnemonic, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): Form {
+    const set = FORM_SETS.get(mnemonic);
+    if (set === undefined) throw new Error(`formFor: unknown instruction ${describeValue(mnemonic)}`);
+    const ops = [o0, o1, o2, o3];
+    if (ops.some((o) => o !== undefined && !(o instanceof Reg) && !(o instanceof Mem))) throw new TypeError(`formFor: ${mnemonic}: operands must be registers or memory operands`);
+    const a = new Assembler(0);
+    const count = o3 !== undefined ? 4 : o2 !== undefined ? 3 : o1 !== undefined ? 2 : o0 !== undefined ? 1 : 0;
+    const m = ops.map((o) => (o === undefined ? 0 : a.maskOf(o, set.forms)));
+    return a.match(set.forms, count, m[0]!, m[1]!, m[2]!, m[3]!, o0, o1, o2, o3);
+  }
+
+  /**
+   * Encodes form `f` (from `formFor`) with operands of the kinds it was matched for: the same bytes as
+   * the instruction method, without checking the operands or matching them against the form table.
+   */
+  emitForm(f: Form, o0?: Operand, o1?: Operand, o2?: Operand, o3?: Operand): this {
+    this.encode(f, o0, o1, o2, o3);
+    return this;
   }
 
   /** Matches the operands against `forms` and encodes the first match (no cache). */
@@ -611,7 +668,7 @@ export class Assembler {
           if (f.relSize === 1) b[p] = target >= 0 ? (target - (p + 1)) & 0xff : 0;
           else writeI32(b, p, target >= 0 ? target - (p + 4) : 0);
           p += f.relSize;
-          this.events.push({ kind: EV_JUMP, start, len: p - start, label: t.id, cc, forced: this.shortHint, newStart: 0, newLen: 0 });
+          this.addEvent(EV_JUMP, start, p - start, t.id, cc, this.shortHint ? 1 : 0);
           this.shortHint = false;
         } else {
           this.fixups.push({ at: p, end: p + 4, label: t.id, addend: 0 });
@@ -630,61 +687,86 @@ export class Assembler {
    * code is rebuilt and every recorded position (labels, fixups, relocations) moved.
    */
   private relax(): void {
-    const ev = this.events, labels = this.labels;
-    for (const e of ev) if (e.kind === EV_JUMP) e.newLen = 2;
+    const ev = this.ev, end = this.evCount * EV_FIELDS, labels = this.labels;
+    for (let e = 0; e < end; e += EV_FIELDS) if (ev[e + EV_KIND] === EV_JUMP) ev[e + EV_NEW_LEN] = 2;
     let shift = 0;
     for (let changed = true; changed;) {
       changed = false;
       shift = 0;
-      for (const e of ev) {
-        e.newStart = e.start + shift;
-        if (e.kind === EV_JUMP) shift += e.newLen - e.len;
-        else if (e.kind === EV_ALIGN) { e.newLen = (e.cc - (e.newStart & (e.cc - 1))) & (e.cc - 1); shift += e.newLen - e.len; }
-        else labels[e.label] = e.newStart;
+      for (let e = 0; e < end; e += EV_FIELDS) {
+        const kind = ev[e + EV_KIND]!, newStart = ev[e + EV_START]! + shift;
+        ev[e + EV_NEW_START] = newStart;
+        if (kind === EV_JUMP) shift += ev[e + EV_NEW_LEN]! - ev[e + EV_LEN]!;
+        else if (kind === EV_ALIGN) {
+          const align = ev[e + EV_CC]!, newLen = (align - (newStart & (align - 1))) & (align - 1);
+          ev[e + EV_NEW_LEN] = newLen;
+          shift += newLen - ev[e + EV_LEN]!;
+        } else labels[ev[e + EV_LABEL]!] = newStart;
       }
-      for (const e of ev) {
-        if (e.kind !== EV_JUMP || e.newLen !== 2) continue;
-        const t = labels[e.label]!;
-        if (t < 0) throw new Error(`finish: label ${e.label} is referenced but never bound`);
-        const d = t - (e.newStart + 2);
+      for (let e = 0; e < end; e += EV_FIELDS) {
+        if (ev[e + EV_KIND] !== EV_JUMP || ev[e + EV_NEW_LEN] !== 2) continue;
+        const label = ev[e + EV_LABEL]!, t = labels[label]!;
+        if (t < 0) throw new Error(`finish: label ${label} is referenced but never bound`);
+        const d = t - (ev[e + EV_NEW_START]! + 2);
         if (d < -128 || d > 127) {
-          if (e.forced) throw new Error(`finish: short jump at offset ${e.start} to label ${e.label} does not reach (distance ${d})`);
-          e.newLen = e.cc < 0 ? 5 : 6;
+          if (ev[e + EV_FORCED] !== 0) throw new Error(`finish: short jump at offset ${ev[e + EV_START]} to label ${label} does not reach (distance ${d})`);
+          ev[e + EV_NEW_LEN] = ev[e + EV_CC]! < 0 ? 5 : 6;
           changed = true;
         }
       }
     }
-    const src = this.buf, out = new Uint8Array(Math.max(64, this.pos + shift + 64));
+    const src = this.buf, size = this.pos + shift + 64;
+    const out = this.spare.length >= size ? this.spare : new Uint8Array(Math.max(2 * this.spare.length, size));
     let s = 0, d = 0;
-    for (const e of ev) {
+    for (let e = 0; e < end; e += EV_FIELDS) {
       // A label binding changes no bytes: the run of code goes on to the next jump or alignment.
-      if (e.kind === EV_BIND) continue;
-      copyBytes(out, d, src, s, e.start);
-      d += e.start - s;
-      s = e.start;
-      if (e.kind === EV_JUMP) {
-        const t = labels[e.label]!;
-        if (e.newLen === 2) { out[d] = e.cc < 0 ? 0xeb : 0x70 + e.cc; out[d + 1] = (t - (d + 2)) & 0xff; }
-        else if (e.cc < 0) { out[d] = 0xe9; writeI32(out, d + 1, t - (d + 5)); }
-        else { out[d] = 0x0f; out[d + 1] = 0x80 + e.cc; writeI32(out, d + 2, t - (d + 6)); }
-      } else if (e.kind === EV_ALIGN) writeNops(out, d, e.newLen);
-      d += e.newLen;
-      s += e.len;
+      const kind = ev[e + EV_KIND]!;
+      if (kind === EV_BIND) continue;
+      const start = ev[e + EV_START]!, newLen = ev[e + EV_NEW_LEN]!;
+      copyBytes(out, d, src, s, start);
+      d += start - s;
+      s = start;
+      if (kind === EV_JUMP) {
+        const t = labels[ev[e + EV_LABEL]!]!, cc = ev[e + EV_CC]!;
+        if (newLen === 2) { out[d] = cc < 0 ? 0xeb : 0x70 + cc; out[d + 1] = (t - (d + 2)) & 0xff; }
+        else if (cc < 0) { out[d] = 0xe9; writeI32(out, d + 1, t - (d + 5)); }
+        else { out[d] = 0x0f; out[d + 1] = 0x80 + cc; writeI32(out, d + 2, t - (d + 6)); }
+      } else writeNops(out, d, newLen);
+      d += newLen;
+      s += ev[e + EV_LEN]!;
     }
     copyBytes(out, d, src, s, this.pos);
     d += this.pos - s;
     // Positions inside instructions move by the shift of the last event that starts before them.
     const move = (x: number): number => {
-      let lo = 0, hi = ev.length - 1, k = -1;
-      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ev[mid]!.start < x) { k = mid; lo = mid + 1; } else hi = mid - 1; }
-      if (k < 0) return x;
-      const e = ev[k]!;
-      return x + (e.newStart + e.newLen) - (e.start + e.len);
+      let lo = 0, hi = this.evCount - 1, k = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (ev[mid * EV_FIELDS + EV_START]! < x) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      return k < 0 ? x : x + this.eventShift(k);
     };
     for (const fx of this.fixups) { fx.at = move(fx.at); fx.end = move(fx.end); }
     this.relocs = this.relocs.map((r) => ({ ...r, offset: move(r.offset) }));
+    this.spare = src;
     this.buf = out;
     this.pos = d;
+  }
+
+  /** Appends a layout event (see EV_FIELDS); newStart and newLen are set by relax(). */
+  private addEvent(kind: number, start: number, len: number, label: number, cc: number, forced: number): void {
+    let ev = this.ev;
+    const e = this.evCount * EV_FIELDS;
+    if (e + EV_FIELDS > ev.length) {
+      const grown = new Int32Array(Math.max(2 * ev.length, 16 * EV_FIELDS));
+      grown.set(ev);
+      this.ev = ev = grown;
+    }
+    ev[e + EV_KIND] = kind; ev[e + EV_START] = start; ev[e + EV_LEN] = len; ev[e + EV_LABEL] = label;
+    ev[e + EV_CC] = cc; ev[e + EV_FORCED] = forced; ev[e + EV_NEW_START] = 0; ev[e + EV_NEW_LEN] = 0;
+    this.evCount++;
+  }
+  /** How far relaxation moved the code after event `k` (its new end minus its old end). */
+  private eventShift(k: number): number {
+    const ev = this.ev, e = k * EV_FIELDS;
+    return ev[e + EV_NEW_START]! + ev[e + EV_NEW_LEN]! - (ev[e + EV_START]! + ev[e + EV_LEN]!);
   }
 
   /** Consumes a pending lock/rep prefix for form `f`, returning its byte. */
@@ -732,7 +814,13 @@ export class Assembler {
     if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError(`finish: options must be an object, got ${describeValue(options)}`);
     if (this.prefix !== 0) throw new Error('finish: a lock/rep prefix has no instruction');
     this.finished = true;
-    if (this.events.length !== 0) this.relax();
+    if (this.evCount !== 0) this.relax();
+    // A mark moves by the shift of the last layout event before it (all of which end at or before it).
+    const marks = this.marks;
+    for (let k = 0; k < marks.length; k += 2) {
+      const n = marks[k + 1]!;
+      if (n !== 0) marks[k] = marks[k]! + this.eventShift(n - 1);
+    }
     for (const c of this.pool) {
       const pad = (c.align - (this.pos % c.align)) % c.align;
       this.ensureSpace(pad + c.data.length);
@@ -755,6 +843,11 @@ export class Assembler {
       labelOffsets(label: Label): number {
         const o = labels[label.id];
         if (o === undefined || o < 0) throw new Error(`label ${label.id} is not bound`);
+        return o;
+      },
+      markOffset(k: number): number {
+        const o = marks[2 * k];
+        if (o === undefined) throw new Error(`mark ${k} does not exist`);
         return o;
       },
     };

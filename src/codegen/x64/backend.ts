@@ -13,32 +13,42 @@ import { checkAllocation } from '../../regalloc/checker.js';
 import { emitFunction, type EmittedFunction } from './emit.js';
 import { rotateLoops } from './layout.js';
 import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import { ALLOCATABLE, CALLEE_SAVED_GP, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, printMInst, regName, visitOperands } from './minst.js';
+import {
+  ALLOCATABLE, CALLEE_SAVED_GP, CLASS_GP, CLASS_XMM, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, XMM_BASE, printMInst, regName, visitOperands,
+} from './minst.js';
+import { ScratchSlot } from './scratch.js';
+
+/** Bit p set for each callee-saved physical register p (all below 32). */
+const CALLEE_SAVED_MASK = CALLEE_SAVED_GP.reduce((m, p) => m | (1 << p), 0);
+/** Register class of each physical register (never written). */
+const PREG_CLASS: ArrayLike<number> = Uint8Array.from({ length: NUM_PREGS }, (_, p) => (p < XMM_BASE ? CLASS_GP : CLASS_XMM));
 
 /** Adapts a lowered function to the allocator's view (flat instruction list in layout order). */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
   const insts: MInst[] = [];
-  const index = new Map<number, number>();
-  mf.order.forEach((b, k) => index.set(b, k));
-  const blocks = mf.order.map((b) => {
-    const blk = mf.blocks[b]!;
-    const first = insts.length;
+  const order = mf.order, n = order.length;
+  // Layout position of each block id.
+  const index = mf.scratch.int32(ScratchSlot.ViewIndex, mf.blocks.length, 0);
+  for (let k = 0; k < n; k++) index[order[k]!] = k;
+  const blocks: { first: number; count: number; succs: number[] }[] = [];
+  for (let k = 0; k < n; k++) {
+    const blk = mf.blocks[order[k]!]!, first = insts.length;
     for (const inst of blk.insts) insts.push(inst);
-    return { first, count: blk.insts.length, succs: blk.succs.map((s) => index.get(s)!) };
-  });
-  const pregClass = new Uint8Array(NUM_PREGS);
-  for (let p = 16; p < NUM_PREGS; p++) pregClass[p] = 1;
+    const succs: number[] = [];
+    for (const s of blk.succs) succs.push(index[s]!);
+    blocks.push({ first, count: blk.insts.length, succs });
+  }
   const target: RegallocTarget = {
     numPregs: NUM_PREGS,
-    pregClass,
+    pregClass: PREG_CLASS,
     allocatable: ALLOCATABLE,
-    regCount: mf.regClass.length,
+    regCount: mf.regCount,
     regClass: mf.regClass,
     blocks,
     instCount: insts.length,
     operands(i: number, sink: OperandSink): void { visitOperands(insts[i]!, sink); },
     acceptsSpillSlot(i: number): boolean { return acceptsSpillSlot(insts[i]!); },
-    isCalleeSaved(p: number): boolean { return CALLEE_SAVED_GP.includes(p); },
+    isCalleeSaved(p: number): boolean { return p < 32 && ((CALLEE_SAVED_MASK >>> p) & 1) !== 0; },
   };
   return { target, insts };
 }

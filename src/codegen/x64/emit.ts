@@ -29,8 +29,8 @@
  * xmm15 (never allocated). Move code is only `mov`, so it never disturbs flags.
  */
 import {
-  Assembler, Cond, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem,
+  Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
+  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -39,6 +39,7 @@ import {
   AluOp, BitOp, CALLEE_SAVED_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MInst, MOp, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
 import { MFunction } from './lower.js';
+import { ScratchSlot } from './scratch.js';
 
 /** Offset of a function's entry in its unit: padding and the 8-byte header come first. */
 const ENTRY = 16;
@@ -90,27 +91,60 @@ const FLOAT_ABS64 = new Uint8Array(16);
   for (let i = 0; i < 2; i++) { s64.setBigUint64(8 * i, 1n << 63n, true); a64.setBigUint64(8 * i, (1n << 63n) - 1n, true); }
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER), MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** A 64-bit immediate as the assembler takes it fastest: a number when it is a safe integer (the same encoding), else the bigint. */
+function imm64(v: bigint): number | bigint {
+  const s = BigInt.asIntN(64, v);
+  return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s;
+}
+
+/** The `size` (4 or 8) little-endian bytes of the value with 32-bit halves `lo` and `hi`. */
+function int32Bytes(lo: number, hi: number, size: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let k = 0; k < size; k++) b[k] = ((k < 4 ? lo : hi) >>> (8 * (k & 3))) & 0xff;
+  return b;
+}
+
 function f32Bytes(x: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setFloat32(0, x, true);
   return b;
 }
 
+/**
+ * Forms of the most frequent instruction shapes, matched once here: the instruction methods check
+ * and match their operands on every call, `Assembler.emitForm` encodes a known form directly (same
+ * bytes). Pairs are [32-bit, 64-bit] (index `size >> 3`); rbx/ebx stand for any register of the
+ * class, memory operands for any address of the size (their kinds alone decide the form).
+ */
+const rr = (m: Mnemonic, r: Reg): Form => Assembler.formFor(m, r, r);
+const MEM32 = dword(rax, 0), MEM64 = qword(rax, 0);
+const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
+const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
+const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
+const LEA = [Assembler.formFor('lea', ebx, MEM64), Assembler.formFor('lea', rbx, MEM64)] as const;
+const CMP_RR = [rr('cmp', ebx), rr('cmp', rbx)] as const;
+const TEST_RR = [rr('test', ebx), rr('test', rbx)] as const;
+/** By `AluOp`. */
+const ALU_RR = (['add', 'sub', 'and', 'or', 'xor', 'imul'] as const).map((m) => [rr(m, ebx), rr(m, rbx)] as const);
+/** By `FAluOp`, [f32, f64]. */
+const FALU_RR = ([['addss', 'addsd'], ['subss', 'subsd'], ['mulss', 'mulsd'], ['divss', 'divsd']] as const)
+  .map(([s32, s64]) => [rr(s32, xmm1), rr(s64, xmm1)] as const);
+const MOVAPS_RR = rr('movaps', xmm1);
+const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+
 /** Per-function emission state. */
-/** `[base + index*scale + disp]` of `size` bytes. */
-function memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
-  // The constructor directly: the byte/word/dword/qword builders take rest arguments (an array per operand).
-  return new Mem(size === 1 || size === 2 || size === 4 ? size : 8, base, index, scale, disp, null);
-}
 
 class Emitter {
-  readonly a = new Assembler(1024);
+  readonly a: Assembler;
+  /** Memory operands reused by every instruction (`memOf`), by size in bytes (1, 2, 4; 8 for the others). */
+  readonly mems: readonly Mem[];
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
   readonly consts = new Map<string, Label>();
-  /** IR instruction starts, as labels (offsets are only final after the assembler's branch relaxation). */
-  readonly irMarks: { label: Label; irInst: number }[] = [];
+  /** IR instruction starts: assembler marks (offsets are only final after branch relaxation), mark k for `irInsts[k]`. */
+  readonly irInsts: number[] = [];
   readonly saved: number[] = [];
   slotOffset: number[] = [];
   spillBase = 0;
@@ -124,10 +158,28 @@ class Emitter {
   /** Successor block ids of the current block and the label each edge jumps to. */
   succs: readonly number[] = [];
   readonly succLabels: Label[] = [];
+  /** The parallel move being collected (`addMove`) for `flushMoves`: destinations, sources, classes of the first `pendCount` entries. */
+  readonly pendDst: number[] = [];
+  readonly pendSrc: number[] = [];
+  readonly pendCls: number[] = [];
+  pendCount = 0;
+  /** The first gap move not emitted yet (gap moves are sorted by instruction, which emission visits in order). */
+  gapCursor = 0;
   /** Edge stubs still to emit: label, edge index, target block. */
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
 
-  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {}
+  constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
+    this.a = mf.scratch.assembler();
+    this.mems = mf.scratch.mems;
+  }
+
+  /**
+   * `[base + index*scale + disp]` of `size` bytes: the reused operand of that size, valid until the next
+   * `memOf` of the same size (the assembler keeps no operand after encoding it).
+   */
+  memOf(size: number, base: Reg, index: Reg | null, scale: number, disp: number): Mem {
+    return this.mems[size & 15]!.set(base, index, scale, disp);
+  }
 
   trapLabel(code: number): Label {
     let l = this.trapLabels.get(code);
@@ -144,7 +196,7 @@ class Emitter {
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return this.memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
@@ -182,7 +234,7 @@ class Emitter {
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
-    a.mov(r11, BigInt.asIntN(64, this.opts.stateAddress));
+    a.mov(r11, imm64(this.opts.stateAddress));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
     a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
@@ -193,12 +245,13 @@ class Emitter {
     if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
     // Edge placement: predecessor counts (the entry block is also entered from outside).
-    const layout = new Int32Array(mf.blocks.length);
-    mf.order.forEach((b, k) => { layout[b] = k; });
-    const preds = new Int32Array(mf.order.length);
+    const scratch = mf.scratch, nb = mf.order.length;
+    const layout = scratch.int32(ScratchSlot.EmitLayout, mf.blocks.length, 0);
+    for (let k = 0; k < nb; k++) layout[mf.order[k]!] = k;
+    const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
     preds[0] = 1;
     for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
-    const entryEdge = new Int32Array(mf.order.length).fill(-1);
+    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
     const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
     // An edge's moves go at the end of its block when the block ends in a plain jump (no other
     // successor and nothing read after the moves), else at the start of a successor with one
@@ -207,13 +260,14 @@ class Emitter {
       const blk = mf.blocks[id]!;
       return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
     };
-    for (let k = 0; k < mf.order.length; k++) {
+    for (let k = 0; k < nb; k++) {
       if (atEnd(mf.order[k]!)) continue;
-      mf.blocks[mf.order[k]!]!.succs.forEach((s, j) => { if (preds[layout[s]!] === 1) entryEdge[layout[s]!] = edgeStart[k]! + j; });
+      const succs = mf.blocks[mf.order[k]!]!.succs;
+      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
     }
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
-    const loopHead = new Uint8Array(mf.order.length);
+    const loopHead = scratch.int32(ScratchSlot.LoopHead, nb, 0);
     for (let k = 0; k < mf.order.length; k++) for (const s of mf.blocks[mf.order[k]!]!.succs) if (layout[s]! <= k) loopHead[layout[s]!] = 1;
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
@@ -224,26 +278,27 @@ class Emitter {
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
       const end = atEnd(id);
-      this.succLabels.length = 0;
-      blk.succs.forEach((s, j) => {
-        const e = edgeStart[k]! + j;
+      // Entry j is the label of succs[j] (entries past the block's successor count are stale).
+      const succLabels = this.succLabels;
+      for (let j = 0; j < blk.succs.length; j++) {
+        const s = blk.succs[j]!, e = edgeStart[k]! + j;
+        let label = this.labels[s]!;
         if (!end && preds[layout[s]!]! > 1 && this.hasMoves(edges, e)) {
-          const label = a.newLabel();
+          label = a.newLabel();
           this.stubs.push({ label, edge: e, target: s });
-          this.succLabels.push(label);
-        } else this.succLabels.push(this.labels[s]!);
-      });
+        }
+        if (j < succLabels.length) succLabels[j] = label; else succLabels.push(label);
+      }
       if (entryEdge[k]! >= 0) this.moves(edges, entryEdge[k]!);
       const n = blk.insts.length;
       for (let i = 0; i < n; i++) {
         const inst = blk.insts[i]!;
-        const last = this.irMarks.length > 0 ? this.irMarks[this.irMarks.length - 1]! : null;
-        if (inst.irInst >= 0 && (last === null || last.irInst !== inst.irInst)) {
-          const l = a.newLabel();
-          a.bind(l);
-          this.irMarks.push({ label: l, irInst: inst.irInst });
+        const ir = inst.irInst, marks = this.irInsts;
+        if (ir >= 0 && (marks.length === 0 || marks[marks.length - 1] !== ir)) {
+          a.mark();
+          marks.push(ir);
         }
-        this.moves(this.alloc.gapMoves, this.index);
+        this.gapMoves(this.index);
         if (end && i === n - 1) this.moves(edges, edgeStart[k]!);
         this.emitInst(inst, next);
         this.index++;
@@ -279,7 +334,7 @@ class Emitter {
       });
     }
     return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: ENTRY,
-      irMap: this.irMarks.map((m) => ({ offset: out.labelOffsets(m.label), irInst: m.irInst })),
+      irMap: this.irInsts.map((irInst, k) => ({ offset: out.markOffset(k), irInst })),
       blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
       trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
   }
@@ -299,15 +354,23 @@ class Emitter {
   }
   /** Emits the moves keyed `key` of `list` as one parallel move. */
   moves(list: MoveList, key: number): void {
-    let m = firstMove(list, key);
-    if (m >= list.count || list.key[m] !== key) return;
-    const dsts: number[] = [], srcs: number[] = [], cls: number[] = [];
-    for (; m < list.count && list.key[m] === key; m++) {
-      dsts.push(list.to[m]!);
-      srcs.push(list.from[m]!);
-      cls.push(this.mf.regClass[list.reg[m]!]!);
-    }
-    this.parallelMove(dsts, srcs, cls);
+    const m = firstMove(list, key);
+    if (m < list.count && list.key[m] === key) this.movesFrom(list, m, key);
+  }
+  /** Emits the moves of `list` from index `m` on that have key `key` as one parallel move; returns the index after them. */
+  movesFrom(list: MoveList, m: number, key: number): number {
+    const regClass = this.mf.regClass;
+    for (; m < list.count && list.key[m] === key; m++) this.addMove(list.to[m]!, list.from[m]!, regClass[list.reg[m]!]!);
+    this.flushMoves();
+    return m;
+  }
+  /** Emits the allocator's gap moves before instruction `index` (the instructions come in index order). */
+  gapMoves(index: number): void {
+    const list = this.alloc.gapMoves;
+    let m = this.gapCursor;
+    while (m < list.count && list.key[m]! < index) m++;
+    if (m < list.count && list.key[m] === index) m = this.movesFrom(list, m, index);
+    this.gapCursor = m;
   }
   /** Label the current block's branch to block `t` jumps to (the block, or an edge stub). */
   target(t: number): Label {
@@ -325,40 +388,51 @@ class Emitter {
     const a = this.a;
     const dMem = dst >= SPILL_BASE, sMem = src >= SPILL_BASE;
     if (dMem && sMem) {
-      a.mov(r10, this.spillMem(src));
-      a.mov(this.spillMem(dst), r10);
+      a.emitForm(MOV_RM[1], r10, this.spillMem(src));
+      a.emitForm(MOV_MR[1], this.spillMem(dst), r10);
     } else if (dMem) {
-      if (cls === CLASS_XMM) a.movsd(this.spillMem(dst), this.reg(src, 8));
-      else a.mov(this.spillMem(dst), gp64[src]!);
+      if (cls === CLASS_XMM) a.emitForm(MOVSD_MR, this.spillMem(dst), this.reg(src, 8));
+      else a.emitForm(MOV_MR[1], this.spillMem(dst), gp64[src]!);
     } else if (sMem) {
-      if (cls === CLASS_XMM) a.movsd(this.reg(dst, 8), this.spillMem(src));
-      else a.mov(gp64[dst]!, this.spillMem(src));
-    } else if (cls === CLASS_XMM) a.movaps(this.reg(dst, 8), this.reg(src, 8));
-    else a.mov(gp64[dst]!, gp64[src]!);
+      if (cls === CLASS_XMM) a.emitForm(MOVSD_RM, this.reg(dst, 8), this.spillMem(src));
+      else a.emitForm(MOV_RM[1], gp64[dst]!, this.spillMem(src));
+    } else if (cls === CLASS_XMM) a.emitForm(MOVAPS_RR, this.reg(dst, 8), this.reg(src, 8));
+    else a.emitForm(MOV_RR[1], gp64[dst]!, gp64[src]!);
   }
 
-  /** Parallel copy of (dst, src) location pairs, with cycles broken through r11 / xmm15. */
-  parallelMove(dsts: number[], srcs: number[], classes: number[]): void {
-    const pend: { d: number; s: number; c: number }[] = [];
-    for (let k = 0; k < dsts.length; k++) if (dsts[k] !== srcs[k]) pend.push({ d: dsts[k]!, s: srcs[k]!, c: classes[k]! });
-    while (pend.length > 0) {
+  /** Adds the copy `dst <- src` (locations of class `cls`) to the parallel move that `flushMoves` emits. */
+  addMove(dst: number, src: number, cls: number): void {
+    if (dst === src) return;
+    const k = this.pendCount++;
+    if (k < this.pendDst.length) { this.pendDst[k] = dst; this.pendSrc[k] = src; this.pendCls[k] = cls; }
+    else { this.pendDst.push(dst); this.pendSrc.push(src); this.pendCls.push(cls); }
+  }
+  /** Emits the collected parallel copy as moves, each once no pending move reads its destination; cycles broken through r11 / xmm15. */
+  flushMoves(): void {
+    const d = this.pendDst, s = this.pendSrc, c = this.pendCls;
+    let n = this.pendCount;
+    while (n > 0) {
       let progress = false;
-      for (let k = 0; k < pend.length; k++) {
-        const m = pend[k]!;
-        if (pend.some((o) => o !== m && o.s === m.d)) continue;
-        this.moveLoc(m.d, m.s, m.c);
-        pend.splice(k, 1);
+      for (let k = 0; k < n; k++) {
+        const dst = d[k]!;
+        let read = false;
+        for (let o = 0; o < n; o++) if (o !== k && s[o] === dst) { read = true; break; }
+        if (read) continue;
+        this.moveLoc(dst, s[k]!, c[k]!);
+        for (let o = k + 1; o < n; o++) { d[o - 1] = d[o]!; s[o - 1] = s[o]!; c[o - 1] = c[o]!; }
+        n--;
         k--;
         progress = true;
       }
       if (!progress) {
         // Every pending move is on a cycle: save one destination in the class's cycle register.
-        const m = pend[0]!;
-        const tmp = m.c === CLASS_XMM ? XMM_BASE + 15 : 11;
-        this.moveLoc(tmp, m.d, m.c);
-        for (const o of pend) if (o.s === m.d) o.s = tmp;
+        const dst = d[0]!, cls = c[0]!;
+        const tmp = cls === CLASS_XMM ? XMM_BASE + 15 : 11;
+        this.moveLoc(tmp, dst, cls);
+        for (let o = 0; o < n; o++) if (s[o] === dst) s[o] = tmp;
       }
     }
+    this.pendCount = 0;
   }
 
   /** Operand locations of the current instruction (registers, or slots for copies). */
@@ -375,13 +449,12 @@ class Emitter {
     this.prepare();
     switch (inst.op) {
       case MOp.Mov:
-        this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.regs[0]!]!);
+        this.moveLoc(p[0]!, p[1]!, this.mf.regClass[inst.r0]!);
         return;
       case MOp.ParallelMove: {
-        const n = inst.imm;
-        const cls: number[] = [];
-        for (let k = 0; k < n; k++) cls.push(this.mf.regClass[inst.regs[n + k]!]!);
-        this.parallelMove(p.slice(n, 2 * n), p.slice(0, n), cls);
+        const n = inst.imm, regClass = this.mf.regClass;
+        for (let k = 0; k < n; k++) this.addMove(p[n + k]!, p[k]!, regClass[inst.reg(n + k)]!);
+        this.flushMoves();
         return;
       }
       case MOp.Jump:
@@ -396,7 +469,7 @@ class Emitter {
       case MOp.LoadArg: {
         const d = p[0]!;
         const src = qword(rbp, 16 + 8 * inst.imm);
-        const cls = this.mf.regClass[inst.regs[0]!]!;
+        const cls = this.mf.regClass[inst.r0]!;
         if (d >= SPILL_BASE) { a.mov(r10, src); a.mov(this.spillMem(d), r10); }
         else if (cls === CLASS_XMM) a.movsd(this.reg(d, 8), src);
         else a.mov(gp64[d]!, src);
@@ -405,7 +478,7 @@ class Emitter {
       case MOp.StoreArg: {
         const s = p[0]!;
         const dst = qword(rsp, 8 * inst.imm);
-        const cls = this.mf.regClass[inst.regs[0]!]!;
+        const cls = this.mf.regClass[inst.r0]!;
         if (s >= SPILL_BASE) { a.mov(r10, this.spillMem(s)); a.mov(dst, r10); }
         else if (cls === CLASS_XMM) a.movsd(dst, this.reg(s, 8));
         else a.mov(dst, gp64[s]!);
@@ -425,6 +498,13 @@ class Emitter {
     this.emitOp(inst, next);
   }
 
+  /** `cmp x, y` (`sub` 0) or `test x, y` (`sub` 1) of registers at `size` bytes. */
+  compareRegs(sub: number, size: number, x: number, y: number): void {
+    const a = this.a, rx = this.reg(x, size), ry = this.reg(y, size);
+    if (size < 4) { if (sub === 1) a.test(rx, ry); else a.cmp(rx, ry); }
+    else a.emitForm((sub === 1 ? TEST_RR : CMP_RR)[size >> 3]!, rx, ry);
+  }
+
   /** The conditional branch on condition `cc` (default: the compare-and-branch's `imm`); nothing without targets (flags for a Select). */
   branchOn(inst: MInst, next: number, cc = inst.imm as Cond): void {
     if (inst.targets.length === 0) return;
@@ -442,29 +522,26 @@ class Emitter {
     const size = inst.size;
     switch (inst.op) {
       case MOp.MovImm: {
-        const v = inst.big;
-        const d = p[0]!;
-        if (v >= 0n && v <= 0xffffffffn) a.mov(gp32[d]!, Number(v));
-        else if (v >= -0x80000000n && v < 0x80000000n) a.mov(gp64[d]!, Number(v));
-        else a.mov(gp64[d]!, v);
-        return;
-      }
-      case MOp.FConst: {
-        const x = this.reg(p[0]!, 8);
-        if (inst.big === 0n) { a.xorps(x, x); return; }
-        if (size === 4) {
-          const b = new Uint8Array(4);
-          new DataView(b.buffer).setUint32(0, Number(inst.big), true);
-          a.movss(x, dword(rip, this.constLabel(`f#${inst.big}`, b, 4)));
-        } else {
-          const b = new Uint8Array(8);
-          new DataView(b.buffer).setBigUint64(0, inst.big, true);
-          a.movsd(x, qword(rip, this.constLabel(`d#${inst.big}`, b, 8)));
+        const lo = inst.imm, hi = inst.imm2, d = p[0]!;
+        if (hi === 0) a.mov(gp32[d]!, lo >>> 0);
+        else if (hi === -1 && lo < 0) a.mov(gp64[d]!, lo);
+        else {
+          // A safe integer is encoded like the bigint of the same value (and faster).
+          const v = hi * 4294967296 + (lo >>> 0);
+          a.mov(gp64[d]!, Number.isSafeInteger(v) ? v : (BigInt(hi) << 32n) | BigInt(lo >>> 0));
         }
         return;
       }
+      case MOp.FConst: {
+        const x = this.reg(p[0]!, 8), lo = inst.imm, hi = inst.imm2;
+        if (lo === 0 && hi === 0) { a.xorps(x, x); return; }
+        // The pool entry is keyed by the bit pattern, so equal constants share one.
+        if (size === 4) a.movss(x, dword(rip, this.constLabel(`f#${lo >>> 0}`, int32Bytes(lo, 0, 4), 4)));
+        else a.movsd(x, qword(rip, this.constLabel(`d#${hi}:${lo >>> 0}`, int32Bytes(lo, hi, 8), 8)));
+        return;
+      }
       case MOp.Alu:
-        emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), this.reg(p[1]!, size));
+        a.emitForm(ALU_RR[inst.sub]![size >> 3]!, this.reg(p[0]!, size), this.reg(p[1]!, size));
         return;
       case MOp.AluImm:
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), inst.imm2);
@@ -548,8 +625,7 @@ class Emitter {
         return;
       }
       case MOp.ICmpSet: {
-        if (inst.sub === 1) a.test(this.reg(p[1]!, size), this.reg(p[2]!, size));
-        else a.cmp(this.reg(p[1]!, size), this.reg(p[2]!, size));
+        this.compareRegs(inst.sub, size, p[1]!, p[2]!);
         a.setcc(inst.imm as Cond, gp8[p[0]!]!);
         a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
         return;
@@ -587,28 +663,21 @@ class Emitter {
         return;
       }
       case MOp.AluLoad: {
-        const mem = memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
+        const mem = this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm);
         emitAlu(a, inst.sub as AluOp, this.reg(p[0]!, size), mem);
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        a.cmp(this.reg(p[0]!, size), this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
         const index = this.physCount > 2 ? gp64[p[2]!]! : null;
-        a.lea(this.reg(p[0]!, size), qword(gp64[p[1]!]!, index, inst.scale, inst.imm));
+        a.emitForm(LEA[size >> 3]!, this.reg(p[0]!, size), this.memOf(8, gp64[p[1]!]!, index, inst.scale, inst.imm));
         return;
       }
       case MOp.FAlu: {
-        const d = this.reg(p[0]!, 8), s = this.reg(p[1]!, 8);
-        const f32 = size === 4;
-        switch (inst.sub as FAluOp) {
-          case FAluOp.Add: if (f32) a.addss(d, s); else a.addsd(d, s); break;
-          case FAluOp.Sub: if (f32) a.subss(d, s); else a.subsd(d, s); break;
-          case FAluOp.Mul: if (f32) a.mulss(d, s); else a.mulsd(d, s); break;
-          default: if (f32) a.divss(d, s); else a.divsd(d, s);
-        }
+        a.emitForm(FALU_RR[inst.sub]![size >> 3]!, this.reg(p[0]!, 8), this.reg(p[1]!, 8));
         return;
       }
       case MOp.FMinMax: {
@@ -731,44 +800,44 @@ class Emitter {
       }
       case MOp.Load: case MOp.LoadIdx: {
         const d = p[0]!;
-        const mem = inst.op === MOp.LoadIdx
-          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
-          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
+        const base = gp64[p[1]!]!, index = inst.op === MOp.LoadIdx ? gp64[p[2]!]! : null;
+        // Every access below is of `size` bytes.
+        const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
-            if (size === 4) a.movss(this.reg(d, 8), mem(4)); else a.movsd(this.reg(d, 8), mem(8));
+            if (size === 4) a.movss(this.reg(d, 8), mem); else a.movsd(this.reg(d, 8), mem);
             return;
           case LoadKind.Int:
-            if (size === 1) a.movzx(gp32[d]!, mem(1));
-            else if (size === 2) a.movzx(gp32[d]!, mem(2));
-            else if (size === 4) a.mov(gp32[d]!, mem(4));
-            else a.mov(gp64[d]!, mem(8));
+            if (size === 1) a.movzx(gp32[d]!, mem);
+            else if (size === 2) a.movzx(gp32[d]!, mem);
+            else if (size === 4) a.emitForm(MOV_RM[0], gp32[d]!, mem);
+            else a.emitForm(MOV_RM[1], gp64[d]!, mem);
             return;
           case LoadKind.SignExt: {
             const dr = inst.imm2 === 8 ? gp64[d]! : gp32[d]!;
-            if (size === 1) a.movsx(dr, mem(1));
-            else if (size === 2) a.movsx(dr, mem(2));
-            else a.movsxd(gp64[d]!, mem(4));
+            if (size === 1) a.movsx(dr, mem);
+            else if (size === 2) a.movsx(dr, mem);
+            else a.movsxd(gp64[d]!, mem);
             return;
           }
           default:
-            if (size === 1) a.movzx(gp32[d]!, mem(1));
-            else if (size === 2) a.movzx(gp32[d]!, mem(2));
-            else a.mov(gp32[d]!, mem(4));
+            if (size === 1) a.movzx(gp32[d]!, mem);
+            else if (size === 2) a.movzx(gp32[d]!, mem);
+            else a.mov(gp32[d]!, mem);
             return;
         }
       }
       case MOp.Store: case MOp.StoreIdx: {
         const v = p[0]!;
-        const mem = inst.op === MOp.StoreIdx
-          ? (sz: number): Mem => memOf(sz, gp64[p[1]!]!, gp64[p[2]!]!, inst.scale, inst.imm)
-          : (sz: number): Mem => memOf(sz, gp64[p[1]!]!, null, 1, inst.imm);
+        const base = gp64[p[1]!]!, index = inst.op === MOp.StoreIdx ? gp64[p[2]!]! : null;
+        // Every access below is of `size` bytes.
+        const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         if (inst.sub === 1) {
-          if (size === 4) a.movss(mem(4), this.reg(v, 8)); else a.movsd(mem(8), this.reg(v, 8));
-        } else if (size === 1) a.mov(mem(1), gp8[v]!);
-        else if (size === 2) a.mov(mem(2), gp16[v]!);
-        else if (size === 4) a.mov(mem(4), gp32[v]!);
-        else a.mov(mem(8), gp64[v]!);
+          if (size === 4) a.movss(mem, this.reg(v, 8)); else a.movsd(mem, this.reg(v, 8));
+        } else if (size === 1) a.mov(mem, gp8[v]!);
+        else if (size === 2) a.mov(mem, gp16[v]!);
+        else if (size === 4) a.emitForm(MOV_MR[0], mem, gp32[v]!);
+        else a.emitForm(MOV_MR[1], mem, gp64[v]!);
         return;
       }
       case MOp.StackAddr:
@@ -795,8 +864,7 @@ class Emitter {
         return;
       }
       case MOp.CmpBranch: {
-        if (inst.sub === 1) a.test(this.reg(p[0]!, size), this.reg(p[1]!, size));
-        else a.cmp(this.reg(p[0]!, size), this.reg(p[1]!, size));
+        this.compareRegs(inst.sub, size, p[0]!, p[1]!);
         this.branchOn(inst, next);
         return;
       }

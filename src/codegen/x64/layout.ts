@@ -26,16 +26,17 @@
  * prologue falls into it).
  */
 import type { MFunction } from './lower.js';
+import { ScratchSlot } from './scratch.js';
 
 /** Reorders `mf.order` in place, rotating loops as described above. Linear in the number of blocks. */
 export function rotateLoops(mf: MFunction): void {
   const order = mf.order, n = order.length;
   if (n < 3) return;
   const nb = mf.blocks.length;
-  const pos = new Int32Array(nb).fill(-1);
+  const pos = mf.scratch.int32(ScratchSlot.LayoutPos, nb, -1);
   for (let k = 0; k < n; k++) pos[order[k]!] = k;
   // The last (in layout) unconditional back-edge source per header.
-  const latch = new Int32Array(nb).fill(-1);
+  const latch = mf.scratch.int32(ScratchSlot.Latch, nb, -1);
   for (let k = 0; k < n; k++) {
     const b = order[k]!, succs = mf.blocks[b]!.succs;
     if (succs.length !== 1) continue;
@@ -43,7 +44,7 @@ export function rotateLoops(mf: MFunction): void {
     if (pos[h]! >= 0 && pos[h]! < k && pos[h]! > 0 && mf.blocks[h]!.succs.length === 2) latch[h] = b;
   }
   // Doubly linked list over block ids in layout order, so each move is O(1).
-  const next = new Int32Array(nb).fill(-1), prev = new Int32Array(nb).fill(-1);
+  const next = mf.scratch.int32(ScratchSlot.Next, nb, -1), prev = mf.scratch.int32(ScratchSlot.Prev, nb, -1);
   for (let k = 0; k < n; k++) {
     if (k > 0) prev[order[k]!] = order[k - 1]!;
     if (k + 1 < n) next[order[k]!] = order[k + 1]!;

@@ -22,8 +22,9 @@ import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../
 import { OperandKind } from '../../regalloc/linear-scan.js';
 import {
   AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
-  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp,
+  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
+import { BackendScratch, ScratchSlot } from './scratch.js';
 
 /** A machine basic block. */
 export class MBlock {
@@ -37,11 +38,19 @@ export class MBlock {
 export class MFunction {
   /** Blocks by id; `order` is the layout. */ readonly blocks: MBlock[] = [];
   /** Layout order of block ids. */ order: number[] = [];
-  /** Register class per register id (pregs included). */ readonly regClass: number[] = [];
+  /** Register class per register id (pregs included): the first `regCount` entries (the array grows by doubling). */ regClass: Uint8Array;
+  /** Number of register ids: pregs, IR values, temporaries. */ regCount: number;
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
-  constructor(readonly func: Func) {
-    for (let p = 0; p < NUM_PREGS; p++) this.regClass.push(p < 16 ? CLASS_GP : CLASS_XMM);
+  /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
+  constructor(readonly func: Func, scratch: BackendScratch = new BackendScratch()) {
+    this.scratch = scratch;
+    // The pregs, then IR value v as register NUM_PREGS + v; room for about as many temporaries.
+    const n = NUM_PREGS + func.valueCount, rc = new Uint8Array(2 * n);
+    for (let p = 0; p < NUM_PREGS; p++) rc[p] = p < XMM_BASE ? CLASS_GP : CLASS_XMM;
+    for (let v = 0; v < func.valueCount; v++) rc[NUM_PREGS + v] = isFloatType(func.valueType[v] as Type) ? CLASS_XMM : CLASS_GP;
+    this.regClass = rc;
+    this.regCount = n;
   }
 }
 
@@ -57,6 +66,8 @@ export interface LowerContext {
   importSymbol(name: string): string;
   /** Absolute address of result slot 0 of the module state (results returned in memory). */
   readonly resultsAddress: bigint;
+  /** Scratch tables reused by the functions of the compilation (one per compilation, else one per function). */
+  readonly scratch?: BackendScratch;
 }
 
 /** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
@@ -107,6 +118,22 @@ function aluOpOf(op: Opcode): AluOp {
 /** A folded address `[base + index*scale + disp]` (IR values); `via` = the folded address computations. */
 interface AddrMode { base: number; index: number; scale: number; disp: number; via: number[] }
 
+/** Per-IR-value facts of lowering's planning passes, bits of `Lowerer.valueFlags`. */
+const enum ValueFlag {
+  /** An icmp result folded into the brif or select that is its only use. */
+  Fused = 1,
+  /** A band result folded into `test a, b` by the icmp with zero (or brif/select) that is its only use. */
+  TestFolded = 2,
+  /** A load result folded into the memory operand of its only user (`AluLoad`, `CmpLoad`). */
+  FoldedLoad = 4,
+  /** An address computation (iadd/imul/ishl result) not materialised: every use was folded into addressing modes. */
+  AddrSkipped = 8,
+  /** Planning only: folded into some addressing mode (a candidate for AddrSkipped). */
+  AddrCandidate = 16,
+  /** Planning only: read as a register (base or index) by a folded address. */
+  AddressOperand = 32,
+}
+
 /** Per-function lowering state. */
 class Lowerer {
   readonly mf: MFunction;
@@ -119,30 +146,39 @@ class Lowerer {
   /** Uses of each IR value that lowering turns into immediate operands. */
   immUses!: Int32Array;
   /** `immOperand` answers per IR instruction (see there). */
-  readonly immState: Uint8Array;
+  readonly immState: Int32Array;
   readonly immValue: Int32Array;
-  /** icmp results folded into the brif or select that is their only use. */
-  readonly fused = new Set<number>();
+  /** `ValueFlag` bits per IR value. */
+  readonly valueFlags: Int32Array;
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
   userOf!: Int32Array;
-  /** band results folded into `test a, b` by the icmp with zero that is their only use. */
-  readonly testFolded = new Set<number>();
-  /** iadd instructions lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
-  readonly leas = new Map<number, AddrMode>();
-  /** Results of loads folded into the memory operand of their only user, an ALU op (`AluLoad`). */
-  readonly foldedLoads = new Set<number>();
-  /** Memory instructions whose address is folded into `[base + index*scale + disp]`. */
-  readonly amodes = new Map<number, AddrMode>();
-  /** Address computations (iadd/imul/ishl results) not materialised: every use was folded into addressing modes. */
-  readonly addrSkipped = new Set<number>();
+  /** Per IR instruction: the iadd lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
+  readonly leas: (AddrMode | undefined)[] = [];
+  /** Per IR instruction: the memory access whose address is folded into `[base + index*scale + disp]`. */
+  readonly amodes: (AddrMode | undefined)[] = [];
+  /** Instructions with an entry in `leas` / `amodes` (an entry in `leas` may have been removed since). */
+  readonly leaInsts: number[] = [];
+  readonly amodeInsts: number[] = [];
   constructor(readonly f: Func, readonly cx: LowerContext) {
-    this.mf = new MFunction(f);
-    this.immState = new Uint8Array(f.instCount);
-    this.immValue = new Int32Array(f.instCount);
-    for (let v = 0; v < f.valueCount; v++) this.mf.regClass.push(isFloatType(f.valueType[v] as Type) ? CLASS_XMM : CLASS_GP);
+    const scratch = cx.scratch ?? new BackendScratch();
+    this.mf = new MFunction(f, scratch);
+    this.immState = scratch.int32(ScratchSlot.ImmState, f.instCount, 0);
+    this.immValue = scratch.int32(ScratchSlot.ImmValue, f.instCount, 0);
+    this.valueFlags = scratch.int32(ScratchSlot.ValueFlags, f.valueCount, 0);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
-  temp(cls: number): number { this.mf.regClass.push(cls); return this.mf.regClass.length - 1; }
+  /** Whether IR value `v` has `ValueFlag` `flag`. */
+  is(v: number, flag: ValueFlag): boolean { return (this.valueFlags[v]! & flag) !== 0; }
+  temp(cls: number): number {
+    const mf = this.mf;
+    if (mf.regCount === mf.regClass.length) {
+      const grown = new Uint8Array(2 * mf.regCount);
+      grown.set(mf.regClass);
+      mf.regClass = grown;
+    }
+    mf.regClass[mf.regCount] = cls;
+    return mf.regCount++;
+  }
   inst(op: MOp): MInst { const m = new MInst(op, this.curInst); this.cur.insts.push(m); return m; }
   mov(dst: number, src: number): void { this.inst(MOp.Mov).add(dst, OperandKind.Def).add(src, OperandKind.Use); }
   /** New vreg holding a copy of `src` (the tied output of a two-address op). */
@@ -168,7 +204,8 @@ class Lowerer {
     // Reachable blocks only (the verifier does not check uses in unreachable code).
     // `reach` lists them in discovery order, which the planning passes below iterate in.
     const reach: number[] = [];
-    const reached = new Uint8Array(f.blockCount);
+    const scratch = mf.scratch;
+    const reached = scratch.int32(ScratchSlot.Reached, f.blockCount, 0);
     const stack = [f.entryBlock as number];
     while (stack.length > 0) {
       const b = stack.pop()!;
@@ -178,25 +215,32 @@ class Lowerer {
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
-    this.useCount = new Int32Array(f.valueCount);
-    this.userOf = new Int32Array(f.valueCount).fill(-1);
+    this.useCount = scratch.int32(ScratchSlot.UseCount, f.valueCount, 0);
+    this.userOf = scratch.int32(ScratchSlot.UserOf, f.valueCount, -1);
     // One closure for all instructions (not one per instruction).
     let user = -1;
     const countUse = (v: number): void => { this.useCount[v]!++; this.userOf[v] = user; };
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
-    this.immUses = new Int32Array(f.valueCount);
+    this.immUses = scratch.int32(ScratchSlot.ImmUses, f.valueCount, 0);
+    // One walk for the immediate operands, the compares and bands that become flags, and the lists of
+    // the instructions the address and load planning look at (in walk order, which theirs keeps).
+    const memInsts: number[] = [], loads: number[] = [];
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
+        const op = f.instOpcode[i] as Opcode;
+        if (op === Opcode.ICmp || op === Opcode.BAnd) this.planFlags(i as Inst, b);
+        else if (op === Opcode.IAdd || op === Opcode.Store || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16
+          || op === Opcode.ULoad16 || op === Opcode.SLoad32 || op === Opcode.ULoad32) memInsts.push(i);
+        else if (op === Opcode.Load) { memInsts.push(i); loads.push(i); }
       }
     }
-    this.planAddressModes(reach);
-    this.planFlags(reach);
-    this.planLoadFolds(reach);
+    this.planAddressModes(memInsts);
+    this.planLoadFolds(loads);
     const layout: number[] = [];
-    this.blockOf = new Int32Array(f.blockCount).fill(-1);
+    this.blockOf = scratch.int32(ScratchSlot.BlockOf, f.blockCount, -1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (reached[b] === 0) continue;
       this.blockOf[b] = mf.blocks.length;
@@ -225,8 +269,8 @@ class Lowerer {
    * the shift amount masked to the width. Null when the register form is used.
    */
   immOperand(i: Inst): number | null {
-    // Asked several times per instruction (planning, then lowering); the answer takes BigInt
-    // arithmetic, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
+    // Asked several times per instruction (planning, then lowering); the answer reads the operand's
+    // definition and type, so it is kept: immState 0 = not asked yet, 1 = null, 2 = immValue[i].
     const state = this.immState[i]!;
     if (state !== 0) return state === 1 ? null : this.immValue[i]!;
     const k = this.computeImmOperand(i);
@@ -250,14 +294,16 @@ class Lowerer {
     if (f.valueKind[b] !== ValueKind.Result) return null;
     const def = f.valueDef[b]! as Inst;
     if (f.instOpcode[def] !== Opcode.IConst) return null;
-    const v = BigInt.asIntN(64, f.iconstValue(def));
+    // The constant is hi * 2^32 + (lo >>> 0) (iconstValue), here without BigInts: the answers need its low bits.
+    const lo = f.instImm[def]!, hi = f.instImm2[def]!;
     const ta = f.valueType[f.arg(i, 0)] as Type;
     if (op === Opcode.IShl || op === Opcode.UShr || op === Opcode.SShr || op === Opcode.Rotl || op === Opcode.Rotr) {
-      return Number(BigInt.asUintN(64, v) & BigInt(typeBytes(ta) * 8 - 1));
+      return lo & (typeBytes(ta) * 8 - 1);
     }
     const size = op === Opcode.ICmp ? typeBytes(ta) : aluSize(ta);
-    if (size === 8) return BigInt.asIntN(32, v) === v ? Number(v) : null;
-    return Number(BigInt.asIntN(size * 8, v));
+    // At 8 bytes only a constant that is its sign-extended low 32 bits.
+    if (size === 8) return hi === lo >> 31 ? lo : null;
+    return size === 4 ? lo : size === 2 ? (lo << 16) >> 16 : (lo << 24) >> 24;
   }
 
   /** The defining instruction of `v` if it is an instruction result with opcode `op`, else -1. */
@@ -267,10 +313,13 @@ class Lowerer {
     const d = f.valueDef[v]!;
     return f.instOpcode[d] === op ? d : -1;
   }
-  /** Signed 64-bit value of `v` if it is an iconst, else null. */
-  constOf(v: number): bigint | null {
+  /**
+   * Signed 64-bit value of `v` if it is an iconst, else null, as a number: exact below 2^53 in
+   * magnitude, else a number that large (which no caller takes for a scale or displacement).
+   */
+  constOf(v: number): number | null {
     const d = this.defOf(v, Opcode.IConst);
-    return d < 0 ? null : BigInt.asIntN(64, this.f.iconstValue(d as Inst));
+    return d < 0 ? null : this.f.instImm2[d]! * 4294967296 + (this.f.instImm[d]! >>> 0);
   }
   is64(v: number): boolean {
     const t = this.f.valueType[v] as Type;
@@ -290,12 +339,12 @@ class Lowerer {
     let d = this.defOf(x, Opcode.IMul);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if ((c === 1n || c === 2n || c === 4n || c === 8n) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: Number(c) }; }
+      if ((c === 1 || c === 2 || c === 4 || c === 8) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: c }; }
     }
     d = this.defOf(x, Opcode.IShl);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if (c !== null && c >= 0n && c <= 3n && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << Number(c) }; }
+      if (c !== null && c >= 0 && c <= 3 && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << c }; }
     }
     return { index: x, scale: 1 };
   }
@@ -306,20 +355,22 @@ class Lowerer {
   matchAddress(addr: number, off: number, narrow: Type | null = null): AddrMode | null {
     const f = this.f;
     if (!this.fitsAddress(addr, narrow)) return null;
-    const via: number[] = [];
-    let disp = BigInt(off), a = addr;
-    let d = this.defOf(a, Opcode.IAdd);
+    let a = addr, d = this.defOf(a, Opcode.IAdd);
     if (d < 0) return null;
-    const c = this.constOf(f.arg(d as Inst, 1));
+    const via: number[] = [];
+    // `disp` is exact while it can fit 32 bits (see constOf); `dispLow` has its low 32 bits exactly (wrapped at 32 bits below).
+    let disp = off, dispLow = off;
+    const cv = f.arg(d as Inst, 1), c = this.constOf(cv);
     if (c !== null) {
       disp += c;
+      dispLow += f.instImm[f.valueDef[cv]!]!;
       via.push(a);
       a = f.arg(d as Inst, 0);
       d = this.defOf(a, Opcode.IAdd);
       if (d < 0 || !this.fitsAddress(a, narrow)) return null;
     }
-    if (narrow !== null) disp = BigInt.asIntN(32, disp);
-    if (BigInt.asIntN(32, disp) !== disp) return null;
+    if (narrow !== null) disp = dispLow | 0;
+    if ((disp | 0) !== disp) return null;
     const x = f.arg(d as Inst, 0), y = f.arg(d as Inst, 1);
     if (!this.fitsAddress(x, narrow) || !this.fitsAddress(y, narrow)) return null;
     via.push(a);
@@ -331,92 +382,93 @@ class Lowerer {
     }
     // A constant operand may be an immediate that is never materialised: keep such addresses as they are.
     if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
-    return { base, index: sc.index, scale: sc.scale, disp: Number(disp), via };
+    return { base, index: sc.index, scale: sc.scale, disp, via };
   }
-  /** Finds foldable addresses and the address computations that need not be materialised. */
-  planAddressModes(reach: readonly number[]): void {
-    const f = this.f;
-    const cand = new Set<number>();
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        let addr = -1;
-        if (op === Opcode.IAdd) {
-          // A three-operand add: `lea d, [x + y*scale + disp]` folds the scaled operand and constant.
-          const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-          const m = this.matchAddress(v, 0, isWide(t) ? null : t);
-          if (m === null) continue;
-          m.via = m.via.filter((u) => u !== v);
-          this.leas.set(i, m);
-          for (const u of m.via) cand.add(u);
-          continue;
-        }
-        if (op === Opcode.Load || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16 || op === Opcode.ULoad16
-          || op === Opcode.SLoad32 || op === Opcode.ULoad32) addr = f.arg(i as Inst, 0);
-        else if (op === Opcode.Store) addr = f.arg(i as Inst, 1);
-        else continue;
-        const m = this.matchAddress(addr, f.instImm[i]!);
+  /** Whether instruction `i` has a result that is an address computation not materialised. */
+  resultSkipped(i: number): boolean {
+    return this.f.instResultCount[i]! > 0 && this.is(this.f.result(i as Inst, 0), ValueFlag.AddrSkipped);
+  }
+  /**
+   * Finds foldable addresses among `memInsts` (iadds, loads, stores, in function order) and the
+   * address computations that need not be materialised.
+   */
+  planAddressModes(memInsts: readonly number[]): void {
+    const f = this.f, flags = this.valueFlags;
+    // Distinct values folded into some address (flag AddrCandidate).
+    const cand: number[] = [];
+    const addCandidates = (via: readonly number[]): void => {
+      for (const u of via) if ((flags[u]! & ValueFlag.AddrCandidate) === 0) { flags[u]! |= ValueFlag.AddrCandidate; cand.push(u); }
+    };
+    for (const i of memInsts) {
+      const op = f.instOpcode[i] as Opcode;
+      if (op === Opcode.IAdd) {
+        // A three-operand add: `lea d, [x + y*scale + disp]` folds the scaled operand and constant.
+        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+        const m = this.matchAddress(v, 0, isWide(t) ? null : t);
         if (m === null) continue;
-        this.amodes.set(i, m);
-        for (const v of m.via) cand.add(v);
+        m.via = m.via.filter((u) => u !== v);
+        this.leas[i] = m;
+        this.leaInsts.push(i);
+        addCandidates(m.via);
+        continue;
       }
+      // A load (address operand 0) or store (operand 1).
+      const m = this.matchAddress(f.arg(i as Inst, op === Opcode.Store ? 1 : 0), f.instImm[i]!);
+      if (m === null) continue;
+      this.amodes[i] = m;
+      this.amodeInsts.push(i);
+      addCandidates(m.via);
     }
-    if (cand.size === 0) return;
-    // Fixpoint: a candidate is skipped when every use comes from a memory access that folded it as its
-    // address or from a skipped candidate (which reads none of its operands).
-    const skip = new Set(cand);
+    if (cand.length === 0) return;
+    // Fixpoint: a candidate is skipped (flag AddrSkipped) when every use comes from a memory access
+    // that folded it as its address or from a skipped candidate (which reads none of its operands).
+    for (const v of cand) flags[v]! |= ValueFlag.AddrSkipped;
     // Values the folded accesses read directly must be materialised.
-    for (const m of this.amodes.values()) { skip.delete(m.base); skip.delete(m.index); }
-    for (const m of this.leas.values()) { skip.delete(m.base); skip.delete(m.index); }
+    const keep = (m: AddrMode): void => { flags[m.base]! &= ~ValueFlag.AddrSkipped; flags[m.index]! &= ~ValueFlag.AddrSkipped; };
+    for (const i of this.amodeInsts) keep(this.amodes[i]!);
+    for (const i of this.leaInsts) keep(this.leas[i]!);
     // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
-    // for the lea operands, which reads `via`) for the whole walk, not one per instruction.
-    const absorbed = new Int32Array(f.valueCount);
+    // for the lea operands, which reads `via`) for all, not one per instruction. Only those
+    // instructions are visited: the candidates' definitions, the folded accesses and the leas.
+    const absorbed = this.mf.scratch.int32(ScratchSlot.Absorbed, f.valueCount, 0);
     const bump = (v: number): void => { absorbed[v]!++; };
     let via: number[] = [];
     const bumpVia = (v: number): void => { if (via.includes(v)) absorbed[v]!++; };
     for (let changed = true; changed;) {
       changed = false;
-      absorbed.fill(0);
-      for (const b of reach) {
-        for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-          if (f.instResultCount[i]! > 0 && skip.has(f.result(i as Inst, 0))) { f.forEachUse(i as Inst, bump); continue; }
-          const m = this.amodes.get(i);
-          if (m !== undefined) {
-            const op = f.instOpcode[i] as Opcode;
-            bump(op === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
-            continue;
-          }
-          const l = this.leas.get(i);
-          if (l !== undefined) { via = l.via; f.forEachUse(i as Inst, bumpVia); }
-        }
+      absorbed.fill(0, 0, f.valueCount);
+      // A skipped candidate (an iadd/imul/ishl result) reads none of its operands itself: it passes
+      // its uses on; the accesses and leas count only when their own result is not skipped.
+      for (const v of cand) if ((flags[v]! & ValueFlag.AddrSkipped) !== 0) f.forEachUse(f.valueDef[v]! as Inst, bump);
+      for (const i of this.amodeInsts) {
+        if (this.resultSkipped(i)) continue;
+        bump(f.instOpcode[i] === Opcode.Store ? f.arg(i as Inst, 1) : f.arg(i as Inst, 0));
       }
-      // Deleting the element being visited is safe while iterating a Set.
-      for (const v of skip) {
-        if (absorbed[v] !== this.useCount[v]) { skip.delete(v); changed = true; }
+      for (const i of this.leaInsts) {
+        const l = this.leas[i];
+        if (l === undefined || this.resultSkipped(i)) continue;
+        via = l.via;
+        f.forEachUse(i as Inst, bumpVia);
+      }
+      for (const v of cand) {
+        if ((flags[v]! & ValueFlag.AddrSkipped) !== 0 && absorbed[v] !== this.useCount[v]) { flags[v]! &= ~ValueFlag.AddrSkipped; changed = true; }
       }
     }
-    for (const v of skip) this.addrSkipped.add(v);
   }
 
   /**
    * Compares that need no materialised value: an icmp whose only use is the block's brif or the
    * condition of a select becomes the flags of that instruction, and a band whose only use is an icmp
    * with zero (or such a brif or select) becomes `test a, b` (the flags of `a & b` are those of
-   * `cmp a & b, 0`: CF = OF = 0).
+   * `cmp a & b, 0`: CF = OF = 0). For icmp or band `i` of block `b`.
    */
-  planFlags(reach: readonly number[]): void {
-    const f = this.f;
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        if (op !== Opcode.ICmp && op !== Opcode.BAnd) continue;
-        const v = f.result(i as Inst, 0), user = this.userOf[v]!;
-        if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) continue;
-        const uop = f.instOpcode[user] as Opcode;
-        if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) (op === Opcode.ICmp ? this.fused : this.testFolded).add(v);
-        else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.testFolded.add(v);
-      }
-    }
+  planFlags(i: Inst, b: number): void {
+    const f = this.f, op = f.instOpcode[i] as Opcode;
+    const v = f.result(i, 0), user = this.userOf[v]!;
+    if (this.useCount[v] !== 1 || f.arg(user as Inst, 0) !== v) return;
+    const uop = f.instOpcode[user] as Opcode;
+    if ((uop === Opcode.Brif && f.instBlock[user] === b) || uop === Opcode.Select) this.valueFlags[v]! |= op === Opcode.ICmp ? ValueFlag.Fused : ValueFlag.TestFolded;
+    else if (uop === Opcode.ICmp && op === Opcode.BAnd && this.immOperand(user as Inst) === 0) this.valueFlags[v]! |= ValueFlag.TestFolded;
   }
   /**
    * Loads folded into their user: a 32/64-bit integer `load` whose only use is an operand of
@@ -424,40 +476,37 @@ class Lowerer {
    * into a brif or select, later in the same block with no store or call in between (the load moves
    * to where its user is emitted), becomes that op's memory operand.
    */
-  planLoadFolds(reach: readonly number[]): void {
+  planLoadFolds(loads: readonly number[]): void {
     const f = this.f;
     // Values that folded addresses read as registers are used beyond their IR uses: keep them.
-    const direct = new Set<number>();
-    for (const m of this.amodes.values()) { direct.add(m.base); direct.add(m.index); }
-    for (const m of this.leas.values()) { direct.add(m.base); direct.add(m.index); }
-    for (const b of reach) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        const op = f.instOpcode[i] as Opcode;
-        if (op !== Opcode.Load) continue;
-        const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
-        if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || direct.has(v)) continue;
-        const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
-        if (uop === Opcode.ICmp) {
-          // Emitted at the fused brif or select: `cmp a, [m]`.
-          const c = f.result(u, 0);
-          if (!this.fused.has(c) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
-          const at = this.userOf[c]! as Inst;
-          if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
-          this.foldedLoads.add(v);
-          continue;
-        }
-        if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
-        if (f.instBlock[u] !== b || this.addrSkipped.has(f.result(u, 0)) || this.testFolded.has(f.result(u, 0))) continue;
-        // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
-        const lm = this.leas.get(u);
-        if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
-        // One memory operand per instruction.
-        if (this.immOperand(u) !== null || this.foldedLoads.has(f.arg(u, 0)) || this.foldedLoads.has(f.arg(u, 1))) continue;
-        if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
-        if (!this.noStoreBetween(i as Inst, u)) continue;
-        this.foldedLoads.add(v);
-        this.leas.delete(u);
+    const flags = this.valueFlags;
+    for (const i of this.amodeInsts) { const m = this.amodes[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
+    for (const i of this.leaInsts) { const m = this.leas[i]!; flags[m.base]! |= ValueFlag.AddressOperand; flags[m.index]! |= ValueFlag.AddressOperand; }
+    for (const i of loads) {
+      const b = f.instBlock[i]!;
+      const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
+      if (this.useCount[v] !== 1 || (t !== Type.I32 && t !== Type.I64) || this.is(v, ValueFlag.AddressOperand)) continue;
+      const u = this.userOf[v]! as Inst, uop = f.instOpcode[u] as Opcode;
+      if (uop === Opcode.ICmp) {
+        // Emitted at the fused brif or select: `cmp a, [m]`.
+        const c = f.result(u, 0);
+        if (!this.is(c, ValueFlag.Fused) || f.arg(u, 1) !== v || f.arg(u, 0) === v) continue;
+        const at = this.userOf[c]! as Inst;
+        if (f.instBlock[at] !== b || !this.noStoreBetween(i as Inst, at)) continue;
+        this.valueFlags[v]! |= ValueFlag.FoldedLoad;
+        continue;
       }
+      if (uop !== Opcode.IAdd && uop !== Opcode.ISub && uop !== Opcode.BAnd && uop !== Opcode.BOr && uop !== Opcode.BXor && uop !== Opcode.IMul) continue;
+      if (f.instBlock[u] !== b || this.is(f.result(u, 0), ValueFlag.AddrSkipped | ValueFlag.TestFolded)) continue;
+      // A plain `lea [a + b]` is no better than `add a, [m]`, which needs no register for the loaded value.
+      const lm = this.leas[u];
+      if (lm !== undefined && (lm.via.length > 0 || lm.scale !== 1 || lm.disp !== 0)) continue;
+      // One memory operand per instruction.
+      if (this.immOperand(u) !== null || this.is(f.arg(u, 0), ValueFlag.FoldedLoad) || this.is(f.arg(u, 1), ValueFlag.FoldedLoad)) continue;
+      if (uop === Opcode.ISub && f.arg(u, 1) !== v) continue;
+      if (!this.noStoreBetween(i as Inst, u)) continue;
+      this.valueFlags[v]! |= ValueFlag.FoldedLoad;
+      this.leas[u] = undefined;
     }
   }
   /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
@@ -472,7 +521,7 @@ class Lowerer {
   /** Appends the address registers of folded load `v` to `m`; returns the displacement (scale set on `m`). */
   loadAddress(m: MInst, v: number): number {
     const f = this.f;
-    const l = f.valueDef[v]! as Inst, lm = this.amodes.get(l);
+    const l = f.valueDef[v]! as Inst, lm = this.amodes[l];
     if (lm === undefined) { m.add(this.vreg(f.arg(l, 0)), OperandKind.Use); return f.instImm[l]!; }
     m.add(this.vreg(lm.base), OperandKind.Use).add(this.vreg(lm.index), OperandKind.Use);
     m.scale = lm.scale;
@@ -494,7 +543,7 @@ class Lowerer {
    */
   compareFlags(cmp: Inst): MInst {
     const f = this.f;
-    if (this.foldedLoads.has(f.arg(cmp, 1))) {
+    if (this.is(f.arg(cmp, 1), ValueFlag.FoldedLoad)) {
       const m = this.inst(MOp.CmpLoad).add(this.vreg(f.arg(cmp, 0)), OperandKind.Use);
       m.imm2 = this.loadAddress(m, f.arg(cmp, 1));
       m.size = typeBytes(f.valueType[f.arg(cmp, 0)] as Type);
@@ -513,7 +562,7 @@ class Lowerer {
   compareOperands(cmp: Inst): { x: number; y: number; k: number | null; test: boolean } {
     const f = this.f;
     const a = f.arg(cmp, 0);
-    if (!this.testFolded.has(a)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
+    if (!this.is(a, ValueFlag.TestFolded)) return { x: this.vreg(a), y: this.vreg(f.arg(cmp, 1)), k: this.immOperand(cmp), test: false };
     const { x, y, k } = this.bandOperands(a);
     return { x, y, k, test: true };
   }
@@ -523,7 +572,7 @@ class Lowerer {
     const band = f.valueDef[v]! as Inst;
     const kb = this.immOperand(band), bytes = typeBytes(f.valueType[v] as Type);
     // The band immediate is sign-extended to 32 bits; a narrow `test` takes it at its own width.
-    const k = kb === null ? null : bytes < 4 ? Number(BigInt.asIntN(bytes * 8, BigInt(kb))) : kb;
+    const k = kb === null ? null : bytes === 2 ? (kb << 16) >> 16 : bytes === 1 ? (kb << 24) >> 24 : kb;
     return { x: this.vreg(f.arg(band, 0)), y: this.vreg(f.arg(band, 1)), k };
   }
 
@@ -545,7 +594,7 @@ class Lowerer {
     const target = this.blockOf[f.destBlock[dest]!]!;
     const n = f.destArgCount[dest]!;
     if (n === 0) return target;
-    const saved = this.cur;
+    const saved = this.cur, id = this.mf.blocks.length;
     if (!inline) {
       const e = new MBlock(-1);
       this.mf.blocks.push(e);
@@ -560,7 +609,6 @@ class Lowerer {
     const j = this.inst(MOp.Jump);
     j.targets = [target];
     this.cur.succs.push(target);
-    const id = this.mf.blocks.indexOf(this.cur);
     this.cur = saved;
     return id;
   }
@@ -615,23 +663,25 @@ class Lowerer {
     const A = a0 >= 0 ? this.vreg(a0) : -1, B = a1 >= 0 ? this.vreg(a1) : -1;
     const D = f.instResultCount[i]! > 0 ? this.vreg(f.result(i, 0)) : -1;
     const ctrl = f.instType[i] as Type;
-    if (D >= 0 && this.addrSkipped.has(f.result(i, 0))) return;
-    const am = this.amodes.get(i);
+    if (D >= 0 && this.is(f.result(i, 0), ValueFlag.AddrSkipped)) return;
+    const am = this.amodes[i];
     switch (op) {
       case Opcode.IConst: {
         // Every use became an immediate operand: nothing to materialise.
         if (this.immUses[f.result(i, 0)]! > 0 && this.immUses[f.result(i, 0)] === this.useCount[f.result(i, 0)]) return;
         const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        // Upper bits of narrow integers are undefined: the zero-extended 32-bit form is `mov r32, imm32`.
-        m.big = isWide(ctrl) ? f.iconstValue(i) : BigInt.asUintN(32, f.iconstValue(i));
+        // The halves of iconstValue. Upper bits of narrow integers are undefined: the zero-extended
+        // 32-bit form is `mov r32, imm32`.
+        m.imm = f.instImm[i]!;
+        m.imm2 = isWide(ctrl) ? f.instImm2[i]! : 0;
         return;
       }
       case Opcode.FConst: {
         const m = this.inst(MOp.FConst).add(D, OperandKind.Def);
         const x = f.instFImm[i]!;
-        const dv = new DataView(new ArrayBuffer(8));
-        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.big = BigInt(dv.getUint32(0, true)); m.size = 4; }
-        else { dv.setFloat64(0, x, true); m.big = dv.getBigUint64(0, true); m.size = 8; }
+        const dv = this.mf.scratch.bits;
+        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.imm = dv.getInt32(0, true); m.size = 4; }
+        else { dv.setFloat64(0, x, true); m.imm = dv.getInt32(0, true); m.imm2 = dv.getInt32(4, true); m.size = 8; }
         return;
       }
       case Opcode.INeg: case Opcode.BNot: {
@@ -649,8 +699,8 @@ class Lowerer {
         return;
       }
       case Opcode.IAdd: case Opcode.ISub: case Opcode.IMul: case Opcode.BAnd: case Opcode.BOr: case Opcode.BXor: {
-        if (this.testFolded.has(f.result(i, 0))) return; // becomes `test a, b` at its icmp
-        const lm = this.leas.get(i);
+        if (this.is(f.result(i, 0), ValueFlag.TestFolded)) return; // becomes `test a, b` at its icmp
+        const lm = this.leas[i];
         if (lm !== undefined) {
           this.lea(D, this.vreg(lm.base), this.vreg(lm.index), lm.scale, lm.disp, aluSize(ta));
           return;
@@ -681,8 +731,8 @@ class Lowerer {
           this.mov(D, d);
           return;
         }
-        if (this.foldedLoads.has(a0) || this.foldedLoads.has(a1)) {
-          const ld = this.foldedLoads.has(a1) ? a1 : a0;
+        if (this.is(a0, ValueFlag.FoldedLoad) || this.is(a1, ValueFlag.FoldedLoad)) {
+          const ld = this.is(a1, ValueFlag.FoldedLoad) ? a1 : a0;
           const d = this.copy(ld === a1 ? A : B);
           const m = this.inst(MOp.AluLoad).add(d, OperandKind.UseDef);
           m.imm = this.loadAddress(m, ld);
@@ -734,7 +784,7 @@ class Lowerer {
       }
       case Opcode.ICmp: {
         // Fused into the brif or select that is the only use: `cmp a, b; jcc` / `cmovcc` instead of setcc + test.
-        if (this.fused.has(f.result(i, 0))) return;
+        if (this.is(f.result(i, 0), ValueFlag.Fused)) return;
         const { x, y, k, test } = this.compareOperands(i);
         const m = k !== null ? this.inst(MOp.ICmpSetImm).add(D, OperandKind.Def).add(x, OperandKind.Use)
           : this.inst(MOp.ICmpSet).add(D, OperandKind.Def).add(x, OperandKind.Use).add(y, OperandKind.Use);
@@ -797,8 +847,8 @@ class Lowerer {
         const d = this.copy(Y);
         // Flags only (no targets): the fused icmp's `cmp`/`test`, else `test c, c`. Nothing may come between them and the cmov.
         let cc = 5; // NE
-        if (this.fused.has(a0)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
-        else if (this.testFolded.has(a0)) this.testFlags(a0);
+        if (this.is(a0, ValueFlag.Fused)) cc = this.compareFlags(f.valueDef[a0]! as Inst).imm;
+        else if (this.is(a0, ValueFlag.TestFolded)) this.testFlags(a0);
         else this.inst(MOp.Brif).add(C, OperandKind.Use).size = typeBytes(ta);
         const m = this.inst(MOp.Select).add(d, OperandKind.UseDef).add(X, OperandKind.Use);
         m.sub = cc;
@@ -846,7 +896,7 @@ class Lowerer {
       }
       case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
       case Opcode.SLoad32: case Opcode.ULoad32: {
-        if (this.foldedLoads.has(f.result(i, 0))) return; // the memory operand of its user
+        if (this.is(f.result(i, 0), ValueFlag.FoldedLoad)) return; // the memory operand of its user
         let m: MInst;
         if (am !== undefined) {
           m = this.inst(MOp.LoadIdx).add(D, OperandKind.Def).add(this.vreg(am.base), OperandKind.Use).add(this.vreg(am.index), OperandKind.Use);
@@ -882,8 +932,7 @@ class Lowerer {
         return;
       }
       case Opcode.GlobalAddr: {
-        const m = this.inst(MOp.MovImm).add(D, OperandKind.Def);
-        m.big = BigInt.asIntN(64, cx.dataAddress(f.instImm[i]!));
+        this.inst(MOp.MovImm).add(D, OperandKind.Def).setImm64(cx.dataAddress(f.instImm[i]!));
         return;
       }
       case Opcode.FuncAddr: {
@@ -909,8 +958,8 @@ class Lowerer {
       }
       case Opcode.Brif: {
         const t = this.destTarget(f.dest(i, 0), false), e = this.destTarget(f.dest(i, 1), false);
-        if (this.fused.has(a0) || this.testFolded.has(a0)) {
-          (this.fused.has(a0) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
+        if (this.is(a0, ValueFlag.Fused | ValueFlag.TestFolded)) {
+          (this.is(a0, ValueFlag.Fused) ? this.compareFlags(f.valueDef[a0]! as Inst) : this.testFlags(a0)).targets = [t, e];
           this.cur.succs.push(t, e);
           return;
         }
@@ -975,7 +1024,7 @@ class Lowerer {
   /** A vreg holding the address of the module's results area. */
   resultsBase(): number {
     const b = this.temp(CLASS_GP);
-    this.inst(MOp.MovImm).add(b, OperandKind.Def).big = BigInt.asIntN(64, this.cx.resultsAddress);
+    this.inst(MOp.MovImm).add(b, OperandKind.Def).setImm64(this.cx.resultsAddress);
     return b;
   }
 }

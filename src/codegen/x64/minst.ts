@@ -2,7 +2,7 @@
  * x86-64 machine instructions on virtual registers: what lowering produces,
  * the register allocator reads, and the emitter turns into bytes.
  *
- * Every instruction lists its register operands in `regs` with an
+ * Every instruction lists its register operands (`reg(k)`, `regCount`) with an
  * `OperandKind` each (use / def / use-def "tied" / early def / temp); a number
  * below `NUM_PREGS` is a fixed physical register, a larger one a virtual
  * register. `visitOperands` is the single operand visitor shared by the
@@ -10,6 +10,10 @@
  * which register) and the printer.
  *
  * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15.
+ *
+ * Kept small because there is one per machine instruction: operands 0..3 and
+ * their kinds sit in fields (no array per instruction), immediates are int32s
+ * (64-bit values as two halves), never bigints.
  */
 import type { OperandKind, OperandSink } from '../../regalloc/linear-scan.js';
 
@@ -58,9 +62,9 @@ export const FLOAT_RESULTS: readonly number[] = Array.from({ length: 8 }, (_, i)
 export const enum MOp {
   /** regs [dst D, src U]: register/spill move of the class (64-bit / whole xmm). */
   Mov,
-  /** regs [dst D]: `big` into a GPR. */
+  /** regs [dst D]: the 64-bit value with halves `imm2` (high) and `imm` (low), both int32, into a GPR (see `setImm64`). */
   MovImm,
-  /** regs [dst D]: float constant, bits in `big`, `size` 4 or 8. */
+  /** regs [dst D]: float constant, bit pattern in `imm` (low 32 bits) and `imm2` (high; 0 at `size` 4), `size` 4 or 8. */
   FConst,
   /** regs [dst UD, src U]: `sub` AluOp at `size` 4/8. */
   Alu,
@@ -194,6 +198,8 @@ const NO_TARGETS: number[] = [];
 
 /** Operand kinds packed into `MInst.kindBits` (3 bits each, within a small integer). */
 const PACKED_KINDS = 10;
+/** Register operands kept in the fields `r0 .. r3`; calls and parallel moves put the rest in `regsRest`. */
+const INLINE_REGS = 4;
 
 /** One machine instruction. */
 export class MInst {
@@ -203,10 +209,14 @@ export class MInst {
   /** Condition / second size / immediate. */ imm: number;
   /** Second immediate. */ imm2: number;
   /** Index scale (1, 2, 4, 8) of LoadIdx/StoreIdx. */ scale: number;
-  /** 64-bit immediate. */ big: bigint;
   /** Symbol for calls and LoadSym. */ sym: string;
   /** Machine block targets for branches. */ targets: number[];
-  /** Register operands. */ readonly regs: number[];
+  /**
+   * Register operands 0 .. 3 (read them with `reg(k)`): fields rather than an array per instruction,
+   * which with its backing store was most of lowering's garbage.
+   */ r0: number; r1: number; r2: number; r3: number;
+  /** Number of register operands. */ regCount: number;
+  /** Register operands INLINE_REGS and up (calls, parallel moves), else null. */ regsRest: number[] | null;
   /**
    * `OperandKind`s of the first PACKED_KINDS register operands, 3 bits each (operand k at bits
    * 3k .. 3k+2): one array per instruction fewer, whose growth to 16 slots on the first push made
@@ -221,20 +231,42 @@ export class MInst {
     this.imm = 0;
     this.imm2 = 0;
     this.scale = 1;
-    this.big = 0n;
     this.sym = '';
     this.targets = NO_TARGETS;
-    this.regs = [];
+    this.r0 = 0; this.r1 = 0; this.r2 = 0; this.r3 = 0;
+    this.regCount = 0;
+    this.regsRest = null;
     this.kindBits = 0;
     this.kindsRest = null;
     this.irInst = irInst;
   }
   /** Appends a register operand. */
   add(reg: number, kind: OperandKind): this {
-    this.regs.push(reg);
-    const k = this.regs.length - 1;
+    const k = this.regCount++;
+    if (k === 0) this.r0 = reg;
+    else if (k === 1) this.r1 = reg;
+    else if (k === 2) this.r2 = reg;
+    else if (k === 3) this.r3 = reg;
+    else (this.regsRest ??= []).push(reg);
     if (k < PACKED_KINDS) this.kindBits |= kind << (3 * k);
     else (this.kindsRest ??= []).push(kind);
+    return this;
+  }
+  /** Register operand k (0 <= k < regCount). */
+  reg(k: number): number {
+    return k === 0 ? this.r0 : k === 1 ? this.r1 : k === 2 ? this.r2 : k === 3 ? this.r3 : this.regsRest![k - INLINE_REGS]!;
+  }
+  /** The register operands as a new array (for tests and debugging; `reg(k)` on hot paths). */
+  get regs(): number[] {
+    const r: number[] = [];
+    for (let k = 0; k < this.regCount; k++) r.push(this.reg(k));
+    return r;
+  }
+  /** Sets `imm2` and `imm` to the high and low halves (int32 each) of the 64-bit immediate `v` (MovImm). */
+  setImm64(v: bigint): this {
+    const s = BigInt.asIntN(64, v);
+    this.imm = Number(BigInt.asIntN(32, s));
+    this.imm2 = Number(s >> 32n);
     return this;
   }
   /** Kind of register operand k. */
@@ -245,8 +277,7 @@ export class MInst {
 
 /** The shared operand visitor: reports each register operand of `inst`. */
 export function visitOperands(inst: MInst, sink: OperandSink): void {
-  const r = inst.regs;
-  for (let i = 0; i < r.length; i++) sink.operand(r[i]!, inst.kind(i));
+  for (let i = 0; i < inst.regCount; i++) sink.operand(inst.reg(i), inst.kind(i));
 }
 
 const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Assembler, Cond, Mem, extern, rel, ptr, byte, dword, qword, xmmword, abs,
+  Assembler, Cond, Mem, type Reg, extern, rel, ptr, byte, dword, qword, xmmword, abs,
   rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r12, r13, rip, eax, ecx, ax, al, ah, bh, sil, r8b, xmm0, xmm1, ymm0,
 } from '../../../src/asm/x64/index.js';
 import { disassemble } from '../../../src/debug/disasm.js';
@@ -246,4 +246,21 @@ test('branch relaxation: random jump graphs with alignment decode to the right t
 
 test('mnemonics.ts lists exactly the mnemonics of the form table', () => {
   assert.deepEqual([...MNEMONICS], [...FORMS_BY_MNEMONIC.keys()]);
+});
+
+test('formFor + emitForm: the bytes of the instruction method for every register of the shape', () => {
+  const gp64 = [rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r12, r13], gp32 = [eax, ecx], xmms = [xmm0, xmm1];
+  const shapes: [string, readonly Reg[]][] = [['mov', gp64], ['add', gp64], ['imul', gp64], ['cmp', gp32], ['test', gp32], ['addsd', xmms], ['movaps', xmms]];
+  for (const [m, regs] of shapes) {
+    const f = Assembler.formFor(m as 'mov', regs[0], regs[0]);
+    for (const x of regs) for (const y of regs) {
+      assert.equal(hexOf((a) => a.emitForm(f, x, y)), hexOf((a) => (a as unknown as Record<string, (p: unknown, q: unknown) => void>)[m]!(x, y)), `${m} ${x.name}, ${y.name}`);
+    }
+  }
+  const load = Assembler.formFor('mov', rax, qword(rax, 0)), store = Assembler.formFor('mov', qword(rax, 0), rax);
+  for (const base of [rax, rsp, rbp, r12, r13]) for (const disp of [0, 8, -200, 4096]) {
+    assert.equal(hexOf((a) => a.emitForm(load, r8, qword(base, rcx, 4, disp))), hexOf((a) => a.mov(r8, qword(base, rcx, 4, disp))));
+    assert.equal(hexOf((a) => a.emitForm(store, qword(base, disp), rdi)), hexOf((a) => a.mov(qword(base, disp), rdi)));
+  }
+  assert.throws(() => Assembler.formFor('add', rax, 1 as never), /operands must be registers or memory operands/);
 });

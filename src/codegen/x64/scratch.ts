@@ -1,0 +1,73 @@
+/**
+ * Scratch space of the x86-64 backend, reused from function to function of one compilation.
+ *
+ * Lowering, loop rotation, the allocator adapter and emission each need a few
+ * per-block or per-value tables while they work on one function; allocating
+ * them anew for every function cost more than filling them (a small typed
+ * array is about 250 ns to create). A `BackendScratch` owns them: compile()
+ * makes one per module, and `lowerFunction` hands it on to the later phases
+ * through `MFunction.scratch`. Each table has its own `ScratchSlot`, so phases
+ * never share one; a table is valid until its slot is asked for again, and may
+ * be longer than asked for (use the count you asked for, never `.length`).
+ * Emission also reuses one assembler (and its buffers) through `assembler()`.
+ */
+import { Assembler, Mem, rsp } from '../../asm/x64/index.js';
+
+/** The tables, one per use. */
+export const enum ScratchSlot {
+  /** lower: uses of each IR value. */ UseCount,
+  /** lower: the (last) instruction using each IR value. */ UserOf,
+  /** lower: uses of each IR value that become immediates. */ ImmUses,
+  /** lower: `immOperand` memo state per IR instruction. */ ImmState,
+  /** lower: `immOperand` memo value per IR instruction. */ ImmValue,
+  /** lower: ValueFlag bits per IR value. */ ValueFlags,
+  /** lower: machine block of each IR block. */ BlockOf,
+  /** lower: IR blocks reached from the entry. */ Reached,
+  /** lower: address-mode fixpoint use counts. */ Absorbed,
+  /** layout: position of each block in the layout. */ LayoutPos,
+  /** layout: the latch of each loop header. */ Latch,
+  /** layout: next block in the layout list. */ Next,
+  /** layout: previous block in the layout list. */ Prev,
+  /** emit: layout position of each block. */ EmitLayout,
+  /** emit: predecessor count per layout position. */ Preds,
+  /** emit: edge whose moves go at the start of the block at each layout position. */ EntryEdge,
+  /** emit: loop head flag per layout position. */ LoopHead,
+  /** regallocView: layout position of each block. */ ViewIndex,
+  /** Number of slots. */ Count,
+}
+
+/** The table of every slot until first used (never written: it has no entries). */
+const EMPTY = new Int32Array(0);
+
+/** Reusable typed arrays of one compilation (see the file comment). */
+export class BackendScratch {
+  private readonly tables: Int32Array[];
+  private asm: Assembler | null;
+  /** 8 bytes for reading the bit pattern of a float. */
+  readonly bits: DataView;
+  /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
+  readonly mems: readonly Mem[];
+  constructor() {
+    const m8 = new Mem(8, rsp, null, 1, 0, null);
+    this.mems = Array.from({ length: 16 }, (_, k) => (k === 1 || k === 2 || k === 4 ? new Mem(k, rsp, null, 1, 0, null) : m8));
+    this.asm = null;
+    this.bits = new DataView(new ArrayBuffer(8));
+    this.tables = [];
+    for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
+  }
+  /** The table of `slot` with at least `n` entries, the first `n` set to `fill`. */
+  int32(slot: ScratchSlot, n: number, fill: number): Int32Array {
+    let t = this.tables[slot]!;
+    if (t.length < n) {
+      t = new Int32Array(Math.max(n, 2 * t.length, 64));
+      this.tables[slot] = t;
+    }
+    t.fill(fill, 0, n);
+    return t;
+  }
+  /** The compilation's assembler, reset (valid until the next call; `finish()` copies the code out). */
+  assembler(): Assembler {
+    if (this.asm === null) this.asm = new Assembler(1024);
+    return this.asm.reset();
+  }
+}
