@@ -21,7 +21,7 @@ for (let r = 0; r < 400; r++) {
     const mf = lowerFunction(f, cx); let t1 = performance.now(); t[0] += t1 - t0; t0 = t1;
     rotateLoops(mf); t1 = performance.now(); t[1] += t1 - t0; t0 = t1;
     const { target } = regallocView(mf); t1 = performance.now(); t[2] += t1 - t0; t0 = t1;
-    const alloc = allocateRegisters(target); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
+    const alloc = allocateRegisters(target, cx.scratch.regalloc); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
     emitFunction(mf, alloc, { stateAddress: 0x30000n, stackLimitOffset: 0, symbol: 'fn:' + f.name, signatureHash: signatureHash(f) }); t1 = performance.now(); t[4] += t1 - t0;
   }
   if (r > 100) for (let k = 0; k < 5; k++) best[k] = Math.min(best[k], t[k]);

@@ -36,10 +36,11 @@
  *    are only split at gap positions, so every operand has one location.
  *  - *spill slot*: one 8-byte slot per vreg that is ever spilled.
  *
- * Storage: one allocator instance serves every call, its tables typed arrays that
- * grow on demand and are reused (pieces, ranges and lists are numbers indexing
- * them, struct-of-arrays); results are views of a shared arena (see Arena). A
- * call never re-enters (the visitor only reports operands), so sharing is safe.
+ * Storage: one allocator instance (`RegisterAllocatorState`, one per compilation)
+ * serves every call, its tables typed arrays that grow on demand and are reused
+ * (pieces, ranges and lists are numbers indexing them, struct-of-arrays); results
+ * are views of its arena (see Arena). A call never re-enters (the visitor only
+ * reports operands), so sharing is safe.
  */
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
@@ -1129,22 +1130,29 @@ class Allocator implements OperandSink {
   }
 }
 
-/**
- * The allocator's state, reused by every call (allocation is synchronous and never
- * re-entered: the target's visitor only reports operands), so that its tables are
- * allocated once and grown, not allocated per function.
- */
-let shared: Allocator | null = null;
-
-/** The target the shared allocator holds between calls (so that it keeps no function alive). */
+/** The target an allocator holds between calls (so that it keeps no function alive). */
 const NO_TARGET: RegallocTarget = {
   numPregs: 0, pregClass: [], allocatable: [], regCount: 0, regClass: [], blocks: [], instCount: 0,
   operands(): void {}, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
 };
 
-/** Allocates registers for every vreg of `t`. */
-export function allocateRegisters(t: RegallocTarget): Allocation {
-  const a = shared ??= new Allocator();
+/**
+ * The allocator's state, to be reused by every function of one compilation: its
+ * tables grow to the largest function and are then only refilled, and its results
+ * come from a shared arena. Allocation is synchronous and never re-entered (the
+ * target's visitor only reports operands), so one instance serves call after call.
+ */
+export class RegisterAllocatorState {
+  /** @internal */
+  readonly allocator = new Allocator();
+}
+
+/**
+ * Allocates registers for every vreg of `t`. Pass the compilation's `state`
+ * (src/codegen/x64/scratch.ts owns one); without it the call builds its tables anew.
+ */
+export function allocateRegisters(t: RegallocTarget, state: RegisterAllocatorState = new RegisterAllocatorState()): Allocation {
+  const a = state.allocator;
   a.reset(t);
   a.gatherOperands();
   a.computePreds();

@@ -80,7 +80,7 @@ export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegen
   const mf = lowerFunction(f, cx);
   rotateLoops(mf);
   const { target, insts } = regallocView(mf);
-  const alloc = allocateRegisters(target);
+  const alloc = allocateRegisters(target, mf.scratch.regalloc);
   if (opts.checkRegalloc === true) checkFunctionAllocation(f.name, target, insts, alloc);
   const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
   return { mf, alloc, code };

@@ -9,9 +9,11 @@
  * through `MFunction.scratch`. Each table has its own `ScratchSlot`, so phases
  * never share one; a table is valid until its slot is asked for again, and may
  * be longer than asked for (use the count you asked for, never `.length`).
- * Emission also reuses one assembler (and its buffers) through `assembler()`.
+ * Emission also reuses one assembler (and its buffers) through `assembler()`, and
+ * the register allocator its state (`regalloc`).
  */
 import { Assembler, Mem, rsp } from '../../asm/x64/index.js';
+import { RegisterAllocatorState } from '../../regalloc/linear-scan.js';
 
 /** The tables, one per use. */
 export const enum ScratchSlot {
@@ -42,6 +44,8 @@ const EMPTY = new Int32Array(0);
 /** Reusable typed arrays of one compilation (see the file comment). */
 export class BackendScratch {
   private readonly tables: Int32Array[];
+  /** The register allocator's reusable state. */
+  readonly regalloc = new RegisterAllocatorState();
   private asm: Assembler | null;
   /** 8 bytes for reading the bit pattern of a float. */
   readonly bits: DataView;
