@@ -34,6 +34,7 @@ function replaceByJump(ctx: FuncContext, t: Inst, d: Dest): void {
   f.addDest(j, f.destBlock[d]! as Block, args);
   f.removeInst(t);
   f.appendInst(block, j);
+  ctx.cfgChanged();
   ctx.changes++;
 }
 
@@ -67,6 +68,7 @@ function branchOnCompareWithZero(ctx: FuncContext, t: Inst, cond: number): boole
     const b0 = f.destBlock[d0]!, s0 = f.destArgStart[d0]!, n0 = f.destArgCount[d0]!;
     f.destBlock[d0] = f.destBlock[d1]!; f.destArgStart[d0] = f.destArgStart[d1]!; f.destArgCount[d0] = f.destArgCount[d1]!;
     f.destBlock[d1] = b0; f.destArgStart[d1] = s0; f.destArgCount[d1] = n0;
+    ctx.cfgChanged();
   }
   ctx.changes++;
   return true;
@@ -185,6 +187,7 @@ function threadJumps(ctx: FuncContext): boolean {
       if (target === f.destBlock[d]) continue;
       f.destBlock[d] = target;
       f.setDestArgs(d as Dest, args);
+      ctx.cfgChanged();
       ctx.changes++;
       changed = true;
     }
@@ -195,7 +198,8 @@ function threadJumps(ctx: FuncContext): boolean {
 /** Merges blocks into their single jumping predecessor; returns true on change. */
 function mergeBlocks(ctx: FuncContext): boolean {
   const f = ctx.f;
-  ctx.computePreds();
+  // Merging reads the predecessors of the CFG as it was when the sweep started.
+  ctx.ensurePreds();
   let changed = false;
   for (let b = f.firstBlock; b !== NONE;) {
     const nextBlock = f.blockNext[b]!;
@@ -222,6 +226,7 @@ function mergeBlocks(ctx: FuncContext): boolean {
     }
     b = nextBlock;
   }
+  if (changed) ctx.cfgChanged();
   return changed;
 }
 

@@ -135,7 +135,7 @@ export class FuncContext {
   /** Points the context at another function (scratch arrays are kept; pass bookkeeping is cleared). */
   retarget(f: Func, passes: PassRecord = new PassRecord()): void {
     this.f = f;
-    this.dominatorsValid = false;
+    this.cfgChanged();
     this.passes = passes;
   }
 
@@ -274,6 +274,7 @@ export class FuncContext {
 
   /** Fills the predecessor tables from the terminators of the blocks in the layout. */
   computePreds(): void {
+    this.predsValid = true;
     const f = this.f, nb = f.blockCount;
     const start = (this.predStart = growI32(this.predStart, nb + 1, 0));
     start.fill(0, 0, nb + 1);
@@ -309,6 +310,7 @@ export class FuncContext {
 
   /** Computes reverse postorder of the reachable blocks (iterative DFS). */
   computeRPO(): void {
+    this.rpoValid = true;
     const f = this.f, nb = f.blockCount;
     this.rpo = growI32(this.rpo, nb, 0);
     this.rpoIndex = growI32(this.rpoIndex, nb, -1);
@@ -347,22 +349,76 @@ export class FuncContext {
     this.rpoCount = np;
   }
 
+  // Which CFG tables still describe the function: set by the computations, cleared by
+  // `cfgChanged()`, which every change to blocks, terminators or edges must be followed by
+  // (passes call it where they make one; the pass manager also calls it after every pass
+  // outside `CFG_PRESERVING` in index.ts that reported a change).
+  private rpoValid = false;
+  private predsValid = false;
+  private dominatorsValid = false;
+  /** True when every block in the layout is reachable (`removeUnreachableBlocks` ran since the last change). */
+  private allReachable = false;
+
+  /** Records that blocks, terminators or edges changed: the CFG tables must be recomputed. */
+  cfgChanged(): void {
+    this.rpoValid = this.predsValid = this.dominatorsValid = this.allReachable = false;
+  }
   /**
-   * True while the tables of the last `computeDominators` still describe the CFG: the pass
-   * manager clears it after every pass that may change the CFG (see `CFG_PRESERVING` in index.ts).
+   * The CFG tables this context holds as current that a fresh computation disagrees
+   * with (for tests: every pass must report its CFG changes). Empty when all are right.
    */
-  dominatorsValid = false;
-  /** `computeDominators` unless its tables are still valid. */
-  ensureDominators(): void {
-    if (!this.dominatorsValid) this.computeDominators();
+  staleTables(): string[] {
+    const fresh = new FuncContext(this.f);
+    const out: string[] = [];
+    const same = (a: Int32Array, b: Int32Array, n: number): boolean => {
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const nb = this.f.blockCount;
+    if (this.rpoValid || this.dominatorsValid) {
+      fresh.computeRPO();
+      if (fresh.rpoCount !== this.rpoCount || !same(fresh.rpo, this.rpo, this.rpoCount)) out.push('rpo');
+    }
+    if (this.predsValid) {
+      fresh.computePreds();
+      const n = fresh.predStart[nb]!;
+      if (!same(fresh.predStart, this.predStart, nb + 1) || !same(fresh.predDest, this.predDest, n) ||
+        !same(fresh.predBlock, this.predBlock, n) || !same(fresh.predInst, this.predInst, n)) out.push('preds');
+    }
+    if (this.dominatorsValid) {
+      fresh.computeDominators();
+      for (let i = 0; i < fresh.rpoCount; i++) {
+        const b = fresh.rpo[i]!;
+        if (fresh.idom[b] !== this.idom[b] || fresh.domPre[b] !== this.domPre[b] || fresh.domPost[b] !== this.domPost[b]) { out.push('dominators'); break; }
+      }
+    }
+    if (this.allReachable) {
+      fresh.computeRPO();
+      for (let b = this.f.firstBlock; b !== NONE; b = this.f.blockNext[b]!) if (fresh.rpoIndex[b]! < 0) { out.push('reachability'); break; }
+    }
+    return out;
   }
 
-  /** Computes `rpo`, predecessors, immediate dominators and the dominator-tree numbering. */
+  /** `computeRPO` unless its tables are current. */
+  ensureRPO(): void {
+    if (!this.rpoValid) this.computeRPO();
+  }
+  /** `computePreds` unless its tables are current. */
+  ensurePreds(): void {
+    if (!this.predsValid) this.computePreds();
+  }
+  /** `computeDominators` unless its tables (and the predecessors) are current. */
+  ensureDominators(): void {
+    if (!this.dominatorsValid) this.computeDominators();
+    else this.ensurePreds();
+  }
+
+  /** Computes `rpo`, predecessors, immediate dominators and the dominator-tree numbering (reusing current RPO and predecessor tables). */
   computeDominators(): void {
-    this.dominatorsValid = true;
     const f = this.f, nb = f.blockCount;
-    this.computeRPO();
-    this.computePreds();
+    this.ensureRPO();
+    this.ensurePreds();
+    this.dominatorsValid = true;
     const idom = (this.idom = growI32(this.idom, nb, -1));
     idom.fill(-1, 0, nb);
     if (this.rpoCount === 0) return;
@@ -431,14 +487,18 @@ export class FuncContext {
 
   /** Removes blocks that the entry cannot reach from the layout; returns how many. Recomputes `rpo`. */
   removeUnreachableBlocks(): number {
+    if (this.allReachable) return 0;
     const f = this.f;
-    this.computeRPO();
+    this.ensureRPO();
     let removed = 0;
     for (let b = f.firstBlock; b !== NONE;) {
       const next = f.blockNext[b]!;
       if (this.rpoIndex[b]! < 0) { f.removeBlock(b as Block); removed++; }
       b = next;
     }
+    // The reachable blocks keep their order and dominators; only edges from removed blocks are gone.
+    if (removed > 0) this.predsValid = false;
+    this.allReachable = true;
     this.changes += removed;
     return removed;
   }

@@ -17,7 +17,7 @@ import { FuncContext } from './context.js';
 export function copyPropPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  ctx.computePreds();
+  ctx.ensurePreds();
   let changed = false;
   const entry = f.firstBlock;
   for (let round = 0; round < 16; round++) {

@@ -21,7 +21,7 @@ export function dcePass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
   let changed = ctx.removeUnreachableBlocks() > 0;
-  ctx.computePreds();
+  ctx.ensurePreds();
   const liveVal = ctx.u8(Scratch.DceLiveValue, f.valueCount);
   const liveInst = ctx.u8(Scratch.DceLiveInst, f.instCount);
   const work = ctx.i32(Scratch.DceWork, f.valueCount + 1, 0);

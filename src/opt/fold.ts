@@ -455,6 +455,7 @@ function truncateWithTrap(ctx: FuncContext, inst: Inst, code: number): void {
   const t = f.newInst(Opcode.Trap, 0, []);
   f.instImm[t] = code;
   f.appendInst(block, t);
+  ctx.cfgChanged();
   ctx.changes++;
 }
 
@@ -462,7 +463,7 @@ function truncateWithTrap(ctx: FuncContext, inst: Inst, code: number): void {
 export function foldPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  ctx.computeRPO();
+  ctx.ensureRPO();
   let changed = false;
   // Reverse postorder: definitions in dominating blocks are folded before their uses.
   for (let k = 0; k < ctx.rpoCount; k++) {

@@ -67,9 +67,9 @@ const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailre
 const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
 
 /**
- * Passes that never change the CFG (blocks, terminators, edges), so dominator tables computed
- * before them stay valid. `dce` removes only unreachable blocks, which no reachable block's
- * dominators depend on, and recomputes the predecessors itself.
+ * Passes that change the CFG (blocks, terminators, edges) only where they say so with
+ * `ctx.cfgChanged()` (fold, when an always-trapping instruction ends its block) or through
+ * `removeUnreachableBlocks` (dce), so the CFG tables computed before them may stay valid.
  */
 const CFG_PRESERVING: ReadonlySet<string> = new Set(['fold', 'copyprop', 'strength', 'gvn', 'loadelim', 'dce']);
 
@@ -80,7 +80,8 @@ function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Reco
   const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
   // A pass that reports no change left the function as it was (test/opt/manager.test.ts checks).
-  if (changed && !CFG_PRESERVING.has(name)) ctx.dominatorsValid = false;
+  // Passes report their CFG changes themselves; this catches any they would not.
+  if (changed && !CFG_PRESERVING.has(name)) ctx.cfgChanged();
   ctx.passes.ran(name, changed);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {

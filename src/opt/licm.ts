@@ -109,8 +109,8 @@ function anyHoistable(ctx: FuncContext, headers: readonly number[]): boolean {
 export function licmPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  if (ctx.removeUnreachableBlocks() > 0) ctx.computeDominators();
-  else ctx.ensureDominators();
+  ctx.removeUnreachableBlocks();
+  ctx.ensureDominators();
   const headers: number[] = [];
   for (let k = 0; k < ctx.rpoCount; k++) {
     const b = ctx.rpo[k]!;
@@ -141,6 +141,7 @@ export function licmPass(ctx: FuncContext): boolean {
   ctx.changes += headers.length;
 
   // 2. Loop bodies on the new CFG.
+  ctx.cfgChanged();
   ctx.computeDominators();
   const nb = f.blockCount;
   const stamp = ctx.i32(Scratch.LicmStamp, nb, -1);

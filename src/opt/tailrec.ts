@@ -201,5 +201,6 @@ export function tailRecPass(ctx: FuncContext): boolean {
     f.appendInst(s.block as Block, back);
   }
   ctx.changes += sites.length;
+  ctx.cfgChanged();
   return true;
 }

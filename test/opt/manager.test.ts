@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse, printModule } from '../../src/ir/index.js';
 import { FuncContext, PASSES, optimize } from '../../src/opt/index.js';
 import { randomModule } from './random-program.js';
@@ -87,4 +88,31 @@ block0(v0: i64, v1: i64):
   // Before inlining: fold copyprop cfg dce tailrec. After (nothing was inlined into %g): only the
   // passes that have not run yet, then licm; the final cleanup round finds everything done.
   assert.deepEqual(runs, ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength', 'licm']);
+});
+
+test('after every pass, the CFG tables the context keeps as current match a fresh computation', () => {
+  const passes = PASSES as Record<string, (ctx: FuncContext) => boolean>;
+  const saved = { ...passes };
+  let checked = 0;
+  try {
+    for (const name of Object.keys(saved)) {
+      passes[name] = (ctx) => {
+        const changed = saved[name]!(ctx);
+        const stale = ctx.staleTables();
+        assert.deepEqual(stale, [], `after ${name} on %${ctx.f.name}:\n${printModule(ctx.f.module)}`);
+        checked++;
+        return changed;
+      };
+    }
+    for (let seed = 1; seed <= 40; seed++) optimize(randomModule(seed), { level: 2 });
+    // The optimiser's filetests hold the CFG shapes each pass was written for.
+    const dir = new URL('../../../test/filetests/opt/', import.meta.url);
+    for (const file of readdirSync(dir)) {
+      const text = readFileSync(new URL(file, dir), 'utf8').replace(/^test .*$/m, '');
+      optimize(parse(text), { level: 2 });
+    }
+  } finally {
+    Object.assign(passes, saved);
+  }
+  assert.ok(checked > 1000, `only ${checked} pass runs checked`);
 });
