@@ -252,13 +252,14 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const st = aligned(STATE_SIZE, 64);
   keep.push(st.bytes);
   const stateAddress = st.address;
+  const scratch = new BackendScratch();
   const cx: LowerContext = {
     dataAddress: (i) => dataAddr[i]!,
     functionSymbol: (n) => `fn:${n}`,
     importStubSymbol: (n) => `stub:${n}`,
     importSymbol: (n) => `c:${n}`,
     resultsAddress: stateAddress + BigInt(STATE_RESULTS),
-    scratch: new BackendScratch(),
+    scratch,
   };
   for (const imp of module.imports()) {
     if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
@@ -271,6 +272,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
+  scratch.release();
   const budget = options.stackSize ?? 1 << 20;
   for (const f of module.functions()) {
     const a = new Assembler();

@@ -89,6 +89,8 @@ export class FuncContext {
   alias: Int32Array = new Int32Array(0);
   /** True when `alias` holds an entry not yet committed. */
   aliasDirty = false;
+  /** One past the highest entry of `alias` set since it was last cleared (entries from there on are -1). */
+  private aliasEnd = 0;
   /** Per block: start of its predecessor list in `predDest` (length blockCount + 1). */
   predStart: Int32Array = new Int32Array(0);
   /** Destinations targeting each block, grouped by target block. */
@@ -164,8 +166,9 @@ export class FuncContext {
   /** Starts a pass: clears the alias table. */
   beginPass(): void {
     const n = this.f.valueCount;
-    if (this.alias.length < n) this.alias = new Int32Array(Math.max(n, 16) * 2);
-    this.alias.fill(-1);
+    if (this.alias.length < n) this.alias = new Int32Array(Math.max(n, 16) * 2).fill(-1);
+    else this.alias.fill(-1, 0, this.aliasEnd);
+    this.aliasEnd = 0;
     this.aliasDirty = false;
     this.changes = 0;
   }
@@ -174,6 +177,7 @@ export class FuncContext {
     if (v === to) return;
     this.alias = growI32(this.alias, v + 1, -1);
     this.alias[v] = to;
+    if (v >= this.aliasEnd) this.aliasEnd = v + 1;
     this.aliasDirty = true;
     this.changes++;
   }
@@ -229,7 +233,8 @@ export class FuncContext {
   commitAliases(): void {
     if (!this.aliasDirty) return;
     this.f.replaceValues(this.alias);
-    this.alias.fill(-1);
+    this.alias.fill(-1, 0, this.aliasEnd);
+    this.aliasEnd = 0;
     this.aliasDirty = false;
   }
 

@@ -1143,8 +1143,15 @@ const NO_TARGET: RegallocTarget = {
  * target's visitor only reports operands), so one instance serves call after call.
  */
 export class RegisterAllocatorState {
-  /** @internal */
-  readonly allocator = new Allocator();
+  private current: Allocator | null = null;
+  /** @internal The allocator, made on first use. */
+  get allocator(): Allocator {
+    return (this.current ??= new Allocator());
+  }
+  /** Drops the tables (a compilation calls this when done, so that what it returns does not keep them alive). */
+  release(): void {
+    this.current = null;
+  }
 }
 
 /**

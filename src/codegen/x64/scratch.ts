@@ -69,6 +69,16 @@ export class BackendScratch {
     t.fill(fill, 0, n);
     return t;
   }
+  /**
+   * Drops every table, the assembler and the allocator state: compile() calls this when its
+   * functions are done, because compiled functions keep their `MFunction` (and with it this
+   * object) for printing, and the tables are as large as the largest function compiled.
+   */
+  release(): void {
+    for (let s = 0; s < ScratchSlot.Count; s++) this.tables[s] = EMPTY;
+    this.asm = null;
+    this.regalloc.release();
+  }
   /** The compilation's assembler, reset (valid until the next call; `finish()` copies the code out). */
   assembler(): Assembler {
     if (this.asm === null) this.asm = new Assembler(1024);
