@@ -9,7 +9,7 @@
  * Pipeline position: after lowering (machine instructions on virtual
  * registers), before emission.
  *
- *   loops         back edges in layout order -> natural loops -> loop depth per block
+ *   loops         dominators -> back edges (to a dominator) -> natural loops -> loop depth per block
  *                 (on demand: only splitting and spilling look at depths)
  *   liveness      live-in lists per block: upward-exposed uses spread backwards
  *                 through predecessors to the writing blocks (sparse, output-sensitive)
@@ -219,11 +219,13 @@ class Allocator implements OperandSink {
   /** Predecessors of block b: predList[predStart[b] .. predStart[b+1]), in ascending block order. */
   predStart = new Int32Array(16);
   predList = new Int32Array(16);
-  /** Block stamps and a work stack for loopInfo and liveness; queue flags for loopInfo. */
+  /** Block stamps and a work stack for loopInfo and liveness. */
   blockScratch = new Int32Array(16);
   blockScratch2 = new Int32Array(16);
   work = new Int32Array(64);
-  queued = new Uint8Array(16);
+  /** loopInfo: blocks in reverse postorder, and each one's immediate dominator (both by reverse-postorder number). */
+  rpoOrder = new Int32Array(16);
+  idom = new Int32Array(16);
   /**
    * Every instruction's operands, gathered once through the visitor (liveness, intervals
    * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
@@ -428,62 +430,87 @@ class Allocator implements OperandSink {
   }
 
   /**
-   * The block of each instruction (blockOf) and the loop depth of each block (depth): natural
-   * loops of back edges (edges to a block not later in layout order). Only splitting and
-   * spilling ask, so they are worked out on the first question (after liveness: this reuses
-   * its scratch).
+   * The block of each instruction (blockOf) and the loop depth of each block (depth): the
+   * number of natural loops it is in. The blocks are in layout order, and layout rotates
+   * loops (a header follows its latch, so the edge into the body is the one that goes
+   * backwards in layout), so loops come from dominators, not from layout: a back edge is an
+   * edge u -> h where h dominates u, and h's loop is h and every block that reaches u
+   * backwards without passing h (all of them dominated by h, so the walk stays inside the
+   * loop). A retreating edge to a block that does not dominate its source (an irreducible
+   * cycle) makes no loop. Only splitting and spilling ask, so this is worked out on the
+   * first question (after liveness: it reuses its scratch). Cost: a depth-first search,
+   * the dominator iteration (Cooper, Harvey & Kennedy: a few passes over the blocks in
+   * reverse postorder) and, per loop, a walk over its blocks.
    */
   loopInfo(): void {
     if (this.loopsKnown) return;
     this.loopsKnown = true;
-    const t = this.t, nb = this.nb, predStart = this.predStart, preds = this.predList;
-    for (let k = 0; k < nb; k++) { const b = t.blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
+    const t = this.t, blocks = t.blocks, nb = this.nb, predStart = this.predStart, preds = this.predList;
+    for (let k = 0; k < nb; k++) { const b = blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
     const depth = this.depth.fill(0, 0, nb);
-    // A block's depth counts the loops it is in: the header and every block reachable
-    // backwards from the header's back-edge sources without passing the header. With
-    // rotated loops such walks can reach far back (through the entry into the header), so
-    // they run 32 headers at a time: mask[b] has bit j when header j's walk reached b.
-    const headers = this.work = atLeast(this.work, 2 * nb);
-    let nh = 0;
-    for (let h = 0; h < nb; h++) {
-      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) if (preds[k]! >= h) { headers[nh++] = h; break; }
-    }
-    const mask = this.blockScratch, self = this.blockScratch2.fill(0, 0, nb);
-    const queued = this.queued = this.queued.length >= nb ? this.queued : new Uint8Array(Math.max(nb, 2 * this.queued.length));
-    queued.fill(0, 0, nb);
-    for (let base = 0; base < nh; base += 32) {
-      const end = Math.min(nh, base + 32);
-      mask.fill(0, 0, nb);
-      let top = nh; // the stack lives after the headers
-      for (let j = base; j < end; j++) { const h = headers[j]!; self[h] = 1 << (j - base); mask[h] |= 1 << (j - base); }
-      for (let j = base; j < end; j++) {
-        const h = headers[j]!, bit = 1 << (j - base);
-        for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
-          const p = preds[k]!;
-          if (p < h || (mask[p]! & bit) !== 0) continue;
-          mask[p] |= bit;
-          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
-        }
+    if (nb === 0) return;
+    // Reverse postorder from the entry (block 0): rpoNum[b] numbers the reachable blocks
+    // first .. nb-1 (-1: unreachable, -2: on the search stack), order[i] is block number i.
+    const rpoNum = this.blockScratch.fill(-1, 0, nb);
+    const order = this.rpoOrder = atLeast(this.rpoOrder, nb);
+    const stack = this.work = atLeast(this.work, 2 * nb); // (block, next successor) pairs
+    let first = nb, sp = 2;
+    stack[0] = 0; stack[1] = 0; rpoNum[0] = -2;
+    while (sp > 0) {
+      const b = stack[sp - 2]!, k = stack[sp - 1]!, succs = blocks[b]!.succs;
+      if (k < succs.length) {
+        stack[sp - 1] = k + 1;
+        const s = succs[k]!;
+        if (rpoNum[s] === -1) { rpoNum[s] = -2; stack[sp++] = s; stack[sp++] = 0; }
+      } else {
+        sp -= 2;
+        rpoNum[b] = --first;
+        order[first] = b;
       }
-      while (top > nh) {
-        const b = headers[--top]!;
-        queued[b] = 0;
-        const m = mask[b]! & ~self[b]!; // a walk stops at its own header
+    }
+    // Immediate dominators, by reverse-postorder number (idom[i] < i except at the entry).
+    const idom = this.idom = atLeast(this.idom, nb).fill(-1, first, nb);
+    idom[first] = first;
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let i = first + 1; i < nb; i++) {
+        const b = order[i]!;
+        let d = -1;
+        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+          let x = rpoNum[preds[k]!]!;
+          if (x < 0 || idom[x]! < 0) continue; // unreachable, or not reached by this pass yet
+          if (d >= 0) {
+            // The nearest common dominator of x and d.
+            while (x !== d) { while (x > d) x = idom[x]!; while (d > x) d = idom[d]!; }
+          }
+          d = x;
+        }
+        if (idom[i] !== d) { idom[i] = d; changed = true; }
+      }
+    }
+    // Natural loops, one per header (all its back edges together); mark[b] is the last
+    // header whose walk reached b. The walk's stack reuses `work` (the search is done).
+    const mark = this.blockScratch2.fill(-1, 0, nb);
+    for (let i = first; i < nb; i++) {
+      const h = order[i]!;
+      let top = 0;
+      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
+        const u = preds[k]!;
+        let x = rpoNum[u]!;
+        if (x < i) continue; // a forward edge (or from an unreachable block)
+        while (x > i) x = idom[x]!;
+        if (x !== i) continue; // h does not dominate u: irreducible, no natural loop
+        if (mark[h] !== h) { mark[h] = h; depth[h]!++; }
+        if (mark[u] !== h) { mark[u] = h; stack[top++] = u; }
+      }
+      while (top > 0) {
+        const b = stack[--top]!;
+        depth[b]!++;
         for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
           const p = preds[k]!;
-          if ((mask[p]! | m) === mask[p]) continue;
-          mask[p] |= m;
-          if (queued[p] === 0) { queued[p] = 1; headers[top++] = p; }
+          if (mark[p] !== h && rpoNum[p]! >= 0) { mark[p] = h; stack[top++] = p; }
         }
       }
-      for (let b = 0; b < nb; b++) {
-        let x = mask[b]!;
-        // Population count of a 32-bit word.
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        depth[b]! += (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-      }
-      for (let j = base; j < end; j++) self[headers[j]!] = 0;
     }
   }
 
@@ -1172,4 +1199,14 @@ export function allocateRegisters(t: RegallocTarget, state: RegisterAllocatorSta
   const result = stored === resolved ? resolved : removeDeadMoves(t, stored, a);
   a.t = NO_TARGET;
   return result;
+}
+
+/** Loop depth of each block of `t` (the number of natural loops it is in), as the allocator weighs and places code by it. */
+export function loopDepths(t: RegallocTarget): Int32Array {
+  const a = new Allocator();
+  a.reset(t);
+  a.computePreds();
+  a.loopInfo();
+  a.t = NO_TARGET;
+  return a.depth.slice(0, t.blocks.length);
 }
