@@ -18,7 +18,7 @@
  */
 import { Func, Inst, Module, NONE, ValueKind } from '../../ir/function.js';
 import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
-import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../../ir/types.js';
+import { Type, isFloatType, typeBytes, typeName, type Signature } from '../../ir/types.js';
 import { OperandKind } from '../../regalloc/linear-scan.js';
 import {
   AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
@@ -70,12 +70,22 @@ export interface LowerContext {
   readonly scratch?: BackendScratch;
 }
 
-/** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
+/**
+ * 32-bit hash of a signature, checked by call_indirect: FNV-1a of its text
+ * (`signatureText`, e.g. `(i32, ptr) -> f64`), fed piece by piece so no string is built.
+ */
 export function signatureHash(sig: Signature): number {
-  const s = signatureText(sig);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = fnv(0x811c9dc5, '(');
+  const params = sig.params, results = sig.results;
+  for (let i = 0; i < params.length; i++) h = fnv(i === 0 ? h : fnv(h, ', '), typeName(params[i]!));
+  h = fnv(h, ')');
+  for (let i = 0; i < results.length; i++) h = fnv(fnv(h, i === 0 ? ' -> ' : ', '), typeName(results[i]!));
   return h | 0;
+}
+/** FNV-1a hash `h` continued over the characters of `s`. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 const INT_CC_TO_X86 = [4, 5, 12, 14, 15, 13, 2, 6, 7, 3]; // eq ne slt sle sgt sge ult ule ugt uge -> E NE L LE G GE B BE A AE
