@@ -30,7 +30,7 @@
  */
 import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
+  xmmRegs, xmmword, edi, eax, ecx, edx, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -47,6 +47,9 @@ const ENTRY = 16;
 export const FUNC_MAGIC = 0x4b54494a;
 /** Symbol of the module's trap handler (edi = trap code). */
 export const TRAP_SYMBOL = '__jitkit_trap';
+
+/** The trap handler as a jump target (the assembler keeps no operand, so one serves every stub). */
+const TRAP_TARGET = extern(TRAP_SYMBOL);
 
 /** What emission produced for one function. */
 export interface EmittedFunction {
@@ -66,6 +69,31 @@ export interface EmittedFunction {
   readonly frameSize: number;
   /** End of the instructions (jump tables and constants follow). */
   readonly codeEnd: number;
+}
+
+/**
+ * The `EmittedFunction` emission returns. The IR and block maps are only read for disassembly, so
+ * they are built on first use from what emission kept (the IR instruction of each assembler mark,
+ * the label of each block): most functions never make those objects.
+ */
+class EmittedCode implements EmittedFunction {
+  readonly entry = ENTRY;
+  private irMapMade: { offset: number; irInst: number }[] | null = null;
+  private blockMapMade: { offset: number; irBlock: number }[] | null = null;
+  constructor(readonly bytes: Uint8Array, readonly relocations: readonly Relocation[], readonly trapStubs: number,
+    readonly frameSize: number, readonly codeEnd: number, private readonly out: AssembledCode,
+    private readonly irInsts: readonly number[], private readonly mf: MFunction, private readonly labels: readonly Label[]) {}
+  get irMap(): readonly { offset: number; irInst: number }[] {
+    if (this.irMapMade === null) this.irMapMade = this.irInsts.map((irInst, k) => ({ offset: this.out.markOffset(k), irInst }));
+    return this.irMapMade;
+  }
+  get blockMap(): readonly { offset: number; irBlock: number }[] {
+    if (this.blockMapMade === null) {
+      const mf = this.mf;
+      this.blockMapMade = mf.order.map((b) => ({ offset: this.out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock }));
+    }
+    return this.blockMapMade;
+  }
 }
 
 /** Options of `emitFunction`. */
@@ -234,7 +262,7 @@ class Emitter {
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
-    a.mov(r11, imm64(this.opts.stateAddress));
+    a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
     a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
@@ -314,7 +342,7 @@ class Emitter {
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
-      a.jmp(extern(TRAP_SYMBOL));
+      a.jmp(TRAP_TARGET);
     }
     const codeEnd = a.newLabel();
     a.bind(codeEnd);
@@ -333,10 +361,8 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(l) - ENTRY });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: ENTRY,
-      irMap: this.irInsts.map((irInst, k) => ({ offset: out.markOffset(k), irInst })),
-      blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
-      trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
+    return new EmittedCode(out.bytes, extra.length === 0 ? out.relocations : [...out.relocations, ...extra],
+      out.labelOffsets(trapStubs), this.frameSize, out.labelOffsets(codeEnd), out, this.irInsts, mf, this.labels);
   }
 
   epilogue(): void {

@@ -47,6 +47,9 @@ export class BackendScratch {
   /** The register allocator's reusable state. */
   readonly regalloc = new RegisterAllocatorState();
   private asm: Assembler | null;
+  /** `memoBig`'s last argument and result. */
+  private lastBig: bigint;
+  private lastConverted: unknown;
   /** 8 bytes for reading the bit pattern of a float. */
   readonly bits: DataView;
   /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
@@ -55,9 +58,22 @@ export class BackendScratch {
     const m8 = new Mem(8, rsp, null, 1, 0, null);
     this.mems = Array.from({ length: 16 }, (_, k) => (k === 1 || k === 2 || k === 4 ? new Mem(k, rsp, null, 1, 0, null) : m8));
     this.asm = null;
+    this.lastBig = 0n;
+    this.lastConverted = undefined;
     this.bits = new DataView(new ArrayBuffer(8));
     this.tables = [];
     for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
+  }
+  /**
+   * `convert(v)` memoised for the last `v` asked for: emission's state-address immediate,
+   * the same for every function of a module, is converted from its bigint once.
+   */
+  memoBig<T>(v: bigint, convert: (v: bigint) => T): T {
+    if (v !== this.lastBig || this.lastConverted === undefined) {
+      this.lastBig = v;
+      this.lastConverted = convert(v);
+    }
+    return this.lastConverted as T;
   }
   /** The table of `slot` with at least `n` entries, the first `n` set to `fill`. */
   int32(slot: ScratchSlot, n: number, fill: number): Int32Array {
