@@ -18,7 +18,6 @@
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
  * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
  */
-import { Assembler } from '../asm/x64/index.js';
 import { Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
@@ -260,33 +259,36 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     resultsAddress: stateAddress + BigInt(STATE_RESULTS),
     scratch: new BackendScratch(),
   };
-  for (const imp of module.imports()) {
+  const funcs = module.functions(), imports = module.imports();
+  for (const imp of imports) {
     if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
   }
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
-  for (const f of module.functions()) {
+  for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
     const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
   const budget = options.stackSize ?? 1 << 20;
-  for (const f of module.functions()) {
-    const a = new Assembler();
+  // The glue reuses the backend's assembler (and its buffers): finish() copies each unit's code out.
+  const scratch = cx.scratch!;
+  for (const f of funcs) {
+    const a = scratch.assembler();
     emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
     const out = a.finish();
     units.push({ symbol: `entry:${f.name}`, bytes: out.bytes, entry: 0, relocations: out.relocations });
   }
   {
-    const a = new Assembler();
+    const a = scratch.assembler();
     emitTrapHandler(a, stateAddress);
     const out = a.finish();
     units.push({ symbol: TRAP_SYMBOL, bytes: out.bytes, entry: 0, relocations: out.relocations });
   }
   // Stubs for imports whose address is taken (they carry a header for call_indirect checks).
   const stubbed = new Set<string>();
-  for (const f of module.functions()) {
+  if (imports.length > 0) for (const f of funcs) {
     for (let i = 0; i < f.instCount; i++) {
       if (f.instBlock[i] === -1 || f.instOpcode[i] !== Opcode.FuncAddr) continue;
       const c = module.callees[f.instImm[i]!]!;
@@ -295,7 +297,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   for (const name of stubbed) {
     const imp = module.lookup(name) as Signature;
-    const a = new Assembler();
+    const a = scratch.assembler();
     const entry = emitImportStub(a, signatureHash(imp), `c:${name}`);
     const out = a.finish();
     units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
@@ -313,7 +315,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   const trampolines = new Map<string, bigint>();
-  for (const f of module.functions()) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
+  for (const f of funcs) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
   return new CompiledModule(module, linked, compiled, keep, st.bytes, trampolines);
 }
 

@@ -121,7 +121,7 @@ const FLOAT_ABS64 = new Uint8Array(16);
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER), MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** A 64-bit immediate as the assembler takes it fastest: a number when it is a safe integer (the same encoding), else the bigint. */
-function imm64(v: bigint): number | bigint {
+export function imm64(v: bigint): number | bigint {
   const s = BigInt.asIntN(64, v);
   return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s;
 }

@@ -25,7 +25,7 @@ import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11,
 import { Type } from '../../ir/types.js';
 import { XMM_BASE } from './minst.js';
 import { argLocations, resultLocations } from './lower.js';
-import { FUNC_MAGIC } from './emit.js';
+import { FUNC_MAGIC, imm64 } from './emit.js';
 
 /** Offset of the trap frame in the module state. */
 export const STATE_TRAP_FRAME = 0;
@@ -55,7 +55,7 @@ function epilogue(a: Assembler): void {
 /** Emits the entry trampoline of a function with the given IR signature; it calls `target` (a link symbol). */
 export function emitTrampoline(a: Assembler, params: readonly Type[], results: readonly Type[], target: string,
   stateAddress: bigint, stackBudget: number): void {
-  const state = BigInt.asIntN(64, stateAddress);
+  const state = imm64(stateAddress);
   a.push(rbp);
   a.mov(rbp, rsp);
   for (const r of SAVED) a.push(r);
@@ -87,7 +87,7 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
 /** Emits the module trap handler: edi = trap code. */
 export function emitTrapHandler(a: Assembler, stateAddress: bigint): void {
   const crash = a.newLabel();
-  a.mov(r11, BigInt.asIntN(64, stateAddress));
+  a.mov(r11, imm64(stateAddress));
   a.inc(edi);
   a.mov(dword(r11, STATE_TRAP_CODE), edi);
   a.mov(rax, qword(r11, STATE_TRAP_FRAME));
