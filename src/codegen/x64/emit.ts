@@ -30,7 +30,7 @@
  */
 import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, edi, eax, ecx, edx, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
+  xmmRegs, xmmword, edi, eax, ecx, edx, bl, CONDITION_NAMES, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -159,6 +159,10 @@ const ALU_RR = (['add', 'sub', 'and', 'or', 'xor', 'imul'] as const).map((m) => 
 const FALU_RR = ([['addss', 'addsd'], ['subss', 'subsd'], ['mulss', 'mulsd'], ['divss', 'divsd']] as const)
   .map(([s32, s64]) => [rr(s32, xmm1), rr(s64, xmm1)] as const);
 const MOVAPS_RR = rr('movaps', xmm1);
+/** `setcc r8` by condition code (bl: any 8-bit register; a REX prefix comes from the register). */
+const SETCC_R8 = CONDITION_NAMES.map((n) => Assembler.formFor(`set${n[0]!}` as Mnemonic, bl));
+/** `movzx r32, r8`. */
+const MOVZX_R32_R8 = Assembler.formFor('movzx', ebx, bl);
 const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
 
 /** Per-function emission state. */
@@ -265,7 +269,7 @@ class Emitter {
     a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
     a.lea(r10, qword(rsp, -total));
     a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
-    a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
+    a.jumpLabel(Cond.B, this.trapLabel(TrapCode.StackOverflow));
     a.push(rbp);
     a.mov(rbp, rsp);
     for (const p of this.saved) a.push(gp64[p]!);
@@ -335,7 +339,7 @@ class Emitter {
     for (const st of this.stubs) {
       a.bind(st.label);
       this.moves(edges, st.edge);
-      a.jmp(this.labels[st.target]!);
+      a.jumpLabel(-1, this.labels[st.target]!);
     }
     const trapStubs = a.newLabel();
     a.bind(trapStubs);
@@ -484,13 +488,13 @@ class Emitter {
         return;
       }
       case MOp.Jump:
-        if (!this.fallsTo(inst.targets[0]!, next)) a.jmp(this.target(inst.targets[0]!));
+        if (!this.fallsTo(inst.targets[0]!, next)) a.jumpLabel(-1, this.target(inst.targets[0]!));
         return;
       case MOp.Ret:
         this.epilogue();
         return;
       case MOp.Trap:
-        a.jmp(this.trapLabel(inst.imm));
+        a.jumpLabel(-1, this.trapLabel(inst.imm));
         return;
       case MOp.LoadArg: {
         const d = p[0]!;
@@ -536,10 +540,10 @@ class Emitter {
     if (inst.targets.length === 0) return;
     const a = this.a;
     const [t, e] = inst.targets as [number, number];
-    if (this.fallsTo(t, next)) a.jcc((cc ^ 1) as Cond, this.target(e));
+    if (this.fallsTo(t, next)) a.jumpLabel((cc ^ 1) as Cond, this.target(e));
     else {
-      a.jcc(cc, this.target(t));
-      if (!this.fallsTo(e, next)) a.jmp(this.target(e));
+      a.jumpLabel(cc, this.target(t));
+      if (!this.fallsTo(e, next)) a.jumpLabel(-1, this.target(e));
     }
   }
 
@@ -580,8 +584,8 @@ class Emitter {
         return;
       case MOp.ICmpSetImm: {
         compareImm(a, inst, this.reg(p[1]!, size));
-        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
-        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        a.emitForm(SETCC_R8[inst.imm]!, gp8[p[0]!]!);
+        a.emitForm(MOVZX_R32_R8, gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.CmpBranchImm: {
@@ -605,16 +609,16 @@ class Emitter {
         const b = this.reg(p[2]!, size);
         const done = a.newLabel();
         a.test(b, b);
-        a.jcc(Cond.E, this.trapLabel(TrapCode.IntDivz));
+        a.jumpLabel(Cond.E, this.trapLabel(TrapCode.IntDivz));
         if (inst.sub === DivOp.SDiv || inst.sub === DivOp.SRem) {
           const normal = a.newLabel();
           a.cmp(b, -1);
-          a.jcc(Cond.NE, normal);
+          a.jumpLabel(Cond.NE, normal);
           if (inst.sub === DivOp.SDiv) {
             a.neg(this.reg(0, inst.imm / 8));
-            a.jcc(Cond.O, this.trapLabel(TrapCode.IntOvf));
+            a.jumpLabel(Cond.O, this.trapLabel(TrapCode.IntOvf));
           } else a.xor(edx, edx);
-          a.jmp(done);
+          a.jumpLabel(-1, done);
           a.bind(normal);
           if (size === 8) a.cqo(); else a.cdq();
           a.idiv(b);
@@ -652,8 +656,8 @@ class Emitter {
       }
       case MOp.ICmpSet: {
         this.compareRegs(inst.sub, size, p[1]!, p[2]!);
-        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
-        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        a.emitForm(SETCC_R8[inst.imm]!, gp8[p[0]!]!);
+        a.emitForm(MOVZX_R32_R8, gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.FCmpSet: {
@@ -682,7 +686,7 @@ class Emitter {
         const cc = inst.sub as Cond;
         if (inst.imm === 1) {
           const skip = a.newLabel();
-          a.jcc((cc ^ 1) as Cond, skip);
+          a.jumpLabel((cc ^ 1) as Cond, skip);
           a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
           a.bind(skip);
         } else a.cmovcc(cc, this.reg(p[0]!, size), this.reg(p[1]!, size));
@@ -711,14 +715,14 @@ class Emitter {
         const f32 = size === 4, isMin = inst.sub === 0;
         const nan = a.newLabel(), normal = a.newLabel(), done = a.newLabel();
         if (f32) a.ucomiss(d, s); else a.ucomisd(d, s);
-        a.jcc(Cond.P, nan);
-        a.jcc(Cond.NE, normal);
+        a.jumpLabel(Cond.P, nan);
+        a.jumpLabel(Cond.NE, normal);
         // Equal (including +0 == -0): merge sign bits; min ORs (-0 wins), max ANDs (+0 wins).
         if (isMin) a.orps(d, s); else a.andps(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(normal);
         if (isMin) { if (f32) a.minss(d, s); else a.minsd(d, s); } else if (f32) a.maxss(d, s); else a.maxsd(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(nan);
         if (f32) a.addss(d, s); else a.addsd(d, s);
         a.bind(done);
@@ -767,9 +771,9 @@ class Emitter {
         const big = a.newLabel(), done = a.newLabel();
         const t1 = gp64[p[2]!]!, t2 = gp64[p[3]!]!;
         a.test(s, s);
-        a.jcc(Cond.S, big);
+        a.jumpLabel(Cond.S, big);
         cvt(s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(big);
         a.mov(t1, s);
         a.shr(t1, 1);
@@ -792,24 +796,24 @@ class Emitter {
           // Lower bound: x > lo - 1 when lo - 1 is exact in the float type, else x >= lo.
           const exact = f32 ? w <= 16 : w <= 32;
           ucom(this.fConst(size, exact ? lo - 1 : lo));
-          a.jcc(exact ? Cond.BE : Cond.B, bad);
+          a.jumpLabel(exact ? Cond.BE : Cond.B, bad);
           ucom(this.fConst(size, 2 ** (w - 1)));
-          a.jcc(Cond.AE, bad);
+          a.jumpLabel(Cond.AE, bad);
           cvt(w === 64 ? gp64[p[0]!]! : gp32[p[0]!]!, s);
           return;
         }
         ucom(this.fConst(size, -1));
-        a.jcc(Cond.BE, bad);
+        a.jumpLabel(Cond.BE, bad);
         ucom(this.fConst(size, 2 ** w));
-        a.jcc(Cond.AE, bad);
+        a.jumpLabel(Cond.AE, bad);
         if (w < 32) { cvt(gp32[p[0]!]!, s); return; }
         if (w === 32) { cvt(gp64[p[0]!]!, s); return; }
         const big = a.newLabel(), done = a.newLabel();
         const d = gp64[p[0]!]!, t = this.reg(p[2]!, 8);
         ucom(this.fConst(size, 2 ** 63));
-        a.jcc(Cond.AE, big);
+        a.jumpLabel(Cond.AE, big);
         cvt(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(big);
         a.movaps(t, s);
         if (f32) a.subss(t, this.fConst(size, 2 ** 63)); else a.subsd(t, this.fConst(size, 2 ** 63));
@@ -875,11 +879,11 @@ class Emitter {
       case MOp.CallIndirect: {
         const t = gp64[p[0]!]!;
         a.cmp(t, 4096);
-        a.jcc(Cond.B, this.trapLabel(TrapCode.HeapOob));
+        a.jumpLabel(Cond.B, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -8), FUNC_MAGIC | 0);
-        a.jcc(Cond.NE, this.trapLabel(TrapCode.HeapOob));
+        a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -4), inst.imm | 0);
-        a.jcc(Cond.NE, this.trapLabel(TrapCode.BadSig));
+        a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.BadSig));
         a.call(t);
         return;
       }
@@ -902,7 +906,7 @@ class Emitter {
         else if (size === 4) a.mov(gp32[p[1]!]!, ir);
         else a.mov(tmp, ir);
         a.cmp(tmp, n);
-        a.jcc(Cond.AE, this.target(inst.targets[0]!));
+        a.jumpLabel(Cond.AE, this.target(inst.targets[0]!));
         const table = a.newLabel();
         a.lea(r11, qword(rip, table));
         a.jmp(qword(r11, tmp, 8, 0));
