@@ -164,6 +164,10 @@ const SETCC_R8 = CONDITION_NAMES.map((n) => Assembler.formFor(`set${n[0]!}` as M
 /** `movzx r32, r8`. */
 const MOVZX_R32_R8 = Assembler.formFor('movzx', ebx, bl);
 const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+const MOVSS_RM = Assembler.formFor('movss', xmm1, MEM32), MOVSS_MR = Assembler.formFor('movss', MEM32, xmm1);
+const XORPS_RR = rr('xorps', xmm1);
+const CMP_RM = [Assembler.formFor('cmp', ebx, MEM32), Assembler.formFor('cmp', rbx, MEM64)] as const;
+const PUSH_R64 = Assembler.formFor('push', rbx), POP_R64 = Assembler.formFor('pop', rbx), RET = Assembler.formFor('ret');
 
 /** Per-function emission state. */
 
@@ -268,11 +272,11 @@ class Emitter {
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
     a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
     a.lea(r10, qword(rsp, -total));
-    a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
+    a.emitForm(CMP_RM[1], r10, this.memOf(8, r11, null, 1, this.opts.stackLimitOffset));
     a.jumpLabel(Cond.B, this.trapLabel(TrapCode.StackOverflow));
-    a.push(rbp);
+    a.emitForm(PUSH_R64, rbp);
     a.mov(rbp, rsp);
-    for (const p of this.saved) a.push(gp64[p]!);
+    for (const p of this.saved) a.emitForm(PUSH_R64, gp64[p]!);
     if (this.frameSize > 0) a.sub(rsp, this.frameSize);
     if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
@@ -372,9 +376,9 @@ class Emitter {
   epilogue(): void {
     const a = this.a;
     if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16) a.lea(rsp, qword(rbp, -8 * this.saved.length));
-    for (let k = this.saved.length - 1; k >= 0; k--) a.pop(gp64[this.saved[k]!]!);
-    a.pop(rbp);
-    a.ret();
+    for (let k = this.saved.length - 1; k >= 0; k--) a.emitForm(POP_R64, gp64[this.saved[k]!]!);
+    a.emitForm(POP_R64, rbp);
+    a.emitForm(RET);
   }
 
   /** True if move list `list` has moves keyed `key`. */
@@ -564,7 +568,7 @@ class Emitter {
       }
       case MOp.FConst: {
         const x = this.reg(p[0]!, 8), lo = inst.imm, hi = inst.imm2;
-        if (lo === 0 && hi === 0) { a.xorps(x, x); return; }
+        if (lo === 0 && hi === 0) { a.emitForm(XORPS_RR, x, x); return; }
         // The pool entry is keyed by the bit pattern, so equal constants share one.
         if (size === 4) a.movss(x, dword(rip, this.constLabel(`f#${lo >>> 0}`, int32Bytes(lo, 0, 4), 4)));
         else a.movsd(x, qword(rip, this.constLabel(`d#${hi}:${lo >>> 0}`, int32Bytes(lo, hi, 8), 8)));
@@ -698,7 +702,10 @@ class Emitter {
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        {
+          const mem = this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2);
+          if (size >= 4) a.emitForm(CMP_RM[size >> 3]!, this.reg(p[0]!, size), mem); else a.cmp(this.reg(p[0]!, size), mem);
+        }
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
@@ -747,7 +754,7 @@ class Emitter {
         const f32 = size === 4;
         // These write only the low lane and merge the rest of d: clearing d first breaks the
         // false dependency on d's previous value (often a loop-carried chain).
-        if (d !== s) a.xorps(d, d);
+        if (d !== s) a.emitForm(XORPS_RR, d, d);
         switch (inst.sub) {
           case 0: if (f32) a.sqrtss(d, s); else a.sqrtsd(d, s); break;
           case 5: a.cvtss2sd(d, s); break;
@@ -765,7 +772,7 @@ class Emitter {
         const toF32 = inst.imm === 4;
         const cvt = (r: Reg): void => { if (toF32) a.cvtsi2ss(d, r); else a.cvtsi2sd(d, r); };
         // cvtsi2sd/ss merge into d's upper lanes: clear d so the conversion doesn't wait on d's old value.
-        a.xorps(d, d);
+        a.emitForm(XORPS_RR, d, d);
         if (inst.sub === 0) { cvt(s); return; }
         // Unsigned 64-bit: halve (keeping the low bit sticky) when the top bit is set, convert, double.
         const big = a.newLabel(), done = a.newLabel();
@@ -835,7 +842,7 @@ class Emitter {
         const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
-            if (size === 4) a.movss(this.reg(d, 8), mem); else a.movsd(this.reg(d, 8), mem);
+            a.emitForm(size === 4 ? MOVSS_RM : MOVSD_RM, this.reg(d, 8), mem);
             return;
           case LoadKind.Int:
             if (size === 1) a.movzx(gp32[d]!, mem);
@@ -863,7 +870,7 @@ class Emitter {
         // Every access below is of `size` bytes.
         const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         if (inst.sub === 1) {
-          if (size === 4) a.movss(mem, this.reg(v, 8)); else a.movsd(mem, this.reg(v, 8));
+          a.emitForm(size === 4 ? MOVSS_MR : MOVSD_MR, mem, this.reg(v, 8));
         } else if (size === 1) a.mov(mem, gp8[v]!);
         else if (size === 2) a.mov(mem, gp16[v]!);
         else if (size === 4) a.emitForm(MOV_MR[0], mem, gp32[v]!);
