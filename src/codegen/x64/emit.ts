@@ -147,9 +147,12 @@ function f32Bytes(x: number): Uint8Array {
  */
 const rr = (m: Mnemonic, r: Reg): Form => Assembler.formFor(m, r, r);
 const MEM32 = dword(rax, 0), MEM64 = qword(rax, 0);
-const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
-const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
-const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
+/** `mov r, r`. */
+export const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
+/** `mov r, m`. */
+export const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
+/** `mov m, r`. */
+export const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
 const LEA = [Assembler.formFor('lea', ebx, MEM64), Assembler.formFor('lea', rbx, MEM64)] as const;
 const CMP_RR = [rr('cmp', ebx), rr('cmp', rbx)] as const;
 const TEST_RR = [rr('test', ebx), rr('test', rbx)] as const;
@@ -163,11 +166,13 @@ const MOVAPS_RR = rr('movaps', xmm1);
 const SETCC_R8 = CONDITION_NAMES.map((n) => Assembler.formFor(`set${n[0]!}` as Mnemonic, bl));
 /** `movzx r32, r8`. */
 const MOVZX_R32_R8 = Assembler.formFor('movzx', ebx, bl);
-const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+/** `movsd xmm, m64` and `movsd m64, xmm`. */
+export const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
 const MOVSS_RM = Assembler.formFor('movss', xmm1, MEM32), MOVSS_MR = Assembler.formFor('movss', MEM32, xmm1);
 const XORPS_RR = rr('xorps', xmm1);
 const CMP_RM = [Assembler.formFor('cmp', ebx, MEM32), Assembler.formFor('cmp', rbx, MEM64)] as const;
-const PUSH_R64 = Assembler.formFor('push', rbx), POP_R64 = Assembler.formFor('pop', rbx), RET = Assembler.formFor('ret');
+/** `push r64`, `pop r64`, `ret`. */
+export const PUSH_R64 = Assembler.formFor('push', rbx), POP_R64 = Assembler.formFor('pop', rbx), RET = Assembler.formFor('ret');
 
 /** Per-function emission state. */
 
