@@ -268,10 +268,11 @@ class Emitter {
     const a = this.a, mf = this.mf;
     this.layoutFrame();
     // The linker places units 16-byte aligned: padding puts the entry (after the header) on 16 bytes too.
-    a.embed([0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc]);
-    a.embed([FUNC_MAGIC & 0xff, (FUNC_MAGIC >>> 8) & 0xff, (FUNC_MAGIC >>> 16) & 0xff, FUNC_MAGIC >>> 24]);
-    const h = this.opts.signatureHash;
-    a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
+    // One embed of the 16 bytes: int3 padding, FUNC_MAGIC, the signature hash (little-endian).
+    const header = mf.scratch.header, h = this.opts.signatureHash;
+    header.fill(0xcc, 0, 8);
+    for (let k = 0; k < 4; k++) { header[8 + k] = (FUNC_MAGIC >>> (8 * k)) & 0xff; header[12 + k] = (h >>> (8 * k)) & 0xff; }
+    a.embed(header);
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);

@@ -50,6 +50,8 @@ export class BackendScratch {
   /** `memoBig`'s last argument and result. */
   private lastBig: bigint;
   private lastConverted: unknown;
+  /** 16 bytes where emission builds each function's header (padding, magic, signature hash). */
+  readonly header: Uint8Array;
   /** 8 bytes for reading the bit pattern of a float. */
   readonly bits: DataView;
   /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
@@ -61,6 +63,7 @@ export class BackendScratch {
     this.lastBig = 0n;
     this.lastConverted = undefined;
     this.bits = new DataView(new ArrayBuffer(8));
+    this.header = new Uint8Array(16);
     this.tables = [];
     for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
   }
