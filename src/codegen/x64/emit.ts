@@ -232,6 +232,16 @@ class Emitter {
     if (l === undefined) { l = this.a.constant(data, align); this.consts.set(key, l); }
     return l;
   }
+  /**
+   * The pool label of the `size`-byte (4 or 8) constant with 32-bit halves `lo` and `hi`, keyed by
+   * its bit pattern so equal constants share one; the bytes are only made for a new constant.
+   */
+  bitsLabel(lo: number, hi: number, size: number): Label {
+    const key = size === 4 ? `f#${lo >>> 0}` : `d#${hi}:${lo >>> 0}`;
+    let l = this.consts.get(key);
+    if (l === undefined) { l = this.a.constant(int32Bytes(lo, hi, size), size); this.consts.set(key, l); }
+    return l;
+  }
   f64Const(x: number): Mem { return qword(rip, this.constLabel(`d${x}`, x)); }
   f32Const(x: number): Mem { return dword(rip, this.constLabel(`f${x}`, f32Bytes(x), 4)); }
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
@@ -576,8 +586,8 @@ class Emitter {
         const x = this.reg(p[0]!, 8), lo = inst.imm, hi = inst.imm2;
         if (lo === 0 && hi === 0) { a.emitForm(XORPS_RR, x, x); return; }
         // The pool entry is keyed by the bit pattern, so equal constants share one.
-        if (size === 4) a.movss(x, dword(rip, this.constLabel(`f#${lo >>> 0}`, int32Bytes(lo, 0, 4), 4)));
-        else a.movsd(x, qword(rip, this.constLabel(`d#${hi}:${lo >>> 0}`, int32Bytes(lo, hi, 8), 8)));
+        if (size === 4) a.emitForm(MOVSS_RM, x, dword(rip, this.bitsLabel(lo, 0, 4)));
+        else a.emitForm(MOVSD_RM, x, qword(rip, this.bitsLabel(lo, hi, 8)));
         return;
       }
       case MOp.Alu:
