@@ -302,25 +302,31 @@ class Emitter {
     for (let k = 0; k < nb; k++) layout[mf.order[k]!] = k;
     const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
     preds[0] = 1;
-    for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
-    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
-    const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
     // An edge's moves go at the end of its block when the block ends in a plain jump (no other
-    // successor and nothing read after the moves), else at the start of a successor with one
-    // predecessor, else in a stub.
-    const atEnd = (id: number): boolean => {
-      const blk = mf.blocks[id]!;
-      return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
-    };
-    for (let k = 0; k < nb; k++) {
-      if (atEnd(mf.order[k]!)) continue;
-      const succs = mf.blocks[mf.order[k]!]!.succs;
-      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
-    }
+    // successor and nothing read after the moves: `endMoves`), else at the start of a successor
+    // with one predecessor, else in a stub.
+    const endMoves = scratch.int32(ScratchSlot.EndMoves, nb, 0);
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
     const loopHead = scratch.int32(ScratchSlot.LoopHead, nb, 0);
-    for (let k = 0; k < mf.order.length; k++) for (const s of mf.blocks[mf.order[k]!]!.succs) if (layout[s]! <= k) loopHead[layout[s]!] = 1;
+    // One pass over the blocks for all three (on large functions, touching each block object
+    // once more costs a cache miss per block).
+    for (let k = 0; k < nb; k++) {
+      const blk = mf.blocks[mf.order[k]!]!, succs = blk.succs, insts = blk.insts;
+      for (let j = 0; j < succs.length; j++) {
+        const t = layout[succs[j]!]!;
+        preds[t]!++;
+        if (t <= k) loopHead[t] = 1;
+      }
+      if (succs.length === 1 && insts.length > 0 && insts[insts.length - 1]!.op === MOp.Jump) endMoves[k] = 1;
+    }
+    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
+    const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
+    for (let k = 0; k < nb; k++) {
+      if (endMoves[k] !== 0) continue;
+      const succs = mf.blocks[mf.order[k]!]!.succs;
+      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
+    }
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
       // Only where no block falls in (else the padding would run on every pass).
@@ -329,7 +335,7 @@ class Emitter {
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
-      const end = atEnd(id);
+      const end = endMoves[k] !== 0;
       // Entry j is the label of succs[j] (entries past the block's successor count are stale).
       const succLabels = this.succLabels;
       for (let j = 0; j < blk.succs.length; j++) {

@@ -34,6 +34,7 @@ export const enum ScratchSlot {
   /** emit: predecessor count per layout position. */ Preds,
   /** emit: edge whose moves go at the start of the block at each layout position. */ EntryEdge,
   /** emit: loop head flag per layout position. */ LoopHead,
+  /** emit: 1 at each layout position whose block's edge moves go before its final jump. */ EndMoves,
   /** regallocView: layout position of each block. */ ViewIndex,
   /** Number of slots. */ Count,
 }
