@@ -18,7 +18,6 @@
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
  * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
  */
-import { Assembler } from '../asm/x64/index.js';
 import { Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
@@ -124,7 +123,8 @@ export class CompiledModule {
     for (const f of module.functions()) {
       const raw = wrap(trampolines.get(f.name)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
       const params = f.params, results = f.results, name = f.name;
-      const fn = (...args: unknown[]): unknown => {
+      // Named by its property key (fn.name === name) without a defineProperty, which costs more.
+      const fn = { [name]: (...args: unknown[]): unknown => {
         if (this.freed) throw new Error(`jitkit: %${name} was freed`);
         if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
         const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
@@ -137,8 +137,7 @@ export class CompiledModule {
         if (results.length === 0) return undefined;
         const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
         return out.length === 1 ? out[0] : out;
-      };
-      Object.defineProperty(fn, 'name', { value: name });
+      } }[name]!;
       this.functions[name] = fn;
     }
   }
@@ -261,12 +260,13 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     resultsAddress: stateAddress + BigInt(STATE_RESULTS),
     scratch,
   };
-  for (const imp of module.imports()) {
+  const funcs = module.functions(), imports = module.imports();
+  for (const imp of imports) {
     if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
   }
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
-  for (const f of module.functions()) {
+  for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
     const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
     compiled.set(f.name, c);
@@ -274,21 +274,23 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   scratch.release();
   const budget = options.stackSize ?? 1 << 20;
-  for (const f of module.functions()) {
-    const a = new Assembler();
+  // The glue reuses the backend's assembler (and its buffers): finish() copies each unit's code out.
+  const scratch = cx.scratch!;
+  for (const f of funcs) {
+    const a = scratch.assembler();
     emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
     const out = a.finish();
     units.push({ symbol: `entry:${f.name}`, bytes: out.bytes, entry: 0, relocations: out.relocations });
   }
   {
-    const a = new Assembler();
+    const a = scratch.assembler();
     emitTrapHandler(a, stateAddress);
     const out = a.finish();
     units.push({ symbol: TRAP_SYMBOL, bytes: out.bytes, entry: 0, relocations: out.relocations });
   }
   // Stubs for imports whose address is taken (they carry a header for call_indirect checks).
   const stubbed = new Set<string>();
-  for (const f of module.functions()) {
+  if (imports.length > 0) for (const f of funcs) {
     for (let i = 0; i < f.instCount; i++) {
       if (f.instBlock[i] === -1 || f.instOpcode[i] !== Opcode.FuncAddr) continue;
       const c = module.callees[f.instImm[i]!]!;
@@ -297,7 +299,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   for (const name of stubbed) {
     const imp = module.lookup(name) as Signature;
-    const a = new Assembler();
+    const a = scratch.assembler();
     const entry = emitImportStub(a, signatureHash(imp), `c:${name}`);
     const out = a.finish();
     units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
@@ -315,7 +317,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   const trampolines = new Map<string, bigint>();
-  for (const f of module.functions()) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
+  for (const f of funcs) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
   return new CompiledModule(module, linked, compiled, keep, st.bytes, trampolines);
 }
 

@@ -43,6 +43,9 @@ export interface LinkedCode {
   readonly bytes: Uint8Array;
 }
 
+/** Addresses up to 2^52 take the double path of rel32 (sums with a 32-bit addend and offset stay exact). */
+const NUMBER_LIMIT = 2n ** 52n;
+
 /** Resolves a symbol that no unit defines; returns undefined when unknown. */
 export type SymbolResolver = (symbol: string) => bigint | undefined;
 
@@ -62,8 +65,16 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
   try {
     const base = writer.address;
     const addresses = new Map<string, bigint>();
-    for (const u of units) addresses.set(u.symbol, base + BigInt(offsets.get(u.symbol)! + u.entry));
-    const image = new Uint8Array(size).fill(0xcc);
+    // Units start at `align` boundaries: the gaps between them are int3 (0xcc), the rest is their bytes.
+    const image = new Uint8Array(size);
+    let end = 0;
+    for (const u of units) {
+      const at = offsets.get(u.symbol)!;
+      addresses.set(u.symbol, base + BigInt(at + u.entry));
+      if (at > end) image.fill(0xcc, end, at);
+      image.set(u.bytes, at);
+      end = at + u.bytes.length;
+    }
     const view = new DataView(image.buffer);
     const cache = new Map<string, bigint>();
     const lookup = (s: string): bigint => {
@@ -75,15 +86,19 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
       }
       return v;
     };
+    // rel32 in doubles when the addresses are below 2^52 (user-space code always is): exact, and no bigints per field.
+    const baseNumber = base >= 0n && base <= NUMBER_LIMIT ? Number(base) : -1;
     for (const u of units) {
       const at = offsets.get(u.symbol)!;
-      image.set(u.bytes, at);
       for (const r of u.relocations) {
-        const s = lookup(r.symbol) + BigInt(r.addend);
-        const field = at + r.offset;
-        if (r.kind === 'abs64') view.setBigUint64(field, BigInt.asUintN(64, s), true);
-        else {
-          const d = s - (base + BigInt(field));
+        const field = at + r.offset, target = lookup(r.symbol);
+        if (r.kind === 'abs64') view.setBigUint64(field, BigInt.asUintN(64, target + BigInt(r.addend)), true);
+        else if (baseNumber >= 0 && target >= 0n && target <= NUMBER_LIMIT) {
+          const d = Number(target) + r.addend - (baseNumber + field);
+          if (d < -2147483648 || d >= 2147483648) throw new Error(`link: ${r.symbol} is out of rel32 range from ${u.symbol}`);
+          view.setInt32(field, d, true);
+        } else {
+          const d = target + BigInt(r.addend) - (base + BigInt(field));
           if (d < -(1n << 31n) || d >= 1n << 31n) throw new Error(`link: ${r.symbol} is out of rel32 range from ${u.symbol}`);
           view.setInt32(field, Number(d), true);
         }

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Interpreter, TrapError, parse } from '../../src/ir/index.js';
 import { compile } from '../../src/codegen/compile.js';
+import { signatureHash } from '../../src/codegen/x64/lower.js';
+import { Type, signatureText } from '../../src/ir/types.js';
 
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -293,4 +295,17 @@ block0(v0: i64):
     return v1
 }
 `)), /not supported yet/);
+});
+
+test('signatureHash is FNV-1a of the signature text (call_indirect checks it)', () => {
+  const types = [Type.I8, Type.I16, Type.I32, Type.I64, Type.F32, Type.F64, Type.Ptr];
+  let seed = 7;
+  const pick = (): Type => types[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % types.length]!;
+  for (let n = 0; n < 200; n++) {
+    const sig = { params: Array.from({ length: n % 5 }, pick), results: Array.from({ length: (n >> 2) % 3 }, pick) };
+    const s = signatureText(sig);
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    assert.equal(signatureHash(sig), h | 0, s);
+  }
 });

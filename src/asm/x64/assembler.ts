@@ -283,6 +283,35 @@ export class Assembler {
 
   /** `jcc` with a condition code: `a.jcc(Cond.E, label)`. */
   jcc(cond: Cond, target: Label | Extern): this { return this.emitSet((typeof cond === 'number' ? JCC[cond] : undefined) ?? badCond('jcc', cond), target); }
+  /**
+   * `jmp label` (`cond` -1) or `jcc label`: the bytes and layout event of `jmp(label)` /
+   * `jcc(cond, label)` without matching the operands against the form table (a code
+   * generator's hot path). A pending prefix (`short()`) takes the general path.
+   */
+  jumpLabel(cond: Cond | -1, label: Label): this {
+    const t = this.labels[label.id];
+    if (this.prefix !== 0 || t === undefined || !(label instanceof Label) || (cond | 0) !== cond || cond < -1 || cond > 15) {
+      if (cond === -1) this.jmp(label); else this.jcc(cond, label);
+      return this;
+    }
+    if (this.pos + 16 > this.buf.length) this.ensureSpace(16);
+    const b = this.buf, start = this.pos;
+    let p = start;
+    // rel8 when the label is bound and in reach (as the form match picks), else rel32 (relaxed by finish()).
+    if (t >= 0 && t - (start + 2) >= -128 && t - (start + 2) <= 127) {
+      b[p++] = cond < 0 ? 0xeb : 0x70 + cond;
+      b[p] = (t - (p + 1)) & 0xff;
+      p++;
+    } else {
+      if (cond < 0) b[p++] = 0xe9;
+      else { b[p++] = 0x0f; b[p++] = 0x80 + cond; }
+      writeI32(b, p, t >= 0 ? t - (p + 4) : 0);
+      p += 4;
+    }
+    this.addEvent(EV_JUMP, start, p - start, label.id, cond, 0);
+    this.pos = p;
+    return this;
+  }
   /** `setcc` with a condition code. */
   setcc(cond: Cond, dst: Operand): this { return this.emitSet((typeof cond === 'number' ? SETCC[cond] : undefined) ?? badCond('setcc', cond), dst); }
   /** `cmovcc` with a condition code. */

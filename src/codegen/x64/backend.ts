@@ -82,7 +82,7 @@ export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegen
   const { target, insts } = regallocView(mf);
   const alloc = allocateRegisters(target, mf.scratch.regalloc);
   if (opts.checkRegalloc === true) checkFunctionAllocation(f.name, target, insts, alloc);
-  const code = emitFunction(mf, alloc, { ...opts, signatureHash: signatureHash(f) });
+  const code = emitFunction(mf, alloc, { stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f) });
   return { mf, alloc, code };
 }
 

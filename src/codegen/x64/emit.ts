@@ -30,7 +30,7 @@
  */
 import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
-  xmmRegs, xmmword, edi, eax, ecx, edx, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
+  xmmRegs, xmmword, edi, eax, ecx, edx, bl, CONDITION_NAMES, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
@@ -47,6 +47,9 @@ const ENTRY = 16;
 export const FUNC_MAGIC = 0x4b54494a;
 /** Symbol of the module's trap handler (edi = trap code). */
 export const TRAP_SYMBOL = '__jitkit_trap';
+
+/** The trap handler as a jump target (the assembler keeps no operand, so one serves every stub). */
+const TRAP_TARGET = extern(TRAP_SYMBOL);
 
 /** What emission produced for one function. */
 export interface EmittedFunction {
@@ -66,6 +69,31 @@ export interface EmittedFunction {
   readonly frameSize: number;
   /** End of the instructions (jump tables and constants follow). */
   readonly codeEnd: number;
+}
+
+/**
+ * The `EmittedFunction` emission returns. The IR and block maps are only read for disassembly, so
+ * they are built on first use from what emission kept (the IR instruction of each assembler mark,
+ * the label of each block): most functions never make those objects.
+ */
+class EmittedCode implements EmittedFunction {
+  readonly entry = ENTRY;
+  private irMapMade: { offset: number; irInst: number }[] | null = null;
+  private blockMapMade: { offset: number; irBlock: number }[] | null = null;
+  constructor(readonly bytes: Uint8Array, readonly relocations: readonly Relocation[], readonly trapStubs: number,
+    readonly frameSize: number, readonly codeEnd: number, private readonly out: AssembledCode,
+    private readonly irInsts: readonly number[], private readonly mf: MFunction, private readonly labels: readonly Label[]) {}
+  get irMap(): readonly { offset: number; irInst: number }[] {
+    if (this.irMapMade === null) this.irMapMade = this.irInsts.map((irInst, k) => ({ offset: this.out.markOffset(k), irInst }));
+    return this.irMapMade;
+  }
+  get blockMap(): readonly { offset: number; irBlock: number }[] {
+    if (this.blockMapMade === null) {
+      const mf = this.mf;
+      this.blockMapMade = mf.order.map((b) => ({ offset: this.out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock }));
+    }
+    return this.blockMapMade;
+  }
 }
 
 /** Options of `emitFunction`. */
@@ -93,7 +121,7 @@ const FLOAT_ABS64 = new Uint8Array(16);
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER), MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** A 64-bit immediate as the assembler takes it fastest: a number when it is a safe integer (the same encoding), else the bigint. */
-function imm64(v: bigint): number | bigint {
+export function imm64(v: bigint): number | bigint {
   const s = BigInt.asIntN(64, v);
   return s >= MIN_SAFE && s <= MAX_SAFE ? Number(s) : s;
 }
@@ -119,9 +147,12 @@ function f32Bytes(x: number): Uint8Array {
  */
 const rr = (m: Mnemonic, r: Reg): Form => Assembler.formFor(m, r, r);
 const MEM32 = dword(rax, 0), MEM64 = qword(rax, 0);
-const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
-const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
-const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
+/** `mov r, r`. */
+export const MOV_RR = [rr('mov', ebx), rr('mov', rbx)] as const;
+/** `mov r, m`. */
+export const MOV_RM = [Assembler.formFor('mov', ebx, MEM32), Assembler.formFor('mov', rbx, MEM64)] as const;
+/** `mov m, r`. */
+export const MOV_MR = [Assembler.formFor('mov', MEM32, ebx), Assembler.formFor('mov', MEM64, rbx)] as const;
 const LEA = [Assembler.formFor('lea', ebx, MEM64), Assembler.formFor('lea', rbx, MEM64)] as const;
 const CMP_RR = [rr('cmp', ebx), rr('cmp', rbx)] as const;
 const TEST_RR = [rr('test', ebx), rr('test', rbx)] as const;
@@ -131,7 +162,17 @@ const ALU_RR = (['add', 'sub', 'and', 'or', 'xor', 'imul'] as const).map((m) => 
 const FALU_RR = ([['addss', 'addsd'], ['subss', 'subsd'], ['mulss', 'mulsd'], ['divss', 'divsd']] as const)
   .map(([s32, s64]) => [rr(s32, xmm1), rr(s64, xmm1)] as const);
 const MOVAPS_RR = rr('movaps', xmm1);
-const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+/** `setcc r8` by condition code (bl: any 8-bit register; a REX prefix comes from the register). */
+const SETCC_R8 = CONDITION_NAMES.map((n) => Assembler.formFor(`set${n[0]!}` as Mnemonic, bl));
+/** `movzx r32, r8`. */
+const MOVZX_R32_R8 = Assembler.formFor('movzx', ebx, bl);
+/** `movsd xmm, m64` and `movsd m64, xmm`. */
+export const MOVSD_RM = Assembler.formFor('movsd', xmm1, MEM64), MOVSD_MR = Assembler.formFor('movsd', MEM64, xmm1);
+const MOVSS_RM = Assembler.formFor('movss', xmm1, MEM32), MOVSS_MR = Assembler.formFor('movss', MEM32, xmm1);
+const XORPS_RR = rr('xorps', xmm1);
+const CMP_RM = [Assembler.formFor('cmp', ebx, MEM32), Assembler.formFor('cmp', rbx, MEM64)] as const;
+/** `push r64`, `pop r64`, `ret`. */
+export const PUSH_R64 = Assembler.formFor('push', rbx), POP_R64 = Assembler.formFor('pop', rbx), RET = Assembler.formFor('ret');
 
 /** Per-function emission state. */
 
@@ -191,6 +232,16 @@ class Emitter {
     if (l === undefined) { l = this.a.constant(data, align); this.consts.set(key, l); }
     return l;
   }
+  /**
+   * The pool label of the `size`-byte (4 or 8) constant with 32-bit halves `lo` and `hi`, keyed by
+   * its bit pattern so equal constants share one; the bytes are only made for a new constant.
+   */
+  bitsLabel(lo: number, hi: number, size: number): Label {
+    const key = size === 4 ? `f#${lo >>> 0}` : `d#${hi}:${lo >>> 0}`;
+    let l = this.consts.get(key);
+    if (l === undefined) { l = this.a.constant(int32Bytes(lo, hi, size), size); this.consts.set(key, l); }
+    return l;
+  }
   f64Const(x: number): Mem { return qword(rip, this.constLabel(`d${x}`, x)); }
   f32Const(x: number): Mem { return dword(rip, this.constLabel(`f${x}`, f32Bytes(x), 4)); }
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
@@ -227,20 +278,21 @@ class Emitter {
     const a = this.a, mf = this.mf;
     this.layoutFrame();
     // The linker places units 16-byte aligned: padding puts the entry (after the header) on 16 bytes too.
-    a.embed([0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc]);
-    a.embed([FUNC_MAGIC & 0xff, (FUNC_MAGIC >>> 8) & 0xff, (FUNC_MAGIC >>> 16) & 0xff, FUNC_MAGIC >>> 24]);
-    const h = this.opts.signatureHash;
-    a.embed([h & 0xff, (h >>> 8) & 0xff, (h >>> 16) & 0xff, (h >>> 24) & 0xff]);
+    // One embed of the 16 bytes: int3 padding, FUNC_MAGIC, the signature hash (little-endian).
+    const header = mf.scratch.header, h = this.opts.signatureHash;
+    header.fill(0xcc, 0, 8);
+    for (let k = 0; k < 4; k++) { header[8 + k] = (FUNC_MAGIC >>> (8 * k)) & 0xff; header[12 + k] = (h >>> (8 * k)) & 0xff; }
+    a.embed(header);
     // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
-    a.mov(r11, imm64(this.opts.stateAddress));
+    a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
     a.lea(r10, qword(rsp, -total));
-    a.cmp(r10, qword(r11, this.opts.stackLimitOffset));
-    a.jcc(Cond.B, this.trapLabel(TrapCode.StackOverflow));
-    a.push(rbp);
+    a.emitForm(CMP_RM[1], r10, this.memOf(8, r11, null, 1, this.opts.stackLimitOffset));
+    a.jumpLabel(Cond.B, this.trapLabel(TrapCode.StackOverflow));
+    a.emitForm(PUSH_R64, rbp);
     a.mov(rbp, rsp);
-    for (const p of this.saved) a.push(gp64[p]!);
+    for (const p of this.saved) a.emitForm(PUSH_R64, gp64[p]!);
     if (this.frameSize > 0) a.sub(rsp, this.frameSize);
     if (this.maxAlign > 16) a.and(rsp, -this.maxAlign);
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
@@ -250,25 +302,31 @@ class Emitter {
     for (let k = 0; k < nb; k++) layout[mf.order[k]!] = k;
     const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
     preds[0] = 1;
-    for (const b of mf.order) for (const s of mf.blocks[b]!.succs) preds[layout[s]!]!++;
-    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
-    const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
     // An edge's moves go at the end of its block when the block ends in a plain jump (no other
-    // successor and nothing read after the moves), else at the start of a successor with one
-    // predecessor, else in a stub.
-    const atEnd = (id: number): boolean => {
-      const blk = mf.blocks[id]!;
-      return blk.succs.length === 1 && blk.insts.length > 0 && blk.insts[blk.insts.length - 1]!.op === MOp.Jump;
-    };
-    for (let k = 0; k < nb; k++) {
-      if (atEnd(mf.order[k]!)) continue;
-      const succs = mf.blocks[mf.order[k]!]!.succs;
-      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
-    }
+    // successor and nothing read after the moves: `endMoves`), else at the start of a successor
+    // with one predecessor, else in a stub.
+    const endMoves = scratch.int32(ScratchSlot.EndMoves, nb, 0);
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
     const loopHead = scratch.int32(ScratchSlot.LoopHead, nb, 0);
-    for (let k = 0; k < mf.order.length; k++) for (const s of mf.blocks[mf.order[k]!]!.succs) if (layout[s]! <= k) loopHead[layout[s]!] = 1;
+    // One pass over the blocks for all three (on large functions, touching each block object
+    // once more costs a cache miss per block).
+    for (let k = 0; k < nb; k++) {
+      const blk = mf.blocks[mf.order[k]!]!, succs = blk.succs, insts = blk.insts;
+      for (let j = 0; j < succs.length; j++) {
+        const t = layout[succs[j]!]!;
+        preds[t]!++;
+        if (t <= k) loopHead[t] = 1;
+      }
+      if (succs.length === 1 && insts.length > 0 && insts[insts.length - 1]!.op === MOp.Jump) endMoves[k] = 1;
+    }
+    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
+    const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
+    for (let k = 0; k < nb; k++) {
+      if (endMoves[k] !== 0) continue;
+      const succs = mf.blocks[mf.order[k]!]!.succs;
+      for (let j = 0; j < succs.length; j++) if (preds[layout[succs[j]!]!] === 1) entryEdge[layout[succs[j]!]!] = edgeStart[k]! + j;
+    }
     for (let k = 0; k < mf.order.length; k++) {
       const id = mf.order[k]!;
       // Only where no block falls in (else the padding would run on every pass).
@@ -277,7 +335,7 @@ class Emitter {
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
-      const end = atEnd(id);
+      const end = endMoves[k] !== 0;
       // Entry j is the label of succs[j] (entries past the block's successor count are stale).
       const succLabels = this.succLabels;
       for (let j = 0; j < blk.succs.length; j++) {
@@ -307,14 +365,14 @@ class Emitter {
     for (const st of this.stubs) {
       a.bind(st.label);
       this.moves(edges, st.edge);
-      a.jmp(this.labels[st.target]!);
+      a.jumpLabel(-1, this.labels[st.target]!);
     }
     const trapStubs = a.newLabel();
     a.bind(trapStubs);
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
-      a.jmp(extern(TRAP_SYMBOL));
+      a.jmp(TRAP_TARGET);
     }
     const codeEnd = a.newLabel();
     a.bind(codeEnd);
@@ -333,18 +391,16 @@ class Emitter {
         extra.push({ kind: 'abs64', offset: base + 8 * k, symbol: this.opts.symbol, addend: out.labelOffsets(l) - ENTRY });
       });
     }
-    return { bytes: out.bytes, relocations: [...out.relocations, ...extra], entry: ENTRY,
-      irMap: this.irInsts.map((irInst, k) => ({ offset: out.markOffset(k), irInst })),
-      blockMap: mf.order.map((b) => ({ offset: out.labelOffsets(this.labels[b]!), irBlock: mf.blocks[b]!.irBlock })),
-      trapStubs: out.labelOffsets(trapStubs), frameSize: this.frameSize, codeEnd: out.labelOffsets(codeEnd) };
+    return new EmittedCode(out.bytes, extra.length === 0 ? out.relocations : [...out.relocations, ...extra],
+      out.labelOffsets(trapStubs), this.frameSize, out.labelOffsets(codeEnd), out, this.irInsts, mf, this.labels);
   }
 
   epilogue(): void {
     const a = this.a;
     if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16) a.lea(rsp, qword(rbp, -8 * this.saved.length));
-    for (let k = this.saved.length - 1; k >= 0; k--) a.pop(gp64[this.saved[k]!]!);
-    a.pop(rbp);
-    a.ret();
+    for (let k = this.saved.length - 1; k >= 0; k--) a.emitForm(POP_R64, gp64[this.saved[k]!]!);
+    a.emitForm(POP_R64, rbp);
+    a.emitForm(RET);
   }
 
   /** True if move list `list` has moves keyed `key`. */
@@ -458,13 +514,13 @@ class Emitter {
         return;
       }
       case MOp.Jump:
-        if (!this.fallsTo(inst.targets[0]!, next)) a.jmp(this.target(inst.targets[0]!));
+        if (!this.fallsTo(inst.targets[0]!, next)) a.jumpLabel(-1, this.target(inst.targets[0]!));
         return;
       case MOp.Ret:
         this.epilogue();
         return;
       case MOp.Trap:
-        a.jmp(this.trapLabel(inst.imm));
+        a.jumpLabel(-1, this.trapLabel(inst.imm));
         return;
       case MOp.LoadArg: {
         const d = p[0]!;
@@ -510,10 +566,10 @@ class Emitter {
     if (inst.targets.length === 0) return;
     const a = this.a;
     const [t, e] = inst.targets as [number, number];
-    if (this.fallsTo(t, next)) a.jcc((cc ^ 1) as Cond, this.target(e));
+    if (this.fallsTo(t, next)) a.jumpLabel((cc ^ 1) as Cond, this.target(e));
     else {
-      a.jcc(cc, this.target(t));
-      if (!this.fallsTo(e, next)) a.jmp(this.target(e));
+      a.jumpLabel(cc, this.target(t));
+      if (!this.fallsTo(e, next)) a.jumpLabel(-1, this.target(e));
     }
   }
 
@@ -534,10 +590,10 @@ class Emitter {
       }
       case MOp.FConst: {
         const x = this.reg(p[0]!, 8), lo = inst.imm, hi = inst.imm2;
-        if (lo === 0 && hi === 0) { a.xorps(x, x); return; }
+        if (lo === 0 && hi === 0) { a.emitForm(XORPS_RR, x, x); return; }
         // The pool entry is keyed by the bit pattern, so equal constants share one.
-        if (size === 4) a.movss(x, dword(rip, this.constLabel(`f#${lo >>> 0}`, int32Bytes(lo, 0, 4), 4)));
-        else a.movsd(x, qword(rip, this.constLabel(`d#${hi}:${lo >>> 0}`, int32Bytes(lo, hi, 8), 8)));
+        if (size === 4) a.emitForm(MOVSS_RM, x, dword(rip, this.bitsLabel(lo, 0, 4)));
+        else a.emitForm(MOVSD_RM, x, qword(rip, this.bitsLabel(lo, hi, 8)));
         return;
       }
       case MOp.Alu:
@@ -554,8 +610,8 @@ class Emitter {
         return;
       case MOp.ICmpSetImm: {
         compareImm(a, inst, this.reg(p[1]!, size));
-        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
-        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        a.emitForm(SETCC_R8[inst.imm]!, gp8[p[0]!]!);
+        a.emitForm(MOVZX_R32_R8, gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.CmpBranchImm: {
@@ -579,16 +635,16 @@ class Emitter {
         const b = this.reg(p[2]!, size);
         const done = a.newLabel();
         a.test(b, b);
-        a.jcc(Cond.E, this.trapLabel(TrapCode.IntDivz));
+        a.jumpLabel(Cond.E, this.trapLabel(TrapCode.IntDivz));
         if (inst.sub === DivOp.SDiv || inst.sub === DivOp.SRem) {
           const normal = a.newLabel();
           a.cmp(b, -1);
-          a.jcc(Cond.NE, normal);
+          a.jumpLabel(Cond.NE, normal);
           if (inst.sub === DivOp.SDiv) {
             a.neg(this.reg(0, inst.imm / 8));
-            a.jcc(Cond.O, this.trapLabel(TrapCode.IntOvf));
+            a.jumpLabel(Cond.O, this.trapLabel(TrapCode.IntOvf));
           } else a.xor(edx, edx);
-          a.jmp(done);
+          a.jumpLabel(-1, done);
           a.bind(normal);
           if (size === 8) a.cqo(); else a.cdq();
           a.idiv(b);
@@ -626,8 +682,8 @@ class Emitter {
       }
       case MOp.ICmpSet: {
         this.compareRegs(inst.sub, size, p[1]!, p[2]!);
-        a.setcc(inst.imm as Cond, gp8[p[0]!]!);
-        a.movzx(gp32[p[0]!]!, gp8[p[0]!]!);
+        a.emitForm(SETCC_R8[inst.imm]!, gp8[p[0]!]!);
+        a.emitForm(MOVZX_R32_R8, gp32[p[0]!]!, gp8[p[0]!]!);
         return;
       }
       case MOp.FCmpSet: {
@@ -656,7 +712,7 @@ class Emitter {
         const cc = inst.sub as Cond;
         if (inst.imm === 1) {
           const skip = a.newLabel();
-          a.jcc((cc ^ 1) as Cond, skip);
+          a.jumpLabel((cc ^ 1) as Cond, skip);
           a.movaps(this.reg(p[0]!, 8), this.reg(p[1]!, 8));
           a.bind(skip);
         } else a.cmovcc(cc, this.reg(p[0]!, size), this.reg(p[1]!, size));
@@ -668,7 +724,10 @@ class Emitter {
         return;
       }
       case MOp.CmpLoad:
-        a.cmp(this.reg(p[0]!, size), this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2));
+        {
+          const mem = this.memOf(size, gp64[p[1]!]!, this.physCount > 2 ? gp64[p[2]!]! : null, inst.scale, inst.imm2);
+          if (size >= 4) a.emitForm(CMP_RM[size >> 3]!, this.reg(p[0]!, size), mem); else a.cmp(this.reg(p[0]!, size), mem);
+        }
         this.branchOn(inst, next);
         return;
       case MOp.Lea: {
@@ -685,14 +744,14 @@ class Emitter {
         const f32 = size === 4, isMin = inst.sub === 0;
         const nan = a.newLabel(), normal = a.newLabel(), done = a.newLabel();
         if (f32) a.ucomiss(d, s); else a.ucomisd(d, s);
-        a.jcc(Cond.P, nan);
-        a.jcc(Cond.NE, normal);
+        a.jumpLabel(Cond.P, nan);
+        a.jumpLabel(Cond.NE, normal);
         // Equal (including +0 == -0): merge sign bits; min ORs (-0 wins), max ANDs (+0 wins).
         if (isMin) a.orps(d, s); else a.andps(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(normal);
         if (isMin) { if (f32) a.minss(d, s); else a.minsd(d, s); } else if (f32) a.maxss(d, s); else a.maxsd(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(nan);
         if (f32) a.addss(d, s); else a.addsd(d, s);
         a.bind(done);
@@ -717,7 +776,7 @@ class Emitter {
         const f32 = size === 4;
         // These write only the low lane and merge the rest of d: clearing d first breaks the
         // false dependency on d's previous value (often a loop-carried chain).
-        if (d !== s) a.xorps(d, d);
+        if (d !== s) a.emitForm(XORPS_RR, d, d);
         switch (inst.sub) {
           case 0: if (f32) a.sqrtss(d, s); else a.sqrtsd(d, s); break;
           case 5: a.cvtss2sd(d, s); break;
@@ -735,15 +794,15 @@ class Emitter {
         const toF32 = inst.imm === 4;
         const cvt = (r: Reg): void => { if (toF32) a.cvtsi2ss(d, r); else a.cvtsi2sd(d, r); };
         // cvtsi2sd/ss merge into d's upper lanes: clear d so the conversion doesn't wait on d's old value.
-        a.xorps(d, d);
+        a.emitForm(XORPS_RR, d, d);
         if (inst.sub === 0) { cvt(s); return; }
         // Unsigned 64-bit: halve (keeping the low bit sticky) when the top bit is set, convert, double.
         const big = a.newLabel(), done = a.newLabel();
         const t1 = gp64[p[2]!]!, t2 = gp64[p[3]!]!;
         a.test(s, s);
-        a.jcc(Cond.S, big);
+        a.jumpLabel(Cond.S, big);
         cvt(s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(big);
         a.mov(t1, s);
         a.shr(t1, 1);
@@ -766,24 +825,24 @@ class Emitter {
           // Lower bound: x > lo - 1 when lo - 1 is exact in the float type, else x >= lo.
           const exact = f32 ? w <= 16 : w <= 32;
           ucom(this.fConst(size, exact ? lo - 1 : lo));
-          a.jcc(exact ? Cond.BE : Cond.B, bad);
+          a.jumpLabel(exact ? Cond.BE : Cond.B, bad);
           ucom(this.fConst(size, 2 ** (w - 1)));
-          a.jcc(Cond.AE, bad);
+          a.jumpLabel(Cond.AE, bad);
           cvt(w === 64 ? gp64[p[0]!]! : gp32[p[0]!]!, s);
           return;
         }
         ucom(this.fConst(size, -1));
-        a.jcc(Cond.BE, bad);
+        a.jumpLabel(Cond.BE, bad);
         ucom(this.fConst(size, 2 ** w));
-        a.jcc(Cond.AE, bad);
+        a.jumpLabel(Cond.AE, bad);
         if (w < 32) { cvt(gp32[p[0]!]!, s); return; }
         if (w === 32) { cvt(gp64[p[0]!]!, s); return; }
         const big = a.newLabel(), done = a.newLabel();
         const d = gp64[p[0]!]!, t = this.reg(p[2]!, 8);
         ucom(this.fConst(size, 2 ** 63));
-        a.jcc(Cond.AE, big);
+        a.jumpLabel(Cond.AE, big);
         cvt(d, s);
-        a.jmp(done);
+        a.jumpLabel(-1, done);
         a.bind(big);
         a.movaps(t, s);
         if (f32) a.subss(t, this.fConst(size, 2 ** 63)); else a.subsd(t, this.fConst(size, 2 ** 63));
@@ -805,7 +864,7 @@ class Emitter {
         const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         switch (inst.sub as LoadKind) {
           case LoadKind.Float:
-            if (size === 4) a.movss(this.reg(d, 8), mem); else a.movsd(this.reg(d, 8), mem);
+            a.emitForm(size === 4 ? MOVSS_RM : MOVSD_RM, this.reg(d, 8), mem);
             return;
           case LoadKind.Int:
             if (size === 1) a.movzx(gp32[d]!, mem);
@@ -833,7 +892,7 @@ class Emitter {
         // Every access below is of `size` bytes.
         const mem = this.memOf(size, base, index, inst.scale, inst.imm);
         if (inst.sub === 1) {
-          if (size === 4) a.movss(mem, this.reg(v, 8)); else a.movsd(mem, this.reg(v, 8));
+          a.emitForm(size === 4 ? MOVSS_MR : MOVSD_MR, mem, this.reg(v, 8));
         } else if (size === 1) a.mov(mem, gp8[v]!);
         else if (size === 2) a.mov(mem, gp16[v]!);
         else if (size === 4) a.emitForm(MOV_MR[0], mem, gp32[v]!);
@@ -849,11 +908,11 @@ class Emitter {
       case MOp.CallIndirect: {
         const t = gp64[p[0]!]!;
         a.cmp(t, 4096);
-        a.jcc(Cond.B, this.trapLabel(TrapCode.HeapOob));
+        a.jumpLabel(Cond.B, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -8), FUNC_MAGIC | 0);
-        a.jcc(Cond.NE, this.trapLabel(TrapCode.HeapOob));
+        a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -4), inst.imm | 0);
-        a.jcc(Cond.NE, this.trapLabel(TrapCode.BadSig));
+        a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.BadSig));
         a.call(t);
         return;
       }
@@ -876,7 +935,7 @@ class Emitter {
         else if (size === 4) a.mov(gp32[p[1]!]!, ir);
         else a.mov(tmp, ir);
         a.cmp(tmp, n);
-        a.jcc(Cond.AE, this.target(inst.targets[0]!));
+        a.jumpLabel(Cond.AE, this.target(inst.targets[0]!));
         const table = a.newLabel();
         a.lea(r11, qword(rip, table));
         a.jmp(qword(r11, tmp, 8, 0));

@@ -25,7 +25,7 @@ import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11,
 import { Type } from '../../ir/types.js';
 import { XMM_BASE } from './minst.js';
 import { argLocations, resultLocations } from './lower.js';
-import { FUNC_MAGIC } from './emit.js';
+import { FUNC_MAGIC, MOVSD_MR, MOV_MR, MOV_RM, MOV_RR, POP_R64, PUSH_R64, RET, imm64 } from './emit.js';
 
 /** Offset of the trap frame in the module state. */
 export const STATE_TRAP_FRAME = 0;
@@ -41,53 +41,57 @@ export const MAX_RESULTS = 256;
 export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
 
 const SAVED = [rbx, r12, r13, r14, r15];
+/** `push m64` and `pop m64` (the other shapes come from emit.ts): matched once, encoded with `emitForm`. */
+const PUSH_M64 = Assembler.formFor('push', qword(r11, 0)), POP_M64 = Assembler.formFor('pop', qword(r11, 0));
 
 function epilogue(a: Assembler): void {
   // rsp = trap frame, r11 = state.
   a.add(rsp, 8);
-  a.pop(qword(r11, STATE_STACK_LIMIT));
-  a.pop(qword(r11, STATE_TRAP_FRAME));
-  for (let k = SAVED.length - 1; k >= 0; k--) a.pop(SAVED[k]!);
-  a.pop(rbp);
-  a.ret();
+  a.emitForm(POP_M64, qword(r11, STATE_STACK_LIMIT));
+  a.emitForm(POP_M64, qword(r11, STATE_TRAP_FRAME));
+  for (let k = SAVED.length - 1; k >= 0; k--) a.emitForm(POP_R64, SAVED[k]!);
+  a.emitForm(POP_R64, rbp);
+  a.emitForm(RET);
 }
 
 /** Emits the entry trampoline of a function with the given IR signature; it calls `target` (a link symbol). */
 export function emitTrampoline(a: Assembler, params: readonly Type[], results: readonly Type[], target: string,
   stateAddress: bigint, stackBudget: number): void {
-  const state = BigInt.asIntN(64, stateAddress);
-  a.push(rbp);
-  a.mov(rbp, rsp);
-  for (const r of SAVED) a.push(r);
+  const state = imm64(stateAddress);
+  a.emitForm(PUSH_R64, rbp);
+  a.emitForm(MOV_RR[1], rbp, rsp);
+  for (const r of SAVED) a.emitForm(PUSH_R64, r);
   a.mov(r11, state);
-  a.push(qword(r11, STATE_TRAP_FRAME));
-  a.push(qword(r11, STATE_STACK_LIMIT));
+  a.emitForm(PUSH_M64, qword(r11, STATE_TRAP_FRAME));
+  a.emitForm(PUSH_M64, qword(r11, STATE_STACK_LIMIT));
   const haveLimit: Label = a.newLabel();
   a.cmp(qword(r11, STATE_STACK_LIMIT), 0);
   a.jcc(Cond.NE, haveLimit);
   a.lea(rax, qword(rsp, -stackBudget));
-  a.mov(qword(r11, STATE_STACK_LIMIT), rax);
+  a.emitForm(MOV_MR[1], qword(r11, STATE_STACK_LIMIT), rax);
   a.bind(haveLimit);
   a.sub(rsp, 8);
-  a.mov(qword(r11, STATE_TRAP_FRAME), rsp);
+  a.emitForm(MOV_MR[1], qword(r11, STATE_TRAP_FRAME), rsp);
   const { stackSlots } = argLocations(params);
   if (stackSlots % 2 === 1) a.sub(rsp, 8);
-  for (let j = stackSlots - 1; j >= 0; j--) a.push(qword(rbp, 16 + 8 * j));
+  for (let j = stackSlots - 1; j >= 0; j--) a.emitForm(PUSH_M64, qword(rbp, 16 + 8 * j));
   a.call(extern(target));
   a.mov(r11, state);
-  resultLocations(results).forEach((r, k) => {
-    if (r < 0) return; // already stored in memory by the callee
-    if (r >= XMM_BASE) a.movsd(qword(r11, STATE_RESULTS + 8 * k), xmmRegs[r - XMM_BASE]!);
-    else a.mov(qword(r11, STATE_RESULTS + 8 * k), gp64[r]!);
-  });
-  a.mov(rsp, qword(r11, STATE_TRAP_FRAME));
+  const locations = resultLocations(results);
+  for (let k = 0; k < locations.length; k++) {
+    const r = locations[k]!;
+    if (r < 0) continue; // already stored in memory by the callee
+    if (r >= XMM_BASE) a.emitForm(MOVSD_MR, qword(r11, STATE_RESULTS + 8 * k), xmmRegs[r - XMM_BASE]!);
+    else a.emitForm(MOV_MR[1], qword(r11, STATE_RESULTS + 8 * k), gp64[r]!);
+  }
+  a.emitForm(MOV_RM[1], rsp, qword(r11, STATE_TRAP_FRAME));
   epilogue(a);
 }
 
 /** Emits the module trap handler: edi = trap code. */
 export function emitTrapHandler(a: Assembler, stateAddress: bigint): void {
   const crash = a.newLabel();
-  a.mov(r11, BigInt.asIntN(64, stateAddress));
+  a.mov(r11, imm64(stateAddress));
   a.inc(edi);
   a.mov(dword(r11, STATE_TRAP_CODE), edi);
   a.mov(rax, qword(r11, STATE_TRAP_FRAME));

@@ -18,7 +18,7 @@
  */
 import { Func, Inst, Module, NONE, ValueKind } from '../../ir/function.js';
 import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
-import { Type, isFloatType, typeBytes, signatureText, type Signature } from '../../ir/types.js';
+import { Type, isFloatType, typeBytes, typeName, type Signature } from '../../ir/types.js';
 import { OperandKind } from '../../regalloc/linear-scan.js';
 import {
   AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
@@ -70,12 +70,22 @@ export interface LowerContext {
   readonly scratch?: BackendScratch;
 }
 
-/** 32-bit hash of a signature, checked by call_indirect (FNV-1a of its text). */
+/**
+ * 32-bit hash of a signature, checked by call_indirect: FNV-1a of its text
+ * (`signatureText`, e.g. `(i32, ptr) -> f64`), fed piece by piece so no string is built.
+ */
 export function signatureHash(sig: Signature): number {
-  const s = signatureText(sig);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = fnv(0x811c9dc5, '(');
+  const params = sig.params, results = sig.results;
+  for (let i = 0; i < params.length; i++) h = fnv(i === 0 ? h : fnv(h, ', '), typeName(params[i]!));
+  h = fnv(h, ')');
+  for (let i = 0; i < results.length; i++) h = fnv(fnv(h, i === 0 ? ' -> ' : ', '), typeName(results[i]!));
   return h | 0;
+}
+/** FNV-1a hash `h` continued over the characters of `s`. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 const INT_CC_TO_X86 = [4, 5, 12, 14, 15, 13, 2, 6, 7, 3]; // eq ne slt sle sgt sge ult ule ugt uge -> E NE L LE G GE B BE A AE
@@ -139,6 +149,8 @@ class Lowerer {
   readonly mf: MFunction;
   cur!: MBlock;
   curInst = -1;
+  /** The index `scaled` found (see there). */
+  scaledIndex = 0;
   /** Machine block of each IR block (-1 for unreachable ones). */
   blockOf!: Int32Array;
   /** Uses of each IR value (operands and block arguments). */
@@ -153,9 +165,9 @@ class Lowerer {
   /** The instruction using each IR value (the last one seen; the only one when `useCount` is 1). */
   userOf!: Int32Array;
   /** Per IR instruction: the iadd lowered to `lea dst, [base + index*scale + disp]` (same matcher as the memory accesses). */
-  readonly leas: (AddrMode | undefined)[] = [];
+  readonly leas: (AddrMode | undefined)[];
   /** Per IR instruction: the memory access whose address is folded into `[base + index*scale + disp]`. */
-  readonly amodes: (AddrMode | undefined)[] = [];
+  readonly amodes: (AddrMode | undefined)[];
   /** Instructions with an entry in `leas` / `amodes` (an entry in `leas` may have been removed since). */
   readonly leaInsts: number[] = [];
   readonly amodeInsts: number[] = [];
@@ -165,6 +177,9 @@ class Lowerer {
     this.immState = scratch.int32(ScratchSlot.ImmState, f.instCount, 0);
     this.immValue = scratch.int32(ScratchSlot.ImmValue, f.instCount, 0);
     this.valueFlags = scratch.int32(ScratchSlot.ValueFlags, f.valueCount, 0);
+    // Sized up front: stores at instruction ids past the end would make sparse (slow) arrays.
+    this.leas = new Array<AddrMode | undefined>(f.instCount);
+    this.amodes = new Array<AddrMode | undefined>(f.instCount);
   }
   vreg(v: number): number { return NUM_PREGS + v; }
   /** Whether IR value `v` has `ValueFlag` `flag`. */
@@ -333,20 +348,25 @@ class Lowerer {
   fitsAddress(v: number, narrow: Type | null): boolean {
     return narrow === null ? this.is64(v) : this.f.valueType[v] === narrow;
   }
-  /** `x` as `index * scale`: imul(i, 1|2|4|8), ishl(i, 0..3), else x itself with scale 1; `via` gets the folded value. */
-  scaled(x: number, via: number[], narrow: Type | null): { index: number; scale: number } {
+  /**
+   * `x` as `index * scale`: imul(i, 1|2|4|8), ishl(i, 0..3), else x itself with scale 1. Returns the
+   * scale and leaves the index in `scaledIndex` (no object per call); the index differs from `x`
+   * exactly when `x` is folded.
+   */
+  scaled(x: number, narrow: Type | null): number {
     const f = this.f;
     let d = this.defOf(x, Opcode.IMul);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if ((c === 1 || c === 2 || c === 4 || c === 8) && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: c }; }
+      if ((c === 1 || c === 2 || c === 4 || c === 8) && this.fitsAddress(i, narrow)) { this.scaledIndex = i; return c; }
     }
     d = this.defOf(x, Opcode.IShl);
     if (d >= 0) {
       const c = this.constOf(f.arg(d as Inst, 1)), i = f.arg(d as Inst, 0);
-      if (c !== null && c >= 0 && c <= 3 && this.fitsAddress(i, narrow)) { via.push(x); return { index: i, scale: 1 << c }; }
+      if (c !== null && c >= 0 && c <= 3 && this.fitsAddress(i, narrow)) { this.scaledIndex = i; return 1 << c; }
     }
-    return { index: x, scale: 1 };
+    this.scaledIndex = x;
+    return 1;
   }
   /**
    * Addressing mode for an access at `addr + off`, or null. With `narrow` (i8/i16/i32) it matches the
@@ -374,15 +394,15 @@ class Lowerer {
     const x = f.arg(d as Inst, 0), y = f.arg(d as Inst, 1);
     if (!this.fitsAddress(x, narrow) || !this.fitsAddress(y, narrow)) return null;
     via.push(a);
-    let base = x, sc = this.scaled(y, via, narrow);
-    if (sc.scale === 1) {
-      const v2: number[] = [];
-      const sx = this.scaled(x, v2, narrow);
-      if (sx.scale !== 1) { base = y; sc = sx; via.push(...v2); }
+    let base = x, scale = this.scaled(y, narrow), index = this.scaledIndex;
+    if (index !== y) via.push(y);
+    if (scale === 1) {
+      const sx = this.scaled(x, narrow);
+      if (sx !== 1) { base = y; scale = sx; index = this.scaledIndex; via.push(x); }
     }
     // A constant operand may be an immediate that is never materialised: keep such addresses as they are.
-    if (this.constOf(base) !== null || this.constOf(sc.index) !== null) return null;
-    return { base, index: sc.index, scale: sc.scale, disp, via };
+    if (this.constOf(base) !== null || this.constOf(index) !== null) return null;
+    return { base, index, scale, disp, via };
   }
   /** Whether instruction `i` has a result that is an address computation not materialised. */
   resultSkipped(i: number): boolean {
@@ -406,7 +426,11 @@ class Lowerer {
         const v = f.result(i as Inst, 0), t = f.valueType[v] as Type;
         const m = this.matchAddress(v, 0, isWide(t) ? null : t);
         if (m === null) continue;
-        m.via = m.via.filter((u) => u !== v);
+        // The iadd itself is the lea's own result, not a value folded into it.
+        const via = m.via;
+        let w = 0;
+        for (let r = 0; r < via.length; r++) if (via[r] !== v) via[w++] = via[r]!;
+        via.length = w;
         this.leas[i] = m;
         this.leaInsts.push(i);
         addCandidates(m.via);

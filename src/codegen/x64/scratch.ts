@@ -34,6 +34,7 @@ export const enum ScratchSlot {
   /** emit: predecessor count per layout position. */ Preds,
   /** emit: edge whose moves go at the start of the block at each layout position. */ EntryEdge,
   /** emit: loop head flag per layout position. */ LoopHead,
+  /** emit: 1 at each layout position whose block's edge moves go before its final jump. */ EndMoves,
   /** regallocView: layout position of each block. */ ViewIndex,
   /** Number of slots. */ Count,
 }
@@ -47,6 +48,11 @@ export class BackendScratch {
   /** The register allocator's reusable state. */
   readonly regalloc = new RegisterAllocatorState();
   private asm: Assembler | null;
+  /** `memoBig`'s last argument and result. */
+  private lastBig: bigint;
+  private lastConverted: unknown;
+  /** 16 bytes where emission builds each function's header (padding, magic, signature hash). */
+  readonly header: Uint8Array;
   /** 8 bytes for reading the bit pattern of a float. */
   readonly bits: DataView;
   /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
@@ -55,9 +61,23 @@ export class BackendScratch {
     const m8 = new Mem(8, rsp, null, 1, 0, null);
     this.mems = Array.from({ length: 16 }, (_, k) => (k === 1 || k === 2 || k === 4 ? new Mem(k, rsp, null, 1, 0, null) : m8));
     this.asm = null;
+    this.lastBig = 0n;
+    this.lastConverted = undefined;
     this.bits = new DataView(new ArrayBuffer(8));
+    this.header = new Uint8Array(16);
     this.tables = [];
     for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
+  }
+  /**
+   * `convert(v)` memoised for the last `v` asked for: emission's state-address immediate,
+   * the same for every function of a module, is converted from its bigint once.
+   */
+  memoBig<T>(v: bigint, convert: (v: bigint) => T): T {
+    if (v !== this.lastBig || this.lastConverted === undefined) {
+      this.lastBig = v;
+      this.lastConverted = convert(v);
+    }
+    return this.lastConverted as T;
   }
   /** The table of `slot` with at least `n` entries, the first `n` set to `fill`. */
   int32(slot: ScratchSlot, n: number, fill: number): Int32Array {

@@ -264,3 +264,30 @@ test('formFor + emitForm: the bytes of the instruction method for every register
   }
   assert.throws(() => Assembler.formFor('add', rax, 1 as never), /operands must be registers or memory operands/);
 });
+
+test('jumpLabel writes what jmp/jcc to a label write (random code with near, far, unbound and short jumps)', () => {
+  let seed = 3;
+  const rnd = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  for (let round = 0; round < 200; round++) {
+    const general = new Assembler(), fast = new Assembler();
+    const labels = Array.from({ length: 1 + rnd(8) }, () => [general.newLabel(), fast.newLabel()] as const);
+    const bound = new Set<number>();
+    for (let step = 0; step < 60; step++) {
+      const k = rnd(labels.length), [lg, lf] = labels[k]!, cc = rnd(17) - 1;
+      const what = rnd(10);
+      if (what === 0 && !bound.has(k)) { general.bind(lg); fast.bind(lf); bound.add(k); }
+      else if (what === 1) { general.nop(1 + rnd(15)); fast.nop(general.offset - fast.offset); }
+      else if (what === 2) { const n = 100 + rnd(200); general.embed(new Uint8Array(n)); fast.embed(new Uint8Array(n)); }
+      else if (what === 3 && !bound.has(k)) {
+        // A short jump (rel8 forced): both take the general path.
+        if (cc < 0) { general.short().jmp(lg); fast.short().jumpLabel(-1, lf); } else { general.short().jcc(cc as Cond, lg); fast.short().jumpLabel(cc as Cond, lf); }
+      } else if (cc < 0) { general.jmp(lg); fast.jumpLabel(-1, lf); }
+      else { general.jcc(cc as Cond, lg); fast.jumpLabel(cc as Cond, lf); }
+      assert.equal(fast.offset, general.offset);
+    }
+    labels.forEach(([lg, lf], k) => { if (!bound.has(k)) { general.bind(lg); fast.bind(lf); } });
+    let g: Uint8Array;
+    try { g = general.finish().bytes; } catch (e) { assert.throws(() => fast.finish(), { message: (e as Error).message }); continue; }
+    assert.equal(toHex(fast.finish().bytes), toHex(g));
+  }
+});
