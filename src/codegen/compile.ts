@@ -272,10 +272,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
-  scratch.release();
   const budget = options.stackSize ?? 1 << 20;
   // The glue reuses the backend's assembler (and its buffers): finish() copies each unit's code out.
-  const scratch = cx.scratch!;
   for (const f of funcs) {
     const a = scratch.assembler();
     emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
@@ -304,6 +302,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     const out = a.finish();
     units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
   }
+  // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
+  scratch.release();
   const resolve = (s: string): bigint | undefined => {
     if (!s.startsWith('c:')) return undefined;
     const name = s.slice(2);
