@@ -826,6 +826,10 @@ class Allocator implements OperandSink {
   /**
    * Best split position in (min, max]: max, or an earlier block start of lower loop
    * depth (so spill and reload code sits outside loops). `max` must be a gap position.
+   * The moves of a split at a block's start go on the edges into it; when the block
+   * before it in the layout is less deeply nested, it is the first block of a loop laid
+   * out in one piece (rotated: body, latch, header), whose only entry edge comes from
+   * outside, so the start counts at the outer depth.
    */
   splitPos(min: number, max: number): number {
     this.loopInfo();
@@ -833,7 +837,7 @@ class Allocator implements OperandSink {
     let best = max, bestDepth = this.depth[maxBlock]!;
     const minBlock = min < 0 ? 0 : this.blockOf[min >> 2]!;
     for (let b = maxBlock, steps = 0; b > minBlock && steps < 256 && bestDepth > 0; b--, steps++) {
-      const d = this.depth[b]!;
+      const d = Math.min(this.depth[b]!, this.depth[b - 1]!);
       if (d < bestDepth) { bestDepth = d; best = 4 * this.t.blocks[b]!.first; }
     }
     return best;
@@ -951,7 +955,12 @@ class Allocator implements OperandSink {
     for (let k = 0; k < nr; k++) { const p = regs[k]!; if (best < 0 || fu[p]! > fu[best]!) best = p; }
     const at = gapFloor(fu[best]!);
     if (best < 0 || at <= start) return false;
-    this.push(this.split(cur, this.splitPos(start, at)));
+    const pos = this.splitPos(start, at);
+    // A split inside a loop, in the block where the piece starts, moves the value on every
+    // iteration: then let the blocked case evict a value used less often (or spill this one).
+    if (pos > 4 * this.t.blocks[this.blockOf[pos >> 2]!]!.first && this.blockOf[pos >> 2] === this.blockOf[start >> 2] &&
+      this.depth[this.blockOf[pos >> 2]!]! > 0) return false;
+    this.push(this.split(cur, pos));
     this.pLoc[cur] = best;
     return true;
   }

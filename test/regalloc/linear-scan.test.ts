@@ -197,3 +197,39 @@ test('splitting allocator: a value unused in a loop is stored and reloaded outsi
   // Edge moves only on the loop's entry and exit edges (edges 0: b0->b1, 1: b1->b1, 2: b1->b2).
   for (let m = 0; m < a.edgeMoves.count; m++) assert.notEqual(a.edgeMoves.key[m], 1, 'a move on the back edge');
 });
+
+test('splitting allocator: a loop value live across a call gets the callee-saved register for the whole loop, not a caller-saved one until the call', () => {
+  // Layout as after loop rotation (fib's inner loop): b0 entry; b1 body with a call; b2 latch;
+  // b3 header (b0 jumps here); b4 exit. v6 is used only outside the loop (twice in b0, so it
+  // is worth the callee-saved register first); v7 is carried around the loop across the call.
+  const regClass = [...PREG_CLASS, 0, 0];
+  const use = (reg: number): Op => ({ reg, kind: OperandKind.Use });
+  const insts: Inst[] = [
+    { ops: [{ reg: 6, kind: OperandKind.Def }], copy: false },
+    { ops: [use(6), use(6), { reg: 7, kind: OperandKind.Def }], copy: false },
+    // b1: read v7, call, update v7
+    { ops: [use(7)], copy: false },
+    { ops: [0, 1, 2, 4, 5].map((p) => ({ reg: p, kind: OperandKind.Def })), copy: false },
+    { ops: [{ reg: 7, kind: OperandKind.UseDef }], copy: false },
+    // b2: latch
+    { ops: [], copy: false },
+    // b3: header
+    { ops: [use(7)], copy: false },
+    // b4: exit
+    { ops: [use(6), use(7)], copy: false },
+  ];
+  const blocks = [
+    { first: 0, count: 2, succs: [3] }, { first: 2, count: 3, succs: [2] }, { first: 5, count: 1, succs: [3] },
+    { first: 6, count: 1, succs: [1, 4] }, { first: 7, count: 1, succs: [] },
+  ];
+  const t = target(insts, regClass, blocks);
+  const a = allocateRegisters(t);
+  execute(t, insts, a, 1);
+  for (let m = 0; m < a.gapMoves.count; m++) {
+    const at = a.gapMoves.key[m]!;
+    assert.ok(at < 2 || at >= 7, `a move inside the loop, before instruction ${at}`);
+  }
+  // Edges in succs order: 0 b0->b3, 1 b1->b2, 2 b2->b3, 3 b3->b1, 4 b3->b4; 1-3 are inside the loop.
+  for (let m = 0; m < a.edgeMoves.count; m++) assert.ok(a.edgeMoves.key[m] === 0 || a.edgeMoves.key[m] === 4, `a move on loop edge ${a.edgeMoves.key[m]}`);
+  assert.equal(a.opLoc[a.opStart[2]!], 3, 'v7 in the callee-saved register in the loop');
+});
