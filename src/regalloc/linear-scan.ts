@@ -42,6 +42,7 @@
  * are views of its arena (see Arena). A call never re-enters (the visitor only
  * reports operands), so sharing is safe.
  */
+import { Slab } from '../util/columns.js';
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
 import { SPILL_BASE, type Allocation, type MoveList } from './allocation.js';
@@ -124,7 +125,8 @@ function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
 const NO_MOVES: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
 
 /**
- * Where results live: consecutive regions of shared 64 KiB buffers, handed out as views.
+ * Where results live: consecutive regions of shared buffers (4 KiB for a compilation's
+ * first, doubling up to 64 KiB), handed out as views.
  * A typed array of its own costs a backing-store allocation, which for a small function
  * costs more than the rest of its allocation. Regions are never reused (results own them);
  * a buffer stays alive while any result in it does.
@@ -135,11 +137,14 @@ class Arena {
   bytes = new Uint8Array(0);
   used = 0;
   /** Reserves `ints` words followed by `extraBytes` bytes; returns the word index of the region in `words` (changed when a new buffer was needed). */
+  /** Words in the next buffer: a compilation starts small and doubles up to ARENA_WORDS. */
+  private nextWords = 1024;
   take(ints: number, extraBytes: number): number {
     const need = ints + ((extraBytes + 3) >> 2);
     if (this.used + need > this.words.length) {
       // A new buffer (of the result's size when that is larger).
-      const buffer = new ArrayBuffer(4 * Math.max(need, ARENA_WORDS));
+      const buffer = new ArrayBuffer(4 * Math.max(need, this.nextWords));
+      this.nextWords = Math.min(2 * this.nextWords, ARENA_WORDS);
       this.words = new Int32Array(buffer);
       this.bytes = new Uint8Array(buffer);
       this.used = 0;
@@ -207,116 +212,118 @@ class Moves {
  * allocated (vLast, pPrev).
  */
 class Allocator implements OperandSink {
+  /** The initial tables, views of one buffer (they are replaced as they grow). */
+  private readonly slab = new Slab(36 * 1024);
   t: RegallocTarget;
   numPregs = 0;
   nb = 0;
   /** Block of each instruction. */
-  blockOf = new Int32Array(64);
+  blockOf = this.slab.i32(64);
   /** Loop depth of each block. */
-  depth = new Int32Array(16);
+  depth = this.slab.i32(16);
   /** True once blockOf and depth are filled for this function (see loopInfo). */
   loopsKnown = false;
   /** Predecessors of block b: predList[predStart[b] .. predStart[b+1]), in ascending block order. */
-  predStart = new Int32Array(16);
-  predList = new Int32Array(16);
+  predStart = this.slab.i32(16);
+  predList = this.slab.i32(16);
   /** Block stamps and a work stack for loopInfo and liveness. */
-  blockScratch = new Int32Array(16);
-  blockScratch2 = new Int32Array(16);
-  work = new Int32Array(64);
+  blockScratch = this.slab.i32(16);
+  blockScratch2 = this.slab.i32(16);
+  work = this.slab.i32(64);
   /** loopInfo: blocks in reverse postorder, and each one's immediate dominator (both by reverse-postorder number). */
-  rpoOrder = new Int32Array(16);
-  idom = new Int32Array(16);
+  rpoOrder = this.slab.i32(16);
+  idom = this.slab.i32(16);
   /**
    * Every instruction's operands, gathered once through the visitor (liveness, intervals
    * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
    */
-  opStart = new Int32Array(0);
-  opReg = new Int32Array(256);
-  opKind = new Int32Array(256);
+  opStart = this.slab.i32(0);
+  opReg = this.slab.i32(256);
+  opKind = this.slab.i32(256);
   opCount = 0;
   /**
    * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
    * useList[useAt[r] .. useAt[r+1]): every operand is one use, so the sizes are known once the
    * operands are gathered; buildIntervals walks backwards and fills each part from its top (useFill).
    */
-  useList = new Int32Array(256);
-  useAt = new Int32Array(64);
-  useFill = new Int32Array(64);
+  useList = this.slab.i32(256);
+  useAt = this.slab.i32(64);
+  useFill = this.slab.i32(64);
   /** Copy hints per register id (another register id, or -1): where a copy into it reads from, where a copy of it goes. */
-  hintSrc = new Int32Array(64);
-  hintDst = new Int32Array(64);
+  hintSrc = this.slab.i32(64);
+  hintDst = this.slab.i32(64);
   /** Spill slot per register id, or -1. */
-  slotOf = new Int32Array(64);
+  slotOf = this.slab.i32(64);
   spillSlots = 0;
   /** One number per register id for a single pass at a time (liveness, then resolution). */
-  regScratch = new Int32Array(64);
+  regScratch = this.slab.i32(64);
   /** Live-in vregs of block b (ascending): liveV[x] for x = liveHead[b], liveNext[x], ... until -1. */
-  liveHead = new Int32Array(16);
-  liveTail = new Int32Array(16);
-  liveV = new Int32Array(64);
-  liveNext = new Int32Array(64);
+  liveHead = this.slab.i32(16);
+  liveTail = this.slab.i32(16);
+  liveV = this.slab.i32(64);
+  liveNext = this.slab.i32(64);
   /** Liveness lists per vreg of the blocks that read it first / write it first (nodes: nodeBlock, nodeNext). */
-  exHead = new Int32Array(64);
-  klHead = new Int32Array(64);
-  nodeBlock = new Int32Array(256);
-  nodeNext = new Int32Array(256);
+  exHead = this.slab.i32(64);
+  klHead = this.slab.i32(64);
+  nodeBlock = this.slab.i32(256);
+  nodeNext = this.slab.i32(256);
   /** Number of exposed nodes. */
   exposedCount = 0;
   /** Range nodes while building (see the class comment); rHead per register id, -1 for none. */
-  nFrom = new Int32Array(256);
-  nTo = new Int32Array(256);
-  nNext = new Int32Array(256);
+  nFrom = this.slab.i32(256);
+  nTo = this.slab.i32(256);
+  nNext = this.slab.i32(256);
   nodeCount = 0;
-  rHead = new Int32Array(64);
+  rHead = this.slab.i32(64);
   /** Ranges after building: register r's in [rStart[r], rStart[r+1]). */
-  rStart = new Int32Array(64);
-  rFrom = new Int32Array(256);
-  rTo = new Int32Array(256);
+  rStart = this.slab.i32(64);
+  rFrom = this.slab.i32(256);
+  rTo = this.slab.i32(256);
   /** Piece fields (see the class comment). */
-  pV = new Int32Array(256);
-  pLoc = new Int32Array(256);
-  pCursor = new Int32Array(256);
-  pRLo = new Int32Array(256);
-  pRHi = new Int32Array(256);
-  pStart = new Int32Array(256);
-  pEnd = new Int32Array(256);
-  pULo = new Int32Array(256);
-  pUHi = new Int32Array(256);
-  pPrev = new Int32Array(256);
+  pV = this.slab.i32(256);
+  pLoc = this.slab.i32(256);
+  pCursor = this.slab.i32(256);
+  pRLo = this.slab.i32(256);
+  pRHi = this.slab.i32(256);
+  pStart = this.slab.i32(256);
+  pEnd = this.slab.i32(256);
+  pULo = this.slab.i32(256);
+  pUHi = this.slab.i32(256);
+  pPrev = this.slab.i32(256);
   /**
    * Position before which the last `covers` answer for the piece still holds (the end of the
    * range it is in, or the start of the next one; -1 when unknown): the scan re-asks only then.
    */
-  pStable = new Int32Array(256);
+  pStable = this.slab.i32(256);
   pieceCount = 0;
   /** Per vreg: its last allocated piece (-1 for none) and its number of pieces. */
-  vLast = new Int32Array(64);
-  vCount = new Int32Array(64);
+  vLast = this.slab.i32(64);
+  vCount = this.slab.i32(64);
   /** Fixed piece per preg (-1 when never named). */
-  fixed = new Int32Array(32);
+  fixed = this.slab.i32(32);
   /** 1 for every preg that holds a value. */
-  usedPregs = new Uint8Array(0);
+  usedPregs = this.slab.u8(0);
   /** 1 for pregs that survive calls (`t.isCalleeSaved`, asked once per preg). */
-  calleeSaved = new Uint8Array(32);
+  calleeSaved = this.slab.u8(32);
   // scratch per register
-  freeUntil = new Int32Array(32);
-  nextUse = new Int32Array(32);
-  blockPos = new Int32Array(32);
+  freeUntil = this.slab.i32(32);
+  nextUse = this.slab.i32(32);
+  blockPos = this.slab.i32(32);
   /** Pieces live at the scan position / in a lifetime hole, and the unhandled ones (a min-heap by start). */
-  active = new Int32Array(256);
+  active = this.slab.i32(256);
   activeLen = 0;
   /** Per preg: the number of active pieces in it (0 or 1). */
-  activeIn = new Int32Array(32);
-  inactive = new Int32Array(256);
+  activeIn = this.slab.i32(32);
+  inactive = this.slab.i32(256);
   inactiveLen = 0;
-  heap = new Int32Array(256);
+  heap = this.slab.i32(256);
   heapLen = 0;
   /** Scratch of sortByStart: the other buffer and the run boundaries. */
-  sortTmp = new Int32Array(256);
-  runBounds = new Int32Array(64);
+  sortTmp = this.slab.i32(256);
+  runBounds = this.slab.i32(64);
   /** Pieces of each vreg in start order, for resolution: pieceList[pieceAt[v] .. pieceAt[v+1]). */
-  pieceAt = new Int32Array(64);
-  pieceList = new Int32Array(256);
+  pieceAt = this.slab.i32(64);
+  pieceList = this.slab.i32(256);
   readonly gaps = new Moves();
   readonly edges = new Moves();
   readonly arena = new Arena();

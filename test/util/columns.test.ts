@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Columns, grownCapacity } from '../../src/util/columns.js';
+import { Columns, Slab, grownCapacity } from '../../src/util/columns.js';
 import { Module, Type, printModule } from '../../src/ir/index.js';
 
 test('columns of a group share one buffer without overlapping', () => {
@@ -55,4 +55,17 @@ test('an IR function keeps its tables across growth and cloning', () => {
   assert.equal(printModule(m.clone()), text);
   assert.ok(f.instBlock.length > f.instCount);
   assert.equal(f.instBlock[f.instCount], -1, 'unused instruction slots are NONE');
+});
+
+test('a slab hands out zeroed views of one buffer, then arrays of their own', () => {
+  const s = new Slab(64);
+  const a = s.i32(4), b = s.u8(3), c = s.i32(4);
+  assert.equal(a.buffer, b.buffer);
+  assert.equal(c.buffer, a.buffer, 'aligned after the bytes');
+  assert.equal(c.byteOffset % 4, 0);
+  a.fill(7); b.fill(9);
+  assert.deepEqual([...c], [0, 0, 0, 0]);
+  const d = s.i32(100);
+  assert.notEqual(d.buffer, a.buffer, 'too large for what is left: an array of its own');
+  assert.equal(d.length, 100);
 });
