@@ -21,6 +21,7 @@ import { Block, Dest, Func, Inst, NONE, Value, ValueKind } from '../ir/function.
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type, typeBits } from '../ir/types.js';
 import { ScopedInstTable } from './scoped-table.js';
+import { ScratchTables, grownCapacity } from '../util/columns.js';
 
 const IMPURE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
 const NOT_REMOVABLE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
@@ -36,9 +37,7 @@ export function isRemovable(op: Opcode): boolean {
 
 function growI32(a: Int32Array, n: number, fill: number): Int32Array {
   if (a.length >= n) return a;
-  let m = Math.max(16, a.length * 2);
-  while (m < n) m *= 2;
-  const b = new Int32Array(m).fill(fill);
+  const b = new Int32Array(grownCapacity(a.length, n)).fill(fill);
   b.set(a);
   return b;
 }
@@ -48,6 +47,7 @@ function growI32(a: Int32Array, n: number, fill: number): Int32Array {
  * that no two uses that can be live together share an array.
  */
 export const enum Scratch {
+  /** scratchArray, scratchArray2: general (the CFG helpers, and passes between their calls). */ General, General2,
   /** computeRPO: postorder. */ RpoPost,
   /** walkDominatorTree: block stack, child cursor, enter marks. */ WalkStack, WalkIter, WalkMarks,
   /** dce: value worklist; live values; live instructions. */ DceWork, DceLiveValue, DceLiveInst,
@@ -115,10 +115,6 @@ export class FuncContext {
   domChildStart: Int32Array = new Int32Array(0);
   /** See `domChildStart`. */
   domChild: Int32Array = new Int32Array(0);
-  /** General scratch (passes may use it between their own calls to CFG helpers). */
-  scratch: Int32Array = new Int32Array(0);
-  /** Second general scratch array. */
-  scratch2: Int32Array = new Int32Array(0);
   /** 8 bytes for reinterpreting float bits (bitcast folding). */
   readonly view = new DataView(new ArrayBuffer(8));
   /** Number of changes made by the last pass (for statistics). */
@@ -126,8 +122,7 @@ export class FuncContext {
   /** The pass manager's record of which passes have nothing left to do on `f`. */
   passes: PassRecord = new PassRecord();
 
-  private readonly i32s: Int32Array[] = [];
-  private readonly u8s: Uint8Array[] = [];
+  private readonly tables = new ScratchTables();
   private table: ScopedInstTable | null = null;
 
   /** Creates a context for `f`. */
@@ -143,17 +138,11 @@ export class FuncContext {
 
   /** Scratch int array number `k` (`Scratch`) of at least `n` entries, the first `n` set to `fill`. */
   i32(k: Scratch, n: number, fill: number): Int32Array {
-    let a = this.i32s[k];
-    if (a === undefined || a.length < n) this.i32s[k] = a = new Int32Array(Math.max(16, n * 2));
-    a.fill(fill, 0, n);
-    return a;
+    return this.tables.i32(k, n, fill);
   }
   /** Scratch byte array number `k` (`Scratch`) of at least `n` entries, the first `n` zeroed. */
   u8(k: Scratch, n: number): Uint8Array {
-    let a = this.u8s[k];
-    if (a === undefined || a.length < n) this.u8s[k] = a = new Uint8Array(Math.max(16, n * 2));
-    a.fill(0, 0, n);
-    return a;
+    return this.tables.u8(k, n);
   }
   /** The scoped instruction table (gvn, loadelim), emptied and sized for the current function. */
   scopedTable(): ScopedInstTable {
@@ -238,17 +227,13 @@ export class FuncContext {
     this.aliasDirty = false;
   }
 
-  /** An integer scratch array of at least `n` entries filled with `fill`. */
+  /** General integer scratch of at least `n` entries filled with `fill` (CFG helpers use it between a pass's own calls). */
   scratchArray(n: number, fill: number): Int32Array {
-    if (this.scratch.length < n) this.scratch = new Int32Array(Math.max(16, n * 2));
-    this.scratch.fill(fill, 0, n);
-    return this.scratch;
+    return this.tables.i32(Scratch.General, n, fill);
   }
-  /** A second integer scratch array of at least `n` entries filled with `fill`. */
+  /** A second general integer scratch array. */
   scratchArray2(n: number, fill: number): Int32Array {
-    if (this.scratch2.length < n) this.scratch2 = new Int32Array(Math.max(16, n * 2));
-    this.scratch2.fill(fill, 0, n);
-    return this.scratch2;
+    return this.tables.i32(Scratch.General2, n, fill);
   }
 
   /** The integer constant defining `v` (sign-extended), or null. */

@@ -77,3 +77,34 @@ export class Slab {
     return a;
   }
 }
+
+/**
+ * Numbered scratch tables of one compilation: table `k` is kept and refilled from one
+ * use to the next and replaced only when a longer one is asked for, so a phase that
+ * runs on every function allocates once. A table may be longer than asked for (use the
+ * count you asked for, never `.length`); it is valid until its number is asked for again.
+ * The optimiser (`FuncContext`) and the backend (`BackendScratch`) each number their uses.
+ */
+export class ScratchTables {
+  private readonly i32s: Int32Array[] = [];
+  private readonly u8s: Uint8Array[] = [];
+  /** Int table `k` with at least `n` entries, the first `n` set to `fill`. */
+  i32(k: number, n: number, fill: number): Int32Array {
+    let a = this.i32s[k];
+    if (a === undefined || a.length < n) this.i32s[k] = a = new Int32Array(Math.max(16, 2 * n));
+    a.fill(fill, 0, n);
+    return a;
+  }
+  /** Byte table `k` with at least `n` entries, the first `n` zeroed. */
+  u8(k: number, n: number): Uint8Array {
+    let a = this.u8s[k];
+    if (a === undefined || a.length < n) this.u8s[k] = a = new Uint8Array(Math.max(16, 2 * n));
+    a.fill(0, 0, n);
+    return a;
+  }
+  /** Drops every table. */
+  clear(): void {
+    this.i32s.length = 0;
+    this.u8s.length = 0;
+  }
+}

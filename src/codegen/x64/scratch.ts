@@ -7,13 +7,14 @@
  * array is about 250 ns to create). A `BackendScratch` owns them: compile()
  * makes one per module, and `lowerFunction` hands it on to the later phases
  * through `MFunction.scratch`. Each table has its own `ScratchSlot`, so phases
- * never share one; a table is valid until its slot is asked for again, and may
- * be longer than asked for (use the count you asked for, never `.length`).
+ * never share one (the tables are a `ScratchTables`, src/util/columns.ts: valid
+ * until the slot is asked for again, possibly longer than asked for).
  * Emission also reuses one assembler (and its buffers) through `assembler()`, and
  * the register allocator its state (`regalloc`).
  */
 import { Assembler, Mem, rsp } from '../../asm/x64/index.js';
 import { RegisterAllocatorState } from '../../regalloc/linear-scan.js';
+import { ScratchTables } from '../../util/columns.js';
 
 /** The tables, one per use. */
 export const enum ScratchSlot {
@@ -36,15 +37,11 @@ export const enum ScratchSlot {
   /** emit: loop head flag per layout position. */ LoopHead,
   /** emit: 1 at each layout position whose block's edge moves go before its final jump. */ EndMoves,
   /** regallocView: layout position of each block. */ ViewIndex,
-  /** Number of slots. */ Count,
 }
-
-/** The table of every slot until first used (never written: it has no entries). */
-const EMPTY = new Int32Array(0);
 
 /** Reusable typed arrays of one compilation (see the file comment). */
 export class BackendScratch {
-  private readonly tables: Int32Array[];
+  private readonly tables = new ScratchTables();
   /** The register allocator's reusable state. */
   readonly regalloc = new RegisterAllocatorState();
   private asm: Assembler | null;
@@ -65,8 +62,6 @@ export class BackendScratch {
     this.lastConverted = undefined;
     this.bits = new DataView(new ArrayBuffer(8));
     this.header = new Uint8Array(16);
-    this.tables = [];
-    for (let s = 0; s < ScratchSlot.Count; s++) this.tables.push(EMPTY);
   }
   /**
    * `convert(v)` memoised for the last `v` asked for: emission's state-address immediate,
@@ -81,13 +76,7 @@ export class BackendScratch {
   }
   /** The table of `slot` with at least `n` entries, the first `n` set to `fill`. */
   int32(slot: ScratchSlot, n: number, fill: number): Int32Array {
-    let t = this.tables[slot]!;
-    if (t.length < n) {
-      t = new Int32Array(Math.max(n, 2 * t.length, 64));
-      this.tables[slot] = t;
-    }
-    t.fill(fill, 0, n);
-    return t;
+    return this.tables.i32(slot, n, fill);
   }
   /**
    * Drops every table, the assembler and the allocator state: compile() calls this when its
@@ -95,7 +84,7 @@ export class BackendScratch {
    * object) for printing, and the tables are as large as the largest function compiled.
    */
   release(): void {
-    for (let s = 0; s < ScratchSlot.Count; s++) this.tables[s] = EMPTY;
+    this.tables.clear();
     this.asm = null;
     this.regalloc.release();
   }
