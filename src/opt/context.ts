@@ -341,8 +341,7 @@ export class FuncContext {
 
   // Which CFG tables still describe the function: set by the computations, cleared by
   // `cfgChanged()`, which every change to blocks, terminators or edges must be followed by
-  // (passes call it where they make one; the pass manager also calls it after every pass
-  // outside `CFG_PRESERVING` in index.ts that reported a change).
+  // (each pass calls it where it makes one; `staleTables` lets a test check that).
   private rpoValid = false;
   private predsValid = false;
   private dominatorsValid = false;

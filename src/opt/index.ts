@@ -66,22 +66,14 @@ const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
 const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec'];
 const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
 
-/**
- * Passes that change the CFG (blocks, terminators, edges) only where they say so with
- * `ctx.cfgChanged()` (fold, when an always-trapping instruction ends its block) or through
- * `removeUnreachableBlocks` (dce), so the CFG tables computed before them may stay valid.
- */
-const CFG_PRESERVING: ReadonlySet<string> = new Set(['fold', 'copyprop', 'strength', 'gvn', 'loadelim', 'dce']);
-
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
   if (ctx.passes.isDone(name)) return false;
   const t0 = timings !== undefined ? performance.now() : 0;
   const changed = pass(ctx);
-  // A pass that reports no change left the function as it was (test/opt/manager.test.ts checks).
-  // Passes report their CFG changes themselves; this catches any they would not.
-  if (changed && !CFG_PRESERVING.has(name)) ctx.cfgChanged();
+  // A pass that reports no change left the function as it was, and every pass reports its
+  // CFG changes with ctx.cfgChanged() (test/opt/manager.test.ts checks both).
   ctx.passes.ran(name, changed);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {
