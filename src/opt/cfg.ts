@@ -107,15 +107,21 @@ function foldBranches(ctx: FuncContext): boolean {
   return changed;
 }
 
+/** True when `b` is not the entry and holds nothing but a `jump`. */
+function isLoneJump(ctx: FuncContext, b: number): boolean {
+  const f = ctx.f;
+  const j = f.blockFirst[b]!;
+  return j !== NONE && j === f.blockLast[b] && f.instOpcode[j] === Opcode.Jump && b !== f.firstBlock;
+}
+
 /**
  * True when `b` holds only `jump C(...)` with C != b, is not the entry, and its
  * parameters are used by nothing but that jump (`uses` counts every use).
  */
 function isForwarder(ctx: FuncContext, b: number, uses: Int32Array): boolean {
   const f = ctx.f;
-  const j = f.blockFirst[b]!;
-  if (j === NONE || j !== f.blockLast[b] || f.instOpcode[j] !== Opcode.Jump || b === f.firstBlock) return false;
-  const d = f.instDestStart[j]!;
+  if (!isLoneJump(ctx, b)) return false;
+  const d = f.instDestStart[f.blockFirst[b]!]!;
   if (f.destBlock[d] === b) return false;
   const np = f.blockParamCount[b]!;
   if (np === 0) return true;
@@ -150,11 +156,7 @@ function threadJumps(ctx: FuncContext): boolean {
   const f = ctx.f;
   // Counting uses is the costly part: skip it when no block is a lone jump.
   let candidate = false;
-  if (f.firstBlock === NONE) return false;
-  for (let b = f.blockNext[f.firstBlock]!; b !== NONE && !candidate; b = f.blockNext[b]!) {
-    const j = f.blockFirst[b]!;
-    candidate = j !== NONE && j === f.blockLast[b] && f.instOpcode[j] === Opcode.Jump;
-  }
+  for (let b = f.firstBlock; b !== NONE && !candidate; b = f.blockNext[b]!) candidate = isLoneJump(ctx, b);
   if (!candidate) return false;
   const uses = countUses(ctx);
   let changed = false;
