@@ -459,6 +459,32 @@ function truncateWithTrap(ctx: FuncContext, inst: Inst, code: number): void {
   ctx.changes++;
 }
 
+/** What `foldFully` did to an instruction. */
+export const enum FoldResult {
+  Unchanged,
+  /** Rewritten in place, or removed (then its result is an alias). */
+  Changed,
+  /** It always traps: it and the rest of its block became `trap` (the CFG changed). */
+  Truncated,
+}
+
+/** Folds `inst` (operands resolved) as far as it goes, then ends its block with a trap if it always traps. */
+export function foldFully(ctx: FuncContext, inst: Inst): FoldResult {
+  const f = ctx.f;
+  let r = FoldResult.Unchanged;
+  // Repeat on the same instruction while it keeps simplifying (e.g. swap, then identity).
+  for (let guard = 0; guard < 4 && f.instBlock[inst] !== NONE; guard++) {
+    if (!foldInst(ctx, inst)) break;
+    r = FoldResult.Changed;
+  }
+  if (f.instBlock[inst] !== NONE) {
+    // An instruction that traps whenever it runs ends the block: the rest is dead.
+    const code = alwaysTraps(ctx, inst);
+    if (code >= 0) { truncateWithTrap(ctx, inst, code); return FoldResult.Truncated; }
+  }
+  return r;
+}
+
 /** Runs constant folding and simplification over `ctx.f`; returns true when anything changed. */
 export function foldPass(ctx: FuncContext): boolean {
   const f = ctx.f;
@@ -471,16 +497,9 @@ export function foldPass(ctx: FuncContext): boolean {
     for (let i = f.blockFirst[b]!; i !== NONE;) {
       const next = f.instNext[i]!;
       ctx.resolveArgs(i as Inst);
-      // Repeat on the same instruction while it keeps simplifying (e.g. swap, then identity).
-      for (let guard = 0; guard < 4 && f.instBlock[i] !== NONE; guard++) {
-        if (!foldInst(ctx, i as Inst)) break;
-        changed = true;
-      }
-      if (f.instBlock[i] !== NONE) {
-        // An instruction that traps whenever it runs ends the block: the rest is dead.
-        const code = alwaysTraps(ctx, i as Inst);
-        if (code >= 0) { truncateWithTrap(ctx, i as Inst, code); changed = true; break; }
-      }
+      const r = foldFully(ctx, i as Inst);
+      if (r !== FoldResult.Unchanged) changed = true;
+      if (r === FoldResult.Truncated) break;
       i = next;
     }
   }

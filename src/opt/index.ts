@@ -6,11 +6,11 @@
  *   -O0  nothing
  *   -O1  fold -> copyprop -> cfg -> dce, repeated until nothing changes (<= 4 rounds)
  *   -O2  one round of the -O1 passes and tailrec (so inlining sees cleaned-up callee sizes),
- *        inline (module level), then per function:
- *        [fold copyprop cfg dce tailrec gvn loadelim strength] to a fixed point (<= 2 rounds),
- *        licm (and one more round when it moved something), then the -O1 cleanup
- *        (<= 2 rounds). The round limits trade little: on the benchmark kernels
- *        the output is identical to running every loop to <= 4 rounds.
+ *        inline (module level), then per function one round of
+ *        [simplify copyprop cfg dce tailrec], where `simplify` is fold, strength, gvn and
+ *        loadelim in one dominator-tree walk; licm (and one more round when it moved
+ *        something); then [simplify copyprop cfg dce] while something changes (<= 2 rounds).
+ *        docs/opt.md says why `simplify` and what the round limits cost.
  *
  * Each function gets one `FuncContext` (scratch space shared by its passes); the
  * manager keeps no state between calls. With `verify: true` the verifier runs
@@ -29,6 +29,7 @@ import { licmPass } from './licm.js';
 import { strengthPass } from './strength.js';
 import { loadElimPass } from './loadelim.js';
 import { tailRecPass } from './tailrec.js';
+import { simplifyPass } from './simplify.js';
 import { InlineOptions, inlineModule } from './inline.js';
 
 /** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
@@ -45,6 +46,7 @@ export const PASSES: Readonly<Record<string, FunctionPass>> = {
   strength: strengthPass,
   loadelim: loadElimPass,
   tailrec: tailRecPass,
+  simplify: simplifyPass,
 };
 
 /** Options of `optimize`. */
@@ -64,7 +66,11 @@ export interface OptimizeOptions {
 const O1: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce'];
 /** Before inlining: cleanups, and tail recursion to loops (so a self-inlined copy keeps its loop). */
 const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec'];
-const O2: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'gvn', 'loadelim', 'strength'];
+const O2: readonly string[] = ['simplify', 'copyprop', 'cfg', 'dce', 'tailrec'];
+/** After licm: the main round's passes but tailrec, while something changes. */
+const O2_CLEANUP: readonly string[] = ['simplify', 'copyprop', 'cfg', 'dce'];
+/** The passes `simplify` runs in one walk: when it changes nothing, neither would they. */
+const SIMPLIFY_PARTS: readonly string[] = ['fold', 'gvn', 'loadelim', 'strength'];
 
 function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Record<string, number>): boolean {
   const pass = PASSES[name];
@@ -75,6 +81,7 @@ function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Reco
   // A pass that reports no change left the function as it was, and every pass reports its
   // CFG changes with ctx.cfgChanged() (test/opt/manager.test.ts checks both).
   ctx.passes.ran(name, changed);
+  if (!changed && name === 'simplify') for (const part of SIMPLIFY_PARTS) ctx.passes.ran(part, false);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {
     const errors = verifyFunction(ctx.f);
@@ -111,9 +118,9 @@ function optimizeIn(ctx: FuncContext, options: OptimizeOptions): void {
     runToFixedPoint(ctx, O1, 4, verify, tm);
     return;
   }
-  runToFixedPoint(ctx, O2, 2, verify, tm);
+  runToFixedPoint(ctx, O2, 1, verify, tm);
   if (runPass('licm', ctx, verify, tm)) runToFixedPoint(ctx, O2, 1, verify, tm);
-  runToFixedPoint(ctx, O1, 2, verify, tm);
+  runToFixedPoint(ctx, O2_CLEANUP, 2, verify, tm);
 }
 
 /** Optimises every function of `module` in place. */

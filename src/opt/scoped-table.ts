@@ -13,7 +13,8 @@ import type { FuncContext } from './context.js';
 export class ScopedInstTable {
   /** Hashes must be reduced with `& mask`. */
   readonly mask: number;
-  private readonly capacity: number;
+  /** Instruction ids below this fit (see `holds`). */
+  readonly capacity: number;
   /** Next instruction in the same bucket, or NONE. */
   readonly next: Int32Array;
   private readonly buckets: Int32Array;
@@ -39,6 +40,10 @@ export class ScopedInstTable {
    */
   fits(instCount: number): boolean {
     return instCount <= this.capacity;
+  }
+  /** True when instruction id `i` has room in the table (ids created after it was sized may not). */
+  holds(i: number): boolean {
+    return i < this.capacity;
   }
   /** Empties the table (after a walk it is empty already; a pass may have stopped early). */
   clear(): void {

@@ -152,8 +152,8 @@ function magicSigned(ctx: FuncContext, inst: Inst, op: Opcode, x: Value, t: Type
   return false;
 }
 
-/** Reduces one instruction; returns true on change. */
-function reduce(ctx: FuncContext, inst: Inst): boolean {
+/** Reduces one instruction (helpers are inserted before it); returns true on change. */
+export function reduceInst(ctx: FuncContext, inst: Inst): boolean {
   const f = ctx.f;
   const op = f.instOpcode[inst] as Opcode;
   if (op !== Opcode.IMul && op !== Opcode.UDiv && op !== Opcode.URem && op !== Opcode.SDiv && op !== Opcode.SRem) return false;
@@ -223,7 +223,7 @@ export function strengthPass(ctx: FuncContext): boolean {
   let changed = false;
   for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
     for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-      if (reduce(ctx, i as Inst)) changed = true;
+      if (reduceInst(ctx, i as Inst)) changed = true;
     }
   }
   return changed;

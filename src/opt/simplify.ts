@@ -1,0 +1,66 @@
+/**
+ * Pass `simplify`: `fold`, `gvn`, `loadelim` and `strength` in one walk.
+ *
+ * Pipeline position: -O2, after inlining, in place of those four passes (which
+ * stay available one by one for filetests and `passes`).
+ *
+ * Why one walk: run separately, each of the four is a whole-function pass, and
+ * what one finds feeds the others (a folded constant makes two instructions
+ * equal; a strength-reduced divide creates constants that fold and number; a
+ * forwarded load makes an address computation common), so the pass manager ran
+ * them in rounds to a fixed point: 12 or more walks per function. Here every
+ * instruction goes through all four in turn while the dominator tree is walked
+ * once in preorder (which visits each definition before its uses, as `fold`'s
+ * reverse postorder does), so later instructions already see the results:
+ *
+ *   resolve operands -> fold (and cut the block at an always-trapping one)
+ *     -> strength-reduce (then the inserted helpers and the rewritten instruction
+ *        go through the steps from the start) -> number (gvn) -> forward loads
+ *
+ * Each step is the one its own pass uses (`foldFully`, `reduceInst`,
+ * `numberInst`, `LoadForwarding`), so the passes cannot drift apart.
+ *
+ * A block cut by a trap makes the blocks it dominated unreachable; the walk
+ * goes on with the dominator tree it started with. That is sound: removing
+ * edges only adds dominance, so every fact the old tree gives still holds, and
+ * what happens in the now unreachable blocks is deleted by `dce`/`cfg`.
+ */
+import { Inst, NONE } from '../ir/function.js';
+import { FuncContext } from './context.js';
+import { FoldResult, foldFully } from './fold.js';
+import { numberInst } from './gvn.js';
+import { LoadForwarding } from './loadelim.js';
+import { reduceInst } from './strength.js';
+
+/** Runs the combined walk; returns true when anything changed. */
+export function simplifyPass(ctx: FuncContext): boolean {
+  const f = ctx.f;
+  ctx.beginPass();
+  ctx.ensureDominators();
+  const table = ctx.scopedTable();
+  const loads = new LoadForwarding(ctx, table);
+  let changed = false;
+  table.walk(ctx, (b: number): void => {
+    loads.enterBlock(b);
+    for (let i = f.blockFirst[b]!; i !== NONE;) {
+      const prev = f.instPrev[i]!;
+      let next = f.instNext[i]!;
+      ctx.resolveArgs(i as Inst);
+      const r = foldFully(ctx, i as Inst);
+      if (r === FoldResult.Truncated) { changed = true; break; }
+      if (r === FoldResult.Changed) changed = true;
+      if (f.instBlock[i] === NONE) { i = next; continue; }
+      if (reduceInst(ctx, i as Inst)) {
+        // Visit the helpers inserted before `i`, then `i` itself again, from the first helper.
+        changed = true;
+        i = prev === NONE ? f.blockFirst[b]! : f.instNext[prev]!;
+        continue;
+      }
+      if (numberInst(ctx, table, i) || loads.visit(i)) changed = true;
+      i = next;
+    }
+    loads.leaveBlock(b);
+  });
+  ctx.commitAliases();
+  return changed;
+}
