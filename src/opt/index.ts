@@ -5,11 +5,12 @@
  *
  *   -O0  nothing
  *   -O1  fold -> copyprop -> cfg -> dce, repeated until nothing changes (<= 4 rounds)
- *   -O2  one round of the -O1 passes and tailrec (so inlining sees cleaned-up callee sizes),
+ *   -O2  one round of the -O1 passes and tailrec on every function the module calls (so
+ *        inlining sees cleaned-up callee sizes),
  *        inline (module level), then per function one round of
  *        [simplify copyprop cfg dce tailrec], where `simplify` is fold, strength, gvn and
  *        loadelim in one dominator-tree walk; licm (and one more round when it moved
- *        something); then [simplify copyprop cfg dce] while something changes (<= 2 rounds).
+ *        something); then [simplify copyprop cfg dce] while something changes (<= 3 rounds).
  *        docs/opt.md says why `simplify` and what the round limits cost.
  *
  * Each function gets one `FuncContext` (scratch space shared by its passes); the
@@ -17,6 +18,7 @@
  * after every pass and an invalid result throws naming the pass.
  */
 import { Func, Module } from '../ir/function.js';
+import { Opcode } from '../ir/opcodes.js';
 import { verifyFunction } from '../ir/verifier.js';
 import { printFunction } from '../ir/printer.js';
 import { FuncContext, PassRecord } from './context.js';
@@ -120,7 +122,22 @@ function optimizeIn(ctx: FuncContext, options: OptimizeOptions): void {
   }
   runToFixedPoint(ctx, O2, 1, verify, tm);
   if (runPass('licm', ctx, verify, tm)) runToFixedPoint(ctx, O2, 1, verify, tm);
-  runToFixedPoint(ctx, O2_CLEANUP, 2, verify, tm);
+  runToFixedPoint(ctx, O2_CLEANUP, 3, verify, tm);
+}
+
+/** The functions of `module` that some function of it calls directly (inlining candidates). */
+function calledFunctions(module: Module): Set<Func> {
+  const out = new Set<Func>();
+  for (const f of module.functions()) {
+    for (let b = f.firstBlock; b !== -1; b = f.blockNext[b]!) {
+      for (let i = f.blockFirst[b]!; i !== -1; i = f.instNext[i]!) {
+        if (f.instOpcode[i] !== Opcode.Call) continue;
+        const g = module.callees[f.instImm[i]!];
+        if (g instanceof Func) out.add(g);
+      }
+    }
+  }
+  return out;
 }
 
 /** Optimises every function of `module` in place. */
@@ -142,7 +159,10 @@ export function optimize(module: Module, options: OptimizeOptions): void {
     // Clean callees first so that size estimates are realistic.
     // One round is enough for that: the full pipeline runs on every function after inlining anyway.
     if (options.passes === undefined) {
-      for (const f of module.functions()) if (f.firstBlock !== -1) runToFixedPoint(contextFor(f), PRE_INLINE, 1, verify, options.timings);
+      // Only functions that something in the module calls can be inlined: the others are
+      // cleaned by the main pipeline after inlining, once instead of twice.
+      const called = calledFunctions(module);
+      for (const f of module.functions()) if (f.firstBlock !== -1 && called.has(f)) runToFixedPoint(contextFor(f), PRE_INLINE, 1, verify, options.timings);
     }
     const t0 = performance.now();
     const inlinedInto = new Set<Func>();

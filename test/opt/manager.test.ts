@@ -66,28 +66,37 @@ test('a pass that reports no change leaves the function as it was (what lets the
   }
 });
 
-test('-O2 on a function with nothing to improve runs each pass once, skipping those the cleanups before inlining found done', () => {
+test('-O2 on functions with nothing to improve runs each pass once, skipping those the cleanups before inlining found done', () => {
+  // %g is called (an inlining candidate, too big for threshold 1): it is cleaned before inlining.
+  // %h calls it but nothing calls %h: only the pipeline after inlining runs on it.
   const text = `function %g(i64, i64) -> i64 {
 block0(v0: i64, v1: i64):
     v2 = imul v0, v1
     v3 = iadd v2, v0
     return v3
 }
+
+function %h(i64) -> i64 {
+block0(v0: i64):
+    v1 = call %g(v0, v0)
+    return v1
+}
 `;
   const runs: string[] = [];
   const passes = PASSES as Record<string, (ctx: FuncContext) => boolean>;
   const saved = { ...passes };
   try {
-    for (const name of Object.keys(saved)) passes[name] = (ctx) => { runs.push(name); return saved[name]!(ctx); };
+    for (const name of Object.keys(saved)) passes[name] = (ctx) => { runs.push(`${ctx.f.name}:${name}`); return saved[name]!(ctx); };
     const m = parse(text);
-    optimize(m, { level: 2, verify: true });
+    optimize(m, { level: 2, verify: true, inline: { threshold: 1 } });
     assert.equal(printModule(m), text);
   } finally {
     Object.assign(passes, saved);
   }
-  // Before inlining: fold copyprop cfg dce tailrec. After (nothing was inlined into %g): only the
+  // %g before inlining: fold copyprop cfg dce tailrec. After (nothing was inlined into it): only the
   // passes that have not run yet (simplify), then licm; the final cleanup round finds everything done.
-  assert.deepEqual(runs, ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'simplify', 'licm']);
+  assert.deepEqual(runs.filter((r) => r.startsWith('g:')).map((r) => r.slice(2)), ['fold', 'copyprop', 'cfg', 'dce', 'tailrec', 'simplify', 'licm']);
+  assert.deepEqual(runs.filter((r) => r.startsWith('h:')).map((r) => r.slice(2)), ['simplify', 'copyprop', 'cfg', 'dce', 'tailrec', 'licm']);
 });
 
 test('after every pass, the CFG tables the context keeps as current match a fresh computation', () => {
