@@ -348,8 +348,11 @@ export class FuncContext {
   /** True when every block in the layout is reachable (`removeUnreachableBlocks` ran since the last change). */
   private allReachable = false;
 
+  /** Counts `cfgChanged()` calls (the pass manager compares it around a pass). */
+  cfgChanges = 0;
   /** Records that blocks, terminators or edges changed: the CFG tables must be recomputed. */
   cfgChanged(): void {
+    this.cfgChanges++;
     this.rpoValid = this.predsValid = this.dominatorsValid = this.allReachable = false;
   }
   /**

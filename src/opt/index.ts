@@ -71,6 +71,14 @@ const PRE_INLINE: readonly string[] = ['fold', 'copyprop', 'cfg', 'dce', 'tailre
 const O2: readonly string[] = ['simplify', 'copyprop', 'cfg', 'dce', 'tailrec'];
 /** After licm: the main round's passes but tailrec, while something changes. */
 const O2_CLEANUP: readonly string[] = ['simplify', 'copyprop', 'cfg', 'dce'];
+/**
+ * Passes that reach their own fixed point in one run unless they change the CFG: they visit
+ * every definition before its uses (dominator-tree preorder or reverse postorder), and what
+ * they find depends only on an instruction's operands and what dominates it, so a second run
+ * finds nothing new (test/opt/manager.test.ts checks this on random modules). `strength` is
+ * not one: the helpers it inserts may be reducible again.
+ */
+export const SELF_FIXED_POINT: ReadonlySet<string> = new Set(['simplify', 'fold', 'gvn', 'loadelim']);
 /** The passes `simplify` runs in one walk: when it changes nothing, neither would they. */
 const SIMPLIFY_PARTS: readonly string[] = ['fold', 'gvn', 'loadelim', 'strength'];
 
@@ -79,10 +87,13 @@ function runPass(name: string, ctx: FuncContext, verify: boolean, timings?: Reco
   if (pass === undefined) throw new Error(`optimize: unknown pass '${name}'`);
   if (ctx.passes.isDone(name)) return false;
   const t0 = timings !== undefined ? performance.now() : 0;
+  const cfgChanges = ctx.cfgChanges;
   const changed = pass(ctx);
   // A pass that reports no change left the function as it was, and every pass reports its
   // CFG changes with ctx.cfgChanged() (test/opt/manager.test.ts checks both).
   ctx.passes.ran(name, changed);
+  // Run again right away, a pass that reaches its own fixed point would change nothing.
+  if (changed && ctx.cfgChanges === cfgChanges && SELF_FIXED_POINT.has(name)) ctx.passes.ran(name, false);
   if (!changed && name === 'simplify') for (const part of SIMPLIFY_PARTS) ctx.passes.ran(part, false);
   if (timings !== undefined) timings[name] = (timings[name] ?? 0) + performance.now() - t0;
   if (verify) {

@@ -1,17 +1,21 @@
 /**
  * Pass `licm`: loop-invariant code motion.
  *
- * Pipeline position: -O2, after `gvn` (so invariant expressions are unique);
- * `cfg` afterwards removes preheaders that received nothing.
+ * Pipeline position: -O2, after `simplify` (so invariant expressions are unique).
  *
  * Terms:
  *  - *back edge*: an edge B -> H where H dominates B; H is a loop *header*, B a
  *    *latch*.
  *  - *natural loop* of H (its *body*): H plus every block that reaches a latch
  *    without passing through H.
- *  - *preheader*: a new block P with H's parameter types, taking every
- *    non-back edge into H and jumping to H with its parameters; P dominates the
- *    loop and runs once per entry into it.
+ *  - *preheader*: a block P that dominates the loop, runs once per entry into
+ *    it and ends in a jump to H. When one edge enters H, from a block ending in
+ *    a jump, that block is P. When one edge enters H from a branch, P is a new
+ *    block without parameters that takes the edge and passes its arguments on.
+ *    Otherwise P is a new block with H's parameter types, taking every non-back
+ *    edge into H and jumping to H with its parameters. (These are the shapes the
+ *    cleanups would reduce a preheader with parameters to; new preheaders that
+ *    receive nothing are removed again, so the cleanups find nothing to undo.)
  *  - *invariant*: a pure instruction (no effect, no trap, no memory access)
  *    whose operands are all defined outside the body.
  *
@@ -26,7 +30,7 @@
  * defined outside the body that a body instruction uses dominates that use,
  * and every path to the use passes through P, so it dominates P's end as well.
  */
-import { Block, Inst, NONE, Value } from '../ir/function.js';
+import { Block, Dest, Func, Inst, NONE, Value } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type } from '../ir/types.js';
 import { FuncContext, isPure, Scratch } from './context.js';
@@ -105,7 +109,14 @@ function anyHoistable(ctx: FuncContext, headers: readonly number[]): boolean {
   return false;
 }
 
-/** Runs LICM; returns true when anything was hoisted (then preheaders were created for every loop). */
+/** Moves the argument list of destination `from` to `to` (which has none); `from` is left with none. */
+function moveDestArgs(f: Func, from: Dest, to: Dest): void {
+  f.destArgStart[to] = f.destArgStart[from]!;
+  f.destArgCount[to] = f.destArgCount[from]!;
+  f.destArgCount[from] = 0;
+}
+
+/** Runs LICM; returns true when anything was hoisted. */
 export function licmPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
@@ -120,29 +131,63 @@ export function licmPass(ctx: FuncContext): boolean {
   }
   if (headers.length === 0 || !anyHoistable(ctx, headers)) return false;
 
-  // 1. Preheaders, all at once, from the original predecessor lists.
+  // 1. Preheaders, all at once, from the original predecessor lists. Where the later
+  //    cleanups would fold a new preheader away again, it is not made (the pipeline then
+  //    has nothing to undo, and its cleanup rounds find nothing to do):
+  //    - a loop entered by one edge, from a block ending in a jump: that block is the
+  //      preheader (it runs once per entry into the loop and falls into the header);
+  //    - a loop entered by one edge from a branch: a new block without parameters, which
+  //      passes the edge's arguments on (parameters would only be copies of them);
+  //    - otherwise a new block with the header's parameter types takes every entry edge.
   const preheaderJump: number[] = [];
+  /** Per header: the new preheader block, or -1 when an existing block serves. */
+  const madeBlock: number[] = [];
+  /** Per header with a new preheader: the entry destinations redirected to it (undone if it stays empty). */
+  const redirected: number[][] = [];
   const types: Type[] = [];
   for (const h of headers) {
-    const p = f.newBlock();
-    types.length = 0;
-    for (let i = 0; i < f.blockParamCount[h]!; i++) types.push(f.typeOf(f.blockParam(h as Block, i)));
-    const params: Value[] = [];
-    for (const t of types) params.push(f.appendBlockParam(p, t));
-    f.insertBlockBefore(p, h as Block);
+    let entry = -1, entries = 0;
     for (let e = ctx.predStart[h]!; e < ctx.predStart[h + 1]!; e++) {
-      if (!ctx.dominates(h, ctx.predBlock[e]!)) f.destBlock[ctx.predDest[e]!] = p;
+      if (!ctx.dominates(h, ctx.predBlock[e]!)) { entry = e; entries++; }
     }
+    if (entries === 1 && f.instOpcode[ctx.predInst[entry]!] === Opcode.Jump) {
+      preheaderJump.push(ctx.predInst[entry]!);
+      madeBlock.push(-1);
+      redirected.push([]);
+      continue;
+    }
+    const p = f.newBlock();
     const j = f.newInst(Opcode.Jump, 0, []);
-    f.addDest(j, h as Block, params);
+    const dests: number[] = [];
+    if (entries === 1) {
+      const d = ctx.predDest[entry]! as Dest;
+      const jd = f.addDest(j, h as Block, []);
+      moveDestArgs(f, d, jd);
+      f.destBlock[d] = p;
+      dests.push(d);
+    } else {
+      types.length = 0;
+      for (let i = 0; i < f.blockParamCount[h]!; i++) types.push(f.typeOf(f.blockParam(h as Block, i)));
+      const params: Value[] = [];
+      for (const t of types) params.push(f.appendBlockParam(p, t));
+      for (let e = ctx.predStart[h]!; e < ctx.predStart[h + 1]!; e++) {
+        if (!ctx.dominates(h, ctx.predBlock[e]!)) { f.destBlock[ctx.predDest[e]!] = p; dests.push(ctx.predDest[e]!); }
+      }
+      f.addDest(j, h as Block, params);
+    }
+    f.insertBlockBefore(p, h as Block);
     f.appendInst(p, j);
     preheaderJump.push(j);
+    madeBlock.push(p);
+    redirected.push(dests);
   }
-  ctx.changes += headers.length;
+  const newBlocks = madeBlock.some((p) => p !== -1);
 
-  // 2. Loop bodies on the new CFG.
-  ctx.cfgChanged();
-  ctx.computeDominators();
+  // 2. Loop bodies on the new CFG (moving instructions between blocks changes no edge).
+  if (newBlocks) {
+    ctx.cfgChanged();
+    ctx.computeDominators();
+  }
   const nb = f.blockCount;
   const stamp = ctx.i32(Scratch.LicmStamp, nb, -1);
   const bodies: number[][] = [];
@@ -188,5 +233,18 @@ export function licmPass(ctx: FuncContext): boolean {
     for (const b of body) inLoop[b] = -1;
   }
   ctx.changes += hoisted;
+
+  // 4. New preheaders that received nothing go again: their entry edges lead to the header as before.
+  if (newBlocks) {
+    for (let id = 0; id < headers.length; id++) {
+      const p = madeBlock[id]!;
+      if (p === -1 || f.blockFirst[p] !== preheaderJump[id]) continue;
+      const h = headers[id]!, dests = redirected[id]!;
+      if (f.blockParamCount[p] === 0 && dests.length === 1) moveDestArgs(f, f.dest(preheaderJump[id]! as Inst, 0), dests[0]! as Dest);
+      for (const d of dests) f.destBlock[d] = h;
+      f.removeBlock(p as Block);
+    }
+    ctx.cfgChanged();
+  }
   return true;
 }
