@@ -13,7 +13,8 @@
  * once in preorder (which visits each definition before its uses, as `fold`'s
  * reverse postorder does), so later instructions already see the results:
  *
- *   resolve operands -> fold (and cut the block at an always-trapping one)
+ *   resolve operands -> (memory, calls, terminators: forward loads only; constants:
+ *     number only) -> fold (and cut the block at an always-trapping one)
  *     -> strength-reduce (then the inserted helpers and the rewritten instruction
  *        go through the steps from the start) -> number (gvn) -> forward loads
  *
@@ -26,11 +27,19 @@
  * what happens in the now unreachable blocks is deleted by `dce`/`cfg`.
  */
 import { Inst, NONE } from '../ir/function.js';
+import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { FuncContext } from './context.js';
 import { FoldResult, foldFully } from './fold.js';
 import { numberInst } from './gvn.js';
 import { LoadForwarding } from './loadelim.js';
 import { reduceInst } from './strength.js';
+
+/**
+ * Opcodes that fold, strength reduction and gvn leave alone (fold and strength rewrite only
+ * arithmetic, comparisons and conversions; gvn numbers nothing that touches memory, calls or
+ * ends a block): checked first, since they are about half of all instructions.
+ */
+const NOT_ARITHMETIC = OpFlags.Terminator | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.SideEffects;
 
 /** Runs the combined walk; returns true when anything changed. */
 export function simplifyPass(ctx: FuncContext): boolean {
@@ -46,6 +55,18 @@ export function simplifyPass(ctx: FuncContext): boolean {
       const prev = f.instPrev[i]!;
       let next = f.instNext[i]!;
       ctx.resolveArgs(i as Inst);
+      const op = f.instOpcode[i]!;
+      if ((OPCODES[op]!.flags & NOT_ARITHMETIC) !== 0) {
+        // Memory, calls and terminators: only load forwarding has anything to do.
+        if (loads.visit(i)) changed = true;
+        i = next;
+        continue;
+      }
+      if (op === Opcode.IConst || op === Opcode.FConst) {
+        if (numberInst(ctx, table, i)) changed = true;
+        i = next;
+        continue;
+      }
       const r = foldFully(ctx, i as Inst);
       if (r === FoldResult.Truncated) { changed = true; break; }
       if (r === FoldResult.Changed) changed = true;
