@@ -28,7 +28,7 @@ import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
-import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
+import { link, type LinkRelocation, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './x64/backend.js';
 import { TRAP_SYMBOL } from './x64/emit.js';
@@ -273,19 +273,6 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
   const budget = options.stackSize ?? 1 << 20;
-  // The glue reuses the backend's assembler (and its buffers): finish() copies each unit's code out.
-  for (const f of funcs) {
-    const a = scratch.assembler();
-    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
-    const out = a.finish();
-    units.push({ symbol: `entry:${f.name}`, bytes: out.bytes, entry: 0, relocations: out.relocations });
-  }
-  {
-    const a = scratch.assembler();
-    emitTrapHandler(a, stateAddress);
-    const out = a.finish();
-    units.push({ symbol: TRAP_SYMBOL, bytes: out.bytes, entry: 0, relocations: out.relocations });
-  }
   // Stubs for imports whose address is taken (they carry a header for call_indirect checks).
   const stubbed = new Set<string>();
   if (imports.length > 0) for (const f of funcs) {
@@ -295,12 +282,38 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       if (c.isImport) stubbed.add(c.name);
     }
   }
+  // The glue (entry trampolines, the trap handler, import stubs) is assembled in one session on
+  // the backend's assembler and finished once; each piece, from its mark to the next, becomes a
+  // unit whose bytes are a view of the finished code (link copies them). Each piece's code is
+  // the same as assembled alone: nothing in it depends on where it starts.
+  const a = scratch.assembler();
+  const glueSymbols: string[] = [], glueEntries: number[] = [], glueMarks: number[] = [];
+  const piece = (symbol: string): void => {
+    glueSymbols.push(symbol);
+    glueMarks.push(a.mark());
+  };
+  for (const f of funcs) {
+    piece(`entry:${f.name}`);
+    glueEntries.push(0);
+    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
+  }
+  piece(TRAP_SYMBOL);
+  glueEntries.push(0);
+  emitTrapHandler(a, stateAddress);
   for (const name of stubbed) {
     const imp = module.lookup(name) as Signature;
-    const a = scratch.assembler();
-    const entry = emitImportStub(a, signatureHash(imp), `c:${name}`);
-    const out = a.finish();
-    units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
+    piece(`stub:${name}`);
+    glueEntries.push(emitImportStub(a, signatureHash(imp), `c:${name}`));
+  }
+  const endMark = a.mark();
+  const glue = a.finish();
+  for (let k = 0; k < glueSymbols.length; k++) {
+    const start = glue.markOffset(glueMarks[k]!), end = glue.markOffset(k + 1 < glueMarks.length ? glueMarks[k + 1]! : endMark);
+    const own: LinkRelocation[] = [];
+    for (const x of glue.relocations) {
+      if (x.offset >= start && x.offset < end) own.push({ kind: x.kind, offset: x.offset - start, symbol: x.symbol, addend: x.addend });
+    }
+    units.push({ symbol: glueSymbols[k]!, bytes: glue.bytes.subarray(start, end), entry: glueEntries[k]!, relocations: own });
   }
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
