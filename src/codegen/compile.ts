@@ -9,7 +9,8 @@
  *     each function  -> x64 backend (lower, linear scan, emit)       src/codegen/x64
  *     glue           -> entry trampolines, trap handler, import stubs
  *     link           -> one W^X code allocation, relocations patched  src/runtime/link.ts
- *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code
+ *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code,
+ *                       each made on first use
  *
  * JS value mapping (same as the interpreter's): i8 i16 i32 <-> number
  * (bigints accepted, wrapped to the width); i64 <-> bigint (safe-integer
@@ -18,7 +19,7 @@
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
  * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
  */
-import { Module } from '../ir/function.js';
+import { Func, Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
 import { instText } from '../ir/printer.js';
@@ -102,51 +103,69 @@ function coerce(t: Type, x: unknown, what: string): unknown {
 
 /** A compiled module: callable functions, disassembly, and the memory it owns. */
 export class CompiledModule {
-  /** JS functions by IR function name. */
-  readonly functions: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
   /** The IR module. */
   readonly module: Module;
   private readonly linked: LinkedCode;
   private readonly compiled: Map<string, CompiledFunction>;
   /** Keeps data objects and the state block alive while the module is. */
   private readonly keep: Uint8Array[];
+  private readonly state: DataView;
+  /** The JS functions made so far, by IR function name. */
+  private readonly made: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
+  /** True once `made` holds every function. */
+  private allMade = false;
   private freed = false;
 
   /** Use `compile()`. */
-  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[],
-    state: Uint8Array, trampolines: Map<string, bigint>) {
+  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
     this.module = module;
     this.linked = linked;
     this.compiled = compiled;
     this.keep = keep;
-    const sv = new DataView(state.buffer, state.byteOffset, state.byteLength);
-    for (const f of module.functions()) {
-      const raw = wrap(trampolines.get(f.name)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
-      const params = f.params, results = f.results, name = f.name;
-      // Named by its property key (fn.name === name) without a defineProperty, which costs more.
-      const fn = { [name]: (...args: unknown[]): unknown => {
-        if (this.freed) throw new Error(`jitkit: %${name} was freed`);
-        if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
-        const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
-        raw(...native);
-        const code = sv.getUint32(STATE_TRAP_CODE, true);
-        if (code !== 0) {
-          sv.setUint32(STATE_TRAP_CODE, 0, true);
-          throw new TrapError(code - 1, ` in compiled code called as %${name}`);
-        }
-        if (results.length === 0) return undefined;
-        const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
-        return out.length === 1 ? out[0] : out;
-      } }[name]!;
-      this.functions[name] = fn;
+    this.state = new DataView(state.buffer, state.byteOffset, state.byteLength);
+  }
+
+  /**
+   * JS functions by IR function name. Each is made on first use (here or by `get`): a
+   * caller that calls a few functions of a large module does not pay for the others.
+   */
+  get functions(): Record<string, CompiledFn> {
+    if (!this.allMade) {
+      for (const f of this.module.functions()) if (this.made[f.name] === undefined) this.made[f.name] = this.makeFunction(f);
+      this.allMade = true;
     }
+    return this.made;
   }
 
   /** The JS function for IR function `name`; throws if there is none. */
   get(name: string): CompiledFn {
-    const f = this.functions[name];
-    if (f === undefined) throw new Error(`compiled module has no function %${name}`);
-    return f;
+    const made = this.made[name];
+    if (made !== undefined) return made;
+    const f = this.module.lookup(name);
+    if (!(f instanceof Func)) throw new Error(`compiled module has no function %${name}`);
+    return (this.made[name] = this.makeFunction(f));
+  }
+
+  /** The JS function calling `f` through its entry trampoline. */
+  private makeFunction(f: Func): CompiledFn {
+    const sv = this.state;
+    const raw = wrap(this.linked.addresses.get(`entry:${f.name}`)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
+    const params = f.params, results = f.results, name = f.name;
+    // Named by its property key (fn.name === name) without a defineProperty, which costs more.
+    return { [name]: (...args: unknown[]): unknown => {
+      if (this.freed) throw new Error(`jitkit: %${name} was freed`);
+      if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
+      const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
+      raw(...native);
+      const code = sv.getUint32(STATE_TRAP_CODE, true);
+      if (code !== 0) {
+        sv.setUint32(STATE_TRAP_CODE, 0, true);
+        throw new TrapError(code - 1, ` in compiled code called as %${name}`);
+      }
+      if (results.length === 0) return undefined;
+      const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
+      return out.length === 1 ? out[0] : out;
+    } }[name]!;
   }
 
   /** Entry address of a function's machine code (not the trampoline). */
@@ -329,9 +348,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
-  const trampolines = new Map<string, bigint>();
-  for (const f of funcs) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
-  return new CompiledModule(module, linked, compiled, keep, st.bytes, trampolines);
+  return new CompiledModule(module, linked, compiled, keep, st.bytes);
 }
 
 /** Alias of `compile`. */
