@@ -149,7 +149,7 @@ export class CompiledModule {
   /** The JS function calling `f` through its entry trampoline. */
   private makeFunction(f: Func): CompiledFn {
     const sv = this.state;
-    const raw = wrap(this.linked.addresses.get(`entry:${f.name}`)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
+    const raw = wrap(this.linked.base + BigInt(this.linked.entries.get(`entry:${f.name}`)!), { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
     const params = f.params, results = f.results, name = f.name;
     // Named by its property key (fn.name === name) without a defineProperty, which costs more.
     return { [name]: (...args: unknown[]): unknown => {
@@ -170,9 +170,9 @@ export class CompiledModule {
 
   /** Entry address of a function's machine code (not the trampoline). */
   address(name: string): bigint {
-    const a = this.linked.addresses.get(`fn:${name}`);
-    if (a === undefined) throw new Error(`compiled module has no function %${name}`);
-    return a;
+    const entry = this.linked.entries.get(`fn:${name}`);
+    if (entry === undefined) throw new Error(`compiled module has no function %${name}`);
+    return this.linked.base + BigInt(entry);
   }
 
   /** Machine instructions on virtual registers (before allocation) of function `name`. */
@@ -191,7 +191,7 @@ export class CompiledModule {
       const c = this.compiled.get(n);
       if (c === undefined) throw new Error(`compiled module has no function %${n}`);
       const start = this.linked.offsets.get(`fn:${n}`)!;
-      const entry = this.linked.addresses.get(`fn:${n}`)!;
+      const entry = this.linked.base + BigInt(this.linked.entries.get(`fn:${n}`)!);
       const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.codeEnd);
       const lines = await disassemble(bytes, { address: entry });
       const f = this.module.getFunction(n);
