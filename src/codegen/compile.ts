@@ -56,13 +56,20 @@ export interface CompileOptions {
   /**
    * Prove each function's register allocation with the independent checker
    * (src/regalloc/checker.ts) before emitting it; throws on a wrong allocation.
-   * Default: on when the environment variable JITKIT_CHECK_REGALLOC is 1.
+   * Default: on when the environment variable JITKIT_CHECK_REGALLOC is 1 (as jitkit found it
+   * when it was loaded).
    */
   checkRegalloc?: boolean;
 }
 
 /** A JS function calling a compiled IR function. */
 export type CompiledFn = (...args: unknown[]) => unknown;
+
+/**
+ * The default of `checkRegalloc`: JITKIT_CHECK_REGALLOC, read once when this module loads (a
+ * read of process.env costs a few µs, a noticeable share of compiling a small module).
+ */
+const CHECK_REGALLOC_DEFAULT = process.env['JITKIT_CHECK_REGALLOC'] === '1';
 
 const NATIVE: Record<number, NativeType> = {
   [Type.I8]: 'i8', [Type.I16]: 'i16', [Type.I32]: 'i32', [Type.I64]: 'i64', [Type.F32]: 'f32', [Type.F64]: 'f64', [Type.Ptr]: 'i64', // ptr: converted here so any 64-bit address passes
@@ -258,7 +265,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     module = module.clone();
     optimize(module, { level });
   }
-  const checkRegalloc = options.checkRegalloc ?? process.env['JITKIT_CHECK_REGALLOC'] === '1';
+  const checkRegalloc = options.checkRegalloc ?? CHECK_REGALLOC_DEFAULT;
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
