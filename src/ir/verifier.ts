@@ -206,14 +206,8 @@ export function resultTypes(f: Func, inst: Inst): readonly Type[] {
 
 /** The verifier's numbered scratch tables (`ScratchTables`), shared by a module's functions. */
 const enum Scratch {
-  /** DominatorTree's results. */
-  RpoIndex, Idom,
-  /** DominatorTree's other per-block tables, one after another. */
-  Blocks,
-  /** Successor lists. */
-  Edges,
-  /** Predecessor lists. */
-  PredEdges,
+  /** DominatorTree's tables, one after another. */
+  Dominators,
   /** Each instruction's index in its block. */
   Position,
 }
@@ -222,63 +216,62 @@ const enum Scratch {
 export class DominatorTree {
   /** Reachable blocks in reverse postorder (entry first). */
   readonly rpo: Block[] = [];
-  /** Position in `rpo` by block id, -1 when unreachable. */
-  readonly rpoIndex: Int32Array;
-  /** Immediate dominator by block id (entry: itself; unreachable: -1). */
-  readonly idom: Int32Array;
+  /**
+   * Every table in one Int32Array (one fill, no view per table: a small function's whole walk
+   * costs less than a few views), each `n` long at a multiple of `n`: RPO_INDEX, IDOM, the
+   * successor and predecessor lists (start and count per block into EDGES and PRED_EDGES, at 9n
+   * and 9n + edge count), then the DFS stack, its cursors and the postorder.
+   */
+  private readonly t: Int32Array;
+  private readonly n: number;
 
   /**
    * Computes dominators for `f`. With `shared` (the verifier's scratch, shared by a module's
-   * functions) every table comes from it, `rpoIndex` and `idom` included: they are then
-   * valid only until the scratch is used again, and may be longer than `f.blockCount`.
+   * functions) the tables live in it and are valid only until it is used again.
    */
   constructor(f: Func, shared?: ScratchTables) {
-    const n = f.blockCount;
-    const scratch = shared ?? new ScratchTables();
-    const rpoIndex = (this.rpoIndex = shared === undefined ? new Int32Array(n).fill(-1) : scratch.i32(Scratch.RpoIndex, n, -1));
-    const idom = (this.idom = shared === undefined ? new Int32Array(n).fill(-1) : scratch.i32(Scratch.Idom, n, -1));
-    if (f.firstBlock === NONE) return;
-    // Seven per-block tables in one scratch table, table k at k * n (a view each costs more than
-    // the whole walk of a small function): successor and predecessor lists (start and count per
-    // block into `edges` / `predEdges`), then the DFS stack, its cursors and the postorder.
-    const t = scratch.i32(Scratch.Blocks, 7 * n, 0);
-    const SUCC_START = 0, SUCC_COUNT = n, PRED_START = 2 * n, PRED_COUNT = 3 * n, STACK = 4 * n, ITER = 5 * n, POST = 6 * n;
-    const blockLast = f.blockLast, blockLive = f.blockLive, blockInLayout = f.blockInLayout;
+    const n = (this.n = f.blockCount);
+    const RPO_INDEX = 0, IDOM = n, SUCC_START = 2 * n, SUCC_COUNT = 3 * n, PRED_START = 4 * n, PRED_COUNT = 5 * n;
+    const STACK = 6 * n, ITER = 7 * n, POST = 8 * n, EDGES = 9 * n;
+    const blockLast = f.blockLast, blockNext = f.blockNext, blockLive = f.blockLive, blockInLayout = f.blockInLayout;
     const instDestStart = f.instDestStart, instDestCount = f.instDestCount, destBlock = f.destBlock;
-    // Successors of every block in the layout: targets of its terminator that are blocks in the
-    // layout, in destination order (repeats kept), as slices of one flat list.
     let edgeCount = 0;
-    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
       const last = blockLast[b]!;
       if (last !== NONE) edgeCount += instDestCount[last]!;
     }
-    const edges = scratch.i32(Scratch.Edges, edgeCount, 0);
-    let e = 0;
-    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    const PRED_EDGES = EDGES + edgeCount, size = PRED_EDGES + edgeCount;
+    const t = (this.t = shared === undefined ? new Int32Array(size) : shared.i32(Scratch.Dominators, size, 0));
+    t.fill(-1, 0, 2 * n);
+    if (f.firstBlock === NONE) return;
+    // Successors of every block in the layout: targets of its terminator that are blocks in the
+    // layout, in destination order (repeats kept), as slices of one flat list.
+    let e = EDGES;
+    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
       t[SUCC_START + b] = e;
       const last = blockLast[b]!;
       if (last === NONE) continue;
       const ds = instDestStart[last]!;
       for (let i = 0; i < instDestCount[last]!; i++) {
         const d = destBlock[ds + i]!;
-        if (d >= 0 && d < n && blockLive[d] === 1 && blockInLayout[d] !== 0) edges[e++] = d; // f.isBlock(d), in the layout
+        if (d >= 0 && d < n && blockLive[d] === 1 && blockInLayout[d] !== 0) t[e++] = d; // f.isBlock(d), in the layout
       }
       t[SUCC_COUNT + b] = e - t[SUCC_START + b]!;
     }
     // Iterative DFS for postorder; ITER holds the next successor to visit of each stacked block,
-    // and rpoIndex marks blocks seen (-2) until it is set to their position.
+    // and RPO_INDEX marks blocks seen (-2) until it is set to their position.
     let postLength = 0, depth = 1;
     t[STACK] = f.firstBlock;
     t[ITER] = 0;
-    rpoIndex[f.firstBlock] = -2;
+    t[RPO_INDEX + f.firstBlock] = -2;
     while (depth > 0) {
       const b = t[STACK + depth - 1]!;
       const k = t[ITER + depth - 1]!;
       if (k < t[SUCC_COUNT + b]!) {
         t[ITER + depth - 1] = k + 1;
-        const c = edges[t[SUCC_START + b]! + k]!;
-        if (rpoIndex[c] === -1) {
-          rpoIndex[c] = -2;
+        const c = t[t[SUCC_START + b]! + k]!;
+        if (t[RPO_INDEX + c] === -1) {
+          t[RPO_INDEX + c] = -2;
           t[STACK + depth] = c;
           t[ITER + depth] = 0;
           depth++;
@@ -291,26 +284,25 @@ export class DominatorTree {
     const rpo = this.rpo;
     for (let i = postLength - 1; i >= 0; i--) {
       const b = t[POST + i]!;
-      rpoIndex[b] = rpo.length;
+      t[RPO_INDEX + b] = rpo.length;
       rpo.push(b as Block);
     }
     // Predecessor lists, each in reverse postorder of the predecessors.
-    for (const b of rpo) for (let k = 0; k < t[SUCC_COUNT + b]!; k++) t[PRED_COUNT + edges[t[SUCC_START + b]! + k]!]!++;
-    let p = 0;
+    for (const b of rpo) for (let k = 0; k < t[SUCC_COUNT + b]!; k++) t[PRED_COUNT + t[t[SUCC_START + b]! + k]!]!++;
+    let p = PRED_EDGES;
     for (const b of rpo) {
       t[PRED_START + b] = p;
       p += t[PRED_COUNT + b]!;
       t[PRED_COUNT + b] = 0;
     }
-    const predEdges = scratch.i32(Scratch.PredEdges, p, 0);
     for (const b of rpo) {
       for (let k = 0; k < t[SUCC_COUNT + b]!; k++) {
-        const c = edges[t[SUCC_START + b]! + k]!;
-        predEdges[t[PRED_START + c]! + t[PRED_COUNT + c]!++] = b;
+        const c = t[t[SUCC_START + b]! + k]!;
+        t[t[PRED_START + c]! + t[PRED_COUNT + c]!++] = b;
       }
     }
     const entry = f.firstBlock;
-    idom[entry] = entry;
+    t[IDOM + entry] = entry;
     let changed = true;
     while (changed) {
       changed = false;
@@ -318,37 +310,46 @@ export class DominatorTree {
         const b = rpo[i]!;
         let nd = -1;
         for (let k = t[PRED_START + b]!, end = k + t[PRED_COUNT + b]!; k < end; k++) {
-          const q = predEdges[k]!;
-          if (idom[q] === -1) continue;
+          const q = t[k]!;
+          if (t[IDOM + q] === -1) continue;
           nd = nd === -1 ? q : this.intersect(q, nd);
         }
-        if (idom[b] !== nd) {
-          idom[b] = nd;
+        if (t[IDOM + b] !== nd) {
+          t[IDOM + b] = nd;
           changed = true;
         }
       }
     }
   }
+  /** Position in `rpo` by block id, -1 when unreachable (a view on the tables). */
+  get rpoIndex(): Int32Array {
+    return this.t.subarray(0, this.n);
+  }
+  /** Immediate dominator by block id (entry: itself; unreachable: -1) (a view on the tables). */
+  get idom(): Int32Array {
+    return this.t.subarray(this.n, 2 * this.n);
+  }
   private intersect(a: number, b: number): number {
-    const rpoIndex = this.rpoIndex, idom = this.idom;
+    const t = this.t, idom = this.n;
     while (a !== b) {
-      while (rpoIndex[a]! > rpoIndex[b]!) a = idom[a]!;
-      while (rpoIndex[b]! > rpoIndex[a]!) b = idom[b]!;
+      while (t[a]! > t[b]!) a = t[idom + a]!;
+      while (t[b]! > t[a]!) b = t[idom + b]!;
     }
     return a;
   }
   /** True if block `b` is reachable from the entry. */
   isReachable(b: Block): boolean {
-    return this.rpoIndex[b]! >= 0;
+    return b >= 0 && b < this.n && this.t[b]! >= 0;
   }
   /** True if block `a` dominates block `b` (both reachable). */
   dominates(a: Block, b: Block): boolean {
-    const rpoIndex = this.rpoIndex, idom = this.idom;
-    const at = rpoIndex[a]!;
-    if (at < 0 || rpoIndex[b]! < 0) return false;
+    const t = this.t, idom = this.n;
+    if (!(a >= 0 && a < idom && b >= 0 && b < idom)) return false;
+    const at = t[a]!;
+    if (at < 0 || t[b]! < 0) return false;
     // A dominator comes before the blocks it dominates in reverse postorder: stop once above `a`.
     let x: number = b;
-    while (rpoIndex[x]! > at) x = idom[x]!;
+    while (t[x]! > at) x = t[idom + x]!;
     return x === a;
   }
 }
