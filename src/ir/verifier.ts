@@ -109,11 +109,16 @@ export function checkInst(f: Func, inst: Inst): string | null {
       return needArgs(f, inst, 0);
     case Format.Unary:
       return needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands);
-    case Format.Binary:
-      if ((e = needArgs(f, inst, 2) ?? argClass(f, inst, 0, info.operands) ?? argClass(f, inst, 1, info.operands)) !== null) return e;
+    case Format.Binary: {
+      // The most frequent format: each operand's type is read once.
+      if ((e = needArgs(f, inst, 2)) !== null) return e;
+      const t0 = argType(f, inst, 0), t1 = argType(f, inst, 1);
+      if (!fitsClass(t0, info.operands)) return argClass(f, inst, 0, info.operands);
+      if (!fitsClass(t1, info.operands)) return argClass(f, inst, 1, info.operands);
       if (op >= Opcode.IShl && op <= Opcode.Rotr) return null; // shift amount may be any integer type
-      if ((op === Opcode.IAdd || op === Opcode.ISub) && argType(f, inst, 0) === Type.Ptr && argType(f, inst, 1) === Type.I64) return null;
-      return argType(f, inst, 0) === argType(f, inst, 1) ? null : `operand types ${typeName(argType(f, inst, 0))} and ${typeName(argType(f, inst, 1))} differ`;
+      if ((op === Opcode.IAdd || op === Opcode.ISub) && t0 === Type.Ptr && t1 === Type.I64) return null;
+      return t0 === t1 ? null : `operand types ${typeName(t0)} and ${typeName(t1)} differ`;
+    }
     case Format.Ternary:
       if ((e = needArgs(f, inst, 3) ?? argClass(f, inst, 0, OperandClass.Int)) !== null) return e;
       return argType(f, inst, 1) === argType(f, inst, 2) ? null : `operand types ${typeName(argType(f, inst, 1))} and ${typeName(argType(f, inst, 2))} differ`;
