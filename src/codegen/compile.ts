@@ -9,7 +9,8 @@
  *     each function  -> x64 backend (lower, linear scan, emit)       src/codegen/x64
  *     glue           -> entry trampolines, trap handler, import stubs
  *     link           -> one W^X code allocation, relocations patched  src/runtime/link.ts
- *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code
+ *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code,
+ *                       each made on first use
  *
  * JS value mapping (same as the interpreter's): i8 i16 i32 <-> number
  * (bigints accepted, wrapped to the width); i64 <-> bigint (safe-integer
@@ -18,7 +19,7 @@
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
  * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
  */
-import { Module } from '../ir/function.js';
+import { Func, Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
 import { instText } from '../ir/printer.js';
@@ -28,7 +29,7 @@ import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
-import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
+import { link, type LinkRelocation, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './x64/backend.js';
 import { TRAP_SYMBOL } from './x64/emit.js';
@@ -55,13 +56,20 @@ export interface CompileOptions {
   /**
    * Prove each function's register allocation with the independent checker
    * (src/regalloc/checker.ts) before emitting it; throws on a wrong allocation.
-   * Default: on when the environment variable JITKIT_CHECK_REGALLOC is 1.
+   * Default: on when the environment variable JITKIT_CHECK_REGALLOC is 1 (as jitkit found it
+   * when it was loaded).
    */
   checkRegalloc?: boolean;
 }
 
 /** A JS function calling a compiled IR function. */
 export type CompiledFn = (...args: unknown[]) => unknown;
+
+/**
+ * The default of `checkRegalloc`: JITKIT_CHECK_REGALLOC, read once when this module loads (a
+ * read of process.env costs a few µs, a noticeable share of compiling a small module).
+ */
+const CHECK_REGALLOC_DEFAULT = process.env['JITKIT_CHECK_REGALLOC'] === '1';
 
 const NATIVE: Record<number, NativeType> = {
   [Type.I8]: 'i8', [Type.I16]: 'i16', [Type.I32]: 'i32', [Type.I64]: 'i64', [Type.F32]: 'f32', [Type.F64]: 'f64', [Type.Ptr]: 'i64', // ptr: converted here so any 64-bit address passes
@@ -102,58 +110,76 @@ function coerce(t: Type, x: unknown, what: string): unknown {
 
 /** A compiled module: callable functions, disassembly, and the memory it owns. */
 export class CompiledModule {
-  /** JS functions by IR function name. */
-  readonly functions: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
   /** The IR module. */
   readonly module: Module;
   private readonly linked: LinkedCode;
   private readonly compiled: Map<string, CompiledFunction>;
   /** Keeps data objects and the state block alive while the module is. */
   private readonly keep: Uint8Array[];
+  private readonly state: DataView;
+  /** The JS functions made so far, by IR function name. */
+  private readonly made: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
+  /** True once `made` holds every function. */
+  private allMade = false;
   private freed = false;
 
   /** Use `compile()`. */
-  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[],
-    state: Uint8Array, trampolines: Map<string, bigint>) {
+  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
     this.module = module;
     this.linked = linked;
     this.compiled = compiled;
     this.keep = keep;
-    const sv = new DataView(state.buffer, state.byteOffset, state.byteLength);
-    for (const f of module.functions()) {
-      const raw = wrap(trampolines.get(f.name)!, { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
-      const params = f.params, results = f.results, name = f.name;
-      // Named by its property key (fn.name === name) without a defineProperty, which costs more.
-      const fn = { [name]: (...args: unknown[]): unknown => {
-        if (this.freed) throw new Error(`jitkit: %${name} was freed`);
-        if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
-        const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
-        raw(...native);
-        const code = sv.getUint32(STATE_TRAP_CODE, true);
-        if (code !== 0) {
-          sv.setUint32(STATE_TRAP_CODE, 0, true);
-          throw new TrapError(code - 1, ` in compiled code called as %${name}`);
-        }
-        if (results.length === 0) return undefined;
-        const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
-        return out.length === 1 ? out[0] : out;
-      } }[name]!;
-      this.functions[name] = fn;
+    this.state = new DataView(state.buffer, state.byteOffset, state.byteLength);
+  }
+
+  /**
+   * JS functions by IR function name. Each is made on first use (here or by `get`): a
+   * caller that calls a few functions of a large module does not pay for the others.
+   */
+  get functions(): Record<string, CompiledFn> {
+    if (!this.allMade) {
+      for (const f of this.module.functions()) if (this.made[f.name] === undefined) this.made[f.name] = this.makeFunction(f);
+      this.allMade = true;
     }
+    return this.made;
   }
 
   /** The JS function for IR function `name`; throws if there is none. */
   get(name: string): CompiledFn {
-    const f = this.functions[name];
-    if (f === undefined) throw new Error(`compiled module has no function %${name}`);
-    return f;
+    const made = this.made[name];
+    if (made !== undefined) return made;
+    const f = this.module.lookup(name);
+    if (!(f instanceof Func)) throw new Error(`compiled module has no function %${name}`);
+    return (this.made[name] = this.makeFunction(f));
+  }
+
+  /** The JS function calling `f` through its entry trampoline. */
+  private makeFunction(f: Func): CompiledFn {
+    const sv = this.state;
+    const raw = wrap(this.linked.base + BigInt(this.linked.entries.get(`entry:${f.name}`)!), { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
+    const params = f.params, results = f.results, name = f.name;
+    // Named by its property key (fn.name === name) without a defineProperty, which costs more.
+    return { [name]: (...args: unknown[]): unknown => {
+      if (this.freed) throw new Error(`jitkit: %${name} was freed`);
+      if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
+      const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
+      raw(...native);
+      const code = sv.getUint32(STATE_TRAP_CODE, true);
+      if (code !== 0) {
+        sv.setUint32(STATE_TRAP_CODE, 0, true);
+        throw new TrapError(code - 1, ` in compiled code called as %${name}`);
+      }
+      if (results.length === 0) return undefined;
+      const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
+      return out.length === 1 ? out[0] : out;
+    } }[name]!;
   }
 
   /** Entry address of a function's machine code (not the trampoline). */
   address(name: string): bigint {
-    const a = this.linked.addresses.get(`fn:${name}`);
-    if (a === undefined) throw new Error(`compiled module has no function %${name}`);
-    return a;
+    const entry = this.linked.entries.get(`fn:${name}`);
+    if (entry === undefined) throw new Error(`compiled module has no function %${name}`);
+    return this.linked.base + BigInt(entry);
   }
 
   /** Machine instructions on virtual registers (before allocation) of function `name`. */
@@ -172,7 +198,7 @@ export class CompiledModule {
       const c = this.compiled.get(n);
       if (c === undefined) throw new Error(`compiled module has no function %${n}`);
       const start = this.linked.offsets.get(`fn:${n}`)!;
-      const entry = this.linked.addresses.get(`fn:${n}`)!;
+      const entry = this.linked.base + BigInt(this.linked.entries.get(`fn:${n}`)!);
       const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.codeEnd);
       const lines = await disassemble(bytes, { address: entry });
       const f = this.module.getFunction(n);
@@ -239,7 +265,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     module = module.clone();
     optimize(module, { level });
   }
-  const checkRegalloc = options.checkRegalloc ?? process.env['JITKIT_CHECK_REGALLOC'] === '1';
+  const checkRegalloc = options.checkRegalloc ?? CHECK_REGALLOC_DEFAULT;
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
@@ -273,19 +299,6 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
   const budget = options.stackSize ?? 1 << 20;
-  // The glue reuses the backend's assembler (and its buffers): finish() copies each unit's code out.
-  for (const f of funcs) {
-    const a = scratch.assembler();
-    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
-    const out = a.finish();
-    units.push({ symbol: `entry:${f.name}`, bytes: out.bytes, entry: 0, relocations: out.relocations });
-  }
-  {
-    const a = scratch.assembler();
-    emitTrapHandler(a, stateAddress);
-    const out = a.finish();
-    units.push({ symbol: TRAP_SYMBOL, bytes: out.bytes, entry: 0, relocations: out.relocations });
-  }
   // Stubs for imports whose address is taken (they carry a header for call_indirect checks).
   const stubbed = new Set<string>();
   if (imports.length > 0) for (const f of funcs) {
@@ -295,12 +308,38 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       if (c.isImport) stubbed.add(c.name);
     }
   }
+  // The glue (entry trampolines, the trap handler, import stubs) is assembled in one session on
+  // the backend's assembler and finished once; each piece, from its mark to the next, becomes a
+  // unit whose bytes are a view of the finished code (link copies them). Each piece's code is
+  // the same as assembled alone: nothing in it depends on where it starts.
+  const a = scratch.assembler();
+  const glueSymbols: string[] = [], glueEntries: number[] = [], glueMarks: number[] = [];
+  const piece = (symbol: string): void => {
+    glueSymbols.push(symbol);
+    glueMarks.push(a.mark());
+  };
+  for (const f of funcs) {
+    piece(`entry:${f.name}`);
+    glueEntries.push(0);
+    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
+  }
+  piece(TRAP_SYMBOL);
+  glueEntries.push(0);
+  emitTrapHandler(a, stateAddress);
   for (const name of stubbed) {
     const imp = module.lookup(name) as Signature;
-    const a = scratch.assembler();
-    const entry = emitImportStub(a, signatureHash(imp), `c:${name}`);
-    const out = a.finish();
-    units.push({ symbol: `stub:${name}`, bytes: out.bytes, entry, relocations: out.relocations });
+    piece(`stub:${name}`);
+    glueEntries.push(emitImportStub(a, signatureHash(imp), `c:${name}`));
+  }
+  const endMark = a.mark();
+  const glue = a.finish();
+  for (let k = 0; k < glueSymbols.length; k++) {
+    const start = glue.markOffset(glueMarks[k]!), end = glue.markOffset(k + 1 < glueMarks.length ? glueMarks[k + 1]! : endMark);
+    const own: LinkRelocation[] = [];
+    for (const x of glue.relocations) {
+      if (x.offset >= start && x.offset < end) own.push({ kind: x.kind, offset: x.offset - start, symbol: x.symbol, addend: x.addend });
+    }
+    units.push({ symbol: glueSymbols[k]!, bytes: glue.bytes.subarray(start, end), entry: glueEntries[k]!, relocations: own });
   }
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
@@ -316,9 +355,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
-  const trampolines = new Map<string, bigint>();
-  for (const f of funcs) trampolines.set(f.name, linked.addresses.get(`entry:${f.name}`)!);
-  return new CompiledModule(module, linked, compiled, keep, st.bytes, trampolines);
+  return new CompiledModule(module, linked, compiled, keep, st.bytes);
 }
 
 /** Alias of `compile`. */

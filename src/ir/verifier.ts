@@ -12,6 +12,7 @@
  */
 import { Block, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
 import { describe } from '../util/describe.js';
+import { ScratchTables } from '../util/columns.js';
 import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags } from './opcodes.js';
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
@@ -108,11 +109,16 @@ export function checkInst(f: Func, inst: Inst): string | null {
       return needArgs(f, inst, 0);
     case Format.Unary:
       return needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands);
-    case Format.Binary:
-      if ((e = needArgs(f, inst, 2) ?? argClass(f, inst, 0, info.operands) ?? argClass(f, inst, 1, info.operands)) !== null) return e;
+    case Format.Binary: {
+      // The most frequent format: each operand's type is read once.
+      if ((e = needArgs(f, inst, 2)) !== null) return e;
+      const t0 = argType(f, inst, 0), t1 = argType(f, inst, 1);
+      if (!fitsClass(t0, info.operands)) return argClass(f, inst, 0, info.operands);
+      if (!fitsClass(t1, info.operands)) return argClass(f, inst, 1, info.operands);
       if (op >= Opcode.IShl && op <= Opcode.Rotr) return null; // shift amount may be any integer type
-      if ((op === Opcode.IAdd || op === Opcode.ISub) && argType(f, inst, 0) === Type.Ptr && argType(f, inst, 1) === Type.I64) return null;
-      return argType(f, inst, 0) === argType(f, inst, 1) ? null : `operand types ${typeName(argType(f, inst, 0))} and ${typeName(argType(f, inst, 1))} differ`;
+      if ((op === Opcode.IAdd || op === Opcode.ISub) && t0 === Type.Ptr && t1 === Type.I64) return null;
+      return t0 === t1 ? null : `operand types ${typeName(t0)} and ${typeName(t1)} differ`;
+    }
     case Format.Ternary:
       if ((e = needArgs(f, inst, 3) ?? argClass(f, inst, 0, OperandClass.Int)) !== null) return e;
       return argType(f, inst, 1) === argType(f, inst, 2) ? null : `operand types ${typeName(argType(f, inst, 1))} and ${typeName(argType(f, inst, 2))} differ`;
@@ -203,104 +209,164 @@ export function resultTypes(f: Func, inst: Inst): readonly Type[] {
   }
 }
 
+/** The verifier's numbered scratch tables (`ScratchTables`), shared by a module's functions. */
+const enum Scratch {
+  /** DominatorTree's tables, one after another. */
+  Dominators,
+  /** Each instruction's index in its block. */
+  Position,
+}
+
 /** Dominator tree and reverse postorder of a function's reachable blocks. */
 export class DominatorTree {
   /** Reachable blocks in reverse postorder (entry first). */
   readonly rpo: Block[] = [];
-  /** Position in `rpo` by block id, -1 when unreachable. */
-  readonly rpoIndex: Int32Array;
-  /** Immediate dominator by block id (entry: itself; unreachable: -1). */
-  readonly idom: Int32Array;
+  /**
+   * Every table in one Int32Array (one fill, no view per table: a small function's whole walk
+   * costs less than a few views), each `n` long at a multiple of `n`: RPO_INDEX, IDOM, the
+   * successor and predecessor lists (start and count per block into EDGES and PRED_EDGES, at 9n
+   * and 9n + edge count), then the DFS stack, its cursors and the postorder.
+   */
+  private readonly t: Int32Array;
+  private readonly n: number;
 
-  /** Computes dominators for `f`. */
-  constructor(f: Func) {
-    const n = f.blockCount;
-    this.rpoIndex = new Int32Array(n).fill(-1);
-    this.idom = new Int32Array(n).fill(-1);
+  /**
+   * Computes dominators for `f`. With `shared` (the verifier's scratch, shared by a module's
+   * functions) the tables live in it and are valid only until it is used again.
+   */
+  constructor(f: Func, shared?: ScratchTables) {
+    const n = (this.n = f.blockCount);
+    const RPO_INDEX = 0, IDOM = n, SUCC_START = 2 * n, SUCC_COUNT = 3 * n, PRED_START = 4 * n, PRED_COUNT = 5 * n;
+    const STACK = 6 * n, ITER = 7 * n, POST = 8 * n, EDGES = 9 * n;
+    const blockLast = f.blockLast, blockNext = f.blockNext, blockLive = f.blockLive, blockInLayout = f.blockInLayout;
+    const instDestStart = f.instDestStart, instDestCount = f.instDestCount, destBlock = f.destBlock;
+    let edgeCount = 0;
+    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
+      const last = blockLast[b]!;
+      if (last !== NONE) edgeCount += instDestCount[last]!;
+    }
+    const PRED_EDGES = EDGES + edgeCount, size = PRED_EDGES + edgeCount;
+    const t = (this.t = shared === undefined ? new Int32Array(size) : shared.i32(Scratch.Dominators, size, 0));
+    t.fill(-1, 0, 2 * n);
     if (f.firstBlock === NONE) return;
-    const succs = (b: number): number[] => {
-      const last = f.blockLast[b]!;
-      const out: number[] = [];
-      if (last === NONE) return out;
-      for (let i = 0; i < f.instDestCount[last]!; i++) {
-        const t = f.destBlock[f.dest(last as Inst, i)]!;
-        if (f.isBlock(t) && f.blockInLayout[t] !== 0) out.push(t);
+    // Successors of every block in the layout: targets of its terminator that are blocks in the
+    // layout, in destination order (repeats kept), as slices of one flat list.
+    let e = EDGES;
+    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
+      t[SUCC_START + b] = e;
+      const last = blockLast[b]!;
+      if (last === NONE) continue;
+      const ds = instDestStart[last]!;
+      for (let i = 0; i < instDestCount[last]!; i++) {
+        const d = destBlock[ds + i]!;
+        if (d >= 0 && d < n && blockLive[d] === 1 && blockInLayout[d] !== 0) t[e++] = d; // f.isBlock(d), in the layout
       }
-      return out;
-    };
-    // Iterative DFS for postorder.
-    const post: number[] = [];
-    const seen = new Uint8Array(n);
-    const stack: number[] = [f.firstBlock];
-    const iter: number[] = [0];
-    const succCache: number[][] = [];
-    seen[f.firstBlock] = 1;
-    succCache[f.firstBlock] = succs(f.firstBlock);
-    while (stack.length > 0) {
-      const b = stack[stack.length - 1]!;
-      const ss = succCache[b]!;
-      const k = iter[iter.length - 1]!;
-      if (k < ss.length) {
-        iter[iter.length - 1] = k + 1;
-        const s = ss[k]!;
-        if (seen[s] === 0) {
-          seen[s] = 1;
-          succCache[s] = succs(s);
-          stack.push(s);
-          iter.push(0);
+      t[SUCC_COUNT + b] = e - t[SUCC_START + b]!;
+    }
+    // Iterative DFS for postorder; ITER holds the next successor to visit of each stacked block,
+    // and RPO_INDEX marks blocks seen (-2) until it is set to their position.
+    let postLength = 0, depth = 1;
+    t[STACK] = f.firstBlock;
+    t[ITER] = 0;
+    t[RPO_INDEX + f.firstBlock] = -2;
+    while (depth > 0) {
+      const b = t[STACK + depth - 1]!;
+      const k = t[ITER + depth - 1]!;
+      if (k < t[SUCC_COUNT + b]!) {
+        t[ITER + depth - 1] = k + 1;
+        const c = t[t[SUCC_START + b]! + k]!;
+        if (t[RPO_INDEX + c] === -1) {
+          t[RPO_INDEX + c] = -2;
+          t[STACK + depth] = c;
+          t[ITER + depth] = 0;
+          depth++;
         }
       } else {
-        stack.pop();
-        iter.pop();
-        post.push(b);
+        depth--;
+        t[POST + postLength++] = b;
       }
     }
-    for (let i = post.length - 1; i >= 0; i--) {
-      this.rpoIndex[post[i]!] = this.rpo.length;
-      this.rpo.push(post[i]! as Block);
+    const rpo = this.rpo;
+    for (let i = postLength - 1; i >= 0; i--) {
+      const b = t[POST + i]!;
+      t[RPO_INDEX + b] = rpo.length;
+      rpo.push(b as Block);
     }
-    const preds: number[][] = [];
-    for (const b of this.rpo) for (const s of succCache[b]!) (preds[s] ??= []).push(b);
+    // Predecessor lists, each in reverse postorder of the predecessors.
+    for (const b of rpo) for (let k = 0; k < t[SUCC_COUNT + b]!; k++) t[PRED_COUNT + t[t[SUCC_START + b]! + k]!]!++;
+    let p = PRED_EDGES;
+    for (const b of rpo) {
+      t[PRED_START + b] = p;
+      p += t[PRED_COUNT + b]!;
+      t[PRED_COUNT + b] = 0;
+    }
+    for (const b of rpo) {
+      for (let k = 0; k < t[SUCC_COUNT + b]!; k++) {
+        const c = t[t[SUCC_START + b]! + k]!;
+        t[t[PRED_START + c]! + t[PRED_COUNT + c]!++] = b;
+      }
+    }
     const entry = f.firstBlock;
-    this.idom[entry] = entry;
+    t[IDOM + entry] = entry;
     let changed = true;
     while (changed) {
       changed = false;
-      for (let i = 1; i < this.rpo.length; i++) {
-        const b = this.rpo[i]!;
+      for (let i = 1; i < rpo.length; i++) {
+        const b = rpo[i]!;
         let nd = -1;
-        for (const p of preds[b] ?? []) {
-          if (this.idom[p] === -1) continue;
-          nd = nd === -1 ? p : this.intersect(p, nd);
+        for (let k = t[PRED_START + b]!, end = k + t[PRED_COUNT + b]!; k < end; k++) {
+          const q = t[k]!;
+          if (t[IDOM + q] === -1) continue;
+          nd = nd === -1 ? q : this.intersect(q, nd);
         }
-        if (this.idom[b] !== nd) {
-          this.idom[b] = nd;
+        if (t[IDOM + b] !== nd) {
+          t[IDOM + b] = nd;
           changed = true;
         }
       }
     }
   }
+  /** Position in `rpo` by block id, -1 when unreachable (a view on the tables). */
+  get rpoIndex(): Int32Array {
+    return this.t.subarray(0, this.n);
+  }
+  /** Immediate dominator by block id (entry: itself; unreachable: -1) (a view on the tables). */
+  get idom(): Int32Array {
+    return this.t.subarray(this.n, 2 * this.n);
+  }
   private intersect(a: number, b: number): number {
+    const t = this.t, idom = this.n;
     while (a !== b) {
-      while (this.rpoIndex[a]! > this.rpoIndex[b]!) a = this.idom[a]!;
-      while (this.rpoIndex[b]! > this.rpoIndex[a]!) b = this.idom[b]!;
+      while (t[a]! > t[b]!) a = t[idom + a]!;
+      while (t[b]! > t[a]!) b = t[idom + b]!;
     }
     return a;
   }
   /** True if block `b` is reachable from the entry. */
   isReachable(b: Block): boolean {
-    return this.rpoIndex[b]! >= 0;
+    return b >= 0 && b < this.n && this.t[b]! >= 0;
   }
   /** True if block `a` dominates block `b` (both reachable). */
   dominates(a: Block, b: Block): boolean {
-    if (this.rpoIndex[a]! < 0 || this.rpoIndex[b]! < 0) return false;
+    const t = this.t, idom = this.n;
+    if (!(a >= 0 && a < idom && b >= 0 && b < idom)) return false;
+    const at = t[a]!;
+    if (at < 0 || t[b]! < 0) return false;
+    // A dominator comes before the blocks it dominates in reverse postorder: stop once above `a`.
     let x: number = b;
-    for (;;) {
-      if (x === a) return true;
-      const up = this.idom[x]!;
-      if (up === x) return false;
-      x = up;
-    }
+    while (t[x]! > at) x = t[idom + x]!;
+    return x === a;
+  }
+}
+
+/** The result type rule `rule` gives an instruction with one result. */
+function singleResultType(f: Func, inst: Inst, rule: ResultRule): Type {
+  switch (rule) {
+    case ResultRule.Ctrl: return f.instType[inst] as Type;
+    case ResultRule.Arg0: return f.typeOf(f.arg(inst, 0));
+    case ResultRule.Arg1: return f.typeOf(f.arg(inst, 1));
+    case ResultRule.Bool: return Type.I8;
+    default: return Type.Ptr;
   }
 }
 
@@ -308,88 +374,132 @@ export class DominatorTree {
 export function verifyFunction(f: Func): string[] {
   if (!(f instanceof Func)) throw new TypeError(`verifyFunction: expected a Func, got ${describe(f)}`);
   const errors: string[] = [];
-  const where = (b: number, inst: number): string =>
-    `verify: function ${f.name}` + (b >= 0 ? `, block${b}` : '') + (inst >= 0 ? `, inst ${instText(f, inst as Inst)}` : '');
+  verifyInto(f, errors, new ScratchTables());
+  return errors;
+}
+
+/** Location prefix of a message: `verify: function NAME, blockN, inst TEXT` (parts omitted when < 0). */
+function where(f: Func, b: number, inst: number): string {
+  return `verify: function ${f.name}` + (b >= 0 ? `, block${b}` : '') + (inst >= 0 ? `, inst ${instText(f, inst as Inst)}` : '');
+}
+
+/**
+ * Appends `f`'s problems to `errors`; `scratch` holds the working tables (a module's functions
+ * share one). Runs on every compile: no allocation per instruction, and the tables are read into locals.
+ */
+function verifyInto(f: Func, errors: string[], scratch: ScratchTables): void {
+  const firstError = errors.length;
   if (f.firstBlock === NONE) {
     errors.push(`verify: function ${f.name}: no blocks`);
-    return errors;
+    return;
   }
+  // Each instruction's index in its block; zeroed (a malformed instBlock may point a use at an instruction outside the layout).
+  const position = scratch.i32(Scratch.Position, f.instCount, 0);
   const entry = f.firstBlock as Block;
   const np = f.blockParamCount[entry]!;
   if (np !== f.params.length) {
-    errors.push(`${where(entry, -1)}: entry block has ${np} parameter${np === 1 ? '' : 's'}, function has ${f.params.length}`);
+    errors.push(`${where(f, entry, -1)}: entry block has ${np} parameter${np === 1 ? '' : 's'}, function has ${f.params.length}`);
   } else {
     for (let i = 0; i < np; i++) {
       const t = f.typeOf(f.blockParam(entry, i));
-      if (t !== f.params[i]) errors.push(`${where(entry, -1)}: entry parameter ${i} has type ${typeName(t)}, function parameter has ${typeName(f.params[i]!)}`);
+      if (t !== f.params[i]) errors.push(`${where(f, entry, -1)}: entry parameter ${i} has type ${typeName(t)}, function parameter has ${typeName(f.params[i]!)}`);
     }
   }
+  const instOpcode = f.instOpcode, instNext = f.instNext, blockFirst = f.blockFirst, blockLast = f.blockLast, blockNext = f.blockNext;
+  const instResultCount = f.instResultCount, instResultStart = f.instResultStart;
+  const instArgStart = f.instArgStart, instArgCount = f.instArgCount, instDestStart = f.instDestStart, instDestCount = f.instDestCount;
+  const destArgStart = f.destArgStart, destArgCount = f.destArgCount, instBlock = f.instBlock;
+  const valueKind = f.valueKind, valueDef = f.valueDef, valueType = f.valueType;
   // Per-instruction shape, terminators and positions.
-  const position = new Int32Array(f.instCount);
-  for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
-    const last = f.blockLast[b]!;
-    if (last === NONE || (OPCODES[f.instOpcode[last]!]!.flags & OpFlags.Terminator) === 0) {
-      errors.push(`${where(b, -1)}: missing terminator`);
+  for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
+    const last = blockLast[b]!;
+    if (last === NONE || (OPCODES[instOpcode[last]!]!.flags & OpFlags.Terminator) === 0) {
+      errors.push(`${where(f, b, -1)}: missing terminator`);
     }
     let pos = 0;
-    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+    for (let i = blockFirst[b]!; i !== NONE; i = instNext[i]!) {
       position[i] = pos++;
       const inst = i as Inst;
-      if (i !== last && (OPCODES[f.instOpcode[i]!]!.flags & OpFlags.Terminator) !== 0) {
-        errors.push(`${where(b, i)}: terminator in the middle of a block`);
+      if (i !== last && (OPCODES[instOpcode[i]!]!.flags & OpFlags.Terminator) !== 0) {
+        errors.push(`${where(f, b, i)}: terminator in the middle of a block`);
       }
       const e = checkInst(f, inst);
       if (e !== null) {
-        errors.push(`${where(b, i)}: ${e}`);
+        errors.push(`${where(f, b, i)}: ${e}`);
         continue;
       }
-      const want = resultTypes(f, inst);
-      const have = f.instResultCount[i]!;
-      if (want.length !== have) {
-        errors.push(`${where(b, i)}: has ${have} result${have === 1 ? '' : 's'}, expected ${want.length}`);
+      // The result types of `resultTypes`, compared without making its array.
+      const rule = OPCODES[instOpcode[i]!]!.result;
+      const have = instResultCount[i]!, rs = instResultStart[i]!;
+      if (rule === ResultRule.Signature) {
+        const want = f.callSignature(inst).results;
+        if (want.length !== have) {
+          errors.push(`${where(f, b, i)}: has ${have} result${have === 1 ? '' : 's'}, expected ${want.length}`);
+        } else {
+          for (let k = 0; k < have; k++) {
+            const t = valueType[f.pool[rs + k]!] as Type;
+            if (t !== want[k]) errors.push(`${where(f, b, i)}: result ${k} has type ${typeName(t)}, expected ${typeName(want[k]!)}`);
+          }
+        }
       } else {
-        for (let k = 0; k < have; k++) {
-          const t = f.typeOf(f.result(inst, k));
-          if (t !== want[k]) errors.push(`${where(b, i)}: result ${k} has type ${typeName(t)}, expected ${typeName(want[k]!)}`);
+        const want = rule === ResultRule.None ? 0 : 1;
+        if (want !== have) {
+          errors.push(`${where(f, b, i)}: has ${have} result${have === 1 ? '' : 's'}, expected ${want}`);
+        } else if (have === 1) {
+          const t = valueType[f.pool[rs]!] as Type, w = singleResultType(f, inst, rule);
+          if (t !== w) errors.push(`${where(f, b, i)}: result 0 has type ${typeName(t)}, expected ${typeName(w)}`);
         }
       }
     }
   }
-  if (errors.length > 0) return errors;
-  // Dominance: each use must be dominated by its definition.
-  const dom = new DominatorTree(f);
-  const checkUse = (b: Block, inst: Inst, v: Value): void => {
-    let defBlock: number;
-    let defPos: number;
-    if (f.valueKind[v] === ValueKind.Param) {
-      defBlock = f.valueDef[v]!;
-      defPos = -1;
-    } else {
-      const di = f.valueDef[v]!;
-      defBlock = f.instBlock[di]!;
-      defPos = position[di]!;
-    }
-    const ok = defBlock === b ? defPos < position[inst]! : defBlock !== NONE && dom.dominates(defBlock as Block, b);
-    if (!ok) errors.push(`${where(b, inst)}: use of v${v} is not dominated by its definition`);
-  };
+  if (errors.length > firstError) return;
+  // Dominance: each use must be dominated by its definition (an earlier instruction of the
+  // same block, a parameter of the same block, or a definition in a dominating block).
+  const dom = new DominatorTree(f, scratch);
+  const pool = f.pool;
   for (const b of dom.rpo) {
-    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-      const inst = i as Inst;
-      for (let k = 0; k < f.instArgCount[i]!; k++) checkUse(b, inst, f.arg(inst, k));
-      for (let d = 0; d < f.instDestCount[i]!; d++) {
-        const dest = f.dest(inst, d);
-        for (let k = 0; k < f.destArgCount[dest]!; k++) checkUse(b, inst, f.destArg(dest, k));
+    for (let i = blockFirst[b]!; i !== NONE; i = instNext[i]!) {
+      const at = position[i]!;
+      for (let k = instArgStart[i]!, end = k + instArgCount[i]!; k < end; k++) {
+        const v = pool[k]!;
+        if (!isDominated(f, dom, position, valueKind, valueDef, instBlock, v, b, at)) {
+          errors.push(`${where(f, b, i)}: use of v${v} is not dominated by its definition`);
+        }
+      }
+      for (let d = instDestStart[i]!, dend = d + instDestCount[i]!; d < dend; d++) {
+        for (let k = destArgStart[d]!, end = k + destArgCount[d]!; k < end; k++) {
+          const v = pool[k]!;
+          if (!isDominated(f, dom, position, valueKind, valueDef, instBlock, v, b, at)) {
+            errors.push(`${where(f, b, i)}: use of v${v} is not dominated by its definition`);
+          }
+        }
       }
     }
   }
-  return errors;
+}
+
+/** True if value `v`'s definition dominates a use at position `at` of block `b`. */
+function isDominated(f: Func, dom: DominatorTree, position: Int32Array, valueKind: Uint8Array, valueDef: Int32Array,
+  instBlock: Int32Array, v: number, b: number, at: number): boolean {
+  let defBlock: number;
+  let defPos: number;
+  if (valueKind[v] === ValueKind.Param) {
+    defBlock = valueDef[v]!;
+    defPos = -1;
+  } else {
+    const di = valueDef[v]!;
+    defBlock = instBlock[di]!;
+    defPos = position[di]!;
+  }
+  return defBlock === b ? defPos < at : defBlock !== NONE && dom.dominates(defBlock as Block, b as Block);
 }
 
 /** Verifies every function of a module; returns all problems found. */
 export function verifyModule(m: import('./function.js').Module): string[] {
   if (!(m instanceof Module)) throw new TypeError(`verifyModule: expected a Module, got ${describe(m)}`);
   const errors: string[] = [];
-  for (const f of m.functions()) errors.push(...verifyFunction(f));
+  const scratch = new ScratchTables();
+  for (const c of m.callees) if (c instanceof Func) verifyInto(c, errors, scratch);
   return errors;
 }
 

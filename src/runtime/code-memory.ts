@@ -217,8 +217,22 @@ export class CodeMemory {
     }
     // The same steps as allocate/write/finalize, without the writer object
     // (installing many small functions is a hot path).
-    const chunk = this.reserve(bytes.length, options);
+    return this.placeWith(bytes.length, () => bytes, options);
+  }
+
+  /**
+   * Allocates `size` bytes, asks `fill` for the bytes to place at the address they will run at (at
+   * most `size`: position-dependent code, e.g. a linker's image), writes and finalizes them: the
+   * steps of allocate/write/finalize without the writer object and its finalizer registration.
+   * If `fill` throws, the memory is given back and the error passes on.
+   */
+  placeWith(size: number, fill: (address: bigint) => Uint8Array, options: AllocateOptions = {}): CodeHandle {
+    const chunk = this.reserve(size, options);
     try {
+      const bytes = fill(chunk.region.exec + BigInt(chunk.offset));
+      if (!(bytes instanceof Uint8Array) || bytes.length > size) {
+        throw new RangeError(`CodeMemory.placeWith: fill must return a Uint8Array of at most ${size} bytes`);
+      }
       native.write(chunk.region.write + BigInt(chunk.offset), bytes);
       this.finalizeChunk(chunk);
     } catch (e) {

@@ -35,8 +35,10 @@ export interface LinkUnit {
 export interface LinkedCode {
   /** Handle of the whole allocation (free it to release every unit). */
   readonly handle: CodeHandle;
-  /** Absolute entry address per unit symbol. */
-  readonly addresses: ReadonlyMap<string, bigint>;
+  /** Address where the allocation starts. */
+  readonly base: bigint;
+  /** Entry offset of each unit in the allocation, by symbol: its entry address is `base + entry`. */
+  readonly entries: ReadonlyMap<string, number>;
   /** Start offset of each unit in the allocation, by symbol. */
   readonly offsets: ReadonlyMap<string, number>;
   /** The final bytes (as written). */
@@ -61,16 +63,19 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
     size += u.bytes.length;
   }
   const memory = options.memory ?? defaultCodeMemory();
-  const writer = memory.allocate(Math.max(size, 1), { name: options.name ?? 'module' });
-  try {
-    const base = writer.address;
-    const addresses = new Map<string, bigint>();
+  // A relocation against a unit needs no address arithmetic in bigints (rel32 is entry + addend -
+  // field, whatever the base), and no unit's address is made until asked for.
+  const entries = new Map<string, number>();
+  let image = new Uint8Array(0);
+  let base = 0n;
+  const handle = memory.placeWith(Math.max(size, 1), (address) => {
+    base = address;
     // Units start at `align` boundaries: the gaps between them are int3 (0xcc), the rest is their bytes.
-    const image = new Uint8Array(size);
+    image = new Uint8Array(size);
     let end = 0;
     for (const u of units) {
       const at = offsets.get(u.symbol)!;
-      addresses.set(u.symbol, base + BigInt(at + u.entry));
+      entries.set(u.symbol, at + u.entry);
       if (at > end) image.fill(0xcc, end, at);
       image.set(u.bytes, at);
       end = at + u.bytes.length;
@@ -78,7 +83,7 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
     const view = new DataView(image.buffer);
     const cache = new Map<string, bigint>();
     const lookup = (s: string): bigint => {
-      let v = addresses.get(s) ?? cache.get(s);
+      let v = cache.get(s);
       if (v === undefined) {
         v = resolve(s);
         if (v === undefined) throw new Error(`link: undefined symbol ${s}`);
@@ -91,7 +96,17 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
     for (const u of units) {
       const at = offsets.get(u.symbol)!;
       for (const r of u.relocations) {
-        const field = at + r.offset, target = lookup(r.symbol);
+        const field = at + r.offset, local = entries.get(r.symbol);
+        if (local !== undefined) {
+          if (r.kind === 'abs64') view.setBigUint64(field, BigInt.asUintN(64, base + BigInt(local + r.addend)), true);
+          else {
+            const d = local + r.addend - field;
+            if (d < -2147483648 || d >= 2147483648) throw new Error(`link: ${r.symbol} is out of rel32 range from ${u.symbol}`);
+            view.setInt32(field, d, true);
+          }
+          continue;
+        }
+        const target = lookup(r.symbol);
         if (r.kind === 'abs64') view.setBigUint64(field, BigInt.asUintN(64, target + BigInt(r.addend)), true);
         else if (baseNumber >= 0 && target >= 0n && target <= NUMBER_LIMIT) {
           const d = Number(target) + r.addend - (baseNumber + field);
@@ -104,11 +119,7 @@ export function link(units: readonly LinkUnit[], resolve: SymbolResolver, option
         }
       }
     }
-    writer.write(image);
-    const handle = writer.finalize();
-    return { handle, addresses, offsets, bytes: image };
-  } catch (e) {
-    writer.discard();
-    throw e;
-  }
+    return image;
+  }, { name: options.name ?? 'module' });
+  return { handle, base, entries, offsets, bytes: image };
 }

@@ -10,11 +10,24 @@
  */
 export class Columns {
   private readonly buffer: ArrayBuffer;
-  private offset = 0;
+  private offset: number;
 
-  /** Room for `f64s` float columns, `i32s` int columns and `u8s` byte columns of `length` entries each. */
-  constructor(readonly length: number, f64s: number, i32s: number, u8s: number) {
-    this.buffer = new ArrayBuffer(length * (8 * f64s + 4 * i32s + u8s));
+  /**
+   * Room for `f64s` float columns, `i32s` int columns and `u8s` byte columns of `length` entries
+   * each: a buffer of its own, or with `arena` the next `Columns.bytes(...)` bytes of the arena's.
+   */
+  constructor(readonly length: number, f64s: number, i32s: number, u8s: number, arena?: ColumnArena) {
+    if (arena === undefined) {
+      this.buffer = new ArrayBuffer(length * (8 * f64s + 4 * i32s + u8s));
+      this.offset = 0;
+    } else {
+      this.buffer = arena.buffer;
+      this.offset = arena.take(Columns.bytes(length, f64s, i32s, u8s));
+    }
+  }
+  /** Bytes such a group takes in an arena (rounded up to 8, so that the next group's f64 columns stay aligned). */
+  static bytes(length: number, f64s: number, i32s: number, u8s: number): number {
+    return (length * (8 * f64s + 4 * i32s + u8s) + 7) & ~7;
   }
   /** The next Float64Array column, zeroed; `from` is copied into its start. */
   f64(from?: Float64Array): Float64Array<ArrayBuffer> {
@@ -38,6 +51,24 @@ export class Columns {
     this.offset += this.length;
     if (from !== undefined) a.set(from.length > this.length ? from.subarray(0, this.length) : from);
     return a;
+  }
+}
+
+/**
+ * One ArrayBuffer that several column groups (`new Columns(..., arena)`) and tables are carved
+ * from in turn: a copy of many tables at once (`Module.clone`) then makes one backing store
+ * instead of one per group. The caller sizes it with `Columns.bytes`.
+ */
+export class ColumnArena {
+  private offset = 0;
+  /** An arena carving from `buffer` (zeroed, or as the tables it receives expect). */
+  constructor(readonly buffer: ArrayBuffer) {}
+  /** Reserves `bytes` (a multiple of 8) and returns their offset. */
+  take(bytes: number): number {
+    const at = this.offset;
+    if (at + bytes > this.buffer.byteLength) throw new RangeError(`ColumnArena: ${bytes} bytes at ${at} exceed the arena's ${this.buffer.byteLength}`);
+    this.offset = at + bytes;
+    return at;
   }
 }
 

@@ -41,14 +41,17 @@ export const MAX_RESULTS = 256;
 export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
 
 const SAVED = [rbx, r12, r13, r14, r15];
-/** `push m64` and `pop m64` (the other shapes come from emit.ts): matched once, encoded with `emitForm`. */
+/** `push m64`, `pop m64` and `lea r64, m` (the other shapes come from emit.ts): matched once, encoded with `emitForm`. */
 const PUSH_M64 = Assembler.formFor('push', qword(r11, 0)), POP_M64 = Assembler.formFor('pop', qword(r11, 0));
+const LEA_R64 = Assembler.formFor('lea', rax, qword(rax, 0));
+/** The state's trap frame and stack limit, addressed through r11 (read-only operands, shared by every trampoline). */
+const TRAP_FRAME = qword(r11, STATE_TRAP_FRAME), STACK_LIMIT = qword(r11, STATE_STACK_LIMIT);
 
 function epilogue(a: Assembler): void {
   // rsp = trap frame, r11 = state.
   a.add(rsp, 8);
-  a.emitForm(POP_M64, qword(r11, STATE_STACK_LIMIT));
-  a.emitForm(POP_M64, qword(r11, STATE_TRAP_FRAME));
+  a.emitForm(POP_M64, STACK_LIMIT);
+  a.emitForm(POP_M64, TRAP_FRAME);
   for (let k = SAVED.length - 1; k >= 0; k--) a.emitForm(POP_R64, SAVED[k]!);
   a.emitForm(POP_R64, rbp);
   a.emitForm(RET);
@@ -62,16 +65,16 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
   a.emitForm(MOV_RR[1], rbp, rsp);
   for (const r of SAVED) a.emitForm(PUSH_R64, r);
   a.mov(r11, state);
-  a.emitForm(PUSH_M64, qword(r11, STATE_TRAP_FRAME));
-  a.emitForm(PUSH_M64, qword(r11, STATE_STACK_LIMIT));
+  a.emitForm(PUSH_M64, TRAP_FRAME);
+  a.emitForm(PUSH_M64, STACK_LIMIT);
   const haveLimit: Label = a.newLabel();
-  a.cmp(qword(r11, STATE_STACK_LIMIT), 0);
-  a.jcc(Cond.NE, haveLimit);
-  a.lea(rax, qword(rsp, -stackBudget));
-  a.emitForm(MOV_MR[1], qword(r11, STATE_STACK_LIMIT), rax);
+  a.cmp(STACK_LIMIT, 0);
+  a.jumpLabel(Cond.NE, haveLimit);
+  a.emitForm(LEA_R64, rax, qword(rsp, -stackBudget));
+  a.emitForm(MOV_MR[1], STACK_LIMIT, rax);
   a.bind(haveLimit);
   a.sub(rsp, 8);
-  a.emitForm(MOV_MR[1], qword(r11, STATE_TRAP_FRAME), rsp);
+  a.emitForm(MOV_MR[1], TRAP_FRAME, rsp);
   const { stackSlots } = argLocations(params);
   if (stackSlots % 2 === 1) a.sub(rsp, 8);
   for (let j = stackSlots - 1; j >= 0; j--) a.emitForm(PUSH_M64, qword(rbp, 16 + 8 * j));
@@ -84,7 +87,7 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
     if (r >= XMM_BASE) a.emitForm(MOVSD_MR, qword(r11, STATE_RESULTS + 8 * k), xmmRegs[r - XMM_BASE]!);
     else a.emitForm(MOV_MR[1], qword(r11, STATE_RESULTS + 8 * k), gp64[r]!);
   }
-  a.emitForm(MOV_RM[1], rsp, qword(r11, STATE_TRAP_FRAME));
+  a.emitForm(MOV_RM[1], rsp, TRAP_FRAME);
   epilogue(a);
 }
 
