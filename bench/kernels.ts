@@ -8,7 +8,9 @@
  *
  * Also: compile time of each kernel (its own module) at the top level, of the
  * whole kernel module at each level, and million IR instructions compiled per
- * second at each optimisation level.
+ * second at each optimisation level; and, as a reference for those figures, one
+ * random program compiled by jitkit and, as WebAssembly, by V8's own compilers
+ * (TurboFan and Liftoff, in child processes; bench/kernels/compile-reference.ts).
  *
  * Ends with: geomean vs gcc -O2: <x>  vs V8: <y>  MInst/s at -O2: <z>
  * (the jitkit column uses the highest optimisation level that exists).
@@ -20,6 +22,8 @@ import { BENCH_SIZES, jsCaller, KERNEL_NAMES, runKernel, type KernelCaller, type
 import { buildCKernels } from './kernels/c-library.js';
 import { compileKernelModule, countInstructions, OPT_LEVELS } from './kernels/jit.js';
 import { buildLargeFunction } from './kernels/large.js';
+import { REFERENCE_SHAPE, referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs, WA } from './kernels/compile-reference.js';
+import { compile } from '../src/index.js';
 import type { Module } from '../src/ir/index.js';
 import { fmt, table } from './timing.js';
 
@@ -99,6 +103,32 @@ for (const level of OPT_LEVELS) {
   largeRate.set(level, largeCount / (bestCompileMs(() => buildLargeFunction(LARGE), level, 2, 1) * 1000));
 }
 
+// The reference: the same random program compiled by jitkit and, as WebAssembly, by V8's
+// optimising (TurboFan) and baseline (Liftoff) compilers, each the best of 20 after warm-up.
+const [refFunctions, refStatements] = REFERENCE_SHAPE;
+const refCount = countInstructions(referenceModule(refFunctions, refStatements));
+{
+  // Both forms compute the same: check every function once.
+  const wasm = new WA.Instance(new WA.Module(referenceWasm(refFunctions, refStatements))).exports;
+  const jitted = compile(referenceModule(refFunctions, refStatements), { opt: 2 });
+  for (let i = 0; i < refFunctions; i++) {
+    new Uint8Array((wasm.mem as { buffer: ArrayBuffer }).buffer).fill(0);
+    const want = (wasm[`f${i}`] as (n: number, x: number) => number)(5, 1234567);
+    const got = jitted.get(`f${i}`)(5, 1234567, new Uint8Array(1024));
+    if (got !== want) throw new Error(`compile reference f${i}: jitkit -O2 gives ${String(got)}, V8 ${want}`);
+  }
+  jitted.free();
+}
+const referenceRows: string[][] = [];
+for (const level of OPT_LEVELS) {
+  const ms = bestCompileMs(() => referenceModule(refFunctions, refStatements), level, COMPILE_ROUNDS, COMPILE_WARMUPS);
+  referenceRows.push([`jitkit -O${level}`, fmt(ms, 3), fmt(refCount / (ms * 1000), 2)]);
+}
+for (const [name, flags] of Object.entries(V8_COMPILERS)) {
+  const ms = v8CompileMs(flags, refFunctions, refStatements, COMPILE_ROUNDS, COMPILE_WARMUPS);
+  referenceRows.push([name, fmt(ms, 3), fmt(refCount / (ms * 1000), 2)]);
+}
+
 // The best level that exists today (the table says which).
 const topLevel = Math.max(...OPT_LEVELS);
 
@@ -134,6 +164,10 @@ table(
   ['level', 'compile all kernels (ms)', 'IR instructions', 'MInst/s', `MInst/s, one ${largeCount}-instruction function`],
   OPT_LEVELS.map((l) => [`-O${l}`, fmt(compileMs.get(l)!, 2), String(irCount), fmt(compileRate.get(l)!, 2), fmt(largeRate.get(l)!, 2)]),
 );
+console.log('');
+console.log(`compile-speed reference: one random program, ${refFunctions} functions of a loop over i32 arithmetic and memory (${refCount} IR instructions),`);
+console.log('compiled by jitkit and, as the same program in WebAssembly, by V8 (C++, one thread, no lazy compilation); best of 20 after warm-up');
+table(['compiler', 'compile (ms)', 'M IR instructions/s'], referenceRows);
 console.log('');
 if (topLevel < 2) console.log(`(no -O2 yet: the jitkit column is -O${topLevel}, and there is no -O2 compile rate to report)`);
 const rateO2 = compileRate.get(2);
