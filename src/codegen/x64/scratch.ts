@@ -37,6 +37,10 @@ export const enum ScratchSlot {
   /** emit: loop head flag per layout position. */ LoopHead,
   /** emit: 1 at each layout position whose block's edge moves go before its final jump. */ EndMoves,
   /** regallocView: layout position of each block. */ ViewIndex,
+  /** regallocView: the operand table's row starts (`RegallocTarget.opStart`). */ OpStart,
+  /** regallocView: the operand table's registers. */ OpReg,
+  /** regallocView: the operand table's kinds. */ OpKind,
+  /** regallocView: 1 per instruction that takes spill-slot operands. */ SlotOk,
 }
 
 /** Reusable typed arrays of one compilation (see the file comment). */
