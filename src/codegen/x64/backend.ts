@@ -28,32 +28,37 @@ const PREG_CLASS: ArrayLike<number> = Uint8Array.from({ length: NUM_PREGS }, (_,
  * its operand table (tables of `mf.scratch`, valid until the next function's view).
  */
 export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
-  const insts: MInst[] = [];
   const order = mf.order, n = order.length, scratch = mf.scratch;
-  // Layout position of each block id.
+  // Layout position of each block id, and the instruction count (from the blocks, without
+  // touching the instructions: the loop below reads each one once).
   const index = scratch.int32(ScratchSlot.ViewIndex, mf.blocks.length, 0);
-  for (let k = 0; k < n; k++) index[order[k]!] = k;
-  const blocks: { first: number; count: number; succs: number[] }[] = [];
-  let ops = 0;
-  for (let k = 0; k < n; k++) {
-    const blk = mf.blocks[order[k]!]!, first = insts.length;
-    for (const inst of blk.insts) { insts.push(inst); ops += inst.regCount; }
-    const succs: number[] = [];
-    for (const s of blk.succs) succs.push(index[s]!);
-    blocks.push({ first, count: blk.insts.length, succs });
-  }
-  const ni = insts.length;
+  let ni = 0;
+  for (let k = 0; k < n; k++) { index[order[k]!] = k; ni += mf.blocks[order[k]!]!.insts.length; }
+  const insts = new Array<MInst>(ni);
   const opStart = scratch.int32(ScratchSlot.OpStart, ni + 1, 0);
-  const opReg = scratch.int32(ScratchSlot.OpReg, ops, 0), opKind = scratch.int32(ScratchSlot.OpKind, ops, 0);
   // 1 for the instructions that take spill-slot operands, read here with the operands (the allocator
   // asks for every instruction; the table spares it a second read of each object).
   const slotOk = scratch.int32(ScratchSlot.SlotOk, ni, 0);
-  let at = 0;
-  for (let i = 0; i < ni; i++) {
-    const inst = insts[i]!;
-    opStart[i] = at;
-    at = inst.copyOperands(opReg, opKind, at);
-    if (acceptsSpillSlot(inst)) slotOk[i] = 1;
+  // Most instructions have at most 3 operands; calls and parallel moves grow the tables.
+  let opReg = scratch.int32Kept(ScratchSlot.OpReg, 3 * ni + 64), opKind = scratch.int32Kept(ScratchSlot.OpKind, 3 * ni + 64);
+  const blocks: { first: number; count: number; succs: number[] }[] = [];
+  let i = 0, at = 0;
+  for (let k = 0; k < n; k++) {
+    const blk = mf.blocks[order[k]!]!, list = blk.insts, first = i;
+    for (let j = 0; j < list.length; j++, i++) {
+      const inst = list[j]!;
+      insts[i] = inst;
+      opStart[i] = at;
+      if (at + inst.regCount > opReg.length) {
+        opReg = scratch.int32Kept(ScratchSlot.OpReg, at + inst.regCount);
+        opKind = scratch.int32Kept(ScratchSlot.OpKind, at + inst.regCount);
+      }
+      at = inst.copyOperands(opReg, opKind, at);
+      if (acceptsSpillSlot(inst)) slotOk[i] = 1;
+    }
+    const succs: number[] = [];
+    for (const s of blk.succs) succs.push(index[s]!);
+    blocks.push({ first, count: list.length, succs });
   }
   opStart[ni] = at;
   const target: RegallocTarget = {

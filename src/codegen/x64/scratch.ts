@@ -82,6 +82,10 @@ export class BackendScratch {
   int32(slot: ScratchSlot, n: number, fill: number): Int32Array {
     return this.tables.i32(slot, n, fill);
   }
+  /** The table of `slot` with at least `n` entries, its contents kept (for a table filled as it grows). */
+  int32Kept(slot: ScratchSlot, n: number): Int32Array {
+    return this.tables.i32Kept(slot, n);
+  }
   /**
    * Drops every table, the assembler and the allocator state: compile() calls this when its
    * functions are done, because compiled functions keep their `MFunction` (and with it this
