@@ -170,6 +170,8 @@ class Moves {
   from = new Int32Array(64);
   to = new Int32Array(64);
   reg = new Int32Array(64);
+  /** Counting-sort buckets of `finish` (one per key value). */
+  private bucket = new Int32Array(64);
   add(k: number, f: number, t: number, r: number): void {
     const n = this.count;
     if (n === this.key.length) {
@@ -185,17 +187,25 @@ class Moves {
     if (n === 0) return NO_MOVES;
     this.count = 0;
     const out = { count: n, key: words.subarray(at, at + n), from: words.subarray(at + n, at + 2 * n), to: words.subarray(at + 2 * n, at + 3 * n), reg: words.subarray(at + 3 * n, at + 4 * n) };
-    let sorted = true;
-    for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
+    const key = this.key;
+    let sorted = true, maxKey = 0;
+    for (let i = 0; i < n; i++) {
+      const k = key[i]!;
+      if (i > 0 && k < key[i - 1]!) sorted = false;
+      if (k > maxKey) maxKey = k;
+    }
     if (sorted) {
-      for (let i = 0; i < n; i++) { out.key[i] = this.key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
+      for (let i = 0; i < n; i++) { out.key[i] = key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
       return out;
     }
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
+    // Stable counting sort by key (keys are instruction or edge indexes, so at most about the
+    // function's size): moves of one key keep the order they were added in.
+    const bucket = this.bucket = atLeast(this.bucket, maxKey + 2).fill(0, 0, maxKey + 2);
+    for (let i = 0; i < n; i++) bucket[key[i]! + 1]!++;
+    for (let k = 0; k <= maxKey; k++) bucket[k + 1]! += bucket[k]!;
     for (let i = 0; i < n; i++) {
-      const j = idx[i]!;
-      out.key[i] = this.key[j]!; out.from[i] = this.from[j]!; out.to[i] = this.to[j]!; out.reg[i] = this.reg[j]!;
+      const j = bucket[key[i]!]!++;
+      out.key[j] = key[i]!; out.from[j] = this.from[i]!; out.to[j] = this.to[i]!; out.reg[j] = this.reg[i]!;
     }
     return out;
   }
