@@ -39,15 +39,22 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const runBlock = (b: number, final: boolean): boolean => {
     // live := union over successors of (liveIn[succ] through the edge's moves).
     const succs = t.blocks[b]!.succs;
-    acc.fill(0);
-    for (let k = 0; k < succs.length; k++) {
-      const e = alloc.edgeStart[b]! + k;
-      const base = succs[k]! * words;
-      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
+    if (succs.length === 1) {
+      // One successor (most blocks): no union to form, so `live` is the edge's result itself.
+      const e = alloc.edgeStart[b]!, base = succs[0]! * words;
+      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!;
       moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, final ? dropEdge : null);
-      for (let x = 0; x < words; x++) acc[x] |= live[x]!;
+    } else {
+      acc.fill(0);
+      for (let k = 0; k < succs.length; k++) {
+        const e = alloc.edgeStart[b]! + k;
+        const base = succs[k]! * words;
+        for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
+        moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, final ? dropEdge : null);
+        for (let x = 0; x < words; x++) acc[x] |= live[x]!;
+      }
+      for (let x = 0; x < words; x++) live[x] = acc[x]!;
     }
-    for (let x = 0; x < words; x++) live[x] = acc[x]!;
     const blk = t.blocks[b]!;
     for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
       const lo = opStart[i]!, hi = opStart[i + 1]!;

@@ -73,12 +73,13 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
         else state[s >> 5] &= ~(1 << (s & 31));
       }
     }
-    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
-    for (let x = 0; x < words; x++) out[x] = state[x]!;
+    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor. The
+    // block's exit bits are kept in `out` only for a second edge (most blocks have one).
     const succs = blk.succs;
+    if (succs.length > 1) for (let x = 0; x < words; x++) out[x] = state[x]!;
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
-      for (let x = 0; x < words; x++) state[x] = out[x]!;
+      if (k > 0) for (let x = 0; x < words; x++) state[x] = out[x]!;
       applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
       if (final) continue;
       const succ = succs[k]!, base = succ * words;
