@@ -278,6 +278,12 @@ class Allocator {
   liveTail = this.slab.i32(16);
   liveV = this.slab.i32(64);
   liveNext = this.slab.i32(64);
+  /** Number of live-in nodes (liveV / liveNext entries in use). */
+  liveCount = 0;
+  /** edgeMovesOf: per live-in node, the value's location at the start of its block. */
+  startLoc = this.slab.i32(64);
+  /** edgeMovesOf: a second cursor per register id (see there). */
+  regScratch2 = this.slab.i32(64);
   /** Liveness lists per vreg of the blocks that read it first / write it first (nodes: nodeBlock, nodeNext). */
   exHead = this.slab.i32(64);
   klHead = this.slab.i32(64);
@@ -362,6 +368,7 @@ class Allocator {
     this.hintDst = atLeast(this.hintDst, rc).fill(-1, 0, rc);
     this.slotOf = atLeast(this.slotOf, rc).fill(-1, 0, rc);
     this.regScratch = atLeast(this.regScratch, rc);
+    this.regScratch2 = atLeast(this.regScratch2, rc);
     this.useAt = atLeast(this.useAt, rc + 1).fill(0, 0, rc + 1);
     this.useFill = atLeast(this.useFill, rc);
     this.rHead = atLeast(this.rHead, rc).fill(-1, 0, rc);
@@ -569,6 +576,7 @@ class Allocator {
         }
       }
     }
+    this.liveCount = count;
   }
 
   /** Records a use of register id r (uses come in descending position order). */
@@ -1065,17 +1073,6 @@ class Allocator {
     }
   }
 
-  /** Location of vreg v at position pos (the piece covering or last ending before it). */
-  locAt(v: number, pos: number): number {
-    const list = this.pieceList, pStart = this.pStart;
-    let lo = this.pieceAt[v]!, hi = this.pieceAt[v + 1]! - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (pStart[list[mid]!]! <= pos) lo = mid; else hi = mid - 1;
-    }
-    return this.pLoc[list[lo]!]!;
-  }
-
   resolve(): Allocation {
     const t = this.t, np = this.numPregs, rc = t.regCount, nb = this.nb, n = t.instCount, pStart = this.pStart, pLoc = this.pLoc;
     // Each vreg's pieces in start order (they are allocated in that order but for ties; a
@@ -1165,16 +1162,40 @@ class Allocator {
   /** Edge moves: where a value's location at the end of a block differs from the one at the start of its successor. */
   edgeMovesOf(): void {
     const t = this.t, edges = this.edges, liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext, nb = this.nb;
+    const list = this.pieceList, pieceAt = this.pieceAt, pStart = this.pStart, pLoc = this.pLoc, vCount = this.vCount, rc = t.regCount;
+    // A vreg's location at a position is that of its last piece (by start) starting at or before
+    // it (else its first piece). Found by cursors rather than searches: per vreg, an index into
+    // its pieces that only moves forward, since both kinds of query come in increasing position.
+    // First the location of every live-in value at the start of its block (blocks in order)...
+    const startLoc = this.startLoc = atLeast(this.startLoc, this.liveCount);
+    let cursor = this.regScratch2.fill(0, 0, rc);
+    for (let b = 0; b < nb; b++) {
+      const pos = 4 * t.blocks[b]!.first;
+      for (let x = liveHead[b]!; x >= 0; x = liveNext[x]!) {
+        const v = liveV[x]!;
+        if (vCount[v]! < 2) continue;
+        const base = pieceAt[v]!, last = pieceAt[v + 1]! - 1;
+        let c = base + cursor[v]!;
+        while (c < last && pStart[list[c + 1]!]! <= pos) c++;
+        cursor[v] = c - base;
+        startLoc[x] = pLoc[list[c]!]!;
+      }
+    }
+    // ... then at the end of each block, against the successors' starts.
+    cursor = this.regScratch.fill(0, 0, rc);
     let e = 0;
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
-        const sPos = 4 * t.blocks[s]!.first;
         for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) {
           const v = liveV[x]!;
-          if (this.vCount[v]! < 2) continue;
-          const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
+          if (vCount[v]! < 2) continue;
+          const base = pieceAt[v]!, last = pieceAt[v + 1]! - 1;
+          let c = base + cursor[v]!;
+          while (c < last && pStart[list[c + 1]!]! <= endPos) c++;
+          cursor[v] = c - base;
+          const from = pLoc[list[c]!]!, to = startLoc[x]!;
           if (from !== to) edges.add(e, from, to, v);
         }
         e++;
