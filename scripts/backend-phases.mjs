@@ -1,7 +1,9 @@
 // Best time per backend phase (lower, rotateLoops, regallocView, allocateRegisters, emitFunction) over
-// the benchmark kernel module: node scripts/backend-phases.mjs [opt level]. Run after a build.
-// One BackendScratch for all functions, as compile() has one per module.
+// the benchmark kernel module: node scripts/backend-phases.mjs [opt level] [large[=N]]. Run after a build.
+// With `large`, over one large generated function instead (bench/kernels/large.ts, N IR
+// instructions, default 50000; fewer rounds). One BackendScratch for all functions, as compile() has one per module.
 import { buildKernels } from '../dist/bench/kernels/ir.js';
+import { buildLargeFunction } from '../dist/bench/kernels/large.js';
 import { lowerFunction, signatureHash } from '../dist/src/codegen/x64/lower.js';
 import { rotateLoops } from '../dist/src/codegen/x64/layout.js';
 import { regallocView } from '../dist/src/codegen/x64/backend.js';
@@ -10,11 +12,16 @@ import { emitFunction } from '../dist/src/codegen/x64/emit.js';
 import { optimize } from '../dist/src/opt/index.js';
 import { BackendScratch } from '../dist/src/codegen/x64/scratch.js';
 const level = Number(process.argv[2] ?? 0);
+const large = /^large(=(\d+))?$/.exec(process.argv[3] ?? '');
+const size = large === null ? 0 : Number(large[2] ?? 50000);
+const build = large === null ? buildKernels : () => buildLargeFunction(size);
+// Rounds, and how many of the first are warm-up (the large function: about 600k IR instructions in all).
+const rounds = large === null ? 400 : Math.max(12, Math.round(600000 / size)), warm = Math.floor(rounds / 4);
 const cx = { dataAddress: () => 0x10000n, functionSymbol: (n) => `fn:${n}`, importStubSymbol: (n) => `stub:${n}`, importSymbol: (n) => `c:${n}`, resultsAddress: 0x20000n, scratch: new BackendScratch() };
 const names = ['lower', 'rotate', 'view', 'alloc', 'emit'];
 const best = names.map(() => Infinity);
-for (let r = 0; r < 400; r++) {
-  const m = buildKernels(); if (level) optimize(m, { level });
+for (let r = 0; r < rounds; r++) {
+  const m = build(); if (level) optimize(m, { level });
   const t = [0, 0, 0, 0, 0];
   for (const f of m.functions()) {
     let t0 = performance.now();
@@ -24,6 +31,6 @@ for (let r = 0; r < 400; r++) {
     const alloc = allocateRegisters(target, cx.scratch.regalloc); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
     emitFunction(mf, alloc, { stateAddress: 0x30000n, stackLimitOffset: 0, symbol: 'fn:' + f.name, signatureHash: signatureHash(f) }); t1 = performance.now(); t[4] += t1 - t0;
   }
-  if (r > 100) for (let k = 0; k < 5; k++) best[k] = Math.min(best[k], t[k]);
+  if (r > warm) for (let k = 0; k < 5; k++) best[k] = Math.min(best[k], t[k]);
 }
 console.log(names.map((n, k) => `${n} ${best[k].toFixed(3)}`).join('  '), 'sum', best.reduce((a, b) => a + b).toFixed(3));

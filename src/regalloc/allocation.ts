@@ -7,7 +7,7 @@
  * Numbering:
  *  - instruction i is the i-th of the target's flat stream (blocks in layout order);
  *  - its register operands are numbered k = 0, 1, ... in the order the shared
- *    operand visitor (`RegallocTarget.operands`) reports them;
+ *    operand table (`RegallocTarget.opStart` / `opReg` / `opKind`) lists them;
  *  - a *location* is a physical register p (0 .. numPregs-1) or a spill slot
  *    `SPILL_BASE + s` (8 bytes each, s = 0 .. spillSlots-1);
  *  - edge e = `edgeStart[b] + k` is the edge from block b to its k-th successor

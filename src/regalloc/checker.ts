@@ -3,7 +3,7 @@
  * allocator's output (`Allocation`, see allocation.ts for the semantics) over
  * the target's instruction stream and proves that every use reads the value
  * the instruction stream meant. It shares nothing with the allocator but the
- * input (`RegallocTarget` and its operand visitor) and the output contract: no
+ * input (`RegallocTarget` and its operand table) and the output contract: no
  * liveness, no intervals, no interference.
  *
  * Pipeline position: after register allocation, before emission (in tests and
@@ -28,7 +28,7 @@
  *    every other location that held r hold an old value: it is cleared.
  */
 import { type Allocation, type MoveList, SPILL_BASE, firstMove } from './allocation.js';
-import { OperandKind, type OperandSink, type RegallocTarget } from './linear-scan.js';
+import { OperandKind, type RegallocTarget } from './linear-scan.js';
 
 /** Location holds nothing defined (slot at entry, location never written). */
 const NOTHING = -1;
@@ -71,7 +71,7 @@ export interface CheckOptions {
 const KIND_NAMES = ['use', 'def', 'usedef', 'earlydef', 'temp'];
 
 /** Per-check state: operands of the current instruction, states, scratch. */
-class CheckContext implements OperandSink {
+class CheckContext {
   readonly regs: number[] = [];
   readonly kinds: number[] = [];
   /** Number of locations: pregs + slots. */
@@ -124,15 +124,16 @@ class CheckContext implements OperandSink {
   /** Operands of the current instruction: regs/kinds 0 .. count-1 (the arrays are reused, never shrunk). */
   count = 0;
 
-  operand(reg: number, kind: OperandKind): void {
-    this.regs[this.count] = reg;
-    this.kinds[this.count++] = kind;
-  }
-
-  /** Collects instruction `i`'s operands. */
+  /** Copies instruction `i`'s operands from the target's table into regs / kinds. */
   collect(i: number): void {
-    this.count = 0;
-    this.t.operands(i, this);
+    const t = this.t, lo = t.opStart[i]!, hi = t.opStart[i + 1]!;
+    if (!(lo >= 0 && lo <= hi && hi <= t.opReg.length && hi <= t.opKind.length)) this.fail(`inst ${i}: operand table entries [${lo}, ${hi}) out of order or out of range`, i);
+    let n = 0;
+    for (let k = lo; k < hi; k++, n++) {
+      this.regs[n] = t.opReg[k]!;
+      this.kinds[n] = t.opKind[k]!;
+    }
+    this.count = n;
   }
 
   fail(msg: string, inst = -1): never {
@@ -250,7 +251,7 @@ class CheckContext implements OperandSink {
     if (end > start) this.applyMoves(s, list, start, end, i, -1, -1);
     this.gapCursor = end;
     const base = a.opStart[i]!, n = this.count;
-    // Operands were collected by the caller (one visitor call per instruction).
+    // Operands were collected by the caller (`collect`).
     const slotOk = this.slotHook === undefined || this.slotHook(i);
     const mark = ++this.mark;
     const useMark = ++this.mark;
@@ -346,7 +347,7 @@ export function checkAllocation(target: RegallocTarget, alloc: Allocation, optio
   for (let i = 0; i < t.instCount; i++) {
     cx.collect(i);
     const n = a.opStart[i + 1]! - a.opStart[i]!;
-    if (n !== cx.count) cx.fail(`inst ${i} has ${n} operand locations, but the visitor reports ${cx.count} operands`, i);
+    if (n !== cx.count) cx.fail(`inst ${i} has ${n} operand locations, but the target lists ${cx.count} operands`, i);
     for (let k = 0; k < n; k++) if (cx.kinds[k] !== OperandKind.Use) cx.noteWrite(cx.regs[k]!, a.opLoc[a.opStart[i]! + k]!);
   }
   if (a.opStart[t.instCount] !== a.opLoc.length) cx.fail(`opLoc has length ${a.opLoc.length}, expected ${a.opStart[t.instCount]}`);

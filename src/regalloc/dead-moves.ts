@@ -16,6 +16,10 @@
  * lists its result registers, a call its argument registers), so explicit
  * reads are all the reads there are. The checker (checker.ts) proves the
  * result like any other allocation.
+ *
+ * Each run of a block marks its moves dead or alive afresh. A block runs again
+ * whenever a successor's live-in grows, so its last run saw the fixed point:
+ * the marks left when the sweeps stop are final (no extra pass).
  */
 import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
@@ -36,18 +40,25 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
   const opStart = ops.opStart, opKind = ops.opKind, opLoc = alloc.opLoc;
 
   /** Block b backwards from its successors' live-in; returns true if its live-in grew. */
-  const runBlock = (b: number, final: boolean): boolean => {
+  const runBlock = (b: number): boolean => {
     // live := union over successors of (liveIn[succ] through the edge's moves).
     const succs = t.blocks[b]!.succs;
-    acc.fill(0);
-    for (let k = 0; k < succs.length; k++) {
-      const e = alloc.edgeStart[b]! + k;
-      const base = succs[k]! * words;
-      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
-      moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, final ? dropEdge : null);
-      for (let x = 0; x < words; x++) acc[x] |= live[x]!;
+    if (succs.length === 1) {
+      // One successor (most blocks): no union to form, so `live` is the edge's result itself.
+      const e = alloc.edgeStart[b]!, base = succs[0]! * words;
+      for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!;
+      moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, dropEdge);
+    } else {
+      acc.fill(0);
+      for (let k = 0; k < succs.length; k++) {
+        const e = alloc.edgeStart[b]! + k;
+        const base = succs[k]! * words;
+        for (let x = 0; x < words; x++) live[x] = liveIn[base + x]!; // (a subarray per edge costs more)
+        moves(edges, edgeAt[e]!, edgeAt[e + 1]!, np, live, readers, dropEdge);
+        for (let x = 0; x < words; x++) acc[x] |= live[x]!;
+      }
+      for (let x = 0; x < words; x++) live[x] = acc[x]!;
     }
-    for (let x = 0; x < words; x++) live[x] = acc[x]!;
     const blk = t.blocks[b]!;
     for (let i = blk.first + blk.count - 1; i >= blk.first; i--) {
       const lo = opStart[i]!, hi = opStart[i + 1]!;
@@ -62,7 +73,7 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
         const x = index(opLoc[k]!, np);
         live[x >> 5] |= 1 << (x & 31);
       }
-      moves(gaps, gapAt[i]!, gapAt[i + 1]!, np, live, readers, final ? dropGap : null);
+      moves(gaps, gapAt[i]!, gapAt[i + 1]!, np, live, readers, dropGap);
     }
     let changed = false;
     const base = b * words;
@@ -73,7 +84,7 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     return changed;
   };
   // The least fixed point by sweeps from the last block to the first, each running only the
-  // blocks marked dirty (a successor's live-in grew; all at first).
+  // blocks marked dirty (a successor's live-in grew; all at first); see the file comment for the marks.
   const predStart = new Int32Array(nb + 1);
   for (let b = 0; b < nb; b++) for (const s of t.blocks[b]!.succs) predStart[s + 1]!++;
   for (let b = 0; b < nb; b++) predStart[b + 1]! += predStart[b]!;
@@ -84,14 +95,13 @@ export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: Gathe
     for (let b = nb - 1; b >= 0; b--) {
       if (dirty[b] === 0) continue;
       dirty[b] = 0; pending--;
-      if (!runBlock(b, false)) continue;
+      if (!runBlock(b)) continue;
       for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
         const p = preds[k]!;
         if (dirty[p] === 0) { dirty[p] = 1; pending++; }
       }
     }
   }
-  for (let b = 0; b < nb; b++) runBlock(b, true);
   return { ...alloc, gapMoves: withoutMoves(gaps, dropGap), edgeMoves: withoutMoves(edges, dropEdge) };
 }
 
@@ -100,12 +110,16 @@ function index(loc: number, np: number): number {
   return loc >= SPILL_BASE ? np + loc - SPILL_BASE : loc;
 }
 
-/** One parallel move [lo, hi) of `list`, backwards: destinations die; the sources of live destinations become live. */
-function moves(list: MoveList, lo: number, hi: number, np: number, live: Int32Array, readers: Int32Array, drop: Uint8Array | null): void {
+/**
+ * One parallel move [lo, hi) of `list`, backwards: destinations die; the sources of live destinations
+ * become live. Sets drop[m] to 1 for each move whose destination is dead, 0 for the others.
+ */
+function moves(list: MoveList, lo: number, hi: number, np: number, live: Int32Array, readers: Int32Array, drop: Uint8Array): void {
   let any = false;
   for (let m = lo; m < hi; m++) {
     const x = index(list.to[m]!, np);
-    if ((live[x >> 5]! & (1 << (x & 31))) === 0) { if (drop !== null) drop[m] = 1; continue; }
+    if ((live[x >> 5]! & (1 << (x & 31))) === 0) { drop[m] = 1; continue; }
+    drop[m] = 0;
     any = true;
   }
   if (!any) return;

@@ -2,8 +2,9 @@
  * Linear-scan register allocation with interval splitting (after Wimmer &
  * Franz, "Optimized Interval Splitting in a Linear Scan Register Allocator").
  * Architecture-neutral: the target describes its registers as numbers and
- * reports each instruction's register operands through one visitor
- * (`RegallocTarget.operands`), the same visitor its emitter and printer use.
+ * lists every instruction's register operands in one flat table
+ * (`RegallocTarget.opStart` / `opReg` / `opKind`, compressed-row style), which
+ * the passes below loop over directly (no call per operand).
  * The output is the contract of allocation.ts.
  *
  * Pipeline position: after lowering (machine instructions on virtual
@@ -39,8 +40,8 @@
  * Storage: one allocator instance (`RegisterAllocatorState`, one per compilation)
  * serves every call, its tables typed arrays that grow on demand and are reused
  * (pieces, ranges and lists are numbers indexing them, struct-of-arrays); results
- * are views of its arena (see Arena). A call never re-enters (the visitor only
- * reports operands), so sharing is safe.
+ * are views of its arena (see Arena). A call never re-enters (the target only
+ * supplies tables), so sharing is safe.
  */
 import { Slab } from '../util/columns.js';
 import { removeDeadMoves } from './dead-moves.js';
@@ -60,12 +61,6 @@ export const enum OperandKind {
   EarlyDef = 3,
   /** Scratch register for the instruction (early def, live to the end). Must be in a register. */
   Temp = 4,
-}
-
-/** Receives the register operands of one instruction. */
-export interface OperandSink {
-  /** One operand: register number (preg or vreg) and kind. */
-  operand(reg: number, kind: OperandKind): void;
 }
 
 /** A linear block of the instruction stream. */
@@ -94,8 +89,17 @@ export interface RegallocTarget {
   readonly blocks: readonly RegallocBlock[];
   /** Number of instructions. */
   readonly instCount: number;
-  /** The shared operand visitor. */
-  operands(inst: number, sink: OperandSink): void;
+  /**
+   * The register operands of every instruction, in one table: instruction i's are
+   * `opReg[k]` (preg or vreg) with `opKind[k]` (an OperandKind) for k in
+   * [opStart[i], opStart[i + 1]); opStart has instCount + 1 entries. The allocator
+   * reads them during the call only; allocation.ts numbers operands by this order.
+   */
+  readonly opStart: Int32Array;
+  /** Register of each operand (see `opStart`). */
+  readonly opReg: Int32Array;
+  /** OperandKind of each operand (see `opStart`). */
+  readonly opKind: Int32Array;
   /** True if instruction `inst` may have spill-slot operands (copies); such operands never need a register. */
   acceptsSpillSlot(inst: number): boolean;
   /** True if a value in preg p survives calls (the allocator prefers other registers for short values). */
@@ -121,6 +125,8 @@ function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
+/** An empty table (the allocator's operand-table fields between calls). */
+const NO_INTS = new Int32Array(0);
 /** The empty move list, shared by every result that has no moves of a kind (nothing writes to a list). */
 const NO_MOVES: MoveList = { count: 0, key: new Int32Array(0), from: new Int32Array(0), to: new Int32Array(0), reg: new Int32Array(0) };
 
@@ -164,6 +170,8 @@ class Moves {
   from = new Int32Array(64);
   to = new Int32Array(64);
   reg = new Int32Array(64);
+  /** Counting-sort buckets of `finish` (one per key value). */
+  private bucket = new Int32Array(64);
   add(k: number, f: number, t: number, r: number): void {
     const n = this.count;
     if (n === this.key.length) {
@@ -179,17 +187,25 @@ class Moves {
     if (n === 0) return NO_MOVES;
     this.count = 0;
     const out = { count: n, key: words.subarray(at, at + n), from: words.subarray(at + n, at + 2 * n), to: words.subarray(at + 2 * n, at + 3 * n), reg: words.subarray(at + 3 * n, at + 4 * n) };
-    let sorted = true;
-    for (let i = 1; i < n; i++) if (this.key[i]! < this.key[i - 1]!) { sorted = false; break; }
+    const key = this.key;
+    let sorted = true, maxKey = 0;
+    for (let i = 0; i < n; i++) {
+      const k = key[i]!;
+      if (i > 0 && k < key[i - 1]!) sorted = false;
+      if (k > maxKey) maxKey = k;
+    }
     if (sorted) {
-      for (let i = 0; i < n; i++) { out.key[i] = this.key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
+      for (let i = 0; i < n; i++) { out.key[i] = key[i]!; out.from[i] = this.from[i]!; out.to[i] = this.to[i]!; out.reg[i] = this.reg[i]!; }
       return out;
     }
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => this.key[a]! - this.key[b]! || a - b);
+    // Stable counting sort by key (keys are instruction or edge indexes, so at most about the
+    // function's size): moves of one key keep the order they were added in.
+    const bucket = this.bucket = atLeast(this.bucket, maxKey + 2).fill(0, 0, maxKey + 2);
+    for (let i = 0; i < n; i++) bucket[key[i]! + 1]!++;
+    for (let k = 0; k <= maxKey; k++) bucket[k + 1]! += bucket[k]!;
     for (let i = 0; i < n; i++) {
-      const j = idx[i]!;
-      out.key[i] = this.key[j]!; out.from[i] = this.from[j]!; out.to[i] = this.to[j]!; out.reg[i] = this.reg[j]!;
+      const j = bucket[key[i]!]!++;
+      out.key[j] = key[i]!; out.from[j] = this.from[i]!; out.to[j] = this.to[i]!; out.reg[j] = this.reg[i]!;
     }
     return out;
   }
@@ -211,7 +227,7 @@ class Moves {
  * queries resume (pCursor). Each vreg's pieces form a list in the order they were
  * allocated (vLast, pPrev).
  */
-class Allocator implements OperandSink {
+class Allocator {
   /** The initial tables, views of one buffer (they are replaced as they grow). */
   private readonly slab = new Slab(36 * 1024);
   t: RegallocTarget;
@@ -234,12 +250,12 @@ class Allocator implements OperandSink {
   rpoOrder = this.slab.i32(16);
   idom = this.slab.i32(16);
   /**
-   * Every instruction's operands, gathered once through the visitor (liveness, intervals
-   * and resolution all read them): instruction i has opReg/opKind[opStart[i] .. opStart[i+1]).
+   * The target's operand table (liveness, intervals and resolution all read it): instruction i
+   * has opReg/opKind[opStart[i] .. opStart[i+1]); opCount operands in all.
    */
-  opStart = this.slab.i32(0);
-  opReg = this.slab.i32(256);
-  opKind = this.slab.i32(256);
+  opStart: Int32Array = NO_INTS;
+  opReg: Int32Array = NO_INTS;
+  opKind: Int32Array = NO_INTS;
   opCount = 0;
   /**
    * Uses (2*pos + needsRegister) of all register ids in one table, register r's ascending in
@@ -262,6 +278,12 @@ class Allocator implements OperandSink {
   liveTail = this.slab.i32(16);
   liveV = this.slab.i32(64);
   liveNext = this.slab.i32(64);
+  /** Number of live-in nodes (liveV / liveNext entries in use). */
+  liveCount = 0;
+  /** edgeMovesOf: per live-in node, the value's location at the start of its block. */
+  startLoc = this.slab.i32(64);
+  /** edgeMovesOf: a second cursor per register id (see there). */
+  regScratch2 = this.slab.i32(64);
   /** Liveness lists per vreg of the blocks that read it first / write it first (nodes: nodeBlock, nodeNext). */
   exHead = this.slab.i32(64);
   klHead = this.slab.i32(64);
@@ -346,6 +368,7 @@ class Allocator implements OperandSink {
     this.hintDst = atLeast(this.hintDst, rc).fill(-1, 0, rc);
     this.slotOf = atLeast(this.slotOf, rc).fill(-1, 0, rc);
     this.regScratch = atLeast(this.regScratch, rc);
+    this.regScratch2 = atLeast(this.regScratch2, rc);
     this.useAt = atLeast(this.useAt, rc + 1).fill(0, 0, rc + 1);
     this.useFill = atLeast(this.useFill, rc);
     this.rHead = atLeast(this.rHead, rc).fill(-1, 0, rc);
@@ -360,10 +383,12 @@ class Allocator implements OperandSink {
     this.activeIn = atLeast(this.activeIn, np).fill(0, 0, np);
     if (this.calleeSaved.length < np) this.calleeSaved = new Uint8Array(np);
     for (let p = 0; p < np; p++) this.calleeSaved[p] = t.isCalleeSaved(p) ? 1 : 0;
-    this.opStart = atLeast(this.opStart, n + 1);
+    this.opStart = t.opStart;
+    this.opReg = t.opReg;
+    this.opKind = t.opKind;
     if (this.usedPregs.length < np) this.usedPregs = new Uint8Array(np);
     this.usedPregs.fill(0, 0, np);
-    this.opCount = 0;
+    this.opCount = n > 0 ? t.opStart[n]! : 0;
     this.spillSlots = 0;
     this.nodeCount = 0;
     this.pieceCount = 0;
@@ -374,36 +399,23 @@ class Allocator implements OperandSink {
     this.edges.count = 0;
   }
 
-  operand(reg: number, kind: OperandKind): void {
-    const k = this.opCount;
-    if (k === this.opReg.length) { this.opReg = grown(this.opReg, k + 1); this.opKind = grown(this.opKind, k + 1); }
-    this.opReg[k] = reg;
-    this.opKind[k] = kind;
-    this.opCount = k + 1;
-  }
   /**
-   * Fills opStart / opReg / opKind from the target's visitor and, in the same walk, counts
-   * the uses of each register id (useAt) and starts liveness: per vreg, lists of the blocks
-   * that read it before writing it (exposed: exHead) and that write it first (kills: klHead).
+   * Walks the operand table once: counts the uses of each register id (useAt) and starts
+   * liveness: per vreg, lists of the blocks that read it before writing it (exposed: exHead)
+   * and that write it first (kills: klHead).
    */
   gatherOperands(): void {
-    const t = this.t, n = t.instCount, nb = this.nb, np = this.numPregs, rc = t.regCount, opStart = this.opStart;
+    const t = this.t, nb = this.nb, np = this.numPregs, rc = t.regCount, opStart = this.opStart, opReg = this.opReg, opKind = this.opKind;
     const useAt = this.useAt, defBlock = this.regScratch.fill(-1, 0, rc); // last block scanned that writes v
     const exHead = this.exHead = atLeast(this.exHead, rc).fill(-1, 0, rc);
     const klHead = this.klHead = atLeast(this.klHead, rc).fill(-1, 0, rc);
-    let nodeBlock = this.nodeBlock, nodeNext = this.nodeNext, nodes = 0, exposed = 0;
+    // Each operand adds at most one node.
+    const nodeBlock = this.nodeBlock = atLeast(this.nodeBlock, this.opCount), nodeNext = this.nodeNext = atLeast(this.nodeNext, this.opCount);
+    let nodes = 0, exposed = 0;
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       for (let i = blk.first; i < blk.first + blk.count; i++) {
-        const lo = this.opCount;
-        opStart[i] = lo;
-        t.operands(i, this);
-        const hi = this.opCount, opReg = this.opReg, opKind = this.opKind;
-        // Each operand adds at most one node.
-        if (nodes + hi - lo > nodeBlock.length) {
-          nodeBlock = this.nodeBlock = grown(nodeBlock, nodes + hi - lo);
-          nodeNext = this.nodeNext = grown(nodeNext, nodes + hi - lo);
-        }
+        const lo = opStart[i]!, hi = opStart[i + 1]!;
         for (let k = lo; k < hi; k++) {
           const r = opReg[k]!, kind = opKind[k]!;
           useAt[r + 1]!++;
@@ -416,11 +428,16 @@ class Allocator implements OperandSink {
         }
       }
     }
-    opStart[n] = this.opCount;
     this.exposedCount = exposed;
     const useFill = this.useFill;
     for (let r = 0; r < rc; r++) { useAt[r + 1]! += useAt[r]!; useFill[r] = useAt[r + 1]!; }
     this.useList = atLeast(this.useList, this.opCount);
+  }
+
+  /** Lets go of the target and its tables (kept only for the duration of a call). */
+  detach(): void {
+    this.t = NO_TARGET;
+    this.opStart = this.opReg = this.opKind = NO_INTS;
   }
 
   /** Predecessor lists (predStart / predList). */
@@ -559,6 +576,7 @@ class Allocator implements OperandSink {
         }
       }
     }
+    this.liveCount = count;
   }
 
   /** Records a use of register id r (uses come in descending position order). */
@@ -1055,17 +1073,6 @@ class Allocator implements OperandSink {
     }
   }
 
-  /** Location of vreg v at position pos (the piece covering or last ending before it). */
-  locAt(v: number, pos: number): number {
-    const list = this.pieceList, pStart = this.pStart;
-    let lo = this.pieceAt[v]!, hi = this.pieceAt[v + 1]! - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (pStart[list[mid]!]! <= pos) lo = mid; else hi = mid - 1;
-    }
-    return this.pLoc[list[lo]!]!;
-  }
-
   resolve(): Allocation {
     const t = this.t, np = this.numPregs, rc = t.regCount, nb = this.nb, n = t.instCount, pStart = this.pStart, pLoc = this.pLoc;
     // Each vreg's pieces in start order (they are allocated in that order but for ties; a
@@ -1155,16 +1162,40 @@ class Allocator implements OperandSink {
   /** Edge moves: where a value's location at the end of a block differs from the one at the start of its successor. */
   edgeMovesOf(): void {
     const t = this.t, edges = this.edges, liveHead = this.liveHead, liveV = this.liveV, liveNext = this.liveNext, nb = this.nb;
+    const list = this.pieceList, pieceAt = this.pieceAt, pStart = this.pStart, pLoc = this.pLoc, vCount = this.vCount, rc = t.regCount;
+    // A vreg's location at a position is that of its last piece (by start) starting at or before
+    // it (else its first piece). Found by cursors rather than searches: per vreg, an index into
+    // its pieces that only moves forward, since both kinds of query come in increasing position.
+    // First the location of every live-in value at the start of its block (blocks in order)...
+    const startLoc = this.startLoc = atLeast(this.startLoc, this.liveCount);
+    let cursor = this.regScratch2.fill(0, 0, rc);
+    for (let b = 0; b < nb; b++) {
+      const pos = 4 * t.blocks[b]!.first;
+      for (let x = liveHead[b]!; x >= 0; x = liveNext[x]!) {
+        const v = liveV[x]!;
+        if (vCount[v]! < 2) continue;
+        const base = pieceAt[v]!, last = pieceAt[v + 1]! - 1;
+        let c = base + cursor[v]!;
+        while (c < last && pStart[list[c + 1]!]! <= pos) c++;
+        cursor[v] = c - base;
+        startLoc[x] = pLoc[list[c]!]!;
+      }
+    }
+    // ... then at the end of each block, against the successors' starts.
+    cursor = this.regScratch.fill(0, 0, rc);
     let e = 0;
     for (let b = 0; b < nb; b++) {
       const blk = t.blocks[b]!;
       const endPos = 4 * (blk.first + blk.count) - 1;
       for (const s of blk.succs) {
-        const sPos = 4 * t.blocks[s]!.first;
         for (let x = liveHead[s]!; x >= 0; x = liveNext[x]!) {
           const v = liveV[x]!;
-          if (this.vCount[v]! < 2) continue;
-          const from = this.locAt(v, endPos), to = this.locAt(v, sPos);
+          if (vCount[v]! < 2) continue;
+          const base = pieceAt[v]!, last = pieceAt[v + 1]! - 1;
+          let c = base + cursor[v]!;
+          while (c < last && pStart[list[c + 1]!]! <= endPos) c++;
+          cursor[v] = c - base;
+          const from = pLoc[list[c]!]!, to = startLoc[x]!;
           if (from !== to) edges.add(e, from, to, v);
         }
         e++;
@@ -1176,14 +1207,14 @@ class Allocator implements OperandSink {
 /** The target an allocator holds between calls (so that it keeps no function alive). */
 const NO_TARGET: RegallocTarget = {
   numPregs: 0, pregClass: [], allocatable: [], regCount: 0, regClass: [], blocks: [], instCount: 0,
-  operands(): void {}, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
+  opStart: new Int32Array(1), opReg: NO_INTS, opKind: NO_INTS, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
 };
 
 /**
  * The allocator's state, to be reused by every function of one compilation: its
  * tables grow to the largest function and are then only refilled, and its results
  * come from a shared arena. Allocation is synchronous and never re-entered (the
- * target's visitor only reports operands), so one instance serves call after call.
+ * target only supplies tables), so one instance serves call after call.
  */
 export class RegisterAllocatorState {
   private current: Allocator | null = null;
@@ -1213,8 +1244,25 @@ export function allocateRegisters(t: RegallocTarget, state: RegisterAllocatorSta
   const stored = removeRedundantStores(t, resolved, a, a.slotOf);
   // Dead moves are what dropped stores leave behind (the reloads that fed them): only look then.
   const result = stored === resolved ? resolved : removeDeadMoves(t, stored, a);
-  a.t = NO_TARGET;
+  a.detach();
   return result;
+}
+
+/**
+ * The operand table of a hand-built target (tests, tools): `insts[i]` lists instruction i's
+ * operands, each `[register, OperandKind, ...]` (further entries are ignored).
+ */
+export function operandTable(insts: readonly (readonly (readonly number[])[])[]): Pick<RegallocTarget, 'opStart' | 'opReg' | 'opKind'> {
+  let n = 0;
+  for (const ops of insts) n += ops.length;
+  const opStart = new Int32Array(insts.length + 1), opReg = new Int32Array(n), opKind = new Int32Array(n);
+  let at = 0;
+  insts.forEach((ops, i) => {
+    opStart[i] = at;
+    for (const o of ops) { opReg[at] = o[0]!; opKind[at++] = o[1]!; }
+  });
+  opStart[insts.length] = at;
+  return { opStart, opReg, opKind };
 }
 
 /** Loop depth of each block of `t` (the number of natural loops it is in), as the allocator weighs and places code by it. */
@@ -1223,6 +1271,6 @@ export function loopDepths(t: RegallocTarget): Int32Array {
   a.reset(t);
   a.computePreds();
   a.loopInfo();
-  a.t = NO_TARGET;
+  a.detach();
   return a.depth.slice(0, t.blocks.length);
 }

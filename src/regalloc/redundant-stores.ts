@@ -18,6 +18,10 @@
  * every gap and edge; a store whose slot already holds the value is dropped. Dropping a move from a parallel move changes
  * nothing else in it: the slot's value is the same either way. The checker
  * (checker.ts) proves the result like any other allocation.
+ *
+ * Each visit of a block marks its stores redundant or not afresh. A block is
+ * visited again whenever its entry bits change, so its last visit saw the fixed
+ * point: the marks left when the sweeps stop are final (no extra pass).
  */
 import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
 import { OperandKind, type RegallocTarget } from './linear-scan.js';
@@ -54,15 +58,15 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
   const opStart = ops.opStart, opKind = ops.opKind, opReg = ops.opReg, opLoc = alloc.opLoc;
   // The greatest fixed point (the meet is AND, every block starts at top) by sweeps in
   // layout order, each running only the blocks marked dirty (entry bits changed; all at
-  // first), then a final pass that marks the redundant stores with the fixed-point states.
+  // first); see the file comment for the marks.
   const dirty = new Uint8Array(nb).fill(1);
   let pending = nb;
-  /** Runs block b and its out-edges from its entry bits; meets into the successors (or marks drops when final). */
-  const visit = (b: number, final: boolean): void => {
+  /** Runs block b and its out-edges from its entry bits, marking its redundant stores; meets into the successors. */
+  const visit = (b: number): void => {
     for (let x = 0; x < words; x++) state[x] = inState[b * words + x]!; // (a subarray per block costs more)
     const blk = t.blocks[b]!;
     for (let i = blk.first; i < blk.first + blk.count; i++) {
-      applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, final ? dropGap : null);
+      applyMoves(gaps, gapAt[i]!, gapAt[i + 1]!, slotOf, state, dropGap);
       for (let k = opStart[i]!; k < opStart[i + 1]!; k++) {
         const kind = opKind[k]!;
         if (kind === OperandKind.Use || kind === OperandKind.Temp) continue;
@@ -73,14 +77,14 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
         else state[s >> 5] &= ~(1 << (s & 31));
       }
     }
-    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor.
-    for (let x = 0; x < words; x++) out[x] = state[x]!;
+    // Each out-edge: the edge's moves, then (while iterating) the meet into the successor. The
+    // block's exit bits are kept in `out` only for a second edge (most blocks have one).
     const succs = blk.succs;
+    if (succs.length > 1) for (let x = 0; x < words; x++) out[x] = state[x]!;
     for (let k = 0; k < succs.length; k++) {
       const e = alloc.edgeStart[b]! + k;
-      for (let x = 0; x < words; x++) state[x] = out[x]!;
-      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, final ? dropEdge : null);
-      if (final) continue;
+      if (k > 0) for (let x = 0; x < words; x++) state[x] = out[x]!;
+      applyMoves(edges, edgeAt[e]!, edgeAt[e + 1]!, slotOf, state, dropEdge);
       const succ = succs[k]!, base = succ * words;
       let changed = false;
       for (let x = 0; x < words; x++) {
@@ -94,23 +98,22 @@ export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops:
     for (let b = 0; b < nb; b++) {
       if (dirty[b] === 0) continue;
       dirty[b] = 0; pending--;
-      visit(b, false);
+      visit(b);
     }
   }
-  for (let b = 0; b < nb; b++) visit(b, true);
   const gapMoves = withoutMoves(gaps, dropGap), edgeMoves = withoutMoves(edges, dropEdge);
   return gapMoves === gaps && edgeMoves === edges ? alloc : { ...alloc, gapMoves, edgeMoves };
 }
 
-/** Applies moves [lo, hi) of `list` to the slot bits `state`; marks the redundant stores when `drop` is given. */
-function applyMoves(list: MoveList, lo: number, hi: number, slotOf: Int32Array, state: Int32Array, drop: Uint8Array | null): void {
+/** Applies moves [lo, hi) of `list` to the slot bits `state`; sets drop[m] to 1 for the redundant stores, 0 for the other stores. */
+function applyMoves(list: MoveList, lo: number, hi: number, slotOf: Int32Array, state: Int32Array, drop: Uint8Array): void {
   for (let m = lo; m < hi; m++) {
     const to = list.to[m]!;
     if (to < SPILL_BASE) continue;
     const s = to - SPILL_BASE;
     if (slotOf[list.reg[m]!] !== s) continue; // not this slot's own value (defensive: slots are per register id)
     const bit = 1 << (s & 31);
-    if ((state[s >> 5]! & bit) !== 0 && drop !== null) drop[m] = 1;
+    drop[m] = (state[s >> 5]! & bit) !== 0 ? 1 : 0;
     state[s >> 5] |= bit;
   }
 }

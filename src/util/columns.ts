@@ -126,6 +126,14 @@ export class ScratchTables {
     a.fill(fill, 0, n);
     return a;
   }
+  /** Int table `k` with at least `n` entries, its contents kept (grown when shorter: for a table filled as it grows). */
+  i32Kept(k: number, n: number): Int32Array {
+    const a = this.i32s[k];
+    if (a !== undefined && a.length >= n) return a;
+    const b = new Int32Array(Math.max(16, 2 * n));
+    if (a !== undefined) b.set(a);
+    return (this.i32s[k] = b);
+  }
   /** Byte table `k` with at least `n` entries, the first `n` zeroed. */
   u8(k: number, n: number): Uint8Array {
     let a = this.u8s[k];

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { type Allocation, type MoveList, SPILL_BASE } from '../../src/regalloc/allocation.js';
 import { checkAllocation, type CheckOptions } from '../../src/regalloc/checker.js';
-import { OperandKind, allocateRegisters, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { OperandKind, allocateRegisters, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { lowerFunction, type LowerContext } from '../../src/codegen/x64/lower.js';
 import { checkFunctionAllocation, regallocView } from '../../src/codegen/x64/backend.js';
 import { MInst, MOp, SCRATCH_GP, SCRATCH_XMM, printMInst, regName } from '../../src/codegen/x64/minst.js';
@@ -52,7 +52,7 @@ function build(c: Case): { target: RegallocTarget; alloc: Allocation } {
   const view = {
     numPregs: NP, pregClass: [0, 0, 0, 0, 1, 1], allocatable: [[0, 1, 2, 3], [4, 5]], regCount: maxReg, regClass, blocks,
     instCount: insts.length,
-    operands(i: number, sink: OperandSink): void { for (const [r, k] of insts[i]!) sink.operand(r, k); },
+    ...operandTable(insts),
     // Hooks of the splitting allocator's target (unused by today's): any instruction may take a slot here.
     acceptsSpillSlot: (_inst: number): boolean => true,
     isCalleeSaved: (_p: number): boolean => false,
@@ -184,7 +184,7 @@ test('checker: structural errors', () => {
   pass(dead(1));
   fails(dead(4), 'regalloc check: inst 1 operand 0 (use of v7): v7 (class 0) is placed in p4 (class 1)');
   const { target, alloc } = build(line([[6, D, 0]], [[6, U, 0]]));
-  assert.throws(() => checkAllocation(target, { ...alloc, opStart: Int32Array.of(0, 1, 1) }), /inst 1 has 0 operand locations, but the visitor reports 1 operands/);
+  assert.throws(() => checkAllocation(target, { ...alloc, opStart: Int32Array.of(0, 1, 1) }), /inst 1 has 0 operand locations, but the target lists 1 operands/);
   assert.throws(() => checkAllocation(target, { ...alloc, usedPregs: new Uint8Array(NP) }), /p0 is used but not in usedPregs/);
   assert.throws(() => checkAllocation(target, { ...alloc, edgeStart: Int32Array.of(0, 1) }), /block 0: edgeStart gives 1 edges, but it has 0 successors/);
 });
@@ -267,7 +267,6 @@ function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly
   const version = new Int32Array(t.regCount);
   const at = (loc: number): number => (loc >= SPILL_BASE ? t.numPregs + loc - SPILL_BASE : loc);
   const regs: number[] = [], kinds: number[] = [];
-  const sink: OperandSink = { operand: (reg, kind) => { regs.push(reg); kinds.push(kind); } };
   const moves = (list: MoveList, key: number): string => {
     const vals: [number, number, number][] = [];
     for (let m = 0; m < list.count; m++) {
@@ -291,7 +290,7 @@ function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly
         const g = moves(a.gapMoves, i);
         if (g !== '') return `inst ${i} gap ${g}`;
         regs.length = 0; kinds.length = 0;
-        t.operands(i, sink);
+        for (let k = t.opStart[i]!; k < t.opStart[i + 1]!; k++) { regs.push(t.opReg[k]!); kinds.push(t.opKind[k]!); }
         for (let k = 0; k < regs.length; k++) {
           if (kinds[k] !== OperandKind.Use && kinds[k] !== OperandKind.UseDef) continue;
           const x = at(a.opLoc[a.opStart[i]! + k]!);
@@ -318,7 +317,7 @@ function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly
 function isRead(t: RegallocTarget, reg: number): boolean {
   let read = false;
   for (let i = 0; i < t.instCount && !read; i++) {
-    t.operands(i, { operand: (r, k) => { if (r === reg && (k === OperandKind.Use || k === OperandKind.UseDef)) read = true; } });
+    for (let k = t.opStart[i]!; k < t.opStart[i + 1]!; k++) if (t.opReg[k] === reg && (t.opKind[k] === OperandKind.Use || t.opKind[k] === OperandKind.UseDef)) read = true;
   }
   return read;
 }
@@ -347,14 +346,12 @@ test('checker: mutation test: random corruptions of real allocations are rejecte
       const ops: number[] = [];
       for (let i = 0; i < t.instCount; i++) {
         const start = a.opStart[i]!;
-        let k = 0;
-        t.operands(i, { operand: (reg) => { if (reg >= t.numPregs) ops.push(start + k, i, k, reg); k++; } });
+        for (let k = 0; k < t.opStart[i + 1]! - t.opStart[i]!; k++) { const reg = t.opReg[t.opStart[i]! + k]!; if (reg >= t.numPregs) ops.push(start + k, i, k, reg); }
       }
       if (ops.length === 0) continue;
       const n = 4 * Math.floor(r() * (ops.length / 4));
       const [at, i, k, reg] = [ops[n]!, ops[n + 1]!, ops[n + 2]!, ops[n + 3]!];
-      let opKind = -1, kk = 0;
-      t.operands(i, { operand: (_r, kd) => { if (kk++ === k) opKind = kd; } });
+      const opKind = t.opKind[t.opStart[i]! + k]!;
       kind = ['use', 'def', 'usedef', 'earlydef', 'temp'][opKind]! + ' operand';
       const opLoc = a.opLoc.slice();
       opLoc[at] = sameClass(reg, opLoc[at]!);

@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { OperandKind, SPILL_BASE, allocateRegisters, type Allocation, type MoveList, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { OperandKind, SPILL_BASE, allocateRegisters, operandTable, type Allocation, type MoveList, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { firstMove } from '../../src/regalloc/allocation.js';
 
 interface Op { reg: number; kind: OperandKind }
@@ -33,7 +33,7 @@ function target(insts: Inst[], regClass: number[], blocks: RegallocTarget['block
     regClass,
     blocks,
     instCount: insts.length,
-    operands(i: number, sink: OperandSink): void { for (const o of insts[i]!.ops) sink.operand(o.reg, o.kind); },
+    ...operandTable(insts.map((i) => i.ops.map((o) => [o.reg, o.kind]))),
     acceptsSpillSlot(i: number): boolean { return insts[i]!.copy; },
     isCalleeSaved(p: number): boolean { return p === 3; },
   };

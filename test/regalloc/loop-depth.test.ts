@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { loopDepths, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { loopDepths, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 
 /** A target of one empty instruction per block, with successors `succs[b]`. */
 function cfg(succs: number[][]): RegallocTarget {
@@ -15,7 +15,7 @@ function cfg(succs: number[][]): RegallocTarget {
     numPregs: 1, pregClass: [0], allocatable: [[0]], regCount: 1, regClass: [0],
     blocks: succs.map((s, b) => ({ first: b, count: 1, succs: s })),
     instCount: succs.length,
-    operands(): void {},
+    ...operandTable(succs.map(() => [])),
     acceptsSpillSlot(): boolean { return false; },
     isCalleeSaved(): boolean { return false; },
   };

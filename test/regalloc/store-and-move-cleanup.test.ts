@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { SPILL_BASE, type Allocation, type MoveList } from '../../src/regalloc/allocation.js';
 import { checkAllocation } from '../../src/regalloc/checker.js';
-import { OperandKind, type OperandSink, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { OperandKind, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
 import { removeRedundantStores } from '../../src/regalloc/redundant-stores.js';
 import { removeDeadMoves } from '../../src/regalloc/dead-moves.js';
 
@@ -24,7 +24,7 @@ function run(blocks: { insts: [number, OperandKind, number][][]; succs: number[]
     numPregs: NP, pregClass: [0, 0, 0, 0], allocatable: [[0, 1, 2, 3]], regCount: V + 1, regClass: new Uint8Array(V + 1),
     blocks: blocks.map((b) => { const blk = { first, count: b.insts.length, succs: b.succs }; first += b.insts.length; return blk; }),
     instCount: insts.length,
-    operands(i: number, sink: OperandSink): void { for (const [r, k] of insts[i]!) sink.operand(r, k); },
+    ...operandTable(insts),
     acceptsSpillSlot: () => true,
     isCalleeSaved: () => false,
   };

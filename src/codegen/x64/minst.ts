@@ -5,9 +5,9 @@
  * Every instruction lists its register operands (`reg(k)`, `regCount`) with an
  * `OperandKind` each (use / def / use-def "tied" / early def / temp); a number
  * below `NUM_PREGS` is a fixed physical register, a larger one a virtual
- * register. `visitOperands` is the single operand visitor shared by the
- * allocator (liveness, intervals, fixed ranges), the emitter (which operand is
- * which register) and the printer.
+ * register. The emitter and the printer read them with `reg(k)` / `kind(k)`;
+ * the allocator reads them as one flat table that `copyOperands` fills
+ * (regallocView in backend.ts), so operand k here is operand k there.
  *
  * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15.
  *
@@ -15,7 +15,7 @@
  * their kinds sit in fields (no array per instruction), immediates are int32s
  * (64-bit values as two halves), never bigints.
  */
-import type { OperandKind, OperandSink } from '../../regalloc/linear-scan.js';
+import type { OperandKind } from '../../regalloc/linear-scan.js';
 
 /** Number of physical register ids (16 GPRs + 16 XMMs). */
 export const NUM_PREGS = 32;
@@ -269,16 +269,30 @@ export class MInst {
     this.imm2 = Number(s >> 32n);
     return this;
   }
+  /**
+   * Writes the register operands to `regs` and their kinds to `kinds` from index `at` on (a row
+   * of the allocator's operand table, see regallocView); returns the index after them.
+   */
+  copyOperands(regs: Int32Array, kinds: Int32Array, at: number): number {
+    const n = this.regCount, bits = this.kindBits;
+    switch (n) {
+      case 0: return at;
+      case 1: regs[at] = this.r0; kinds[at] = bits & 7; return at + 1;
+      case 2: regs[at] = this.r0; regs[at + 1] = this.r1; kinds[at] = bits & 7; kinds[at + 1] = (bits >>> 3) & 7; return at + 2;
+      default: break;
+    }
+    for (let k = 0; k < n; k++) {
+      regs[at + k] = this.reg(k);
+      kinds[at + k] = k < PACKED_KINDS ? (bits >>> (3 * k)) & 7 : this.kindsRest![k - PACKED_KINDS]!;
+    }
+    return at + n;
+  }
   /** Kind of register operand k. */
   kind(k: number): OperandKind {
     return k < PACKED_KINDS ? ((this.kindBits >>> (3 * k)) & 7) as OperandKind : this.kindsRest![k - PACKED_KINDS]!;
   }
 }
 
-/** The shared operand visitor: reports each register operand of `inst`. */
-export function visitOperands(inst: MInst, sink: OperandSink): void {
-  for (let i = 0; i < inst.regCount; i++) sink.operand(inst.reg(i), inst.kind(i));
-}
 
 const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 const KIND_MARK = ['', '=', '+=', '=!', '~'];
@@ -295,10 +309,10 @@ export function regName(r: number): string {
   return `%${r}`;
 }
 
-/** Prints a machine instruction (through the operand visitor). */
+/** Prints a machine instruction. */
 export function printMInst(inst: MInst): string {
   const parts: string[] = [];
-  visitOperands(inst, { operand: (reg, kind) => { parts.push(`${KIND_MARK[kind]}${regName(reg)}`); } });
+  for (let k = 0; k < inst.regCount; k++) parts.push(`${KIND_MARK[inst.kind(k)]}${regName(inst.reg(k))}`);
   let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
   if (inst.op >= MOp.LoadIdx) parts.push(`*${inst.scale}`, `#${inst.imm}`);
   else if (inst.op === MOp.Select) parts.push(`?${inst.sub}`);

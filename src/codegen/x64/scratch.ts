@@ -37,6 +37,10 @@ export const enum ScratchSlot {
   /** emit: loop head flag per layout position. */ LoopHead,
   /** emit: 1 at each layout position whose block's edge moves go before its final jump. */ EndMoves,
   /** regallocView: layout position of each block. */ ViewIndex,
+  /** regallocView: the operand table's row starts (`RegallocTarget.opStart`). */ OpStart,
+  /** regallocView: the operand table's registers. */ OpReg,
+  /** regallocView: the operand table's kinds. */ OpKind,
+  /** regallocView: 1 per instruction that takes spill-slot operands. */ SlotOk,
 }
 
 /** Reusable typed arrays of one compilation (see the file comment). */
@@ -77,6 +81,10 @@ export class BackendScratch {
   /** The table of `slot` with at least `n` entries, the first `n` set to `fill`. */
   int32(slot: ScratchSlot, n: number, fill: number): Int32Array {
     return this.tables.i32(slot, n, fill);
+  }
+  /** The table of `slot` with at least `n` entries, its contents kept (for a table filled as it grows). */
+  int32Kept(slot: ScratchSlot, n: number): Int32Array {
+    return this.tables.i32Kept(slot, n);
   }
   /**
    * Drops every table, the assembler and the allocator state: compile() calls this when its
