@@ -207,28 +207,27 @@ export function licmPass(ctx: FuncContext): boolean {
     const body = bodies[id]!;
     for (const b of body) inLoop[b] = id;
     const jump = preheaderJump[id]! as Inst;
-    for (let round = 0; round < 8; round++) {
-      let moved = false;
-      for (const b of body) {
-        // In the header, a trapping instruction (sdiv, fcvt_to_sint, ...) may move too
-        // while everything before it is pure: the preheader always falls into the
-        // header, which would reach it and trap at the same point of the program.
-        let clean = b === headers[id];
-        for (let i = f.blockFirst[b]!; i !== NONE;) {
-          const nx = f.instNext[i]!;
-          const verdict = judge(ctx, i, clean, inLoop, id);
-          if (verdict === Verdict.Hoist) {
-            f.removeInst(i as Inst);
-            f.insertInstBefore(i as Inst, jump);
-            moved = true;
-            hoisted++;
-          } else if (verdict === Verdict.Blocks) {
-            clean = false;
-          }
-          i = nx;
+    // One pass is enough: the body is in reverse postorder, so an instruction comes after
+    // the definitions of its operands (block parameters never move), and once those have
+    // moved its own verdict is Hoist; what blocks a trapping instruction in the header is
+    // something that never moves (a memory access, a call, a trap with loop-varying operands).
+    for (const b of body) {
+      // In the header, a trapping instruction (sdiv, fcvt_to_sint, ...) may move too
+      // while everything before it is pure: the preheader always falls into the
+      // header, which would reach it and trap at the same point of the program.
+      let clean = b === headers[id];
+      for (let i = f.blockFirst[b]!; i !== NONE;) {
+        const nx = f.instNext[i]!;
+        const verdict = judge(ctx, i, clean, inLoop, id);
+        if (verdict === Verdict.Hoist) {
+          f.removeInst(i as Inst);
+          f.insertInstBefore(i as Inst, jump);
+          hoisted++;
+        } else if (verdict === Verdict.Blocks) {
+          clean = false;
         }
+        i = nx;
       }
-      if (!moved) break;
     }
     for (const b of body) inLoop[b] = -1;
   }
