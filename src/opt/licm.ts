@@ -87,7 +87,7 @@ function collectBody(ctx: FuncContext, h: number, id: number, stamp: Int32Array,
 }
 
 /**
- * True when the first hoisting round would move something out of some loop, judged on
+ * True when the hoisting pass would move something out of some loop, judged on
  * the CFG without preheaders (a preheader is outside its loop, so the bodies are the
  * same). Otherwise the pass would only add preheaders, which `cfg` removes again.
  */
