@@ -53,7 +53,7 @@ export function simplifyPass(ctx: FuncContext): boolean {
     loads.enterBlock(b);
     for (let i = f.blockFirst[b]!; i !== NONE;) {
       const prev = f.instPrev[i]!;
-      let next = f.instNext[i]!;
+      const next = f.instNext[i]!;
       ctx.resolveArgs(i as Inst);
       const op = f.instOpcode[i]!;
       if ((OPCODES[op]!.flags & NOT_ARITHMETIC) !== 0) {
@@ -77,7 +77,7 @@ export function simplifyPass(ctx: FuncContext): boolean {
         i = prev === NONE ? f.blockFirst[b]! : f.instNext[prev]!;
         continue;
       }
-      if (numberInst(ctx, table, i) || loads.visit(i)) changed = true;
+      if (numberInst(ctx, table, i)) changed = true;
       i = next;
     }
     loads.leaveBlock(b);
