@@ -24,6 +24,7 @@ import {
 import { CodeMemory, symbol, wrap } from '../src/index.js';
 import { native } from '../src/runtime/addon.js';
 import { fmt, measure, measureInterleaved, table } from './timing.js';
+import { WA } from './wasm.js';
 
 const require = createRequire(import.meta.url);
 const koffi = require('koffi') as {
@@ -68,8 +69,6 @@ const wasmBytes = new Uint8Array([
   0x07, 0x00, 0x20, 0x00, 0x42, 0x04, 0x7c, 0x0b,
   0x0e, 0x00, 0x20, 0x00, 0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x40, 0xa0, 0x0b,
 ]);
-// (TypeScript's lib here has no WebAssembly declarations; Node has the global.)
-const WA = (globalThis as unknown as { WebAssembly: { Instance: new (m: unknown) => { exports: unknown }; Module: new (b: Uint8Array) => unknown } }).WebAssembly;
 const wasm = new WA.Instance(new WA.Module(wasmBytes)).exports as {
   i32(x: number): number; i64(x: bigint): bigint; f64(x: number): number;
 };

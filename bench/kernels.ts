@@ -22,7 +22,8 @@ import { BENCH_SIZES, jsCaller, KERNEL_NAMES, runKernel, type KernelCaller, type
 import { buildCKernels } from './kernels/c-library.js';
 import { compileKernelModule, countInstructions, OPT_LEVELS } from './kernels/jit.js';
 import { buildLargeFunction } from './kernels/large.js';
-import { REFERENCE_SHAPE, referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs, WA } from './kernels/compile-reference.js';
+import { REFERENCE_SHAPE, referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs } from './kernels/compile-reference.js';
+import { WA } from './wasm.js';
 import { compile } from '../src/index.js';
 import type { Module } from '../src/ir/index.js';
 import { fmt, table } from './timing.js';

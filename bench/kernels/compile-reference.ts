@@ -19,6 +19,7 @@
 import { Module, Type, type Value } from '../../src/ir/index.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WA } from '../wasm.js';
 
 const VARS = 12;
 /** The i32 operations: wasm opcode, and the builder method name. */
@@ -143,11 +144,6 @@ export function v8CompileMs(flags: readonly string[], functions: number, count: 
   if (r.status !== 0 || !Number.isFinite(ms)) throw new Error(`compile-reference child (${flags.join(' ')}) failed: ${r.stderr || r.stdout}`);
   return ms;
 }
-
-/** Node's WebAssembly global (TypeScript's lib here has no WebAssembly declarations). */
-export const WA = (globalThis as unknown as {
-  WebAssembly: { Module: new (bytes: Uint8Array) => unknown; Instance: new (m: unknown) => { exports: Record<string, unknown> } };
-}).WebAssembly;
 
 // Child process: time `new WebAssembly.Module` on fresh programs (another seed each time, so
 // that no cache can serve it) and print the best time in ms.

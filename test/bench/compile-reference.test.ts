@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile } from '../../src/index.js';
-import { referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs, WA } from '../../bench/kernels/compile-reference.js';
+import { referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs } from '../../bench/kernels/compile-reference.js';
+import { WA } from '../../bench/wasm.js';
 
 test('the reference program computes the same as jitkit IR (-O0, -O2) and as WebAssembly', () => {
   for (const seed of [1, 2, 3]) {
