@@ -18,7 +18,6 @@
  * after every pass and an invalid result throws naming the pass.
  */
 import { Func, Module } from '../ir/function.js';
-import { Opcode } from '../ir/opcodes.js';
 import { verifyFunction } from '../ir/verifier.js';
 import { printFunction } from '../ir/printer.js';
 import { FuncContext, PassRecord } from './context.js';
@@ -32,7 +31,7 @@ import { strengthPass } from './strength.js';
 import { loadElimPass } from './loadelim.js';
 import { tailRecPass } from './tailrec.js';
 import { simplifyPass } from './simplify.js';
-import { InlineOptions, inlineModule } from './inline.js';
+import { InlineOptions, directCallees, inlineModule } from './inline.js';
 
 /** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
 export type FunctionPass = (ctx: FuncContext) => boolean;
@@ -139,15 +138,7 @@ function optimizeIn(ctx: FuncContext, options: OptimizeOptions): void {
 /** The functions of `module` that some function of it calls directly (inlining candidates). */
 function calledFunctions(module: Module): Set<Func> {
   const out = new Set<Func>();
-  for (const f of module.functions()) {
-    for (let b = f.firstBlock; b !== -1; b = f.blockNext[b]!) {
-      for (let i = f.blockFirst[b]!; i !== -1; i = f.instNext[i]!) {
-        if (f.instOpcode[i] !== Opcode.Call) continue;
-        const g = module.callees[f.instImm[i]!];
-        if (g instanceof Func) out.add(g);
-      }
-    }
-  }
+  for (const f of module.functions()) for (const g of directCallees(module, f)) out.add(module.callees[g] as Func);
   return out;
 }
 

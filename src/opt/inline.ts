@@ -41,20 +41,23 @@ function instCountOf(f: Func): number {
   return n;
 }
 
+/** Callee indices of `f`'s direct calls of functions of `m` (not imports), in layout order, repeats kept. */
+export function directCallees(m: Module, f: Func): number[] {
+  const out: number[] = [];
+  for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+      if (f.instOpcode[i] === Opcode.Call && m.callees[f.instImm[i]!] instanceof Func) out.push(f.instImm[i]!);
+    }
+  }
+  return out;
+}
+
 /** Functions in callees-first order, and whether each lies on a call cycle (by callee index). */
 function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array; selfOnly: Uint8Array } {
   const funcs = m.functions();
   const n = m.callees.length;
   const succ: number[][] = [];
-  for (const f of funcs) {
-    const out: number[] = [];
-    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
-      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
-        if (f.instOpcode[i] === Opcode.Call && m.callees[f.instImm[i]!] instanceof Func) out.push(f.instImm[i]!);
-      }
-    }
-    succ[f.index] = out;
-  }
+  for (const f of funcs) succ[f.index] = directCallees(m, f);
   // Tarjan's algorithm (recursive; call graphs are shallow compared to the JS stack).
   const index = new Int32Array(n).fill(-1), low = new Int32Array(n), onStack = new Uint8Array(n);
   const stack: number[] = [];
