@@ -7,7 +7,8 @@
 // TypeScript: src/runtime/. Functions here trust the TS layer for addresses
 // and lengths, but check JS types so that misuse throws instead of crashing.
 
-#define _GNU_SOURCE
+#include "safety.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <dlfcn.h>
+#include <signal.h>
 #include <node_api.h>
 
 // ---------------------------------------------------------------------------
@@ -144,16 +146,22 @@ static napi_value js_page_size(napi_env env, napi_callback_info info) {
 }
 
 // mmap(length, prot, flags, fd, offset): bigint address
+// mmap(length, prot, flags, fd, offset, hint?): bigint address (hint: where to
+// map if that range is free; the kernel picks elsewhere otherwise).
 static napi_value js_mmap(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return throw_type(env, "jitkit native: too few arguments");
   size_t len, off;
   int32_t prot, flags, fd;
+  uintptr_t hint = 0;
   if (!arg_size(env, argv[0], &len) || !arg_int(env, argv[1], &prot) ||
       !arg_int(env, argv[2], &flags) || !arg_int(env, argv[3], &fd) ||
-      !arg_size(env, argv[4], &off))
+      !arg_size(env, argv[4], &off) || (argc > 5 && !arg_address(env, argv[5], &hint)))
     return NULL;
   if (injected(FAIL_MMAP)) return throw_errno(env, "mmap", errno);
-  void *p = mmap(NULL, len, prot, flags, fd, (off_t)off);
+  void *p = mmap((void *)hint, len, prot, flags, fd, (off_t)off);
   if (p == MAP_FAILED) return throw_errno(env, "mmap", errno);
   return make_address(env, (uintptr_t)p);
 }
@@ -217,6 +225,46 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   int32_t fd;
   if (!arg_int(env, argv[0], &fd)) return NULL;
   if (close(fd) != 0) return throw_errno(env, "close", errno);
+  return undefined(env);
+}
+
+// writeShared(fd, offset, bytes: Uint8Array | null, length, byte, hint): undefined —
+// maps the pages of a shared memory object that hold [offset, offset + length)
+// read-write at `hint` (if free), copies `bytes` there (or fills `length` bytes
+// with `byte` when bytes is null), and unmaps them: a writable view of code that
+// exists only while it is written.
+static napi_value js_write_shared(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int32_t fd, byte;
+  size_t off, len;
+  uintptr_t hint;
+  if (!arg_int(env, argv[0], &fd) || !arg_size(env, argv[1], &off) || !arg_size(env, argv[3], &len) ||
+      !arg_int(env, argv[4], &byte) || !arg_address(env, argv[5], &hint))
+    return NULL;
+  void *data = NULL;
+  napi_valuetype vt;
+  napi_typeof(env, argv[2], &vt);
+  if (vt != napi_null) {
+    bool is_typed;
+    napi_is_typedarray(env, argv[2], &is_typed);
+    napi_typedarray_type type;
+    size_t n;
+    if (!is_typed) return throw_type(env, "jitkit native: bytes must be a Uint8Array or null");
+    CHECK(napi_get_typedarray_info(env, argv[2], &type, &n, &data, NULL, NULL));
+    if (type != napi_uint8_array) return throw_type(env, "jitkit native: bytes must be a Uint8Array or null");
+    len = n;
+  }
+  if (len == 0) return undefined(env);
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t start = off & ~(page - 1);
+  size_t span = ((off + len + page - 1) & ~(page - 1)) - start;
+  if (injected(FAIL_MMAP)) return throw_errno(env, "mmap", errno);
+  char *view = mmap((void *)hint, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+  if (view == MAP_FAILED) return throw_errno(env, "mmap", errno);
+  if (data != NULL) memcpy(view + (off - start), data, len);
+  else memset(view + (off - start), byte & 0xff, len);
+  if (injected(FAIL_MUNMAP)) return throw_errno(env, "munmap", errno);
+  if (munmap(view, span) != 0) return throw_errno(env, "munmap", errno);
   return undefined(env);
 }
 
@@ -428,25 +476,33 @@ static inline uintptr_t thunk_address(uint64_t *buffer) {
   return (uintptr_t)(int64_t)d; // below 2^53: the signed conversion is exact and branch-free
 }
 
-static napi_value js_invoke_int(napi_env env, napi_callback_info info) {
-  uint64_t *buffer = arg_buffer;
-  buffer[0] = ((uint64_t(*)(uint64_t *))thunk_address(buffer))(buffer);
-  return NULL;
-}
+// Each invoke goes through the guarded call (native/faults.c): a fault in
+// jitkit's code lands back here, and the invoke throws the TrapError instead.
+static napi_value throw_fault(napi_env env, struct jk_thread *t);
 
-static napi_value js_invoke_f64(napi_env env, napi_callback_info info) {
-  uint64_t *buffer = arg_buffer;
-  double r = ((double (*)(uint64_t *))thunk_address(buffer))(buffer);
-  memcpy(&buffer[0], &r, sizeof r);
-  return NULL;
-}
+#define INVOKE(name, type, call)                                                                   \
+  static napi_value name(napi_env env, napi_callback_info info) {                                  \
+    uint64_t *buffer = arg_buffer;                                                                 \
+    struct jk_thread *t = jk_self;                                                                 \
+    if (__builtin_expect(t == NULL, 0)) {                                                          \
+      type r = ((type(*)(uint64_t *))thunk_address(buffer))(buffer);                               \
+      memcpy(&buffer[0], &r, sizeof r);                                                            \
+      return NULL;                                                                                 \
+    }                                                                                              \
+    t->depth++;                                                                                    \
+    t->calls++;                                                                                    \
+    if (__builtin_expect(atomic_load_explicit(&jk_watchdog_idle, memory_order_relaxed), 0))        \
+      jk_watchdog_wake_if_idle();                                                                  \
+    type r = call(buffer, thunk_address(buffer), &t->guard_rsp);                                   \
+    t->depth--;                                                                                    \
+    if (__builtin_expect(t->fault_code != 0, 0)) return throw_fault(env, t);                       \
+    memcpy(&buffer[0], &r, sizeof r);                                                              \
+    return NULL;                                                                                   \
+  }
 
-static napi_value js_invoke_f32(napi_env env, napi_callback_info info) {
-  uint64_t *buffer = arg_buffer;
-  float r = ((float (*)(uint64_t *))thunk_address(buffer))(buffer);
-  memcpy(&buffer[0], &r, sizeof r);
-  return NULL;
-}
+INVOKE(js_invoke_int, uint64_t, jk_guarded_call)
+INVOKE(js_invoke_f64, double, jk_guarded_call_f64)
+INVOKE(js_invoke_f32, float, jk_guarded_call_f32)
 
 // argBuffer(): ArrayBuffer over the shared argument buffer
 static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
@@ -458,6 +514,179 @@ static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
 // argBufferAddress(): bigint
 static napi_value js_arg_buffer_address(napi_env env, napi_callback_info info) {
   return make_address(env, (uintptr_t)arg_buffer);
+}
+
+// ---------------------------------------------------------------------------
+// Safety (native/safety.h): faults, stack bounds, interrupts. JS gives each
+// environment a TrapError factory (and a no-op function for termination checks)
+// through setup().
+
+struct env_data {
+  struct jk_thread *thread;
+  napi_ref trap_error; // (code, address?, pc, signal) => Error
+};
+
+static napi_value throw_fault(napi_env env, struct jk_thread *t) {
+  int32_t code = t->fault_code, sig = t->fault_signal;
+  uintptr_t addr = t->fault_addr, pc = t->fault_pc;
+  t->fault_code = 0;
+  t->fault_signal = 0;
+  t->fault_addr = 0;
+  t->fault_pc = 0;
+  struct env_data *d = NULL;
+  napi_get_instance_data(env, (void **)&d);
+  napi_value factory = NULL, error = NULL, recv, argv[4];
+  if (d != NULL && d->trap_error != NULL) napi_get_reference_value(env, d->trap_error, &factory);
+  if (factory == NULL) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "jitkit: fault in jitted code (trap code %d, signal %d)", code, sig);
+    napi_throw_error(env, "ERR_JITKIT_FAULT", msg);
+    return NULL;
+  }
+  napi_create_int32(env, code, &argv[0]);
+  if (sig == SIGSEGV || sig == SIGBUS) argv[1] = make_address(env, addr);
+  else napi_get_undefined(env, &argv[1]);
+  if (sig != 0) argv[2] = make_address(env, pc);
+  else napi_get_undefined(env, &argv[2]);
+  napi_create_int32(env, sig, &argv[3]);
+  napi_get_undefined(env, &recv);
+  if (napi_call_function(env, recv, factory, 4, argv, &error) != napi_ok) return NULL; // it threw
+  napi_throw(env, error);
+  return NULL;
+}
+
+// setup(trapError, noop): undefined
+static napi_value js_setup(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  struct env_data *d = NULL;
+  napi_get_instance_data(env, (void **)&d);
+  if (d == NULL) return throw_type(env, "jitkit native: not initialised");
+  napi_valuetype t0, t1;
+  napi_typeof(env, argv[0], &t0);
+  napi_typeof(env, argv[1], &t1);
+  if (t0 != napi_function || t1 != napi_function) return throw_type(env, "jitkit native: setup expects two functions");
+  if (d->trap_error != NULL) napi_delete_reference(env, d->trap_error);
+  CHECK(napi_create_reference(env, argv[0], 1, &d->trap_error));
+  if (d->thread != NULL) {
+    if (d->thread->noop != NULL) napi_delete_reference(env, d->thread->noop);
+    CHECK(napi_create_reference(env, argv[1], 1, &d->thread->noop));
+  }
+  return undefined(env);
+}
+
+static void free_env_data(napi_env env, void *data, void *hint) {
+  struct env_data *d = data;
+  if (d->trap_error != NULL) napi_delete_reference(env, d->trap_error);
+  free(d);
+}
+
+// registerCode(start, end, faultEntry): number id — a code range the fault handler owns.
+static napi_value js_register_code(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  uintptr_t start, end, entry;
+  if (!arg_address(env, argv[0], &start) || !arg_address(env, argv[1], &end) || !arg_address(env, argv[2], &entry))
+    return NULL;
+  int32_t id = jk_register_range(start, end, entry);
+  if (id < 0) return throw_errno(env, "registerCode", ENOMEM);
+  napi_value r;
+  napi_create_int32(env, id, &r);
+  return r;
+}
+
+// unregisterCode(id): undefined
+static napi_value js_unregister_code(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t id;
+  if (!arg_int(env, argv[0], &id)) return NULL;
+  jk_unregister_range(id);
+  return undefined(env);
+}
+
+static uintptr_t thread_pointer(void) {
+  uintptr_t tp;
+  __asm__("movq %%fs:0, %0" : "=r"(tp));
+  return tp;
+}
+
+static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
+  napi_value x;
+  napi_create_int64(env, v, &x);
+  napi_set_named_property(env, obj, name, x);
+}
+
+static void set_address(napi_env env, napi_value obj, const char *name, uintptr_t v) {
+  napi_set_named_property(env, obj, name, make_address(env, v));
+}
+
+// threadInfo(): { id, isMain, stackLow, stackHigh, stackFloor } for the calling thread
+static napi_value js_thread_info(napi_env env, napi_callback_info info) {
+  struct jk_thread *t = jk_self;
+  if (t == NULL) return throw_type(env, "jitkit native: this thread is not registered");
+  napi_value o, b;
+  napi_create_object(env, &o);
+  set_int(env, o, "id", t->id);
+  napi_get_boolean(env, t->is_main, &b);
+  napi_set_named_property(env, o, "isMain", b);
+  set_address(env, o, "stackLow", t->stack_low);
+  set_address(env, o, "stackHigh", t->stack_high);
+  set_address(env, o, "stackFloor", jk_stack_floor);
+  return o;
+}
+
+// Addresses and offsets generated code needs: TLS offsets from the fs base (the
+// same on every thread: initial-exec TLS), and the entries in faults.c.
+static napi_value js_runtime_addresses(napi_env env, napi_callback_info info) {
+  napi_value o;
+  napi_create_object(env, &o);
+  uintptr_t tp = thread_pointer();
+  set_int(env, o, "pollOffset", (int64_t)((uintptr_t)&jk_poll - tp));
+  set_int(env, o, "stackFloorOffset", (int64_t)((uintptr_t)&jk_stack_floor - tp));
+  set_address(env, o, "safepoint", (uintptr_t)jk_safepoint_entry);
+  set_address(env, o, "moduleUnwind", (uintptr_t)jk_module_unwind);
+  return o;
+}
+
+// interrupt(threadId): boolean — true when that thread was running jitted code.
+static napi_value js_interrupt(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t id;
+  if (!arg_int(env, argv[0], &id)) return NULL;
+  napi_value r;
+  napi_get_boolean(env, jk_interrupt(id, JK_REASON_INTERRUPT), &r);
+  return r;
+}
+
+// takeInterrupt(): number — the calling thread's pending reasons (cleared).
+static napi_value js_take_interrupt(napi_env env, napi_callback_info info) {
+  napi_value r;
+  napi_create_uint32(env, jk_take_interrupt(), &r);
+  return r;
+}
+
+// armTimeout(ms): number ticket; disarmTimeout(ticket)
+static napi_value js_arm_timeout(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int32_t ms;
+  if (!arg_int(env, argv[0], &ms) || ms < 0) return throw_type(env, "jitkit native: timeout must be a non-negative integer");
+  int64_t ticket = jk_arm_timeout((uint32_t)ms);
+  if (ticket < 0) return throw_errno(env, "armTimeout", ENOMEM);
+  napi_value r;
+  napi_create_int64(env, ticket, &r);
+  return r;
+}
+
+static napi_value js_disarm_timeout(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  int64_t ticket;
+  if (napi_get_value_int64(env, argv[0], &ticket) != napi_ok) return throw_type(env, "jitkit native: expected a ticket");
+  jk_disarm_timeout(ticket);
+  return undefined(env);
+}
+
+// assertSignalHooks(): puts the SIGINT/SIGTERM hooks back in front if a listener replaced them.
+static napi_value js_assert_signal_hooks(napi_env env, napi_callback_info info) {
+  jk_assert_signal_hooks();
+  return undefined(env);
 }
 
 // ---------------------------------------------------------------------------
@@ -541,11 +770,6 @@ static napi_value js_fail_next(napi_env env, napi_callback_info info) {
 
 // ---------------------------------------------------------------------------
 
-static void set_int(napi_env env, napi_value obj, const char *name, int64_t v) {
-  napi_value x;
-  napi_create_int64(env, v, &x);
-  napi_set_named_property(env, obj, name, x);
-}
 
 static void free_arg_buffer(void *buffer) {
   if (arg_buffer == buffer) arg_buffer = NULL;
@@ -560,6 +784,11 @@ static napi_value init(napi_env env, napi_value exports) {
     arg_buffer = buffer;
     napi_add_env_cleanup_hook(env, free_arg_buffer, buffer);
   }
+  struct env_data *data = calloc(1, sizeof *data);
+  if (data == NULL) return throw_errno(env, "calloc", ENOMEM);
+  data->thread = jk_thread_register(env);
+  if (data->thread != NULL) napi_add_env_cleanup_hook(env, jk_thread_unregister, data->thread);
+  CHECK(napi_set_instance_data(env, data, free_env_data, NULL));
   napi_property_descriptor fns[] = {
       {"pageSize", NULL, js_page_size, NULL, NULL, NULL, napi_default, NULL},
       {"mmap", NULL, js_mmap, NULL, NULL, NULL, napi_default, NULL},
@@ -569,6 +798,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"ftruncate", NULL, js_ftruncate, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
+      {"writeShared", NULL, js_write_shared, NULL, NULL, NULL, napi_default, NULL},
       {"fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL},
       {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
       {"addressOf", NULL, js_address_of, NULL, NULL, NULL, napi_default, NULL},
@@ -584,6 +814,16 @@ static napi_value init(napi_env env, napi_value exports) {
       {"invokeInt", NULL, js_invoke_int, NULL, NULL, NULL, napi_default, NULL},
       {"invokeF64", NULL, js_invoke_f64, NULL, NULL, NULL, napi_default, NULL},
       {"invokeF32", NULL, js_invoke_f32, NULL, NULL, NULL, napi_default, NULL},
+      {"setup", NULL, js_setup, NULL, NULL, NULL, napi_default, NULL},
+      {"registerCode", NULL, js_register_code, NULL, NULL, NULL, napi_default, NULL},
+      {"unregisterCode", NULL, js_unregister_code, NULL, NULL, NULL, napi_default, NULL},
+      {"threadInfo", NULL, js_thread_info, NULL, NULL, NULL, napi_default, NULL},
+      {"runtimeAddresses", NULL, js_runtime_addresses, NULL, NULL, NULL, napi_default, NULL},
+      {"interrupt", NULL, js_interrupt, NULL, NULL, NULL, napi_default, NULL},
+      {"takeInterrupt", NULL, js_take_interrupt, NULL, NULL, NULL, napi_default, NULL},
+      {"armTimeout", NULL, js_arm_timeout, NULL, NULL, NULL, napi_default, NULL},
+      {"disarmTimeout", NULL, js_disarm_timeout, NULL, NULL, NULL, napi_default, NULL},
+      {"assertSignalHooks", NULL, js_assert_signal_hooks, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns));
   napi_value c;
@@ -601,6 +841,18 @@ static napi_value init(napi_env env, napi_value exports) {
   set_int(env, c, "EPERM", EPERM);
   set_int(env, c, "EINVAL", EINVAL);
   set_int(env, c, "ENOSYS", ENOSYS);
+  set_int(env, c, "TRAP_INT_DIVZ", JK_TRAP_INT_DIVZ);
+  set_int(env, c, "TRAP_INT_OVF", JK_TRAP_INT_OVF);
+  set_int(env, c, "TRAP_HEAP_OOB", JK_TRAP_HEAP_OOB);
+  set_int(env, c, "TRAP_STK_OVF", JK_TRAP_STK_OVF);
+  set_int(env, c, "TRAP_ILLEGAL", JK_TRAP_ILLEGAL);
+  set_int(env, c, "TRAP_BREAKPOINT", JK_TRAP_BREAKPOINT);
+  set_int(env, c, "TRAP_INTERRUPTED", JK_TRAP_INTERRUPTED);
+  set_int(env, c, "REASON_INTERRUPT", JK_REASON_INTERRUPT);
+  set_int(env, c, "REASON_TIMEOUT", JK_REASON_TIMEOUT);
+  set_int(env, c, "REASON_SIGNAL", JK_REASON_SIGNAL);
+  set_int(env, c, "REASON_TERMINATE", JK_REASON_TERMINATE);
+  set_int(env, c, "STACK_MARGIN", JK_STACK_MARGIN);
   napi_set_named_property(env, exports, "constants", c);
   napi_value bench;
   napi_create_object(env, &bench);

@@ -15,29 +15,17 @@
  * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
  */
 import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
-import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } from './opcodes.js';
+import { FloatCC, IntCC, OPCODES, Opcode, TrapCode } from './opcodes.js';
+import { TrapError } from './trap-error.js';
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
 import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from './semantics.js';
 
+export { TrapError, type TrapDetails } from './trap-error.js';
+
 /** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
 export type IrValue = number | bigint;
-
-/** Thrown when interpreted code traps; `trap` is the trap name (`int_divz`, `user3`, ...). */
-export class TrapError extends Error {
-  /** Trap name, e.g. `int_divz`. */
-  readonly trap: string;
-  /** Numeric `TrapCode`. */
-  readonly code: number;
-  /** Creates a trap error for `code`, with an optional location. */
-  constructor(code: number, where = '') {
-    super(`trap ${trapName(code)}: ${trapDescription(code)}${where}`);
-    this.name = 'TrapError';
-    this.trap = trapName(code);
-    this.code = code;
-  }
-}
 
 /** One memory region of the address model. */
 export interface Region {

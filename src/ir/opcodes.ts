@@ -397,14 +397,21 @@ export const enum TrapCode {
   StackOverflow = 5,
   /** call_indirect through an address whose function has another signature. */
   BadSig = 6,
+  /** An illegal instruction ran (compiled code: SIGILL, e.g. `ud2` in hand-written code). */
+  Illegal = 7,
+  /** A breakpoint instruction ran (compiled code: SIGTRAP from `int3`, e.g. freed code). */
+  Breakpoint = 8,
+  /** Running code was stopped: `interrupt()`, a call's `timeoutMs`, SIGINT/SIGTERM, worker termination. */
+  Interrupted = 9,
   /** First user trap code (`user0`). */
   User = 16,
 }
 
-const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig'];
+const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig',
+  'illegal', 'breakpoint', 'interrupted'];
 const TRAP_TEXT = ['unreachable code reached', 'integer division by zero', 'integer overflow',
   'bad float-to-int conversion', 'memory access out of bounds', 'call stack exhausted',
-  'indirect call signature mismatch'];
+  'indirect call signature mismatch', 'illegal instruction', 'breakpoint instruction', 'execution interrupted'];
 
 /** Text name of a trap code (`int_divz`, `user3`). */
 export function trapName(code: number): string {

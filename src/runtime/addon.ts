@@ -23,18 +23,39 @@ export interface NativeConstants {
   readonly EPERM: number;
   readonly EINVAL: number;
   readonly ENOSYS: number;
+  /** Trap codes the fault handler reports (the IR's TrapCode values). */
+  readonly TRAP_INT_DIVZ: number;
+  readonly TRAP_INT_OVF: number;
+  readonly TRAP_HEAP_OOB: number;
+  readonly TRAP_STK_OVF: number;
+  readonly TRAP_ILLEGAL: number;
+  readonly TRAP_BREAKPOINT: number;
+  readonly TRAP_INTERRUPTED: number;
+  /** Bits of a thread's interrupt reasons. */
+  readonly REASON_INTERRUPT: number;
+  readonly REASON_TIMEOUT: number;
+  readonly REASON_SIGNAL: number;
+  readonly REASON_TERMINATE: number;
+  /** Bytes kept free below the stack floor (for C callees and signal handling). */
+  readonly STACK_MARGIN: number;
 }
 
 /** The raw native interface. Callers in src/runtime validate everything first. */
 export interface NativeAddon {
   pageSize(): number;
-  mmap(length: number, prot: number, flags: number, fd: number, offset: number): bigint;
+  /** `hint`: where to map if that range is free (the kernel picks elsewhere otherwise). */
+  mmap(length: number, prot: number, flags: number, fd: number, offset: number, hint?: bigint): bigint;
   mprotect(address: bigint, length: number, prot: number): void;
   munmap(address: bigint, length: number): void;
   memfdCreate(name: string, flags: number): number;
   ftruncate(fd: number, length: number): void;
   close(fd: number): void;
   write(address: bigint, bytes: Uint8Array): void;
+  /**
+   * Maps the pages of memfd `fd` holding [offset, offset + length) read-write at `hint` (if
+   * free), copies `bytes` there (or fills `length` bytes with `byte` when bytes is null), unmaps.
+   */
+  writeShared(fd: number, offset: number, bytes: Uint8Array | null, length: number, byte: number, hint: bigint): void;
   fill(address: bigint, length: number, byte: number): void;
   read(address: bigint, length: number): Buffer;
   addressOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): bigint;
@@ -63,6 +84,24 @@ export interface NativeAddon {
   invokeInt(): void;
   invokeF64(): void;
   invokeF32(): void;
+  /** Gives this JS environment the TrapError factory for caught faults and a no-op for termination checks. */
+  setup(trapError: (code: number, address: bigint | undefined, pc: bigint | undefined, signal: number) => Error, noop: () => void): void;
+  /** Registers a code range with the fault handler (faultEntry 0n: recover through the guarded call); returns its id. */
+  registerCode(start: bigint, end: bigint, faultEntry: bigint): number;
+  unregisterCode(id: number): void;
+  /** The calling thread's registration. */
+  threadInfo(): { id: number; isMain: boolean; stackLow: bigint; stackHigh: bigint; stackFloor: bigint };
+  /** TLS offsets and entry addresses generated code embeds. */
+  runtimeAddresses(): { pollOffset: number; stackFloorOffset: number; safepoint: bigint; moduleUnwind: bigint };
+  /** Interrupts thread `id`'s jitted code; true when it was running some. */
+  interrupt(id: number): boolean;
+  /** The calling thread's pending interrupt reasons (REASON_* bits), cleared. */
+  takeInterrupt(): number;
+  /** Arms a timeout for the calling thread; returns its ticket. */
+  armTimeout(ms: number): number;
+  disarmTimeout(ticket: number): void;
+  /** Puts the SIGINT/SIGTERM hooks back in front of handlers installed after them. */
+  assertSignalHooks(): void;
   readonly constants: NativeConstants;
   /** Baselines for benchmarks: an empty Node-API function and hand-written equivalents. */
   readonly bench: {

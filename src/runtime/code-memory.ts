@@ -5,11 +5,14 @@
  *
  * Two schemes, chosen per CodeMemory (`scheme: 'auto'` tries them in order):
  *
- *  dual-mapping  One memfd per region, mapped twice: a RW view that is never
- *                executable and a RX view, at another address, that is never
- *                writable. Code is written through the RW view and runs from the
- *                RX view, so writing new code never makes existing code writable
- *                and no protection ever changes. Many chunks share a page.
+ *  dual-mapping  One memfd per region: a RX view that is never writable, where
+ *                code runs, and a RW view that is never executable, where it is
+ *                written. No protection ever changes and many chunks share a page.
+ *                The RW view exists only while bytes are written (`writeView:
+ *                'transient'`, the default: mapped at a random address for one
+ *                write, or for the length of a `batch()`), so learning a code
+ *                address tells nothing about where to write it; `'persistent'`
+ *                keeps one RW view per region, at a random address.
  *
  *  mprotect      Fallback where memfd_create or an executable shared mapping is
  *                refused. Anonymous RW/RX pages; a chunk owns whole pages, which
@@ -20,10 +23,14 @@
  * *chunk* is one allocation in a region. Free space and freed chunks are filled
  * with int3 (0xCC), so a stale native pointer traps instead of running old code.
  * Regions are unmapped when they become empty (one empty region is kept as a
- * spare so that alloc/free loops do not map and unmap every time).
+ * spare so that alloc/free loops do not map and unmap every time). Every region's
+ * RX view is registered with the fault handler (src/runtime/safety.ts), so a
+ * fault in code placed here becomes a TrapError.
  */
+import { randomBytes } from 'node:crypto';
 import { native } from './addon.js';
 import { FreeListAllocator } from './free-list.js';
+import './safety.js';
 
 /** How code memory keeps pages from being writable and executable at once. */
 export type CodeMemoryScheme = 'dual-mapping' | 'mprotect';
@@ -34,6 +41,13 @@ export interface CodeMemoryOptions {
   scheme?: 'auto' | CodeMemoryScheme;
   /** Bytes per region (a multiple of the page size); default 256 KiB. */
   regionSize?: number;
+  /**
+   * Dual-mapping only: `'transient'` (default) maps the writable view for each
+   * write (or batch) at a random address and unmaps it after; `'persistent'`
+   * keeps one writable view per region, at a random address (installs cost no
+   * system calls).
+   */
+  writeView?: 'transient' | 'persistent';
 }
 
 /** Options for one allocation. */
@@ -72,15 +86,23 @@ const enum ChunkState {
 interface Region {
   /** Address where code runs (the RX view). */
   readonly exec: bigint;
-  /** Address where code is written: the RW view (dual) or `exec` itself (mprotect). */
-  readonly write: bigint;
+  /** The memfd behind both views (dual-mapping), or -1 (mprotect: code is written at `exec`). */
+  readonly fd: number;
+  /** The region's RW view while one is mapped (persistent, in a batch, or held by writers), else 0n. */
+  view: bigint;
+  /** CodeWriters whose `writeAddress` was read and that are not finished. */
+  viewHolders: number;
   readonly size: number;
   readonly allocator: FreeListAllocator;
+  /** Its id in the fault handler's registry of code ranges. */
+  readonly rangeId: number;
 }
 
 /** One allocation: the record shared by a writer, its handle and the finalizer. */
 class Chunk {
   state: ChunkState = ChunkState.Writable;
+  /** A writer read `writeAddress`: the region's RW view stays mapped until the chunk is finalized or freed. */
+  holdsView = false;
   constructor(
     readonly memory: CodeMemory,
     readonly region: Region,
@@ -127,6 +149,11 @@ export class CodeMemory {
   private lastUsed = 0;
   private live = 0;
   private disposed = false;
+  private readonly persistentViews: boolean;
+  /** Depth of nested `batch()` calls. */
+  private batchDepth = 0;
+  /** Random state for writable-view addresses (xorshift64, seeded from the OS). */
+  private random: bigint;
   /** Why 'auto' fell back to mprotect, when it did. */
   fallbackReason: string | undefined;
 
@@ -140,6 +167,12 @@ export class CodeMemory {
     if (!Number.isInteger(regionSize) || regionSize <= 0 || regionSize % this.pageSize !== 0) {
       throw new RangeError(`CodeMemory: regionSize must be a positive multiple of the page size (${this.pageSize}), got ${regionSize}`);
     }
+    const writeView = options.writeView ?? 'transient';
+    if (writeView !== 'transient' && writeView !== 'persistent') {
+      throw new TypeError(`CodeMemory: writeView must be 'transient' or 'persistent', got ${String(writeView)}`);
+    }
+    this.persistentViews = writeView === 'persistent';
+    this.random = randomBytes(8).readBigUInt64LE() | 1n;
     this.requestedScheme = scheme;
     this.regionSize = regionSize;
     if (scheme !== 'auto') this.resolvedScheme = scheme;
@@ -233,13 +266,83 @@ export class CodeMemory {
       if (!(bytes instanceof Uint8Array) || bytes.length > size) {
         throw new RangeError(`CodeMemory.placeWith: fill must return a Uint8Array of at most ${size} bytes`);
       }
-      native.write(chunk.region.write + BigInt(chunk.offset), bytes);
+      this.writeBytes(chunk.region, chunk.offset, bytes);
       this.finalizeChunk(chunk);
     } catch (e) {
       this.releaseChunk(chunk);
       throw e;
     }
     return new CodeHandle(chunk);
+  }
+
+  /**
+   * Runs `fn` with the writable views of this memory's regions kept mapped, so
+   * that many installs inside it pay for one mapping per region instead of one
+   * per install (transient views); they are unmapped when the outermost batch ends.
+   */
+  batch<T>(fn: () => T): T {
+    this.checkNotDisposed('batch');
+    this.batchDepth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.batchDepth === 0 && !this.persistentViews) {
+        for (const r of this.regions) if (r.viewHolders === 0) this.dropView(r);
+      }
+    }
+  }
+
+  /** Internal: the region's RW view, mapped at a random address if it is not. */
+  viewOf(region: Region): bigint {
+    if (region.view === 0n) {
+      const k = native.constants;
+      region.view = native.mmap(region.size, k.PROT_READ | k.PROT_WRITE, k.MAP_SHARED, region.fd, 0, this.randomAddress());
+    }
+    return region.view;
+  }
+
+  /** Internal: unmaps the region's RW view unless persistent views are kept. */
+  dropView(region: Region): void {
+    if (region.view === 0n || this.persistentViews) return;
+    const v = region.view;
+    region.view = 0n;
+    native.munmap(v, region.size);
+  }
+
+  /** Internal: a CodeWriter needs the region's view until it finishes. */
+  holdView(region: Region): bigint {
+    const v = this.viewOf(region);
+    region.viewHolders++;
+    return v;
+  }
+
+  /** Internal: a CodeWriter that held the view finished. */
+  releaseView(region: Region): void {
+    if (--region.viewHolders === 0 && this.batchDepth === 0) this.dropView(region);
+  }
+
+  /** Internal: writes `bytes` at `offset` in the region (through a transient view where there is none). */
+  writeBytes(region: Region, offset: number, bytes: Uint8Array): void {
+    if (region.fd < 0) native.write(region.exec + BigInt(offset), bytes);
+    else if (region.view !== 0n || this.persistentViews || this.batchDepth > 0) native.write(this.viewOf(region) + BigInt(offset), bytes);
+    else native.writeShared(region.fd, offset, bytes, 0, 0, this.randomAddress());
+  }
+
+  private fillBytes(region: Region, offset: number, length: number): void {
+    if (region.fd < 0) native.fill(region.exec + BigInt(offset), length, TRAP_FILL_BYTE);
+    else if (region.view !== 0n || this.persistentViews || this.batchDepth > 0) native.fill(this.viewOf(region) + BigInt(offset), length, TRAP_FILL_BYTE);
+    else native.writeShared(region.fd, offset, null, length, TRAP_FILL_BYTE, this.randomAddress());
+  }
+
+  /** A random, 64 KiB-aligned address in the user half of the address space (a mapping hint). */
+  private randomAddress(): bigint {
+    let x = this.random;
+    x ^= (x << 13n) & 0xffffffffffffffffn;
+    x ^= x >> 7n;
+    x ^= (x << 17n) & 0xffffffffffffffffn;
+    this.random = x;
+    // 2^44 .. 2^46 + 2^44: far from the usual places of code, heap and stacks.
+    return ((x % (1n << 46n)) + (1n << 44n)) & ~0xffffn;
   }
 
   /** Counters for tests and diagnostics. */
@@ -282,6 +385,14 @@ export class CodeMemory {
       native.mprotect(chunk.region.exec + BigInt(chunk.offset), chunk.reserved, native.constants.PROT_READ | native.constants.PROT_EXEC);
     }
     chunk.state = ChunkState.Executable;
+    this.letGoOfView(chunk);
+  }
+
+  private letGoOfView(chunk: Chunk): void {
+    if (chunk.holdsView) {
+      chunk.holdsView = false;
+      this.releaseView(chunk.region);
+    }
   }
 
   /** Internal: fills a chunk with int3, returns it to its region, and unmaps empty regions. */
@@ -290,6 +401,7 @@ export class CodeMemory {
     const wasExecutable = chunk.state === ChunkState.Executable;
     chunk.state = ChunkState.Freed;
     if (this.disposed) return;
+    this.letGoOfView(chunk);
     const region = chunk.region;
     const k = native.constants;
     if (this.resolvedScheme === 'mprotect') {
@@ -298,7 +410,7 @@ export class CodeMemory {
       native.fill(at, chunk.reserved, TRAP_FILL_BYTE);
       native.mprotect(at, chunk.reserved, k.PROT_READ | k.PROT_EXEC);
     } else {
-      native.fill(region.write + BigInt(chunk.offset), chunk.reserved, TRAP_FILL_BYTE);
+      this.fillBytes(region, chunk.offset, chunk.reserved);
     }
     region.allocator.free(chunk.offset, chunk.reserved);
     this.live--;
@@ -338,24 +450,23 @@ export class CodeMemory {
 
   private mapDualRegion(size: number): Region {
     const k = native.constants;
+    // The descriptor stays open (close-on-exec) while the region lives: writable views are mapped from it.
     const fd = native.memfdCreate('jitkit-code', k.MFD_CLOEXEC);
-    let writeView = 0n;
-    let execView = 0n;
+    let exec = 0n;
+    let rangeId = -1;
     try {
       native.ftruncate(fd, size);
-      writeView = native.mmap(size, k.PROT_READ | k.PROT_WRITE, k.MAP_SHARED, fd, 0);
-      try {
-        execView = native.mmap(size, k.PROT_READ | k.PROT_EXEC, k.MAP_SHARED, fd, 0);
-      } catch (e) {
-        native.munmap(writeView, size);
-        throw e;
-      }
-    } finally {
-      // The mappings keep the memfd alive; the descriptor itself is not needed.
+      exec = native.mmap(size, k.PROT_READ | k.PROT_EXEC, k.MAP_SHARED, fd, 0);
+      rangeId = native.registerCode(exec, exec + BigInt(size), 0n);
+      const region: Region = { exec, fd, view: 0n, viewHolders: 0, size, allocator: new FreeListAllocator(size, DUAL_GRANULARITY), rangeId };
+      this.fillBytes(region, 0, size);
+      return region;
+    } catch (e) {
+      if (rangeId >= 0) native.unregisterCode(rangeId);
+      if (exec !== 0n) native.munmap(exec, size);
       native.close(fd);
+      throw e;
     }
-    native.fill(writeView, size, TRAP_FILL_BYTE);
-    return { exec: execView, write: writeView, size, allocator: new FreeListAllocator(size, DUAL_GRANULARITY) };
   }
 
   private mapMprotectRegion(size: number): Region {
@@ -368,12 +479,19 @@ export class CodeMemory {
       native.munmap(at, size);
       throw e;
     }
-    return { exec: at, write: at, size, allocator: new FreeListAllocator(size, this.pageSize) };
+    const rangeId = native.registerCode(at, at + BigInt(size), 0n);
+    return { exec: at, fd: -1, view: 0n, viewHolders: 0, size, allocator: new FreeListAllocator(size, this.pageSize), rangeId };
   }
 
   private unmapRegion(r: Region): void {
+    native.unregisterCode(r.rangeId);
     native.munmap(r.exec, r.size);
-    if (r.write !== r.exec) native.munmap(r.write, r.size);
+    if (r.view !== 0n) {
+      const v = r.view;
+      r.view = 0n;
+      native.munmap(v, r.size);
+    }
+    if (r.fd >= 0) native.close(r.fd);
   }
 }
 
@@ -392,10 +510,19 @@ export class CodeWriter {
     return this.chunk.region.exec + BigInt(this.chunk.offset);
   }
 
-  /** Address the bytes are written through: the RW view (dual-mapping) or `address` itself (mprotect). */
+  /**
+   * Address the bytes are written through: the RW view (dual-mapping; mapped from
+   * here until finalize() or discard()) or `address` itself (mprotect).
+   */
   get writeAddress(): bigint {
     this.check('use');
-    return this.chunk.region.write + BigInt(this.chunk.offset);
+    const chunk = this.chunk, region = chunk.region;
+    if (region.fd < 0) return region.exec + BigInt(chunk.offset);
+    if (!chunk.holdsView) {
+      chunk.memory.holdView(region);
+      chunk.holdsView = true;
+    }
+    return region.view + BigInt(chunk.offset);
   }
 
   /** Bytes requested. */
@@ -412,7 +539,7 @@ export class CodeWriter {
         `CodeWriter.write: ${bytes.length} bytes at offset ${offset} do not fit in ${describe(this.chunk)}`,
       );
     }
-    native.write(this.chunk.region.write + BigInt(this.chunk.offset + offset), bytes);
+    this.chunk.memory.writeBytes(this.chunk.region, this.chunk.offset + offset, bytes);
   }
 
   /** Makes the code executable and never writable again; returns its handle. */

@@ -1,7 +1,8 @@
 // Runs an entry thunk made by wrap() behind a jitted trampoline that calls it
 // with rsp aligned (8 bytes pushed: rdi) or misaligned (16 bytes pushed).
 // argv: aligned|misaligned  check|nocheck. Prints the callee's result (42) if
-// the call completes; with check + misaligned the thunk must die on ud2 (SIGILL).
+// the call completes; with check + misaligned the thunk's ud2 (SIGILL) becomes
+// TrapError('illegal'), printed as `trapped illegal`.
 import { CodeMemory, wrap } from '../../dist/src/index.js';
 import { Assembler, eax, rax, rdi, rsp, qword } from '../../dist/src/asm/x64/index.js';
 import { thunkOf } from '../../dist/test/runtime/abi/jit.js';
@@ -36,5 +37,9 @@ const trampoline = place((a) => {
 });
 const viaTrampoline = wrap(trampoline, { args: [], result: 'void' });
 process.stdout.write(`direct ${fn()}\n`); // the thunk works when called normally
-viaTrampoline();
-process.stdout.write(`trampoline ${argViews().i32[0]}\n`);
+try {
+  viaTrampoline();
+  process.stdout.write(`trampoline ${argViews().i32[0]}\n`);
+} catch (e) {
+  process.stdout.write(`trapped ${e.trap}\n`);
+}

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, dangerouslyAllocateRwx, mappingAt, writableExecutableMappings } from '../../src/index.js';
+import { CodeHandle, CodeMemory, dangerouslyAllocateRwx, mappingAt, readMappings, writableExecutableMappings } from '../../src/index.js';
 import { native } from '../../src/runtime/addon.js';
 import type { CodeMemoryScheme } from '../../src/index.js';
 import { add4, fmaDouble, INT_SAMPLES, mul, neg, sqrtDouble, sub, sum6, wrap } from './hand-encoded.js';
@@ -64,11 +64,14 @@ for (const scheme of SCHEMES) {
       assert.equal(mappingAt(other.address)?.perms.slice(0, 3), 'r-x', 'live code stays read-only while new code is written');
       if (scheme === 'dual-mapping') assert.equal(mappingAt(exec)?.perms.slice(0, 3), 'r-x', 'the exec view is never writable');
       const code = writer.finalize();
-      assertNotRwx('after finalising', exec, write, other.address);
+      const gone = scheme === 'dual-mapping' ? [] : [write];
+      // Dual mapping: the writable view existed only while the writer needed it.
+      if (scheme === 'dual-mapping') assert.equal(mappingAt(write), undefined, 'the writable view is unmapped once the code is final');
+      assertNotRwx('after finalising', exec, ...gone, other.address);
       assert.equal(mappingAt(exec)?.perms.slice(0, 3), 'r-x');
       assert.equal(code.callInt(2n), 6n);
       code.free();
-      assertNotRwx('after freeing', exec, write, other.address);
+      assertNotRwx('after freeing', exec, ...gone, other.address);
       memory.dispose();
     });
 
@@ -163,7 +166,8 @@ test('dual-mapping: 100,000 random allocate/free operations never overlap and ke
     for (let i = 0; i < size; i++) b[i] = (tag * 31 + i) & 0xff;
     return b;
   };
-  for (let op = 0; op < 100_000; op++) {
+  // One batch: the writable views stay mapped for the whole run instead of one mapping per write.
+  memory.batch(() => { for (let op = 0; op < 100_000; op++) {
     if (live.length > 0 && (rand(2) === 0 || live.length > 3000)) {
       const l = live.splice(rand(live.length), 1)[0]!;
       // The bytes are still exactly what was written: nothing overlapped them.
@@ -178,7 +182,7 @@ test('dual-mapping: 100,000 random allocate/free operations never overlap and ke
       writer.write(pattern(size, op));
       live.push({ writer, start, size, tag: op });
     }
-  }
+  } });
   const sorted = [...live].sort((a, b) => (a.start < b.start ? -1 : 1));
   for (let i = 1; i < sorted.length; i++) {
     assert.ok(sorted[i - 1]!.start + BigInt(sorted[i - 1]!.size) <= sorted[i]!.start, 'live chunks do not overlap');
@@ -193,8 +197,8 @@ test('70,000 live functions at once stay far below vm.max_map_count', async () =
   const maxMapCount = Number(readFileSync('/proc/sys/vm/max_map_count', 'utf8'));
   const before = readFileSync('/proc/self/maps', 'utf8').split('\n').length;
   const memory = new CodeMemory();
-  const handles = [];
-  for (let i = 0; i < 70_000; i++) handles.push(memory.place(i % 2 === 0 ? add4 : neg));
+  const handles: CodeHandle[] = [];
+  memory.batch(() => { for (let i = 0; i < 70_000; i++) handles.push(memory.place(i % 2 === 0 ? add4 : neg)); });
   const s = memory.stats();
   const after = readFileSync('/proc/self/maps', 'utf8').split('\n').length;
   assert.equal(s.liveChunks, 70_000);
@@ -203,6 +207,44 @@ test('70,000 live functions at once stay far below vm.max_map_count', async () =
   assert.ok(s.mappings < maxMapCount / 100, `${s.mappings} mappings vs max_map_count ${maxMapCount}`);
   for (const i of [0, 1, 12345, 69_999]) assert.equal(handles[i]!.callInt(10n), i % 2 === 0 ? 14n : -10n);
   memory.dispose();
+});
+
+/** jitkit's memfd mappings in /proc/self/maps, by permissions. */
+function codeMappings(): string[] {
+  return readMappings().filter((m) => m.path.includes('jitkit-code')).map((m) => m.perms.slice(0, 3));
+}
+
+test('dual mapping: the writable view exists only while bytes are written (or for a batch)', () => {
+  const memory = new CodeMemory({ scheme: 'dual-mapping' });
+  const before = codeMappings().filter((p) => p === 'rw-').length;
+  const f = memory.place(add4);
+  assert.equal(f.callInt(1n), 5n);
+  assert.equal(codeMappings().filter((p) => p === 'rw-').length, before, 'no writable view after place()');
+  memory.batch(() => {
+    const g = memory.place(neg);
+    assert.equal(codeMappings().filter((p) => p === 'rw-').length, before + 1, 'one writable view during a batch');
+    assert.equal(g.callInt(3n), -3n);
+    memory.batch(() => memory.place(add4).free()); // nested batches keep it
+    assert.equal(codeMappings().filter((p) => p === 'rw-').length, before + 1);
+  });
+  assert.equal(codeMappings().filter((p) => p === 'rw-').length, before, 'unmapped when the batch ends');
+  f.free();
+  assert.equal(codeMappings().filter((p) => p === 'rw-').length, before, 'freeing fills int3 through a transient view');
+  memory.dispose();
+});
+
+test('dual mapping, persistent views: the writable view is at a random distance from the executable one', () => {
+  const distances = new Set<bigint>();
+  for (let k = 0; k < 4; k++) {
+    const memory = new CodeMemory({ scheme: 'dual-mapping', writeView: 'persistent' });
+    const w = memory.allocate(add4.length);
+    distances.add(w.writeAddress - w.address);
+    w.write(add4);
+    assert.equal(w.finalize().callInt(2n), 6n);
+    memory.dispose();
+  }
+  assert.equal(distances.size, 4, `distances ${[...distances].map((d) => d.toString(16)).join(', ')}`);
+  assert.throws(() => new CodeMemory({ writeView: 'sometimes' as never }), /writeView must be 'transient' or 'persistent', got sometimes/);
 });
 
 test('the RWX route really maps a writable+executable page (and only it does)', () => {

@@ -1,0 +1,112 @@
+// jitkit native addon: what keeps jitted code from taking the process down.
+//
+//   threads.c  per-thread state (stack bounds, alternate signal stack, the
+//              interrupt word jitted code polls), interrupts from any thread,
+//              the watchdog thread (timeouts, long-call checks), SIGINT/SIGTERM hooks,
+//              the safepoint jitted code calls when its poll word is set
+//   faults.c   the registry of code ranges, the SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP
+//              handler, and the guarded call every invoke goes through
+//
+// Terms. A *guarded call* is one call from JS into native code through
+// jk_guarded_call: it records the stack pointer to return to when a fault in
+// jitkit's code cannot be unwound by a module's own trap handler. A *code
+// range* is registered machine code: a CodeMemory region (any code jitkit
+// placed) or a compiled module's allocation (which also names its fault entry,
+// the glue that unwinds to the module's entry trampoline).
+#ifndef JITKIT_SAFETY_H
+#define JITKIT_SAFETY_H
+
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+// Trap codes shared with src/ir/opcodes.ts TrapCode (test/runtime/faults.test.ts checks them).
+enum {
+  JK_TRAP_INT_DIVZ = 1,
+  JK_TRAP_INT_OVF = 2,
+  JK_TRAP_HEAP_OOB = 4,
+  JK_TRAP_STK_OVF = 5,
+  JK_TRAP_ILLEGAL = 7,
+  JK_TRAP_BREAKPOINT = 8,
+  JK_TRAP_INTERRUPTED = 9,
+};
+
+// Why a thread's jitted code is asked to stop (bits of jk_thread.reasons).
+enum {
+  JK_REASON_INTERRUPT = 1, // interrupt() from any thread
+  JK_REASON_TIMEOUT = 2,   // a call's timeoutMs expired
+  JK_REASON_SIGNAL = 4,    // SIGINT or SIGTERM with a JS listener
+  JK_REASON_TERMINATE = 8, // the worker is being terminated (found by a check)
+  JK_REASON_CHECK = 16,    // the watchdog asks the thread to look for termination
+  JK_REASONS_STOP = JK_REASON_INTERRUPT | JK_REASON_TIMEOUT | JK_REASON_SIGNAL | JK_REASON_TERMINATE,
+};
+
+// Bytes kept free below the stack floor jitted code may reach: C functions that
+// jitted code calls and the safepoint's call into V8 run there.
+#define JK_STACK_MARGIN (64 * 1024)
+
+/**
+ * One registered JS thread (main thread or worker). The first fields sit at fixed
+ * offsets: the assembly in faults.c reads them (checked by static asserts there).
+ */
+struct jk_thread {
+  uintptr_t guard_rsp;    // +0  stack pointer to recover to (0: no guarded call)
+  int32_t fault_code;     // +8  the last fault or unwound trap (0: none), set by the handler
+  int32_t fault_signal;   // +12 its signal (0: a trap unwound without a trap frame)
+  uintptr_t fault_addr;   // +16 si_addr of a SIGSEGV/SIGBUS
+  uintptr_t fault_pc;     // +24 where it happened
+  // Written by other threads (the watchdog, interrupters, signal handlers).
+  _Atomic uint32_t reasons;
+  // Owned by the thread; read racily by the watchdog.
+  uint32_t depth;         // guarded calls in progress
+  uint64_t calls;         // guarded calls started so far
+  uintptr_t stack_low, stack_high;
+  // Bookkeeping (under the thread list's lock).
+  struct jk_thread *next;
+  int32_t id;
+  int32_t refs;
+  bool is_main;
+  volatile uint32_t *poll; // this thread's jk_poll (TLS)
+  void *altstack;          // ours, or NULL when the thread had one already
+  size_t altstack_size;
+  uint64_t watch_calls;    // the watchdog's view of `calls` at its last tick
+  int watch_ticks;
+  // The thread's JS environment (safepoint termination checks).
+  napi_env env;
+  napi_ref noop;
+};
+
+// The current thread's state (NULL on threads jitkit never saw).
+extern __thread struct jk_thread *jk_self __attribute__((tls_model("initial-exec")));
+// Nonzero when jitted code on this thread must call the safepoint. Generated code
+// reads it directly: cmp byte fs:[tpoff], 0.
+extern __thread volatile uint32_t jk_poll __attribute__((tls_model("initial-exec")));
+// The lowest stack address jitted code on this thread may reach (0: unknown).
+extern __thread uintptr_t jk_stack_floor __attribute__((tls_model("initial-exec")));
+
+// threads.c
+struct jk_thread *jk_thread_register(napi_env env);
+void jk_thread_unregister(void *thread);
+bool jk_interrupt(int32_t id, uint32_t reason);
+uint32_t jk_take_interrupt(void);
+int64_t jk_arm_timeout(uint32_t ms);
+void jk_disarm_timeout(int64_t ticket);
+void jk_assert_signal_hooks(void);
+void jk_watchdog_wake_if_idle(void);
+int jk_safepoint(void);
+extern atomic_bool jk_watchdog_idle;
+
+// faults.c
+void jk_faults_install(void);
+int32_t jk_register_range(uintptr_t start, uintptr_t end, uintptr_t fault_entry);
+void jk_unregister_range(int32_t id);
+uint64_t jk_guarded_call(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
+double jk_guarded_call_f64(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
+float jk_guarded_call_f32(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
+void jk_module_unwind(void);
+extern char jk_safepoint_entry[];
+
+#endif

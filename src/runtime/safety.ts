@@ -1,0 +1,103 @@
+/**
+ * The JS side of native/safety.h: how a fault, a stack overflow or an
+ * interrupt in jitted code becomes a `TrapError` instead of taking the process
+ * down.
+ *
+ *   faults        the addon's signal handler catches SIGSEGV/SIGBUS/SIGFPE/SIGILL/
+ *                 SIGTRAP whose PC is in registered code (CodeMemory regions, compiled
+ *                 modules); the invoke that ran the code throws the TrapError this
+ *                 module's factory makes (kind, faulting address, pc, signal)
+ *   stack bounds  each thread's real stack (pthread_getattr_np) minus a margin: the
+ *                 floor entry trampolines clamp their stack limit to
+ *   interrupts    a per-thread poll word that jitted code checks at loop heads and
+ *                 function entries; `interruptThread(id)` from any thread, timeouts,
+ *                 SIGINT/SIGTERM and worker termination set it
+ *
+ * Importing this module gives the addon, once per thread (JS environment), the
+ * factory and a no-op function the safepoint calls to let V8 act on a pending
+ * worker termination.
+ */
+import { constants as osConstants } from 'node:os';
+import { TrapError } from '../ir/trap-error.js';
+import { native } from './addon.js';
+
+const SIGNAL_NAMES = new Map<number, string>();
+for (const [name, n] of Object.entries(osConstants.signals)) SIGNAL_NAMES.set(n, name);
+
+const REASONS: ReadonlyArray<readonly [number, string]> = [
+  [native.constants.REASON_TIMEOUT, 'timeout'],
+  [native.constants.REASON_SIGNAL, 'signal'],
+  [native.constants.REASON_TERMINATE, 'terminate'],
+  [native.constants.REASON_INTERRUPT, 'interrupt'],
+];
+
+/** The name of the most specific reason among `bits` (the addon's REASON_* bits). */
+export function reasonName(bits: number): string {
+  for (const [bit, name] of REASONS) if ((bits & bit) !== 0) return name;
+  return 'interrupt';
+}
+
+/** Makes the TrapError for a fault the addon caught (called from native code). */
+function faultError(code: number, address: bigint | undefined, pc: bigint | undefined, signal: number): TrapError {
+  if (code === native.constants.TRAP_INTERRUPTED) {
+    return new TrapError(code, ' in jitted code', { reason: reasonName(native.takeInterrupt()) });
+  }
+  return new TrapError(code, ' in jitted code', {
+    address, pc, signal: signal !== 0 ? SIGNAL_NAMES.get(signal) ?? `signal ${signal}` : undefined,
+  });
+}
+
+native.setup(faultError, () => undefined);
+
+/** The calling thread as the addon registered it. */
+export interface ThreadInfo {
+  /** Token for `interruptThread` (unique in the process). */
+  readonly id: number;
+  /** True on the process's main thread. */
+  readonly isMain: boolean;
+  /** Lowest address of the thread's stack. */
+  readonly stackLow: bigint;
+  /** One past the highest address of the thread's stack. */
+  readonly stackHigh: bigint;
+  /** The lowest stack address jitted code may reach (`stackLow` plus a margin for C and signal handling). */
+  readonly stackFloor: bigint;
+}
+
+let self: ThreadInfo | undefined;
+
+/** This thread's registration (stack bounds, interrupt token). */
+export function currentThread(): ThreadInfo {
+  return (self ??= native.threadInfo());
+}
+
+/**
+ * Stops the jitted code running on thread `threadId` (a `currentThread().id`,
+ * e.g. posted from a worker): it throws `TrapError('interrupted')` at its next
+ * loop head or function entry. Callable from any thread. Returns true when that
+ * thread was running jitted code; a request while it runs none is dropped.
+ */
+export function interruptThread(threadId: number): boolean {
+  if (!Number.isInteger(threadId) || threadId <= 0 || threadId > 0x7fffffff) {
+    throw new RangeError(`interruptThread: threadId must be a positive integer (a thread's interrupt token), got ${String(threadId)}`);
+  }
+  return native.interrupt(threadId);
+}
+
+/** Addresses generated code needs: TLS offsets of the poll word and the stack floor, and entries in the addon. */
+export interface RuntimeAddresses {
+  /** fs-relative offset of this thread's poll word (u32; nonzero: call the safepoint). */
+  readonly pollOffset: number;
+  /** fs-relative offset of this thread's stack floor (u64). */
+  readonly stackFloorOffset: number;
+  /** The safepoint entry: saves all registers, returns 0 (continue) or a trap code in r11. */
+  readonly safepoint: bigint;
+  /** Where a module's trap with no trap frame goes (edi = trap code): unwinds to the guarded call. */
+  readonly moduleUnwind: bigint;
+}
+
+let addresses: RuntimeAddresses | undefined;
+
+/** The runtime addresses generated code embeds (the same on every thread). */
+export function runtimeAddresses(): RuntimeAddresses {
+  return (addresses ??= native.runtimeAddresses());
+}
