@@ -63,6 +63,7 @@ struct jk_thread {
   // Owned by the thread; read racily by the watchdog.
   uint32_t depth;         // guarded calls in progress
   uint64_t calls;         // guarded calls started so far
+  uint64_t stop_call;     // `calls` when an interrupt or signal asked to stop (older: stale)
   uintptr_t stack_low, stack_high;
   // Bookkeeping (under the thread list's lock).
   struct jk_thread *next;

@@ -154,7 +154,10 @@ bool jk_interrupt(int32_t id, uint32_t reason) {
     // Only code that is running is interrupted: a request while the thread runs
     // no jitted code is dropped (the next call is not affected).
     running = __atomic_load_n(&t->depth, __ATOMIC_RELAXED) > 0;
-    if (running) set_poll(t, reason);
+    if (running) {
+      t->stop_call = __atomic_load_n(&t->calls, __ATOMIC_RELAXED);
+      set_poll(t, reason);
+    }
     break;
   }
   pthread_mutex_unlock(&lock);
@@ -177,6 +180,11 @@ int jk_safepoint(void) {
   // Clear the poll word first: a request that arrives after this read sets it again.
   atomic_store((_Atomic uint32_t *)&jk_poll, 0);
   uint32_t r = atomic_load(&t->reasons);
+  // An interrupt or signal that was meant for a call that has ended is dropped.
+  if ((r & (JK_REASON_INTERRUPT | JK_REASON_SIGNAL)) && t->stop_call != t->calls) {
+    atomic_fetch_and(&t->reasons, ~(uint32_t)(JK_REASON_INTERRUPT | JK_REASON_SIGNAL));
+    r &= ~(uint32_t)(JK_REASON_INTERRUPT | JK_REASON_SIGNAL);
+  }
   if (r & JK_REASONS_STOP) {
     atomic_store((_Atomic uint32_t *)&jk_poll, 1); // stay stopped until JS takes the reasons
     return JK_TRAP_INTERRUPTED;
@@ -244,15 +252,20 @@ int64_t jk_arm_timeout(uint32_t ms) {
   return ticket;
 }
 
+// Ends a timeout of the calling thread; one that fired after its call returned is dropped.
 void jk_disarm_timeout(int64_t ticket) {
+  bool pending = true;
   pthread_mutex_lock(&lock);
   for (size_t i = 0; i < timeout_count; i++) {
     if (timeouts[i].ticket == ticket) {
       timeouts[i] = timeouts[--timeout_count];
+      pending = false;
       break;
     }
   }
   pthread_mutex_unlock(&lock);
+  struct jk_thread *t = jk_self;
+  if (pending && t != NULL) atomic_fetch_and(&t->reasons, ~(uint32_t)JK_REASON_TIMEOUT);
 }
 
 void jk_watchdog_wake_if_idle(void) {
@@ -360,7 +373,10 @@ static void on_term_signal(int sig, siginfo_t *si, void *uc) {
   // A JS listener exists (libuv's handler): stop the main thread's jitted code so
   // that the event loop, and with it the listener, runs again.
   struct jk_thread *m = main_thread;
-  if (m != NULL && __atomic_load_n(&m->depth, __ATOMIC_RELAXED) > 0) set_poll(m, JK_REASON_SIGNAL);
+  if (m != NULL && __atomic_load_n(&m->depth, __ATOMIC_RELAXED) > 0) {
+    m->stop_call = __atomic_load_n(&m->calls, __ATOMIC_RELAXED);
+    set_poll(m, JK_REASON_SIGNAL);
+  }
   if (p->sa_flags & SA_SIGINFO) p->sa_sigaction(sig, si, uc);
   else p->sa_handler(sig);
 }

@@ -17,11 +17,15 @@
  * numbers accepted); ptr <-> bigint result, and as an argument a Buffer /
  * typed array / DataView / ArrayBuffer (its data address), a bigint address or
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
- * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
+ * A trap throws the IR's `TrapError` (`.trap` = name, `.code`); so does a fault
+ * (SIGSEGV, SIGFPE, ...) in the module's code, caught by the runtime's signal
+ * handler (src/runtime/safety.ts), and an interrupt (`interrupt()`, `timeoutMs`).
  */
 import { Func, Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
-import { TrapError } from '../ir/interpreter.js';
+import { TrapError } from '../ir/trap-error.js';
+import { argumentTypeError, integerArgument } from '../ir/js-values.js';
+import { TrapCode } from '../ir/opcodes.js';
 import { instText } from '../ir/printer.js';
 import { optimize } from '../opt/index.js';
 import { Type, typeName, type Signature } from '../ir/types.js';
@@ -29,12 +33,14 @@ import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
+import { MarshalSupport } from '../runtime/marshal.js';
+import { armTimeout, currentThread, disarmTimeout, interruptThread, reasonName, takeInterrupt } from '../runtime/safety.js';
 import { link, type LinkRelocation, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './x64/backend.js';
 import { TRAP_SYMBOL } from './x64/emit.js';
 import {
-  MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, emitImportStub, emitTrapHandler, emitTrampoline,
+  MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, emitImportStub, emitTrapHandler, emitTrampoline,
 } from './x64/entry.js';
 import { signatureHash, type LowerContext } from './x64/lower.js';
 import { BackendScratch } from './x64/scratch.js';
@@ -49,8 +55,14 @@ export interface CompileOptions {
   opt?: 0 | 1 | 2;
   /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
   resolve?: (name: string) => bigint | undefined;
-  /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
+  /**
+   * Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf
+   * (default 1 MiB; at most 1 GiB). The limit never goes below the thread's real stack
+   * (its bounds minus a margin), whatever this says.
+   */
   stackSize?: number;
+  /** Default time limit (ms) of every call; a call still running after it throws TrapError('interrupted'). */
+  timeoutMs?: number;
   /** Code memory to place the module in (default: the process-wide one). */
   memory?: CodeMemory;
   /**
@@ -64,6 +76,38 @@ export interface CompileOptions {
 
 /** A JS function calling a compiled IR function. */
 export type CompiledFn = (...args: unknown[]) => unknown;
+
+/** Options of one call (`CompiledModule.call`) or of every call of one function (`get`). */
+export interface CallOptions {
+  /** Stop the call with TrapError('interrupted') if it runs longer than this (ms, an integer from 1 to 2^31-1). */
+  timeoutMs?: number;
+}
+
+const MAX_STACK_SIZE = 1 << 30;
+
+/** Checks a `timeoutMs` option; returns it (0 for none). */
+function timeoutOf(value: unknown, what: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
+    throw new RangeError(`${what}: timeoutMs must be an integer number of milliseconds from 1 to 2147483647, got ${describeOption(value)}`);
+  }
+  return value;
+}
+
+function describeOption(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  if (typeof v === 'function') return 'a function';
+  return String(v);
+}
+
+function freedError(what: string): Error {
+  const e = new Error(`jitkit: ${what}`);
+  (e as NodeJS.ErrnoException).code = 'ERR_JITKIT_CODE_FREED';
+  return e;
+}
 
 /**
  * The default of `checkRegalloc`: JITKIT_CHECK_REGALLOC, read once when this module loads (a
@@ -82,30 +126,28 @@ function aligned(size: number, align: number): { bytes: Uint8Array; address: big
   return { bytes: buf.subarray(pad, pad + size), address: addr + BigInt(pad) };
 }
 
-function coerce(t: Type, x: unknown, what: string): unknown {
+/**
+ * The value passed to the trampoline for argument `index` of type `t`: integers in the
+ * signed or unsigned range of their width (RangeError outside, as `wrap()`), floats as
+ * numbers, ptr also a Buffer / typed array / DataView / ArrayBuffer (its data address;
+ * detached: TypeError) or null.
+ */
+function coerce(t: Type, x: unknown, index: number, support: MarshalSupport): unknown {
+  const what = `${support.name} argument ${index}`;
   switch (t) {
-    case Type.I8: case Type.I16: case Type.I32: {
-      const w = t === Type.I8 ? 8 : t === Type.I16 ? 16 : 32;
-      if (typeof x === 'bigint') return Number(BigInt.asIntN(w, x));
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return w === 32 ? Number(BigInt.asIntN(32, BigInt(x))) : (x << (32 - w)) >> (32 - w);
-      break;
-    }
-    case Type.I64:
-      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
-      break;
-    case Type.Ptr:
-      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt.asIntN(64, BigInt(x));
-      if (x === null) return 0n;
-      if (ArrayBuffer.isView(x) || x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer)) {
-        return BigInt.asIntN(64, native.addressOf(x));
+    case Type.I8: case Type.I16: case Type.I32: case Type.I64: case Type.Ptr: {
+      const v = integerArgument(t, x, what);
+      if (v !== undefined) return v;
+      if (t === Type.Ptr && (x === null || ArrayBuffer.isView(x) || x instanceof ArrayBuffer ||
+        (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer))) {
+        return BigInt(support.pointer(index, x));
       }
       break;
+    }
     default:
       if (typeof x === 'number') return x;
   }
-  throw new TypeError(`${what}: cannot pass ${typeof x === 'bigint' ? `${x}n` : String(x)} as ${typeName(t)}`);
+  throw argumentTypeError(t, x, what);
 }
 
 /** A compiled module: callable functions, disassembly, and the memory it owns. */
@@ -122,14 +164,20 @@ export class CompiledModule {
   /** True once `made` holds every function. */
   private allMade = false;
   private freed = false;
+  /** The default `timeoutMs` of every call (0: none). */
+  private readonly timeoutMs: number;
+  /** The thread that compiled the module: the one whose JS can call it. */
+  private readonly thread: number;
 
   /** Use `compile()`. */
-  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
+  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array, timeoutMs = 0) {
     this.module = module;
     this.linked = linked;
     this.compiled = compiled;
     this.keep = keep;
     this.state = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    this.timeoutMs = timeoutMs;
+    this.thread = currentThread().id;
   }
 
   /**
@@ -138,36 +186,87 @@ export class CompiledModule {
    */
   get functions(): Record<string, CompiledFn> {
     if (!this.allMade) {
-      for (const f of this.module.functions()) if (this.made[f.name] === undefined) this.made[f.name] = this.makeFunction(f);
+      for (const f of this.module.functions()) if (this.made[f.name] === undefined) this.made[f.name] = this.makeFunction(f, this.timeoutMs);
       this.allMade = true;
     }
     return this.made;
   }
 
-  /** The JS function for IR function `name`; throws if there is none. */
-  get(name: string): CompiledFn {
+  /**
+   * The JS function for IR function `name`; throws if there is none. With `{ timeoutMs }`,
+   * a new function whose every call has that time limit.
+   */
+  get(name: string, options?: CallOptions): CompiledFn {
+    if (options !== undefined) {
+      if (typeof options !== 'object' || options === null) throw new TypeError(`get: options must be an object, got ${describeOption(options)}`);
+      const timeout = timeoutOf(options.timeoutMs, `get('${name}')`);
+      if (timeout !== 0) return this.makeFunction(this.lookupFunction(name), timeout);
+    }
     const made = this.made[name];
     if (made !== undefined) return made;
+    return (this.made[name] = this.makeFunction(this.lookupFunction(name), this.timeoutMs));
+  }
+
+  /** Calls IR function `name` once with `args` (and per-call options such as `timeoutMs`). */
+  call(name: string, args: readonly unknown[], options?: CallOptions): unknown {
+    if (!Array.isArray(args)) throw new TypeError(`call: args must be an array, got ${describeOption(args)}`);
+    return this.get(name, options)(...args);
+  }
+
+  /**
+   * Stops this module's code (and any jitted code) running on the thread that compiled it:
+   * the running call throws TrapError('interrupted') at its next loop head or function entry,
+   * within milliseconds. From another thread use `interruptThread(module.interruptToken)`.
+   * Returns true when the thread was running jitted code.
+   */
+  interrupt(): boolean {
+    return interruptThread(this.thread);
+  }
+
+  /** The token of the thread that runs this module's code, for `interruptThread` (post it to another thread). */
+  get interruptToken(): number {
+    return this.thread;
+  }
+
+  private lookupFunction(name: string): Func {
     const f = this.module.lookup(name);
     if (!(f instanceof Func)) throw new Error(`compiled module has no function %${name}`);
-    return (this.made[name] = this.makeFunction(f));
+    return f;
   }
 
   /** The JS function calling `f` through its entry trampoline. */
-  private makeFunction(f: Func): CompiledFn {
+  private makeFunction(f: Func, timeoutMs: number): CompiledFn {
     const sv = this.state;
     const raw = wrap(this.linked.base + BigInt(this.linked.entries.get(`entry:${f.name}`)!), { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
     const params = f.params, results = f.results, name = f.name;
+    const support = new MarshalSupport(`%${name}`, []);
+    const where = ` in compiled code called as %${name}`;
     // Named by its property key (fn.name === name) without a defineProperty, which costs more.
     return { [name]: (...args: unknown[]): unknown => {
-      if (this.freed) throw new Error(`jitkit: %${name} was freed`);
+      if (this.isFreed) {
+        throw freedError(this.freed ? `cannot call %${name}: its module was freed` : `cannot call %${name}: its code memory was disposed`);
+      }
       if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
-      const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
-      raw(...native);
+      const native = args.map((x, i) => coerce(params[i]!, x, i, support));
+      const ticket = timeoutMs !== 0 ? armTimeout(timeoutMs) : 0;
+      try {
+        raw(...native);
+      } catch (e) {
+        // A fault unwound past the trampoline (or a trap of another module's code): the state
+        // still names this call's frame. Outermost calls start from an empty state.
+        sv.setBigUint64(STATE_TRAP_FRAME, 0n, true);
+        sv.setBigUint64(STATE_STACK_LIMIT, 0n, true);
+        sv.setUint32(STATE_TRAP_CODE, 0, true);
+        if (e instanceof TrapError) throw new TrapError(e.code, where, e);
+        throw e;
+      } finally {
+        if (ticket !== 0) disarmTimeout(ticket);
+      }
       const code = sv.getUint32(STATE_TRAP_CODE, true);
       if (code !== 0) {
         sv.setUint32(STATE_TRAP_CODE, 0, true);
-        throw new TrapError(code - 1, ` in compiled code called as %${name}`);
+        if (code - 1 === TrapCode.Interrupted) throw new TrapError(code - 1, where, { reason: reasonName(takeInterrupt()) });
+        throw new TrapError(code - 1, where);
       }
       if (results.length === 0) return undefined;
       const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
@@ -175,8 +274,9 @@ export class CompiledModule {
     } }[name]!;
   }
 
-  /** Entry address of a function's machine code (not the trampoline). */
+  /** Entry address of a function's machine code (not the trampoline); throws once the module is freed. */
   address(name: string): bigint {
+    if (this.isFreed) throw freedError(`cannot take the address of %${name}: its module was freed`);
     const entry = this.linked.entries.get(`fn:${name}`);
     if (entry === undefined) throw new Error(`compiled module has no function %${name}`);
     return this.linked.base + BigInt(entry);
@@ -231,15 +331,16 @@ export class CompiledModule {
     return out.join('\n');
   }
 
-  /** True once `free()` ran. */
+  /** True once `free()` ran, or once the code memory the module was placed in was disposed. */
   get isFreed(): boolean {
-    return this.freed;
+    return this.freed || this.linked.handle.isFreed;
   }
 
-  /** Releases the machine code and data; the functions throw afterwards. */
+  /** Releases the machine code and data; the functions throw afterwards, and so does a second free(). */
   free(): void {
-    if (this.freed) return;
+    if (this.freed) throw freedError('cannot free the compiled module: it was already freed');
     this.freed = true;
+    if (this.linked.handle.isFreed) return; // its code memory was disposed
     this.linked.handle.free();
     this.keep.length = 0;
   }
@@ -258,6 +359,19 @@ function readResult(sv: DataView, t: Type, at: number): unknown {
 
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`compile: options must be an object, got ${describeOption(options)}`);
+  if (options.memory !== undefined) {
+    if (!(options.memory instanceof CodeMemory)) throw new TypeError(`compile: memory must be a CodeMemory, got ${describeOption(options.memory)}`);
+    if (options.memory.isDisposed) throw new Error('compile: memory was disposed');
+  }
+  if (options.resolve !== undefined && typeof options.resolve !== 'function') {
+    throw new TypeError(`compile: resolve must be a function (name) => bigint address | undefined, got ${describeOption(options.resolve)}`);
+  }
+  const stackSize = options.stackSize;
+  if (stackSize !== undefined && (typeof stackSize !== 'number' || !Number.isInteger(stackSize) || stackSize < 1 || stackSize > MAX_STACK_SIZE)) {
+    throw new RangeError(`compile: stackSize must be a positive integer number of bytes up to ${MAX_STACK_SIZE} (1 GiB), got ${describeOption(stackSize)}`);
+  }
+  const timeoutMs = timeoutOf(options.timeoutMs, 'compile');
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
@@ -346,8 +460,12 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const resolve = (s: string): bigint | undefined => {
     if (!s.startsWith('c:')) return undefined;
     const name = s.slice(2);
-    const user = options.resolve?.(name);
-    if (user !== undefined) return user;
+    const user: unknown = options.resolve?.(name);
+    if (user !== undefined) {
+      if (typeof user !== 'bigint') throw new TypeError(`compile: resolve('${name}') must return a bigint address or undefined, got ${describeOption(user)}`);
+      if (user < 4096n || user >= 1n << 64n) throw new RangeError(`compile: resolve('${name}') returned ${user}n, which is not a valid address (a bigint from 4096 to 2^64-1)`);
+      return user;
+    }
     try {
       return cSymbol(name);
     } catch (e) {
@@ -355,7 +473,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
-  return new CompiledModule(module, linked, compiled, keep, st.bytes);
+  return new CompiledModule(module, linked, compiled, keep, st.bytes, timeoutMs);
 }
 
 /** Alias of `compile`. */

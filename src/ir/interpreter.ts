@@ -7,16 +7,21 @@
  *   i64, ptr     -> bigint in signed 64-bit canonical form
  *   f32, f64     -> JS number (f32 results rounded with Math.fround)
  *
- * Address model: an address is `region << 32 | offset`. Region 0 is unmapped
- * (null); region 1 is the stack (stack slots, bump-allocated per call and
- * zero-filled); then one region per module data object; JS buffers passed as
- * `ptr` arguments get a region on first use, aliasing the buffer's bytes. Every
- * access is bounds-checked against its region and traps `heap_oob` outside it.
+ * Address model: an address is `region << 40 | offset` (offset < 2^32; the
+ * unused bits between keep one region from running into the next). Region 0 is
+ * unmapped (null); region 1 is the stack (stack slots are bump-allocated in it per
+ * call and zero-filled, and each live slot is a region of its own, numbered from
+ * SLOT_REGION by its depth, so that running past a slot never reaches another);
+ * then one region per module data object; JS buffers passed as `ptr` arguments get
+ * a region on first use, aliasing the buffer's bytes. Every access is
+ * bounds-checked against its region and traps `heap_oob` outside it.
  * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
  */
 import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
 import { FloatCC, IntCC, OPCODES, Opcode, TrapCode } from './opcodes.js';
 import { TrapError } from './trap-error.js';
+import { argumentTypeError, integerArgument } from './js-values.js';
+import { cPow } from './pow.js';
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
@@ -39,19 +44,49 @@ export interface Region {
   readonly name: string;
 }
 
-const REGION_SHIFT = 32n;
+const REGION_SHIFT = 40n;
 const FUNC_REGION = 0xfffff;
+/** Region id of the first live stack slot; the k-th live slot is SLOT_REGION + k. */
+const SLOT_REGION = 0x80000;
 
-/** The interpreter's memory: regions addressed as `region << 32 | offset`. */
+/** The interpreter's memory: regions addressed as `region << 40 | offset`. */
 export class Memory {
   /** Regions by id (0 is the null region). */
   readonly regions: (Region | undefined)[] = [undefined];
   private readonly mapped = new Map<object, bigint>();
+  /** The region of each live stack slot by depth (entries past `slots` are stale, kept for reuse). */
+  private readonly slotRegions: Region[] = [];
+  /** Where each slot region starts in `stack`, to reuse it when the same slot comes back. */
+  private readonly slotStarts: number[] = [];
+  /** Number of live stack slots. */
+  private slots = 0;
+
+  /** Number of live stack slots (save it before a call, restore with `popStackSlots`). */
+  get stackSlotCount(): number {
+    return this.slots;
+  }
+  /** Makes bytes [start, end) of `stack` the next live stack slot; returns its address. */
+  pushStackSlot(stack: Region, start: number, end: number, name: string): bigint {
+    const k = this.slots;
+    if (SLOT_REGION + k >= FUNC_REGION) throw new Error('interpreter: too many live stack slots');
+    const old = this.slotRegions[k];
+    if (old === undefined || this.slotStarts[k] !== start || old.bytes.length !== end - start) {
+      const bytes = stack.bytes.subarray(start, end);
+      this.slotRegions[k] = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly: false, name };
+      this.slotStarts[k] = start;
+    }
+    this.slots = k + 1;
+    return BigInt(SLOT_REGION + k) << REGION_SHIFT;
+  }
+  /** Ends the stack slots pushed after there were `count`. */
+  popStackSlots(count: number): void {
+    this.slots = count;
+  }
 
   /** Adds a region over `bytes` and returns its base address. */
   addRegion(bytes: Uint8Array, name: string, readonly = false): bigint {
     const id = this.regions.length;
-    if (id >= FUNC_REGION) throw new Error('interpreter: too many memory regions');
+    if (id >= SLOT_REGION) throw new Error('interpreter: too many memory regions');
     this.regions.push({ bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly, name });
     return BigInt(id) << REGION_SHIFT;
   }
@@ -68,9 +103,10 @@ export class Memory {
   /** Resolves `addr + offset` for an access of `size` bytes; traps heap_oob when out of bounds. */
   locate(addr: bigint, offset: number, size: number, write: boolean): { region: Region; at: number } {
     const id = Number(addr >> REGION_SHIFT);
-    const at = Number(addr & 0xffffffffn) + offset;
-    const region = id >= 0 ? this.regions[id] : undefined;
-    if (region === undefined || at < 0 || at + size > region.bytes.length || (write && region.readonly)) {
+    const at = Number(addr & 0xffffffffffn) + offset;
+    const region = id >= SLOT_REGION ? (id - SLOT_REGION < this.slots ? this.slotRegions[id - SLOT_REGION] : undefined)
+      : id >= 0 ? this.regions[id] : undefined;
+    if (region === undefined || at < 0 || !(size >= 0) || at + size > region.bytes.length || (write && region.readonly)) {
       throw new TrapError(TrapCode.HeapOob, ` (address 0x${BigInt.asUintN(64, addr + BigInt(offset)).toString(16)}, ${size} bytes${region ? ` in ${region.name}` : ''})`);
     }
     return { region, at };
@@ -110,18 +146,20 @@ function builtins(): Map<string, Builtin> {
   const add = (name: string, params: Type[], results: Type[], fn: ImportHook): void => {
     m.set(name, { sig: { params, results }, fn });
   };
+  // Lengths are size_t: a negative i64 is a huge length, which runs out of bounds.
+  const size = (n: IrValue): number => Number(BigInt.asUintN(64, n as bigint));
   add('memcmp', [Type.Ptr, Type.Ptr, Type.I64], [Type.I32], ([a, b, n], mem) => {
-    const len = Number(n);
+    const len = size(n!);
     const x = mem.bytes(a as bigint, len), y = mem.bytes(b as bigint, len);
     for (let i = 0; i < len; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
     return 0;
   });
   add('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr], ([d, s, n], mem) => {
-    mem.bytes(d as bigint, Number(n), true).set(mem.bytes(s as bigint, Number(n)).slice());
+    mem.bytes(d as bigint, size(n!), true).set(mem.bytes(s as bigint, size(n!)).slice());
     return d;
   });
   add('memset', [Type.Ptr, Type.I32, Type.I64], [Type.Ptr], ([d, c, n], mem) => {
-    mem.bytes(d as bigint, Number(n), true).fill((c as number) & 0xff);
+    mem.bytes(d as bigint, size(n!), true).fill((c as number) & 0xff);
     return d;
   });
   add('strlen', [Type.Ptr], [Type.I64], ([s], mem) => {
@@ -135,7 +173,7 @@ function builtins(): Map<string, Builtin> {
   add('fabs', [Type.F64], [Type.F64], ([x]) => Math.abs(x as number));
   add('sin', [Type.F64], [Type.F64], ([x]) => Math.sin(x as number));
   add('cos', [Type.F64], [Type.F64], ([x]) => Math.cos(x as number));
-  add('pow', [Type.F64, Type.F64], [Type.F64], ([x, y]) => Math.pow(x as number, y as number));
+  add('pow', [Type.F64, Type.F64], [Type.F64], ([x, y]) => cPow(x as number, y as number));
   return m;
 }
 
@@ -157,27 +195,22 @@ function popcount32(x: number): number {
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
-/** Converts a JS argument to the IR value of type `t` (throws Error on a bad argument). */
+/** Converts a JS argument to the IR value of type `t` (TypeError / RangeError on a bad argument, as compiled code). */
 export function toIrValue(t: Type, x: unknown, memory: Memory, what: string): IrValue {
   switch (t) {
-    case Type.I8: case Type.I16: case Type.I32:
-      if (typeof x === 'bigint') return Number(BigInt.asIntN(typeBits(t), x));
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return Number(BigInt.asIntN(typeBits(t), BigInt(x)));
+    case Type.I8: case Type.I16: case Type.I32: case Type.I64: case Type.Ptr: {
+      const v = integerArgument(t, x, what);
+      if (v !== undefined) return v;
+      if (t === Type.Ptr) {
+        if (x === null) return 0n;
+        if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return memory.mapBuffer(x);
+      }
       break;
-    case Type.I64:
-      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
-      break;
+    }
     case Type.F32: if (typeof x === 'number') return Math.fround(x); break;
     case Type.F64: if (typeof x === 'number') return x; break;
-    case Type.Ptr:
-      if (typeof x === 'bigint') return BigInt.asIntN(64, x);
-      if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
-      if (x === null) return 0n;
-      if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return memory.mapBuffer(x);
-      break;
   }
-  throw new Error(`${what}: cannot pass ${typeof x === 'bigint' ? `${x}n` : String(x)} as ${['', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'ptr'][t]}`);
+  throw argumentTypeError(t, x, what);
 }
 
 /** Executes IR functions of a module. Each instance owns its memory and scratch space. */
@@ -235,7 +268,7 @@ export class Interpreter {
     if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
     const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
     // Save and restore so that an import hook may call back into the interpreter.
-    const savedDepth = this.depth, savedSp = this.sp;
+    const savedDepth = this.depth, savedSp = this.sp, savedSlots = this.memory.stackSlotCount;
     let out: IrValue[];
     try {
       out = this.run(f, irArgs);
@@ -245,6 +278,7 @@ export class Interpreter {
     } finally {
       this.depth = savedDepth;
       this.sp = savedSp;
+      this.memory.popStackSlots(savedSlots);
     }
     return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
   }
@@ -288,14 +322,15 @@ export class Interpreter {
     if (++this.depth > this.maxDepth) {
       throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
     }
-    const savedSp = this.sp;
+    const savedSp = this.sp, savedSlots = this.memory.stackSlotCount;
     // Allocate stack slots.
-    const slotBase: number[] = [];
-    for (const ss of f.stackSlots) {
+    const slotBase: bigint[] = [];
+    for (let k = 0; k < f.stackSlots.length; k++) {
+      const ss = f.stackSlots[k]!;
       const at = (this.sp + ss.align - 1) & ~(ss.align - 1);
       if (at + ss.size > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
       this.stack.bytes.fill(0, at, at + ss.size);
-      slotBase.push(at);
+      slotBase.push(this.memory.pushStackSlot(this.stack, at, at + ss.size, `stack slot ss${k} of %${f.name}`));
       this.sp = at + ss.size;
     }
     const vals: IrValue[] = new Array<IrValue>(f.valueCount).fill(0);
@@ -438,7 +473,7 @@ export class Interpreter {
           break;
         }
         case Opcode.StackAddr:
-          vals[rs] = this.stackBase + BigInt(slotBase[f.instImm[inst]!]! + f.instImm2[inst]!);
+          vals[rs] = slotBase[f.instImm[inst]!]! + BigInt(f.instImm2[inst]!);
           break;
         case Opcode.GlobalAddr:
           vals[rs] = this.dataAddress(f.module.data[f.instImm[inst]!]!);
@@ -499,6 +534,7 @@ export class Interpreter {
           const out: IrValue[] = [];
           for (let i = 0; i < n; i++) out.push(vals[pool[as + i]!]!);
           this.sp = savedSp;
+          this.memory.popStackSlots(savedSlots);
           this.depth--;
           return out;
         }

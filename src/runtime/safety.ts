@@ -101,3 +101,18 @@ let addresses: RuntimeAddresses | undefined;
 export function runtimeAddresses(): RuntimeAddresses {
   return (addresses ??= native.runtimeAddresses());
 }
+
+/** Arms a `ms` timeout for the calling thread's next jitted call; returns the ticket for `disarmTimeout`. */
+export function armTimeout(ms: number): number {
+  return native.armTimeout(ms);
+}
+
+/** Ends a timeout (one that fired after its call returned is dropped). */
+export function disarmTimeout(ticket: number): void {
+  native.disarmTimeout(ticket);
+}
+
+/** The calling thread's pending interrupt reasons (REASON_* bits; `reasonName` names them), cleared. */
+export function takeInterrupt(): number {
+  return native.takeInterrupt();
+}

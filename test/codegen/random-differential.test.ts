@@ -38,7 +38,9 @@ function argFor(t: Type, r: () => number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   if (t === Type.F32 || t === Type.F64) return pick(FLOATS);
   if (t === Type.I64) return pick(BIGS);
-  return pick(INTS);
+  const v = pick(INTS);
+  // Arguments must fit their type (out of range is a RangeError): narrow ones wrapped here.
+  return t === Type.I8 ? (v << 24) >> 24 : t === Type.I16 ? (v << 16) >> 16 : v;
 }
 
 function outcome(fn: () => unknown): unknown {
