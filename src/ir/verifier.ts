@@ -26,9 +26,12 @@ function fitsClass(t: Type, c: OperandClass): boolean {
 }
 
 function checkArgsAgainst(f: Func, inst: Inst, from: number, sig: Signature, what: string): string | null {
-  const n = f.instArgCount[inst]! - from;
-  if (n !== sig.params.length) return `${what} expects ${sig.params.length} argument${sig.params.length === 1 ? '' : 's'}, got ${n}`;
-  for (let i = 0; i < n; i++) {
+  const n = f.instArgCount[inst]! - from, want = sig.params.length;
+  // A variadic callee takes any number of extra arguments of any type after the fixed ones.
+  if (sig.variadic === true ? n < want : n !== want) {
+    return `${what} expects ${sig.variadic === true ? 'at least ' : ''}${want} argument${want === 1 ? '' : 's'}, got ${n}`;
+  }
+  for (let i = 0; i < want; i++) {
     const t = f.typeOf(f.arg(inst, from + i));
     if (t !== sig.params[i]) return `argument ${i} of ${what} has type ${typeName(t)}, expected ${typeName(sig.params[i]!)}`;
   }

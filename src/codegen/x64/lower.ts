@@ -547,21 +547,34 @@ class Lowerer {
 
   lowerCall(i: Inst, target: number, sym: string, sig: Signature, isImport: boolean, firstArg: number): void {
     const f = this.f;
-    const argTypes = sig.params;
+    // The arguments' own types: a variadic call passes extra arguments after the signature's.
+    const argTypes: Type[] = [];
+    for (let k = firstArg; k < f.instArgCount[i]!; k++) argTypes.push(f.valueType[f.arg(i, k)] as Type);
     const { locs, stackSlots } = argLocations(argTypes);
     if (stackSlots > this.mf.outArgSlots) this.mf.outArgSlots = stackSlots;
     const srcs: number[] = [];
     for (let k = 0; k < argTypes.length; k++) {
       let v = this.vreg(f.arg(i, firstArg + k));
       const t = argTypes[k]!;
-      // C callees compiled by clang expect narrow arguments extended to 32 bits.
-      if (isImport && (t === Type.I8 || t === Type.I16)) v = this.extend(v, t, true);
+      // C callees compiled by clang expect narrow arguments extended to 32 bits (C promotes the
+      // extra arguments of a variadic call to int: sign extension matches a signed char's).
+      if ((isImport || k >= sig.params.length) && (t === Type.I8 || t === Type.I16)) v = this.extend(v, t, true);
       srcs.push(v);
     }
     for (let k = 0; k < srcs.length; k++) {
       if (locs[k]! < 0) this.inst(MOp.StoreArg).add(srcs[k]!, OperandKind.Use).imm = -1 - locs[k]!;
     }
     for (let k = 0; k < srcs.length; k++) if (locs[k]! >= 0) this.mov(locs[k]!, srcs[k]!);
+    // System V: a variadic callee finds in al how many vector registers carry arguments (an upper
+    // bound is allowed). A C import gets it from the call itself (`mov eax, imm`, see emit.ts);
+    // other calls set rax here, as a fixed register the call reads.
+    const vectorArgs = locs.filter((l) => l >= XMM_BASE).length;
+    const setsAl = sig.variadic === true && !(target < 0 && isImport);
+    if (setsAl) {
+      const n = this.temp(CLASS_GP);
+      this.inst(MOp.MovImm).add(n, OperandKind.Def).setImm64(BigInt(vectorArgs));
+      this.mov(Gp.Rax, n);
+    }
     const m = this.inst(target >= 0 ? MOp.CallIndirect : MOp.Call);
     if (target >= 0) {
       m.add(target, OperandKind.Use);
@@ -569,8 +582,9 @@ class Lowerer {
     } else {
       m.sym = sym;
       m.sub = isImport ? 1 : 0;
-      m.imm = locs.filter((l) => l >= XMM_BASE).length;
+      m.imm = vectorArgs;
     }
+    if (setsAl) m.add(Gp.Rax, OperandKind.Use);
     for (const l of locs) if (l >= 0) m.add(l, OperandKind.Use);
     for (const r of SYSV.callClobbers) m.add(r, OperandKind.Def);
     const rl = resultLocations(sig.results);
