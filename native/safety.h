@@ -22,6 +22,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
+#include <time.h>
 
 // Trap codes shared with src/ir/opcodes.ts TrapCode (test/runtime/faults.test.ts checks them).
 enum {
@@ -47,6 +49,10 @@ enum {
 // Bytes kept free below the stack floor jitted code may reach: C functions that
 // jitted code calls and the safepoint's call into V8 run there.
 #define JK_STACK_MARGIN (64 * 1024)
+
+// The signal a thread's timeout timer sends to that thread (the watchdog thread
+// stands in when another handler already owns it).
+#define JK_TIMER_SIGNAL (SIGRTMAX - 2)
 
 /**
  * One registered JS thread (main thread or worker). The first fields sit at fixed
@@ -75,6 +81,10 @@ struct jk_thread {
   size_t altstack_size;
   uint64_t watch_calls;    // the watchdog's view of `calls` at its last tick
   int watch_ticks;
+  // Timeouts: a POSIX timer that signals this thread (JK_TIMER_SIGNAL).
+  timer_t timer;
+  bool has_timer;
+  int64_t timer_ticket;    // the armed timeout's ticket (0: not armed)
   // The thread's JS environment (safepoint termination checks).
   napi_env env;
   napi_ref noop;

@@ -131,6 +131,7 @@ void jk_thread_unregister(void *thread) {
   if (main_thread == t) main_thread = NULL;
   pthread_mutex_unlock(&lock);
   if (t->noop != NULL) napi_delete_reference(t->env, t->noop);
+  if (t->has_timer) timer_delete(t->timer);
   if (t->altstack != NULL) {
     stack_t ss = {.ss_flags = SS_DISABLE};
     if (sigaltstack(&ss, NULL) == 0) munmap(t->altstack, t->altstack_size);
@@ -230,9 +231,67 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+// Timeouts are per-thread POSIX timers that signal the thread itself: the kernel
+// delivers the signal as soon as the (running) thread is scheduled, so no other
+// thread needs to run for the interrupt to happen. Where another handler owns
+// JK_TIMER_SIGNAL, the watchdog thread keeps the deadlines instead.
+static atomic_int timer_signal_state; // 0: unknown, 1: ours, -1: taken by someone else
+
+static void on_timer_signal(int sig, siginfo_t *si, void *uc) {
+  (void)sig;
+  (void)si;
+  (void)uc;
+  struct jk_thread *t = jk_self;
+  if (t != NULL && t->timer_ticket != 0) set_poll(t, JK_REASON_TIMEOUT);
+}
+
+static bool timer_signal_ready(void) {
+  int state = atomic_load(&timer_signal_state);
+  if (state != 0) return state > 0;
+  pthread_mutex_lock(&lock);
+  state = atomic_load(&timer_signal_state);
+  if (state == 0) {
+    struct sigaction cur;
+    state = -1;
+    if (sigaction(JK_TIMER_SIGNAL, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_DFL) {
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_sigaction = on_timer_signal;
+      sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+      sigemptyset(&sa.sa_mask);
+      if (sigaction(JK_TIMER_SIGNAL, &sa, NULL) == 0) state = 1;
+    }
+    atomic_store(&timer_signal_state, state);
+  }
+  pthread_mutex_unlock(&lock);
+  return state > 0;
+}
+
+static bool thread_timer(struct jk_thread *t) {
+  if (t->has_timer) return true;
+  if (!timer_signal_ready()) return false;
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = JK_TIMER_SIGNAL;
+  ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+  if (timer_create(CLOCK_MONOTONIC, &ev, &t->timer) != 0) return false;
+  t->has_timer = true;
+  return true;
+}
+
 int64_t jk_arm_timeout(uint32_t ms) {
   struct jk_thread *t = jk_self;
   if (t == NULL) return 0;
+  if (t->timer_ticket == 0 && thread_timer(t)) {
+    struct itimerspec when = {.it_value = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000}};
+    pthread_mutex_lock(&lock);
+    int64_t ticket = next_ticket++;
+    pthread_mutex_unlock(&lock);
+    t->timer_ticket = ticket;
+    if (timer_settime(t->timer, 0, &when, NULL) == 0) return ticket;
+    t->timer_ticket = 0;
+  }
   pthread_mutex_lock(&lock);
   if (timeout_count == timeout_cap) {
     size_t cap = timeout_cap == 0 ? 16 : 2 * timeout_cap;
@@ -254,6 +313,15 @@ int64_t jk_arm_timeout(uint32_t ms) {
 
 // Ends a timeout of the calling thread; one that fired after its call returned is dropped.
 void jk_disarm_timeout(int64_t ticket) {
+  struct jk_thread *self = jk_self;
+  if (self != NULL && self->timer_ticket == ticket && ticket != 0) {
+    struct itimerspec off;
+    memset(&off, 0, sizeof off);
+    timer_settime(self->timer, 0, &off, NULL);
+    self->timer_ticket = 0;
+    atomic_fetch_and(&self->reasons, ~(uint32_t)JK_REASON_TIMEOUT);
+    return;
+  }
   bool pending = true;
   pthread_mutex_lock(&lock);
   for (size_t i = 0; i < timeout_count; i++) {

@@ -34,12 +34,12 @@ import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { MarshalSupport } from '../runtime/marshal.js';
-import { armTimeout, currentThread, disarmTimeout, interruptThread, reasonName, takeInterrupt } from '../runtime/safety.js';
+import { armTimeout, currentThread, disarmTimeout, interruptThread, reasonName, runtimeAddresses, takeInterrupt } from '../runtime/safety.js';
 import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './backend.js';
 import { hostTarget } from './host.js';
-import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
+import { MAX_RESULTS, POLL_SYMBOL, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
@@ -62,6 +62,12 @@ export interface CompileOptions {
   stackSize?: number;
   /** Default time limit (ms) of every call; a call still running after it throws TrapError('interrupted'). */
   timeoutMs?: number;
+  /**
+   * Interrupt polls at every function entry and loop head (default true): what lets `interrupt()`,
+   * `timeoutMs`, SIGINT/SIGTERM listeners and `worker.terminate()` stop running code. false
+   * leaves them out (the code then runs until it returns; a timeout cannot stop it).
+   */
+  interruptible?: boolean;
   /** Code memory to place the module in (default: the process-wide one). */
   memory?: CodeMemory;
   /**
@@ -168,12 +174,14 @@ export class CompiledModule {
   private freed = false;
   /** The default `timeoutMs` of every call (0: none). */
   private readonly timeoutMs: number;
+  /** False when compiled without interrupt polls. */
+  readonly interruptible: boolean;
   /** The thread that compiled the module: the one whose JS can call it. */
   private readonly thread: number;
 
   /** Use `compile()`. */
   constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array,
-    dataAddresses: readonly bigint[] = [], timeoutMs = 0) {
+    dataAddresses: readonly bigint[] = [], timeoutMs = 0, interruptible = true) {
     this.module = module;
     this.target = target;
     this.dataAddresses = dataAddresses;
@@ -182,6 +190,7 @@ export class CompiledModule {
     this.keep = keep;
     this.state = new DataView(state.buffer, state.byteOffset, state.byteLength);
     this.timeoutMs = timeoutMs;
+    this.interruptible = interruptible;
     this.thread = currentThread().id;
   }
 
@@ -205,6 +214,7 @@ export class CompiledModule {
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null) throw new TypeError(`get: options must be an object, got ${describeOption(options)}`);
       const timeout = timeoutOf(options.timeoutMs, `get('${name}')`);
+      if (timeout !== 0 && !this.interruptible) throw new TypeError(`get('${name}'): timeoutMs needs interruptible code (the module was compiled with interruptible: false)`);
       if (timeout !== 0) return this.makeFunction(this.lookupFunction(name), timeout);
     }
     const made = this.made[name];
@@ -254,24 +264,27 @@ export class CompiledModule {
       if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
       const native = args.map((x, i) => coerce(params[i]!, x, i, support));
       const ticket = timeoutMs !== 0 ? armTimeout(timeoutMs) : 0;
+      let code = 0, reasons = 0;
       try {
-        raw(...native);
-      } catch (e) {
-        // A fault unwound past the trampoline (or a trap of another module's code): the state
-        // still names this call's frame. Outermost calls start from an empty state.
-        sv.setBigUint64(STATE_TRAP_FRAME, 0n, true);
-        sv.setBigUint64(STATE_STACK_LIMIT, 0n, true);
-        sv.setUint32(STATE_TRAP_CODE, 0, true);
-        if (e instanceof TrapError) throw new TrapError(e.code, where, e);
-        throw e;
+        try {
+          raw(...native);
+        } catch (e) {
+          // A fault unwound past the trampoline (or a trap of another module's code): the state
+          // still names this call's frame. Outermost calls start from an empty state.
+          sv.setBigUint64(STATE_TRAP_FRAME, 0n, true);
+          sv.setBigUint64(STATE_STACK_LIMIT, 0n, true);
+          sv.setUint32(STATE_TRAP_CODE, 0, true);
+          throw e instanceof TrapError ? new TrapError(e.code, where, e) : e;
+        }
+        code = sv.getUint32(STATE_TRAP_CODE, true);
+        // Before the timeout is disarmed, which drops a timeout that fired after the call.
+        if (code - 1 === TrapCode.Interrupted) reasons = takeInterrupt();
       } finally {
         if (ticket !== 0) disarmTimeout(ticket);
       }
-      const code = sv.getUint32(STATE_TRAP_CODE, true);
       if (code !== 0) {
         sv.setUint32(STATE_TRAP_CODE, 0, true);
-        if (code - 1 === TrapCode.Interrupted) throw new TrapError(code - 1, where, { reason: reasonName(takeInterrupt()) });
-        throw new TrapError(code - 1, where);
+        throw new TrapError(code - 1, where, code - 1 === TrapCode.Interrupted ? { reason: reasonName(reasons) } : {});
       }
       if (results.length === 0) return undefined;
       const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
@@ -385,6 +398,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     throw new RangeError(`compile: stackSize must be a positive integer number of bytes up to ${MAX_STACK_SIZE} (1 GiB), got ${describeOption(stackSize)}`);
   }
   const timeoutMs = timeoutOf(options.timeoutMs, 'compile');
+  const interruptible = options.interruptible ?? true;
+  if (typeof interruptible !== 'boolean') throw new TypeError(`compile: interruptible must be a boolean, got ${describeOption(interruptible)}`);
+  if (!interruptible && timeoutMs !== 0) throw new TypeError('compile: timeoutMs needs interruptible code (interruptible: false leaves out the polls that stop it)');
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
@@ -420,9 +436,11 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
+  const safety = runtimeAddresses();
+  const polls = interruptible ? { pollOffset: safety.pollOffset, pollSymbol: POLL_SYMBOL } : undefined;
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, polls });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
@@ -438,7 +456,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
   const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
-  for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
+  const glue = { stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, pollSymbol: POLL_SYMBOL, safety, trampolines, importStubs };
+  for (const u of target.emitModuleGlue(glue, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
   const resolve = (s: string): bigint | undefined => {
@@ -457,7 +476,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
-  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs);
+  // A fault in the module's code enters its trap handler, which unwinds to the entry trampoline.
+  linked.handle.setFaultEntry(linked.base + BigInt(linked.entries.get(TRAP_SYMBOL)!));
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible);
 }
 
 /** Alias of `compile`. */

@@ -103,6 +103,8 @@ class Chunk {
   state: ChunkState = ChunkState.Writable;
   /** A writer read `writeAddress`: the region's RW view stays mapped until the chunk is finalized or freed. */
   holdsView = false;
+  /** Its own entry in the fault handler's registry (a fault entry was set), else -1. */
+  rangeId = -1;
   constructor(
     readonly memory: CodeMemory,
     readonly region: Region,
@@ -152,6 +154,8 @@ export class CodeMemory {
   private readonly persistentViews: boolean;
   /** Depth of nested `batch()` calls. */
   private batchDepth = 0;
+  /** Registry ids of the chunks' fault entries (CodeHandle.setFaultEntry), dropped on dispose. */
+  private readonly faultRanges = new Set<number>();
   /** Random state for writable-view addresses (xorshift64, seeded from the OS). */
   private random: bigint;
   /** Why 'auto' fell back to mprotect, when it did. */
@@ -371,6 +375,9 @@ export class CodeMemory {
     const regions = this.regions;
     this.regions = [];
     this.live = 0;
+    // Chunks' own fault entries go with their code.
+    for (const id of this.faultRanges) native.unregisterCode(id);
+    this.faultRanges.clear();
     for (const r of regions) this.unmapRegion(r);
   }
 
@@ -395,11 +402,30 @@ export class CodeMemory {
     }
   }
 
+  /** Internal: registers the chunk with the fault handler, naming where its faults go (replacing an earlier entry). */
+  setFaultEntry(chunk: Chunk, entry: bigint): void {
+    const start = chunk.region.exec + BigInt(chunk.offset);
+    if (entry < start || entry >= start + BigInt(chunk.size)) {
+      throw new RangeError(`CodeHandle.setFaultEntry: 0x${entry.toString(16)} is not inside ${describe(chunk)}`);
+    }
+    this.dropFaultEntry(chunk);
+    chunk.rangeId = native.registerCode(start, start + BigInt(chunk.size), entry);
+    this.faultRanges.add(chunk.rangeId);
+  }
+
+  private dropFaultEntry(chunk: Chunk): void {
+    if (chunk.rangeId < 0) return;
+    native.unregisterCode(chunk.rangeId);
+    this.faultRanges.delete(chunk.rangeId);
+    chunk.rangeId = -1;
+  }
+
   /** Internal: fills a chunk with int3, returns it to its region, and unmaps empty regions. */
   releaseChunk(chunk: Chunk): void {
     if (chunk.state === ChunkState.Freed) return;
     const wasExecutable = chunk.state === ChunkState.Executable;
     chunk.state = ChunkState.Freed;
+    this.dropFaultEntry(chunk);
     if (this.disposed) return;
     this.letGoOfView(chunk);
     const region = chunk.region;
@@ -608,6 +634,17 @@ export class CodeHandle {
   get address(): bigint {
     this.assertLive('use');
     return this.chunk.region.exec + BigInt(this.chunk.offset);
+  }
+
+  /**
+   * Makes `entry` (inside this code) where the fault handler sends a fault in this code, with
+   * the trap code in the first integer argument register: the glue that unwinds to the entry
+   * trampoline (compile() sets it to the module's trap handler). Without one, a fault unwinds
+   * to the JS call that entered native code. Dropped when the code is freed.
+   */
+  setFaultEntry(entry: bigint): void {
+    this.assertLive('register');
+    this.chunk.memory.setFaultEntry(this.chunk, entry);
   }
 
   /** Throws a clear error if this code was freed; later layers call it before every use. */

@@ -52,6 +52,25 @@ export const FUNC_MAGIC = 0x4b54494a;
 /** The trap handler as a jump target (the assembler keeps no operand, so one serves every stub). */
 const TRAP_TARGET = extern(TRAP_SYMBOL);
 
+/** The 4 bytes of a little-endian int32. */
+function le32(x: number): number[] {
+  return [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff];
+}
+
+/**
+ * Instructions on a thread-local variable at `fs:[disp32]` (the assembler has no segment
+ * prefixes): prefix 64, opcode, ModRM with rm=100 and SIB 25 (no base, no index: disp32).
+ */
+export const fsOperand = {
+  /** `cmp rax, qword fs:[disp]` */
+  cmpRax: (a: Assembler, disp: number): void => void a.embed([0x64, 0x48, 0x3b, 0x04, 0x25, ...le32(disp)]),
+  /** `mov rax, qword fs:[disp]` */
+  movRax: (a: Assembler, disp: number): void => void a.embed([0x64, 0x48, 0x8b, 0x04, 0x25, ...le32(disp)]),
+  /** `cmp dword fs:[disp], 0` */
+  cmpDwordZero: (a: Assembler, disp: number): void => void a.embed([0x64, 0x83, 0x3c, 0x25, ...le32(disp), 0x00]),
+};
+
+
 /**
  * The `EmittedFunction` emission returns. The IR and block maps are only read for disassembly, so
  * they are built on first use from what emission kept (the IR instruction of each assembler mark,
@@ -177,6 +196,8 @@ class Emitter {
   gapCursor = 0;
   /** Edge stubs still to emit: label, edge index, target block. */
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
+  /** Out-of-line calls to the poll glue: each `jne label` at a poll site returns to `back`. */
+  readonly pollStubs: { label: Label; back: Label }[] = [];
 
   constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
     const state = x64State(mf.scratch);
@@ -253,7 +274,9 @@ class Emitter {
     header.fill(0xcc, 0, 8);
     for (let k = 0; k < 4; k++) { header[8 + k] = (FUNC_MAGIC >>> (8 * k)) & 0xff; header[12 + k] = (h >>> (8 * k)) & 0xff; }
     a.embed(header);
-    // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
+    // Interrupt poll (every call passes one), then the stack check: trap stk_ovf before the
+    // frame would cross the limit the entry trampoline set.
+    this.poll();
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
     a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
@@ -302,6 +325,9 @@ class Emitter {
       // Only where no block falls in (else the padding would run on every pass).
       if (k > 0 && loopHead[k] !== 0 && !mf.blocks[mf.order[k - 1]!]!.succs.includes(id)) a.align(16);
       a.bind(this.labels[id]!);
+      // Every cycle has a branch backwards in layout order, to a loop head: one poll there
+      // bounds the time between polls.
+      if (loopHead[k] !== 0) this.poll();
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
@@ -339,6 +365,14 @@ class Emitter {
     }
     const trapStubs = a.newLabel();
     a.bind(trapStubs);
+    if (this.pollStubs.length > 0) {
+      const glue = extern(this.opts.polls!.pollSymbol);
+      for (const p of this.pollStubs) {
+        a.bind(p.label);
+        a.call(glue);
+        a.jumpLabel(-1, p.back);
+      }
+    }
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
@@ -363,6 +397,20 @@ class Emitter {
     }
     return new EmittedCode(out.bytes, extra.length === 0 ? out.relocations : [...out.relocations, ...extra],
       out.labelOffsets(trapStubs), this.frameSize, out.labelOffsets(codeEnd), out, this.irInsts, mf, this.labels);
+  }
+
+  /**
+   * An interrupt poll: `cmp dword fs:[poll], 0; jne stub`, the stub calling the module's poll glue
+   * (which returns here, or traps interrupted). Clobbers flags and r11 only on the slow path.
+   */
+  poll(): void {
+    const polls = this.opts.polls;
+    if (polls === undefined) return;
+    const a = this.a, label = a.newLabel(), back = a.newLabel();
+    fsOperand.cmpDwordZero(a, polls.pollOffset);
+    a.jumpLabel(Cond.NE, label);
+    a.bind(back);
+    this.pollStubs.push({ label, back });
   }
 
   epilogue(): void {

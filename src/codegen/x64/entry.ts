@@ -13,13 +13,23 @@
  * return to the caller of the trampoline. The JS wrapper then sees the code and
  * throws a TrapError. Nested entries (JS -> jitted -> JS -> jitted) each save
  * and restore the previous frame, so the mechanism is re-entrant.
+ *
+ * Safety (src/runtime/safety.ts). The stack limit an outermost trampoline sets is
+ * max(rsp - budget, the thread's stack floor), the floor read from thread-local
+ * storage (`fs:[stackFloorOffset]`): the real stack minus a margin, on any thread.
+ * The runtime's fault handler enters the trap handler like a trap (edi = code). A
+ * trap with no trap frame (the function was called by another module's code, not
+ * through its own trampoline) goes to the runtime's `moduleUnwind`, which returns
+ * to the guarded call that entered jitted code. The poll glue, called by jitted
+ * code whose thread's poll word is set, calls the runtime's safepoint (which keeps
+ * every register but r11) and traps `interrupted` (or goes on) as it says.
  */
-import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi } from '../../asm/x64/index.js';
+import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, r11d, xmmRegs, edi } from '../../asm/x64/index.js';
 import { Type } from '../../ir/types.js';
 import { STATE_RESULTS, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME } from '../module-state.js';
 import { XMM_BASE } from './minst.js';
 import { CALLEE_SAVED_GP, argLocations, resultLocations } from './sysv.js';
-import { FUNC_MAGIC, MOVSD_MR, MOV_MR, MOV_RM, MOV_RR, POP_R64, PUSH_R64, RET, imm64 } from './emit.js';
+import { FUNC_MAGIC, MOVSD_MR, MOV_MR, MOV_RM, MOV_RR, POP_R64, PUSH_R64, RET, fsOperand, imm64 } from './emit.js';
 
 /** The callee-saved registers a trampoline saves besides rbp (the allocator may use them all). */
 const SAVED = CALLEE_SAVED_GP.map((p) => gp64[p]!);
@@ -39,9 +49,12 @@ function epilogue(a: Assembler): void {
   a.emitForm(RET);
 }
 
-/** Emits the entry trampoline of a function with the given IR signature; it calls `target` (a link symbol). */
+/**
+ * Emits the entry trampoline of a function with the given IR signature; it calls `target` (a link
+ * symbol). `floorOffset`: the thread-local stack floor that bounds the limit it sets (none: no bound).
+ */
 export function emitTrampoline(a: Assembler, params: readonly Type[], results: readonly Type[], target: string,
-  stateAddress: bigint, stackBudget: number): void {
+  stateAddress: bigint, stackBudget: number, floorOffset?: number): void {
   const state = imm64(stateAddress);
   a.emitForm(PUSH_R64, rbp);
   a.emitForm(MOV_RR[1], rbp, rsp);
@@ -53,6 +66,14 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
   a.cmp(STACK_LIMIT, 0);
   a.jumpLabel(Cond.NE, haveLimit);
   a.emitForm(LEA_R64, rax, qword(rsp, -stackBudget));
+  if (floorOffset !== undefined) {
+    // limit = max(rsp - budget, floor), unsigned (a floor of 0 means unknown: no bound).
+    const aboveFloor = a.newLabel();
+    fsOperand.cmpRax(a, floorOffset);
+    a.jcc(Cond.AE, aboveFloor);
+    fsOperand.movRax(a, floorOffset);
+    a.bind(aboveFloor);
+  }
   a.emitForm(MOV_MR[1], STACK_LIMIT, rax);
   a.bind(haveLimit);
   a.sub(rsp, 8);
@@ -73,21 +94,46 @@ export function emitTrampoline(a: Assembler, params: readonly Type[], results: r
   epilogue(a);
 }
 
-/** Emits the module trap handler: edi = trap code. */
-export function emitTrapHandler(a: Assembler, stateAddress: bigint): void {
-  const crash = a.newLabel();
+/**
+ * Emits the module trap handler: edi = trap code. `moduleUnwind`: where a trap with no trap frame
+ * goes (the runtime's unwinder; none: ud2).
+ */
+export function emitTrapHandler(a: Assembler, stateAddress: bigint, moduleUnwind?: bigint): void {
+  const noFrame = a.newLabel();
   a.mov(r11, imm64(stateAddress));
-  a.inc(edi);
-  a.mov(dword(r11, STATE_TRAP_CODE), edi);
   a.mov(rax, qword(r11, STATE_TRAP_FRAME));
   a.test(rax, rax);
-  a.jcc(Cond.E, crash);
+  a.jcc(Cond.E, noFrame);
+  a.inc(edi);
+  a.mov(dword(r11, STATE_TRAP_CODE), edi);
   a.mov(rsp, rax);
   epilogue(a);
-  // A trap with no entry trampoline on the stack (C called a jitted function
-  // pointer outside any jitkit call) cannot be reported: stop loudly.
-  a.bind(crash);
-  a.ud2();
+  // No entry trampoline of this module on the stack: its code was called by another module's
+  // code, or by C outside any jitkit call. The runtime unwinds to the call from JS if there is
+  // one (and stops the process otherwise).
+  a.bind(noFrame);
+  if (moduleUnwind === undefined) a.ud2();
+  else {
+    a.mov(r11, imm64(moduleUnwind));
+    a.jmp(r11);
+  }
+}
+
+/**
+ * Emits the module's poll glue: jitted code calls it (any stack alignment) when the thread's poll
+ * word is set. The runtime's safepoint keeps every register but r11, where it returns 0 (return
+ * to the poll site) or a trap code (trap, unwinding to the entry trampoline).
+ */
+export function emitPollGlue(a: Assembler, safepoint: bigint, trapSymbol: string): void {
+  const trap = a.newLabel();
+  a.mov(r11, imm64(safepoint));
+  a.call(r11);
+  a.test(r11d, r11d);
+  a.jcc(Cond.NE, trap);
+  a.emitForm(RET);
+  a.bind(trap);
+  a.mov(edi, r11d);
+  a.jmp(extern(trapSymbol));
 }
 
 /** Emits a callable stub (with function header) that jumps to C symbol `symbol`. */

@@ -14,7 +14,7 @@ import type { LinkRelocation, LinkUnit } from '../../runtime/link.js';
 import type { MInst } from '../minst.js';
 import type { Target } from '../target.js';
 import { emitFunction } from './emit.js';
-import { emitImportStub, emitTrampoline, emitTrapHandler } from './entry.js';
+import { emitImportStub, emitPollGlue, emitTrampoline, emitTrapHandler } from './entry.js';
 import { emitEntryThunk } from './entry-thunk.js';
 import { lowerFunction } from './lower.js';
 import { MOp, printMInst } from './minst.js';
@@ -53,11 +53,14 @@ export const X64_TARGET: Target = {
     for (const t of glue.trampolines) {
       piece(t.symbol);
       entries.push(0);
-      emitTrampoline(a, t.params, t.results, t.target, glue.stateAddress, glue.stackBudget);
+      emitTrampoline(a, t.params, t.results, t.target, glue.stateAddress, glue.stackBudget, glue.safety.stackFloorOffset);
     }
     piece(glue.trapSymbol);
     entries.push(0);
-    emitTrapHandler(a, glue.stateAddress);
+    emitTrapHandler(a, glue.stateAddress, glue.safety.moduleUnwind);
+    piece(glue.pollSymbol);
+    entries.push(0);
+    emitPollGlue(a, glue.safety.safepoint, glue.trapSymbol);
     for (const s of glue.importStubs) {
       piece(s.symbol);
       entries.push(emitImportStub(a, s.signatureHash, s.target));
