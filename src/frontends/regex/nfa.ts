@@ -74,7 +74,12 @@ export class Nfa {
   hasAssertions = false;
   private readonly setIds = new Map<CharSet, number>();
 
-  constructor(p: Pattern) {
+  /** True for the NFA of the reversed pattern (the reverse DFA's): sequences are compiled backwards. */
+  readonly reversed: boolean;
+
+  /** `reversed` builds the NFA of the reversed pattern (for finding match starts). */
+  constructor(p: Pattern, reversed = false) {
+    this.reversed = reversed;
     this.slotCount = 2 * (p.groupCount + 1);
     this.unicode = p.flagSet.unicode;
     this.extendedWord = p.flagSet.unicode && p.flagSet.ignoreCase;
@@ -118,7 +123,8 @@ export class Nfa {
       case Kind.WordBoundary: this.hasAssertions = true; return this.add(S.Assert, n.negated ? A.NotWord : A.Word, 0, k, -1);
       case Kind.Seq: {
         let e = k;
-        for (let i = n.items.length - 1; i >= 0; i--) e = this.compile(n.items[i]!, e);
+        if (this.reversed) for (let i = 0; i < n.items.length; i++) e = this.compile(n.items[i]!, e);
+        else for (let i = n.items.length - 1; i >= 0; i--) e = this.compile(n.items[i]!, e);
         return e;
       }
       case Kind.Alt: {
