@@ -92,7 +92,11 @@ export function generateInputs(rng: Rng, c: RegexCase, count: number): string[] 
   for (let k = 0; k < count; k++) {
     const n = rng.int(0, 14);
     let s = '';
-    if (rng.chance(0.2)) {
+    if (rng.chance(0.12)) {
+      // Long inputs (the native DFA scan runs from 64 characters on).
+      const len = rng.int(64, 300);
+      for (let i = 0; i < len; i++) s += rng.pick(pool);
+    } else if (rng.chance(0.2)) {
       const unit = rng.pick(pool);
       s = unit.repeat(rng.int(1, 12)) + (rng.chance(0.5) ? rng.pick(pool) : '');
     } else for (let i = 0; i < n; i++) s += rng.pick(pool);

@@ -299,6 +299,8 @@ export class BacktrackVM {
         case Op.Set: {
           if (pos >= end) { ok = false; break; }
           let ch = s.charCodeAt(pos), w = 1;
+          // Under `u` the trail of a surrogate pair cannot be read on its own (V8).
+          if (unicode && isLow(ch) && pos > 0 && isHigh(s.charCodeAt(pos - 1))) { ok = false; break; }
           if (unicode && ch >= 0xd800 && ch <= 0xdbff && pos + 1 < end) {
             const d = s.charCodeAt(pos + 1);
             if (d >= 0xdc00 && d <= 0xdfff) { ch = 0x10000 + ((ch - 0xd800) << 10) + (d - 0xdc00); w = 2; }
@@ -310,6 +312,7 @@ export class BacktrackVM {
         }
         case Op.SetBack: {
           if (pos <= 0) { ok = false; break; }
+          if (unicode && pos < s.length && isLow(s.charCodeAt(pos)) && isHigh(s.charCodeAt(pos - 1))) { ok = false; break; }
           const ch = this.charBefore(pos);
           if (!sets[A[pc]!]!.has(ch)) { ok = false; break; }
           pos -= this.width;
@@ -422,6 +425,11 @@ export class BacktrackVM {
           const set = sets[A[pc]!]!, min = B[pc]!, max = C[pc]!;
           const start = pos;
           let n = 0;
+          if (unicode && pos < end && pos > 0 && isLow(s.charCodeAt(pos)) && isHigh(s.charCodeAt(pos - 1))) {
+            if (min > 0) { ok = false; break; }
+            pc++;
+            continue;
+          }
           while (n < max && pos < end) {
             let ch = s.charCodeAt(pos), w = 1;
             if (unicode && ch >= 0xd800 && ch <= 0xdbff && pos + 1 < end) {

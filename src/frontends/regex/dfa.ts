@@ -24,6 +24,23 @@
  */
 import { A, Nfa, S } from './nfa.js';
 import { LINE_TERMINATORS, WORD, WORD_IU } from './charset.js';
+import { nativeInput } from './input.js';
+import { nativeScans, ScanExit, type ScanFunctions } from './native-scan.js';
+
+/** Searches shorter than this stay in JS (a native call costs more than a few steps). */
+const NATIVE_MIN = 64;
+
+/** Per-process cache: the native scans, or null once compiling them failed (then JS only). */
+let scanCache: ScanFunctions | null | undefined;
+function tryNativeScans(): ScanFunctions | null {
+  if (scanCache !== undefined) return scanCache;
+  try {
+    scanCache = process.env['JITKIT_REGEX_NO_NATIVE'] === '1' ? null : nativeScans();
+  } catch {
+    scanCache = null;
+  }
+  return scanCache;
+}
 
 /** Upper bound of cached DFA states before the cache is reset. */
 export const MAX_DFA_STATES = 4096;
@@ -112,6 +129,8 @@ class LazyDfa {
   private readonly stack: number[] = [];
   /** Times the cache was reset in the current search. */
   protected resets = 0;
+  /** Exit record of native scans: [i, state, last]. */
+  protected readonly out = new Int32Array(3);
 
   constructor(nfa: Nfa, unanchored: boolean, reverse: boolean, classes: Classes) {
     this.nfa = nfa;
@@ -186,6 +205,8 @@ class LazyDfa {
     const mark = this.mark, stamp = this.stamp, stack = this.stack;
     const closure: number[] = [];
     let matchHere = false;
+    const longest = this.reverse;
+    let found = false;
     const expand = (s0: number): boolean => {
       stack.length = 0;
       stack.push(s0);
@@ -195,7 +216,12 @@ class LazyDfa {
         mark[s] = stamp;
         switch (kind[s] as S) {
           case S.Char: closure.push(s); break;
-          case S.Match: closure.push(s); return true;
+          case S.Match:
+            // Leftmost-first cuts the lower-priority threads; the reverse search wants every
+            // start, so it keeps them (and never steps Match).
+            if (!longest) { closure.push(s); return true; }
+            found = true;
+            break;
           case S.Split: stack.push(alt[s]!, next[s]!); break;
           case S.Save: case S.Clear: stack.push(next[s]!); break;
           case S.Assert: if (this.assertion(arg[s]!, ctx, cls)) stack.push(next[s]!); break;
@@ -206,6 +232,7 @@ class LazyDfa {
     };
     for (let k = 0; k < list.length && !matchHere; k++) matchHere = expand(list[k]!);
     if (!matchHere && this.unanchored && !matched) matchHere = expand(nfa.start);
+    if (found) matchHere = true;
     if (matchHere) matched = true;
     const eoi = cls === this.stride - 1;
     const stepped: number[] = [];
@@ -246,7 +273,19 @@ export class ForwardDfa extends LazyDfa {
     let state = this.startState(contextBefore(input, from, cl));
     let last = -1;
     let i = from;
+    const scans = end - from >= NATIVE_MIN ? tryNativeScans() : null;
+    const ni = scans !== null ? nativeInput(input) : null;
+    const out = this.out;
     for (;;) {
+      if (ni !== null && i < end) {
+        out[2] = last;
+        const code = (ni.wide ? scans!.forward16 : scans!.forward8)(this.trans, bmp, ni.bytes, i, end, state, stride, out, unicode ? 1 : 0);
+        i = out[0]!;
+        state = out[1]!;
+        last = out[2]!;
+        if (code === ScanExit.Dead) return last;
+        // End, Unknown, Surrogate: one step in JS below.
+      }
       let cls: number, w = 1;
       if (i >= end) cls = eoiClass;
       else {
@@ -296,7 +335,18 @@ export class ReverseDfa extends LazyDfa {
     let state = this.startState(contextAfter(input, end, cl));
     let last = -1;
     let i = end;
+    const scans = end - lo >= NATIVE_MIN ? tryNativeScans() : null;
+    const ni = scans !== null ? nativeInput(input) : null;
+    const out = this.out;
     for (;;) {
+      if (ni !== null && i > lo) {
+        out[2] = last;
+        const code = (ni.wide ? scans!.backward16 : scans!.backward8)(this.trans, bmp, ni.bytes, i, lo, state, stride, out, unicode ? 1 : 0);
+        i = out[0]!;
+        state = out[1]!;
+        last = out[2]!;
+        if (code === ScanExit.Dead) return last;
+      }
       let cls: number, w = 1;
       if (i <= 0) cls = eoiClass;
       else {

@@ -82,7 +82,8 @@ export class BacktrackEngine implements Engine {
       }
       if (vm.matchAt(input, i, end)) return vm.regs;
       if (sticky) return null;
-      if (this.unicode && i + 1 < end && isHigh(input.charCodeAt(i)) && isLow(input.charCodeAt(i + 1))) i++;
+      // Under `u` the next start may be the middle of a surrogate pair, as in V8: only an
+      // empty match can start there (no character can be read from the trail surrogate).
     }
     return null;
   }
@@ -94,9 +95,3 @@ export class BacktrackEngine implements Engine {
   }
 }
 
-function isLow(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-function isHigh(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}

@@ -54,6 +54,7 @@ export class PikeVM {
     const nfa = this.nfa, kind = nfa.kind, arg = nfa.arg, next = nfa.next, sets = nfa.sets, slots = this.slots;
     const unicode = nfa.unicode;
     let matched = false;
+    this.midMatched = false;
     this.curLen = 0;
     let pos = from;
     for (;;) {
@@ -87,6 +88,12 @@ export class PikeVM {
           this.addThread(false, next[s]!, pos + w);
         }
       }
+      // Under `u`, V8 also tries a start in the middle of a surrogate pair; only an empty
+      // match can start there, and it ranks below every thread already running.
+      if (w === 2 && !matched && !anchored) {
+        this.midPairStart(pos + 1);
+        if (this.midMatched) matched = true;
+      }
       // Swap lists.
       const a = this.cur; this.cur = this.nxt; this.nxt = a;
       const b = this.curCaps; this.curCaps = this.nxtCaps; this.nxtCaps = b;
@@ -106,6 +113,28 @@ export class PikeVM {
     }
     return matched;
   }
+
+  /** Records an empty match starting (and ending) at the middle of a surrogate pair, if any. */
+  private midPairStart(pos: number): void {
+    // Closure into the (unused) current list, then look for Match only.
+    const saveLen = this.curLen;
+    this.stamp++;
+    this.caps.fill(-1);
+    this.curLen = 0;
+    const slots = this.slots;
+    this.addThread(true, this.nfa.start, pos);
+    for (let t = 0; t < this.curLen; t++) {
+      if (this.nfa.kind[this.cur[t]!] === S.Match) {
+        this.best.set(this.curCaps.subarray(t * slots, t * slots + slots));
+        this.midMatched = true;
+        break;
+      }
+    }
+    this.curLen = saveLen;
+  }
+
+  /** Set when a mid-pair empty match was recorded (see `midPairStart`). */
+  private midMatched = false;
 
   /** Follows epsilon transitions from `s` at `pos` with `this.caps`, appending threads in priority order. */
   private addThread(toCur: boolean, s0: number, pos: number): void {
