@@ -24,11 +24,13 @@
  */
 import { A, Nfa, S } from './nfa.js';
 import { LINE_TERMINATORS, WORD, WORD_IU } from './charset.js';
-import { nativeInput } from './input.js';
+import { nativeInput, type NativeInput } from './input.js';
 import { nativeScans, ScanExit, type ScanFunctions } from './native-scan.js';
 
 /** Searches shorter than this stay in JS (a native call costs more than a few steps). */
 const NATIVE_MIN = 64;
+/** A search first steps this many characters in JS (most searches of an exec loop end sooner). */
+const NATIVE_AFTER = 48;
 
 /** Per-process cache: the native scans, or null once compiling them failed (then JS only). */
 let scanCache: ScanFunctions | null | undefined;
@@ -274,9 +276,11 @@ export class ForwardDfa extends LazyDfa {
     let last = -1;
     let i = from;
     const scans = end - from >= NATIVE_MIN ? tryNativeScans() : null;
-    const ni = scans !== null ? nativeInput(input) : null;
+    let ni: NativeInput | null = null;
     const out = this.out;
+    const switchAt = from + NATIVE_AFTER;
     for (;;) {
+      if (ni === null && scans !== null && i >= switchAt) ni = nativeInput(input);
       if (ni !== null && i < end) {
         out[2] = last;
         const code = (ni.wide ? scans!.forward16 : scans!.forward8)(this.trans, bmp, ni.bytes, i, end, state, stride, out, unicode ? 1 : 0);
@@ -336,9 +340,11 @@ export class ReverseDfa extends LazyDfa {
     let last = -1;
     let i = end;
     const scans = end - lo >= NATIVE_MIN ? tryNativeScans() : null;
-    const ni = scans !== null ? nativeInput(input) : null;
+    let ni: NativeInput | null = null;
     const out = this.out;
+    const switchAt = end - NATIVE_AFTER;
     for (;;) {
+      if (ni === null && scans !== null && i <= switchAt) ni = nativeInput(input);
       if (ni !== null && i > lo) {
         out[2] = last;
         const code = (ni.wide ? scans!.backward16 : scans!.backward8)(this.trans, bmp, ni.bytes, i, lo, state, stride, out, unicode ? 1 : 0);

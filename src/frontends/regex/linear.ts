@@ -1,7 +1,8 @@
 /**
  * The linear-time engine for patterns without backreferences or lookarounds:
  *
- *   prefilter: a required literal prefix is found with String.prototype.indexOf, then
+ *   prefilter: a required literal prefix is found with String.prototype.indexOf, or the
+ *              per-position sets every match starts with by a Horspool scan (prefilter.ts);
  *              the anchored DFA checks each candidate
  *   search:    else the unanchored lazy DFA (dfa.ts) finds the match end and the reverse
  *              DFA its start
@@ -18,6 +19,7 @@ import { Classes, ForwardDfa, GAVE_UP, ReverseDfa } from './dfa.js';
 import type { Engine } from './engines.js';
 import { Nfa } from './nfa.js';
 import { PikeVM } from './pike.js';
+import { prefixSets, SetHorspool } from './prefilter.js';
 
 /** The literal every match starts with (single characters, no case folding), or ''. */
 export function literalPrefix(root: Node, unicode: boolean): string {
@@ -57,6 +59,8 @@ export class LinearEngine implements Engine {
   private readonly reverse: ReverseDfa | null;
   private readonly hasGroups: boolean;
   private readonly prefix: string;
+  /** Prefilter over the sets every match starts with (prefilter.ts), or null. */
+  private readonly horspool: SetHorspool | null;
   private readonly slots: Int32Array;
   private readonly unicode: boolean;
   /** Capture finder for a known match start (null without groups or in 'pike' mode). */
@@ -76,6 +80,7 @@ export class LinearEngine implements Engine {
     this.hasGroups = p.groupCount > 0;
     this.unicode = p.flagSet.unicode;
     this.prefix = dfa ? literalPrefix(p.root, p.flagSet.unicode) : '';
+    this.horspool = dfa && this.prefix.length < 3 ? SetHorspool.for(prefixSets(p.root), p.flagSet.unicode) : null;
     this.slots = new Int32Array(this.nfa.slotCount).fill(-1);
     this.captures = dfa && this.hasGroups ? new BacktrackVM(new BacktrackProgram(p), CAPTURE_BUDGET, p.source) : null;
   }
@@ -93,6 +98,14 @@ export class LinearEngine implements Engine {
       for (let p = input.indexOf(this.prefix, from); p >= 0; p = input.indexOf(this.prefix, p + 1)) {
         // Under `u` nothing can be read from the middle of a surrogate pair.
         if (this.unicode && p > 0 && isLow(input.charCodeAt(p)) && isHigh(input.charCodeAt(p - 1))) continue;
+        const e = this.anchored!.search(input, p, end);
+        if (e === GAVE_UP) { stop = GAVE_UP; break; }
+        if (e >= 0) { start = p; stop = e; break; }
+      }
+    } else if (this.horspool !== null) {
+      start = -1;
+      stop = -1;
+      for (let p = this.horspool.next(input, from, end); p >= 0; p = this.horspool.next(input, p + 1, end)) {
         const e = this.anchored!.search(input, p, end);
         if (e === GAVE_UP) { stop = GAVE_UP; break; }
         if (e >= 0) { start = p; stop = e; break; }
