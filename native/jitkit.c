@@ -269,6 +269,81 @@ static napi_value js_write_shared(napi_env env, napi_callback_info info) {
 }
 
 // ---------------------------------------------------------------------------
+// Linear memory of sandboxed modules: a reservation of `reserve` bytes mapped with
+// no access, of which `accessible` bytes from `below` on are read-write. JS sees
+// the accessible part as an external ArrayBuffer that owns the reservation (its
+// finalizer unmaps it, unless releaseLinearMemory did already).
+
+struct linear_memory {
+  void *reservation;
+  size_t length;
+  bool released;
+};
+
+static void finalize_linear_memory(napi_env env, void *data, void *hint) {
+  struct linear_memory *l = hint;
+  if (!l->released) munmap(l->reservation, l->length);
+  free(l);
+}
+
+// linearMemory(reserve, below, accessible): [ArrayBuffer, bigint address, bigint handle]
+static napi_value js_linear_memory(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  size_t reserve, below, accessible;
+  if (!arg_size(env, argv[0], &reserve) || !arg_size(env, argv[1], &below) || !arg_size(env, argv[2], &accessible))
+    return NULL;
+  if (below + accessible > reserve) return throw_type(env, "jitkit native: linear memory does not fit its reservation");
+  struct linear_memory *l = calloc(1, sizeof *l);
+  if (l == NULL) return throw_errno(env, "calloc", ENOMEM);
+  if (injected(FAIL_MMAP)) {
+    free(l);
+    return throw_errno(env, "mmap", errno);
+  }
+  char *p = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    int e = errno;
+    free(l);
+    return throw_errno(env, "mmap", e);
+  }
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t rw = (accessible + page - 1) & ~(page - 1);
+  if (rw > 0 && mprotect(p + below, rw, PROT_READ | PROT_WRITE) != 0) {
+    int e = errno;
+    munmap(p, reserve);
+    free(l);
+    return throw_errno(env, "mprotect", e);
+  }
+  l->reservation = p;
+  l->length = reserve;
+  napi_value ab, out, addr, handle;
+  if (napi_create_external_arraybuffer(env, p + below, accessible, finalize_linear_memory, l, &ab) != napi_ok) {
+    munmap(p, reserve);
+    free(l);
+    return throw_pending(env);
+  }
+  addr = make_address(env, (uintptr_t)(p + below));
+  handle = make_address(env, (uintptr_t)l);
+  napi_create_array_with_length(env, 3, &out);
+  napi_set_element(env, out, 0, ab);
+  napi_set_element(env, out, 1, addr);
+  napi_set_element(env, out, 2, handle);
+  return out;
+}
+
+// releaseLinearMemory(buffer, handle): detaches the buffer and unmaps the reservation now.
+static napi_value js_release_linear_memory(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  uintptr_t h;
+  if (!arg_address(env, argv[1], &h)) return NULL;
+  struct linear_memory *l = (struct linear_memory *)h;
+  if (l->released) return undefined(env);
+  CHECK(napi_detach_arraybuffer(env, argv[0]));
+  l->released = true;
+  if (munmap(l->reservation, l->length) != 0) return throw_errno(env, "munmap", errno);
+  return undefined(env);
+}
+
+// ---------------------------------------------------------------------------
 // Memory access at raw addresses (the TS layer checks bounds and state)
 
 // write(address, bytes: Uint8Array): undefined — memcpy into memory the caller owns.
@@ -799,6 +874,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"write", NULL, js_write, NULL, NULL, NULL, napi_default, NULL},
       {"writeShared", NULL, js_write_shared, NULL, NULL, NULL, napi_default, NULL},
+      {"linearMemory", NULL, js_linear_memory, NULL, NULL, NULL, napi_default, NULL},
+      {"releaseLinearMemory", NULL, js_release_linear_memory, NULL, NULL, NULL, napi_default, NULL},
       {"fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL},
       {"read", NULL, js_read, NULL, NULL, NULL, napi_default, NULL},
       {"addressOf", NULL, js_address_of, NULL, NULL, NULL, napi_default, NULL},

@@ -33,6 +33,7 @@ import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
+import { LinearMemory } from '../runtime/linear-memory.js';
 import { MarshalSupport } from '../runtime/marshal.js';
 import { armTimeout, currentThread, disarmTimeout, interruptThread, reasonName, runtimeAddresses, takeInterrupt } from '../runtime/safety.js';
 import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
@@ -40,6 +41,7 @@ import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './backend.js';
 import { hostTarget } from './host.js';
 import { MAX_RESULTS, POLL_SYMBOL, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
+import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, planSandbox, sandboxModule, type SandboxLayout, type SandboxOptions } from './sandbox.js';
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
@@ -68,6 +70,13 @@ export interface CompileOptions {
    * leaves them out (the code then runs until it returns; a timeout cannot stop it).
    */
   interruptible?: boolean;
+  /**
+   * Run untrusted IR confined to its own linear memory of `memoryBytes` (src/codegen/sandbox.ts):
+   * every load and store stays inside it (out of it: TrapError heap_oob), ptr values are offsets
+   * into it (JS passes and gets them as integers; `memory` is the memory as bytes), data objects
+   * and stack slots live in it, and imports are only what `resolve` passes.
+   */
+  sandbox?: SandboxOptions;
   /** Code memory to place the module in (default: the process-wide one). */
   memory?: CodeMemory;
   /**
@@ -137,12 +146,15 @@ function aligned(size: number, align: number): { bytes: Uint8Array; address: big
  * numbers, ptr also a Buffer / typed array / DataView / ArrayBuffer (its data address;
  * detached: TypeError) or null.
  */
-function coerce(t: Type, x: unknown, index: number, support: MarshalSupport): unknown {
+function coerce(t: Type, x: unknown, index: number, support: MarshalSupport, sandboxed: boolean): unknown {
   const what = `${support.name} argument ${index}`;
   switch (t) {
     case Type.I8: case Type.I16: case Type.I32: case Type.I64: case Type.Ptr: {
       const v = integerArgument(t, x, what);
       if (v !== undefined) return v;
+      if (t === Type.Ptr && sandboxed) {
+        throw new TypeError(`${what}: a sandboxed module takes ptr arguments as offsets into its memory (an integer), got ${describeOption(x)}`);
+      }
       if (t === Type.Ptr && (x === null || ArrayBuffer.isView(x) || x instanceof ArrayBuffer ||
         (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer))) {
         return BigInt(support.pointer(index, x));
@@ -176,12 +188,15 @@ export class CompiledModule {
   private readonly timeoutMs: number;
   /** False when compiled without interrupt polls. */
   readonly interruptible: boolean;
+  /** A sandboxed module's linear memory and its layout (undefined: not sandboxed). */
+  private readonly sandbox: { readonly memory: LinearMemory; readonly layout: SandboxLayout } | undefined;
   /** The thread that compiled the module: the one whose JS can call it. */
   private readonly thread: number;
 
   /** Use `compile()`. */
   constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array,
-    dataAddresses: readonly bigint[] = [], timeoutMs = 0, interruptible = true) {
+    dataAddresses: readonly bigint[] = [], timeoutMs = 0, interruptible = true,
+    sandbox?: { readonly memory: LinearMemory; readonly layout: SandboxLayout }) {
     this.module = module;
     this.target = target;
     this.dataAddresses = dataAddresses;
@@ -191,6 +206,7 @@ export class CompiledModule {
     this.state = new DataView(state.buffer, state.byteOffset, state.byteLength);
     this.timeoutMs = timeoutMs;
     this.interruptible = interruptible;
+    this.sandbox = sandbox;
     this.thread = currentThread().id;
   }
 
@@ -243,6 +259,15 @@ export class CompiledModule {
     return this.thread;
   }
 
+  /**
+   * A sandboxed module's linear memory, as bytes (offset = a ptr value of the module); empty once
+   * the module is freed. Undefined for modules that are not sandboxed.
+   */
+  get memory(): Uint8Array | undefined {
+    if (this.sandbox === undefined) return undefined;
+    return this.sandbox.memory.isReleased ? new Uint8Array(0) : new Uint8Array(this.sandbox.memory.buffer);
+  }
+
   private lookupFunction(name: string): Func {
     const f = this.module.lookup(name);
     if (!(f instanceof Func)) throw new Error(`compiled module has no function %${name}`);
@@ -256,13 +281,18 @@ export class CompiledModule {
     const params = f.params, results = f.results, name = f.name;
     const support = new MarshalSupport(`%${name}`, []);
     const where = ` in compiled code called as %${name}`;
+    const sandbox = this.sandbox;
+    // Sandboxed: ptr arguments are offsets (integers only); each call starts with an empty shadow stack.
+    const sandboxView = sandbox === undefined ? undefined : new DataView(sandbox.memory.buffer);
+    const stackTop = BigInt(sandbox?.layout.stackTop ?? 0);
     // Named by its property key (fn.name === name) without a defineProperty, which costs more.
     return { [name]: (...args: unknown[]): unknown => {
       if (this.isFreed) {
         throw freedError(this.freed ? `cannot call %${name}: its module was freed` : `cannot call %${name}: its code memory was disposed`);
       }
       if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
-      const native = args.map((x, i) => coerce(params[i]!, x, i, support));
+      const native = args.map((x, i) => coerce(params[i]!, x, i, support, sandboxView !== undefined));
+      sandboxView?.setBigUint64(SSP_OFFSET, stackTop, true);
       const ticket = timeoutMs !== 0 ? armTimeout(timeoutMs) : 0;
       let code = 0, reasons = 0;
       try {
@@ -366,6 +396,7 @@ export class CompiledModule {
   free(): void {
     if (this.freed) throw freedError('cannot free the compiled module: it was already freed');
     this.freed = true;
+    this.sandbox?.memory.release();
     if (this.linked.handle.isFreed) return; // its code memory was disposed
     this.linked.handle.free();
     this.keep.length = 0;
@@ -412,7 +443,27 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const target = hostTarget();
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
-  for (const d of module.data) {
+  let sandbox: { memory: LinearMemory; layout: SandboxLayout; table: Uint8Array; callees: number[] } | undefined;
+  if (options.sandbox !== undefined) {
+    const layout = planSandbox(module, options.sandbox);
+    if (level === 0) module = module.clone();
+    const memory = makeLinearMemory(layout);
+    try {
+      const bytes = new Uint8Array(memory.buffer);
+      module.data.forEach((d, i) => bytes.set(d.bytes, layout.dataOffsets[i]!));
+      memory.protectReadOnly(layout.readonlyStart, layout.readonlyBytes);
+      // The function table (entry 0: no function) lives outside the memory.
+      const table = aligned(8 * (module.callees.length + 1), 8);
+      keep.push(table.bytes);
+      const callees = sandboxModule(module, layout, { memoryBase: memory.address, tableAddress: table.address });
+      verify(module);
+      sandbox = { memory, layout, table: table.bytes, callees };
+    } catch (e) {
+      memory.release();
+      throw e;
+    }
+  }
+  for (const d of sandbox === undefined ? module.data : []) {
     const { bytes, address } = aligned(d.bytes.length, Math.max(d.align, 8));
     bytes.set(d.bytes);
     keep.push(bytes);
@@ -455,6 +506,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   }
   const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
+  for (const c of sandbox?.callees ?? []) if (module.callees[c]!.isImport) stubbed.add(module.callees[c]!.name);
   const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
   const glue = { stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, pollSymbol: POLL_SYMBOL, safety, trampolines, importStubs };
   for (const u of target.emitModuleGlue(glue, scratch)) units.push(u);
@@ -464,6 +516,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     if (!s.startsWith('c:')) return undefined;
     const name = s.slice(2);
     const user: unknown = options.resolve?.(name);
+    if (user === undefined && sandbox !== undefined) {
+      throw new Error(`compile: the sandboxed module imports %${name}, which resolve does not pass (a sandbox gets only the imports its embedder gives it)`);
+    }
     if (user !== undefined) {
       if (typeof user !== 'bigint') throw new TypeError(`compile: resolve('${name}') must return a bigint address or undefined, got ${describeOption(user)}`);
       if (user < 4096n || user >= 1n << 64n) throw new RangeError(`compile: resolve('${name}') returned ${user}n, which is not a valid address (a bigint from 4096 to 2^64-1)`);
@@ -475,10 +530,36 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       throw new Error(`compile: import %${name} is not resolved (${(e as Error).message})`);
     }
   };
-  const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  let linked: LinkedCode;
+  try {
+    linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  } catch (e) {
+    sandbox?.memory.release();
+    throw e;
+  }
+  if (sandbox !== undefined) {
+    // Entry k of the function table: the code of the k-th callee whose address the module takes.
+    const table = new DataView(sandbox.table.buffer, sandbox.table.byteOffset, sandbox.table.byteLength);
+    sandbox.callees.forEach((c, k) => {
+      const callee = module.callees[c]!;
+      const at = linked.entries.get(callee.isImport ? `stub:${callee.name}` : `fn:${callee.name}`)!;
+      table.setBigUint64(8 * (k + 1), linked.base + BigInt(at), true);
+    });
+  }
   // A fault in the module's code enters its trap handler, which unwinds to the entry trampoline.
   linked.handle.setFaultEntry(linked.base + BigInt(linked.entries.get(TRAP_SYMBOL)!));
-  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible);
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible, sandbox);
+}
+
+/** The linear memory of a sandbox: guard mode reserves every address base + u32 + i32 can form. */
+function makeLinearMemory(layout: SandboxLayout): LinearMemory {
+  const guard = layout.checks === 'guard';
+  try {
+    return new LinearMemory(layout.memoryBytes, guard ? GUARD_BELOW : 0, guard ? GUARD_ABOVE : layout.memoryBytes);
+  } catch (e) {
+    if (!guard) throw e;
+    throw new Error(`compile: a guard-mode sandbox reserves 8 GiB of address space, which was refused (${(e as Error).message}); sandbox: { checks: 'bounds' } needs only the memory itself`);
+  }
 }
 
 /** Alias of `compile`. */

@@ -84,6 +84,13 @@ export interface NativeAddon {
   invokeInt(): void;
   invokeF64(): void;
   invokeF32(): void;
+  /**
+   * Reserves `reserve` bytes of address space (no access) and makes `accessible` bytes from
+   * `below` on read-write: [that part as an ArrayBuffer owning the reservation, its address, a handle].
+   */
+  linearMemory(reserve: number, below: number, accessible: number): [ArrayBuffer, bigint, bigint];
+  /** Detaches the buffer of `linearMemory` and unmaps its reservation now. */
+  releaseLinearMemory(buffer: ArrayBuffer, handle: bigint): void;
   /** Gives this JS environment the TrapError factory for caught faults and a no-op for termination checks. */
   setup(trapError: (code: number, address: bigint | undefined, pc: bigint | undefined, signal: number) => Error, noop: () => void): void;
   /** Registers a code range with the fault handler (faultEntry 0n: recover through the guarded call); returns its id. */

@@ -75,7 +75,8 @@ export class CProgram {
         return cSymbol(ir.aliases.get(n) ?? n);
       } catch {
         missing.push(ir.aliases.get(n) ?? n);
-        return 0n;
+        // A placeholder (compile() takes only real addresses): the module is freed unused below.
+        return cSymbol('abort');
       }
     };
     const compiled = compile(ir.module, { opt: options.opt ?? 0, resolve });
