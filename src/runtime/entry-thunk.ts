@@ -31,7 +31,7 @@ import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp,
 import type { Reg } from '../asm/x64/index.js';
 import { ArgClass, INT_ARG_REGS, type CallPlan } from './sysv-abi.js';
 import { TARGET_SLOT } from './marshal.js';
-import type { NativeType, Signature } from './signature.js';
+import type { NativeType, NativeSignature } from './signature.js';
 
 /** Options for thunk emission. */
 export interface ThunkOptions {
@@ -79,7 +79,7 @@ function emitAlignmentCheck(a: Assembler, expected: number): void {
 }
 
 /** Emits the entry thunk for `sig` into `a`. */
-export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, options: ThunkOptions = {}): void {
+export function emitEntryThunk(a: Assembler, sig: NativeSignature, plan: CallPlan, options: ThunkOptions = {}): void {
   const target = qword(plan.stackSlots === 0 ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
   if (plan.stackSlots === 0) {
     if (options.checkStackAlignment) emitAlignmentCheck(a, 8);

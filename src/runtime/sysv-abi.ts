@@ -10,7 +10,7 @@
  *   variadic       al = number of vector registers used (upper bound)
  *   results        rax (integer class) or xmm0; narrow results are extended by the caller
  */
-import { isIntegerClass, type NativeType, type Signature } from './signature.js';
+import { isIntegerClass, type NativeType, type NativeSignature } from './signature.js';
 
 /** Hardware numbers of the integer argument registers, in order: rdi rsi rdx rcx r8 r9. */
 export const INT_ARG_REGS: readonly number[] = [7, 6, 2, 1, 8, 9];
@@ -43,7 +43,7 @@ export interface CallPlan {
 }
 
 /** Places every argument of `sig` per the System V AMD64 ABI. */
-export function planCall(sig: Signature): CallPlan {
+export function planCall(sig: NativeSignature): CallPlan {
   let ints = 0;
   let vecs = 0;
   let stack = 0;
