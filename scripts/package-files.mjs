@@ -1,3 +1,6 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 // What the npm package must and must not hold (used by scripts/test-package.mjs on the real
 // tarball and by test/package/files.test.ts on `npm pack --dry-run`).
 
@@ -5,6 +8,7 @@
 export const SHIPPED = [
   /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^docs\/[\w-]+\.md$/,
   /^prebuilds\/linux-x64\/node\.napi\.(glibc|musl)\.node$/, /^dist\/src\/.+\.(js|d\.ts)$/,
+  /^include\/[\w/.-]+\.h$/,
 ];
 /** No file of the tarball matches one of these (tests, test harnesses, build intermediates). */
 export const NEVER = [
@@ -24,9 +28,26 @@ export function requiredFiles(pkg) {
   return out;
 }
 
-/** Problems with a tarball's file list (empty when it is right). */
-export function fileListProblems(files, pkg, { prebuilds = true } = {}) {
+/** The C headers jitkit/c reads at run time (include/ under the package root), as package paths. */
+export function headerFiles(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith('.h')) out.push(`${dir}/${e.name}`);
+    }
+  };
+  if (existsSync(join(root, 'include'))) walk('include');
+  return out.sort();
+}
+
+/**
+ * Problems with a tarball's file list (empty when it is right). `root`: the repository, whose
+ * include/ headers must all be shipped.
+ */
+export function fileListProblems(files, pkg, { prebuilds = true, root } = {}) {
   const problems = [];
+  if (root !== undefined) for (const h of headerFiles(root)) if (!files.includes(h)) problems.push(`the tarball lacks ${h}`);
   for (const f of files) {
     if (!SHIPPED.some((re) => re.test(f)) || NEVER.some((re) => re.test(f))) problems.push(`the tarball holds ${f}, which the whitelist should not ship`);
   }

@@ -64,7 +64,7 @@ const tarball = join(work, info.filename);
 const files = info.files.map((f) => f.path);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-for (const p of fileListProblems(files, pkg)) problem(p);
+for (const p of fileListProblems(files, pkg, { root })) problem(p);
 const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json']).stdout);
 for (const s of ['preinstall', 'install', 'postinstall']) if (manifest.scripts?.[s] !== undefined) installProblem(`the packed package.json has an ${s} script`);
 if (manifest.gypfile !== false) installProblem('the packed package.json must say "gypfile": false (npm would run node-gyp for a binding.gyp)');

@@ -13,7 +13,7 @@ import { packageRoot } from '../../src/runtime/addon.js';
 
 interface PackageFiles {
   NEVER: RegExp[];
-  fileListProblems(files: string[], pkg: unknown, options?: { prebuilds?: boolean }): string[];
+  fileListProblems(files: string[], pkg: unknown, options?: { prebuilds?: boolean; root?: string }): string[];
 }
 
 const rules = import(pathToFileURL(path.join(packageRoot, 'scripts', 'package-files.mjs')).href) as Promise<PackageFiles>;
@@ -34,7 +34,8 @@ test('npm pack ships exactly the whitelisted files, and every built module users
   const files = packedFiles();
   // The prebuilt addons exist once `npm run build:prebuilds` (or npm pack's prepack) ran.
   const prebuilt = files.some((f) => f.startsWith('prebuilds/'));
-  assert.deepEqual(fileListProblems(files, pkg, { prebuilds: prebuilt }), []);
+  assert.deepEqual(fileListProblems(files, pkg, { prebuilds: prebuilt, root: packageRoot }), []);
+  assert.ok(files.includes('include/freestanding/stddef.h'), 'the C front end\'s headers are shipped');
   const built = walk(path.join(packageRoot, 'dist', 'src'))
     .map((f) => path.relative(packageRoot, f).split(path.sep).join('/'))
     .filter((f) => /\.(js|d\.ts)$/.test(f) && !NEVER.some((re) => re.test(f)));
