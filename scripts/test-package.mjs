@@ -6,8 +6,9 @@
 //      needs (entry points, typings, both prebuilt addons, README, LICENSE).
 //   2. A fresh project installs the tarball with install scripts blocked (--ignore-scripts,
 //      as npm 11 does by default) and a PATH holding only node and npm: no gcc, cc, make,
-//      python3. Nothing may be compiled there; jitkit must load its prebuilt addon, and with a
-//      libc that no prebuilt binary matches, fail with jitkit's own Error.
+//      python3. Nothing may be compiled there; jitkit must load its prebuilt addon, the jitkit
+//      command must run, and with a libc that no prebuilt binary matches, jitkit must fail
+//      with its own Error.
 //   3. Every ```ts snippet of the installed README.md and docs/*.md (conventions in
 //      scripts/doc-snippets.mjs) is type-checked as that project would: strict,
 //      isolatedModules, skipLibCheck off, once with moduleResolution node16 and once with
@@ -105,6 +106,10 @@ if (install.status === 0) {
   if (probe.status !== 0 || !/prebuilds\/linux-x64\/node\.napi\.glibc\.node$/.test(where ?? '') || result !== '6n') {
     installProblem(`loading the installed jitkit: ${probe.stdout}${probe.stderr}`);
       } else note(`loads ${relative(project, where)} (no compiler, no install script)`);
+  // The jitkit command, as npm linked it.
+  writeFileSync(join(project, 'fib.ir'), readFileSync(join(root, 'examples', 'fib.ir')));
+  const cli = run(join(project, 'node_modules', '.bin', 'jitkit'), ['run', 'fib.ir', 'fib', '20'], { cwd: project, env: onlyNode });
+  if (cli.status !== 0 || cli.stdout.trim() !== '6765') installProblem(`npx jitkit run fib.ir fib 20: ${cli.stdout}${cli.stderr}`);
   // A libc no prebuilt binary matches: jitkit's own Error, naming what it looked for.
   const alien = run(join(bin, 'node'), ['--input-type=module', '-e', "import('jitkit').then(() => console.log('loaded'), (e) => console.log(e.message))"], { cwd: project, env: { ...onlyNode, LIBC: 'bionic' } });
   if (!/^jitkit: no native addon for linux-x64 \(libc bionic, Node [\d.]+\) in .*prebuilt binaries linux-x64\/node\.napi\.glibc\.node, linux-x64\/node\.napi\.musl\.node/.test(alien.stdout)) {
