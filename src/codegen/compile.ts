@@ -45,6 +45,7 @@ import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, planSandbox, sandboxModule, type 
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
+import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -88,8 +89,6 @@ export interface CompileOptions {
   checkRegalloc?: boolean;
 }
 
-/** A JS function calling a compiled IR function. */
-export type CompiledFn = (...args: unknown[]) => unknown;
 
 /** Options of one call (`CompiledModule.call`) or of every call of one function (`get`). */
 export interface CallOptions {
@@ -226,7 +225,17 @@ export class CompiledModule {
    * The JS function for IR function `name`; throws if there is none. With `{ timeoutMs }`,
    * a new function whose every call has that time limit.
    */
-  get(name: string, options?: CallOptions): CompiledFn {
+  get(name: string, options?: CallOptions): CompiledFn;
+  /**
+   * The JS function for IR function `name`, typed by its signature as text, e.g.
+   * `get('fib', '(i64) -> i64')` is `(a0: bigint | number) => bigint`. Throws a TypeError
+   * if the function's signature differs.
+   */
+  get<const S extends string>(name: string, signature: IrSignatureText<S>, options?: CallOptions): CompiledFn<S>;
+  get(name: string, signatureOrOptions?: string | CallOptions, callOptions?: CallOptions): CompiledFn {
+    const signature = typeof signatureOrOptions === 'string' ? signatureOrOptions : undefined;
+    const options = typeof signatureOrOptions === 'string' ? callOptions : signatureOrOptions;
+    if (signature !== undefined) checkSignatureText(this.lookupFunction(name), signature, `compiled.get('${name}')`);
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null) throw new TypeError(`get: options must be an object, got ${describeOption(options)}`);
       const timeout = timeoutOf(options.timeoutMs, `get('${name}')`);
@@ -561,6 +570,3 @@ function makeLinearMemory(layout: SandboxLayout): LinearMemory {
     throw new Error(`compile: a guard-mode sandbox reserves 8 GiB of address space, which was refused (${(e as Error).message}); sandbox: { checks: 'bounds' } needs only the memory itself`);
   }
 }
-
-/** Alias of `compile`. */
-export const jit = compile;
