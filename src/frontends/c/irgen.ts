@@ -71,6 +71,7 @@ class ModuleGen {
     const seen = new Set<Symbol>();
     for (const u of units) for (const s of [...u.symbols, ...u.statics]) if (!seen.has(s)) { seen.add(s); all.push(s); }
     const functions = new Map<string, { type: CType; sig: LoweredSignature }>();
+    const builtins: Symbol[] = [];
     // Functions first: every callee must exist before bodies refer to it.
     for (const s of all) {
       if (!s.isFunction) continue;
@@ -86,11 +87,14 @@ class ModuleGen {
         this.callees.set(s, f);
         if (!s.isStatic) functions.set(s.linkName, { type: s.type, sig });
       } else if (BUILTIN_BODIES.has(s.linkName)) {
-        this.callees.set(s, this.builtinFunction(s.linkName, sig));
+        builtins.push(s);
       } else {
-        this.callees.set(s, this.m.import(irName(s.linkName), sig.params, sig.results));
+        // Variadic C functions, and functions declared without a prototype, take any extra arguments.
+        this.callees.set(s, this.m.import(irName(s.linkName), sig.params, sig.results, { variadic: s.type.variadic || !s.type.hasProto }));
       }
     }
+    // After the program's own imports, so that the bodies reuse their declarations.
+    for (const s of builtins) this.callees.set(s, this.builtinFunction(s.linkName, this.sigs.get(s)!));
     for (const s of all) {
       if (s.isFunction || s.storage === Storage.Local) continue;
       if (!s.defined) continue;
@@ -177,13 +181,23 @@ class ModuleGen {
     return imp;
   }
 
+  /** A C library import for the front end's own use (reusing the program's declaration when it has the same signature). */
+  libImport(name: string, params: Type[], results: Type[], variadic = false): Import {
+    const existing = this.m.lookup(name);
+    if (existing instanceof Import && existing.variadic === variadic && sameTypes(existing.params, params) && sameTypes(existing.results, results)) return existing;
+    if (existing === undefined) return this.m.import(name, params, results, { variadic });
+    return this.aliasImport(name, params, results);
+  }
+
   exitStatus(): DataObject {
     this.exitData ??= this.m.addData(EXIT_STATUS_DATA, new Uint8Array(8), { align: 8 });
     return this.exitData;
   }
 
   /** Defines `exit`/`_Exit`/`abort`/`__assert_fail` so that they unwind to the entry (the runtime's trap path). */
-  private builtinFunction(name: string, sig: LoweredSignature): Func {
+  builtinFunction(name: string, sig: LoweredSignature): Func {
+    const existing = this.m.lookup(name);
+    if (existing instanceof Func) return existing;
     const f = this.m.function(irName(name), sig.params, sig.results);
     const b = f.builder();
     if (name === 'exit' || name === '_exit' || name === '_Exit') {
@@ -192,19 +206,19 @@ class ModuleGen {
       b.store(p, b.globalAddr(status), 0, f.params[0] ?? Type.I32);
       // Flush C's stdio as exit() would (the runtime also flushes when main returns).
       if (name === 'exit') {
-        const fflush = this.aliasImport('fflush', [Type.Ptr], [Type.I32]);
-        b.call(fflush, [b.iconst(Type.I64, 0) === undefined ? b.iconst(Type.I64, 0) : b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
+        const fflush = this.libImport('fflush', [Type.Ptr], [Type.I32]);
+        b.call(fflush, [b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
       }
       b.trap(EXIT_TRAP);
     } else if (name === '__assert_fail') {
-      const dprintf = this.aliasImport('dprintf', [Type.I32, Type.Ptr, Type.Ptr, Type.I32, Type.Ptr, Type.Ptr], [Type.I32]);
+      const dprintf = this.libImport('dprintf', [Type.I32, Type.Ptr], [Type.I32], true);
       const fmt = this.stringData(Buffer.from("%s:%u: %s: Assertion `%s' failed.\n\0", 'latin1'));
-      const fflush = this.aliasImport('fflush', [Type.Ptr], [Type.I32]);
+      const fflush = this.libImport('fflush', [Type.Ptr], [Type.I32]);
       b.call(fflush, [b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
-      b.call(dprintf, [b.iconst(Type.I32, 2), b.globalAddr(fmt), b.param(1), b.param(2), b.param(3), b.param(0)]);
+        b.call(dprintf, [b.iconst(Type.I32, 2), b.globalAddr(fmt), b.param(1), b.param(2), b.param(3), b.param(0)]);
       b.trap(ABORT_TRAP);
     } else {
-      const fflush = this.aliasImport('fflush', [Type.Ptr], [Type.I32]);
+      const fflush = this.libImport('fflush', [Type.Ptr], [Type.I32]);
       b.call(fflush, [b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
       b.trap(ABORT_TRAP);
     }
@@ -309,9 +323,11 @@ interface AddressConstant {
 export function addressConstant(e: Expr): AddressConstant | undefined {
   switch (e.k) {
     case 'cast': {
-      if (isPointer(e.type) || (isInteger(e.type) && e.type.size === 8)) {
+      if (isPointer(e.type) || isInteger(e.type)) {
         const inner = addressConstant(e.operand);
-        if (inner !== undefined) return inner;
+        if (inner !== undefined && inner.sym === null && inner.str === null) return { ...inner, offset: wrapInt(e.type, inner.offset) };
+        if (inner !== undefined && (isPointer(e.type) || e.type.size === 8)) return inner;
+        if (!isPointer(e.type) && e.type.size !== 8) return undefined;
         const v = evalConst(e.operand);
         if (typeof v === 'bigint') return { sym: null, str: null, offset: v };
       }
@@ -326,6 +342,16 @@ export function addressConstant(e: Expr): AddressConstant | undefined {
       return { ...base, offset: base.offset + (e.sub ? -idx : idx) * size };
     }
     case 'int': return { sym: null, str: null, offset: e.value };
+    case 'binary': {
+      if (e.op !== '+' && e.op !== '-') return undefined;
+      const a = addressConstant(e.lhs);
+      const k = evalConst(e.rhs);
+      if (a !== undefined && typeof k === 'bigint') return { ...a, offset: e.op === '+' ? a.offset + k : a.offset - k };
+      const b = addressConstant(e.rhs);
+      const j = evalConst(e.lhs);
+      if (e.op === '+' && b !== undefined && typeof j === 'bigint') return { ...b, offset: b.offset + j };
+      return undefined;
+    }
     default: return undefined;
   }
 }
@@ -474,7 +500,7 @@ class FuncGen {
   private copy(dst: Value, src: Value, size: number): void {
     const b = this.b;
     if (size > 64) {
-      const memcpy = this.g.aliasImport('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr]);
+      const memcpy = this.g.libImport('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr]);
       b.call(memcpy, [dst, src, b.iconst(Type.I64, size)]);
       return;
     }
@@ -490,7 +516,7 @@ class FuncGen {
   private zero(dst: Value, size: number): void {
     const b = this.b;
     if (size > 64) {
-      const memset = this.g.aliasImport('memset', [Type.Ptr, Type.I32, Type.I64], [Type.Ptr]);
+      const memset = this.g.libImport('memset', [Type.Ptr, Type.I32, Type.I64], [Type.Ptr]);
       b.call(memset, [dst, b.iconst(Type.I32, 0), b.iconst(Type.I64, size)]);
       return;
     }
@@ -1142,9 +1168,10 @@ class FuncGen {
       this.store(t, v, lv.addr);
       return v;
     }
+    // gcc evaluates the right operand first.
+    const rhs = this.expr(e.value);
     const lv = this.lvalue(e.target);
     const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
-    const rhs = this.expr(e.value);
     let result: Value;
     if (e.ptrArith) {
       const size = Math.max(t.base!.size, 1);
@@ -1304,6 +1331,8 @@ class FuncGen {
     const fixed = ft.hasProto ? protoParams.length : 0;
     const passTypes = [...protoParams, ...argTypes.slice(fixed)];
     const sig = lowerSignature(ft.base!, passTypes);
+    const variadic = ft.variadic || !ft.hasProto;
+    const fixedSig = variadic ? lowerSignature(ft.base!, protoParams) : sig;
     const args: Value[] = [];
     let sretAddr: Value | null = null;
     if (sig.resultPassing.k === 'memory') { sretAddr = this.temp(ft.base!); args.push(sretAddr); }
@@ -1315,7 +1344,10 @@ class FuncGen {
     let results: Value[];
     if (direct !== undefined) {
       let callee = direct;
-      if (!sameTypes(direct.params, sig.params) || !sameTypes(direct.results, sig.results)) {
+      const matches = direct.variadic
+        ? sameTypes(direct.params, sig.params.slice(0, direct.params.length)) && direct.params.length <= sig.params.length && sameTypes(direct.results, sig.results)
+        : sameTypes(direct.params, sig.params) && sameTypes(direct.results, sig.results);
+      if (!matches) {
         if (direct instanceof Import) callee = this.g.aliasImport(sym!.linkName, sig.params, sig.results);
         else {
           // A defined function called through a declaration without prototype: adapt the arguments.
@@ -1329,7 +1361,7 @@ class FuncGen {
       results = b.callAll(callee, args);
     } else {
       const fp = this.expr(e.callee);
-      const si = this.f.signature(sig.params, sig.results);
+      const si = this.f.signature(variadic ? fixedSig.params : sig.params, sig.results, variadic);
       results = b.callIndirectAll(si, fp, args);
     }
     return this.callResult(results, sig, sig.results, sretAddr, ft.base!);
@@ -1394,8 +1426,7 @@ class FuncGen {
       case '__builtin_unreachable': b.trap('unreachable'); b.switchTo(this.newBlock()); return null;
       case '__builtin_trap': b.trap('unreachable'); b.switchTo(this.newBlock()); return null;
       case '__builtin_abort': {
-        const abort = this.g.aliasImport('abort', [], []);
-        b.callAll(abort, []);
+        b.callAll(this.g.builtinFunction('abort', { params: [], results: [], paramPassing: [], resultPassing: { k: 'none' } }), []);
         return null;
       }
       case '__builtin_clz': case '__builtin_clzl': case '__builtin_clzll': return this.toInt(b.clz(a(0)));
