@@ -138,6 +138,16 @@ export function preprocess(input: PreprocessInput, options: PreprocessOptions, d
   return new Preprocessor(options, diagnostics).run(input);
 }
 
+/**
+ * Like `preprocess`, and also returns the macros defined at the end of the unit
+ * (gcc's `-dM`): name -> `#define` line, the computed ones (`__LINE__` ...) left out.
+ */
+export function preprocessWithMacros(input: PreprocessInput, options: PreprocessOptions, diagnostics: Diagnostics): { unit: PreprocessedUnit; macros: Map<string, string> } {
+  const p = new Preprocessor(options, diagnostics);
+  const unit = p.run(input);
+  return { unit, macros: p.definitions() };
+}
+
 /** The preprocessor state of one translation unit. */
 class Preprocessor {
   private readonly macros = new Map<string, Macro>();
@@ -231,6 +241,22 @@ class Preprocessor {
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
     out.push(new PPToken(TokenKind.Eof, '', last?.file ?? 0, last?.line ?? 1, last?.col ?? 1, TokenFlags.LineStart, null));
     return { tokens: out, files };
+  }
+
+  /** Every macro defined now (not the computed ones) as its `#define` line, by name. */
+  definitions(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [name, m] of this.macros) {
+      if (m.kind === MacroKind.Builtin) continue;
+      let params = '';
+      if (m.kind === MacroKind.Function) {
+        const ps = m.params.map((p, i) => (m.variadic && i === m.params.length - 1 ? (p === '__VA_ARGS__' ? '...' : p + '...') : p));
+        params = `(${ps.join(', ')})`;
+      }
+      const body = spellLine(m.body);
+      out.set(name, `#define ${name}${params}${body === '' ? '' : ' ' + body}`);
+    }
+    return out;
   }
 
   /** Processes a setup text (`<built-in>`, `<command-line>`): directives only. */
