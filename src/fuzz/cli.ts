@@ -59,7 +59,6 @@ async function main(): Promise<void> {
   log(`programs: ${stats.programs} in ${(stats.ms / 1000).toFixed(1)} s (${perSecond.toFixed(1)}/s), ${stats.instructions} IR instructions, ${stats.traps} trapped`);
   log(stats.coverage.report());
   for (const e of stats.generatorErrors.slice(0, 5)) log(`generator error: ${e}`);
-  if (stats.nanSensitive > 0) log(`note: ${stats.nanSensitive} mismatching programs observed NaN bits (unspecified by the IR) and were ignored`);
   for (const c of stats.crashes) log(`crash: program ${c.program} (seed ${c.seed}): ${c.description}${c.file ? ` -> ${c.file}` : ''}`);
 
   // Assembler.

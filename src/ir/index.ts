@@ -12,3 +12,7 @@ export * from './printer.js';
 export * from './parser.js';
 export * from './interpreter.js';
 export * from './filetest.js';
+export {
+  DEFAULT_NAN_F32, DEFAULT_NAN_F64, f32FromBits, f32ToBits, f64FromBits, f64ToBits, formatFloatBits, isNaN32, isNaN64, isSignallingNaN,
+  parseFloatBits,
+} from './float-bits.js';

@@ -54,8 +54,6 @@ export class BackendScratch {
   private lastConverted: unknown;
   /** 16 bytes where emission builds each function's header (padding, magic, signature hash). */
   readonly header: Uint8Array;
-  /** 8 bytes for reading the bit pattern of a float. */
-  readonly bits: DataView;
   /** Emission's reusable memory operands, by size in bytes (1, 2, 4; 8 for the others), index 0..15. */
   readonly mems: readonly Mem[];
   constructor() {
@@ -64,7 +62,6 @@ export class BackendScratch {
     this.asm = null;
     this.lastBig = 0n;
     this.lastConverted = undefined;
-    this.bits = new DataView(new ArrayBuffer(8));
     this.header = new Uint8Array(16);
   }
   /**
