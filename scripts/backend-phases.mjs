@@ -4,13 +4,14 @@
 // instructions, default 50000; fewer rounds). One BackendScratch for all functions, as compile() has one per module.
 import { buildKernels } from '../dist/bench/kernels/ir.js';
 import { buildLargeFunction } from '../dist/bench/kernels/large.js';
-import { lowerFunction, signatureHash } from '../dist/src/codegen/x64/lower.js';
-import { rotateLoops } from '../dist/src/codegen/x64/layout.js';
-import { regallocView } from '../dist/src/codegen/x64/backend.js';
+import { hostTarget } from '../dist/src/codegen/host.js';
+import { signatureHash } from '../dist/src/codegen/signature-hash.js';
+import { rotateLoops } from '../dist/src/codegen/layout.js';
+import { regallocView } from '../dist/src/codegen/backend.js';
 import { allocateRegisters } from '../dist/src/regalloc/linear-scan.js';
-import { emitFunction } from '../dist/src/codegen/x64/emit.js';
 import { optimize } from '../dist/src/opt/index.js';
-import { BackendScratch } from '../dist/src/codegen/x64/scratch.js';
+import { BackendScratch } from '../dist/src/codegen/scratch.js';
+const target = hostTarget();
 const level = Number(process.argv[2] ?? 0);
 const large = /^large(=(\d+))?$/.exec(process.argv[3] ?? '');
 const size = large === null ? 0 : Number(large[2] ?? 50000);
@@ -25,11 +26,11 @@ for (let r = 0; r < rounds; r++) {
   const t = [0, 0, 0, 0, 0];
   for (const f of m.functions()) {
     let t0 = performance.now();
-    const mf = lowerFunction(f, cx); let t1 = performance.now(); t[0] += t1 - t0; t0 = t1;
+    const mf = target.lowerFunction(f, cx); let t1 = performance.now(); t[0] += t1 - t0; t0 = t1;
     rotateLoops(mf); t1 = performance.now(); t[1] += t1 - t0; t0 = t1;
-    const { target } = regallocView(mf); t1 = performance.now(); t[2] += t1 - t0; t0 = t1;
-    const alloc = allocateRegisters(target, cx.scratch.regalloc); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
-    emitFunction(mf, alloc, { stateAddress: 0x30000n, stackLimitOffset: 0, symbol: 'fn:' + f.name, signatureHash: signatureHash(f) }); t1 = performance.now(); t[4] += t1 - t0;
+    const { input } = regallocView(target, mf); t1 = performance.now(); t[2] += t1 - t0; t0 = t1;
+    const alloc = allocateRegisters(input, cx.scratch.regalloc); t1 = performance.now(); t[3] += t1 - t0; t0 = t1;
+    target.emitFunction(mf, alloc, { stateAddress: 0x30000n, stackLimitOffset: 0, symbol: 'fn:' + f.name, signatureHash: signatureHash(f) }); t1 = performance.now(); t[4] += t1 - t0;
   }
   if (r > warm) for (let k = 0; k < 5; k++) best[k] = Math.min(best[k], t[k]);
 }

@@ -6,8 +6,8 @@
  *     optimize       -> opt >= 1: src/opt on a copy of the module
  *     data objects   -> writable (never executable) memory kept alive by the result
  *     module state   -> writable block: trap frame, stack limit, trap code, results
- *     each function  -> x64 backend (lower, linear scan, emit)       src/codegen/x64
- *     glue           -> entry trampolines, trap handler, import stubs
+ *     each function  -> backend.ts on the host target (lower, linear scan, emit)
+ *     glue           -> the target's entry trampolines, trap handler, import stubs
  *     link           -> one W^X code allocation, relocations patched  src/runtime/link.ts
  *     wrappers       -> JS functions (src/runtime/calling.ts `wrap`) that check the trap code,
  *                       each made on first use
@@ -29,15 +29,14 @@ import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
-import { link, type LinkRelocation, type LinkUnit, type LinkedCode } from '../runtime/link.js';
+import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
-import { compileFunction, printMFunction, type CompiledFunction } from './x64/backend.js';
-import { TRAP_SYMBOL } from './x64/emit.js';
-import {
-  MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, emitImportStub, emitTrapHandler, emitTrampoline,
-} from './x64/entry.js';
-import { signatureHash, type LowerContext } from './x64/lower.js';
-import { BackendScratch } from './x64/scratch.js';
+import { compileFunction, printMFunction, type CompiledFunction } from './backend.js';
+import { hostTarget } from './host.js';
+import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, TRAP_SYMBOL } from './module-state.js';
+import { BackendScratch } from './scratch.js';
+import { signatureHash } from './signature-hash.js';
+import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -114,6 +113,7 @@ export class CompiledModule {
   readonly module: Module;
   private readonly linked: LinkedCode;
   private readonly compiled: Map<string, CompiledFunction>;
+  private readonly target: Target;
   /** Keeps data objects and the state block alive while the module is. */
   private readonly keep: Uint8Array[];
   private readonly state: DataView;
@@ -124,8 +124,9 @@ export class CompiledModule {
   private freed = false;
 
   /** Use `compile()`. */
-  constructor(module: Module, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
+  constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
     this.module = module;
+    this.target = target;
     this.linked = linked;
     this.compiled = compiled;
     this.keep = keep;
@@ -187,7 +188,7 @@ export class CompiledModule {
   machineCode(name: string): string {
     const c = this.compiled.get(name);
     if (c === undefined) throw new Error(`compiled module has no function %${name}`);
-    return printMFunction(c.mf);
+    return printMFunction(this.target, c.mf);
   }
 
   /** Disassembly of one function (or all), annotated with the IR instructions each range implements. */
@@ -267,6 +268,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     optimize(module, { level });
   }
   const checkRegalloc = options.checkRegalloc ?? CHECK_REGALLOC_DEFAULT;
+  const target = hostTarget();
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
@@ -295,7 +297,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const compiled = new Map<string, CompiledFunction>();
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
@@ -309,39 +311,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       if (c.isImport) stubbed.add(c.name);
     }
   }
-  // The glue (entry trampolines, the trap handler, import stubs) is assembled in one session on
-  // the backend's assembler and finished once; each piece, from its mark to the next, becomes a
-  // unit whose bytes are a view of the finished code (link copies them). Each piece's code is
-  // the same as assembled alone: nothing in it depends on where it starts.
-  const a = scratch.assembler();
-  const glueSymbols: string[] = [], glueEntries: number[] = [], glueMarks: number[] = [];
-  const piece = (symbol: string): void => {
-    glueSymbols.push(symbol);
-    glueMarks.push(a.mark());
-  };
-  for (const f of funcs) {
-    piece(`entry:${f.name}`);
-    glueEntries.push(0);
-    emitTrampoline(a, f.params, f.results, `fn:${f.name}`, stateAddress, budget);
-  }
-  piece(TRAP_SYMBOL);
-  glueEntries.push(0);
-  emitTrapHandler(a, stateAddress);
-  for (const name of stubbed) {
-    const imp = module.lookup(name) as Signature;
-    piece(`stub:${name}`);
-    glueEntries.push(emitImportStub(a, signatureHash(imp), `c:${name}`));
-  }
-  const endMark = a.mark();
-  const glue = a.finish();
-  for (let k = 0; k < glueSymbols.length; k++) {
-    const start = glue.markOffset(glueMarks[k]!), end = glue.markOffset(k + 1 < glueMarks.length ? glueMarks[k + 1]! : endMark);
-    const own: LinkRelocation[] = [];
-    for (const x of glue.relocations) {
-      if (x.offset >= start && x.offset < end) own.push({ kind: x.kind, offset: x.offset - start, symbol: x.symbol, addend: x.addend });
-    }
-    units.push({ symbol: glueSymbols[k]!, bytes: glue.bytes.subarray(start, end), entry: glueEntries[k]!, relocations: own });
-  }
+  const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
+  const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
+  for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
   const resolve = (s: string): bigint | undefined => {
@@ -356,7 +328,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
-  return new CompiledModule(module, linked, compiled, keep, st.bytes);
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes);
 }
 
 /** Alias of `compile`. */

@@ -1,24 +1,27 @@
 /**
- * The register allocator's output contract: what the allocator produces, what
- * the emitter implements and what the independent checker (checker.ts) proves.
- * Architecture-neutral, like the allocator's input (`RegallocTarget` in
- * linear-scan.ts).
+ * The register allocator's contract, both directions: its input (`RegallocInput`:
+ * the target's registers and one flat operand table per function, with an
+ * `OperandKind` per operand) and its output (`Allocation`): what the allocator
+ * produces, what the emitter implements and what the independent checker
+ * (checker.ts) proves. Architecture-neutral. Every regalloc module and every
+ * target imports these types from here, so no allocator module imports another
+ * for a type.
  *
  * Numbering:
  *  - instruction i is the i-th of the target's flat stream (blocks in layout order);
  *  - its register operands are numbered k = 0, 1, ... in the order the shared
- *    operand table (`RegallocTarget.opStart` / `opReg` / `opKind`) lists them;
+ *    operand table (`RegallocInput.opStart` / `opReg` / `opKind`) lists them;
  *  - a *location* is a physical register p (0 .. numPregs-1) or a spill slot
  *    `SPILL_BASE + s` (8 bytes each, s = 0 .. spillSlots-1);
  *  - edge e = `edgeStart[b] + k` is the edge from block b to its k-th successor
- *    (`RegallocTarget.blocks[b].succs[k]`).
+ *    (`RegallocInput.blocks[b].succs[k]`).
  *
  * Semantics, in execution order:
  *  1. Gap moves keyed i run just before instruction i, as ONE parallel move
  *     (every source is read before any destination is written).
  *  2. Instruction i runs with operand k at location `opLoc[opStart[i] + k]`:
  *     a physical register, or a spill slot only for instructions the target
- *     says can take one (`RegallocTarget.acceptsSpillSlot`; copies such as Mov and ParallelMove: a block-argument
+ *     says can take one (`RegallocInput.acceptsSpillSlot`; copies such as Mov and ParallelMove: a block-argument
  *     move with more values than registers must be able to use slots). A preg
  *     operand is at itself.
  *     A UseDef operand is read and written in that one register. Def operands
@@ -34,6 +37,71 @@
  * Each move names the register id (vreg, or preg for a fixed value) whose value
  * it carries: the checker verifies that the source holds exactly that value.
  */
+
+/** How an instruction uses one register operand. */
+export const enum OperandKind {
+  /** Read at the use position. */
+  Use = 0,
+  /** Written at the def position (after all inputs are read). */
+  Def = 1,
+  /** Read and written (two-address "tied" operand: the output reuses the input register). */
+  UseDef = 2,
+  /** Written before inputs are read; never shares a register with an input. Must be in a register. */
+  EarlyDef = 3,
+  /** Scratch register for the instruction (early def, live to the end). Must be in a register. */
+  Temp = 4,
+}
+
+/** A linear block of the instruction stream. */
+export interface RegallocBlock {
+  /** First instruction index. */
+  readonly first: number;
+  /** Number of instructions. */
+  readonly count: number;
+  /** Successor block indices. */
+  readonly succs: readonly number[];
+}
+
+/** What the allocator needs to know about a target and a function: its registers and one flat operand table. */
+export interface RegallocInput {
+  /** Physical registers are 0 .. numPregs-1. */
+  readonly numPregs: number;
+  /** Register class of each preg. */
+  readonly pregClass: ArrayLike<number>;
+  /** Allocatable pregs per class, in preference order (caller-saved first). */
+  readonly allocatable: readonly (readonly number[])[];
+  /** Number of register ids in use (pregs + vregs). */
+  readonly regCount: number;
+  /** Register class of each register id (vregs included). */
+  readonly regClass: ArrayLike<number>;
+  /** Blocks in layout order, covering instructions 0 .. instCount-1 in order. */
+  readonly blocks: readonly RegallocBlock[];
+  /** Number of instructions. */
+  readonly instCount: number;
+  /**
+   * The register operands of every instruction, in one table: instruction i's are
+   * `opReg[k]` (preg or vreg) with `opKind[k]` (an OperandKind) for k in
+   * [opStart[i], opStart[i + 1]); opStart has instCount + 1 entries. The allocator
+   * reads them during the call only; allocation.ts numbers operands by this order.
+   */
+  readonly opStart: Int32Array;
+  /** Register of each operand (see `opStart`). */
+  readonly opReg: Int32Array;
+  /** OperandKind of each operand (see `opStart`). */
+  readonly opKind: Int32Array;
+  /** True if instruction `inst` may have spill-slot operands (copies); such operands never need a register. */
+  acceptsSpillSlot(inst: number): boolean;
+  /** True if a value in preg p survives calls (the allocator prefers other registers for short values). */
+  isCalleeSaved(p: number): boolean;
+}
+
+/** The operands of every instruction, as the allocator gathered them. */
+export interface GatheredOperands {
+  /** Instruction i's operands are [opStart[i], opStart[i + 1]). */
+  readonly opStart: Int32Array;
+  readonly opReg: Int32Array;
+  readonly opKind: Int32Array;
+}
 
 /** Location value base for spill slots: `SPILL_BASE + slot`. */
 export const SPILL_BASE = 1 << 16;

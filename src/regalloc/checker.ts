@@ -3,7 +3,7 @@
  * allocator's output (`Allocation`, see allocation.ts for the semantics) over
  * the target's instruction stream and proves that every use reads the value
  * the instruction stream meant. It shares nothing with the allocator but the
- * input (`RegallocTarget` and its operand table) and the output contract: no
+ * input (`RegallocInput` and its operand table) and the output contract: no
  * liveness, no intervals, no interference.
  *
  * Pipeline position: after register allocation, before emission (in tests and
@@ -27,8 +27,7 @@
  *    the ParallelMove of each predecessor), so a def of register r into L makes
  *    every other location that held r hold an old value: it is cleared.
  */
-import { type Allocation, type MoveList, SPILL_BASE, firstMove } from './allocation.js';
-import { OperandKind, type RegallocTarget } from './linear-scan.js';
+import { OperandKind, SPILL_BASE, firstMove, type Allocation, type MoveList, type RegallocInput } from './allocation.js';
 
 /** Location holds nothing defined (slot at entry, location never written). */
 const NOTHING = -1;
@@ -100,7 +99,7 @@ class CheckContext {
   /** Which instructions may take spill-slot operands (see `CheckOptions.acceptsSpillSlot`). */
   readonly slotHook: ((inst: number) => boolean) | undefined;
 
-  constructor(readonly t: RegallocTarget, readonly a: Allocation, readonly o: CheckOptions) {
+  constructor(readonly t: RegallocInput, readonly a: Allocation, readonly o: CheckOptions) {
     this.size = t.numPregs + a.spillSlots;
     this.entry = new Array<Int32Array | null>(t.blocks.length).fill(null);
     this.cur = new Int32Array(this.size);
@@ -311,7 +310,7 @@ function checkMoveList(cx: CheckContext, list: MoveList, limit: number, what: st
 }
 
 /** Blocks reachable from block 0, in reverse postorder. */
-function reversePostorder(t: RegallocTarget): number[] {
+function reversePostorder(t: RegallocInput): number[] {
   const nb = t.blocks.length;
   const seen = new Uint8Array(nb);
   const post: number[] = [];
@@ -338,7 +337,7 @@ function reversePostorder(t: RegallocTarget): number[] {
  * instruction, operand or move that reads a location not holding the register
  * the instruction stream meant, or that breaks the contract's structure.
  */
-export function checkAllocation(target: RegallocTarget, alloc: Allocation, options: CheckOptions = {}): void {
+export function checkAllocation(target: RegallocInput, alloc: Allocation, options: CheckOptions = {}): void {
   const t = target, a = alloc, nb = t.blocks.length;
   const cx = new CheckContext(t, a, options);
   // Structure.

@@ -21,12 +21,10 @@
  * whenever a successor's live-in grows, so its last run saw the fixed point:
  * the marks left when the sweeps stop are final (no extra pass).
  */
-import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
-import { OperandKind, type RegallocTarget } from './linear-scan.js';
-import type { GatheredOperands } from './redundant-stores.js';
+import { OperandKind, SPILL_BASE, moveStarts, withoutMoves, type Allocation, type GatheredOperands, type MoveList, type RegallocInput } from './allocation.js';
 
 /** Drops dead gap and edge moves from `alloc`; returns the allocation to use. */
-export function removeDeadMoves(t: RegallocTarget, alloc: Allocation, ops: GatheredOperands): Allocation {
+export function removeDeadMoves(t: RegallocInput, alloc: Allocation, ops: GatheredOperands): Allocation {
   const gaps = alloc.gapMoves, edges = alloc.edgeMoves;
   if (gaps.count + edges.count === 0) return alloc;
   const np = t.numPregs, nl = np + alloc.spillSlots, nb = t.blocks.length;

@@ -3,7 +3,7 @@
  * Franz, "Optimized Interval Splitting in a Linear Scan Register Allocator").
  * Architecture-neutral: the target describes its registers as numbers and
  * lists every instruction's register operands in one flat table
- * (`RegallocTarget.opStart` / `opReg` / `opKind`, compressed-row style), which
+ * (`RegallocInput.opStart` / `opReg` / `opKind`, compressed-row style), which
  * the passes below loop over directly (no call per operand).
  * The output is the contract of allocation.ts.
  *
@@ -46,65 +46,7 @@
 import { Slab } from '../util/columns.js';
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
-import { SPILL_BASE, type Allocation, type MoveList } from './allocation.js';
-export { SPILL_BASE, isSpill, type Allocation, type MoveList } from './allocation.js';
-
-/** How an instruction uses one register operand. */
-export const enum OperandKind {
-  /** Read at the use position. */
-  Use = 0,
-  /** Written at the def position (after all inputs are read). */
-  Def = 1,
-  /** Read and written (two-address "tied" operand: the output reuses the input register). */
-  UseDef = 2,
-  /** Written before inputs are read; never shares a register with an input. Must be in a register. */
-  EarlyDef = 3,
-  /** Scratch register for the instruction (early def, live to the end). Must be in a register. */
-  Temp = 4,
-}
-
-/** A linear block of the instruction stream. */
-export interface RegallocBlock {
-  /** First instruction index. */
-  readonly first: number;
-  /** Number of instructions. */
-  readonly count: number;
-  /** Successor block indices. */
-  readonly succs: readonly number[];
-}
-
-/** What the allocator needs to know about a target and a function. */
-export interface RegallocTarget {
-  /** Physical registers are 0 .. numPregs-1. */
-  readonly numPregs: number;
-  /** Register class of each preg. */
-  readonly pregClass: ArrayLike<number>;
-  /** Allocatable pregs per class, in preference order (caller-saved first). */
-  readonly allocatable: readonly (readonly number[])[];
-  /** Number of register ids in use (pregs + vregs). */
-  readonly regCount: number;
-  /** Register class of each register id (vregs included). */
-  readonly regClass: ArrayLike<number>;
-  /** Blocks in layout order, covering instructions 0 .. instCount-1 in order. */
-  readonly blocks: readonly RegallocBlock[];
-  /** Number of instructions. */
-  readonly instCount: number;
-  /**
-   * The register operands of every instruction, in one table: instruction i's are
-   * `opReg[k]` (preg or vreg) with `opKind[k]` (an OperandKind) for k in
-   * [opStart[i], opStart[i + 1]); opStart has instCount + 1 entries. The allocator
-   * reads them during the call only; allocation.ts numbers operands by this order.
-   */
-  readonly opStart: Int32Array;
-  /** Register of each operand (see `opStart`). */
-  readonly opReg: Int32Array;
-  /** OperandKind of each operand (see `opStart`). */
-  readonly opKind: Int32Array;
-  /** True if instruction `inst` may have spill-slot operands (copies); such operands never need a register. */
-  acceptsSpillSlot(inst: number): boolean;
-  /** True if a value in preg p survives calls (the allocator prefers other registers for short values). */
-  isCalleeSaved(p: number): boolean;
-}
+import { OperandKind, SPILL_BASE, type Allocation, type MoveList, type RegallocInput } from './allocation.js';
 
 const INF = 0x3fffffff;
 /** Cost of using a callee-saved register for the first time: a save and a restore. */
@@ -230,7 +172,7 @@ class Moves {
 class Allocator {
   /** The initial tables, views of one buffer (they are replaced as they grow). */
   private readonly slab = new Slab(36 * 1024);
-  t: RegallocTarget;
+  t: RegallocInput;
   numPregs = 0;
   nb = 0;
   /** Block of each instruction. */
@@ -353,7 +295,7 @@ class Allocator {
   constructor() { this.t = NO_TARGET; }
 
   /** Starts allocating `t`: sizes the tables and clears what the passes expect cleared. */
-  reset(t: RegallocTarget): void {
+  reset(t: RegallocInput): void {
     this.t = t;
     const np = t.numPregs, rc = t.regCount, n = t.instCount, nb = t.blocks.length;
     this.numPregs = np;
@@ -1205,7 +1147,7 @@ class Allocator {
 }
 
 /** The target an allocator holds between calls (so that it keeps no function alive). */
-const NO_TARGET: RegallocTarget = {
+const NO_TARGET: RegallocInput = {
   numPregs: 0, pregClass: [], allocatable: [], regCount: 0, regClass: [], blocks: [], instCount: 0,
   opStart: new Int32Array(1), opReg: NO_INTS, opKind: NO_INTS, acceptsSpillSlot(): boolean { return false; }, isCalleeSaved(): boolean { return false; },
 };
@@ -1232,7 +1174,7 @@ export class RegisterAllocatorState {
  * Allocates registers for every vreg of `t`. Pass the compilation's `state`
  * (src/codegen/x64/scratch.ts owns one); without it the call builds its tables anew.
  */
-export function allocateRegisters(t: RegallocTarget, state: RegisterAllocatorState = new RegisterAllocatorState()): Allocation {
+export function allocateRegisters(t: RegallocInput, state: RegisterAllocatorState = new RegisterAllocatorState()): Allocation {
   const a = state.allocator;
   a.reset(t);
   a.gatherOperands();
@@ -1252,7 +1194,7 @@ export function allocateRegisters(t: RegallocTarget, state: RegisterAllocatorSta
  * The operand table of a hand-built target (tests, tools): `insts[i]` lists instruction i's
  * operands, each `[register, OperandKind, ...]` (further entries are ignored).
  */
-export function operandTable(insts: readonly (readonly (readonly number[])[])[]): Pick<RegallocTarget, 'opStart' | 'opReg' | 'opKind'> {
+export function operandTable(insts: readonly (readonly (readonly number[])[])[]): Pick<RegallocInput, 'opStart' | 'opReg' | 'opKind'> {
   let n = 0;
   for (const ops of insts) n += ops.length;
   const opStart = new Int32Array(insts.length + 1), opReg = new Int32Array(n), opKind = new Int32Array(n);
@@ -1266,7 +1208,7 @@ export function operandTable(insts: readonly (readonly (readonly number[])[])[])
 }
 
 /** Loop depth of each block of `t` (the number of natural loops it is in), as the allocator weighs and places code by it. */
-export function loopDepths(t: RegallocTarget): Int32Array {
+export function loopDepths(t: RegallocInput): Int32Array {
   const a = new Allocator();
   a.reset(t);
   a.computePreds();

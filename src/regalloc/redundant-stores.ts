@@ -23,19 +23,10 @@
  * visited again whenever its entry bits change, so its last visit saw the fixed
  * point: the marks left when the sweeps stop are final (no extra pass).
  */
-import { SPILL_BASE, moveStarts, withoutMoves, type Allocation, type MoveList } from './allocation.js';
-import { OperandKind, type RegallocTarget } from './linear-scan.js';
-
-/** The operands of every instruction, as the allocator gathered them. */
-export interface GatheredOperands {
-  /** Instruction i's operands are [opStart[i], opStart[i + 1]). */
-  readonly opStart: Int32Array;
-  readonly opReg: Int32Array;
-  readonly opKind: Int32Array;
-}
+import { OperandKind, SPILL_BASE, moveStarts, withoutMoves, type Allocation, type GatheredOperands, type MoveList, type RegallocInput } from './allocation.js';
 
 /** Drops redundant stores from `alloc`'s gap and edge moves; returns the allocation to use. */
-export function removeRedundantStores(t: RegallocTarget, alloc: Allocation, ops: GatheredOperands, slotOf: Int32Array): Allocation {
+export function removeRedundantStores(t: RegallocInput, alloc: Allocation, ops: GatheredOperands, slotOf: Int32Array): Allocation {
   const slots = alloc.spillSlots;
   if (slots === 0) return alloc;
   const nb = t.blocks.length;

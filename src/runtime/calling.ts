@@ -4,20 +4,19 @@
  *
  *   wrap(target, sig) = marshal(sig)        JS: check + store args in the shared buffer
  *                     + native.invoke*()    one zero-argument Node-API call
- *                     + emitEntryThunk(sig) machine code: load registers, jump or call
+ *                     + entry thunk(sig)    machine code from the host target (`Target.entryThunk`,
+ *                                           src/codegen/host.ts): load registers, jump or call
  *
  * A faster native-call mechanism (e.g. Node >= 26's node:ffi fast calls) would
  * replace only the middle step: the `Entry` a wrapper gets (marshal.ts; made
  * by `invokerFor` here) is the seam. Signatures, thunks and the JS-side checks
  * stay as they are, and so does the public API.
  */
-import { Assembler } from '../asm/x64/index.js';
+import { hostTarget } from '../codegen/host.js';
 import { native } from './addon.js';
 import { CodeHandle, CodeMemory } from './code-memory.js';
-import { emitEntryThunk } from './entry-thunk.js';
 import { invokerFor, marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
 import { Signature, type SignatureSpec } from './signature.js';
-import { planCall } from './sysv-abi.js';
 
 /** Options for `wrap`. */
 export interface WrapOptions {
@@ -108,9 +107,8 @@ function thunkFor(signature: Signature, checkStackAlignment: boolean): number {
   const key = checkStackAlignment ? signature.key + '!align' : signature.key;
   let t = thunkCache.get(key);
   if (t === undefined) {
-    const a = new Assembler();
-    emitEntryThunk(a, signature, planCall(signature), { checkStackAlignment });
-    const handle = thunks().place(a.finish().bytes, { name: `entry${key}` });
+    const bytes = hostTarget().entryThunk(signature, { checkStackAlignment });
+    const handle = thunks().place(bytes, { name: `entry${key}` });
     t = { handle, address: Number(handle.address) };
     thunkCache.set(key, t);
   }

@@ -11,9 +11,15 @@
  */
 import { CodeHandle, CodeMemory, defaultCodeMemory } from './code-memory.js';
 
+/**
+ * The relocation kinds `link` patches (a target lists the ones its code uses in
+ * `Target.relocationKinds`; a new target's kinds are added here with their rule).
+ */
+export type RelocationKind = 'abs64' | 'rel32';
+
 /** A relocation inside a unit. */
 export interface LinkRelocation {
-  readonly kind: 'abs64' | 'rel32';
+  readonly kind: RelocationKind;
   readonly offset: number;
   readonly symbol: string;
   readonly addend: number;

@@ -195,7 +195,7 @@ export interface Entry {
 
 /** Index of the thunk-address slot in a Float64Array over the buffer. */
 export const THUNK_SLOT = 4095;
-/** Index of the target-address slot (read by the thunk: entry-thunk.ts TARGET_SLOT). */
+/** Index of the target-address slot (read by the host target's entry thunk, e.g. codegen/x64/entry-thunk.ts). */
 export const TARGET_SLOT = 4094;
 
 /** The addon's invoke function for a result type. */

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Interpreter, TrapError, parse } from '../../src/ir/index.js';
 import { compile } from '../../src/codegen/compile.js';
-import { signatureHash } from '../../src/codegen/x64/lower.js';
+import { signatureHash } from '../../src/codegen/signature-hash.js';
 import { Type, signatureText } from '../../src/ir/types.js';
 
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,12 +7,14 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { type Allocation, type MoveList, SPILL_BASE } from '../../src/regalloc/allocation.js';
+import { OperandKind, SPILL_BASE, type Allocation, type MoveList, type RegallocInput } from '../../src/regalloc/allocation.js';
 import { checkAllocation, type CheckOptions } from '../../src/regalloc/checker.js';
-import { OperandKind, allocateRegisters, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
-import { lowerFunction, type LowerContext } from '../../src/codegen/x64/lower.js';
-import { checkFunctionAllocation, regallocView } from '../../src/codegen/x64/backend.js';
-import { MInst, MOp, SCRATCH_GP, SCRATCH_XMM, printMInst, regName } from '../../src/codegen/x64/minst.js';
+import { allocateRegisters, operandTable } from '../../src/regalloc/linear-scan.js';
+import { checkFunctionAllocation, regallocView } from '../../src/codegen/backend.js';
+import type { MInst } from '../../src/codegen/minst.js';
+import type { LowerContext } from '../../src/codegen/target.js';
+import { X64_TARGET } from '../../src/codegen/x64/target.js';
+import { MOp } from '../../src/codegen/x64/minst.js';
 import { parse, printModule } from '../../src/ir/index.js';
 import { optimize } from '../../src/opt/index.js';
 import { buildKernels } from '../../bench/kernels/ir.js';
@@ -41,7 +43,7 @@ interface Case {
   xmm?: number[];
 }
 
-function build(c: Case): { target: RegallocTarget; alloc: Allocation } {
+function build(c: Case): { target: RegallocInput; alloc: Allocation } {
   const insts: Inst[] = [];
   const blocks = c.blocks.map((b) => { const first = insts.length; insts.push(...b.insts); return { first, count: b.insts.length, succs: b.succs }; });
   let maxReg = NP;
@@ -57,7 +59,7 @@ function build(c: Case): { target: RegallocTarget; alloc: Allocation } {
     acceptsSpillSlot: (_inst: number): boolean => true,
     isCalleeSaved: (_p: number): boolean => false,
   };
-  const target: RegallocTarget = view;
+  const target: RegallocInput = view;
   const opStart = new Int32Array(insts.length + 1);
   const opLoc: number[] = [];
   insts.forEach((i, n) => { opStart[n] = opLoc.length; for (const o of i) opLoc.push(o[2]); });
@@ -197,9 +199,9 @@ block0(v0: i64, v1: i64):
     return v3
 }
 `);
-  const mf = lowerFunction([...m.functions()][0]!, lowerCx);
-  const { target, insts } = regallocView(mf);
-  checkFunctionAllocation('f', target, insts, allocateRegisters(target));
+  const mf = X64_TARGET.lowerFunction([...m.functions()][0]!, lowerCx);
+  const { input: target, insts } = regallocView(X64_TARGET, mf);
+  checkFunctionAllocation(X64_TARGET, 'f', target, insts, allocateRegisters(target));
   // The multiply reads v0 (register id 32) from where its other input is.
   const { alloc, options } = contractAllocation(target, insts);
   const i = insts.findIndex((x) => x.op === MOp.Alu && x.regs[1] === 32);
@@ -217,11 +219,12 @@ const lowerCx: LowerContext = {
   resultsAddress: 0x20000n,
 };
 
-interface Real { name: string; target: RegallocTarget; insts: MInst[]; alloc: Allocation; options: CheckOptions }
+interface Real { name: string; target: RegallocInput; insts: MInst[]; alloc: Allocation; options: CheckOptions }
 
 /** The allocator's result with the checker options the backend uses. */
-function contractAllocation(target: RegallocTarget, insts: readonly MInst[]): { alloc: Allocation; options: CheckOptions } {
-  const options = { name: '%f', regName, printInst: (i: number): string => printMInst(insts[i]!), scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM] };
+function contractAllocation(target: RegallocInput, insts: readonly MInst[]): { alloc: Allocation; options: CheckOptions } {
+  const registers = X64_TARGET.registers;
+  const options = { name: '%f', regName: registers.regName, printInst: (i: number): string => X64_TARGET.printInst(insts[i]!), scratchPregs: registers.scratch };
   return { alloc: allocateRegisters(target), options };
 }
 
@@ -234,8 +237,8 @@ function realAllocations(): Real[] {
     const mod = level === 0 ? m : parse(printModule(m));
     if (level > 0) optimize(mod, { level });
     for (const f of mod.functions()) {
-      const mf = lowerFunction(f, lowerCx);
-      const { target, insts } = regallocView(mf);
+      const mf = X64_TARGET.lowerFunction(f, lowerCx);
+      const { input: target, insts } = regallocView(X64_TARGET, mf);
       out.push({ name: `${f.name} -O${level}`, target, insts, ...contractAllocation(target, insts) });
     }
   }
@@ -260,7 +263,7 @@ test('checker: allocations of the benchmark kernels and generated modules (-O0, 
  * of the register it names ('' if none). Independent of the checker's abstract
  * states: a path-by-path reading of allocation.ts.
  */
-function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly number[], walks: number, seed: number): string {
+function wrongReadOnSomePath(t: RegallocInput, a: Allocation, scratch: readonly number[], walks: number, seed: number): string {
   const r = rng(seed);
   const size = t.numPregs + a.spillSlots;
   const holdsReg = new Int32Array(size), holdsVer = new Int32Array(size);
@@ -314,7 +317,7 @@ function wrongReadOnSomePath(t: RegallocTarget, a: Allocation, scratch: readonly
 }
 
 /** True if some instruction reads register `reg` (for classifying undetected mutations: a def nobody reads may go anywhere free). */
-function isRead(t: RegallocTarget, reg: number): boolean {
+function isRead(t: RegallocInput, reg: number): boolean {
   let read = false;
   for (let i = 0; i < t.instCount && !read; i++) {
     for (let k = t.opStart[i]!; k < t.opStart[i + 1]!; k++) if (t.opReg[k] === reg && (t.opKind[k] === OperandKind.Use || t.opKind[k] === OperandKind.UseDef)) read = true;

@@ -10,8 +10,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { OperandKind, SPILL_BASE, allocateRegisters, operandTable, type Allocation, type MoveList, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
-import { firstMove } from '../../src/regalloc/allocation.js';
+import { allocateRegisters, operandTable } from '../../src/regalloc/linear-scan.js';
+import { OperandKind, SPILL_BASE, firstMove, type Allocation, type MoveList, type RegallocInput } from '../../src/regalloc/allocation.js';
 
 interface Op { reg: number; kind: OperandKind }
 interface Inst { ops: Op[]; copy: boolean }
@@ -24,7 +24,7 @@ function rng(seed: number): () => number {
 const NUM_PREGS = 6; // 0..3 class 0 (3 callee-saved), 4..5 class 1
 const PREG_CLASS = [0, 0, 0, 0, 1, 1];
 
-function target(insts: Inst[], regClass: number[], blocks: RegallocTarget['blocks']): RegallocTarget {
+function target(insts: Inst[], regClass: number[], blocks: RegallocInput['blocks']): RegallocInput {
   return {
     numPregs: NUM_PREGS,
     pregClass: PREG_CLASS,
@@ -40,7 +40,7 @@ function target(insts: Inst[], regClass: number[], blocks: RegallocTarget['block
 }
 
 /** Random program: blocks with random successors (forward and back edges). */
-function program(seed: number): { t: RegallocTarget; insts: Inst[] } {
+function program(seed: number): { t: RegallocInput; insts: Inst[] } {
   const r = rng(seed);
   const regClass = [...PREG_CLASS];
   const insts: Inst[] = [];
@@ -101,7 +101,7 @@ function program(seed: number): { t: RegallocTarget; insts: Inst[] } {
 }
 
 /** Walks random paths, checking that every read finds the value it names. */
-function execute(t: RegallocTarget, insts: Inst[], a: Allocation, seed: number): void {
+function execute(t: RegallocInput, insts: Inst[], a: Allocation, seed: number): void {
   const r = rng(seed);
   const holds = new Map<number, number>(); // location -> value
   const current = new Map<number, number>(); // register id -> its latest value

@@ -7,10 +7,11 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { loopDepths, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { loopDepths, operandTable } from '../../src/regalloc/linear-scan.js';
+import type { RegallocInput } from '../../src/regalloc/allocation.js';
 
 /** A target of one empty instruction per block, with successors `succs[b]`. */
-function cfg(succs: number[][]): RegallocTarget {
+function cfg(succs: number[][]): RegallocInput {
   return {
     numPregs: 1, pregClass: [0], allocatable: [[0]], regCount: 1, regClass: [0],
     blocks: succs.map((s, b) => ({ first: b, count: 1, succs: s })),

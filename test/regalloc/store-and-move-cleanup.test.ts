@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { SPILL_BASE, type Allocation, type MoveList } from '../../src/regalloc/allocation.js';
+import { OperandKind, SPILL_BASE, type Allocation, type MoveList, type RegallocInput } from '../../src/regalloc/allocation.js';
 import { checkAllocation } from '../../src/regalloc/checker.js';
-import { OperandKind, operandTable, type RegallocTarget } from '../../src/regalloc/linear-scan.js';
+import { operandTable } from '../../src/regalloc/linear-scan.js';
 import { removeRedundantStores } from '../../src/regalloc/redundant-stores.js';
 import { removeDeadMoves } from '../../src/regalloc/dead-moves.js';
 
@@ -20,7 +20,7 @@ const U = OperandKind.Use, D = OperandKind.Def;
 function run(blocks: { insts: [number, OperandKind, number][][]; succs: number[] }[], gaps: [number, number, number, number][], pass: 'stores' | 'dead' = 'stores'): { before: number; after: number } {
   const insts = blocks.flatMap((b) => b.insts);
   let first = 0;
-  const target: RegallocTarget = {
+  const target: RegallocInput = {
     numPregs: NP, pregClass: [0, 0, 0, 0], allocatable: [[0, 1, 2, 3]], regCount: V + 1, regClass: new Uint8Array(V + 1),
     blocks: blocks.map((b) => { const blk = { first, count: b.insts.length, succs: b.succs }; first += b.insts.length; return blk; }),
     instCount: insts.length,

@@ -35,41 +35,22 @@ import {
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
 import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
+import type { MFunction, MInst } from '../minst.js';
+import { TRAP_SYMBOL } from '../module-state.js';
+import type { EmitOptions, EmittedFunction } from '../target.js';
 import {
-  AluOp, BitOp, CALLEE_SAVED_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MInst, MOp, ShiftOp, UnaryOp, XMM_BASE,
+  AluOp, BitOp, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MOp, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
-import { MFunction } from './lower.js';
-import { ScratchSlot } from './scratch.js';
+import { X64Slot, x64State } from './scratch.js';
+import { CALLEE_SAVED_GP } from './sysv.js';
 
 /** Offset of a function's entry in its unit: padding and the 8-byte header come first. */
 const ENTRY = 16;
 /** Marks a jitted function's header (ASCII "JITK"). */
 export const FUNC_MAGIC = 0x4b54494a;
-/** Symbol of the module's trap handler (edi = trap code). */
-export const TRAP_SYMBOL = '__jitkit_trap';
 
 /** The trap handler as a jump target (the assembler keeps no operand, so one serves every stub). */
 const TRAP_TARGET = extern(TRAP_SYMBOL);
-
-/** What emission produced for one function. */
-export interface EmittedFunction {
-  /** Bytes, starting with the padding and the 8-byte header. */
-  readonly bytes: Uint8Array;
-  /** Relocations (assembler's and jump-table entries). */
-  readonly relocations: readonly Relocation[];
-  /** Offset of the entry point (`ENTRY`). */
-  readonly entry: number;
-  /** Code offset -> IR instruction, for annotated disassembly (ascending offsets). */
-  readonly irMap: readonly { offset: number; irInst: number }[];
-  /** Code offset -> IR block (-1 for an edge block), for annotated disassembly. */
-  readonly blockMap: readonly { offset: number; irBlock: number }[];
-  /** Offset where the out-of-line trap stubs start. */
-  readonly trapStubs: number;
-  /** Frame size in bytes below the saved registers. */
-  readonly frameSize: number;
-  /** End of the instructions (jump tables and constants follow). */
-  readonly codeEnd: number;
-}
 
 /**
  * The `EmittedFunction` emission returns. The IR and block maps are only read for disassembly, so
@@ -94,18 +75,6 @@ class EmittedCode implements EmittedFunction {
     }
     return this.blockMapMade;
   }
-}
-
-/** Options of `emitFunction`. */
-export interface EmitOptions {
-  /** Absolute address of the module state (trap frame, stack limit). */
-  readonly stateAddress: bigint;
-  /** Offset of the stack limit in the state. */
-  readonly stackLimitOffset: number;
-  /** Link symbol of this function. */
-  readonly symbol: string;
-  /** Signature hash for the header. */
-  readonly signatureHash: number;
 }
 
 const FLOAT_SIGN32 = new Uint8Array(16);
@@ -210,8 +179,9 @@ class Emitter {
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
 
   constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
-    this.a = mf.scratch.assembler();
-    this.mems = mf.scratch.mems;
+    const state = x64State(mf.scratch);
+    this.a = state.assembler();
+    this.mems = state.mems;
   }
 
   /**
@@ -298,17 +268,17 @@ class Emitter {
     for (let b = 0; b < mf.blocks.length; b++) this.labels.push(a.newLabel());
     // Edge placement: predecessor counts (the entry block is also entered from outside).
     const scratch = mf.scratch, nb = mf.order.length;
-    const layout = scratch.int32(ScratchSlot.EmitLayout, mf.blocks.length, 0);
+    const layout = scratch.int32(X64Slot.EmitLayout, mf.blocks.length, 0);
     for (let k = 0; k < nb; k++) layout[mf.order[k]!] = k;
-    const preds = scratch.int32(ScratchSlot.Preds, nb, 0);
+    const preds = scratch.int32(X64Slot.Preds, nb, 0);
     preds[0] = 1;
     // An edge's moves go at the end of its block when the block ends in a plain jump (no other
     // successor and nothing read after the moves: `endMoves`), else at the start of a successor
     // with one predecessor, else in a stub.
-    const endMoves = scratch.int32(ScratchSlot.EndMoves, nb, 0);
+    const endMoves = scratch.int32(X64Slot.EndMoves, nb, 0);
     // Loop heads (targets of a branch from the same or a later block) start on 16 bytes, as
     // compilers do: a loop whose first instructions straddle a fetch boundary can run slower.
-    const loopHead = scratch.int32(ScratchSlot.LoopHead, nb, 0);
+    const loopHead = scratch.int32(X64Slot.LoopHead, nb, 0);
     // One pass over the blocks for all three (on large functions, touching each block object
     // once more costs a cache miss per block).
     for (let k = 0; k < nb; k++) {
@@ -320,7 +290,7 @@ class Emitter {
       }
       if (succs.length === 1 && insts.length > 0 && insts[insts.length - 1]!.op === MOp.Jump) endMoves[k] = 1;
     }
-    const entryEdge = scratch.int32(ScratchSlot.EntryEdge, nb, -1);
+    const entryEdge = scratch.int32(X64Slot.EntryEdge, nb, -1);
     const edges = this.alloc.edgeMoves, edgeStart = this.alloc.edgeStart;
     for (let k = 0; k < nb; k++) {
       if (endMoves[k] !== 0) continue;

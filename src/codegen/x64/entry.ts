@@ -3,17 +3,10 @@
  * function, the module's trap handler, and callable stubs for imports whose
  * address is taken.
  *
- * Trap mechanism. The module owns a small writable *state* block:
- *
- *   +0   trap frame   rsp of the innermost active entry trampoline (0 = none)
- *   +8   stack limit  lowest rsp jitted code may use (set by the outermost entry)
- *   +16  trap code    0 = no trap, else TrapCode + 1
- *   +32  results      8 bytes per result of the last call (results that do not
- *                     fit in registers are passed here between jitted functions too)
- *
- * An entry trampoline saves the callee-saved registers, pushes the previous
- * trap frame and stack limit, records its own rsp as the trap frame, calls the
- * function and stores its results. A trap anywhere below it (even under C
+ * Trap mechanism. The module owns a small writable *state* block (module-state.ts:
+ * trap frame, stack limit, trap code, results). An entry trampoline saves the
+ * callee-saved registers, pushes the previous trap frame and stack limit,
+ * records its own rsp as the trap frame, calls the function and stores its results. A trap anywhere below it (even under C
  * frames, e.g. a qsort callback) jumps to the trap handler with edi = code,
  * which stores the code, resets rsp to the trap frame and runs the same
  * epilogue: previous frame and limit restored, callee-saved registers restored,
@@ -21,26 +14,15 @@
  * throws a TrapError. Nested entries (JS -> jitted -> JS -> jitted) each save
  * and restore the previous frame, so the mechanism is re-entrant.
  */
-import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi, rbx, r12, r13, r14, r15 } from '../../asm/x64/index.js';
+import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi } from '../../asm/x64/index.js';
 import { Type } from '../../ir/types.js';
+import { STATE_RESULTS, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME } from '../module-state.js';
 import { XMM_BASE } from './minst.js';
-import { argLocations, resultLocations } from './lower.js';
+import { CALLEE_SAVED_GP, argLocations, resultLocations } from './sysv.js';
 import { FUNC_MAGIC, MOVSD_MR, MOV_MR, MOV_RM, MOV_RR, POP_R64, PUSH_R64, RET, imm64 } from './emit.js';
 
-/** Offset of the trap frame in the module state. */
-export const STATE_TRAP_FRAME = 0;
-/** Offset of the stack limit. */
-export const STATE_STACK_LIMIT = 8;
-/** Offset of the trap code (u32; TrapCode + 1). */
-export const STATE_TRAP_CODE = 16;
-/** Offset of the results area. */
-export const STATE_RESULTS = 32;
-/** Maximum number of results. */
-export const MAX_RESULTS = 256;
-/** Size of the module state in bytes. */
-export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
-
-const SAVED = [rbx, r12, r13, r14, r15];
+/** The callee-saved registers a trampoline saves besides rbp (the allocator may use them all). */
+const SAVED = CALLEE_SAVED_GP.map((p) => gp64[p]!);
 /** `push m64`, `pop m64` and `lea r64, m` (the other shapes come from emit.ts): matched once, encoded with `emitForm`. */
 const PUSH_M64 = Assembler.formFor('push', qword(r11, 0)), POP_M64 = Assembler.formFor('pop', qword(r11, 0));
 const LEA_R64 = Assembler.formFor('lea', rax, qword(rax, 0));

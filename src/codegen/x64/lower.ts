@@ -16,105 +16,22 @@
  *  - Block arguments: a ParallelMove before the jump; a conditional branch
  *    with arguments gets an edge block holding the ParallelMove.
  */
-import { Func, Inst, Module, NONE, ValueKind } from '../../ir/function.js';
+import { Func, Inst, NONE, ValueKind } from '../../ir/function.js';
 import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
-import { Type, isFloatType, typeBytes, typeName, type Signature } from '../../ir/types.js';
-import { OperandKind } from '../../regalloc/linear-scan.js';
+import { Type, isFloatType, typeBytes, type Signature } from '../../ir/types.js';
+import { OperandKind } from '../../regalloc/allocation.js';
+import { MBlock, MFunction, MInst } from '../minst.js';
+import { BackendScratch } from '../scratch.js';
+import { signatureHash } from '../signature-hash.js';
+import type { LowerContext } from '../target.js';
 import {
-  AluOp, BitOp, CALL_CLOBBERS, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, FLOAT_ARGS, FLOAT_RESULTS, Gp,
-  INT_ARGS, INT_RESULTS, LoadKind, MInst, MOp, NUM_PREGS, ShiftOp, UnaryOp, XMM_BASE,
+  AluOp, BitOp, CLASS_GP, CLASS_XMM, DivOp, ExtOp, FAluOp, Gp, LoadKind, MOp, NUM_PREGS, ShiftOp, UnaryOp, XMM_BASE,
 } from './minst.js';
-import { BackendScratch, ScratchSlot } from './scratch.js';
-
-/** A machine basic block. */
-export class MBlock {
-  /** Instructions. */ readonly insts: MInst[] = [];
-  /** Successor machine blocks. */ readonly succs: number[] = [];
-  /** The IR block (or -1 for an edge block). */ readonly irBlock: number;
-  constructor(irBlock: number) { this.irBlock = irBlock; }
-}
-
-/** A lowered function. */
-export class MFunction {
-  /** Blocks by id; `order` is the layout. */ readonly blocks: MBlock[] = [];
-  /** Layout order of block ids. */ order: number[] = [];
-  /** Register class per register id (pregs included): the first `regCount` entries (the array grows by doubling). */ regClass: Uint8Array;
-  /** Number of register ids: pregs, IR values, temporaries. */ regCount: number;
-  /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
-  /** Number of incoming stack arguments. */ inArgSlots = 0;
-  /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
-  constructor(readonly func: Func, scratch: BackendScratch = new BackendScratch()) {
-    this.scratch = scratch;
-    // The pregs, then IR value v as register NUM_PREGS + v; room for about as many temporaries.
-    const n = NUM_PREGS + func.valueCount, rc = new Uint8Array(2 * n);
-    for (let p = 0; p < NUM_PREGS; p++) rc[p] = p < XMM_BASE ? CLASS_GP : CLASS_XMM;
-    for (let v = 0; v < func.valueCount; v++) rc[NUM_PREGS + v] = isFloatType(func.valueType[v] as Type) ? CLASS_XMM : CLASS_GP;
-    this.regClass = rc;
-    this.regCount = n;
-  }
-}
-
-/** What lowering needs from the module-level compilation. */
-export interface LowerContext {
-  /** Absolute address of module data object `index`. */
-  dataAddress(index: number): bigint;
-  /** Link symbol of module function `name`. */
-  functionSymbol(name: string): string;
-  /** Link symbol of the callable stub of import `name` (func_addr of an import). */
-  importStubSymbol(name: string): string;
-  /** Link symbol of a C import `name`. */
-  importSymbol(name: string): string;
-  /** Absolute address of result slot 0 of the module state (results returned in memory). */
-  readonly resultsAddress: bigint;
-  /** Scratch tables reused by the functions of the compilation (one per compilation, else one per function). */
-  readonly scratch?: BackendScratch;
-}
-
-/**
- * 32-bit hash of a signature, checked by call_indirect: FNV-1a of its text
- * (`signatureText`, e.g. `(i32, ptr) -> f64`), fed piece by piece so no string is built.
- */
-export function signatureHash(sig: Signature): number {
-  let h = fnv(0x811c9dc5, '(');
-  const params = sig.params, results = sig.results;
-  for (let i = 0; i < params.length; i++) h = fnv(i === 0 ? h : fnv(h, ', '), typeName(params[i]!));
-  h = fnv(h, ')');
-  for (let i = 0; i < results.length; i++) h = fnv(fnv(h, i === 0 ? ' -> ' : ', '), typeName(results[i]!));
-  return h | 0;
-}
-/** FNV-1a hash `h` continued over the characters of `s`. */
-function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
+import { X64_REGISTERS } from './registers.js';
+import { X64Slot } from './scratch.js';
+import { SYSV, argLocations, resultLocations } from './sysv.js';
 
 const INT_CC_TO_X86 = [4, 5, 12, 14, 15, 13, 2, 6, 7, 3]; // eq ne slt sle sgt sge ult ule ugt uge -> E NE L LE G GE B BE A AE
-
-/** Where each argument of a signature goes: preg, or -(1 + stack slot). */
-export function argLocations(types: readonly Type[]): { locs: number[]; stackSlots: number } {
-  let ints = 0, floats = 0, stack = 0;
-  const locs: number[] = [];
-  for (const t of types) {
-    if (isFloatType(t)) locs.push(floats < 8 ? FLOAT_ARGS[floats++]! : -(1 + stack++));
-    else locs.push(ints < 6 ? INT_ARGS[ints++]! : -(1 + stack++));
-  }
-  return { locs, stackSlots: stack };
-}
-
-/**
- * Result locations of a signature: a result register, or -(1 + k) for result k
- * returned in memory (the module state's results area, slot k) once the
- * registers of its class are used up. The callee stores such results just
- * before returning and the caller loads them right after the call, so one
- * area per module suffices even with recursion.
- */
-export function resultLocations(types: readonly Type[]): number[] {
-  let ints = 0, floats = 0;
-  return types.map((t, k) => {
-    if (isFloatType(t)) return floats < FLOAT_RESULTS.length ? FLOAT_RESULTS[floats++]! : -(1 + k);
-    return ints < INT_RESULTS.length ? INT_RESULTS[ints++]! : -(1 + k);
-  });
-}
 
 const isWide = (t: Type): boolean => t === Type.I64 || t === Type.Ptr;
 const aluSize = (t: Type): number => (isWide(t) ? 8 : 4);
@@ -173,10 +90,10 @@ class Lowerer {
   readonly amodeInsts: number[] = [];
   constructor(readonly f: Func, readonly cx: LowerContext) {
     const scratch = cx.scratch ?? new BackendScratch();
-    this.mf = new MFunction(f, scratch);
-    this.immState = scratch.int32(ScratchSlot.ImmState, f.instCount, 0);
-    this.immValue = scratch.int32(ScratchSlot.ImmValue, f.instCount, 0);
-    this.valueFlags = scratch.int32(ScratchSlot.ValueFlags, f.valueCount, 0);
+    this.mf = new MFunction(f, X64_REGISTERS, scratch);
+    this.immState = scratch.int32(X64Slot.ImmState, f.instCount, 0);
+    this.immValue = scratch.int32(X64Slot.ImmValue, f.instCount, 0);
+    this.valueFlags = scratch.int32(X64Slot.ValueFlags, f.valueCount, 0);
     // Sized up front: stores at instruction ids past the end would make sparse (slow) arrays.
     this.leas = new Array<AddrMode | undefined>(f.instCount);
     this.amodes = new Array<AddrMode | undefined>(f.instCount);
@@ -184,16 +101,7 @@ class Lowerer {
   vreg(v: number): number { return NUM_PREGS + v; }
   /** Whether IR value `v` has `ValueFlag` `flag`. */
   is(v: number, flag: ValueFlag): boolean { return (this.valueFlags[v]! & flag) !== 0; }
-  temp(cls: number): number {
-    const mf = this.mf;
-    if (mf.regCount === mf.regClass.length) {
-      const grown = new Uint8Array(2 * mf.regCount);
-      grown.set(mf.regClass);
-      mf.regClass = grown;
-    }
-    mf.regClass[mf.regCount] = cls;
-    return mf.regCount++;
-  }
+  temp(cls: number): number { return this.mf.newReg(cls); }
   inst(op: MOp): MInst { const m = new MInst(op, this.curInst); this.cur.insts.push(m); return m; }
   mov(dst: number, src: number): void { this.inst(MOp.Mov).add(dst, OperandKind.Def).add(src, OperandKind.Use); }
   /** New vreg holding a copy of `src` (the tied output of a two-address op). */
@@ -220,7 +128,7 @@ class Lowerer {
     // `reach` lists them in discovery order, which the planning passes below iterate in.
     const reach: number[] = [];
     const scratch = mf.scratch;
-    const reached = scratch.int32(ScratchSlot.Reached, f.blockCount, 0);
+    const reached = scratch.int32(X64Slot.Reached, f.blockCount, 0);
     const stack = [f.entryBlock as number];
     while (stack.length > 0) {
       const b = stack.pop()!;
@@ -230,15 +138,15 @@ class Lowerer {
       const last = f.blockLast[b]!;
       if (last !== NONE) for (let d = 0; d < f.instDestCount[last]!; d++) stack.push(f.destBlock[f.instDestStart[last]! + d]!);
     }
-    this.useCount = scratch.int32(ScratchSlot.UseCount, f.valueCount, 0);
-    this.userOf = scratch.int32(ScratchSlot.UserOf, f.valueCount, -1);
+    this.useCount = scratch.int32(X64Slot.UseCount, f.valueCount, 0);
+    this.userOf = scratch.int32(X64Slot.UserOf, f.valueCount, -1);
     // One closure for all instructions (not one per instruction).
     let user = -1;
     const countUse = (v: number): void => { this.useCount[v]!++; this.userOf[v] = user; };
     for (const b of reach) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) { user = i; f.forEachUse(i as Inst, countUse); }
     }
-    this.immUses = scratch.int32(ScratchSlot.ImmUses, f.valueCount, 0);
+    this.immUses = scratch.int32(X64Slot.ImmUses, f.valueCount, 0);
     // One walk for the immediate operands, the compares and bands that become flags, and the lists of
     // the instructions the address and load planning look at (in walk order, which theirs keeps).
     const memInsts: number[] = [], loads: number[] = [];
@@ -255,7 +163,7 @@ class Lowerer {
     this.planAddressModes(memInsts);
     this.planLoadFolds(loads);
     const layout: number[] = [];
-    this.blockOf = scratch.int32(ScratchSlot.BlockOf, f.blockCount, -1);
+    this.blockOf = scratch.int32(X64Slot.BlockOf, f.blockCount, -1);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       if (reached[b] === 0) continue;
       this.blockOf[b] = mf.blocks.length;
@@ -454,7 +362,7 @@ class Lowerer {
     // Uses of each value by folded accesses and skipped candidates; one counting closure (and one
     // for the lea operands, which reads `via`) for all, not one per instruction. Only those
     // instructions are visited: the candidates' definitions, the folded accesses and the leas.
-    const absorbed = this.mf.scratch.int32(ScratchSlot.Absorbed, f.valueCount, 0);
+    const absorbed = this.mf.scratch.int32(X64Slot.Absorbed, f.valueCount, 0);
     const bump = (v: number): void => { absorbed[v]!++; };
     let via: number[] = [];
     const bumpVia = (v: number): void => { if (via.includes(v)) absorbed[v]!++; };
@@ -661,10 +569,10 @@ class Lowerer {
     } else {
       m.sym = sym;
       m.sub = isImport ? 1 : 0;
-      m.imm = locs.filter((l) => l >= 16).length;
+      m.imm = locs.filter((l) => l >= XMM_BASE).length;
     }
     for (const l of locs) if (l >= 0) m.add(l, OperandKind.Use);
-    for (const r of CALL_CLOBBERS) m.add(r, OperandKind.Def);
+    for (const r of SYSV.callClobbers) m.add(r, OperandKind.Def);
     const rl = resultLocations(sig.results);
     let base = -1;
     for (let k = 0; k < rl.length; k++) {
@@ -1056,16 +964,4 @@ class Lowerer {
 /** Lowers one verified IR function. */
 export function lowerFunction(f: Func, cx: LowerContext): MFunction {
   return new Lowerer(f, cx).run();
-}
-
-/** Module-level helper for tests: lowers every function with placeholder addresses. */
-export function lowerModuleForTest(m: Module): MFunction[] {
-  const cx: LowerContext = {
-    dataAddress: (i) => BigInt(0x1000 * (i + 1)),
-    functionSymbol: (n) => `fn:${n}`,
-    importStubSymbol: (n) => `stub:${n}`,
-    importSymbol: (n) => `c:${n}`,
-    resultsAddress: 0x10000n,
-  };
-  return m.functions().map((f) => lowerFunction(f, cx));
 }

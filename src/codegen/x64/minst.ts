@@ -1,30 +1,22 @@
 /**
- * x86-64 machine instructions on virtual registers: what lowering produces,
- * the register allocator reads, and the emitter turns into bytes.
+ * The x86-64 target's machine instructions: the registers (preg numbering, classes,
+ * allocation order), the opcodes (`MOp`, held in the neutral `MInst.op`, src/codegen/minst.ts)
+ * with the meaning of each instruction's operands and fields, and the printer.
  *
- * Every instruction lists its register operands (`reg(k)`, `regCount`) with an
- * `OperandKind` each (use / def / use-def "tied" / early def / temp); a number
- * below `NUM_PREGS` is a fixed physical register, a larger one a virtual
- * register. The emitter and the printer read them with `reg(k)` / `kind(k)`;
- * the allocator reads them as one flat table that `copyOperands` fills
- * (regallocView in backend.ts), so operand k here is operand k there.
- *
- * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15.
- *
- * Kept small because there is one per machine instruction: operands 0..3 and
- * their kinds sit in fields (no array per instruction), immediates are int32s
- * (64-bit values as two halves), never bigints.
+ * Register numbers: 0..15 general-purpose (hardware numbers), 16..31 xmm0..15. The calling
+ * convention's registers are in sysv.ts.
  */
-import type { OperandKind } from '../../regalloc/linear-scan.js';
+import type { MInst } from '../minst.js';
+import { RegClass } from '../target.js';
 
 /** Number of physical register ids (16 GPRs + 16 XMMs). */
 export const NUM_PREGS = 32;
 /** First xmm register id. */
 export const XMM_BASE = 16;
 /** Register class: general-purpose. */
-export const CLASS_GP = 0;
+export const CLASS_GP = RegClass.Int;
 /** Register class: xmm. */
-export const CLASS_XMM = 1;
+export const CLASS_XMM = RegClass.Float;
 
 /** GPR ids. */
 export const enum Gp { Rax = 0, Rcx = 1, Rdx = 2, Rbx = 3, Rsp = 4, Rbp = 5, Rsi = 6, Rdi = 7, R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15 }
@@ -38,26 +30,6 @@ export const ALLOCATABLE: readonly (readonly number[])[] = [
   [Gp.Rax, Gp.Rcx, Gp.Rdx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9, Gp.Rbx, Gp.R12, Gp.R13, Gp.R14, Gp.R15],
   Array.from({ length: 14 }, (_, i) => XMM_BASE + i),
 ];
-/** Callee-saved GPRs that the allocator may hand out (rbp is the frame pointer). */
-export const CALLEE_SAVED_GP: readonly number[] = [Gp.Rbx, Gp.R12, Gp.R13, Gp.R14, Gp.R15];
-/** Caller-saved registers clobbered by a call (excluding the spill scratch ones, which are never live). */
-export const CALL_CLOBBERS: readonly number[] = [
-  Gp.Rax, Gp.Rcx, Gp.Rdx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9,
-  ...Array.from({ length: 14 }, (_, i) => XMM_BASE + i),
-];
-/** System V integer argument registers. */
-export const INT_ARGS: readonly number[] = [Gp.Rdi, Gp.Rsi, Gp.Rdx, Gp.Rcx, Gp.R8, Gp.R9];
-/** Float argument registers xmm0..7. */
-export const FLOAT_ARGS: readonly number[] = Array.from({ length: 8 }, (_, i) => XMM_BASE + i);
-/**
- * Integer result registers. One result is rax (System V), two are rax:rdx (as a
- * C struct of two integers); further results of jitkit-to-jitkit calls use the
- * remaining caller-saved registers.
- */
-export const INT_RESULTS: readonly number[] = [Gp.Rax, Gp.Rdx, Gp.Rcx, Gp.Rsi, Gp.Rdi, Gp.R8, Gp.R9];
-/** Float result registers xmm0.. (xmm0:xmm1 as in System V for two). */
-export const FLOAT_RESULTS: readonly number[] = Array.from({ length: 8 }, (_, i) => XMM_BASE + i);
-
 /** Machine opcodes. Comments give the operand layout of `regs`. */
 export const enum MOp {
   /** regs [dst D, src U]: register/spill move of the class (64-bit / whole xmm). */
@@ -192,107 +164,6 @@ export const enum ExtOp { Sign, Zero }
 export const enum FAluOp { Add, Sub, Mul, Div }
 /** Load kinds. */
 export const enum LoadKind { Int, SignExt, ZeroExt, Float }
-
-/** The `targets` of instructions that branch nowhere: shared, so never modified (branches get a new array). */
-const NO_TARGETS: number[] = [];
-
-/** Operand kinds packed into `MInst.kindBits` (3 bits each, within a small integer). */
-const PACKED_KINDS = 10;
-/** Register operands kept in the fields `r0 .. r3`; calls and parallel moves put the rest in `regsRest`. */
-const INLINE_REGS = 4;
-
-/** One machine instruction. */
-export class MInst {
-  /** Opcode. */ op: MOp;
-  /** Sub-operation. */ sub: number;
-  /** Operand size in bytes. */ size: number;
-  /** Condition / second size / immediate. */ imm: number;
-  /** Second immediate. */ imm2: number;
-  /** Index scale (1, 2, 4, 8) of LoadIdx/StoreIdx. */ scale: number;
-  /** Symbol for calls and LoadSym. */ sym: string;
-  /** Machine block targets for branches. */ targets: number[];
-  /**
-   * Register operands 0 .. 3 (read them with `reg(k)`): fields rather than an array per instruction,
-   * which with its backing store was most of lowering's garbage.
-   */ r0: number; r1: number; r2: number; r3: number;
-  /** Number of register operands. */ regCount: number;
-  /** Register operands INLINE_REGS and up (calls, parallel moves), else null. */ regsRest: number[] | null;
-  /**
-   * `OperandKind`s of the first PACKED_KINDS register operands, 3 bits each (operand k at bits
-   * 3k .. 3k+2): one array per instruction fewer, whose growth to 16 slots on the first push made
-   * it the largest garbage of lowering. Read them with `kind(k)`.
-   */ kindBits: number;
-  /** `OperandKind`s of operands PACKED_KINDS and up (calls, parallel moves), else null. */ kindsRest: OperandKind[] | null;
-  /** The IR instruction this came from, or -1. */ irInst: number;
-  constructor(op: MOp, irInst: number) {
-    this.op = op;
-    this.sub = 0;
-    this.size = 8;
-    this.imm = 0;
-    this.imm2 = 0;
-    this.scale = 1;
-    this.sym = '';
-    this.targets = NO_TARGETS;
-    this.r0 = 0; this.r1 = 0; this.r2 = 0; this.r3 = 0;
-    this.regCount = 0;
-    this.regsRest = null;
-    this.kindBits = 0;
-    this.kindsRest = null;
-    this.irInst = irInst;
-  }
-  /** Appends a register operand. */
-  add(reg: number, kind: OperandKind): this {
-    const k = this.regCount++;
-    if (k === 0) this.r0 = reg;
-    else if (k === 1) this.r1 = reg;
-    else if (k === 2) this.r2 = reg;
-    else if (k === 3) this.r3 = reg;
-    else (this.regsRest ??= []).push(reg);
-    if (k < PACKED_KINDS) this.kindBits |= kind << (3 * k);
-    else (this.kindsRest ??= []).push(kind);
-    return this;
-  }
-  /** Register operand k (0 <= k < regCount). */
-  reg(k: number): number {
-    return k === 0 ? this.r0 : k === 1 ? this.r1 : k === 2 ? this.r2 : k === 3 ? this.r3 : this.regsRest![k - INLINE_REGS]!;
-  }
-  /** The register operands as a new array (for tests and debugging; `reg(k)` on hot paths). */
-  get regs(): number[] {
-    const r: number[] = [];
-    for (let k = 0; k < this.regCount; k++) r.push(this.reg(k));
-    return r;
-  }
-  /** Sets `imm2` and `imm` to the high and low halves (int32 each) of the 64-bit immediate `v` (MovImm). */
-  setImm64(v: bigint): this {
-    const s = BigInt.asIntN(64, v);
-    this.imm = Number(BigInt.asIntN(32, s));
-    this.imm2 = Number(s >> 32n);
-    return this;
-  }
-  /**
-   * Writes the register operands to `regs` and their kinds to `kinds` from index `at` on (a row
-   * of the allocator's operand table, see regallocView); returns the index after them.
-   */
-  copyOperands(regs: Int32Array, kinds: Int32Array, at: number): number {
-    const n = this.regCount, bits = this.kindBits;
-    switch (n) {
-      case 0: return at;
-      case 1: regs[at] = this.r0; kinds[at] = bits & 7; return at + 1;
-      case 2: regs[at] = this.r0; regs[at + 1] = this.r1; kinds[at] = bits & 7; kinds[at + 1] = (bits >>> 3) & 7; return at + 2;
-      default: break;
-    }
-    for (let k = 0; k < n; k++) {
-      regs[at + k] = this.reg(k);
-      kinds[at + k] = k < PACKED_KINDS ? (bits >>> (3 * k)) & 7 : this.kindsRest![k - PACKED_KINDS]!;
-    }
-    return at + n;
-  }
-  /** Kind of register operand k. */
-  kind(k: number): OperandKind {
-    return k < PACKED_KINDS ? ((this.kindBits >>> (3 * k)) & 7) as OperandKind : this.kindsRest![k - PACKED_KINDS]!;
-  }
-}
-
 
 const GP_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 const KIND_MARK = ['', '=', '+=', '=!', '~'];

@@ -10,7 +10,7 @@
 import { Assembler, Cond, byte, dword, qword, word, gp8, gp16, gp32, gp64, xmmRegs, type Mem, type Reg,
   rax, rcx, rdx, rdi, rsi, rsp, rbx, r11, r11d, eax, ecx, edx, al, cl, ax } from '../../../src/asm/x64/index.js';
 import { CodeMemory, type CodeHandle } from '../../../src/index.js';
-import { planCall, ArgClass, INT_ARG_REGS } from '../../../src/runtime/sysv-abi.js';
+import { planCall, ArgClass, SYSV } from '../../../src/codegen/x64/sysv.js';
 import { Signature } from '../../../src/runtime/signature.js';
 import { entryThunkAddress } from '../../../src/runtime/calling.js';
 import type { ArgType } from './gen.js';
@@ -26,7 +26,7 @@ const xmm15 = xmmRegs[15]!;
 /** Where argument k is on entry (rsp points at the return address): a register or a stack slot. */
 function argSource(sig: Signature, k: number): { reg?: number; xmm?: number; slot?: number } {
   const loc = planCall(sig).args[k]!;
-  if (loc.cls === ArgClass.IntReg) return { reg: INT_ARG_REGS[loc.index]! };
+  if (loc.cls === ArgClass.IntReg) return { reg: SYSV.intArgs[loc.index]! };
   if (loc.cls === ArgClass.VecReg) return { xmm: loc.index };
   return { slot: loc.index };
 }

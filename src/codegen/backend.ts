@@ -1,33 +1,27 @@
 /**
- * The x86-64 backend driver for one function: lower -> allocate -> emit.
+ * The backend driver for one function, the same on every target: lower -> lay out ->
+ * allocate -> emit, asking the `Target` (target.ts) for the machine-specific steps.
  *
- *   IR Func --lowerFunction--> MFunction (virtual registers)
+ *   IR Func --target.lowerFunction--> MFunction (virtual registers)
  *           --rotateLoops (layout.ts)--> loop headers placed after their latches
  *           --allocateRegisters (src/regalloc, reading the flat operand table regallocView builds)--> Allocation
- *           --emitFunction--> bytes + relocations + IR offset map
+ *           --target.emitFunction--> bytes + relocations + IR offset map
  */
-import { Func } from '../../ir/function.js';
-import { allocateRegisters, type Allocation, type RegallocTarget } from '../../regalloc/linear-scan.js';
-import type { Allocation as ContractAllocation } from '../../regalloc/allocation.js';
-import { checkAllocation } from '../../regalloc/checker.js';
-import { emitFunction, type EmittedFunction } from './emit.js';
+import { Func } from '../ir/function.js';
+import type { Allocation, RegallocInput } from '../regalloc/allocation.js';
+import { checkAllocation } from '../regalloc/checker.js';
+import { allocateRegisters } from '../regalloc/linear-scan.js';
 import { rotateLoops } from './layout.js';
-import { lowerFunction, signatureHash, type LowerContext, type MFunction } from './lower.js';
-import {
-  ALLOCATABLE, CALLEE_SAVED_GP, CLASS_GP, CLASS_XMM, MInst, MOp, NUM_PREGS, SCRATCH_GP, SCRATCH_XMM, XMM_BASE, printMInst, regName,
-} from './minst.js';
+import type { MFunction, MInst } from './minst.js';
 import { ScratchSlot } from './scratch.js';
-
-/** Bit p set for each callee-saved physical register p (all below 32). */
-const CALLEE_SAVED_MASK = CALLEE_SAVED_GP.reduce((m, p) => m | (1 << p), 0);
-/** Register class of each physical register (never written). */
-const PREG_CLASS: ArrayLike<number> = Uint8Array.from({ length: NUM_PREGS }, (_, p) => (p < XMM_BASE ? CLASS_GP : CLASS_XMM));
+import { signatureHash } from './signature-hash.js';
+import type { EmittedFunction, LowerContext, Target } from './target.js';
 
 /**
  * Adapts a lowered function to the allocator's view: a flat instruction list in layout order and
  * its operand table (tables of `mf.scratch`, valid until the next function's view).
  */
-export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MInst[] } {
+export function regallocView(target: Target, mf: MFunction): { input: RegallocInput; insts: MInst[] } {
   const order = mf.order, n = order.length, scratch = mf.scratch;
   // Layout position of each block id, and the instruction count (from the blocks, without
   // touching the instructions: the loop below reads each one once).
@@ -54,17 +48,18 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
         opKind = scratch.int32Kept(ScratchSlot.OpKind, at + inst.regCount);
       }
       at = inst.copyOperands(opReg, opKind, at);
-      if (acceptsSpillSlot(inst)) slotOk[i] = 1;
+      if (target.acceptsSpillSlot(inst)) slotOk[i] = 1;
     }
     const succs: number[] = [];
     for (const s of blk.succs) succs.push(index[s]!);
     blocks.push({ first, count: list.length, succs });
   }
   opStart[ni] = at;
-  const target: RegallocTarget = {
-    numPregs: NUM_PREGS,
-    pregClass: PREG_CLASS,
-    allocatable: ALLOCATABLE,
+  const registers = target.registers;
+  const input: RegallocInput = {
+    numPregs: registers.numPregs,
+    pregClass: registers.pregClass,
+    allocatable: registers.allocatable,
     regCount: mf.regCount,
     regClass: mf.regClass,
     blocks,
@@ -73,15 +68,9 @@ export function regallocView(mf: MFunction): { target: RegallocTarget; insts: MI
     opReg,
     opKind,
     acceptsSpillSlot(i: number): boolean { return slotOk[i] === 1; },
-    isCalleeSaved(p: number): boolean { return p < 32 && ((CALLEE_SAVED_MASK >>> p) & 1) !== 0; },
+    isCalleeSaved: registers.isCalleeSaved,
   };
-  return { target, insts };
-}
-
-/** True for the copies whose operands the emitter can read or write in a spill slot. */
-export function acceptsSpillSlot(inst: MInst): boolean {
-  const op = inst.op;
-  return op === MOp.Mov || op === MOp.ParallelMove || op === MOp.LoadArg || op === MOp.StoreArg;
+  return { input, insts };
 }
 
 /** Everything produced for one function. */
@@ -100,36 +89,36 @@ export interface FunctionCodegenOptions {
   readonly checkRegalloc?: boolean;
 }
 
-/** Compiles one function to a relocatable unit. */
-export function compileFunction(f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
-  const mf = lowerFunction(f, cx);
+/** Compiles one function to a relocatable unit on `target`. */
+export function compileFunction(target: Target, f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
+  const mf = target.lowerFunction(f, cx);
   rotateLoops(mf);
-  const { target, insts } = regallocView(mf);
-  const alloc = allocateRegisters(target, mf.scratch.regalloc);
-  if (opts.checkRegalloc === true) checkFunctionAllocation(f.name, target, insts, alloc);
-  const code = emitFunction(mf, alloc, { stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f) });
+  const { input, insts } = regallocView(target, mf);
+  const alloc = allocateRegisters(input, mf.scratch.regalloc);
+  if (opts.checkRegalloc === true) checkFunctionAllocation(target, f.name, input, insts, alloc);
+  const code = target.emitFunction(mf, alloc, { stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f) });
   return { mf, alloc, code };
 }
 
 /** Runs the register-allocation checker (src/regalloc/checker.ts) on one function's allocation. */
-export function checkFunctionAllocation(name: string, target: RegallocTarget, insts: readonly MInst[], alloc: ContractAllocation): void {
-  checkAllocation(target, alloc, {
+export function checkFunctionAllocation(target: Target, name: string, input: RegallocInput, insts: readonly MInst[], alloc: Allocation): void {
+  checkAllocation(input, alloc, {
     name: `%${name}`,
-    regName,
-    printInst: (i: number): string => printMInst(insts[i]!),
+    regName: target.registers.regName,
+    printInst: (i: number): string => target.printInst(insts[i]!),
     // JITKIT_CHECK_REGALLOC_MOVES=0: report only wrong reads by instructions (triage of a failing allocator).
     checkMoveSources: process.env['JITKIT_CHECK_REGALLOC_MOVES'] !== '0',
-    // Never allocatable: emit.ts uses them inside copies and parallel moves.
-    scratchPregs: [...SCRATCH_GP, ...SCRATCH_XMM],
+    // Never allocatable: emission uses them inside copies and parallel moves.
+    scratchPregs: target.registers.scratch,
   });
 }
 
 /** Text of the machine instructions of a lowered function (virtual registers), for debugging. */
-export function printMFunction(mf: MFunction): string {
+export function printMFunction(target: Target, mf: MFunction): string {
   const lines: string[] = [];
   for (const b of mf.order) {
     lines.push(`mb${b}:${mf.blocks[b]!.irBlock >= 0 ? ` ; block${mf.blocks[b]!.irBlock}` : ' ; edge'}`);
-    for (const i of mf.blocks[b]!.insts) lines.push(`    ${printMInst(i)}`);
+    for (const i of mf.blocks[b]!.insts) lines.push(`    ${target.printInst(i)}`);
   }
   return lines.join('\n') + '\n';
 }

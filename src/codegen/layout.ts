@@ -25,7 +25,7 @@
  * order. The last such latch is used. The entry block never moves (the
  * prologue falls into it).
  */
-import type { MFunction } from './lower.js';
+import type { MFunction } from './minst.js';
 import { ScratchSlot } from './scratch.js';
 
 /** Reorders `mf.order` in place, rotating loops as described above. Linear in the number of blocks. */

@@ -1,5 +1,6 @@
 /**
- * Emits the entry thunk of the fast call path, with jitkit's own assembler.
+ * The x86-64 native call thunk of the runtime's fast call path (runtime/calling.ts asks
+ * the target for it), emitted with jitkit's own assembler.
  * The thunk is `R thunk(uint64_t *buffer)`, one per signature (cached): it
  * loads the arguments from the shared buffer (slot 1 + i holds argument i)
  * into System V registers and stack slots and runs the target, whose address
@@ -27,17 +28,12 @@
  * Debug mode (`checkStackAlignment`) traps with ud2 unless rsp is 16-byte
  * aligned at the call (rsp = 8 mod 16 at the tail jump, which stands for it).
  */
-import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../asm/x64/index.js';
-import type { Reg } from '../asm/x64/index.js';
-import { ArgClass, INT_ARG_REGS, type CallPlan } from './sysv-abi.js';
-import { TARGET_SLOT } from './marshal.js';
-import type { NativeType, Signature } from './signature.js';
-
-/** Options for thunk emission. */
-export interface ThunkOptions {
-  /** Check 16-byte stack alignment at the call and trap (ud2) if it is wrong. */
-  readonly checkStackAlignment?: boolean;
-}
+import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
+import type { Reg } from '../../asm/x64/index.js';
+import { TARGET_SLOT } from '../../runtime/marshal.js';
+import type { NativeType, Signature } from '../../runtime/signature.js';
+import type { EntryThunkOptions } from '../target.js';
+import { ArgClass, SYSV, type CallPlan } from './sysv.js';
 
 const isWide = (t: NativeType) => t === 'i64' || t === 'u64' || t === 'ptr';
 
@@ -51,7 +47,7 @@ function loadRegisterArgs(a: Assembler, plan: CallPlan, base: Reg): void {
         rdiArg = i;
         return;
       }
-      const id = INT_ARG_REGS[loc.index]!;
+      const id = SYSV.intArgs[loc.index]!;
       if (isWide(loc.type)) a.mov(gp64[id]!, qword(base, undefined, 1, src));
       else a.mov(gp32[id]!, dword(base, undefined, 1, src));
     } else if (loc.cls === ArgClass.VecReg) {
@@ -79,7 +75,7 @@ function emitAlignmentCheck(a: Assembler, expected: number): void {
 }
 
 /** Emits the entry thunk for `sig` into `a`. */
-export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, options: ThunkOptions = {}): void {
+export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, options: EntryThunkOptions = {}): void {
   const target = qword(plan.stackSlots === 0 ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
   if (plan.stackSlots === 0) {
     if (options.checkStackAlignment) emitAlignmentCheck(a, 8);
