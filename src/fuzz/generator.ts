@@ -416,6 +416,10 @@ class FuncGen {
       case 4: {
         const from = r.pick(FLOATS), to = r.pick(INTS), signed = r.chance(0.5);
         let x = this.get(from);
+        if (r.chance(0.35)) { // saturating: any input, NaN and infinities included
+          this.push(signed ? b.fcvtToSintSat(to, x) : b.fcvtToUintSat(to, x));
+          break;
+        }
         if (!this.o.traps || r.chance(0.85)) {
           const w = BITS[to]!;
           const lo = signed ? -(2 ** (w - 1)) - 1 : -1, hi = signed ? 2 ** (w - 1) : 2 ** w;

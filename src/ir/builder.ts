@@ -256,6 +256,8 @@ export class Builder {
   /** f64 -> f32. */ fdemote(x: Value): Value { return this.convert(Opcode.FDemote, Type.F32, x); }
   /** Float -> signed int (traps). */ fcvtToSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToSint, type, x); }
   /** Float -> unsigned int (traps). */ fcvtToUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToUint, type, x); }
+  /** Float -> signed int, saturating (NaN -> 0). */ fcvtToSintSat(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToSintSat, type, x); }
+  /** Float -> unsigned int, saturating (NaN -> 0). */ fcvtToUintSat(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToUintSat, type, x); }
   /** Signed int -> float. */ fcvtFromSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromSint, type, x); }
   /** Unsigned int -> float. */ fcvtFromUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromUint, type, x); }
   /** Reinterpret bits as `type`. */ bitcast(type: Type, x: Value): Value { return this.convert(Opcode.Bitcast, type, x); }

@@ -24,7 +24,7 @@ import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
 import {
-  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt,
+  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt, evalFcvtToIntSat,
 } from './semantics.js';
 import { demoteBits, f32FromBits, f32ToBits, f64FromBits, f64ToBits, promoteBits } from './float-bits.js';
 
@@ -406,7 +406,7 @@ export class Interpreter {
         }
         case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
         case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
-        case Opcode.Bitcast: {
+        case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: case Opcode.Bitcast: {
           const r = this.convert(op, f.valueType[pool[as]!] as Type, f.instType[inst] as Type, vals[pool[as]!]!);
           if (r === null) this.trap(TrapCode.BadConv, f, inst);
           vals[rs] = r;
@@ -659,6 +659,10 @@ export class Interpreter {
         const v = typeof x === 'number' ? f32FromBits(x) : f64FromBits(x);
         const r = evalFcvtToInt(op === Opcode.FcvtToSint, typeBits(to), v);
         if (r === null) return null;
+        return isBig(to) ? BigInt.asIntN(64, r) : wrapN(to, Number(r));
+      }
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: {
+        const r = evalFcvtToIntSat(op === Opcode.FcvtToSintSat, typeBits(to), typeof x === 'number' ? f32FromBits(x) : f64FromBits(x));
         return isBig(to) ? BigInt.asIntN(64, r) : wrapN(to, Number(r));
       }
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {

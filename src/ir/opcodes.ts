@@ -105,6 +105,10 @@ export const enum Opcode {
   FcvtToSint,
   /** `v = fcvt_to_uint.T x`: float -> unsigned int, truncating; traps bad_conv. */
   FcvtToUint,
+  /** `v = fcvt_to_sint_sat.T x`: float -> signed int, truncating; NaN -> 0, out of range -> the nearer bound. */
+  FcvtToSintSat,
+  /** `v = fcvt_to_uint_sat.T x`: float -> unsigned int, truncating; NaN -> 0, out of range -> the nearer bound. */
+  FcvtToUintSat,
   /** `v = fcvt_from_sint.T x`: signed int -> float (round to nearest even). */
   FcvtFromSint,
   /** `v = fcvt_from_uint.T x`: unsigned int -> float. */
@@ -318,6 +322,8 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('fdemote', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
   op('fcvt_to_sint', Format.Convert, ResultRule.Ctrl, OperandClass.Float, C),
   op('fcvt_to_uint', Format.Convert, ResultRule.Ctrl, OperandClass.Float, C),
+  op('fcvt_to_sint_sat', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
+  op('fcvt_to_uint_sat', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
   op('fcvt_from_sint', Format.Convert, ResultRule.Ctrl, OperandClass.Int, 0),
   op('fcvt_from_uint', Format.Convert, ResultRule.Ctrl, OperandClass.Int, 0),
   op('bitcast', Format.Convert, ResultRule.Ctrl, OperandClass.Any, 0),

@@ -135,6 +135,20 @@ export function evalFcvtToInt(signed: boolean, width: number, x: number): bigint
   return t >= lo && t < hi ? BigInt(t) : null;
 }
 
+/**
+ * `fcvt_to_sint_sat`/`fcvt_to_uint_sat` of the value `x` to `width` bits: the truncated value
+ * clamped to the target range, and 0 for NaN (WebAssembly's `trunc_sat`).
+ */
+export function evalFcvtToIntSat(signed: boolean, width: number, x: number): bigint {
+  if (Number.isNaN(x)) return 0n;
+  const lo = signed ? -(1n << BigInt(width - 1)) : 0n;
+  const hi = signed ? (1n << BigInt(width - 1)) - 1n : (1n << BigInt(width)) - 1n;
+  if (x === Infinity) return hi;
+  if (x === -Infinity) return lo;
+  const t = BigInt(Math.trunc(x));
+  return t < lo ? lo : t > hi ? hi : t;
+}
+
 /** `fcvt_from_sint`/`fcvt_from_uint` of the exact integer `v` (already read signed or unsigned): f32 or f64 bits. */
 export function evalFcvtFromInt(toF32: boolean, v: bigint): number | bigint {
   return toF32 ? f32ToBits(bigToF32(v)) : f64ToBits(Number(v));

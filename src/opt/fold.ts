@@ -26,7 +26,7 @@ import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext, constBefore } from './context.js';
 import {
-  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt,
+  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt, evalFcvtToIntSat,
 } from '../ir/semantics.js';
 import { demoteBits, f32FromBits, f64FromBits, promoteBits } from '../ir/float-bits.js';
 
@@ -274,7 +274,7 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
     }
     case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
     case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
-    case Opcode.Bitcast:
+    case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: case Opcode.Bitcast:
       return foldConvert(ctx, inst, op);
     default:
       return false;
@@ -373,13 +373,16 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
   const x = f.arg(inst, 0);
   const from = f.typeOf(x), to = f.instType[inst] as Type;
   if (op === Opcode.FPromote || op === Opcode.FDemote || op === Opcode.FcvtToSint || op === Opcode.FcvtToUint ||
-    (op === Opcode.Bitcast && (from === Type.F32 || from === Type.F64))) {
+    op === Opcode.FcvtToSintSat || op === Opcode.FcvtToUintSat || (op === Opcode.Bitcast && (from === Type.F32 || from === Type.F64))) {
     const c = ctx.fconstOf(x);
     if (c === null) return false;
     switch (op) {
       case Opcode.FPromote: makeFconst(f, inst, to, promoteBits(c as number)); return true;
       case Opcode.FDemote: makeFconst(f, inst, to, demoteBits(c as bigint)); return true;
       case Opcode.Bitcast: makeIconst(f, inst, to, BigInt(c)); return true;
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat:
+        makeIconst(f, inst, to, evalFcvtToIntSat(op === Opcode.FcvtToSintSat, typeBits(to), floatValue(c)));
+        return true;
       default: {
         const r = evalFcvtToInt(op === Opcode.FcvtToSint, typeBits(to), floatValue(c));
         if (r === null) return false; // traps bad_conv: keep

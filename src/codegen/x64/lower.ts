@@ -807,6 +807,16 @@ class Lowerer {
         m.imm = typeBytes(ctrl) * 8;
         return;
       }
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: {
+        const m = this.inst(MOp.CvtToIntSat).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        const signed = op === Opcode.FcvtToSintSat, w = typeBytes(ctrl) * 8;
+        if (!signed) m.add(this.temp(CLASS_XMM), OperandKind.Temp);
+        if (signed ? w < 32 : w < 64) m.add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.sub = signed ? 0 : 1;
+        m.size = typeBytes(ta);
+        m.imm = w;
+        return;
+      }
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
         const signed = op === Opcode.FcvtFromSint;
         let src = A, size = aluSize(ta), sub = 0;
