@@ -33,6 +33,7 @@ import {
   type DataObject,
 } from '../ir/index.js';
 import { Rng, mixSeed } from './rng.js';
+import { PrintfArg, printfArgType, randomPrintfFormat } from './printf-gen.js';
 
 /** Size of the buffer every program receives as its first argument. */
 export const BUF_SIZE = 512;
@@ -130,6 +131,12 @@ class ModuleGen {
   readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
   readonly cost = new Map<Func, number>();
+  /** NUL-terminated strings (offsets in `text`) for printf's %s. */
+  readonly strings: number[] = [];
+  /** printf formats (offsets in `text`) and the extra arguments each reads. */
+  readonly formats: { at: number; args: readonly PrintfArg[] }[] = [];
+  /** Readonly data holding `strings` and `formats` (with imports). */
+  text: DataObject | undefined;
 
   constructor(readonly r: Rng, readonly o: Required<GenOptions>) {}
 
@@ -159,10 +166,27 @@ class ModuleGen {
       this.imports.set('memcpy', m.import('memcpy', [P, P, I64], [P]));
       this.imports.set('memset', m.import('memset', [P, Type.I32, I64], [P]));
       this.imports.set('strlen', m.import('strlen', [P], [I64]));
+      this.imports.set('snprintf', m.import('snprintf', [P, I64, P], [Type.I32], { variadic: true }));
     }
     const bytes = (): Uint8Array => Uint8Array.from({ length: 64 }, () => r.int(0, 255));
     this.ro = m.addData('ro', bytes(), { readonly: true, align: 8 });
     this.rw = m.addData('rw', bytes(), { align: 8 });
+    if (o.imports) {
+      // printf formats and the strings their %s read, for variadic calls of snprintf.
+      const text: number[] = [];
+      const cstring = (s: string): number => {
+        const at = text.length;
+        for (let i = 0; i < s.length; i++) text.push(s.charCodeAt(i));
+        text.push(0);
+        return at;
+      };
+      for (const s of ['', 'jit', 'kit ok!']) this.strings.push(cstring(s));
+      for (let i = r.int(1, 4); i > 0; i--) {
+        const f = randomPrintfFormat(r, 8);
+        this.formats.push({ at: cstring(f.text), args: f.args });
+      }
+      this.text = m.addData('text', text, { readonly: true });
+    }
     for (let i = this.helpers.length - 1; i >= 0; i--) new FuncGen(this, this.helpers[i]!, i + 1, false).generate();
     new FuncGen(this, main, 0, true).generate();
     return m;
@@ -527,7 +551,7 @@ class FuncGen {
   emitImportCall(): void {
     const { r, b, g } = this;
     if (!this.o.imports) return;
-    const name = r.pick(['abs', 'labs', 'sqrt', 'fabs', 'memcmp', 'memcpy', 'memset', 'strlen']);
+    const name = r.pick(['abs', 'labs', 'sqrt', 'fabs', 'memcmp', 'memcpy', 'memset', 'strlen', 'snprintf']);
     const imp = g.imports.get(name)!;
     this.tick(20);
     const len = (): Value => b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 63));
@@ -557,6 +581,22 @@ class FuncGen {
       case 'memset':
         b.call(imp, [this.bufAddr(), this.get(Type.I32), len()]);
         break;
+      case 'snprintf': {
+        // A variadic call: the format's extra arguments after (buffer, size, format), some in
+        // registers and some on the stack. Writes at most 128 bytes at buf + 0..127.
+        const fmt = r.pick(g.formats);
+        const text = (at: number): Value => b.iadd(b.globalAddr(g.text!), this.iconst(Type.I64, at));
+        const args = [this.bufAddr(0x7f), b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 127)), text(fmt.at)];
+        for (const k of fmt.args) {
+          if (k === PrintfArg.String) args.push(text(r.pick(g.strings)));
+          else if (k === PrintfArg.Star) args.push(b.band(this.get(Type.I32), this.iconst(Type.I32, 15)));
+          else if (k === PrintfArg.Double) args.push(this.get(Type.F64)); // NaNs too: glibc prints their sign (-nan)
+          else args.push(this.get(printfArgType(k)));
+        }
+        this.tick(4 * args.length);
+        this.push(b.call(imp, args));
+        break;
+      }
       default:
         this.push(b.call(imp, [this.bufAddr()]));
     }

@@ -131,9 +131,29 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
   };
   const isInst = (l: string): boolean => /^    /.test(l) && !/^    (ss|sig)\d+ = /.test(l);
   const isTerm = (l: string): boolean => /^    (jump|brif|br_table|return|trap)\b/.test(l);
+  /** Line numbers of the instructions whose results are all unused (value names are per function). */
+  const deadLines = (): number[] => {
+    const own = owners(lines);
+    const uses = new Map<string, number>();
+    lines.forEach((l, i) => {
+      for (const m of l.matchAll(/\bv\d+\b/g)) { const k = `${own[i]}/${m[0]}`; uses.set(k, (uses.get(k) ?? 0) + 1); }
+    });
+    const dead: number[] = [];
+    lines.forEach((l, i) => {
+      const r = RESULTS.exec(l);
+      if (r && !isTerm(l) && r[1]!.split(', ').every((v) => uses.get(`${own[i]}/${v}`) === 1)) dead.push(i);
+    });
+    return dead;
+  };
+  /** Deletes every unused definition at once, repeatedly; true when anything went. */
+  const dceAll = (): boolean => {
+    let any = false;
+    for (let dead = deadLines(); dead.length > 0 && accept(lines.filter((_, i) => !dead.includes(i))); dead = deadLines()) any = true;
+    return any;
+  };
 
   let progress = true;
-  while (progress && Date.now() < deadline) {
+  for (let round = 0; progress && Date.now() < deadline; round++) {
     progress = false;
     // functions
     for (let i = 0; i < lines.length; i++) {
@@ -145,7 +165,8 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
       if (accept(cand)) { progress = true; i--; }
     }
     // insts: chunks -> constants / deletion
-    for (const chunk of [64, 16, 4, 1]) {
+    // Single instructions (the slowest step) only once the structural passes below had a go.
+    for (const chunk of round === 0 ? [64, 16, 4] : [64, 16, 4, 1]) {
       let types = valueTypes(tryParse(lines.join('\n'))!);
       for (let start = 0; start < lines.length; start += chunk) {
         const own = owners(lines);
@@ -168,21 +189,15 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
           start -= chunk; // lines shifted; look at this window again
         }
       }
+      // The constants left behind are mostly dead: drop them before the smaller (slower) chunks.
+      if (dceAll()) progress = true;
     }
     // dce: unused results, repeatedly
     for (let again = true; again;) {
       again = false;
-      const text2 = lines.join('\n');
-      const uses = new Map<string, number>();
-      for (const m of text2.matchAll(/\bv\d+\b/g)) uses.set(m[0], (uses.get(m[0]) ?? 0) + 1);
-      const dead: number[] = [];
-      lines.forEach((l, i) => {
-        const r = RESULTS.exec(l);
-        if (r && !isTerm(l) && r[1]!.split(', ').every((v) => uses.get(v) === 1)) dead.push(i);
-      });
+      const dead = deadLines();
       if (dead.length === 0) break;
-      const all = lines.filter((_, i) => !dead.includes(i));
-      if (accept(all)) { again = true; progress = true; continue; }
+      if (dceAll()) { again = true; progress = true; continue; }
       for (let k = dead.length - 1; k >= 0; k--) {
         const cand = [...lines];
         cand.splice(dead[k]!, 1);

@@ -342,13 +342,19 @@ export class Builder {
     if (callee.results.length !== 1) throw new Error(`call: %${callee.name} has ${callee.results.length} results; use callAll`);
     return this.callAll(callee, args)[0]!;
   }
-  /** Declares a call_indirect signature; returns its number. */
-  signature(params: readonly Type[], results: readonly Type[] = []): number {
+  /**
+   * Declares a call_indirect signature; returns its number. `options.variadic`: the signature
+   * is `(params, ...)` and calls through it may pass extra arguments of any type.
+   */
+  signature(params: readonly Type[], results: readonly Type[] = [], options: { variadic?: boolean } = {}): number {
     checkList('signature', params, 'parameter types');
     checkList('signature', results, 'result types');
     for (const t of params) checkType('signature', t, 'parameter type');
     for (const t of results) checkType('signature', t, 'result type');
-    return this.func.signature(params, results);
+    if (options === null || typeof options !== 'object') throw new TypeError(`signature: options must be an object, got ${describe(options)}`);
+    const variadic: unknown = options.variadic ?? false;
+    if (typeof variadic !== 'boolean') throw new TypeError(`signature: variadic must be a boolean, got ${describe(variadic)}`);
+    return this.func.signature(params, results, variadic);
   }
   /** Indirect call through `addr` with signature `sig`; returns all results. */
   callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] {

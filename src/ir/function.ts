@@ -64,6 +64,8 @@ export class Func implements Signature {
   readonly index: number;
   /** Always false (distinguishes from `Import`). */
   readonly isImport = false;
+  /** Variadic (`function %f(i32, ...)`): calls pass extra arguments after the fixed ones. */
+  readonly variadic: boolean;
 
   // ---- values ----
   /** Number of value ids (live or holes). */
@@ -169,8 +171,11 @@ export class Func implements Signature {
     like?: Func,
     /** With `like`: carve the tables from this arena (sized by `cloneBytes`) instead of buffers of their own. */
     arena?: ColumnArena,
+    /** Variadic: calls may pass extra arguments after `params` (read with `va_start`/`va_arg`). */
+    variadic = false,
   ) {
     this.index = index;
+    this.variadic = variadic;
     const src = like ?? this;
     this.allocValues(like === undefined ? 32 : like.valueType.length, src, arena);
     this.allocInsts(like === undefined ? 32 : like.instOpcode.length, src, arena);
@@ -226,7 +231,7 @@ export class Func implements Signature {
 
   /** A copy of this function's body and slots owned by `module` (same callee index); used by `Module.clone`. */
   cloneInto(module: Module, arena?: ColumnArena): Func {
-    const f = new Func(module, this.name, this.params, this.results, this.index, this, arena);
+    const f = new Func(module, this.name, this.params, this.results, this.index, this, arena, this.variadic);
     f.valueCount = this.valueCount;
     f.instCount = this.instCount;
     f.destCount = this.destCount;
@@ -234,7 +239,7 @@ export class Func implements Signature {
     f.firstBlock = this.firstBlock; f.lastBlock = this.lastBlock;
     f.poolLength = this.poolLength;
     for (const s of this.stackSlots) f.stackSlots.push({ size: s.size, align: s.align });
-    for (const sig of this.signatures) f.signatures.push({ params: [...sig.params], results: [...sig.results] });
+    for (const sig of this.signatures) f.signatures.push({ params: [...sig.params], results: [...sig.results], variadic: sig.variadic === true });
     return f;
   }
 
@@ -628,10 +633,11 @@ export class Func implements Signature {
     this.stackSlots.push({ size, align });
     return this.stackSlots.length - 1;
   }
-  /** Declares a signature for call_indirect and returns its number. */
-  signature(params: readonly Type[], results: readonly Type[]): number {
+  /** Declares a signature for call_indirect (`variadic`: `(ptr, ...)`) and returns its number. */
+  signature(params: readonly Type[], results: readonly Type[], variadic = false): number {
     checkTypes(`${this.name} signature`, params, results);
-    this.signatures.push({ params: [...params], results: [...results] });
+    if (typeof variadic !== 'boolean') throw new TypeError(`${this.name} signature: variadic must be a boolean, got ${describe(variadic)}`);
+    this.signatures.push({ params: [...params], results: [...results], variadic });
     return this.signatures.length - 1;
   }
   /** `(i64) -> i64` */
@@ -656,6 +662,8 @@ export class Import implements Signature {
     readonly index: number,
     /** Name of the module providing it, or undefined for a C symbol. */
     readonly from: string | undefined,
+    /** Variadic (`import %printf(ptr, ...) -> i32`): calls pass extra arguments after the fixed ones. */
+    readonly variadic = false,
   ) {}
 }
 
@@ -699,21 +707,31 @@ export class Module {
     if (!NAME_RE.test(name)) throw new Error(`bad symbol name '${name}'`);
     if (this.names.has(name)) throw new Error(`symbol %${name} is already defined`);
   }
-  /** Defines a function with the given signature; build its body with `.builder()`. */
-  function(name: string, params: readonly Type[], results: readonly Type[] = []): Func {
+  /**
+   * Defines a function with the given signature; build its body with `.builder()`.
+   * `options.variadic`: calls may pass extra arguments after `params` (`function %f(i32, ...)`).
+   */
+  function(name: string, params: readonly Type[], results: readonly Type[] = [], options: { variadic?: boolean } = {}): Func {
     this.claim(name, 'Module.function');
     checkTypes(name, params, results);
-    const f = new Func(this, name, [...params], [...results], this.callees.length);
+    const variadic = checkVariadic(name, options);
+    const f = new Func(this, name, [...params], [...results], this.callees.length, undefined, undefined, variadic);
     this.callees.push(f);
     this.names.set(name, f);
     return f;
   }
-  /** Declares an imported C symbol (or a function of module `from`). */
-  import(name: string, params: readonly Type[], results: readonly Type[] = [], from?: string): Import {
+  /**
+   * Declares an imported C symbol (or a function of module `from`). The fourth argument is the
+   * module name `from`, or options `{ from?, variadic? }` (`variadic`: `import %printf(ptr, ...)`).
+   */
+  import(name: string, params: readonly Type[], results: readonly Type[] = [], fromOrOptions?: string | { from?: string; variadic?: boolean }): Import {
     this.claim(name, 'Module.import');
     checkTypes(name, params, results);
+    const options = typeof fromOrOptions === 'object' && fromOrOptions !== null ? fromOrOptions : { from: fromOrOptions };
+    const variadic = checkVariadic(name, options);
+    const from: unknown = options.from;
     if (from !== undefined && typeof from !== 'string') throw new TypeError(`import %${name}: 'from' must be a module name string, got ${describe(from)}`);
-    const f = new Import(name, [...params], [...results], this.callees.length, from);
+    const f = new Import(name, [...params], [...results], this.callees.length, from, variadic);
     this.callees.push(f);
     this.names.set(name, f);
     return f;
@@ -748,7 +766,7 @@ export class Module {
     for (const c of this.callees) if (c instanceof Func) bytes += c.cloneBytes();
     const arena = new ColumnArena(new ArrayBuffer(bytes));
     for (const c of this.callees) {
-      const copy = c instanceof Func ? c.cloneInto(m, arena) : new Import(c.name, c.params, c.results, c.index, c.from);
+      const copy = c instanceof Func ? c.cloneInto(m, arena) : new Import(c.name, c.params, c.results, c.index, c.from, c.variadic);
       m.callees.push(copy);
       m.names.set(copy.name, copy);
     }
@@ -777,6 +795,14 @@ export class Module {
   imports(): Import[] {
     return this.callees.filter((c): c is Import => c instanceof Import);
   }
+}
+
+/** The `variadic` option of `Module.function`/`Module.import`, checked (default false). */
+function checkVariadic(name: string, options: unknown): boolean {
+  if (options === null || typeof options !== 'object') throw new TypeError(`%${name}: options must be an object, got ${describe(options)}`);
+  const v: unknown = (options as { variadic?: unknown }).variadic;
+  if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`%${name}: variadic must be a boolean, got ${describe(v)}`);
+  return v === true;
 }
 
 function checkTypes(name: string, params: readonly Type[], results: readonly Type[]): void {

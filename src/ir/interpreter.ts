@@ -19,14 +19,18 @@
  * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
  */
 import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
-import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } from './opcodes.js';
+import {
+  FloatCC, IntCC, OPCODES, Opcode, TrapCode, isShift, trapDescription, trapName, unhandledOpcode,
+  type ConvertOpcode, type IntArithOpcode, type IntUnaryOpcode, type ShiftOpcode,
+} from './opcodes.js';
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
-import { Signature, Type, sameSignature, signatureText, typeBits } from './types.js';
+import { Signature, Type, sameSignature, signatureText, typeBits, typeName } from './types.js';
 import {
   evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt, evalFcvtToIntSat,
 } from './semantics.js';
 import { demoteBits, f32FromBits, f32ToBits, f64FromBits, f64ToBits, promoteBits } from './float-bits.js';
+import { formatPrintf, type ArgSource } from './printf.js';
 
 /** A value as the interpreter holds it: number (i8..i32, f32 bits) or bigint (i64, ptr, f64 bits). */
 export type IrValue = number | bigint;
@@ -103,9 +107,11 @@ export class Memory {
 
 /**
  * A JS implementation of an imported function. Arguments and results are JS values: integers as
- * the interpreter holds them (i8..i32 numbers, i64/ptr bigints), floats as numbers.
+ * the interpreter holds them (i8..i32 numbers, i64/ptr bigints), floats as numbers. `types` are the
+ * IR types of `args` (for a variadic import they tell the extra arguments apart: i32 and f64 are both
+ * numbers).
  */
-export type ImportHook = (args: IrValue[], memory: Memory) => IrValue | IrValue[] | void;
+export type ImportHook = (args: IrValue[], memory: Memory, types: readonly Type[]) => IrValue | IrValue[] | void;
 
 /** Options of `Interpreter`. */
 export interface InterpreterOptions {
@@ -124,14 +130,14 @@ export interface InterpreterOptions {
 /** A built-in libc function; unlike a hook it works on IR values (floats as bits), so it keeps NaN bits exact. */
 interface Builtin {
   readonly sig: Signature;
-  readonly fn: (args: IrValue[], memory: Memory) => IrValue;
+  readonly fn: (args: IrValue[], memory: Memory, types: readonly Type[]) => IrValue;
 }
 
 /** libc functions the interpreter provides for C imports. */
 function builtins(): Map<string, Builtin> {
   const m = new Map<string, Builtin>();
-  const add = (name: string, params: Type[], results: Type[], fn: Builtin['fn']): void => {
-    m.set(name, { sig: { params, results }, fn });
+  const add = (name: string, params: Type[], results: Type[], fn: Builtin['fn'], variadic = false): void => {
+    m.set(name, { sig: { params, results, variadic }, fn });
   };
   add('memcmp', [Type.Ptr, Type.Ptr, Type.I64], [Type.I32], ([a, b, n], mem) => {
     const len = Number(n);
@@ -161,7 +167,48 @@ function builtins(): Map<string, Builtin> {
   add('sin', [Type.F64], [Type.F64], libm(Math.sin));
   add('cos', [Type.F64], [Type.F64], libm(Math.cos));
   add('pow', [Type.F64, Type.F64], [Type.F64], libm(Math.pow));
+  add('snprintf', [Type.Ptr, Type.I64, Type.Ptr], [Type.I32], (args, mem, types) =>
+    printTo(mem, args[0] as bigint, args[1] as bigint, args[2] as bigint, listSource('snprintf', args, types, 3)), true);
   return m;
+}
+
+/** The `ArgSource` of a variadic call's extra arguments `args[from..]` (of IR types `types`). */
+function listSource(what: string, args: readonly IrValue[], types: readonly Type[], from: number): ArgSource {
+  let k = from;
+  const next = (conv: string, float: boolean): IrValue => {
+    if (k >= args.length) throw new TrapError(TrapCode.HeapOob, ` (${what}: no argument left for ${conv})`);
+    const t = types[k]!;
+    if ((t === Type.F32 || t === Type.F64) !== float) throw new TrapError(TrapCode.HeapOob, ` (${what}: argument ${k} for ${conv} has type ${typeName(t)})`);
+    return args[k++]!;
+  };
+  return {
+    int: (conv) => BigInt(next(conv, false)),
+    float: (conv) => { const v = next(conv, true); return typeof v === 'number' ? f32FromBits(v) : f64FromBits(v); },
+  };
+}
+
+/** C's `vsnprintf` core: formats the NUL-terminated format at `fmt` into `size` bytes at `dst`; returns the full length. */
+function printTo(mem: Memory, dst: bigint, size: bigint, fmt: bigint, args: ArgSource): number {
+  const out = formatPrintf(cString(mem, fmt, Infinity), args, (a, limit) => cString(mem, a, limit));
+  const n = BigInt.asUintN(64, size);
+  if (n > 0n) {
+    const len = n - 1n < BigInt(out.length) ? Number(n - 1n) : out.length;
+    const view = mem.bytes(dst, len + 1, true);
+    for (let i = 0; i < len; i++) view[i] = out[i]!;
+    view[len] = 0;
+  }
+  return out.length | 0;
+}
+
+/** The bytes of the C string at `addr` (up to its NUL, at most `limit`). */
+function cString(mem: Memory, addr: bigint, limit: number): Uint8Array {
+  const bytes: number[] = [];
+  for (let i = 0; i < limit; i++) {
+    const b = mem.bytes(addr + BigInt(i), 1)[0]!;
+    if (b === 0) break;
+    bytes.push(b);
+  }
+  return Uint8Array.from(bytes);
 }
 
 const MIN = [0, -0x80, -0x8000, -0x80000000];
@@ -282,14 +329,14 @@ export class Interpreter {
   }
 
   /** Calls a callee of `module` with IR values. */
-  private callCallee(m: Module, index: number, args: IrValue[]): IrValue[] {
+  private callCallee(m: Module, index: number, args: IrValue[], types: readonly Type[]): IrValue[] {
     const c = m.callees[index];
     if (c === undefined) throw new Error(`unknown callee #${index}`);
-    if (c instanceof Func) return this.run(c, args);
-    return this.callImport(c, args);
+    if (c instanceof Func) return this.run(c, args, types);
+    return this.callImport(c, args, types);
   }
 
-  private callImport(imp: Import, args: IrValue[]): IrValue[] {
+  private callImport(imp: Import, args: IrValue[], types: readonly Type[]): IrValue[] {
     const hook = this.hooks[imp.name];
     if (hook === undefined && imp.from !== undefined) {
       const other = this.modules.find((m) => m.name === imp.from);
@@ -297,15 +344,15 @@ export class Interpreter {
       const g = other.lookup(imp.name);
       if (!(g instanceof Func)) throw new Error(`import %${imp.name}: module "${imp.from}" has no function %${imp.name}`);
       if (!sameSignature(g, imp)) throw new Error(`import %${imp.name}: signature ${signatureText(imp)} does not match ${signatureText(g)} in "${imp.from}"`);
-      return this.run(g, args);
+      return this.run(g, args, types);
     }
     if (hook === undefined) {
       const b = this.libc.get(imp.name);
       if (b === undefined) throw new Error(`import %${imp.name} is not resolved (register a JS implementation in options.imports)`);
       if (!sameSignature(b.sig, imp)) throw new Error(`import %${imp.name}: signature ${signatureText(imp)} does not match the built-in ${signatureText(b.sig)}`);
-      return [b.fn(args, this.memory)];
+      return [b.fn(args, this.memory, types)];
     }
-    const r = hook(args.map((v, i) => fromIrValue(imp.params[i]!, v)) as IrValue[], this.memory);
+    const r = hook(args.map((v, i) => fromIrValue(types[i]!, v)) as IrValue[], this.memory, types);
     const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
     if (list.length !== imp.results.length) throw new Error(`import %${imp.name} returned ${list.length} values, expected ${imp.results.length}`);
     return list.map((v, i) => toIrValue(imp.results[i]!, v, this.memory, `result of import %${imp.name}`));
@@ -315,8 +362,11 @@ export class Interpreter {
     throw new TrapError(code, ` in function ${f.name} at ${instText(f, inst as Inst)}`);
   }
 
-  /** Runs `f` on IR-value arguments; returns its results. */
-  run(f: Func, args: readonly IrValue[]): IrValue[] {
+  /**
+   * Runs `f` on IR-value arguments; returns its results. `types` are the arguments' IR types
+   * (needed for the extra arguments of a variadic `f`; default: `f`'s parameter types).
+   */
+  run(f: Func, args: readonly IrValue[], types: readonly Type[] = f.params): IrValue[] {
     if (++this.depth > this.maxDepth) {
       throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
     }
@@ -360,7 +410,7 @@ export class Interpreter {
         case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr: {
           const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
           const t = f.valueType[pool[as]!] as Type;
-          if (op >= Opcode.IShl) {
+          if (isShift(op)) {
             const w = typeBits(t);
             const n = (typeof b === 'bigint' ? Number(b & 63n) : b) & (w - 1);
             vals[rs] = typeof a === 'bigint' ? this.shift64(op, a, n) : this.shiftN(op, t, a, n);
@@ -477,10 +527,14 @@ export class Interpreter {
           const n = f.instArgCount[inst]!;
           const first = op === Opcode.Call ? 0 : 1;
           const callArgs: IrValue[] = [];
-          for (let i = first; i < n; i++) callArgs.push(vals[pool[as + i]!]!);
+          const callTypes: Type[] = [];
+          for (let i = first; i < n; i++) {
+            callArgs.push(vals[pool[as + i]!]!);
+            callTypes.push(f.valueType[pool[as + i]!] as Type);
+          }
           let out: IrValue[];
           if (op === Opcode.Call) {
-            out = this.callCallee(f.module, f.instImm[inst]!, callArgs);
+            out = this.callCallee(f.module, f.instImm[inst]!, callArgs, callTypes);
           } else {
             const addr = vals[pool[as]!] as bigint;
             const mi = Number((addr >> 20n) & 0xfffn), ci = Number(addr & 0xfffffn);
@@ -491,7 +545,7 @@ export class Interpreter {
             if (!sameSignature(sig, c)) {
               throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
             }
-            out = this.callCallee(m!, ci, callArgs);
+            out = this.callCallee(m!, ci, callArgs, callTypes);
           }
           const rstart = f.instResultStart[inst]!;
           for (let i = 0; i < out.length; i++) vals[pool[rstart + i]!] = out[i]!;
@@ -528,16 +582,15 @@ export class Interpreter {
           return out;
         }
         case Opcode.Trap:
-          this.trap(f.instImm[inst]!, f, inst);
-        // eslint-disable-next-line no-fallthrough
+          return this.trap(f.instImm[inst]!, f, inst);
         default:
-          throw new Error(`interpreter: unknown opcode ${op as number}`);
+          return unhandledOpcode(op, 'interpreter');
       }
       inst = next;
     }
   }
 
-  private intUnaryN(op: Opcode, t: Type, a: number): number {
+  private intUnaryN(op: IntUnaryOpcode, t: Type, a: number): number {
     const w = typeBits(t);
     const u = uN(t, a);
     switch (op) {
@@ -545,10 +598,11 @@ export class Interpreter {
       case Opcode.BNot: return wrapN(t, ~a);
       case Opcode.Clz: return Math.clz32(u) - (32 - w);
       case Opcode.Ctz: return u === 0 ? w : 31 - Math.clz32(u & -u);
-      default: return popcount32(u);
+      case Opcode.Popcnt: return popcount32(u);
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private intUnary64(op: Opcode, a: bigint): bigint {
+  private intUnary64(op: IntUnaryOpcode, a: bigint): bigint {
     const u = BigInt.asUintN(64, a);
     switch (op) {
       case Opcode.INeg: return BigInt.asIntN(64, -a);
@@ -559,11 +613,12 @@ export class Interpreter {
         const hi = Number(u >> 32n), lo = Number(u & 0xffffffffn);
         return BigInt(lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(hi & -hi));
       }
-      default: return BigInt(popcount32(Number(u >> 32n)) + popcount32(Number(u & 0xffffffffn)));
+      case Opcode.Popcnt: return BigInt(popcount32(Number(u >> 32n)) + popcount32(Number(u & 0xffffffffn)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   /** Returns null on a trap. */
-  private intBinaryN(op: Opcode, t: Type, a: number, b: number): number | null {
+  private intBinaryN(op: IntArithOpcode, t: Type, a: number, b: number): number | null {
     switch (op) {
       case Opcode.IAdd: return wrapN(t, a + b);
       case Opcode.ISub: return wrapN(t, a - b);
@@ -579,11 +634,12 @@ export class Interpreter {
       case Opcode.URem: return b === 0 ? null : wrapN(t, uN(t, a) % uN(t, b));
       case Opcode.BAnd: return a & b;
       case Opcode.BOr: return a | b;
-      default: return a ^ b;
+      case Opcode.BXor: return a ^ b;
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   /** Returns a TrapCode number on a trap. */
-  private intBinary64(op: Opcode, a: bigint, b: bigint): bigint | number {
+  private intBinary64(op: IntArithOpcode, a: bigint, b: bigint): bigint | number {
     switch (op) {
       case Opcode.IAdd: return BigInt.asIntN(64, a + b);
       case Opcode.ISub: return BigInt.asIntN(64, a - b);
@@ -599,10 +655,11 @@ export class Interpreter {
       case Opcode.URem: return b === 0n ? TrapCode.IntDivz : BigInt.asIntN(64, BigInt.asUintN(64, a) % BigInt.asUintN(64, b));
       case Opcode.BAnd: return a & b;
       case Opcode.BOr: return a | b;
-      default: return a ^ b;
+      case Opcode.BXor: return a ^ b;
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private shiftN(op: Opcode, t: Type, a: number, n: number): number {
+  private shiftN(op: ShiftOpcode, t: Type, a: number, n: number): number {
     const w = typeBits(t);
     const u = uN(t, a);
     switch (op) {
@@ -610,17 +667,19 @@ export class Interpreter {
       case Opcode.UShr: return wrapN(t, u >>> n);
       case Opcode.SShr: return a >> n;
       case Opcode.Rotl: return n === 0 ? a : wrapN(t, (u << n) | (u >>> (w - n)));
-      default: return n === 0 ? a : wrapN(t, (u >>> n) | (u << (w - n)));
+      case Opcode.Rotr: return n === 0 ? a : wrapN(t, (u >>> n) | (u << (w - n)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private shift64(op: Opcode, a: bigint, n: number): bigint {
+  private shift64(op: ShiftOpcode, a: bigint, n: number): bigint {
     const u = BigInt.asUintN(64, a), s = BigInt(n);
     switch (op) {
       case Opcode.IShl: return BigInt.asIntN(64, a << s);
       case Opcode.UShr: return BigInt.asIntN(64, u >> s);
       case Opcode.SShr: return a >> s;
       case Opcode.Rotl: return n === 0 ? a : BigInt.asIntN(64, (u << s) | (u >> BigInt(64 - n)));
-      default: return n === 0 ? a : BigInt.asIntN(64, (u >> s) | (u << BigInt(64 - n)));
+      case Opcode.Rotr: return n === 0 ? a : BigInt.asIntN(64, (u >> s) | (u << BigInt(64 - n)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   private icmp(cc: IntCC, t: Type, a: IrValue, b: IrValue): boolean {
@@ -643,7 +702,7 @@ export class Interpreter {
     }
   }
   /** Returns null for a bad_conv trap. */
-  private convert(op: Opcode, from: Type, to: Type, x: IrValue): IrValue | null {
+  private convert(op: ConvertOpcode, from: Type, to: Type, x: IrValue): IrValue | null {
     switch (op) {
       case Opcode.SExt:
         return isBig(to) ? BigInt(x as number) : x;
@@ -671,8 +730,9 @@ export class Interpreter {
         else v = typeof x === 'bigint' ? BigInt.asUintN(64, x) : BigInt(uN(from, x));
         return evalFcvtFromInt(to === Type.F32, v);
       }
-      default: // bitcast: floats are held as the bits of the same-width integer
+      case Opcode.Bitcast: // floats are held as the bits of the same-width integer
         return x;
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
 }

@@ -112,9 +112,9 @@ interface InstAst {
 }
 interface BlockAst { id: number; params: { id: number; type: Type }[]; insts: InstAst[]; tok: Token }
 interface FuncAst {
-  name: string; tok: Token; params: Type[]; results: Type[];
+  name: string; tok: Token; params: Type[]; results: Type[]; variadic: boolean;
   slots: { size: number; align: number }[];
-  sigs: { params: Type[]; results: Type[] }[];
+  sigs: { params: Type[]; results: Type[]; variadic: boolean }[];
   blocks: BlockAst[];
 }
 
@@ -173,14 +173,26 @@ class Parser {
     const tok = this.peek;
     return { id: this.numbered('v', 'a value'), tok };
   }
-  private signature(): { params: Type[]; results: Type[] } {
+  private signature(): { params: Type[]; results: Type[]; variadic: boolean } {
     this.expect('(');
     const params: Type[] = [];
-    if (!this.isPunct(')')) do params.push(this.type()); while (this.eat(','));
+    let variadic = false;
+    if (!this.isPunct(')')) {
+      do {
+        const t = this.peek;
+        if (t.kind === Tok.Word && t.text === '...') {
+          this.pos++;
+          variadic = true;
+          if (!this.isPunct(')')) this.err(this.peek, `expected ')' after '...' (it ends the parameter list), found ${this.describe(this.peek)}`);
+          break;
+        }
+        params.push(this.type());
+      } while (this.eat(','));
+    }
     this.expect(')');
     const results: Type[] = [];
     if (this.eat('->')) do results.push(this.type()); while (this.eat(','));
-    return { params, results };
+    return { params, results, variadic };
   }
   private offset(): number {
     if (!this.isPunct('+') && !this.isPunct('-')) return 0;
@@ -227,13 +239,13 @@ class Parser {
           if (s.kind !== Tok.Str) this.err(s, `expected a module name string, found ${this.describe(s)}`);
           from = s.text;
         }
-        this.declare(n, () => m.import(n.text, sig.params, sig.results, from));
+        this.declare(n, () => m.import(n.text, sig.params, sig.results, { from, variadic: sig.variadic }));
         imports.push(n);
       } else {
         this.err(t, `expected 'function', 'data' or 'import', found '${t.text}'`);
       }
     }
-    for (const f of funcs) this.declare(f.tok, () => m.function(f.name, f.params, f.results));
+    for (const f of funcs) this.declare(f.tok, () => m.function(f.name, f.params, f.results, { variadic: f.variadic }));
     return { m, funcs, imports };
   }
   private declare(t: Token, fn: () => unknown): void {
@@ -243,7 +255,7 @@ class Parser {
   private parseFunction(start: Token): FuncAst {
     const n = this.name('a function name');
     const sig = this.signature();
-    const f: FuncAst = { name: n.text, tok: n, params: sig.params, results: sig.results, slots: [], sigs: [], blocks: [] };
+    const f: FuncAst = { name: n.text, tok: n, params: sig.params, results: sig.results, variadic: sig.variadic, slots: [], sigs: [], blocks: [] };
     this.expect('{');
     // Preamble.
     for (;;) {
@@ -408,7 +420,7 @@ class Parser {
 function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: FuncAst): void {
   const f = m.getFunction(ast.name);
   for (const s of ast.slots) f.stackSlot(s.size, s.align);
-  for (const s of ast.sigs) f.signature(s.params, s.results);
+  for (const s of ast.sigs) f.signature(s.params, s.results, s.variadic);
   // Value types: known from block parameters, inferred for results.
   const types = new Map<number, Type>();
   const defTok = new Map<number, Token>();

@@ -14,7 +14,7 @@
  *    (`select`, block arguments, loads, stores, `bitcast`, calls) keeps all bits;
  *  - `fpromote`/`fdemote` quiet a NaN and keep its sign and the top payload bits.
  */
-import { FloatCC, Opcode } from './opcodes.js';
+import { FloatCC, Opcode, unhandledOpcode, type FloatBinaryOpcode, type FloatUnaryOpcode } from './opcodes.js';
 import {
   DEFAULT_NAN_F32, DEFAULT_NAN_F64, QUIET_BIT_F32, QUIET_BIT_F64, f32FromBits, f32ToBits, f64FromBits, f64ToBits,
   isNaN32, isNaN64,
@@ -67,29 +67,31 @@ export function evalFcmp(cc: FloatCC, a: number, b: number): boolean {
 }
 
 /** A rounding or root of a non-NaN value (the result is NaN only for the root of a negative number). */
-function unaryValue(op: Opcode, x: number): number {
+function unaryValue(op: Exclude<FloatUnaryOpcode, Opcode.FNeg | Opcode.FAbs>, x: number): number {
   switch (op) {
     case Opcode.FSqrt: return Math.sqrt(x);
     case Opcode.FFloor: return Math.floor(x);
     case Opcode.FCeil: return Math.ceil(x);
     case Opcode.FTrunc: return Math.trunc(x);
-    default: return roundEven(x);
+    case Opcode.FNearest: return roundEven(x);
+    default: return unhandledOpcode(op, 'unaryValue');
   }
 }
 /** A binary operation on non-NaN values (`fmin`/`fmax` order -0 below +0, as Math.min/max do). */
-function binaryValue(op: Opcode, x: number, y: number): number {
+function binaryValue(op: Exclude<FloatBinaryOpcode, Opcode.FCopysign>, x: number, y: number): number {
   switch (op) {
     case Opcode.FAdd: return x + y;
     case Opcode.FSub: return x - y;
     case Opcode.FMul: return x * y;
     case Opcode.FDiv: return x / y;
     case Opcode.FMin: return Math.min(x, y);
-    default: return Math.max(x, y);
+    case Opcode.FMax: return Math.max(x, y);
+    default: return unhandledOpcode(op, 'binaryValue');
   }
 }
 
 /** Evaluates a float unary opcode on f32 bits. */
-export function evalF32Unary(op: Opcode, a: number): number {
+export function evalF32Unary(op: FloatUnaryOpcode, a: number): number {
   if (op === Opcode.FNeg) return a ^ 0x80000000;
   if (op === Opcode.FAbs) return a & 0x7fffffff;
   if (isNaN32(a)) return a | QUIET_BIT_F32;
@@ -99,7 +101,7 @@ export function evalF32Unary(op: Opcode, a: number): number {
   return Number.isNaN(r) ? DEFAULT_NAN_F32 : f32ToBits(r);
 }
 /** Evaluates a float unary opcode on f64 bits. */
-export function evalF64Unary(op: Opcode, a: bigint): bigint {
+export function evalF64Unary(op: FloatUnaryOpcode, a: bigint): bigint {
   if (op === Opcode.FNeg) return a ^ SIGN_F64;
   if (op === Opcode.FAbs) return a & ABS_F64;
   if (isNaN64(a)) return a | QUIET_BIT_F64;
@@ -107,7 +109,7 @@ export function evalF64Unary(op: Opcode, a: bigint): bigint {
   return Number.isNaN(r) ? DEFAULT_NAN_F64 : f64ToBits(r);
 }
 /** Evaluates a float binary opcode (`fcopysign` included) on f32 bits. */
-export function evalF32Binary(op: Opcode, a: number, b: number): number {
+export function evalF32Binary(op: FloatBinaryOpcode, a: number, b: number): number {
   if (op === Opcode.FCopysign) return (a & 0x7fffffff) | (b & 0x80000000);
   if (isNaN32(a)) return a | QUIET_BIT_F32;
   if (isNaN32(b)) return b | QUIET_BIT_F32;
@@ -115,7 +117,7 @@ export function evalF32Binary(op: Opcode, a: number, b: number): number {
   return Number.isNaN(r) ? DEFAULT_NAN_F32 : f32ToBits(r);
 }
 /** Evaluates a float binary opcode (`fcopysign` included) on f64 bits. */
-export function evalF64Binary(op: Opcode, a: bigint, b: bigint): bigint {
+export function evalF64Binary(op: FloatBinaryOpcode, a: bigint, b: bigint): bigint {
   if (op === Opcode.FCopysign) return (a & ABS_F64) | (b & SIGN_F64);
   if (isNaN64(a)) return a | QUIET_BIT_F64;
   if (isNaN64(b)) return b | QUIET_BIT_F64;

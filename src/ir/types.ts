@@ -75,17 +75,24 @@ export interface Signature {
   readonly params: readonly Type[];
   /** Result types in order (0 or more). */
   readonly results: readonly Type[];
+  /**
+   * Variadic (`(ptr, ...)`): a call passes the fixed `params` and then any number of extra
+   * arguments of any type (System V: in registers, then on the stack, with `al` = vector
+   * registers used). Absent means false.
+   */
+  readonly variadic?: boolean;
 }
 
-/** Prints a signature as `(i64, ptr) -> i32` (no arrow when there are no results). */
+/** Prints a signature as `(i64, ptr) -> i32` or `(ptr, ...) -> i32` (no arrow when there are no results). */
 export function signatureText(sig: Signature): string {
-  let s = `(${sig.params.map(typeName).join(', ')})`;
+  let s = `(${sig.params.map(typeName).join(', ')}${sig.variadic === true ? (sig.params.length > 0 ? ', ...' : '...') : ''})`;
   if (sig.results.length > 0) s += ` -> ${sig.results.map(typeName).join(', ')}`;
   return s;
 }
 
-/** True when two signatures have the same parameter and result types. */
+/** True when two signatures have the same parameter and result types and are both variadic or both not. */
 export function sameSignature(a: Signature, b: Signature): boolean {
+  if ((a.variadic === true) !== (b.variadic === true)) return false;
   if (a.params.length !== b.params.length || a.results.length !== b.results.length) return false;
   for (let i = 0; i < a.params.length; i++) if (a.params[i] !== b.params[i]) return false;
   for (let i = 0; i < a.results.length; i++) if (a.results[i] !== b.results[i]) return false;

@@ -13,7 +13,7 @@
 import { Block, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
 import { describe } from '../util/describe.js';
 import { ScratchTables } from '../util/columns.js';
-import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags } from './opcodes.js';
+import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags, isShift } from './opcodes.js';
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 
@@ -26,9 +26,12 @@ function fitsClass(t: Type, c: OperandClass): boolean {
 }
 
 function checkArgsAgainst(f: Func, inst: Inst, from: number, sig: Signature, what: string): string | null {
-  const n = f.instArgCount[inst]! - from;
-  if (n !== sig.params.length) return `${what} expects ${sig.params.length} argument${sig.params.length === 1 ? '' : 's'}, got ${n}`;
-  for (let i = 0; i < n; i++) {
+  const n = f.instArgCount[inst]! - from, want = sig.params.length;
+  // A variadic callee takes any number of extra arguments of any type after the fixed ones.
+  if (sig.variadic === true ? n < want : n !== want) {
+    return `${what} expects ${sig.variadic === true ? 'at least ' : ''}${want} argument${want === 1 ? '' : 's'}, got ${n}`;
+  }
+  for (let i = 0; i < want; i++) {
     const t = f.typeOf(f.arg(inst, from + i));
     if (t !== sig.params[i]) return `argument ${i} of ${what} has type ${typeName(t)}, expected ${typeName(sig.params[i]!)}`;
   }
@@ -116,7 +119,7 @@ export function checkInst(f: Func, inst: Inst): string | null {
       const t0 = argType(f, inst, 0), t1 = argType(f, inst, 1);
       if (!fitsClass(t0, info.operands)) return argClass(f, inst, 0, info.operands);
       if (!fitsClass(t1, info.operands)) return argClass(f, inst, 1, info.operands);
-      if (op >= Opcode.IShl && op <= Opcode.Rotr) return null; // shift amount may be any integer type
+      if (isShift(op)) return null; // shift amount may be any integer type
       if ((op === Opcode.IAdd || op === Opcode.ISub) && t0 === Type.Ptr && t1 === Type.I64) return null;
       return t0 === t1 ? null : `operand types ${typeName(t0)} and ${typeName(t1)} differ`;
     }

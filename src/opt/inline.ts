@@ -8,7 +8,8 @@
  * Terms:
  *  - *inlinable*: a function of this module (not an import) with at most
  *    `threshold` instructions, no stack slots (their per-call zero-filling would
- *    change), and not part of a recursive cycle of the call graph. Exception:
+ *    change), not variadic (`va_start` reads the extra arguments of its own
+ *    call), and not part of a recursive cycle of the call graph. Exception:
  *    a function whose only cycle is calling itself, with at most threshold / 2
  *    instructions, gets its own body (a snapshot) inlined at each self-call
  *    once — one level of unrolling of the recursion (after `tailrec` has turned
@@ -144,7 +145,7 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
           let s = sigMap.get(g.instImm[i]!);
           if (s === undefined) {
             const sig = g.signatures[g.instImm[i]!]!;
-            s = f.signature(sig.params, sig.results);
+            s = f.signature(sig.params, sig.results, sig.variadic === true);
             sigMap.set(g.instImm[i]!, s);
           }
           f.instImm[c] = s;
@@ -201,14 +202,15 @@ export function inlineModule(m: Module, options: InlineOptions = {}, changedFunc
     // self-call (one level of unrolling of the recursion): copied from a snapshot
     // taken before this function changes, so the copies keep their calls.
     let self: Func | undefined;
-    if (selfOnly[f.index] !== 0 && f.stackSlots.length === 0) {
+    if (selfOnly[f.index] !== 0 && f.stackSlots.length === 0 && !f.variadic) {
       const n = instCountOf(f);
       if (n <= threshold / 2) { self = f.cloneInto(m); size.set(self, n); }
     }
     for (const call of calls) {
       let g = m.callees[f.instImm[call]!];
       if (g === f && self !== undefined) g = self;
-      else if (!(g instanceof Func) || g === f || cyclic[g.index] !== 0 || g.stackSlots.length > 0 || g.firstBlock === NONE) continue;
+      // A variadic function's extra arguments live in its own frame (va_start): never inlined.
+      else if (!(g instanceof Func) || g === f || cyclic[g.index] !== 0 || g.stackSlots.length > 0 || g.firstBlock === NONE || g.variadic) continue;
       let n = size.get(g);
       if (n === undefined) { n = instCountOf(g); size.set(g, n); }
       if (n > threshold || grown + n > budget) continue;

@@ -70,7 +70,8 @@ interface Site {
 export function tailRecPass(ctx: FuncContext): boolean {
   const f = ctx.f;
   ctx.beginPass();
-  if (f.results.length > 1 || f.firstBlock === NONE) return false;
+  // A variadic function's self-call passes extra arguments that a loop could not carry.
+  if (f.results.length > 1 || f.firstBlock === NONE || f.variadic) return false;
   const single = f.results.length === 1;
   const type = single ? f.results[0]! : 0;
   const integer = single && type !== Type.F32 && type !== Type.F64;

@@ -17,7 +17,7 @@
  *    with arguments gets an edge block holding the ParallelMove.
  */
 import { Func, Inst, NONE, ValueKind } from '../../ir/function.js';
-import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
+import { FloatCC, IntCC, OPCODES, OpFlags, Opcode, isLoad, unhandledOpcode } from '../../ir/opcodes.js';
 import { Type, isFloatType, typeBytes, type Signature } from '../../ir/types.js';
 import { OperandKind } from '../../regalloc/allocation.js';
 import { MBlock, MFunction, MInst } from '../minst.js';
@@ -155,9 +155,8 @@ class Lowerer {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
         const op = f.instOpcode[i] as Opcode;
         if (op === Opcode.ICmp || op === Opcode.BAnd) this.planFlags(i as Inst, b);
-        else if (op === Opcode.IAdd || op === Opcode.Store || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16
-          || op === Opcode.ULoad16 || op === Opcode.SLoad32 || op === Opcode.ULoad32) memInsts.push(i);
         else if (op === Opcode.Load) { memInsts.push(i); loads.push(i); }
+        else if (op === Opcode.IAdd || op === Opcode.Store || isLoad(op)) memInsts.push(i);
       }
     }
     this.planAddressModes(memInsts);
@@ -441,12 +440,14 @@ class Lowerer {
       this.leas[u] = undefined;
     }
   }
-  /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
+  /**
+   * Whether no instruction that may write memory (the opcode's `MemWrite` flag: stores, calls)
+   * lies between instructions `from` and `to` of one block (exclusive).
+   */
   noStoreBetween(from: Inst, to: Inst): boolean {
     const f = this.f;
     for (let j = f.instNext[from]!; j !== to; j = f.instNext[j]!) {
-      const op = f.instOpcode[j] as Opcode;
-      if (op === Opcode.Store || op === Opcode.Call || op === Opcode.CallIndirect) return false;
+      if ((OPCODES[f.instOpcode[j]!]!.flags & OpFlags.MemWrite) !== 0) return false;
     }
     return true;
   }
@@ -547,21 +548,34 @@ class Lowerer {
 
   lowerCall(i: Inst, target: number, sym: string, sig: Signature, isImport: boolean, firstArg: number): void {
     const f = this.f;
-    const argTypes = sig.params;
+    // The arguments' own types: a variadic call passes extra arguments after the signature's.
+    const argTypes: Type[] = [];
+    for (let k = firstArg; k < f.instArgCount[i]!; k++) argTypes.push(f.valueType[f.arg(i, k)] as Type);
     const { locs, stackSlots } = argLocations(argTypes);
     if (stackSlots > this.mf.outArgSlots) this.mf.outArgSlots = stackSlots;
     const srcs: number[] = [];
     for (let k = 0; k < argTypes.length; k++) {
       let v = this.vreg(f.arg(i, firstArg + k));
       const t = argTypes[k]!;
-      // C callees compiled by clang expect narrow arguments extended to 32 bits.
-      if (isImport && (t === Type.I8 || t === Type.I16)) v = this.extend(v, t, true);
+      // C callees compiled by clang expect narrow arguments extended to 32 bits (C promotes the
+      // extra arguments of a variadic call to int: sign extension matches a signed char's).
+      if ((isImport || k >= sig.params.length) && (t === Type.I8 || t === Type.I16)) v = this.extend(v, t, true);
       srcs.push(v);
     }
     for (let k = 0; k < srcs.length; k++) {
       if (locs[k]! < 0) this.inst(MOp.StoreArg).add(srcs[k]!, OperandKind.Use).imm = -1 - locs[k]!;
     }
     for (let k = 0; k < srcs.length; k++) if (locs[k]! >= 0) this.mov(locs[k]!, srcs[k]!);
+    // System V: a variadic callee finds in al how many vector registers carry arguments (an upper
+    // bound is allowed). A C import gets it from the call itself (`mov eax, imm`, see emit.ts);
+    // other calls set rax here, as a fixed register the call reads.
+    const vectorArgs = locs.filter((l) => l >= XMM_BASE).length;
+    const setsAl = sig.variadic === true && !(target < 0 && isImport);
+    if (setsAl) {
+      const n = this.temp(CLASS_GP);
+      this.inst(MOp.MovImm).add(n, OperandKind.Def).setImm64(BigInt(vectorArgs));
+      this.mov(Gp.Rax, n);
+    }
     const m = this.inst(target >= 0 ? MOp.CallIndirect : MOp.Call);
     if (target >= 0) {
       m.add(target, OperandKind.Use);
@@ -569,8 +583,9 @@ class Lowerer {
     } else {
       m.sym = sym;
       m.sub = isImport ? 1 : 0;
-      m.imm = locs.filter((l) => l >= XMM_BASE).length;
+      m.imm = vectorArgs;
     }
+    if (setsAl) m.add(Gp.Rax, OperandKind.Use);
     for (const l of locs) if (l >= 0) m.add(l, OperandKind.Use);
     for (const r of SYSV.callClobbers) m.add(r, OperandKind.Def);
     const rl = resultLocations(sig.results);
@@ -941,7 +956,7 @@ class Lowerer {
         this.inst(MOp.Trap).imm = f.instImm[i]!;
         return;
       default:
-        throw new Error(`lowering: opcode ${op as number} is not supported`);
+        return unhandledOpcode(op, 'lowering (x86-64)');
     }
   }
 
