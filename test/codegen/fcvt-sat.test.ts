@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Interpreter, Module, Type, f64FromBits } from '../../src/ir/index.js';
+import { Interpreter, Module, Type } from '../../src/ir/index.js';
+import { f64FromBits } from '../../src/ir/float-bits.js';
 import { compile } from '../../src/codegen/compile.js';
 import { WA } from '../../bench/wasm.js';
 

@@ -5,11 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Interpreter, Module, Type, parse, printModule } from '../../src/ir/index.js';
 import {
-  DEFAULT_NAN_F32, DEFAULT_NAN_F64, Interpreter, Module, Type, f32ToBits, f64FromBits, f64ToBits, formatFloatBits,
-  parse, parseFloatBits, printModule,
-} from '../../src/ir/index.js';
-import { demoteBits, promoteBits } from '../../src/ir/float-bits.js';
+  DEFAULT_NAN_F32, DEFAULT_NAN_F64, demoteBits, f32ToBits, f64FromBits, f64ToBits, formatFloatBits, parseFloatBits, promoteBits,
+} from '../../src/ir/float-bits.js';
 import { evalF32Binary, evalF64Binary, evalF64Unary } from '../../src/ir/semantics.js';
 import { Opcode } from '../../src/ir/opcodes.js';
 
