@@ -31,6 +31,7 @@
 
 _Static_assert(offsetof(struct jk_thread, guard_rsp) == 0, "asm reads guard_rsp at +0");
 _Static_assert(offsetof(struct jk_thread, fault_code) == 8, "asm writes fault_code at +8");
+_Static_assert(offsetof(struct jk_thread, async_entry) == 32, "asm reads async_entry at +32");
 
 // ---------------------------------------------------------------------------
 // The guarded call: every invoke from JS runs the entry thunk through it.
@@ -106,14 +107,15 @@ __asm__(".text\n"
         "  jmp jk_guard_recover\n"
         "1:\n"
         "  ud2\n"
-        // The safepoint's entry: jitted code calls it (any stack alignment) when its
-        // poll word is set. Saves every caller-saved register, calls jk_safepoint, and
-        // returns its result in r11 (0: continue, else the trap code); flags are clobbered.
-        ".globl jk_safepoint_entry\n"
-        ".hidden jk_safepoint_entry\n"
-        "jk_safepoint_entry:\n"
-        "  pushq %rbp\n"
-        "  movq %rsp, %rbp\n"
+        // Asynchronous preemption: the interrupt signal's handler makes a compiled
+        // module's code call here, as if the interrupted instruction had been
+        // `call jk_async_safepoint` ([rsp] = that instruction). Every register and
+        // the flags are kept; jk_safepoint says 0 (return there) or a trap code
+        // (go to the module's trap handler, jk_thread.async_entry, with edi = code).
+        ".globl jk_async_safepoint\n"
+        ".hidden jk_async_safepoint\n"
+        "jk_async_safepoint:\n"
+        "  pushfq\n"
         "  pushq %rax\n"
         "  pushq %rcx\n"
         "  pushq %rdx\n"
@@ -122,6 +124,9 @@ __asm__(".text\n"
         "  pushq %r8\n"
         "  pushq %r9\n"
         "  pushq %r10\n"
+        "  pushq %r11\n"
+        "  pushq %rbp\n"
+        "  movq %rsp, %rbp\n"
         "  andq $-16, %rsp\n"
         "  subq $256, %rsp\n"
         "  movdqu %xmm0, 0(%rsp)\n"
@@ -142,7 +147,8 @@ __asm__(".text\n"
         "  movdqu %xmm15, 240(%rsp)\n"
         "  cld\n"
         "  call jk_safepoint\n"
-        "  movl %eax, %r11d\n"
+        "  testl %eax, %eax\n"
+        "  jnz 2f\n"
         "  movdqu 0(%rsp), %xmm0\n"
         "  movdqu 16(%rsp), %xmm1\n"
         "  movdqu 32(%rsp), %xmm2\n"
@@ -159,7 +165,9 @@ __asm__(".text\n"
         "  movdqu 208(%rsp), %xmm13\n"
         "  movdqu 224(%rsp), %xmm14\n"
         "  movdqu 240(%rsp), %xmm15\n"
-        "  leaq -64(%rbp), %rsp\n"
+        "  movq %rbp, %rsp\n"
+        "  popq %rbp\n"
+        "  popq %r11\n"
         "  popq %r10\n"
         "  popq %r9\n"
         "  popq %r8\n"
@@ -168,10 +176,16 @@ __asm__(".text\n"
         "  popq %rdx\n"
         "  popq %rcx\n"
         "  popq %rax\n"
-        "  popq %rbp\n"
-        "  ret\n");
+        "  popfq\n"
+        "  ret\n"
+        "2:\n"
+        "  movl %eax, %edi\n"
+        "  movq jk_self@gottpoff(%rip), %rax\n"
+        "  movq %fs:(%rax), %rax\n"
+        "  movq 32(%rax), %r11\n"
+        "  jmp *%r11\n");
 
-extern char jk_guard_return[], jk_guard_recover[];
+extern char jk_guard_return[], jk_guard_recover[], jk_async_safepoint[];
 
 // ---------------------------------------------------------------------------
 // The registry of code ranges
@@ -311,6 +325,45 @@ static void chain(int sig, siginfo_t *si, void *uc) {
   signal(sig, SIG_DFL);
 }
 
+// The interrupt signal (safety.h): preempts jitted code that has a pending request.
+void jk_on_interrupt_signal(int sig, siginfo_t *si, void *ucv) {
+  (void)sig;
+  struct jk_thread *t = jk_self;
+  if (t == NULL) return;
+  if (si->si_code == SI_TIMER && t->timer_ticket != 0) atomic_fetch_or(&t->reasons, JK_REASON_TIMEOUT);
+  uint32_t r = atomic_load(&t->reasons);
+  // An interrupt or signal meant for a call that has ended is dropped.
+  if ((r & (JK_REASON_INTERRUPT | JK_REASON_SIGNAL)) && t->stop_call != t->calls) {
+    atomic_fetch_and(&t->reasons, ~(uint32_t)(JK_REASON_INTERRUPT | JK_REASON_SIGNAL));
+    r &= ~(uint32_t)(JK_REASON_INTERRUPT | JK_REASON_SIGNAL);
+  }
+  if (r == 0 || t->depth == 0 || t->fault_code != 0) return;
+  ucontext_t *uc = ucv;
+  greg_t *regs = uc->uc_mcontext.gregs;
+  uintptr_t pc = (uintptr_t)regs[REG_RIP], entry = 0;
+  // Not in jitted code (C code it called, the addon, V8): the watchdog sends the signal again.
+  if (!lookup(pc, &entry) || (entry & JK_RANGE_NO_PREEMPT)) return;
+  if (entry != 0) {
+    // A compiled module (its code never uses memory below rsp): call the safepoint from here.
+    uintptr_t sp = (uintptr_t)regs[REG_RSP] - 8;
+    *(uintptr_t *)sp = pc;
+    regs[REG_RSP] = (greg_t)sp;
+    regs[REG_RIP] = (greg_t)(uintptr_t)jk_async_safepoint;
+    t->async_entry = entry;
+    return;
+  }
+  // Other jitkit code (hand-written: it may keep data below rsp, so it is not resumed
+  // after a call): stop requests unwind it to the guarded call.
+  if ((r & JK_REASONS_STOP) && t->guard_rsp != 0) {
+    t->fault_code = JK_TRAP_INTERRUPTED;
+    t->fault_signal = 0;
+    t->fault_addr = 0;
+    t->fault_pc = pc;
+    regs[REG_RSP] = (greg_t)t->guard_rsp;
+    regs[REG_RIP] = (greg_t)(uintptr_t)jk_guard_recover;
+  }
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ucv) {
   ucontext_t *uc = ucv;
   greg_t *regs = uc->uc_mcontext.gregs;
@@ -335,6 +388,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv) {
     chain(sig, si, ucv);
     return;
   }
+  entry &= ~JK_RANGE_NO_PREEMPT;
   int code = trap_code(sig, si, t);
   t->fault_code = code;
   t->fault_signal = sig;

@@ -760,9 +760,10 @@ static napi_value js_runtime_addresses(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
   uintptr_t tp = thread_pointer();
-  set_int(env, o, "pollOffset", (int64_t)((uintptr_t)&jk_poll - tp));
   set_int(env, o, "stackFloorOffset", (int64_t)((uintptr_t)&jk_stack_floor - tp));
-  set_address(env, o, "safepoint", (uintptr_t)jk_safepoint_entry);
+  napi_value ready;
+  napi_get_boolean(env, jk_interrupt_signal_ready(), &ready);
+  napi_set_named_property(env, o, "interruptible", ready);
   set_address(env, o, "moduleUnwind", (uintptr_t)jk_module_unwind);
   return o;
 }
@@ -790,7 +791,11 @@ static napi_value js_arm_timeout(napi_env env, napi_callback_info info) {
   int32_t ms;
   if (!arg_int(env, argv[0], &ms) || ms < 0) return throw_type(env, "jitkit native: timeout must be a non-negative integer");
   int64_t ticket = jk_arm_timeout((uint32_t)ms);
-  if (ticket < 0) return throw_errno(env, "armTimeout", ENOMEM);
+  if (ticket < 0) {
+    napi_throw_error(env, "ERR_JITKIT_NO_INTERRUPTS",
+                     "jitkit: timeouts are unavailable: another handler owns the interrupt signal (SIGRTMAX-2), or no timer could be made");
+    return NULL;
+  }
   napi_value r;
   napi_create_int64(env, ticket, &r);
   return r;

@@ -1,11 +1,12 @@
 // jitkit native addon: what keeps jitted code from taking the process down.
 //
-//   threads.c  per-thread state (stack bounds, alternate signal stack, the
-//              interrupt word jitted code polls), interrupts from any thread,
-//              the watchdog thread (timeouts, long-call checks), SIGINT/SIGTERM hooks,
-//              the safepoint jitted code calls when its poll word is set
+//   threads.c  per-thread state (stack bounds, alternate signal stack, pending
+//              interrupt reasons), interrupts from any thread, timeouts, the
+//              watchdog thread (re-delivery, long-call termination checks),
+//              SIGINT/SIGTERM hooks, and the safepoint's decision
 //   faults.c   the registry of code ranges, the SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP
-//              handler, and the guarded call every invoke goes through
+//              handler, the interrupt signal's handler (asynchronous preemption),
+//              and the guarded call every invoke goes through
 //
 // Terms. A *guarded call* is one call from JS into native code through
 // jk_guarded_call: it records the stack pointer to return to when a fault in
@@ -13,16 +14,27 @@
 // range* is registered machine code: a CodeMemory region (any code jitkit
 // placed) or a compiled module's allocation (which also names its fault entry,
 // the glue that unwinds to the module's entry trampoline).
+//
+// Interrupting running code costs it nothing while nobody interrupts: there are
+// no polls. A request (interrupt(), a timeout, SIGINT, a termination check)
+// records a reason and sends JK_INTERRUPT_SIGNAL to the thread. Its handler
+// looks at the interrupted PC: in a compiled module's code, it makes the code
+// call jk_async_safepoint (as if the interrupted instruction had been a call),
+// which saves every register and flag, asks jk_safepoint, and either resumes
+// or traps `interrupted` through the module's trap handler; in other jitkit code
+// it unwinds to the guarded call; elsewhere (C code the jitted code called, the
+// addon) it does nothing, and the watchdog sends the signal again a tick later.
 #ifndef JITKIT_SAFETY_H
 #define JITKIT_SAFETY_H
 
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <signal.h>
+#include <sys/types.h>
 #include <time.h>
 
 // Trap codes shared with src/ir/opcodes.ts TrapCode (test/runtime/faults.test.ts checks them).
@@ -50,9 +62,13 @@ enum {
 // jitted code calls and the safepoint's call into V8 run there.
 #define JK_STACK_MARGIN (64 * 1024)
 
-// The signal a thread's timeout timer sends to that thread (the watchdog thread
-// stands in when another handler already owns it).
-#define JK_TIMER_SIGNAL (SIGRTMAX - 2)
+// The signal that interrupts a thread's jitted code (sent by interrupt(), the
+// SIGINT hook and the watchdog, and by each thread's timeout timer).
+#define JK_INTERRUPT_SIGNAL (SIGRTMAX - 2)
+
+// A module range whose fault entry has this bit set is never preempted: its
+// code runs until it returns (compile(m, { interruptible: false })).
+#define JK_RANGE_NO_PREEMPT ((uintptr_t)1)
 
 /**
  * One registered JS thread (main thread or worker). The first fields sit at fixed
@@ -61,9 +77,10 @@ enum {
 struct jk_thread {
   uintptr_t guard_rsp;    // +0  stack pointer to recover to (0: no guarded call)
   int32_t fault_code;     // +8  the last fault or unwound trap (0: none), set by the handler
-  int32_t fault_signal;   // +12 its signal (0: a trap unwound without a trap frame)
+  int32_t fault_signal;   // +12 its signal (0: a trap or interrupt unwound without a trap frame)
   uintptr_t fault_addr;   // +16 si_addr of a SIGSEGV/SIGBUS
   uintptr_t fault_pc;     // +24 where it happened
+  uintptr_t async_entry;  // +32 the preempted module's trap handler (jk_async_safepoint traps there)
   // Written by other threads (the watchdog, interrupters, signal handlers).
   _Atomic uint32_t reasons;
   // Owned by the thread; read racily by the watchdog.
@@ -71,17 +88,17 @@ struct jk_thread {
   uint64_t calls;         // guarded calls started so far
   uint64_t stop_call;     // `calls` when an interrupt or signal asked to stop (older: stale)
   uintptr_t stack_low, stack_high;
+  pid_t tid;
   // Bookkeeping (under the thread list's lock).
   struct jk_thread *next;
   int32_t id;
   int32_t refs;
   bool is_main;
-  volatile uint32_t *poll; // this thread's jk_poll (TLS)
   void *altstack;          // ours, or NULL when the thread had one already
   size_t altstack_size;
   uint64_t watch_calls;    // the watchdog's view of `calls` at its last tick
   int watch_ticks;
-  // Timeouts: a POSIX timer that signals this thread (JK_TIMER_SIGNAL).
+  // Timeouts: a POSIX timer that signals this thread (JK_INTERRUPT_SIGNAL).
   timer_t timer;
   bool has_timer;
   int64_t timer_ticket;    // the armed timeout's ticket (0: not armed)
@@ -92,10 +109,8 @@ struct jk_thread {
 
 // The current thread's state (NULL on threads jitkit never saw).
 extern __thread struct jk_thread *jk_self __attribute__((tls_model("initial-exec")));
-// Nonzero when jitted code on this thread must call the safepoint. Generated code
-// reads it directly: cmp byte fs:[tpoff], 0.
-extern __thread volatile uint32_t jk_poll __attribute__((tls_model("initial-exec")));
 // The lowest stack address jitted code on this thread may reach (0: unknown).
+// Entry trampolines read it directly: fs:[tpoff].
 extern __thread uintptr_t jk_stack_floor __attribute__((tls_model("initial-exec")));
 
 // threads.c
@@ -108,16 +123,17 @@ void jk_disarm_timeout(int64_t ticket);
 void jk_assert_signal_hooks(void);
 void jk_watchdog_wake_if_idle(void);
 int jk_safepoint(void);
+bool jk_interrupt_signal_ready(void);
 extern atomic_bool jk_watchdog_idle;
 
 // faults.c
 void jk_faults_install(void);
+void jk_on_interrupt_signal(int sig, siginfo_t *si, void *uc);
 int32_t jk_register_range(uintptr_t start, uintptr_t end, uintptr_t fault_entry);
 void jk_unregister_range(int32_t id);
 uint64_t jk_guarded_call(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
 double jk_guarded_call_f64(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
 float jk_guarded_call_f32(uint64_t *buffer, uintptr_t thunk, uintptr_t *guard);
 void jk_module_unwind(void);
-extern char jk_safepoint_entry[];
 
 #endif

@@ -15,7 +15,7 @@ import { rotateLoops } from './layout.js';
 import type { MFunction, MInst } from './minst.js';
 import { ScratchSlot } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
-import type { EmitOptions, EmittedFunction, LowerContext, Target } from './target.js';
+import type { EmittedFunction, LowerContext, Target } from './target.js';
 
 /**
  * Adapts a lowered function to the allocator's view: a flat instruction list in layout order and
@@ -87,8 +87,6 @@ export interface FunctionCodegenOptions {
   readonly symbol: string;
   /** Run the independent register-allocation checker (src/regalloc/checker.ts) on the allocation. */
   readonly checkRegalloc?: boolean;
-  /** Interrupt polls at the entry and loop heads (target.ts `EmitOptions.polls`); absent: none. */
-  readonly polls?: EmitOptions['polls'];
 }
 
 /** Compiles one function to a relocatable unit on `target`. */
@@ -99,7 +97,7 @@ export function compileFunction(target: Target, f: Func, cx: LowerContext, opts:
   const alloc = allocateRegisters(input, mf.scratch.regalloc);
   if (opts.checkRegalloc === true) checkFunctionAllocation(target, f.name, input, insts, alloc);
   const code = target.emitFunction(mf, alloc, {
-    stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f), polls: opts.polls,
+    stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f),
   });
   return { mf, alloc, code };
 }

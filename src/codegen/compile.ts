@@ -40,7 +40,7 @@ import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
 import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './backend.js';
 import { hostTarget } from './host.js';
-import { MAX_RESULTS, POLL_SYMBOL, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
+import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
 import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, planSandbox, sandboxModule, type SandboxLayout, type SandboxOptions } from './sandbox.js';
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
@@ -66,9 +66,9 @@ export interface CompileOptions {
   /** Default time limit (ms) of every call; a call still running after it throws TrapError('interrupted'). */
   timeoutMs?: number;
   /**
-   * Interrupt polls at every function entry and loop head (default true): what lets `interrupt()`,
-   * `timeoutMs`, SIGINT/SIGTERM listeners and `worker.terminate()` stop running code. false
-   * leaves them out (the code then runs until it returns; a timeout cannot stop it).
+   * Whether `interrupt()`, `timeoutMs`, SIGINT/SIGTERM listeners and `worker.terminate()` may stop
+   * the module's code at any instruction (default true; the code has no polls: the runtime
+   * preempts it with a signal, native/safety.h). false: it always runs until it returns.
    */
   interruptible?: boolean;
   /**
@@ -441,7 +441,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const timeoutMs = timeoutOf(options.timeoutMs, 'compile');
   const interruptible = options.interruptible ?? true;
   if (typeof interruptible !== 'boolean') throw new TypeError(`compile: interruptible must be a boolean, got ${describeOption(interruptible)}`);
-  if (!interruptible && timeoutMs !== 0) throw new TypeError('compile: timeoutMs needs interruptible code (interruptible: false leaves out the polls that stop it)');
+  if (!interruptible && timeoutMs !== 0) throw new TypeError('compile: timeoutMs needs interruptible code (interruptible: false never stops it)');
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
@@ -498,10 +498,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
   const safety = runtimeAddresses();
-  const polls = interruptible ? { pollOffset: safety.pollOffset, pollSymbol: POLL_SYMBOL } : undefined;
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, polls });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
@@ -518,7 +517,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
   for (const c of sandbox?.callees ?? []) if (module.callees[c]!.isImport) stubbed.add(module.callees[c]!.name);
   const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
-  const glue = { stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, pollSymbol: POLL_SYMBOL, safety, trampolines, importStubs };
+  const glue = { stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, safety, trampolines, importStubs };
   for (const u of target.emitModuleGlue(glue, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
@@ -556,8 +555,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       table.setBigUint64(8 * (k + 1), linked.base + BigInt(at), true);
     });
   }
-  // A fault in the module's code enters its trap handler, which unwinds to the entry trampoline.
-  linked.handle.setFaultEntry(linked.base + BigInt(linked.entries.get(TRAP_SYMBOL)!));
+  // A fault or an interrupt in the module's code enters its trap handler, which unwinds to the entry trampoline.
+  linked.handle.setFaultEntry(linked.base + BigInt(linked.entries.get(TRAP_SYMBOL)!), { preempt: interruptible });
   return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible, sandbox);
 }
 

@@ -27,5 +27,3 @@ export const MAX_RESULTS = 256;
 export const STATE_SIZE = STATE_RESULTS + 8 * MAX_RESULTS;
 /** Link symbol of the module's trap handler (entered with the trap code in the first integer argument register). */
 export const TRAP_SYMBOL = '__jitkit_trap';
-/** Link symbol of the module's poll glue, which jitted code calls when the thread's poll word is set. */
-export const POLL_SYMBOL = '__jitkit_poll';

@@ -95,17 +95,13 @@ export interface LowerContext {
 }
 
 /**
- * What jitted code and glue need from the runtime's safety machinery (src/runtime/safety.ts,
- * native/safety.h): the thread's poll word and stack floor live in thread-local storage at
- * fixed offsets from the thread pointer (the same on every thread), and two entries in the addon.
+ * What the glue needs from the runtime's safety machinery (src/runtime/safety.ts,
+ * native/safety.h): the thread's stack floor lives in thread-local storage at a fixed offset
+ * from the thread pointer (the same on every thread), and the runtime's unwinder.
  */
 export interface SafetyHooks {
-  /** Thread-pointer-relative offset of the thread's poll word (u32; nonzero: call the safepoint). */
-  readonly pollOffset: number;
   /** Thread-pointer-relative offset of the thread's stack floor (u64; 0 when unknown). */
   readonly stackFloorOffset: number;
-  /** The safepoint entry: preserves every register but a scratch one, in which it returns 0 (go on) or a trap code. */
-  readonly safepoint: bigint;
   /** Where a trap with no trap frame goes (first integer argument register = trap code): unwinds to the runtime's guarded call. */
   readonly moduleUnwind: bigint;
 }
@@ -120,12 +116,6 @@ export interface EmitOptions {
   readonly symbol: string;
   /** Signature hash for the header (signature-hash.ts), checked by call_indirect. */
   readonly signatureHash: number;
-  /**
-   * Interrupt polls: at the function entry and every loop head, the code checks the thread's
-   * poll word and calls the module's poll glue (link symbol `pollSymbol`) when it is set.
-   * Absent: no polls (the code cannot be interrupted).
-   */
-  readonly polls?: { readonly pollOffset: number; readonly pollSymbol: string };
 }
 
 /** What emission produced for one function: one relocatable unit for the linker, and maps for disassembly. */
@@ -181,8 +171,6 @@ export interface ModuleGlue {
    * the first integer argument register; the runtime's fault handler enters it the same way.
    */
   readonly trapSymbol: string;
-  /** Link symbol of the poll glue jitted code calls when its poll word is set (module-state.ts `POLL_SYMBOL`). */
-  readonly pollSymbol: string;
   /** The runtime's safety entries and thread-local offsets. */
   readonly safety: SafetyHooks;
   /** One trampoline per function. */
@@ -223,8 +211,9 @@ export interface Target {
   /**
    * The module glue: one unit per trampoline (each clamps the stack limit it sets to the
    * thread's stack floor), the trap handler (`trapSymbol`; with no trap frame it goes to
-   * `safety.moduleUnwind`), the poll glue (`pollSymbol`: calls `safety.safepoint`, then returns or
-   * traps), one unit per import stub.
+   * `safety.moduleUnwind`), one unit per import stub. The trap handler is also where the
+   * runtime sends faults and interrupts of the module's code (first argument register = code),
+   * at any instruction: the code must not keep data below the stack pointer (no red zone).
    */
   emitModuleGlue(glue: ModuleGlue, scratch: BackendScratch): LinkUnit[];
   /**

@@ -100,7 +100,7 @@ export interface NativeAddon {
   /** The calling thread's registration. */
   threadInfo(): { id: number; isMain: boolean; stackLow: bigint; stackHigh: bigint; stackFloor: bigint };
   /** TLS offsets and entry addresses generated code embeds. */
-  runtimeAddresses(): { pollOffset: number; stackFloorOffset: number; safepoint: bigint; moduleUnwind: bigint };
+  runtimeAddresses(): { stackFloorOffset: number; moduleUnwind: bigint; interruptible: boolean };
   /** Interrupts thread `id`'s jitted code; true when it was running some. */
   interrupt(id: number): boolean;
   /** The calling thread's pending interrupt reasons (REASON_* bits), cleared. */

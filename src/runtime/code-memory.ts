@@ -403,13 +403,14 @@ export class CodeMemory {
   }
 
   /** Internal: registers the chunk with the fault handler, naming where its faults go (replacing an earlier entry). */
-  setFaultEntry(chunk: Chunk, entry: bigint): void {
+  setFaultEntry(chunk: Chunk, entry: bigint, preempt = true): void {
     const start = chunk.region.exec + BigInt(chunk.offset);
     if (entry < start || entry >= start + BigInt(chunk.size)) {
       throw new RangeError(`CodeHandle.setFaultEntry: 0x${entry.toString(16)} is not inside ${describe(chunk)}`);
     }
     this.dropFaultEntry(chunk);
-    chunk.rangeId = native.registerCode(start, start + BigInt(chunk.size), entry);
+    // The low bit (entries are aligned) marks code the interrupt signal must not preempt.
+    chunk.rangeId = native.registerCode(start, start + BigInt(chunk.size), preempt ? entry : entry | 1n);
     this.faultRanges.add(chunk.rangeId);
   }
 
@@ -639,12 +640,15 @@ export class CodeHandle {
   /**
    * Makes `entry` (inside this code) where the fault handler sends a fault in this code, with
    * the trap code in the first integer argument register: the glue that unwinds to the entry
-   * trampoline (compile() sets it to the module's trap handler). Without one, a fault unwinds
-   * to the JS call that entered native code. Dropped when the code is freed.
+   * trampoline (compile() sets it to the module's trap handler). Interrupts of this code go there
+   * too, from any instruction, after the runtime's safepoint (the code must keep no data below
+   * the stack pointer), unless `preempt` is false. Without an entry, a fault unwinds to the JS
+   * call that entered native code. Dropped when the code is freed.
    */
-  setFaultEntry(entry: bigint): void {
+  setFaultEntry(entry: bigint, options: { preempt?: boolean } = {}): void {
     this.assertLive('register');
-    this.chunk.memory.setFaultEntry(this.chunk, entry);
+    if ((entry & 1n) !== 0n) throw new RangeError('CodeHandle.setFaultEntry: the entry must be an even address');
+    this.chunk.memory.setFaultEntry(this.chunk, entry, options.preempt ?? true);
   }
 
   /** Throws a clear error if this code was freed; later layers call it before every use. */

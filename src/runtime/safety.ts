@@ -9,9 +9,10 @@
  *                 module's factory makes (kind, faulting address, pc, signal)
  *   stack bounds  each thread's real stack (pthread_getattr_np) minus a margin: the
  *                 floor entry trampolines clamp their stack limit to
- *   interrupts    a per-thread poll word that jitted code checks at loop heads and
- *                 function entries; `interruptThread(id)` from any thread, timeouts,
- *                 SIGINT/SIGTERM and worker termination set it
+ *   interrupts    `interruptThread(id)` from any thread, timeouts, SIGINT/SIGTERM and
+ *                 worker termination send a signal to the thread, whose handler
+ *                 preempts its jitted code at whatever instruction it is (no polls:
+ *                 nothing costs while nobody interrupts; native/safety.h)
  *
  * Importing this module gives the addon, once per thread (JS environment), the
  * factory and a no-op function the safepoint calls to let V8 act on a pending
@@ -83,16 +84,14 @@ export function interruptThread(threadId: number): boolean {
   return native.interrupt(threadId);
 }
 
-/** Addresses generated code needs: TLS offsets of the poll word and the stack floor, and entries in the addon. */
+/** What generated code needs from the runtime: the TLS offset of the stack floor, the unwinder; and whether interrupts work. */
 export interface RuntimeAddresses {
-  /** fs-relative offset of this thread's poll word (u32; nonzero: call the safepoint). */
-  readonly pollOffset: number;
   /** fs-relative offset of this thread's stack floor (u64). */
   readonly stackFloorOffset: number;
-  /** The safepoint entry: saves all registers, returns 0 (continue) or a trap code in r11. */
-  readonly safepoint: bigint;
   /** Where a module's trap with no trap frame goes (edi = trap code): unwinds to the guarded call. */
   readonly moduleUnwind: bigint;
+  /** False when another handler owns the interrupt signal (SIGRTMAX-2): nothing can be interrupted. */
+  readonly interruptible: boolean;
 }
 
 let addresses: RuntimeAddresses | undefined;

@@ -18,6 +18,7 @@ import { TrapError } from '../../src/ir/trap-error.js';
 import { native, packageRoot } from '../../src/runtime/addon.js';
 import { currentThread } from '../../src/runtime/safety.js';
 import { WA } from '../../bench/wasm.js';
+import { faultsModule, trapOf } from '../helpers/faults.js';
 
 const memory = new CodeMemory();
 
@@ -28,15 +29,6 @@ function place(emit: (a: Assembler) => void, result: 'i64' | 'void' = 'i64', arg
   return { handle, fn: wrap(handle, { args, result }) };
 }
 
-function trapOf(f: () => unknown): TrapError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof TrapError, `expected a TrapError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a trap');
-}
 
 test('the addon reports the IR trap codes', () => {
   const k = native.constants;
@@ -89,33 +81,14 @@ test('a stale pointer into freed code traps breakpoint (the int3 fill)', () => {
 });
 
 test('compiled IR: loads and stores through bad pointers and a call_indirect to a wild address throw heap_oob; the module keeps working', () => {
-  const m = ir.parse(`function %load(ptr) -> i64 {
-block0(v0: ptr):
-    v1 = load.i64 v0+8
-    return v1
-}
-
-function %store(ptr, i32) {
-block0(v0: ptr, v1: i32):
-    store.i32 v1, v0
-    return
-}
-
-function %jump(ptr) -> i64 {
-    sig0 = () -> i64
-
-block0(v0: ptr):
-    v1 = call_indirect sig0, v0()
-    return v1
-}
-`);
+  const m = faultsModule();
   const c = compile(m);
   for (let round = 0; round < 3; round++) {
     const l = trapOf(() => c.get('load')(0n));
     assert.equal(l.trap, 'heap_oob');
     assert.equal(l.address, 8n);
     assert.match(l.message, /in compiled code called as %load$/);
-    assert.equal(trapOf(() => c.get('store')(0x50000n, 1)).address, 0x50000n);
+    assert.equal(trapOf(() => c.get('store')(0x50000n, 1n)).address, 0x50000n);
     const j = trapOf(() => c.get('jump')(0x66660000n));
     assert.equal(j.trap, 'heap_oob', 'reading the header of the wild target');
     assert.equal(c.get('load')(new BigInt64Array([0n, -3n])), -3n);

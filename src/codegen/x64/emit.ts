@@ -66,8 +66,6 @@ export const fsOperand = {
   cmpRax: (a: Assembler, disp: number): void => void a.embed([0x64, 0x48, 0x3b, 0x04, 0x25, ...le32(disp)]),
   /** `mov rax, qword fs:[disp]` */
   movRax: (a: Assembler, disp: number): void => void a.embed([0x64, 0x48, 0x8b, 0x04, 0x25, ...le32(disp)]),
-  /** `cmp dword fs:[disp], 0` */
-  cmpDwordZero: (a: Assembler, disp: number): void => void a.embed([0x64, 0x83, 0x3c, 0x25, ...le32(disp), 0x00]),
 };
 
 
@@ -196,8 +194,6 @@ class Emitter {
   gapCursor = 0;
   /** Edge stubs still to emit: label, edge index, target block. */
   readonly stubs: { label: Label; edge: number; target: number }[] = [];
-  /** Out-of-line calls to the poll glue: each `jne label` at a poll site returns to `back`. */
-  readonly pollStubs: { label: Label; back: Label }[] = [];
 
   constructor(readonly mf: MFunction, readonly alloc: Allocation, readonly opts: EmitOptions) {
     const state = x64State(mf.scratch);
@@ -348,9 +344,7 @@ class Emitter {
     header.fill(0xcc, 0, 8);
     for (let k = 0; k < 4; k++) { header[8 + k] = (FUNC_MAGIC >>> (8 * k)) & 0xff; header[12 + k] = (h >>> (8 * k)) & 0xff; }
     a.embed(header);
-    // Interrupt poll (every call passes one), then the stack check: trap stk_ovf before the
-    // frame would cross the limit the entry trampoline set.
-    this.poll();
+    // Stack check: trap stk_ovf before the frame would cross the limit the entry trampoline set.
     const total = 16 + 8 * this.saved.length + this.frameSize + this.maxAlign;
     if (total > 0x40000000) throw new Error(`compile: the frame of %${mf.func.name} (${total} bytes) is larger than 1 GiB`);
     a.mov(r11, mf.scratch.memoBig(this.opts.stateAddress, imm64));
@@ -399,9 +393,6 @@ class Emitter {
       // Only where no block falls in (else the padding would run on every pass).
       if (k > 0 && loopHead[k] !== 0 && !mf.blocks[mf.order[k - 1]!]!.succs.includes(id)) a.align(16);
       a.bind(this.labels[id]!);
-      // Every cycle has a branch backwards in layout order, to a loop head: one poll there
-      // bounds the time between polls.
-      if (loopHead[k] !== 0) this.poll();
       const next = k + 1 < mf.order.length ? mf.order[k + 1]! : -1;
       const blk = mf.blocks[id]!;
       this.succs = blk.succs;
@@ -439,14 +430,6 @@ class Emitter {
     }
     const trapStubs = a.newLabel();
     a.bind(trapStubs);
-    if (this.pollStubs.length > 0) {
-      const glue = extern(this.opts.polls!.pollSymbol);
-      for (const p of this.pollStubs) {
-        a.bind(p.label);
-        a.call(glue);
-        a.jumpLabel(-1, p.back);
-      }
-    }
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
       a.mov(edi, code);
@@ -471,20 +454,6 @@ class Emitter {
     }
     return new EmittedCode(out.bytes, extra.length === 0 ? out.relocations : [...out.relocations, ...extra],
       out.labelOffsets(trapStubs), this.frameSize, out.labelOffsets(codeEnd), out, this.irInsts, mf, this.labels);
-  }
-
-  /**
-   * An interrupt poll: `cmp dword fs:[poll], 0; jne stub`, the stub calling the module's poll glue
-   * (which returns here, or traps interrupted). Clobbers flags and r11 only on the slow path.
-   */
-  poll(): void {
-    const polls = this.opts.polls;
-    if (polls === undefined) return;
-    const a = this.a, label = a.newLabel(), back = a.newLabel();
-    fsOperand.cmpDwordZero(a, polls.pollOffset);
-    a.jumpLabel(Cond.NE, label);
-    a.bind(back);
-    this.pollStubs.push({ label, back });
   }
 
   epilogue(): void {

@@ -20,11 +20,10 @@
  * The runtime's fault handler enters the trap handler like a trap (edi = code). A
  * trap with no trap frame (the function was called by another module's code, not
  * through its own trampoline) goes to the runtime's `moduleUnwind`, which returns
- * to the guarded call that entered jitted code. The poll glue, called by jitted
- * code whose thread's poll word is set, calls the runtime's safepoint (which keeps
- * every register but r11) and traps `interrupted` (or goes on) as it says.
+ * to the guarded call that entered jitted code. An interrupt (native/safety.h)
+ * enters the trap handler the same way, from the runtime's asynchronous safepoint.
  */
-import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, r11d, xmmRegs, edi } from '../../asm/x64/index.js';
+import { Assembler, Cond, Label, extern, gp64, qword, dword, rsp, rbp, rax, r11, xmmRegs, edi } from '../../asm/x64/index.js';
 import { Type } from '../../ir/types.js';
 import { STATE_RESULTS, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME } from '../module-state.js';
 import { XMM_BASE } from './minst.js';
@@ -117,23 +116,6 @@ export function emitTrapHandler(a: Assembler, stateAddress: bigint, moduleUnwind
     a.mov(r11, imm64(moduleUnwind));
     a.jmp(r11);
   }
-}
-
-/**
- * Emits the module's poll glue: jitted code calls it (any stack alignment) when the thread's poll
- * word is set. The runtime's safepoint keeps every register but r11, where it returns 0 (return
- * to the poll site) or a trap code (trap, unwinding to the entry trampoline).
- */
-export function emitPollGlue(a: Assembler, safepoint: bigint, trapSymbol: string): void {
-  const trap = a.newLabel();
-  a.mov(r11, imm64(safepoint));
-  a.call(r11);
-  a.test(r11d, r11d);
-  a.jcc(Cond.NE, trap);
-  a.emitForm(RET);
-  a.bind(trap);
-  a.mov(edi, r11d);
-  a.jmp(extern(trapSymbol));
 }
 
 /** Emits a callable stub (with function header) that jumps to C symbol `symbol`. */

@@ -14,7 +14,7 @@ import type { LinkRelocation, LinkUnit } from '../../runtime/link.js';
 import type { MInst } from '../minst.js';
 import type { Target } from '../target.js';
 import { emitFunction } from './emit.js';
-import { emitImportStub, emitPollGlue, emitTrampoline, emitTrapHandler } from './entry.js';
+import { emitImportStub, emitTrampoline, emitTrapHandler } from './entry.js';
 import { emitEntryThunk } from './entry-thunk.js';
 import { lowerFunction } from './lower.js';
 import { MOp, printMInst } from './minst.js';
@@ -58,9 +58,6 @@ export const X64_TARGET: Target = {
     piece(glue.trapSymbol);
     entries.push(0);
     emitTrapHandler(a, glue.stateAddress, glue.safety.moduleUnwind);
-    piece(glue.pollSymbol);
-    entries.push(0);
-    emitPollGlue(a, glue.safety.safepoint, glue.trapSymbol);
     for (const s of glue.importStubs) {
       piece(s.symbol);
       entries.push(emitImportStub(a, s.signatureHash, s.target));
