@@ -8,6 +8,7 @@ export * from './opcodes.js';
 export * from './function.js';
 export * from './builder.js';
 export * from './verifier.js';
+export * from './flow-graph.js';
 export * from './printer.js';
 export * from './parser.js';
 export * from './interpreter.js';
