@@ -13,8 +13,7 @@
  * Offsets count from the function's entry (its header is not shown); the code ends where
  * emission's `codeEnd` says (jump tables and constants after it are not shown).
  */
-import type { Iced } from '../debug/disasm.js';
-import { disassembleWith } from '../debug/disasm.js';
+import { decodeWith, type Iced } from '../debug/decode.js';
 import type { Module } from '../ir/function.js';
 import { verify } from '../ir/verifier.js';
 import { optimize } from '../opt/index.js';
@@ -59,7 +58,7 @@ export function compiledCodeText(module: Module, target: string, level: 0 | 1 | 
     for (const b of code.blockMap) label(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block):');
     if (code.trapStubs < code.codeEnd) label(code.trapStubs, '(trap stubs):');
     out.push(`function %${f.name}:`);
-    for (const ins of disassembleWith(icedModule, code.bytes.subarray(entry, code.codeEnd))) {
+    for (const ins of decodeWith(icedModule, code.bytes.subarray(entry, code.codeEnd))) {
       const at = Number(ins.address);
       for (const l of labels.get(at) ?? []) out.push(l);
       let line = `  ${at.toString(16).padStart(4, '0')}  ${ins.hex.padEnd(32)} ${ins.text}`;
