@@ -109,8 +109,6 @@ export class FuncContext implements FlowGraph {
   rpoIndex: Int32Array = new Int32Array(0);
   /** The dominator tree (`idom`, children, numbering), valid after `computeDominators`. */
   readonly dom = new DominatorTree();
-  /** 8 bytes for reinterpreting float bits (bitcast folding). */
-  readonly view = new DataView(new ArrayBuffer(8));
   /** Number of changes made by the last pass (for statistics). */
   changes = 0;
   /** The pass manager's record of which passes have nothing left to do on `f`. */
@@ -238,13 +236,13 @@ export class FuncContext implements FlowGraph {
     if (f.instOpcode[d] !== Opcode.IConst) return null;
     return f.iconstValue(d as Inst);
   }
-  /** The float constant defining `v`, or null. */
-  fconstOf(v: Value): number | null {
+  /** The bits of the float constant defining `v` (f32 an int32 number, f64 a bigint), or null. */
+  fconstOf(v: Value): number | bigint | null {
     const f = this.f;
     if (f.valueKind[v] !== ValueKind.Result) return null;
     const d = f.valueDef[v]!;
     if (f.instOpcode[d] !== Opcode.FConst) return null;
-    return f.instFImm[d]!;
+    return f.fconstBits(d as Inst);
   }
   /** The instruction defining `v`, or NONE for block parameters. */
   defInst(v: Value): number {
