@@ -3,6 +3,8 @@
  * The `jitkit` command.
  *
  *   jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm] [-O0|-O1|-O2]
+ *   jitkit cc -E FILE.c [-DNAME[=V]] [-Ipath] ...   (see cc-command.ts)
+ *   jitkit run FILE.c [MORE.c ...] [-O0|-O1|-O2] [-DNAME[=V]] [-Ipath] [-- ARGS...]   (see run-c.ts)
  *
  * Parses and verifies the IR file, compiles it (or, with --interp, runs it on
  * the reference interpreter), calls FUNCTION (default: `main`, or the only
@@ -19,6 +21,8 @@ import { parse } from '../ir/parser.js';
 import { Type, typeName } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { compile } from '../codegen/compile.js';
+import { ccCommand } from './cc-command.js';
+import { isCRun, runC } from './run-c.js';
 
 const USAGE = `usage: jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm] [-O0|-O1|-O2]
 
@@ -55,6 +59,8 @@ function show(x: unknown): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'cc') return ccCommand(argv.slice(1));
+  if (argv[0] === 'run' && isCRun(argv.slice(1))) return runC(argv.slice(1));
   const levels = argv.filter((a) => /^-O\d$/.test(a));
   if (levels.some((l) => !/^-O[012]$/.test(l))) throw new Error(`unknown optimisation level ${levels.find((l) => !/^-O[012]$/.test(l))} (use -O0, -O1 or -O2)\n${USAGE}`);
   const opt = levels.length > 0 ? (Number(levels[levels.length - 1]!.slice(2)) as 0 | 1 | 2) : 0;

@@ -120,14 +120,17 @@ export class CompiledModule {
   private readonly state: DataView;
   /** The JS functions made so far, by IR function name. */
   private readonly made: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
+  /** Addresses of the module's data objects, by index. */
+  private readonly dataAddresses: readonly bigint[];
   /** True once `made` holds every function. */
   private allMade = false;
   private freed = false;
 
   /** Use `compile()`. */
-  constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array) {
+  constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array, dataAddresses: readonly bigint[] = []) {
     this.module = module;
     this.target = target;
+    this.dataAddresses = dataAddresses;
     this.linked = linked;
     this.compiled = compiled;
     this.keep = keep;
@@ -182,6 +185,14 @@ export class CompiledModule {
     const entry = this.linked.entries.get(`fn:${name}`);
     if (entry === undefined) throw new Error(`compiled module has no function %${name}`);
     return this.linked.base + BigInt(entry);
+  }
+
+  /** Address of data object `name` (where compiled code reads and writes it). */
+  dataAddress(name: string): bigint {
+    const d = this.module.lookup(name);
+    if (!(d instanceof DataObject)) throw new Error(`compiled module has no data object %${name}`);
+    if (this.freed) throw new Error(`jitkit: the module was freed (data %${name})`);
+    return this.dataAddresses[d.index]!;
   }
 
   /** Machine instructions on virtual registers (before allocation) of function `name`. */
@@ -349,7 +360,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   patchDataRelocations(module, keep, dataAddr, linked);
-  return new CompiledModule(module, target, linked, compiled, keep, st.bytes);
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);
 }
 
 /** Alias of `compile`. */

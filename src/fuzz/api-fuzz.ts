@@ -25,6 +25,7 @@ import { CodeMemory } from '../runtime/code-memory.js';
 import { compile } from '../codegen/compile.js';
 import { wrap, symbol } from '../runtime/calling.js';
 import { Builder, Module, Opcode, Type, parse, printModule, verifyModule, type Value } from '../ir/index.js';
+import { OPCODE_COUNT } from '../ir/opcodes.js';
 import { generate } from './generator.js';
 import { Rng, mixSeed } from './rng.js';
 import { isInternalError, showOperand } from './asm-fuzz.js';
@@ -228,7 +229,7 @@ function fuzzVerifier(r: Rng, n: number, rec: Rec, seed: number): void {
           case 2: if (f.instDestCount[inst]! > 0) f.destBlock[f.dest(inst, 0)] = r.int(0, f.blockCount + 3); break;
           case 3: f.instImm[inst] = r.pick([-1, 0, 7, 1000, 2 ** 31 - 1]); break;
           case 4: f.instType[inst] = r.int(0, 9); break;
-          default: f.instOpcode[inst] = r.int(0, Opcode.Count - 1);
+          default: f.instOpcode[inst] = r.int(0, OPCODE_COUNT - 1);
         }
       }
       attempt(rec, `verify(corrupted ${f.name})`, () => {

@@ -15,7 +15,10 @@
  * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
  */
 import { DataObject, Func, Import, Inst, Module, NONE } from './function.js';
-import { FloatCC, IntCC, OPCODES, Opcode, TrapCode, trapDescription, trapName } from './opcodes.js';
+import {
+  FloatCC, IntCC, OPCODES, Opcode, TrapCode, isShift, trapDescription, trapName, unhandledOpcode,
+  type ConvertOpcode, type IntArithOpcode, type IntUnaryOpcode, type ShiftOpcode,
+} from './opcodes.js';
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits, typeName } from './types.js';
@@ -413,7 +416,7 @@ export class Interpreter {
         case Opcode.IShl: case Opcode.UShr: case Opcode.SShr: case Opcode.Rotl: case Opcode.Rotr: {
           const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
           const t = f.valueType[pool[as]!] as Type;
-          if (op >= Opcode.IShl) {
+          if (isShift(op)) {
             const w = typeBits(t);
             const n = (typeof b === 'bigint' ? Number(b & 63n) : b) & (w - 1);
             vals[rs] = typeof a === 'bigint' ? this.shift64(op, a, n) : this.shiftN(op, t, a, n);
@@ -589,16 +592,15 @@ export class Interpreter {
           return out;
         }
         case Opcode.Trap:
-          this.trap(f.instImm[inst]!, f, inst);
-        // eslint-disable-next-line no-fallthrough
+          return this.trap(f.instImm[inst]!, f, inst);
         default:
-          throw new Error(`interpreter: unknown opcode ${op as number}`);
+          return unhandledOpcode(op, 'interpreter');
       }
       inst = next;
     }
   }
 
-  private intUnaryN(op: Opcode, t: Type, a: number): number {
+  private intUnaryN(op: IntUnaryOpcode, t: Type, a: number): number {
     const w = typeBits(t);
     const u = uN(t, a);
     switch (op) {
@@ -606,10 +608,11 @@ export class Interpreter {
       case Opcode.BNot: return wrapN(t, ~a);
       case Opcode.Clz: return Math.clz32(u) - (32 - w);
       case Opcode.Ctz: return u === 0 ? w : 31 - Math.clz32(u & -u);
-      default: return popcount32(u);
+      case Opcode.Popcnt: return popcount32(u);
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private intUnary64(op: Opcode, a: bigint): bigint {
+  private intUnary64(op: IntUnaryOpcode, a: bigint): bigint {
     const u = BigInt.asUintN(64, a);
     switch (op) {
       case Opcode.INeg: return BigInt.asIntN(64, -a);
@@ -620,11 +623,12 @@ export class Interpreter {
         const hi = Number(u >> 32n), lo = Number(u & 0xffffffffn);
         return BigInt(lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(hi & -hi));
       }
-      default: return BigInt(popcount32(Number(u >> 32n)) + popcount32(Number(u & 0xffffffffn)));
+      case Opcode.Popcnt: return BigInt(popcount32(Number(u >> 32n)) + popcount32(Number(u & 0xffffffffn)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   /** Returns null on a trap. */
-  private intBinaryN(op: Opcode, t: Type, a: number, b: number): number | null {
+  private intBinaryN(op: IntArithOpcode, t: Type, a: number, b: number): number | null {
     switch (op) {
       case Opcode.IAdd: return wrapN(t, a + b);
       case Opcode.ISub: return wrapN(t, a - b);
@@ -640,11 +644,12 @@ export class Interpreter {
       case Opcode.URem: return b === 0 ? null : wrapN(t, uN(t, a) % uN(t, b));
       case Opcode.BAnd: return a & b;
       case Opcode.BOr: return a | b;
-      default: return a ^ b;
+      case Opcode.BXor: return a ^ b;
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   /** Returns a TrapCode number on a trap. */
-  private intBinary64(op: Opcode, a: bigint, b: bigint): bigint | number {
+  private intBinary64(op: IntArithOpcode, a: bigint, b: bigint): bigint | number {
     switch (op) {
       case Opcode.IAdd: return BigInt.asIntN(64, a + b);
       case Opcode.ISub: return BigInt.asIntN(64, a - b);
@@ -660,10 +665,11 @@ export class Interpreter {
       case Opcode.URem: return b === 0n ? TrapCode.IntDivz : BigInt.asIntN(64, BigInt.asUintN(64, a) % BigInt.asUintN(64, b));
       case Opcode.BAnd: return a & b;
       case Opcode.BOr: return a | b;
-      default: return a ^ b;
+      case Opcode.BXor: return a ^ b;
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private shiftN(op: Opcode, t: Type, a: number, n: number): number {
+  private shiftN(op: ShiftOpcode, t: Type, a: number, n: number): number {
     const w = typeBits(t);
     const u = uN(t, a);
     switch (op) {
@@ -671,17 +677,19 @@ export class Interpreter {
       case Opcode.UShr: return wrapN(t, u >>> n);
       case Opcode.SShr: return a >> n;
       case Opcode.Rotl: return n === 0 ? a : wrapN(t, (u << n) | (u >>> (w - n)));
-      default: return n === 0 ? a : wrapN(t, (u >>> n) | (u << (w - n)));
+      case Opcode.Rotr: return n === 0 ? a : wrapN(t, (u >>> n) | (u << (w - n)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
-  private shift64(op: Opcode, a: bigint, n: number): bigint {
+  private shift64(op: ShiftOpcode, a: bigint, n: number): bigint {
     const u = BigInt.asUintN(64, a), s = BigInt(n);
     switch (op) {
       case Opcode.IShl: return BigInt.asIntN(64, a << s);
       case Opcode.UShr: return BigInt.asIntN(64, u >> s);
       case Opcode.SShr: return a >> s;
       case Opcode.Rotl: return n === 0 ? a : BigInt.asIntN(64, (u << s) | (u >> BigInt(64 - n)));
-      default: return n === 0 ? a : BigInt.asIntN(64, (u >> s) | (u << BigInt(64 - n)));
+      case Opcode.Rotr: return n === 0 ? a : BigInt.asIntN(64, (u >> s) | (u << BigInt(64 - n)));
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
   private icmp(cc: IntCC, t: Type, a: IrValue, b: IrValue): boolean {
@@ -704,7 +712,7 @@ export class Interpreter {
     }
   }
   /** Returns null for a bad_conv trap. */
-  private convert(op: Opcode, from: Type, to: Type, x: IrValue): IrValue | null {
+  private convert(op: ConvertOpcode, from: Type, to: Type, x: IrValue): IrValue | null {
     switch (op) {
       case Opcode.SExt:
         return isBig(to) ? BigInt(x as number) : x;
@@ -734,7 +742,7 @@ export class Interpreter {
         if (typeof v === 'bigint') return to === Type.F32 ? bigToF32(v) : Number(v);
         return to === Type.F32 ? Math.fround(v) : v;
       }
-      default: { // bitcast
+      case Opcode.Bitcast: {
         const sc = this.scratch;
         switch (from) {
           case Type.I32: sc.setInt32(0, x as number, true); break;
@@ -749,6 +757,7 @@ export class Interpreter {
           default: return sc.getBigInt64(0, true);
         }
       }
+      default: return unhandledOpcode(op, 'interpreter');
     }
   }
 }

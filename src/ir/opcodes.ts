@@ -11,7 +11,16 @@
  */
 import { Type } from './types.js';
 
-/** IR opcodes. Numeric order groups opcodes by kind; see `OPCODES` for details. */
+/**
+ * IR opcodes. Numeric order groups opcodes by kind; see `OPCODES` for details. Each group is
+ * bracketed by `First*`/`Last*` range markers (aliases of its first and last member, placed
+ * right after its last one): test a group with the `is*` predicates below, never with a bare
+ * `op >= Opcode.X`. A new opcode goes inside its group, before the group's `Last*` marker,
+ * and moves that marker (test/ir/opcodes.test.ts checks every group against the table).
+ * Every `switch` over opcodes in the interpreter, the folder and each target's lowering ends
+ * in `unhandledOpcode(op, ...)`, whose parameter is `never`: a new opcode does not compile
+ * until each of them handles it.
+ */
 export const enum Opcode {
   /** `v = iconst.T imm`: integer constant. */
   IConst,
@@ -27,6 +36,10 @@ export const enum Opcode {
   Ctz,
   /** `v = popcnt x`: count one bits. */
   Popcnt,
+  /** Range marker: first integer unary opcode. */
+  FirstIntUnary = INeg,
+  /** Range marker: last integer unary opcode. */
+  LastIntUnary = Popcnt,
   /** `v = iadd x, y`: wrapping add (ptr + i64 -> ptr allowed). */
   IAdd,
   /** `v = isub x, y`: wrapping subtract (ptr - i64 -> ptr allowed). */
@@ -57,6 +70,14 @@ export const enum Opcode {
   Rotl,
   /** `v = rotr x, n`: rotate right, n masked. */
   Rotr,
+  /** Range marker: first integer binary opcode (shifts and rotates included). */
+  FirstIntBinary = IAdd,
+  /** Range marker: last integer binary opcode. */
+  LastIntBinary = Rotr,
+  /** Range marker: first shift or rotate. */
+  FirstShift = IShl,
+  /** Range marker: last shift or rotate. */
+  LastShift = Rotr,
   /** `v = icmp cc x, y`: integer compare, i8 result 0 or 1. */
   ICmp,
   /** `v = fneg x`: flip the sign bit. */
@@ -73,6 +94,10 @@ export const enum Opcode {
   FTrunc,
   /** `v = fnearest x`: round to nearest, ties to even. */
   FNearest,
+  /** Range marker: first float unary opcode. */
+  FirstFloatUnary = FNeg,
+  /** Range marker: last float unary opcode. */
+  LastFloatUnary = FNearest,
   /** `v = fadd x, y`. */
   FAdd,
   /** `v = fsub x, y`. */
@@ -87,6 +112,10 @@ export const enum Opcode {
   FMax,
   /** `v = fcopysign x, y`: magnitude of x, sign of y. */
   FCopysign,
+  /** Range marker: first float binary opcode. */
+  FirstFloatBinary = FAdd,
+  /** Range marker: last float binary opcode. */
+  LastFloatBinary = FCopysign,
   /** `v = fcmp cc x, y`: float compare, i8 result 0 or 1. */
   FCmp,
   /** `v = select c, x, y`: x if int c != 0 else y. */
@@ -111,6 +140,10 @@ export const enum Opcode {
   FcvtFromUint,
   /** `v = bitcast.T x`: reinterpret bits; same width (i32<->f32, i64/ptr<->f64, i64<->ptr). */
   Bitcast,
+  /** Range marker: first conversion (`op.T x`). */
+  FirstConvert = SExt,
+  /** Range marker: last conversion. */
+  LastConvert = Bitcast,
   /** `v = load.T p+off`: load a T. */
   Load,
   /** `v = sload8.T p+off`: load 8 bits, sign-extend to int T. */
@@ -125,6 +158,10 @@ export const enum Opcode {
   SLoad32,
   /** `v = uload32.i64 p+off`. */
   ULoad32,
+  /** Range marker: first load. */
+  FirstLoad = Load,
+  /** Range marker: last load. */
+  LastLoad = ULoad32,
   /** `store.T x, p+off`: store T; an int x wider than T is truncated. */
   Store,
   /** `v = stack_addr ssN+off`: address of a stack slot. */
@@ -147,8 +184,54 @@ export const enum Opcode {
   Return,
   /** `trap code`. */
   Trap,
-  /** Number of opcodes (range marker). */
-  Count,
+  /** Range marker: the first opcode. */
+  First = IConst,
+  /** Range marker: the last opcode. */
+  Last = Trap,
+}
+
+/** Number of opcodes (`OPCODES.length`). */
+export const OPCODE_COUNT = Opcode.Last + 1;
+
+/** The integer unary opcodes (ineg .. popcnt). */
+export type IntUnaryOpcode = Opcode.INeg | Opcode.BNot | Opcode.Clz | Opcode.Ctz | Opcode.Popcnt;
+/** The integer binary opcodes without the shifts (iadd .. bxor). */
+export type IntArithOpcode = Opcode.IAdd | Opcode.ISub | Opcode.IMul | Opcode.SDiv | Opcode.UDiv | Opcode.SRem | Opcode.URem
+  | Opcode.BAnd | Opcode.BOr | Opcode.BXor;
+/** The shifts and rotates (ishl .. rotr). */
+export type ShiftOpcode = Opcode.IShl | Opcode.UShr | Opcode.SShr | Opcode.Rotl | Opcode.Rotr;
+/** The float unary opcodes (fneg .. fnearest). */
+export type FloatUnaryOpcode = Opcode.FNeg | Opcode.FAbs | Opcode.FSqrt | Opcode.FFloor | Opcode.FCeil | Opcode.FTrunc | Opcode.FNearest;
+/** The float binary opcodes (fadd .. fcopysign). */
+export type FloatBinaryOpcode = Opcode.FAdd | Opcode.FSub | Opcode.FMul | Opcode.FDiv | Opcode.FMin | Opcode.FMax | Opcode.FCopysign;
+/** The conversions (sext .. bitcast). */
+export type ConvertOpcode = Opcode.SExt | Opcode.ZExt | Opcode.Trunc | Opcode.FPromote | Opcode.FDemote | Opcode.FcvtToSint
+  | Opcode.FcvtToUint | Opcode.FcvtFromSint | Opcode.FcvtFromUint | Opcode.Bitcast;
+/** The loads (load .. uload32). */
+export type LoadOpcode = Opcode.Load | Opcode.SLoad8 | Opcode.ULoad8 | Opcode.SLoad16 | Opcode.ULoad16 | Opcode.SLoad32 | Opcode.ULoad32;
+
+/** True for the integer unary opcodes. */
+export function isIntUnary(op: Opcode): op is IntUnaryOpcode { return op >= Opcode.FirstIntUnary && op <= Opcode.LastIntUnary; }
+/** True for the integer binary opcodes, shifts and rotates included. */
+export function isIntBinary(op: Opcode): op is IntArithOpcode | ShiftOpcode { return op >= Opcode.FirstIntBinary && op <= Opcode.LastIntBinary; }
+/** True for the shifts and rotates. */
+export function isShift(op: Opcode): op is ShiftOpcode { return op >= Opcode.FirstShift && op <= Opcode.LastShift; }
+/** True for the float unary opcodes. */
+export function isFloatUnary(op: Opcode): op is FloatUnaryOpcode { return op >= Opcode.FirstFloatUnary && op <= Opcode.LastFloatUnary; }
+/** True for the float binary opcodes. */
+export function isFloatBinary(op: Opcode): op is FloatBinaryOpcode { return op >= Opcode.FirstFloatBinary && op <= Opcode.LastFloatBinary; }
+/** True for the conversions. */
+export function isConvert(op: Opcode): op is ConvertOpcode { return op >= Opcode.FirstConvert && op <= Opcode.LastConvert; }
+/** True for the loads. */
+export function isLoad(op: Opcode): op is LoadOpcode { return op >= Opcode.FirstLoad && op <= Opcode.LastLoad; }
+
+/**
+ * The end of every exhaustive `switch` over opcodes: `default: return unhandledOpcode(op, 'where')`.
+ * Its parameter is `never`, so the switch does not compile while an opcode lacks a case; at run
+ * time (a corrupted opcode number) it throws.
+ */
+export function unhandledOpcode(op: never, where: string): never {
+  throw new Error(`${where}: opcode ${String(op)} is not handled`);
 }
 
 /** Operand shape of an instruction; drives printing, parsing and checking. */

@@ -3,7 +3,7 @@
  * shared by everything that must agree with them bit for bit: the reference
  * interpreter, which defines the semantics, and the constant folder.
  */
-import { FloatCC, Opcode } from './opcodes.js';
+import { FloatCC, Opcode, unhandledOpcode, type FloatBinaryOpcode, type FloatUnaryOpcode } from './opcodes.js';
 
 /** Round half to even, keeping the sign of zero (`fnearest`). */
 export function roundEven(x: number): number {
@@ -49,7 +49,7 @@ export function evalFcmp(cc: FloatCC, a: number, b: number): boolean {
 }
 
 /** Evaluates a float unary opcode; `f32` rounds the result. */
-export function evalFloatUnary(op: Opcode, f32: boolean, a: number): number {
+export function evalFloatUnary(op: FloatUnaryOpcode, f32: boolean, a: number): number {
   let r: number;
   switch (op) {
     case Opcode.FNeg: r = -a; break;
@@ -58,13 +58,14 @@ export function evalFloatUnary(op: Opcode, f32: boolean, a: number): number {
     case Opcode.FFloor: r = Math.floor(a); break;
     case Opcode.FCeil: r = Math.ceil(a); break;
     case Opcode.FTrunc: r = Math.trunc(a); break;
-    default: r = roundEven(a);
+    case Opcode.FNearest: r = roundEven(a); break;
+    default: return unhandledOpcode(op, 'evalFloatUnary');
   }
   return f32 ? Math.fround(r) : r;
 }
 
 /** Evaluates a float binary opcode (not fcopysign); `f32` rounds the result. */
-export function evalFloatBinary(op: Opcode, f32: boolean, a: number, b: number): number {
+export function evalFloatBinary(op: Exclude<FloatBinaryOpcode, Opcode.FCopysign>, f32: boolean, a: number, b: number): number {
   let r: number;
   switch (op) {
     case Opcode.FAdd: r = a + b; break;
@@ -73,7 +74,8 @@ export function evalFloatBinary(op: Opcode, f32: boolean, a: number, b: number):
     case Opcode.FDiv: r = a / b; break;
     // Math.min/max propagate NaN and order -0 below +0, as specified.
     case Opcode.FMin: r = Math.min(a, b); break;
-    default: r = Math.max(a, b);
+    case Opcode.FMax: r = Math.max(a, b); break;
+    default: return unhandledOpcode(op, 'evalFloatBinary');
   }
   return f32 ? Math.fround(r) : r;
 }

@@ -13,7 +13,7 @@
 import { Block, DataObject, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
 import { describe } from '../util/describe.js';
 import { ScratchTables } from '../util/columns.js';
-import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags } from './opcodes.js';
+import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags, isShift } from './opcodes.js';
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 
@@ -118,7 +118,7 @@ export function checkInst(f: Func, inst: Inst): string | null {
       const t0 = argType(f, inst, 0), t1 = argType(f, inst, 1);
       if (!fitsClass(t0, info.operands)) return argClass(f, inst, 0, info.operands);
       if (!fitsClass(t1, info.operands)) return argClass(f, inst, 1, info.operands);
-      if (op >= Opcode.IShl && op <= Opcode.Rotr) return null; // shift amount may be any integer type
+      if (isShift(op)) return null; // shift amount may be any integer type
       if ((op === Opcode.IAdd || op === Opcode.ISub) && t0 === Type.Ptr && t1 === Type.I64) return null;
       return t0 === t1 ? null : `operand types ${typeName(t0)} and ${typeName(t1)} differ`;
     }

@@ -21,7 +21,9 @@
  * the right (and mirrors `icmp`), so that later rules and GVN see one shape.
  */
 import { Block, Func, Inst, NONE, Value } from '../ir/function.js';
-import { FloatCC, IntCC, Opcode, TrapCode } from '../ir/opcodes.js';
+import {
+  FloatCC, IntCC, Opcode, TrapCode, isShift, unhandledOpcode, type ConvertOpcode, type IntArithOpcode, type IntUnaryOpcode, type ShiftOpcode,
+} from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext, constBefore } from './context.js';
 import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from '../ir/semantics.js';
@@ -38,7 +40,7 @@ function popcount(u: bigint): number {
 }
 
 /** Evaluates an integer binary opcode on sign-extended constants of width `w`; null when it would trap. */
-export function evalIntBinary(op: Opcode, w: number, a: bigint, b: bigint): bigint | null {
+export function evalIntBinary(op: IntArithOpcode | ShiftOpcode, w: number, a: bigint, b: bigint): bigint | null {
   const W = BigInt(w);
   const ua = BigInt.asUintN(w, a), ub = BigInt.asUintN(w, b);
   switch (op) {
@@ -64,14 +66,14 @@ export function evalIntBinary(op: Opcode, w: number, a: bigint, b: bigint): bigi
         case Opcode.SShr: return a >> n;
         case Opcode.Rotl: return n === 0n ? a : BigInt.asIntN(w, (ua << n) | (ua >> (W - n)));
         case Opcode.Rotr: return n === 0n ? a : BigInt.asIntN(w, (ua >> n) | (ua << (W - n)));
-        default: return null;
+        default: return unhandledOpcode(op, 'evalIntBinary');
       }
     }
   }
 }
 
 /** Evaluates an integer unary opcode. */
-export function evalIntUnary(op: Opcode, w: number, a: bigint): bigint {
+export function evalIntUnary(op: IntUnaryOpcode, w: number, a: bigint): bigint {
   const u = BigInt.asUintN(w, a);
   switch (op) {
     case Opcode.INeg: return BigInt.asIntN(w, -a);
@@ -81,7 +83,8 @@ export function evalIntUnary(op: Opcode, w: number, a: bigint): bigint {
       if (u === 0n) return BigInt(w);
       return BigInt(bitLength(u & -u) - 1);
     }
-    default: return BigInt(popcount(u));
+    case Opcode.Popcnt: return BigInt(popcount(u));
+    default: return unhandledOpcode(op, 'evalIntUnary');
   }
 }
 
@@ -259,12 +262,19 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
     case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
     case Opcode.Bitcast:
       return foldConvert(ctx, inst, op);
-    default:
+    // Nothing to fold: constants, memory, addresses, calls and control flow.
+    case Opcode.IConst: case Opcode.FConst:
+    case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
+    case Opcode.SLoad32: case Opcode.ULoad32: case Opcode.Store:
+    case Opcode.StackAddr: case Opcode.GlobalAddr: case Opcode.FuncAddr: case Opcode.Call: case Opcode.CallIndirect:
+    case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.Return: case Opcode.Trap:
       return false;
+    default:
+      return unhandledOpcode(op, 'fold');
   }
 }
 
-function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
+function foldIntBinary(ctx: FuncContext, inst: Inst, op: IntArithOpcode | ShiftOpcode): boolean {
   const f = ctx.f;
   let x = f.arg(inst, 0), y = f.arg(inst, 1);
   const rt = f.typeOf(f.result(inst, 0));
@@ -286,8 +296,7 @@ function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
   }
   const allOnes = -1n;
   if (cy !== null) {
-    const isShift = op >= Opcode.IShl && op <= Opcode.Rotr;
-    if (isShift) {
+    if (isShift(op)) {
       if (BigInt.asUintN(64, cy) % BigInt(w) === 0n) return replaceWith(ctx, inst, x) || changed;
       return changed;
     }
@@ -322,8 +331,7 @@ function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
   }
   if (cx !== null) {
     // Shifting or rotating a constant 0 (or sshr/rotates of -1) gives the constant.
-    const isShift = op >= Opcode.IShl && op <= Opcode.Rotr;
-    if (isShift && (cx === 0n || (cx === -1n && op !== Opcode.IShl && op !== Opcode.UShr))) return replaceWith(ctx, inst, x) || changed;
+    if (isShift(op) && (cx === 0n || (cx === -1n && op !== Opcode.IShl && op !== Opcode.UShr))) return replaceWith(ctx, inst, x) || changed;
     if (op === Opcode.ISub && cx === 0n && isIntType(rt) && f.typeOf(y) === rt) { rewrite(f, inst, Opcode.INeg, [y]); ctx.changes++; return true; }
   }
   if (op === Opcode.BAnd && isIntType(rt)) {
@@ -351,7 +359,7 @@ function foldIntBinary(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
   return changed;
 }
 
-function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
+function foldConvert(ctx: FuncContext, inst: Inst, op: ConvertOpcode): boolean {
   const f = ctx.f;
   const x = f.arg(inst, 0);
   const from = f.typeOf(x), to = f.instType[inst] as Type;
@@ -369,7 +377,7 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
         else { v.setFloat64(0, c, true); makeIconst(f, inst, to, v.getBigInt64(0, true)); }
         return true;
       }
-      default: {
+      case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
         if (Number.isNaN(c)) return false;
         const t = Math.trunc(c);
         const w = typeBits(to);
@@ -379,6 +387,7 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
         makeIconst(f, inst, to, BigInt(t));
         return true;
       }
+      default: return unhandledOpcode(op, 'fold');
     }
   }
   const c = ctx.iconstOf(x);
@@ -402,13 +411,14 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: Opcode): boolean {
       makeFconst(f, inst, to, to === Type.F32 ? bigToF32(v) : Number(v));
       return true;
     }
-    default: { // bitcast from an integer
+    case Opcode.Bitcast: { // from an integer
       const v = ctx.view;
       if (to === Type.F32) { v.setInt32(0, Number(c), true); const r = v.getFloat32(0, true); if (Number.isNaN(r)) return false; makeFconst(f, inst, to, r); }
       else if (to === Type.F64) { v.setBigInt64(0, c, true); const r = v.getFloat64(0, true); if (Number.isNaN(r)) return false; makeFconst(f, inst, to, r); }
       else makeIconst(f, inst, to, c);
       return true;
     }
+    default: return unhandledOpcode(op, 'fold');
   }
 }
 

@@ -31,6 +31,7 @@ import { strengthPass } from './strength.js';
 import { loadElimPass } from './loadelim.js';
 import { tailRecPass } from './tailrec.js';
 import { simplifyPass } from './simplify.js';
+import { mem2regPass } from './mem2reg.js';
 import { InlineOptions, directCallees, inlineModule } from './inline.js';
 
 /** A function-level pass: transforms `ctx.f` in place; returns true when it changed something. */
@@ -48,6 +49,7 @@ export const PASSES: Readonly<Record<string, FunctionPass>> = {
   loadelim: loadElimPass,
   tailrec: tailRecPass,
   simplify: simplifyPass,
+  mem2reg: mem2regPass,
 };
 
 /** Options of `optimize`. */

@@ -70,3 +70,21 @@ test('-O1 and -O2 compile after optimising; an unknown level is an error', () =>
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /unknown optimisation level -O3/);
 });
+
+test('jitkit cc -E preprocesses with -D/-I and line markers; errors go to stderr with exit status 1', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-cc-'));
+  fs.mkdirSync(path.join(dir, 'inc'));
+  fs.writeFileSync(path.join(dir, 'inc', 'h.h'), '#define TWICE(x) ((x) + (x))\n');
+  const file = path.join(dir, 't.c');
+  fs.writeFileSync(file, '#include <h.h>\nint v = TWICE(N);\n');
+  const r = jitkit('cc', '-E', file, '-DN=21', '-I', path.join(dir, 'inc'));
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, `# 2 "${file}"\nint v = ((21) + (21));\n`);
+  assert.equal(jitkit('cc', '-E', '-P', file, `-I${path.join(dir, 'inc')}`, '-DN=1').out, 'int v = ((1) + (1));\n');
+  fs.writeFileSync(file, '#include <missing.h>\n');
+  const bad = jitkit('cc', '-E', file);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.err, `${file}:1:10: error: missing.h: No such file or directory\n 1 | #include <missing.h>\n   |          ^\n`);
+  assert.match(jitkit('cc', '-E').err, /takes one input file/);
+  assert.match(jitkit('cc', '-E', file, '--frob').err, /unknown option --frob/);
+});

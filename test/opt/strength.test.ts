@@ -12,7 +12,7 @@ import { optimize } from '../../src/opt/index.js';
 import { evalIntBinary } from '../../src/opt/fold.js';
 import { rng } from './random-program.js';
 
-const OPS = [Opcode.SDiv, Opcode.UDiv, Opcode.SRem, Opcode.URem];
+const OPS = [Opcode.SDiv, Opcode.UDiv, Opcode.SRem, Opcode.URem] as const;
 
 function check(t: Type, w: number, d: bigint, xs: readonly bigint[]): number {
   const m = new Module();

@@ -39,7 +39,7 @@ import type { MFunction, MInst } from '../minst.js';
 import { TRAP_SYMBOL } from '../module-state.js';
 import type { EmitOptions, EmittedFunction } from '../target.js';
 import {
-  AluOp, BitOp, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MOp, ShiftOp, UnaryOp, XMM_BASE,
+  AluOp, BitOp, CLASS_XMM, DivOp, ExtOp, FAluOp, LoadKind, MOp, ShiftOp, UnaryOp, XMM_BASE, unhandledMOp,
 } from './minst.js';
 import { X64Slot, x64State } from './scratch.js';
 import { CALLEE_SAVED_GP } from './sysv.js';
@@ -545,8 +545,8 @@ class Emitter {
 
   emitOp(inst: MInst, next: number): void {
     const a = this.a, p = this.phys;
-    const size = inst.size;
-    switch (inst.op) {
+    const size = inst.size, op = inst.op as MOp;
+    switch (op) {
       case MOp.MovImm: {
         const lo = inst.imm, hi = inst.imm2, d = p[0]!;
         if (hi === 0) a.mov(gp32[d]!, lo >>> 0);
@@ -912,8 +912,11 @@ class Emitter {
         this.tables.push({ label: table, targets: inst.targets.slice(1).map((t) => this.target(t)) });
         return;
       }
+      // Emitted by emitInst (they may have spill-slot operands or need no register checks).
+      case MOp.Mov: case MOp.ParallelMove: case MOp.Jump: case MOp.Ret: case MOp.Trap: case MOp.LoadArg: case MOp.StoreArg: case MOp.Call:
+        throw new Error(`emit: machine op ${op} reached emitOp`);
       default:
-        throw new Error(`emit: unexpected machine op ${inst.op}`);
+        return unhandledMOp(op);
     }
   }
 }

@@ -17,7 +17,7 @@
  *    with arguments gets an edge block holding the ParallelMove.
  */
 import { Func, Inst, NONE, ValueKind } from '../../ir/function.js';
-import { FloatCC, IntCC, Opcode } from '../../ir/opcodes.js';
+import { FloatCC, IntCC, OPCODES, OpFlags, Opcode, isLoad, unhandledOpcode } from '../../ir/opcodes.js';
 import { Type, isFloatType, typeBytes, type Signature } from '../../ir/types.js';
 import { OperandKind } from '../../regalloc/allocation.js';
 import { MBlock, MFunction, MInst } from '../minst.js';
@@ -155,9 +155,8 @@ class Lowerer {
         if (this.immOperand(i as Inst) !== null) this.immUses[f.arg(i as Inst, 1)]!++;
         const op = f.instOpcode[i] as Opcode;
         if (op === Opcode.ICmp || op === Opcode.BAnd) this.planFlags(i as Inst, b);
-        else if (op === Opcode.IAdd || op === Opcode.Store || op === Opcode.SLoad8 || op === Opcode.ULoad8 || op === Opcode.SLoad16
-          || op === Opcode.ULoad16 || op === Opcode.SLoad32 || op === Opcode.ULoad32) memInsts.push(i);
         else if (op === Opcode.Load) { memInsts.push(i); loads.push(i); }
+        else if (op === Opcode.IAdd || op === Opcode.Store || isLoad(op)) memInsts.push(i);
       }
     }
     this.planAddressModes(memInsts);
@@ -441,12 +440,14 @@ class Lowerer {
       this.leas[u] = undefined;
     }
   }
-  /** Whether no store or call lies between instructions `from` and `to` of one block (exclusive). */
+  /**
+   * Whether no instruction that may write memory (the opcode's `MemWrite` flag: stores, calls)
+   * lies between instructions `from` and `to` of one block (exclusive).
+   */
   noStoreBetween(from: Inst, to: Inst): boolean {
     const f = this.f;
     for (let j = f.instNext[from]!; j !== to; j = f.instNext[j]!) {
-      const op = f.instOpcode[j] as Opcode;
-      if (op === Opcode.Store || op === Opcode.Call || op === Opcode.CallIndirect) return false;
+      if ((OPCODES[f.instOpcode[j]!]!.flags & OpFlags.MemWrite) !== 0) return false;
     }
     return true;
   }
@@ -945,7 +946,7 @@ class Lowerer {
         this.inst(MOp.Trap).imm = f.instImm[i]!;
         return;
       default:
-        throw new Error(`lowering: opcode ${op as number} is not supported`);
+        return unhandledOpcode(op, 'lowering (x86-64)');
     }
   }
 

@@ -111,6 +111,8 @@ export const enum MOp {
   Trap,
   /** regs [dst UD]: `sub` AluOp (not Mul) with immediate `imm2` at `size` 4/8 (sign-extended imm32 at 8). */
   AluImm,
+  /** Range marker: the first immediate form (the printer shows `imm2`). */
+  FirstImmForm = AluImm,
   /** regs [dst D, src U]: dst = src * immediate `imm2` (`imul r, r/m, imm32`) at `size` 4/8. */
   MulImm,
   /** regs [dst UD]: `sub` ShiftOp by the constant `imm2` (already masked to the width, nonzero) at `size` 1/2/4/8. */
@@ -125,8 +127,12 @@ export const enum MOp {
    * without targets only the flags (for Select).
    */
   CmpBranchImm,
+  /** Range marker: the last immediate form. */
+  LastImmForm = CmpBranchImm,
   /** regs [dst D, base U, index U]: load from `[base + index*scale + imm]`; `sub` LoadKind, `imm2` as for Load. */
   LoadIdx,
+  /** Range marker: the first addressing-mode form (the printer shows `scale` and `imm`). */
+  FirstAddressForm = LoadIdx,
   /** regs [value U, base U, index U]: store `size` bytes to `[base + index*scale + imm]`; `sub` 1 when the value is an xmm. */
   StoreIdx,
   /**
@@ -146,6 +152,13 @@ export const enum MOp {
    * to targets[0], else targets[1]; without targets only the flags (for Select).
    */
   CmpLoad,
+  /** Range marker: the last addressing-mode form. */
+  LastAddressForm = CmpLoad,
+}
+
+/** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
+export function unhandledMOp(op: never): never {
+  throw new Error(`x86-64: machine op ${String(op)} is not handled`);
 }
 
 /** `Alu` sub-operations. */
@@ -185,9 +198,10 @@ export function printMInst(inst: MInst): string {
   const parts: string[] = [];
   for (let k = 0; k < inst.regCount; k++) parts.push(`${KIND_MARK[inst.kind(k)]}${regName(inst.reg(k))}`);
   let s = `${OP_NAMES[inst.op]}.${inst.sub}.${inst.size}`;
-  if (inst.op >= MOp.LoadIdx) parts.push(`*${inst.scale}`, `#${inst.imm}`);
-  else if (inst.op === MOp.Select) parts.push(`?${inst.sub}`);
-  else if (inst.op >= MOp.AluImm) parts.push(`#${inst.imm2}`);
+  const op = inst.op as MOp;
+  if (op >= MOp.FirstAddressForm && op <= MOp.LastAddressForm) parts.push(`*${inst.scale}`, `#${inst.imm}`);
+  else if (op === MOp.Select) parts.push(`?${inst.sub}`);
+  else if (op >= MOp.FirstImmForm && op <= MOp.LastImmForm) parts.push(`#${inst.imm2}`);
   if (parts.length > 0) s += ' ' + parts.join(', ');
   if (inst.sym !== '') s += ` @${inst.sym}`;
   if (inst.targets.length > 0) s += ` -> ${inst.targets.map((t) => `mb${t}`).join(', ')}`;

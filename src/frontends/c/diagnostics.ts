@@ -70,7 +70,7 @@ export class Diagnostics {
     const file = this.files[d.loc.file];
     const name = file?.name ?? '<unknown>';
     let out = `${name}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message}`;
-    const text = file === undefined ? undefined : sourceLine(file.text, d.loc.line);
+    const text = file === undefined ? undefined : sourceLine(file.text, d.loc.line - (file.lineOffset ?? 0));
     if (text !== undefined) {
       const num = String(d.loc.line);
       const pad = ' '.repeat(num.length);

@@ -28,6 +28,19 @@ export const enum TokenKind {
   String,
   /** A punctuator (`+`, `->`, `...`, `<<=`, ...); which one is in `spelling`. Digraphs are spelled canonically (`<:` as `[`). */
   Punct,
+  /**
+   * Any other non-white-space character (`@`, `\`, `` ` ``), or an unterminated `'` or
+   * `"` with the rest of its line (the preprocessor has reported that one). Valid while
+   * preprocessing (it can be stringized); the parser reports it as a stray token.
+   */
+  Other,
+  /**
+   * A `#pragma` line or `_Pragma("...")` the preprocessor does not consume itself; `spelling` is
+   * the pragma's text after `pragma`, tokens separated by single spaces (`pack ( push , 1 )`).
+   * It can appear anywhere in the stream, also inside an expression (from `_Pragma` in a
+   * macro); the parser honours what it supports (e.g. `pack`) and drops the rest.
+   */
+  Pragma,
 }
 
 /** A source file the front end read (or a built-in header, or a command-line string). */
@@ -36,6 +49,11 @@ export interface SourceFile {
   readonly name: string;
   /** The whole text. */
   readonly text: string;
+  /**
+   * Set on the extra entries `#line` creates: the presumed line (what tokens carry) minus the
+   * physical line of `text` (what a diagnostic shows under the message). Absent means 0.
+   */
+  readonly lineOffset?: number;
 }
 
 /** A source position: `files[file]`, 1-based line and column (columns count UTF-16 units, tabs as 1). */
