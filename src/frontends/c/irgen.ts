@@ -323,9 +323,11 @@ interface AddressConstant {
 export function addressConstant(e: Expr): AddressConstant | undefined {
   switch (e.k) {
     case 'cast': {
-      if (isPointer(e.type) || (isInteger(e.type) && e.type.size === 8)) {
+      if (isPointer(e.type) || isInteger(e.type)) {
         const inner = addressConstant(e.operand);
-        if (inner !== undefined) return inner;
+        if (inner !== undefined && inner.sym === null && inner.str === null) return { ...inner, offset: wrapInt(e.type, inner.offset) };
+        if (inner !== undefined && (isPointer(e.type) || e.type.size === 8)) return inner;
+        if (!isPointer(e.type) && e.type.size !== 8) return undefined;
         const v = evalConst(e.operand);
         if (typeof v === 'bigint') return { sym: null, str: null, offset: v };
       }
@@ -340,6 +342,16 @@ export function addressConstant(e: Expr): AddressConstant | undefined {
       return { ...base, offset: base.offset + (e.sub ? -idx : idx) * size };
     }
     case 'int': return { sym: null, str: null, offset: e.value };
+    case 'binary': {
+      if (e.op !== '+' && e.op !== '-') return undefined;
+      const a = addressConstant(e.lhs);
+      const k = evalConst(e.rhs);
+      if (a !== undefined && typeof k === 'bigint') return { ...a, offset: e.op === '+' ? a.offset + k : a.offset - k };
+      const b = addressConstant(e.rhs);
+      const j = evalConst(e.lhs);
+      if (e.op === '+' && b !== undefined && typeof j === 'bigint') return { ...b, offset: b.offset + j };
+      return undefined;
+    }
     default: return undefined;
   }
 }
@@ -1156,9 +1168,10 @@ class FuncGen {
       this.store(t, v, lv.addr);
       return v;
     }
+    // gcc evaluates the right operand first.
+    const rhs = this.expr(e.value);
     const lv = this.lvalue(e.target);
     const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
-    const rhs = this.expr(e.value);
     let result: Value;
     if (e.ptrArith) {
       const size = Math.max(t.base!.size, 1);

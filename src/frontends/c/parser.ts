@@ -210,7 +210,12 @@ export class Parser {
   private externalDeclaration(): void {
     if (this.is('_Static_assert')) { this.staticAssert(); return; }
     if (this.is('asm') || this.is('__asm__') || this.is('__asm')) this.fail(this.tok, 'inline assembly is not supported');
-    const specs = this.declSpecifiers(true);
+    let specs: Specifiers;
+    if (this.tok.kind === TokenKind.Identifier && !this.isDeclStart() && (this.peek().spelling === '(' || this.peek().spelling === ',' || this.peek().spelling === ';' || this.peek().spelling === '=')) {
+      // C89 implicit int: `main() { ... }`, `x;`.
+      this.warn(this.tok, "type specifier missing, defaults to 'int'");
+      specs = { type: T.int, storage: '', inline: false, noreturn: false, align: 0, attrs: noAttrs() };
+    } else specs = this.declSpecifiers(true);
     if (this.accept(';')) return;
     let first = true;
     for (;;) {
@@ -669,7 +674,7 @@ export class Parser {
     }
     let name = '';
     let loc: SourceLocation = this.tok;
-    if (this.tok.kind === TokenKind.Identifier && !TYPE_KEYWORDS.has(this.tok.spelling) && !(abstract && this.isTypeNameStart())) {
+    if (this.tok.kind === TokenKind.Identifier && !TYPE_KEYWORDS.has(this.tok.spelling) && !(abstract && type === base && this.isTypeNameStart())) {
       if (this.is('__attribute__')) this.attributes(noAttrs());
       else { loc = this.tok; name = this.next().spelling; }
     } else if (!abstract) {
@@ -1002,8 +1007,13 @@ export class Parser {
       return { init, type: cursor.completedType ?? type };
     }
     if (type.kind === TypeKind.Array) {
-      const s = this.stringInitializer(type);
-      if (s !== null) return s;
+      let parens = 0;
+      while (this.is('(') && this.peek(parens + 1).kind !== TokenKind.Identifier) { if (this.peek(parens).spelling !== '(') break; parens++; if (this.peek(parens).kind === TokenKind.String) break; }
+      const save = this.pos;
+      this.pos += parens;
+      const s = this.stringInitializer(type, parens);
+      if (s !== null) { for (let i = 0; i < parens; i++) this.expect(')'); return s; }
+      this.pos = save;
       const e = this.assignment();
       this.fail(e.loc, `array initializer must be an initializer list or string literal`);
     }
@@ -1012,13 +1022,13 @@ export class Parser {
   }
 
   /** A char array initialised from a string literal (optionally in braces). */
-  private stringInitializer(type: CType): { init: Initializer; type: CType } | null {
+  private stringInitializer(type: CType, parens = 0): { init: Initializer; type: CType } | null {
     if (this.tok.kind !== TokenKind.String) return null;
     const elem = type.base!;
     if (!isInteger(elem)) return null;
     const save = this.pos;
     const lit = this.stringLiteral();
-    if (!this.is(',') && !this.is('}') && !this.is(';')) { this.pos = save; return null; }
+    if (parens > 0 ? !this.is(')') : !this.is(',') && !this.is('}') && !this.is(';')) { this.pos = save; return null; }
     const unit = lit.type.base!.size;
     if (unit !== elem.size) { this.error(lit.loc, 'initializing an array from a string literal of another character type'); }
     const n = lit.bytes.length / unit;
@@ -1946,7 +1956,6 @@ export class Parser {
   private deref(e: Expr, loc: SourceLocation): Expr {
     if (!isPointer(e.type)) this.fail(loc, `invalid type argument of unary '*' (have '${typeToString(e.type)}')`);
     const b = e.type.base!;
-    if (b.kind === TypeKind.Function) return e; // *f is f
     return { k: 'deref', type: b, loc, operand: e };
   }
 
@@ -1998,7 +2007,10 @@ export class Parser {
           if (!rec.complete) this.fail(t, `invalid use of incomplete type '${typeToString(base.type)}'`);
           const found = findMember(rec, name.spelling);
           if (found === undefined) this.fail(name, `'${typeToString(base.type)}' has no member named '${name.spelling}'`);
-          const mt = qualify(found.member.type, base.type.quals & (Qual.Const | Qual.Volatile));
+          const m = found.member;
+          // A bit-field narrower than int promotes to int (C11 6.3.1.1p2), as gcc also does for unsigned and long ones.
+          const fieldType = m.bitWidth >= 0 && m.type.kind !== TypeKind.Bool ? (m.bitWidth < 32 ? T.int : m.bitWidth === 32 ? (isUnsigned(m.type) ? T.uint : T.int) : m.type) : m.type;
+          const mt = qualify(fieldType, base.type.quals & (Qual.Const | Qual.Volatile));
           e = { k: 'member', type: mt, loc: name, base, member: found.member, offset: found.offset };
           continue;
         }

@@ -17,6 +17,7 @@ import { compile, type CompiledModule } from '../../codegen/compile.js';
 import { native } from '../../runtime/addon.js';
 import { symbol as cSymbol, wrap } from '../../runtime/calling.js';
 import type { CompiledC } from './frontend.js';
+import { CompileError } from './diagnostics.js';
 import { CType, TypeKind, isUnsigned } from './ctypes.js';
 import { ABORT_TRAP, EXIT_STATUS_DATA, EXIT_TRAP } from './irgen.js';
 
@@ -68,7 +69,22 @@ export class CProgram {
   /** Compiles lowered IR; use `cc()`. */
   constructor(ir: CompiledC, options: LoadOptions = {}) {
     this.ir = ir;
-    this.compiled = compile(ir.module, { opt: options.opt ?? 0, resolve: (n) => (ir.aliases.has(n) ? cSymbol(ir.aliases.get(n)!) : undefined) });
+    const missing: string[] = [];
+    const resolve = (n: string): bigint | undefined => {
+      try {
+        return cSymbol(ir.aliases.get(n) ?? n);
+      } catch {
+        missing.push(ir.aliases.get(n) ?? n);
+        return 0n;
+      }
+    };
+    const compiled = compile(ir.module, { opt: options.opt ?? 0, resolve });
+    if (missing.length > 0) {
+      compiled.free();
+      const text = missing.map((n) => `jitkit: error: undefined reference to '${n}'`).join('\n');
+      throw new CompileError([], text);
+    }
+    this.compiled = compiled;
     for (const [name, info] of ir.functions) {
       const { type, sig } = info;
       const structs = sig.paramPassing.some((p) => p.k !== 'scalar') || (sig.resultPassing.k !== 'scalar' && sig.resultPassing.k !== 'none');
