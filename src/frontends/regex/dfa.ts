@@ -25,7 +25,7 @@
 import { A, Nfa, S } from './nfa.js';
 import { LINE_TERMINATORS, WORD, WORD_IU } from './charset.js';
 import { nativeInput, type NativeInput } from './input.js';
-import { nativeScans, ScanExit, type ScanFunctions } from './native-scan.js';
+import { nativeScans, ScanContext, ScanExit, type ScanFunctions } from './native-scan.js';
 
 /** Searches shorter than this stay in JS (a native call costs more than a few steps). */
 const NATIVE_MIN = 64;
@@ -131,8 +131,8 @@ class LazyDfa {
   private readonly stack: number[] = [];
   /** Times the cache was reset in the current search. */
   protected resets = 0;
-  /** Exit record of native scans: [i, state, last]. */
-  protected readonly out = new Int32Array(3);
+  /** Memory shared with the native scans (addresses and exit record), made on first native search. */
+  protected context: ScanContext | undefined;
 
   constructor(nfa: Nfa, unanchored: boolean, reverse: boolean, classes: Classes) {
     this.nfa = nfa;
@@ -277,13 +277,14 @@ export class ForwardDfa extends LazyDfa {
     let i = from;
     const scans = end - from >= NATIVE_MIN ? tryNativeScans() : null;
     let ni: NativeInput | null = null;
-    const out = this.out;
     const switchAt = from + NATIVE_AFTER;
     for (;;) {
       if (ni === null && scans !== null && i >= switchAt) ni = nativeInput(input);
       if (ni !== null && i < end) {
+        const ctx = this.context ??= new ScanContext(), out = ctx.out;
+        ctx.use(this.trans, bmp, ni.bytes);
         out[2] = last;
-        const code = (ni.wide ? scans!.forward16 : scans!.forward8)(this.trans, bmp, ni.bytes, i, end, state, stride, out, unicode ? 1 : 0);
+        const code = (ni.wide ? scans!.forward16 : scans!.forward8)(ctx.block, i, end, state, stride, unicode ? 1 : 0);
         i = out[0]!;
         state = out[1]!;
         last = out[2]!;
@@ -341,13 +342,14 @@ export class ReverseDfa extends LazyDfa {
     let i = end;
     const scans = end - lo >= NATIVE_MIN ? tryNativeScans() : null;
     let ni: NativeInput | null = null;
-    const out = this.out;
     const switchAt = end - NATIVE_AFTER;
     for (;;) {
       if (ni === null && scans !== null && i <= switchAt) ni = nativeInput(input);
       if (ni !== null && i > lo) {
+        const ctx = this.context ??= new ScanContext(), out = ctx.out;
+        ctx.use(this.trans, bmp, ni.bytes);
         out[2] = last;
-        const code = (ni.wide ? scans!.backward16 : scans!.backward8)(this.trans, bmp, ni.bytes, i, lo, state, stride, out, unicode ? 1 : 0);
+        const code = (ni.wide ? scans!.backward16 : scans!.backward8)(ctx.block, i, lo, state, stride, unicode ? 1 : 0);
         i = out[0]!;
         state = out[1]!;
         last = out[2]!;

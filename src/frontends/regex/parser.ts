@@ -275,6 +275,8 @@ class Parser {
       const b = this.tryQuantifierBraces(this.pos);
       if (b !== null) {
         min = b.min; max = b.max; this.pos = b.end;
+        // V8 parses an assertion's `{` as a new atom: "Nothing to repeat" comes first.
+        if (!quantifiable) this.fail('Nothing to repeat');
         if (min > max) this.fail('numbers out of order in {} quantifier');
       } else if (this.unicode) {
         this.fail('Incomplete quantifier');
