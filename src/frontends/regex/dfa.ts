@@ -146,6 +146,7 @@ class LazyDfa {
 
   /** Clears all states (keeps the classes). */
   protected reset(): void {
+    this.starts.fill(-1);
     this.lists = [];
     this.ctxs = [];
     this.matchedFlags = [];
@@ -173,8 +174,13 @@ class LazyDfa {
 
   /** Start state for a search whose first position has look-behind context `ctx`. */
   protected startState(ctx: number): number {
-    return this.state(this.unanchored ? [] : [this.nfa.start], ctx, false);
+    const cached = this.starts[ctx]!;
+    if (cached >= 0) return cached;
+    return (this.starts[ctx] = this.state(this.unanchored ? [] : [this.nfa.start], ctx, false));
   }
+
+  /** Start state per look-behind context (-1: not made since the last reset). */
+  private readonly starts = new Int32Array(4).fill(-1);
 
   /** Number of states. */
   get size(): number {
