@@ -218,10 +218,12 @@ class Parser {
           } else if (d === 0x3c) { // ?<name>
             this.pos += 2;
             const name = this.parseGroupName();
-            if (this.names.includes(name)) this.fail('Duplicate capture group name');
             const index = ++this.groupCount;
-            this.names[index] = name;
+            this.names[index] = undefined;
             const body = this.parseDisjunction(true);
+            // V8 registers the name when the group closes: errors inside come first.
+            if (this.names.includes(name)) this.fail('Duplicate capture group name');
+            this.names[index] = name;
             atom = { kind: Kind.Group, index, name, body };
           } else {
             this.fail('Invalid group');
