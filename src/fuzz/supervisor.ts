@@ -21,7 +21,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Assembler } from '../asm/x64/index.js';
 import { makeCompiledExecutor } from '../codegen/executor.js';
-import { Executor, Module, parse as parseModule, printModule } from '../ir/index.js';
+import { Module, parse as parseModule, printModule } from '../ir/index.js';
+import type { Executor } from '../ir/filetest.js';
 import { OPT_LEVELS } from './executors.js';
 import { generate, type GenOptions } from './generator.js';
 import { Coverage, fuzzPrograms, perturbedExecutor, referenceExecutor, reproducer, roundTripExecutor, runOn, type Mismatch } from './harness.js';
@@ -115,21 +116,19 @@ export interface SupervisedStats {
   mismatches: Mismatch[];
   crashes: Crash[];
   generatorErrors: string[];
-  /** Mismatches ignored because the program observes NaN bits (unspecified). */
-  nanSensitive: number;
   coverage: Coverage;
   ms: number;
 }
 
 interface ChildReport {
-  programs: number; traps: number; instructions: number; generatorErrors: string[]; nanSensitive: number;
+  programs: number; traps: number; instructions: number; generatorErrors: string[];
   generated: [string, number][]; executed: [string, number][];
 }
 
 /** Runs programs in child processes, restarting after a crash or hang. */
 export async function runSupervised(o: SupervisedOptions): Promise<SupervisedStats> {
   const t0 = Date.now();
-  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], nanSensitive: 0, coverage: new Coverage(), ms: 0 };
+  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], coverage: new Coverage(), ms: 0 };
   const end = o.programs === undefined ? Infinity : (o.from ?? 0) + o.programs;
   const maxMismatches = o.maxMismatches ?? 5;
   let next = o.from ?? 0;
@@ -146,7 +145,6 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedSta
       stats.traps += r.report.traps;
       stats.instructions += r.report.instructions;
       stats.generatorErrors.push(...r.report.generatorErrors);
-      stats.nanSensitive += r.report.nanSensitive;
       for (const [k, v] of r.report.generated) stats.coverage.generated.set(k, (stats.coverage.generated.get(k) ?? 0) + v);
       for (const [k, v] of r.report.executed) stats.coverage.executed.set(k, (stats.coverage.executed.get(k) ?? 0) + v);
       break; // the child finished the session
@@ -241,7 +239,7 @@ function childMain(opts: SupervisedOptions & { programs?: number }): void {
     log: (l) => out(`L ${l}`),
   });
   const report: ChildReport = {
-    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors, nanSensitive: s.nanSensitive,
+    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors,
     generated: [...coverage.generated], executed: [...coverage.executed],
   };
   out(`E ${JSON.stringify(report)}`);
