@@ -294,7 +294,9 @@ export class Regex {
     while (q < s.length) {
       let caps: Int32Array | null;
       if (scan) {
-        caps = this.engine.exec(s, q, false);
+        // A scan never starts inside a surrogate pair under `u` (V8 steps back, as exec does).
+        const from = this.unicode && q > 0 && isLow(s.charCodeAt(q)) && isHigh(s.charCodeAt(q - 1)) ? q - 1 : q;
+        caps = this.engine.exec(s, from, false);
         if (caps === null) break;
         q = caps[0]!;
         if (q >= s.length) break;

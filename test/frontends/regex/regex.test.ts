@@ -73,6 +73,8 @@ test('regex: String.prototype methods use the Symbol protocol', () => {
   // V8 splits in the middle of a surrogate pair when an empty match is found there (fuzzer).
   assert.deepEqual('a\ud83d\ude00b'.split(new Regex('\\B', 'u') as unknown as RegExp), 'a\ud83d\ude00b'.split(/\B/u));
   assert.deepEqual('\ud83d\ude00\ud83d\ude00'.split(new Regex('', 'u') as unknown as RegExp), ['\ud83d\ude00', '\ud83d\ude00']);
+  const midPair = '^c??(?:|σk{0}[^😀]|\\b)|ǅΣ\\w|\\B\\\\*?.*';
+  assert.deepEqual('\nc\ud83d\ude00Σſk'.split(new Regex(midPair, 'u') as unknown as RegExp), '\nc\ud83d\ude00Σſk'.split(new RegExp(midPair, 'u')));
   assert.equal('xxab'.search(new Regex('ab') as unknown as RegExp), 2);
   assert.deepEqual('a1 b2'.match(new Regex('\\d', 'g') as unknown as RegExp), ['1', '2']);
   assert.deepEqual([...'a1 b2'.matchAll(new Regex('(\\w)\\d', 'g') as unknown as RegExp)].map((m) => m[1]), ['a', 'b']);
