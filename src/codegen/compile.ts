@@ -4,7 +4,8 @@
  *   compile(module)
  *     verify
  *     optimize       -> opt >= 1: src/opt on a copy of the module
- *     data objects   -> writable (never executable) memory kept alive by the result
+ *     data objects   -> writable (never executable) memory kept alive by the result;
+ *                       relocations patched once the code is linked (function addresses)
  *     module state   -> writable block: trap frame, stack limit, trap code, results
  *     each function  -> backend.ts on the host target (lower, linear scan, emit)
  *     glue           -> the target's entry trampolines, trap handler, import stubs
@@ -21,7 +22,7 @@
  * (SIGSEGV, SIGFPE, ...) in the module's code, caught by the runtime's signal
  * handler (src/runtime/safety.ts), and an interrupt (`interrupt()`, `timeoutMs`).
  */
-import { DataObject, Func, Module } from '../ir/function.js';
+import { DataObject, Func, Import, Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/trap-error.js';
 import { argumentTypeError, integerArgument } from '../ir/js-values.js';
@@ -41,7 +42,7 @@ import type { NativeType } from '../runtime/signature.js';
 import { compileFunction, printMFunction, type CompiledFunction } from './backend.js';
 import { hostTarget } from './host.js';
 import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
-import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, planSandbox, sandboxModule, type SandboxLayout, type SandboxOptions } from './sandbox.js';
+import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, placeSandboxData, planSandbox, sandboxModule, type SandboxLayout, type SandboxOptions } from './sandbox.js';
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
@@ -424,6 +425,24 @@ function readResult(sv: DataView, t: Type, at: number): unknown {
   }
 }
 
+/**
+ * Writes each data relocation: the 8-byte address of its target plus the addend. Data addresses
+ * are known before linking; functions and imports (their callable stubs, as func_addr gives
+ * them) once the code is placed. `placed[i]` are data object i's bytes.
+ */
+function patchDataRelocations(module: Module, placed: readonly Uint8Array[], dataAddr: readonly bigint[], linked: LinkedCode): void {
+  for (const d of module.data) {
+    if (d.relocs.length === 0) continue;
+    const bytes = placed[d.index]!;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const r of d.relocs) {
+      const t = r.target;
+      const base = t instanceof DataObject ? dataAddr[t.index]! : linked.base + BigInt(linked.entries.get(t instanceof Import ? `stub:${t.name}` : `fn:${t.name}`)!);
+      view.setBigUint64(r.offset, BigInt.asUintN(64, base + BigInt(r.addend)), true);
+    }
+  }
+}
+
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
   if (typeof options !== 'object' || options === null) throw new TypeError(`compile: options must be an object, got ${describeOption(options)}`);
@@ -459,13 +478,13 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     if (level === 0) module = module.clone();
     const memory = makeLinearMemory(layout);
     try {
-      const bytes = new Uint8Array(memory.buffer);
-      module.data.forEach((d, i) => bytes.set(d.bytes, layout.dataOffsets[i]!));
-      memory.protectReadOnly(layout.readonlyStart, layout.readonlyBytes);
       // The function table (entry 0: no function) lives outside the memory.
       const table = aligned(8 * (module.callees.length + 1), 8);
       keep.push(table.bytes);
       const callees = sandboxModule(module, layout, { memoryBase: memory.address, tableAddress: table.address });
+      // Data (relocations hold offsets and table indices) goes into the memory before the read-only part is locked.
+      placeSandboxData(module, layout, callees, new Uint8Array(memory.buffer));
+      memory.protectReadOnly(layout.readonlyStart, layout.readonlyBytes);
       verify(module);
       sandbox = { memory, layout, table: table.bytes, callees };
     } catch (e) {
@@ -474,7 +493,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   }
   for (const d of sandbox === undefined ? module.data : []) {
-    const { bytes, address } = aligned(d.bytes.length, Math.max(d.align, 8));
+    const { bytes, address } = aligned(d.size, Math.max(d.align, 8));
     bytes.set(d.bytes);
     keep.push(bytes);
     dataAddr.push(address);
@@ -514,6 +533,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       if (c.isImport) stubbed.add(c.name);
     }
   }
+  // Data holding an import's address holds its stub's, as func_addr does.
+  for (const d of module.data) for (const r of d.relocs) if (r.target instanceof Import) stubbed.add(r.target.name);
   const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
   for (const c of sandbox?.callees ?? []) if (module.callees[c]!.isImport) stubbed.add(module.callees[c]!.name);
   const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
@@ -546,7 +567,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     sandbox?.memory.release();
     throw e;
   }
-  if (sandbox !== undefined) {
+  if (sandbox === undefined) patchDataRelocations(module, keep, dataAddr, linked);
+  else {
     // Entry k of the function table: the code of the k-th callee whose address the module takes.
     const table = new DataView(sandbox.table.buffer, sandbox.table.byteOffset, sandbox.table.byteLength);
     sandbox.callees.forEach((c, k) => {

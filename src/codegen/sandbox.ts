@@ -12,7 +12,8 @@
  *                                     the memory faults: heap_oob)
  *                             bounds: p + off checked against the memory's size, then
  *                                     base + p, + off (trap heap_oob otherwise)
- *       global_addr %d        the data object's offset in the memory (data is copied there)
+ *       global_addr %d        the data object's offset in the memory (data is copied there;
+ *                             its relocations hold offsets of data and table indices of functions)
  *       stack_addr ssN+k      an offset in a shadow stack at the top of the memory: each
  *                             function with stack slots moves the shadow stack pointer
  *                             (stored at SSP_OFFSET) down on entry and back before each
@@ -30,7 +31,7 @@
  * the module; the *reservation* is the address space around the memory mapped with no
  * access (guard mode: 2 GiB below, 6 GiB above, covering every base + u32 + i32).
  */
-import { Func, Module, type Inst, type Value } from '../ir/function.js';
+import { DataObject, Func, Module, type Inst, type Value } from '../ir/function.js';
 import { Format, IntCC, OPCODES, Opcode, TrapCode } from '../ir/opcodes.js';
 import { Type, typeBits } from '../ir/types.js';
 
@@ -93,7 +94,7 @@ export function planSandbox(m: Module, o: SandboxOptions): SandboxLayout {
     if (d.readonly) return;
     at = alignUp(at, d.align);
     dataOffsets[i] = at;
-    at += d.bytes.length;
+    at += d.size;
   });
   const readonlyStart = alignUp(at, PAGE);
   at = readonlyStart;
@@ -101,7 +102,7 @@ export function planSandbox(m: Module, o: SandboxOptions): SandboxLayout {
     if (!d.readonly) return;
     at = alignUp(at, d.align);
     dataOffsets[i] = at;
-    at += d.bytes.length;
+    at += d.size;
   });
   const readonlyBytes = alignUp(at, PAGE) - readonlyStart;
   const dataEnd = readonlyBytes > 0 ? readonlyStart + readonlyBytes : at;
@@ -174,6 +175,7 @@ export function sandboxModule(m: Module, layout: SandboxLayout, at: SandboxAddre
   };
   // Table indices first: every function's call_indirect range check needs the final size.
   for (const f of m.functions()) forEachInst(f, (i) => { if (f.instOpcode[i] === Opcode.FuncAddr) indexOf(f.instImm[i]!); });
+  for (const d of m.data) for (const r of d.relocs) if (!(r.target instanceof DataObject)) indexOf(r.target.index);
   for (const f of m.functions()) rewriteFunction(f, layout, at, indexOf, table.length);
   return table;
 }
@@ -325,4 +327,29 @@ function shadowStack(f: Func, e: Editor, layout: SandboxLayout, at: SandboxAddre
   }
   for (const r of returns) e.effect(Opcode.Store, Type.I64, [old, ssp], 0, r);
   f.stackSlots.length = 0;
+}
+
+/**
+ * Copies the module's data into the sandbox's memory at the layout's offsets; each relocation
+ * holds the target's offset plus the addend (data) or its function-table index (functions and
+ * imports; `table` as sandboxModule returned it).
+ */
+export function placeSandboxData(m: Module, layout: SandboxLayout, table: readonly number[], memory: Uint8Array): void {
+  const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
+  for (const d of m.data) {
+    const at = layout.dataOffsets[d.index]!;
+    memory.set(d.bytes, at);
+    for (const r of d.relocs) {
+      const t = r.target;
+      let value: bigint;
+      if (t instanceof DataObject) value = BigInt(layout.dataOffsets[t.index]! + r.addend);
+      else {
+        if (r.addend !== 0) {
+          throw new Error(`compile: sandboxed data %${d.name} holds the address of %${t.name} plus ${r.addend}: in a sandbox a function address is a table index, which takes no addend`);
+        }
+        value = BigInt(table.indexOf(t.index) + 1);
+      }
+      view.setBigUint64(at + r.offset, BigInt.asUintN(64, value), true);
+    }
+  }
 }

@@ -264,3 +264,47 @@ test('sandbox: options are checked; ptr arguments must be integers', () => {
   assert.equal(compile(m).memory, undefined, 'a module that is not sandboxed has no memory');
   c.free();
 });
+
+test('sandbox: data relocations hold offsets of data and table indices of functions', () => {
+  const m = ir.parse(`data %target = { 2a 00 00 00 00 00 00 00 07 00 00 00 00 00 00 00 }
+data %pointers = { 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 }
+
+function %twice(i64) -> i64 {
+block0(v0: i64):
+    v1 = iadd v0, v0
+    return v1
+}
+
+function %deref() -> i64 {
+block0:
+    v0 = global_addr %pointers
+    v1 = load.ptr v0
+    v2 = load.i64 v1
+    return v2
+}
+
+function %via_table(i64) -> i64 {
+    sig0 = (i64) -> i64
+
+block0(v0: i64):
+    v1 = global_addr %pointers
+    v2 = load.ptr v1+8
+    v3 = call_indirect sig0, v2(v0)
+    return v3
+}
+`);
+  const pointers = m.data.find((d) => d.name === 'pointers')!, target = m.data.find((d) => d.name === 'target')!;
+  pointers.addReloc(0, target, 8);
+  pointers.addReloc(8, m.getFunction('twice'));
+  const plain = compile(m);
+  for (const checks of ['guard', 'bounds'] as SandboxChecks[]) {
+    const c = compile(m, { sandbox: { memoryBytes: 65536, checks } });
+    assert.equal(c.get('deref')(), 7n);
+    assert.equal(c.get('deref')(), plain.get('deref')());
+    assert.equal(c.get('via_table')(21n), 42n);
+    // Writable data from offset 16: %target at 16, %pointers at 32; its first word is %target + 8.
+    assert.equal(new DataView(c.memory!.buffer).getBigUint64(32, true), 24n, 'a data pointer in the sandbox is an offset');
+    c.free();
+  }
+  plain.free();
+});
