@@ -87,6 +87,8 @@ export interface FunctionCodegenOptions {
   readonly symbol: string;
   /** Run the independent register-allocation checker (src/regalloc/checker.ts) on the allocation. */
   readonly checkRegalloc?: boolean;
+  /** Constant blinding is on: trap codes too (target.ts EmitOptions.blindTrapCodes). */
+  readonly blindTrapCodes?: boolean;
 }
 
 /** Compiles one function to a relocatable unit on `target`. */
@@ -98,6 +100,7 @@ export function compileFunction(target: Target, f: Func, cx: LowerContext, opts:
   if (opts.checkRegalloc === true) checkFunctionAllocation(target, f.name, input, insts, alloc);
   const code = target.emitFunction(mf, alloc, {
     stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f),
+    blindTrapCodes: opts.blindTrapCodes,
   });
   return { mf, alloc, code };
 }

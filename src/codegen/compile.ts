@@ -44,6 +44,7 @@ import { hostTarget } from './host.js';
 import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_CODE, STATE_TRAP_FRAME, TRAP_SYMBOL } from './module-state.js';
 import { GUARD_ABOVE, GUARD_BELOW, SSP_OFFSET, placeSandboxData, planSandbox, sandboxModule, type SandboxLayout, type SandboxOptions } from './sandbox.js';
 import { BackendScratch } from './scratch.js';
+import { blindConstants } from './blinding.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
 import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
@@ -79,6 +80,12 @@ export interface CompileOptions {
    * and stack slots live in it, and imports are only what `resolve` passes.
    */
   sandbox?: SandboxOptions;
+  /**
+   * Constant blinding against JIT spraying (src/codegen/blinding.ts): no constant, memory offset
+   * or trap code the IR chooses (beyond a byte) appears in the machine code as written; each is
+   * XORed with a random key and restored at run time. Costs an instruction or two per constant.
+   */
+  blindConstants?: boolean;
   /** Code memory to place the module in (default: the process-wide one). */
   memory?: CodeMemory;
   /**
@@ -458,6 +465,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     throw new RangeError(`compile: stackSize must be a positive integer number of bytes up to ${MAX_STACK_SIZE} (1 GiB), got ${describeOption(stackSize)}`);
   }
   const timeoutMs = timeoutOf(options.timeoutMs, 'compile');
+  const blind = options.blindConstants ?? false;
+  if (typeof blind !== 'boolean') throw new TypeError(`compile: blindConstants must be a boolean, got ${describeOption(blind)}`);
   const interruptible = options.interruptible ?? true;
   if (typeof interruptible !== 'boolean') throw new TypeError(`compile: interruptible must be a boolean, got ${describeOption(interruptible)}`);
   if (!interruptible && timeoutMs !== 0) throw new TypeError('compile: timeoutMs needs interruptible code (interruptible: false never stops it)');
@@ -492,6 +501,10 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       throw e;
     }
   }
+  if (blind) {
+    if (level === 0 && sandbox === undefined) module = module.clone();
+    blindConstants(module);
+  }
   for (const d of sandbox === undefined ? module.data : []) {
     const { bytes, address } = aligned(d.size, Math.max(d.align, 8));
     bytes.set(d.bytes);
@@ -519,7 +532,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const safety = runtimeAddresses();
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, blindTrapCodes: blind });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }

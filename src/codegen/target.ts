@@ -116,6 +116,8 @@ export interface EmitOptions {
   readonly symbol: string;
   /** Signature hash for the header (signature-hash.ts), checked by call_indirect. */
   readonly signatureHash: number;
+  /** Constant blinding (src/codegen/blinding.ts): trap codes (user-chosen) are not emitted as written either. */
+  readonly blindTrapCodes?: boolean;
 }
 
 /** What emission produced for one function: one relocatable unit for the linker, and maps for disassembly. */

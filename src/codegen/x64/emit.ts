@@ -32,6 +32,7 @@ import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
   xmmRegs, xmmword, edi, eax, ecx, edx, bl, CONDITION_NAMES, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
+import { randomInt } from 'node:crypto';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
 import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
@@ -432,7 +433,12 @@ class Emitter {
     a.bind(trapStubs);
     for (const [code, label] of this.trapLabels) {
       a.bind(label);
-      a.mov(edi, code);
+      if (this.opts.blindTrapCodes === true && code > 127) {
+        // Constant blinding: a user trap's code never appears as written.
+        const key = (randomInt(0x100, 0x7fffffff) | 0x100) >>> 0;
+        a.mov(edi, (code ^ key) >>> 0);
+        a.xor(edi, key);
+      } else a.mov(edi, code);
       a.jmp(TRAP_TARGET);
     }
     const codeEnd = a.newLabel();
