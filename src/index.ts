@@ -24,3 +24,7 @@ export * as ir from './ir/index.js';
 export { compile, CompiledModule, type CompileOptions } from './codegen/compile.js';
 export type { CompiledFn, IrTypeName, IrArg, IrResult } from './codegen/js-signature.js';
 export * as opt from './opt/api.js';
+export { interruptThread, currentThread, type ThreadInfo } from './runtime/safety.js';
+export type { CallOptions } from './codegen/compile.js';
+export type { SandboxOptions, SandboxChecks } from './codegen/sandbox.js';
+export { TrapError, type TrapDetails } from './ir/trap-error.js';

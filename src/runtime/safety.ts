@@ -32,10 +32,10 @@ const REASONS: ReadonlyArray<readonly [number, string]> = [
   [native.constants.REASON_INTERRUPT, 'interrupt'],
 ];
 
-/** The name of the most specific reason among `bits` (the addon's REASON_* bits). */
-export function reasonName(bits: number): string {
+/** The name of the most specific reason among `bits` (the addon's REASON_* bits); undefined for none (an explicit `trap interrupted`). */
+export function reasonName(bits: number): string | undefined {
   for (const [bit, name] of REASONS) if ((bits & bit) !== 0) return name;
-  return 'interrupt';
+  return undefined;
 }
 
 /** Makes the TrapError for a fault the addon caught (called from native code). */
