@@ -21,6 +21,7 @@
  *       func_addr %f          an index into the module's function table (0 is no function)
  *       call_indirect p       the table's entry p (entry 0 when p is out of range, whose
  *                             address 0 the call's own checks reject: heap_oob)
+ *       va_start, va_arg      refused: a va_list in the memory would hold real addresses
  *
  * Imports are what the embedder passes (compile's `resolve`; no fallback to the
  * process's symbols): their pointer arguments are offsets too. The instructions the
@@ -196,7 +197,10 @@ function rewriteFunction(f: Func, layout: SandboxLayout, at: SandboxAddresses, i
   forEachInst(f, (i) => {
     const op = f.instOpcode[i] as Opcode, format = OPCODES[op]!.format;
     if (format === Format.Load || format === Format.Store) memory.push(i);
-    else if (op === Opcode.StackAddr) stackAddrs.push(i);
+    else if (op === Opcode.VaStart || op === Opcode.VaArg) {
+      // A va_list holds real addresses (the register save area, the caller's stack) in memory the module can write.
+      throw new Error(`compile: a sandboxed module cannot use ${OPCODES[op]!.name} (in %${f.name}): a va_list holds real addresses, which sandboxed code could forge`);
+    } else if (op === Opcode.StackAddr) stackAddrs.push(i);
     else if (op === Opcode.CallIndirect) indirect.push(i);
     else if (op === Opcode.Return) returns.push(i);
     else if (op === Opcode.GlobalAddr) toIconst(f, i, BigInt(layout.dataOffsets[f.instImm[i]!]!));

@@ -252,6 +252,30 @@ block0(v0: i64):
   c.free();
 });
 
+test('sandbox: va_start and va_arg are refused (a va_list holds real addresses the module could forge)', () => {
+  const variadic = ir.parse(`function %first(i32, ...) -> i64 {
+    ss0 = stack_slot 24, align 8
+
+block0(v0: i32):
+    v1 = stack_addr ss0
+    va_start v1
+    v2 = va_arg.i64 v1
+    return v2
+}
+`);
+  assert.throws(() => compile(variadic, { sandbox: { memoryBytes: 65536 } }), /compile: a sandboxed module cannot use va_start \(in %first\)/);
+  const reader = ir.parse(`function %next(ptr) -> i64 {
+block0(v0: ptr):
+    v1 = va_arg.i64 v0
+    return v1
+}
+`);
+  for (const checks of ['guard', 'bounds'] as const) {
+    assert.throws(() => compile(reader, { sandbox: { memoryBytes: 65536, checks } }), /compile: a sandboxed module cannot use va_arg \(in %next\)/);
+  }
+  compile(variadic).free(); // outside a sandbox the same module compiles
+});
+
 test('sandbox: options are checked; ptr arguments must be integers', () => {
   const m = ir.parse(PROGRAM);
   assert.throws(() => compile(m, { sandbox: { memoryBytes: 100 } }), /sandbox.memoryBytes must be an integer from 4096 to 4294967296, got 100/);
