@@ -193,7 +193,7 @@ export class CompiledModule {
   private freed = false;
   /** The default `timeoutMs` of every call (0: none). */
   private readonly timeoutMs: number;
-  /** False when compiled without interrupt polls. */
+  /** False when compiled with `interruptible: false` (never preempted: interrupts wait until it returns). */
   readonly interruptible: boolean;
   /** A sandboxed module's linear memory and its layout (undefined: not sandboxed). */
   private readonly sandbox: { readonly memory: LinearMemory; readonly layout: SandboxLayout } | undefined;
@@ -263,8 +263,8 @@ export class CompiledModule {
 
   /**
    * Stops this module's code (and any jitted code) running on the thread that compiled it:
-   * the running call throws TrapError('interrupted') at its next loop head or function entry,
-   * within milliseconds. From another thread use `interruptThread(module.interruptToken)`.
+   * the running call throws TrapError('interrupted') within milliseconds, at whatever instruction
+   * a signal finds it (in C code it called: once that returns). From another thread use `interruptThread(module.interruptToken)`.
    * Returns true when the thread was running jitted code.
    */
   interrupt(): boolean {

@@ -73,9 +73,10 @@ export function currentThread(): ThreadInfo {
 
 /**
  * Stops the jitted code running on thread `threadId` (a `currentThread().id`,
- * e.g. posted from a worker): it throws `TrapError('interrupted')` at its next
- * loop head or function entry. Callable from any thread. Returns true when that
- * thread was running jitted code; a request while it runs none is dropped.
+ * e.g. posted from a worker): it throws `TrapError('interrupted')` wherever it is
+ * (a signal preempts it; in C code it called, once that returns). Callable from any
+ * thread. Returns true when that thread was running jitted code; a request while it
+ * runs none is dropped.
  */
 export function interruptThread(threadId: number): boolean {
   if (!Number.isInteger(threadId) || threadId <= 0 || threadId > 0x7fffffff) {

@@ -21,8 +21,8 @@ test('jitkit exports exactly the public API', async () => {
   const root = await load<Root>('jitkit');
   assert.deepEqual(Object.keys(root).sort(), [
     'CodeHandle', 'CodeMemory', 'CodeWriter', 'CompiledModule', 'DangerousRwxBlock', 'Library', 'MAX_CODE_SIZE',
-    'NativeSignature', 'TRAP_FILL_BYTE', 'compile', 'dangerouslyAllocateRwx', 'defaultCodeMemory', 'ir', 'mappingAt',
-    'opt', 'readMappings', 'symbol', 'wrap', 'writableExecutableMappings',
+    'NativeSignature', 'TRAP_FILL_BYTE', 'TrapError', 'compile', 'currentThread', 'dangerouslyAllocateRwx', 'defaultCodeMemory',
+    'interruptThread', 'ir', 'mappingAt', 'opt', 'readMappings', 'symbol', 'wrap', 'writableExecutableMappings',
   ]);
   assert.deepEqual(Object.keys(root.opt).sort(), ['optimize', 'optimizeFunction']);
 });
