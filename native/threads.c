@@ -356,6 +356,15 @@ static void on_term_signal(int sig, siginfo_t *si, void *uc) {
     raise(sig);
     return;
   }
+  if (p->sa_flags & SA_RESETHAND) {
+    // A one-shot handler: Node's own (no JS listener: it restores the terminal and
+    // raises the signal again to end the process). The kernel would have reset the
+    // disposition before running it; do the same, or its raise() comes back here forever.
+    signal(sig, SIG_DFL);
+    if (p->sa_flags & SA_SIGINFO) p->sa_sigaction(sig, si, uc);
+    else p->sa_handler(sig);
+    return;
+  }
   // A JS listener exists (libuv's handler): stop the main thread's jitted code so
   // that the event loop, and with it the listener, runs again.
   struct jk_thread *m = atomic_load(&main_thread);

@@ -186,6 +186,8 @@ export class CompiledModule {
   private readonly state: DataView;
   /** The JS functions made so far, by IR function name. */
   private readonly made: Record<string, CompiledFn> = Object.create(null) as Record<string, CompiledFn>;
+  /** The wrapped entry trampoline of each function made so far (by name). */
+  private readonly raws: Record<string, (...args: unknown[]) => unknown> = Object.create(null) as Record<string, (...args: unknown[]) => unknown>;
   /** Addresses of the module's data objects, by index. */
   private readonly dataAddresses: readonly bigint[];
   /** True once `made` holds every function. */
@@ -294,7 +296,8 @@ export class CompiledModule {
   /** The JS function calling `f` through its entry trampoline. */
   private makeFunction(f: Func, timeoutMs: number): CompiledFn {
     const sv = this.state;
-    const raw = wrap(this.linked.base + BigInt(this.linked.entries.get(`entry:${f.name}`)!), { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name });
+    // One native call per function, shared by its timed variants (a call with timeoutMs makes only the closure).
+    const raw = (this.raws[f.name] ??= wrap(this.linked.base + BigInt(this.linked.entries.get(`entry:${f.name}`)!), { args: f.params.map((t) => NATIVE[t]!), result: 'void' }, { name: f.name }));
     const params = f.params, results = f.results, name = f.name;
     const support = new MarshalSupport(`%${name}`, []);
     const where = ` in compiled code called as %${name}`;

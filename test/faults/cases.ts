@@ -91,11 +91,14 @@ const SAMPLES = 15;
  * SAMPLES times: this thread runs an endless loop, which a helper worker stops from outside
  * (`#interrupter`: interrupt(); `#signaller`: SIGINT) a few ms after it started; `between`
  * runs after each stop. Latency: from the helper's request to the TrapError here.
+ * The loop (spin_flag) stores 1 at shared byte 16 once it runs: a SIGINT sent before that
+ * would reach no jitted code (its listener runs later, and nothing stops the loop).
  */
 async function stoppedFromOutside(reason: 'interrupt' | 'signal', between: () => unknown): Promise<CaseResult> {
   const c = compile(LOOPS);
-  const shared = new Float64Array(new SharedArrayBuffer(16));
+  const shared = new Float64Array(new SharedArrayBuffer(24));
   const flag = new Int32Array(shared.buffer, 8, 1);
+  const inLoop = native.addressOf(new Int32Array(shared.buffer, 16, 1)); // a bigint ptr: jitted code stores there
   const helper = reason === 'interrupt' ? '#interrupter' : '#signaller';
   const w = new Worker(here, { workerData: { name: helper, token: c.interruptToken, shared } });
   await new Promise((r) => w.once('message', r));
@@ -104,7 +107,7 @@ async function stoppedFromOutside(reason: 'interrupt' | 'signal', between: () =>
   for (let i = 0; i < SAMPLES; i++) {
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
-    const r = expectTrap(() => c.get('spin')(0n), 'interrupted', (e) => e.reason === reason);
+    const r = expectTrap(() => c.get('spin_flag')(inLoop), 'interrupted', (e) => e.reason === reason);
     latencies.push(now() - shared[0]!);
     caught &&= r.caught;
     detail = r.detail;
@@ -116,16 +119,22 @@ async function stoppedFromOutside(reason: 'interrupt' | 'signal', between: () =>
   return { caught, detail, latencies, survived: stillWorks() };
 }
 
-/** The helper worker of stoppedFromOutside: on each go, waits 10-20 ms, stamps the time and calls `stop` (until it says it stopped something). */
-function stopper(stop: (token: number) => boolean): CaseResult {
+/**
+ * The helper worker of stoppedFromOutside: on each go, waits 10-20 ms (and, with `waitForLoop`,
+ * until the loop runs), stamps the time and calls `stop` (until it says it stopped something).
+ */
+function stopper(stop: (token: number) => boolean, waitForLoop = false): CaseResult {
   const { token, shared } = workerData as { token: number; shared: Float64Array };
   const flag = new Int32Array(shared.buffer, 8, 1);
+  const inLoop = new Int32Array(shared.buffer, 16, 1);
   parentPort!.postMessage('ready');
   for (;;) {
     Atomics.wait(flag, 0, 0);
     if (Atomics.load(flag, 0) < 0) break;
     Atomics.store(flag, 0, 0);
-    Atomics.wait(flag, 0, 0, 10 + Math.random() * 10); // the other thread is in the loop by then
+    Atomics.wait(flag, 0, 0, 10 + Math.random() * 10); // the other thread is usually in the loop by then
+    while (waitForLoop && Atomics.load(inLoop, 0) === 0) Atomics.wait(flag, 0, 0, 1);
+    Atomics.store(inLoop, 0, 0);
     for (;;) {
       shared[0] = now();
       if (stop(token)) break; // interrupt() drops requests while no jitted code runs: retry
@@ -248,7 +257,7 @@ export const CASES: Record<string, () => CaseResult | Promise<CaseResult>> = {
     const r = await stoppedFromOutside('signal', () => new Promise((resolve) => setTimeout(resolve, 20))); // the listener runs
     return { ...r, caught: r.caught && heard === SAMPLES, detail: `${r.detail}; the listener ran ${heard} times` };
   },
-  '#signaller': () => stopper(() => { process.kill(process.pid, 'SIGINT'); return true; }),
+  '#signaller': () => stopper(() => { process.kill(process.pid, 'SIGINT'); return true; }, true),
   'sandbox: load outside the memory': () => {
     const c = compile(LOOPS, { sandbox: { memoryBytes: 65536 } });
     return faultCase(() => c.get('load')(65536n), 'heap_oob');

@@ -8,7 +8,7 @@ import { ir } from '../../src/index.js';
 import type { Module } from '../../src/ir/index.js';
 import { TrapError } from '../../src/ir/trap-error.js';
 
-/** Text of the module: spin (endless loop), rec (endless recursion), load/store/jump through a pointer, add. */
+/** Text of the module: spin (endless loop), spin_flag (stores 1 at its ptr argument, then spins), rec (endless recursion), load/store/jump through a pointer, add. */
 export const FAULTS_IR = `function %spin(i64) -> i64 {
 block0(v0: i64):
     jump block1(v0)
@@ -17,6 +17,19 @@ block1(v1: i64):
     v2 = iconst.i64 1
     v3 = iadd v1, v2
     jump block1(v3)
+}
+
+function %spin_flag(ptr) -> i64 {
+block0(v0: ptr):
+    v1 = iconst.i32 1
+    store.i32 v1, v0
+    v2 = iconst.i64 0
+    jump block1(v2)
+
+block1(v3: i64):
+    v4 = iconst.i64 1
+    v5 = iadd v3, v4
+    jump block1(v5)
 }
 
 function %rec(i64) -> i64 {
