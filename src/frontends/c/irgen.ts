@@ -61,6 +61,9 @@ class ModuleGen {
   readonly strings = new Map<string, DataObject>();
   readonly aliases = new Map<string, string>();
   readonly aliasBySig = new Map<string, Import>();
+  /** `&&label` values: the first id of each function's address-taken labels (ids are consecutive per function, unique in the module). */
+  private readonly labelBase = new Map<Symbol, number>();
+  private nextLabelId = 1;
   private exitData: DataObject | null = null;
   private stringCount = 0;
 
@@ -121,6 +124,21 @@ class ModuleGen {
       }
     }
     return { module: this.m, aliases: this.aliases, functions };
+  }
+
+  /**
+   * The value of `&&name` in function `fn`: a small integer unique in the
+   * module (C only lets `goto *` use it; the function's dispatch block turns
+   * it back into a label with one `br_table`).
+   */
+  labelValue(fn: Symbol, name: string): number {
+    let base = this.labelBase.get(fn);
+    if (base === undefined) {
+      base = this.nextLabelId;
+      this.labelBase.set(fn, base);
+      this.nextLabelId += fn.addressedLabels.length;
+    }
+    return base + fn.addressedLabels.indexOf(name);
   }
 
   fail(loc: SourceLocation, message: string): never {
@@ -290,7 +308,7 @@ function writeStatic(g: ModuleGen, bytes: Uint8Array, off: number, t: CType, ini
       }
       const v = evalConst(e);
       if (v !== undefined) { writeScalarBytes(bytes, off, t, v); return; }
-      const addr = addressConstant(e);
+      const addr = addressConstant(e, (fn, name) => g.labelValue(fn, name));
       if (addr !== undefined) {
         if (addr.sym === null && addr.str === null) { writeScalarBytes(bytes, off, t, addr.offset); return; }
         g.fail(e.loc, 'initializers holding addresses (pointers to objects, strings or functions in static data) are not supported yet: jitkit\'s IR has no data relocations');
@@ -319,12 +337,15 @@ interface AddressConstant {
   offset: bigint;
 }
 
+/** Resolves `&&label` in an address constant. */
+type LabelValue = (fn: Symbol, name: string) => number;
+
 /** Evaluates an address constant (C11 6.6p9), or undefined. */
-export function addressConstant(e: Expr): AddressConstant | undefined {
+export function addressConstant(e: Expr, label: LabelValue): AddressConstant | undefined {
   switch (e.k) {
     case 'cast': {
       if (isPointer(e.type) || isInteger(e.type)) {
-        const inner = addressConstant(e.operand);
+        const inner = addressConstant(e.operand, label);
         if (inner !== undefined && inner.sym === null && inner.str === null) return { ...inner, offset: wrapInt(e.type, inner.offset) };
         if (inner !== undefined && (isPointer(e.type) || e.type.size === 8)) return inner;
         if (!isPointer(e.type) && e.type.size !== 8) return undefined;
@@ -333,39 +354,49 @@ export function addressConstant(e: Expr): AddressConstant | undefined {
       }
       return undefined;
     }
-    case 'addr': return lvalueConstant(e.operand);
+    case 'addr': return lvalueConstant(e.operand, label);
     case 'ptradd': {
-      const base = addressConstant(e.ptr);
+      const base = addressConstant(e.ptr, label);
       const idx = evalConst(e.index);
       if (base === undefined || typeof idx !== 'bigint') return undefined;
       const size = BigInt(Math.max(e.ptr.type.base!.size, 1));
       return { ...base, offset: base.offset + (e.sub ? -idx : idx) * size };
     }
     case 'int': return { sym: null, str: null, offset: e.value };
+    case 'labeladdr': return { sym: null, str: null, offset: BigInt(label(e.fn, e.name)) };
     case 'binary': {
       if (e.op !== '+' && e.op !== '-') return undefined;
-      const a = addressConstant(e.lhs);
+      const a = addressConstant(e.lhs, label);
       const k = evalConst(e.rhs);
       if (a !== undefined && typeof k === 'bigint') return { ...a, offset: e.op === '+' ? a.offset + k : a.offset - k };
-      const b = addressConstant(e.rhs);
+      const b = addressConstant(e.rhs, label);
       const j = evalConst(e.lhs);
       if (e.op === '+' && b !== undefined && typeof j === 'bigint') return { ...b, offset: b.offset + j };
+      if (a !== undefined && b !== undefined && a.sym === null && a.str === null && b.sym === null && b.str === null) {
+        return { sym: null, str: null, offset: wrapInt(e.type, e.op === '+' ? a.offset + b.offset : a.offset - b.offset) };
+      }
       return undefined;
+    }
+    case 'ptrdiff': {
+      // `&&a - &&b`, `&x[3] - &x[1]`: the same base.
+      const a = addressConstant(e.lhs, label), b = addressConstant(e.rhs, label);
+      if (a === undefined || b === undefined || a.sym !== b.sym || a.str !== b.str) return undefined;
+      return { sym: null, str: null, offset: (a.offset - b.offset) / BigInt(Math.max(e.lhs.type.base!.size, 1)) };
     }
     default: return undefined;
   }
 }
 
-function lvalueConstant(e: Expr): AddressConstant | undefined {
+function lvalueConstant(e: Expr, label: LabelValue): AddressConstant | undefined {
   switch (e.k) {
     case 'var': return e.sym.storage === Storage.Local ? undefined : { sym: e.sym, str: null, offset: 0n };
     case 'string': return { sym: null, str: e.bytes, offset: 0n };
     case 'compound': return e.sym.storage === Storage.Static ? { sym: e.sym, str: null, offset: 0n } : undefined;
     case 'member': {
-      const b = lvalueConstant(e.base);
+      const b = lvalueConstant(e.base, label);
       return b === undefined ? undefined : { ...b, offset: b.offset + BigInt(e.offset) };
     }
-    case 'deref': return addressConstant(e.operand);
+    case 'deref': return addressConstant(e.operand, label);
     default: return undefined;
   }
 }
@@ -392,6 +423,8 @@ class FuncGen {
   private readonly continues: Block[] = [];
   private readonly switches: SwitchCtx[] = [];
   private sret: Value | null = null;
+  /** The block every `goto *p` jumps to (with p as i64): one `br_table` over the function's `&&label` values. */
+  private dispatch: Block | null = null;
   private readonly sig: LoweredSignature;
   private readonly retType: CType;
 
@@ -427,7 +460,24 @@ class FuncGen {
       // Falling off the end: main returns 0 (C11 5.1.2.2.3); other functions return an unspecified value.
       this.returnZero();
     }
+    if (this.dispatch !== null) this.computedGotoDispatch(this.dispatch);
     b.finish();
+  }
+
+  /** Fills the dispatch block of `goto *p`: a label value of this function selects its block; anything else traps. */
+  private computedGotoDispatch(dispatch: Block): void {
+    const b = this.b;
+    const labels = this.sym.addressedLabels;
+    const invalid = this.newBlock();
+    b.switchTo(dispatch);
+    const p = this.f.blockParam(dispatch, 0);
+    if (labels.length === 0) { b.jump(invalid); } else {
+      const base = this.g.labelValue(this.sym, labels[0]!);
+      const idx = b.isub(p, b.iconst(Type.I64, base));
+      b.brTable(idx, invalid, labels.map((l) => this.labelBlock(l)));
+    }
+    b.switchTo(invalid);
+    b.trap('unreachable');
   }
 
   private returnZero(): void {
@@ -659,6 +709,14 @@ class FuncGen {
         this.ensureOpen();
         b.jump(this.labelBlock(s.name));
         return;
+      case 'gotoind': {
+        this.ensureOpen();
+        const target = b.bitcast(Type.I64, this.expr(s.target));
+        this.dispatch ??= this.newBlock();
+        if (this.f.blockParams(this.dispatch).length === 0) this.f.appendBlockParam(this.dispatch, Type.I64);
+        b.jump(this.dispatch, [target]);
+        return;
+      }
       case 'break':
         this.ensureOpen();
         b.jump(this.breaks[this.breaks.length - 1]!);
@@ -940,7 +998,7 @@ class FuncGen {
         if (e.k === 'var' && e.sym.isFunction) return this.functionAddress(e.sym, e.loc);
         const lv = this.lvalue(e);
         if (isRecord(e.type) || e.type.kind === TypeKind.Array || e.type.kind === TypeKind.Function) return lv.addr;
-        if (lv.field !== null) return this.loadBitField(lv);
+        if (lv.field !== null) return this.loadBitField(lv, e.type);
         return this.load(e.type, lv.addr);
       }
       case 'addr': {
@@ -991,6 +1049,7 @@ class FuncGen {
         return v;
       }
       case 'vlasize': this.fail(e.loc, 'variable-length arrays are not supported yet');
+      case 'labeladdr': return b.bitcast(Type.Ptr, b.iconst(Type.I64, this.g.labelValue(e.fn, e.name)));
     }
   }
 
@@ -1052,12 +1111,13 @@ class FuncGen {
     return bits <= 8 ? Type.I8 : bits <= 16 ? Type.I16 : bits <= 32 ? Type.I32 : Type.I64;
   }
 
-  private loadBitField(lv: LValue): Value {
+  /** Loads bit-field `lv` as a value of `t`, the C type of the member expression (int for narrow fields). */
+  private loadBitField(lv: LValue, t: CType): Value {
     const b = this.b;
     const m = lv.field!;
     const ut = this.fieldUnit(m);
     let v = b.load(ut, lv.addr);
-    const rt = irType(m.type);
+    const rt = irType(t);
     const wide = typeBytes(rt) > typeBytes(ut) ? rt : ut;
     if (wide !== ut) v = b.zext(wide, v);
     const wbits = typeBytes(wide) * 8;
@@ -1171,7 +1231,7 @@ class FuncGen {
     // gcc evaluates the right operand first.
     const rhs = this.expr(e.value);
     const lv = this.lvalue(e.target);
-    const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
+    const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let result: Value;
     if (e.ptrArith) {
       const size = Math.max(t.base!.size, 1);
@@ -1193,7 +1253,7 @@ class FuncGen {
     const b = this.b;
     const t = e.type;
     const lv = this.lvalue(e.target);
-    const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
+    const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let nv: Value;
     if (isPointer(t)) nv = b.iadd(old, b.iconst(Type.I64, e.delta * Math.max(t.base!.size, 1)));
     else if (isFloating(t)) nv = b.fadd(old, b.fconst(irType(t), e.delta));
@@ -1248,7 +1308,7 @@ class FuncGen {
         if (from.size === 1) return signed ? this.b.sload8(tt, lv.addr) : this.b.uload8(tt, lv.addr);
         return signed ? this.b.sload16(tt, lv.addr) : this.b.uload16(tt, lv.addr);
       }
-      const v = lv.field !== null ? this.loadBitField(lv) : this.load(from, lv.addr);
+      const v = lv.field !== null ? this.loadBitField(lv, from) : this.load(from, lv.addr);
       return this.convertValue(v, from, to);
     }
     return this.convertValue(this.expr(e.operand), from, to);
