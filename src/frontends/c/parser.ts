@@ -22,7 +22,7 @@ import {
   typeToString, unqual, usualArithmetic, type MemberDecl, type Param,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
-import { decodeChar, decodeNumber, decodeString } from './literal-decode.js';
+import { decodeChar, decodeNumber, decodeStrings, type CharConstantType, type FloatingConstantType, type IntegerConstantType, type StringLiteral } from './literals.js';
 import { Scope } from './scope.js';
 import { Token, TokenKind, type SourceLocation } from './token.js';
 
@@ -292,7 +292,7 @@ export class Parser {
     const e = this.conditional();
     let message = '';
     if (this.accept(',')) {
-      while (this.tok.kind === TokenKind.String) message += String.fromCharCode(...decodeString(this.next().spelling).units.filter((u) => u < 0x10000));
+      if (this.tok.kind === TokenKind.String) message = literalText(this.stringTokens());
     }
     this.expect(')');
     this.expect(';');
@@ -552,7 +552,7 @@ export class Parser {
         this.next();
         this.expect('(');
         let name = '';
-        while (this.tok.kind === TokenKind.String) name += String.fromCharCode(...decodeString(this.next().spelling).units);
+        if (this.tok.kind === TokenKind.String) name = literalText(this.stringTokens());
         this.expect(')');
         attrs.asmName = name;
         continue;
@@ -2075,43 +2075,34 @@ export class Parser {
     return { k: 'call', type: unqual(ret), loc, callee, args: out, fnType: ft };
   }
 
+  /** Decodes the adjacent string literal tokens at the cursor (C11 translation phase 6), reporting problems at their token. */
+  private stringTokens(): StringLiteral {
+    const toks: Token[] = [];
+    while (this.tok.kind === TokenKind.String) toks.push(this.next());
+    return decodeStrings(toks.map((t) => t.spelling), (message, severity, i) => {
+      if (severity === 'error') this.error(toks[i]!, message); else this.warn(toks[i]!, message);
+    });
+  }
+
   private stringLiteral(): Extract<Expr, { k: 'string' }> {
     const first = this.tok;
-    const units: number[] = [];
-    let unitSize = 1;
-    let prefix = '';
-    while (this.tok.kind === TokenKind.String) {
-      const t = this.next();
-      const d = decodeString(t.spelling);
-      if (d.error !== undefined) this.error(t, d.error);
-      if (d.prefix !== '' && d.prefix !== 'u8') {
-        if (prefix !== '' && prefix !== d.prefix) this.error(t, 'unsupported non-standard concatenation of string literals');
-        prefix = d.prefix;
-        unitSize = d.unitSize;
-      }
-      units.push(...d.units);
-    }
-    // Re-decode when a wide prefix appeared after narrow pieces (units were bytes then).
-    if (unitSize !== 1) {
-      units.length = 0;
-      let i = this.pos;
-      while (i > 0 && this.tokens[i - 1]!.kind === TokenKind.String && this.tokens[i - 1] !== first) i--;
-      for (let j = this.tokens.indexOf(first); j < this.pos; j++) {
-        const body = this.tokens[j]!.spelling;
-        const q = body.indexOf('"');
-        units.push(...decodeString(prefix + body.slice(q)).units);
-      }
-    }
-    units.push(0);
-    const bytes = new Uint8Array(units.length * unitSize);
+    const lit = this.stringTokens();
+    const units = lit.units;
+    const size = lit.elementSize;
+    const bytes = new Uint8Array(units.length * size);
     const dv = new DataView(bytes.buffer);
     for (let i = 0; i < units.length; i++) {
-      if (unitSize === 1) bytes[i] = units[i]! & 255;
-      else if (unitSize === 2) dv.setUint16(2 * i, units[i]!, true);
-      else dv.setUint32(4 * i, units[i]! >>> 0, true);
+      if (size === 1) bytes[i] = units[i]!;
+      else if (size === 2) dv.setUint16(2 * i, units[i]!, true);
+      else dv.setUint32(4 * i, units[i]!, true);
     }
-    const elem = unitSize === 1 ? T.char : unitSize === 2 ? T.ushort : prefix === 'U' ? T.uint : T.int;
+    const elem = lit.encoding === 'wchar' ? T.int : lit.encoding === 'char16' ? T.ushort : lit.encoding === 'char32' ? T.uint : T.char;
     return { k: 'string', type: arrayOf(elem, units.length), loc: first, bytes };
+  }
+
+  /** Reports a literal's problems at its token. */
+  private literalReport(t: Token): (message: string, severity: 'error' | 'warning') => void {
+    return (message, severity) => { if (severity === 'error') this.error(t, message); else this.warn(t, message); };
   }
 
   private primary(): Expr {
@@ -2119,17 +2110,15 @@ export class Parser {
     switch (t.kind) {
       case TokenKind.Number: {
         this.next();
-        const v = decodeNumber(t.spelling);
-        if (v.kind === 'error') this.fail(t, v.message);
-        if (v.kind === 'int') return this.intConst(v.value, v.type, t);
-        if (v.type.kind === TypeKind.LDouble) this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
-        return { k: 'float', type: v.type, loc: t, value: v.value };
+        const v = decodeNumber(t.spelling, this.literalReport(t));
+        if (v.kind === 'integer') return this.intConst(v.value, INTEGER_CONSTANT_TYPES[v.type], t);
+        if (v.type === 'long double') this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
+        return { k: 'float', type: FLOATING_CONSTANT_TYPES[v.type], loc: t, value: v.value };
       }
       case TokenKind.Char: {
         this.next();
-        const c = decodeChar(t.spelling);
-        if (c.error !== undefined) this.error(t, c.error);
-        return this.intConst(c.value, c.type, t);
+        const c = decodeChar(t.spelling, this.literalReport(t));
+        return this.intConst(BigInt(c.value), CHAR_CONSTANT_TYPES[c.type], t);
       }
       case TokenKind.String:
         return this.stringLiteral();
@@ -2420,6 +2409,20 @@ function memberPath(t: CType, name: string): number[] | undefined {
     }
   }
   return undefined;
+}
+
+/** The C types of literals.ts's constant types (LP64; `wchar_t` is int). */
+const INTEGER_CONSTANT_TYPES: { readonly [K in IntegerConstantType]: CType } = {
+  'int': T.int, 'unsigned int': T.uint, 'long': T.long, 'unsigned long': T.ulong, 'long long': T.llong, 'unsigned long long': T.ullong,
+};
+const FLOATING_CONSTANT_TYPES: { readonly [K in FloatingConstantType]: CType } = { 'float': T.float, 'double': T.double, 'long double': T.ldouble };
+const CHAR_CONSTANT_TYPES: { readonly [K in CharConstantType]: CType } = {
+  'int': T.int, 'wchar_t': T.int, 'char16_t': T.ushort, 'char32_t': T.uint, 'unsigned char': T.uchar,
+};
+
+/** The text of a narrow string literal (UTF-8), without its terminator. */
+function literalText(lit: StringLiteral): string {
+  return lit.elementSize === 1 ? Buffer.from(lit.units.slice(0, -1)).toString('utf8') : String.fromCodePoint(...lit.units.slice(0, -1));
 }
 
 /** A list initializer. */
