@@ -32,8 +32,8 @@ import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
   xmmRegs, xmmword, edi, eax, ecx, edx, bl, CONDITION_NAMES, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
-import { Func } from '../../ir/function.js';
-import { FloatCC, TrapCode } from '../../ir/opcodes.js';
+import { Func, NONE } from '../../ir/function.js';
+import { FloatCC, Opcode, TrapCode } from '../../ir/opcodes.js';
 import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
 import type { MFunction, MInst } from '../minst.js';
 import { TRAP_SYMBOL } from '../module-state.js';
@@ -223,7 +223,14 @@ class Emitter {
     const f: Func = this.mf.func;
     for (const p of CALLEE_SAVED_GP) if (this.alloc.usedPregs[p]) this.saved.push(p);
     let off = this.mf.outArgSlots * 8;
-    for (const ss of f.stackSlots) {
+    // Slots no stack_addr refers to (promoted to registers by mem2reg, or never used) take no space.
+    const used = new Uint8Array(f.stackSlots.length);
+    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) if (f.instOpcode[i] === Opcode.StackAddr) used[f.instImm[i]!] = 1;
+    }
+    for (let n = 0; n < f.stackSlots.length; n++) {
+      const ss = f.stackSlots[n]!;
+      if (used[n] === 0) { this.slotOffset.push(0); continue; }
       if (ss.align > this.maxAlign) this.maxAlign = ss.align;
       off = (off + ss.align - 1) & ~(ss.align - 1);
       this.slotOffset.push(off);

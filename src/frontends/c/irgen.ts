@@ -78,7 +78,8 @@ class ModuleGen {
     // Functions first: every callee must exist before bodies refer to it.
     for (const s of all) {
       if (!s.isFunction) continue;
-      if (s.body === null && !s.used) continue;
+      // Declarations nobody calls, and static functions nobody refers to (a header's static inline helpers), need no code.
+      if (!s.used && (s.body === null || s.isStatic)) continue;
       const sig = lowerSignature(s.type.base!, s.type.params.map((p) => p.type));
       this.sigs.set(s, sig);
       if (s.body !== null) {
@@ -101,7 +102,6 @@ class ModuleGen {
     for (const s of all) {
       if (s.isFunction || s.storage === Storage.Local) continue;
       if (!s.defined) continue;
-      if (s.isStatic && !s.used && s.linkName.includes('.') && false) continue;
       this.defineData(s);
     }
     for (const s of all) {
@@ -1421,7 +1421,8 @@ class FuncGen {
       results = b.callAll(callee, args);
     } else {
       const fp = this.expr(e.callee);
-      const si = this.f.signature(variadic ? fixedSig.params : sig.params, sig.results, variadic);
+      // Through a pointer without prototype: the promoted arguments' types, as a definition with those parameters has.
+      const si = this.f.signature(ft.variadic ? fixedSig.params : sig.params, sig.results, ft.variadic);
       results = b.callIndirectAll(si, fp, args);
     }
     return this.callResult(results, sig, sig.results, sretAddr, ft.base!);
