@@ -18,6 +18,17 @@
 #include <dlfcn.h>
 #include <node_api.h>
 
+// The prebuilt glibc binary must load on every glibc Node 20 runs on (2.28 and later). glibc
+// 2.34 moved dlopen & co. from libdl into libc under a new symbol version; bind the original
+// version, which every glibc has: in libc.so.6 since 2.34, before that in libdl.so.2, which a
+// Node built against such a glibc links itself (libuv calls dlopen).
+#if defined(__GLIBC__) && defined(__x86_64__)
+__asm__(".symver dlopen,dlopen@GLIBC_2.2.5");
+__asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+__asm__(".symver dlerror,dlerror@GLIBC_2.2.5");
+__asm__(".symver dlclose,dlclose@GLIBC_2.2.5");
+#endif
+
 // ---------------------------------------------------------------------------
 // Test-only fault injection: failNext("mmap", ENOMEM, skip) lets `skip` calls of
 // that system call through, then makes the next one fail with that errno
@@ -63,10 +74,38 @@ static napi_value throw_type(napi_env env, const char *msg) {
   return NULL;
 }
 
+// The symbolic name of an errno value (glibc's strerrorname_np is 2.32+ and musl has none).
+// Where two names share a value (EAGAIN/EWOULDBLOCK, ...) the first listed wins.
+#define ERRNO_NAME(e) {e, #e}
+static const struct {
+  int code;
+  const char *name;
+} errno_names[] = {
+    ERRNO_NAME(EPERM),     ERRNO_NAME(ENOENT),       ERRNO_NAME(ESRCH),        ERRNO_NAME(EINTR),
+    ERRNO_NAME(EIO),       ERRNO_NAME(ENXIO),        ERRNO_NAME(E2BIG),        ERRNO_NAME(ENOEXEC),
+    ERRNO_NAME(EBADF),     ERRNO_NAME(ECHILD),       ERRNO_NAME(EAGAIN),       ERRNO_NAME(ENOMEM),
+    ERRNO_NAME(EACCES),    ERRNO_NAME(EFAULT),       ERRNO_NAME(EBUSY),        ERRNO_NAME(EEXIST),
+    ERRNO_NAME(EXDEV),     ERRNO_NAME(ENODEV),       ERRNO_NAME(ENOTDIR),      ERRNO_NAME(EISDIR),
+    ERRNO_NAME(EINVAL),    ERRNO_NAME(ENFILE),       ERRNO_NAME(EMFILE),       ERRNO_NAME(ENOTTY),
+    ERRNO_NAME(ETXTBSY),   ERRNO_NAME(EFBIG),        ERRNO_NAME(ENOSPC),       ERRNO_NAME(ESPIPE),
+    ERRNO_NAME(EROFS),     ERRNO_NAME(EMLINK),       ERRNO_NAME(EPIPE),        ERRNO_NAME(EDOM),
+    ERRNO_NAME(ERANGE),    ERRNO_NAME(EDEADLK),      ERRNO_NAME(ENAMETOOLONG), ERRNO_NAME(ENOLCK),
+    ERRNO_NAME(ENOSYS),    ERRNO_NAME(ENOTEMPTY),    ERRNO_NAME(ELOOP),        ERRNO_NAME(ENODATA),
+    ERRNO_NAME(EOVERFLOW), ERRNO_NAME(EOPNOTSUPP),   ERRNO_NAME(ENOTSUP),      ERRNO_NAME(ECANCELED),
+    ERRNO_NAME(EDQUOT),    ERRNO_NAME(ENOMEDIUM),    ERRNO_NAME(EMEDIUMTYPE),  ERRNO_NAME(EHWPOISON),
+};
+
+static const char *errno_name(int err) {
+  for (size_t i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++) {
+    if (errno_names[i].code == err) return errno_names[i].name;
+  }
+  return NULL;
+}
+
 // Throws Error("<call> failed: <strerror> (<ENAME>, errno <n>)") with .code,
 // .errno and .syscall set, like Node's own system errors.
 static napi_value throw_errno(napi_env env, const char *call, int err) {
-  const char *name = strerrorname_np(err);
+  const char *name = errno_name(err);
   char msg[256];
   snprintf(msg, sizeof msg, "%s failed: %s (%s, errno %d)", call, strerror(err),
            name ? name : "E?", err);
@@ -417,8 +456,15 @@ static napi_value js_dlclose(napi_env env, napi_callback_info info) {
 // addon initialises on that thread. Only the pointer is thread-local, with the
 // initial-exec model: one %fs-relative load, where a thread-local array in a
 // dlopen'ed library would cost a __tls_get_addr call on every access. (8 bytes
-// of static TLS fit in what glibc reserves for dlopen'ed libraries.)
-static __thread uint64_t *arg_buffer __attribute__((tls_model("initial-exec")));
+// of static TLS fit in what glibc reserves for dlopen'ed libraries.) musl reserves
+// none and refuses to load a library with initial-exec TLS, so there the pointer
+// uses the default model (musl's __tls_get_addr is a few loads).
+#if defined(__GLIBC__)
+#define ARG_BUFFER_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#else
+#define ARG_BUFFER_TLS_MODEL
+#endif
+static __thread uint64_t *arg_buffer ARG_BUFFER_TLS_MODEL;
 
 // The thunk address is stored as a double: user-space addresses are below
 // 2^53, so exact, and one Float64Array store is the cheapest write from JS.

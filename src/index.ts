@@ -16,10 +16,11 @@ export type { CodeMemoryScheme, CodeMemoryOptions, AllocateOptions, CodeMemorySt
 export { dangerouslyAllocateRwx, DangerousRwxBlock } from './runtime/dangerous-rwx.js';
 export { readMappings, mappingAt, writableExecutableMappings } from './runtime/proc-maps.js';
 export type { Mapping } from './runtime/proc-maps.js';
-export { Signature } from './runtime/signature.js';
-export type { NativeType, SignatureSpec } from './runtime/signature.js';
+export { NativeSignature } from './runtime/signature.js';
+export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
 export * as ir from './ir/index.js';
-export { compile, jit, CompiledModule, type CompileOptions, type CompiledFn } from './codegen/compile.js';
-export * as opt from './opt/index.js';
+export { compile, CompiledModule, type CompileOptions } from './codegen/compile.js';
+export type { CompiledFn, IrTypeName, IrArg, IrResult } from './codegen/js-signature.js';
+export * as opt from './opt/api.js';

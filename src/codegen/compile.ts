@@ -37,6 +37,7 @@ import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_C
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
+import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -61,8 +62,6 @@ export interface CompileOptions {
   checkRegalloc?: boolean;
 }
 
-/** A JS function calling a compiled IR function. */
-export type CompiledFn = (...args: unknown[]) => unknown;
 
 /**
  * The default of `checkRegalloc`: JITKIT_CHECK_REGALLOC, read once when this module loads (a
@@ -149,12 +148,20 @@ export class CompiledModule {
   }
 
   /** The JS function for IR function `name`; throws if there is none. */
-  get(name: string): CompiledFn {
+  get(name: string): CompiledFn;
+  /**
+   * The JS function for IR function `name`, typed by its signature as text, e.g.
+   * `get('fib', '(i64) -> i64')` is `(a0: bigint | number) => bigint`. Throws a TypeError
+   * if the function's signature differs.
+   */
+  get<const S extends string>(name: string, signature: IrSignatureText<S>): CompiledFn<S>;
+  get(name: string, signature?: string): CompiledFn {
     const made = this.made[name];
-    if (made !== undefined) return made;
+    if (made !== undefined && signature === undefined) return made;
     const f = this.module.lookup(name);
     if (!(f instanceof Func)) throw new Error(`compiled module has no function %${name}`);
-    return (this.made[name] = this.makeFunction(f));
+    if (signature !== undefined) checkSignatureText(f, signature, `compiled.get('${name}')`);
+    return (this.made[name] ??= this.makeFunction(f));
   }
 
   /** The JS function calling `f` through its entry trampoline. */
@@ -340,6 +347,3 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);
 }
-
-/** Alias of `compile`. */
-export const jit = compile;

@@ -23,7 +23,7 @@
 import type { Func } from '../ir/function.js';
 import type { Allocation } from '../regalloc/allocation.js';
 import type { LinkRelocation, LinkUnit, RelocationKind } from '../runtime/link.js';
-import type { Signature as NativeSignature } from '../runtime/signature.js';
+import type { NativeSignature } from '../runtime/signature.js';
 import type { Type } from '../ir/types.js';
 import type { MFunction, MInst } from './minst.js';
 import type { BackendScratch } from './scratch.js';

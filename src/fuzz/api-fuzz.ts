@@ -24,6 +24,7 @@ import { Assembler, gp64, gp32, xmmRegs, Mem } from '../asm/x64/index.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { compile } from '../codegen/compile.js';
 import { wrap, symbol } from '../runtime/calling.js';
+import type { NativeSignatureSpec } from '../runtime/signature.js';
 import { Builder, Module, Opcode, Type, parse, printModule, verifyModule, type Value } from '../ir/index.js';
 import { OPCODE_COUNT } from '../ir/opcodes.js';
 import { generate } from './generator.js';
@@ -81,7 +82,7 @@ function fuzzWrap(r: Rng, n: number, rec: Rec): void {
     const args = Array.from({ length: r.int(0, 9) }, () => r.pick(types));
     sigs.push({ args, result: r.pick([...types.filter((t) => t !== 'ptr'), 'void']) });
   }
-  const fns = sigs.map((s) => wrap(handle, s as never, { generic: r.chance(0.3) }));
+  const fns = sigs.map((s) => wrap(handle, s as NativeSignatureSpec, { generic: r.chance(0.3) }));
   for (let i = 0; i < n; i++) {
     const k = r.int(0, 9);
     if (k < 7) {

@@ -8,11 +8,14 @@
  * and ends with the line
  *   programs: <n>  per second: <r>  mismatches: <m>  crashes: <c>
  * `--planted` adds the deliberately broken executor (to see mismatches and reductions).
+ * `--regex` runs only the regex fuzzer (jitkit/regex against V8's RegExp, src/fuzz/regex-fuzz.ts)
+ * for N minutes; it ends with `regex patterns: <n>  inputs: <i>  mismatches: <m>  budget: <b>`.
  */
 import { loadIced } from '../debug/disasm.js';
 import { API_CATEGORIES, apiFuzz } from './api-fuzz.js';
 import { asmFuzz } from './asm-fuzz.js';
 import { mixSeed } from './rng.js';
+import { regexFuzz } from './regex-fuzz.js';
 import { executorsByName, runSupervised, type ExecutorName } from './supervisor.js';
 
 function arg(name: string, fallback: string): string {
@@ -24,8 +27,9 @@ const USAGE = `usage: npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--pl
   --minutes N  how long to run all fuzzers (default 1; fractions allowed)
   --seed S     seed for reproducible runs (default: time-based, printed)
   --out DIR    where reduced mismatching programs are written (default fuzz-out)
-  --planted    also run executors with a deliberately planted bug (shows the fuzzer can fail)`;
-const KNOWN = new Set(['--minutes', '--seed', '--out', '--planted', '--help', '-h']);
+  --planted    also run executors with a deliberately planted bug (shows the fuzzer can fail)
+  --regex      only the regex differential fuzzer (jitkit/regex against V8's RegExp)`;
+const KNOWN = new Set(['--minutes', '--seed', '--out', '--planted', '--regex', '--help', '-h']);
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -45,6 +49,19 @@ async function main(): Promise<void> {
   const total = minutes * 60000;
   const start = Date.now();
   const log = (s: string): void => console.log(s);
+  if (args.includes('--regex')) {
+    log(`fuzz --regex: seed ${seed}, ${minutes} minute(s), jitkit/regex against V8 ${process.versions.v8}`);
+    // Rounds of about a minute, each with its own seed, so progress is visible.
+    let patterns = 0, inputs = 0, mismatches = 0, budget = 0, invalid = 0;
+    for (let round = 0; Date.now() - start < total; round++) {
+      const r = regexFuzz(mixSeed(seed, round + 0x4e9), Math.min(60000, total - (Date.now() - start)), Infinity, log);
+      patterns += r.patterns; inputs += r.inputs; mismatches += r.mismatches; budget += r.budget; invalid += r.invalid;
+      log(`  round ${round}: ${r.patterns} patterns (${r.invalid} invalid), ${r.mismatches} mismatches`);
+    }
+    log(`regex patterns: ${patterns}  inputs: ${inputs}  invalid patterns: ${invalid}  mismatches: ${mismatches}  budget: ${budget}`);
+    process.exitCode = mismatches > 0 ? 1 : 0;
+    return;
+  }
 
   const names: ExecutorName[] = ['interp', 'roundtrip', 'compiled'];
   if (process.argv.includes('--planted')) names.push('planted', 'planted-compiled');

@@ -4,7 +4,7 @@
  * compiles the IR as written, -O1 and -O2 run the src/opt passes first.
  */
 import { makeCompiledExecutor } from '../codegen/executor.js';
-import type { Executor } from '../ir/index.js';
+import type { Executor } from '../ir/filetest.js';
 
 /** Optimisation levels the backend accepts. */
 export const OPT_LEVELS = [0, 1, 2] as const;

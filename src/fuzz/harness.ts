@@ -15,9 +15,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  Executor, Func, Inst, Interpreter, Module, OPCODES, Opcode, ResultRule, TrapError, Type as IrType,
-  interpreterExecutor, parse, printModule, typeName,
+  Func, Inst, Interpreter, Module, OPCODES, Opcode, ResultRule, TrapError, Type as IrType,
+  parse, printModule, typeName,
 } from '../ir/index.js';
+import { interpreterExecutor, type Executor } from '../ir/filetest.js';
 import { generate, type GenOptions, type Program } from './generator.js';
 import { reduce } from './reducer.js';
 import { mixSeed } from './rng.js';

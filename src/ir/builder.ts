@@ -40,7 +40,7 @@ export type IntCCName = 'eq' | 'ne' | 'slt' | 'sle' | 'sgt' | 'sge' | 'ult' | 'u
 /** Float condition code names accepted by `fcmp`. */
 export type FloatCCName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'uno' | 'ord' | 'ueq' | 'une' | 'ult' | 'ule' | 'ugt' | 'uge';
 /** A branch target: a block, or a block with arguments. */
-export type Target = Block | { readonly block: Block; readonly args: readonly Value[] };
+export type BranchTarget = Block | { readonly block: Block; readonly args: readonly Value[] };
 
 /** Range-checks and canonicalises an integer immediate for type `t` (sign-extended). */
 export function canonicalIntImm(t: Type, value: number | bigint, what = 'iconst'): bigint {
@@ -131,7 +131,7 @@ export class Builder {
   private one(inst: Inst): Value {
     return this.func.result(this.end(inst), 0);
   }
-  private dest(inst: Inst, t: Target): void {
+  private dest(inst: Inst, t: BranchTarget): void {
     const f = this.func;
     const name = OPCODES[f.instOpcode[inst]!]!.name;
     if (typeof t !== 'number' && (t === null || typeof t !== 'object')) throw new TypeError(`${name}: branch target must be a block or { block, args }, got ${describe(t)}`);
@@ -363,14 +363,14 @@ export class Builder {
     this.end(i);
   }
   /** `brif c, then, else`. */
-  brif(c: Value, then: Target, otherwise: Target): void {
+  brif(c: Value, then: BranchTarget, otherwise: BranchTarget): void {
     const i = this.begin(Opcode.Brif, Type.Invalid, [c]);
     this.dest(i, then);
     this.dest(i, otherwise);
     this.end(i);
   }
   /** `br_table index, default, [table...]`. */
-  brTable(index: Value, defaultTarget: Target, table: readonly Target[]): void {
+  brTable(index: Value, defaultTarget: BranchTarget, table: readonly BranchTarget[]): void {
     checkList('br_table', table, 'table');
     const i = this.begin(Opcode.BrTable, Type.Invalid, [index]);
     this.dest(i, defaultTarget);

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Constants the addon exports from the C headers. */
@@ -80,5 +81,43 @@ export const packageRoot: string = path.resolve(path.dirname(fileURLToPath(impor
 const require = createRequire(import.meta.url);
 const load = require('node-gyp-build') as (dir: string) => unknown;
 
+/**
+ * Loads the addon of the package at `root`: a build from source (build/Release, what
+ * `npm install` makes in a clone) if there is one, else the prebuilt binary under prebuilds/
+ * that matches this platform, architecture and libc. When none matches, the Error says what
+ * was looked for, what the package ships and how to build from source.
+ */
+export function loadAddon(root: string): NativeAddon {
+  try {
+    return load(root) as NativeAddon;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : '';
+    if (!message.startsWith('No native build was found')) throw e;
+    // node-gyp-build's message lists what it looked for as key=value pairs.
+    const wanted = new Map([...message.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!] as const));
+    const shipped = prebuiltBinaries(root);
+    throw new Error(
+      `jitkit: no native addon for ${wanted.get('platform') ?? process.platform}-${wanted.get('arch') ?? process.arch} ` +
+        `(libc ${wanted.get('libc') ?? 'unknown'}, Node ${process.versions.node}) in ${root}. ` +
+        `The package ships ${shipped.length > 0 ? `prebuilt binaries ${shipped.join(', ')}` : 'no prebuilt binary'}; ` +
+        'jitkit runs on Linux x86-64 with glibc or musl. In a clone of the repository, `npm install` builds ' +
+        'the addon from source (it needs a C compiler, make and python3).',
+      { cause: e },
+    );
+  }
+}
+
+/** The prebuilt binaries under `root`/prebuilds, as `platform-arch/file` paths. */
+function prebuiltBinaries(root: string): string[] {
+  const dir = path.join(root, 'prebuilds');
+  const out: string[] = [];
+  try {
+    for (const tuple of readdirSync(dir)) for (const file of readdirSync(path.join(dir, tuple))) out.push(`${tuple}/${file}`);
+  } catch {
+    // no prebuilds directory
+  }
+  return out.sort();
+}
+
 /** The loaded addon (loaded once, when this module is first imported). */
-export const native: NativeAddon = load(packageRoot) as NativeAddon;
+export const native: NativeAddon = loadAddon(packageRoot);

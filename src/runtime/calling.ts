@@ -1,6 +1,6 @@
 /**
  * The calling layer: turns a native address (jitted code or a C symbol) and a
- * Signature into a real JS function.
+ * NativeSignature into a real JS function.
  *
  *   wrap(target, sig) = marshal(sig)        JS: check + store args in the shared buffer
  *                     + native.invoke*()    one zero-argument Node-API call
@@ -16,7 +16,7 @@ import { hostTarget } from '../codegen/host.js';
 import { native } from './addon.js';
 import { CodeHandle, CodeMemory } from './code-memory.js';
 import { invokerFor, marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
-import { Signature, type SignatureSpec } from './signature.js';
+import { NativeSignature, type NativeArgs, type NativeResultOf, type NativeSignatureSpec } from './signature.js';
 
 /** Options for `wrap`. */
 export interface WrapOptions {
@@ -30,13 +30,17 @@ export interface WrapOptions {
   generic?: boolean;
 }
 
-/** A JS function made by `wrap`, with what it wraps attached. */
-export interface WrappedFunction {
-  (...args: any[]): any;
+/**
+ * A JS function made by `wrap`, with what it wraps attached. Its parameter and result
+ * types follow the signature when that is written as a literal (or `as const`): with
+ * `{ args: ['ptr', 'i32'], result: 'i64' }` it is `(a: PointerValue, b: number) => bigint`.
+ */
+export interface WrappedFunction<S extends NativeSignatureSpec = NativeSignatureSpec> {
+  (...args: NativeArgs<S['args']>): NativeResultOf<S>;
   /** The native address called. */
   readonly address: bigint;
   /** The signature. */
-  readonly signature: Signature;
+  readonly signature: NativeSignature;
   /** The name used in error messages. */
   readonly nativeName: string;
 }
@@ -65,8 +69,8 @@ function canGenerateCode(): boolean {
  * `target` is a CodeHandle (calls throw once it is freed) or a raw bigint address
  * (e.g. from `symbol()`); a raw address must stay valid as long as the function is used.
  */
-export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec, options: WrapOptions = {}): WrappedFunction {
-  const signature = Signature.from(sig);
+export function wrap<const S extends NativeSignatureSpec>(target: CodeHandle | bigint, sig: S, options: WrapOptions = {}): WrappedFunction<S> {
+  const signature = NativeSignature.from(sig);
   let address: bigint;
   let live: LiveCheck | undefined;
   if (target instanceof CodeHandle) {
@@ -84,13 +88,13 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
   const entry = { target: Number(address), thunk, invoke: invokerFor(signature.result) };
   const support = new MarshalSupport(name, options.argNames ?? []);
   const useGeneric = options.generic === true || !canGenerateCode();
-  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support) as WrappedFunction;
+  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support) as WrappedFunction<S>;
   // (fn.name is not renamed: defineProperty costs ~300 ns, a third of installing a
   // function. Errors name the function; `fn.nativeName` carries it.)
   (fn as { nativeName: string }).nativeName = name;
   // `live` (the CodeHandle) is captured by the function, keeping the code alive as long as it.
   (fn as { address: bigint }).address = address;
-  (fn as { signature: Signature }).signature = signature;
+  (fn as { signature: NativeSignature }).signature = signature;
   return fn;
 }
 
@@ -98,12 +102,12 @@ export function wrap(target: CodeHandle | bigint, sig: Signature | SignatureSpec
 const thunkCache = new Map<string, { handle: CodeHandle; address: number }>();
 
 /** Internal (tests): the entry thunk `wrap` uses for a signature, as a bigint address. */
-export function entryThunkAddress(sig: Signature | SignatureSpec, checkStackAlignment = false): bigint {
-  return BigInt(thunkFor(Signature.from(sig), checkStackAlignment));
+export function entryThunkAddress(sig: NativeSignature | NativeSignatureSpec, checkStackAlignment = false): bigint {
+  return BigInt(thunkFor(NativeSignature.from(sig), checkStackAlignment));
 }
 
 /** The entry thunk's address for a signature, assembled and placed on first use. */
-function thunkFor(signature: Signature, checkStackAlignment: boolean): number {
+function thunkFor(signature: NativeSignature, checkStackAlignment: boolean): number {
   const key = checkStackAlignment ? signature.key + '!align' : signature.key;
   let t = thunkCache.get(key);
   if (t === undefined) {
@@ -145,7 +149,7 @@ export class Library {
   }
 
   /** `wrap(this.symbol(name), sig)`. */
-  func(name: string, sig: Signature | SignatureSpec, options: WrapOptions = {}): WrappedFunction {
+  func<const S extends NativeSignatureSpec>(name: string, sig: S, options: WrapOptions = {}): WrappedFunction<S> {
     return wrap(this.symbol(name), sig, { name, ...options });
   }
 }

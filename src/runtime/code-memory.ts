@@ -276,7 +276,7 @@ export class CodeMemory {
     return this.disposed;
   }
 
-  /** Internal: makes a chunk's pages executable (mprotect scheme); called by CodeWriter. */
+  /** @internal Makes a chunk's pages executable (mprotect scheme); called by CodeWriter. */
   finalizeChunk(chunk: Chunk): void {
     if (this.resolvedScheme === 'mprotect') {
       native.mprotect(chunk.region.exec + BigInt(chunk.offset), chunk.reserved, native.constants.PROT_READ | native.constants.PROT_EXEC);
@@ -284,7 +284,7 @@ export class CodeMemory {
     chunk.state = ChunkState.Executable;
   }
 
-  /** Internal: fills a chunk with int3, returns it to its region, and unmaps empty regions. */
+  /** @internal Fills a chunk with int3, returns it to its region, and unmaps empty regions. */
   releaseChunk(chunk: Chunk): void {
     if (chunk.state === ChunkState.Freed) return;
     const wasExecutable = chunk.state === ChunkState.Executable;

@@ -20,7 +20,7 @@
  */
 import { types } from 'node:util';
 import { native } from './addon.js';
-import type { NativeType, Signature } from './signature.js';
+import type { NativeType, NativeSignature } from './signature.js';
 
 /** Typed views over the shared argument buffer. */
 export interface ArgViews {
@@ -260,7 +260,7 @@ const liveFactories = new Map<string, Function>();
  * Builds the JS function for `sig` around `entry`. The generated source is
  * compiled once per signature and instantiated per function (a closure).
  */
-export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
+export function marshal(sig: NativeSignature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
   const n = sig.args.length;
   if (n > MAX_ARG_SLOTS) throw new RangeError(`${support.name}: at most ${MAX_ARG_SLOTS} arguments`);
   const cache = live ? liveFactories : factories;
@@ -288,7 +288,7 @@ export function marshal(sig: Signature, entry: Entry, live: LiveCheck | undefine
 }
 
 /** The same contract as `marshal`, interpreting the signature per call (no code generation). */
-export function marshalGeneric(sig: Signature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
+export function marshalGeneric(sig: NativeSignature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
   const v = argViews();
   const types = sig.args;
   const n = types.length;

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse, runFiletest } from '../../src/ir/index.js';
+import { parse } from '../../src/ir/index.js';
+import { runFiletest } from '../../src/ir/filetest.js';
 import {
   Coverage, checkModule, compareOutcomes, fuzzPrograms, perturbedExecutor, referenceExecutor, roundTripExecutor,
 } from '../../src/fuzz/harness.js';

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, Signature, symbol, wrap } from '../../src/index.js';
+import { CodeMemory, NativeSignature, symbol, wrap } from '../../src/index.js';
 import { abiLibrary } from './abi/lib.js';
 import { calleeCases, floatChecksum, intChecksum, Rng } from './abi/gen.js';
 import { emitFloatChecksum, emitIntChecksum, int32Comparator, jit, jittedSorter, returnArg } from './abi/jit.js';
@@ -37,7 +37,7 @@ test('C calls jitted functions returning argument k, for every k of every callee
 
 test('C calls jitted checksums over all arguments (integer and float), compared with JS oracles', () => {
   for (const c of cases) {
-    const sig = new Signature({ args: c.args, result: 'i64' });
+    const sig = new NativeSignature({ args: c.args, result: 'i64' });
     const isum = jit(memory, 'isum', (a) => emitIntChecksum(a, sig));
     const fsum = jit(memory, 'fsum', (a) => emitFloatChecksum(a, sig));
     assert.equal(harness(`${c.name}_isum`)(isum.address), 0, `${c.name}: integer checksum (expected ${intChecksum(c)})`);

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, Signature, symbol, wrap, type NativeType } from '../../src/index.js';
+import { CodeMemory, NativeSignature, symbol, wrap, type NativeType } from '../../src/index.js';
 import { abiLibrary } from './abi/lib.js';
 import { returnArg } from './abi/jit.js';
 import type { ArgType } from './abi/gen.js';
@@ -69,8 +69,9 @@ for (const generic of [false, true]) {
       assert.throws(() => f(...args), { name: 'TypeError', message: `jk_bump_all: expected 12 arguments, got ${n}` });
     }
     const none = lib.func('jk_bump', { args: [] }, { generic });
-    assert.throws(() => none(1), { name: 'TypeError', message: 'jk_bump: expected 0 arguments, got 1' });
-    assert.throws(() => none(undefined), TypeError);
+    // (Reflect.apply: the wrong counts are compile errors against the typed signature.)
+    assert.throws(() => Reflect.apply(none, undefined, [1]), { name: 'TypeError', message: 'jk_bump: expected 0 arguments, got 1' });
+    assert.throws(() => Reflect.apply(none, undefined, [undefined]), TypeError);
     assert.equal(bumps(), before);
   });
 
@@ -101,7 +102,7 @@ for (const generic of [false, true]) {
     // Reaching the freed bytes would kill this process with SIGTRAP.
     assert.throws(() => g(7), (e: NodeJS.ErrnoException) => e.code === 'ERR_JITKIT_CODE_FREED' && /cannot call code 'ret0' .*: it was freed/.test(e.message));
     // Argument errors still come first for a bad count: nothing native runs either way.
-    assert.throws(() => g(), TypeError);
+    assert.throws(() => Reflect.apply(g, undefined, []), TypeError);
     // Code whose whole memory was disposed (unmapped) is refused the same way.
     const other = new CodeMemory();
     const h = wrap(returnArg(other, ['i32'], 0), { args: ['i32'], result: 'i32' }, { generic });
@@ -111,29 +112,29 @@ for (const generic of [false, true]) {
   });
 }
 
-test('wrap and Signature reject bad targets and signatures', () => {
+test('wrap and NativeSignature reject bad targets and signatures', () => {
   assert.throws(() => lib.symbol('jk_no_such_function'), /dlsym failed/);
   assert.throws(() => lib.symbol(''), TypeError);
   assert.throws(() => wrap(0n, { args: [] }), RangeError);
   assert.throws(() => wrap(2n ** 64n, { args: [] }), RangeError);
   assert.throws(() => wrap(4096 as unknown as bigint, { args: [] }), TypeError);
-  assert.throws(() => new Signature({ args: ['void'] }), /argument 0 has type "void"/);
-  assert.throws(() => new Signature({ args: ['int' as NativeType] }), TypeError);
-  assert.throws(() => new Signature({ args: [], result: 'float' as NativeType }), TypeError);
-  assert.throws(() => new Signature({ args: ['ptr', 'f32'], fixedArgs: 1 }), /variadic argument 1 has type f32; C promotes it, declare it as f64/);
-  assert.throws(() => new Signature({ args: ['ptr', 'i8'], fixedArgs: 1 }), /declare it as i32/);
-  assert.throws(() => new Signature({ args: ['ptr'], fixedArgs: 2 }), RangeError);
-  assert.throws(() => new Signature({ args: Array(256).fill('i32') }), RangeError);
+  assert.throws(() => new NativeSignature({ args: ['void'] }), /argument 0 has type "void"/);
+  assert.throws(() => new NativeSignature({ args: ['int' as NativeType] }), TypeError);
+  assert.throws(() => new NativeSignature({ args: [], result: 'float' as NativeType }), TypeError);
+  assert.throws(() => new NativeSignature({ args: ['ptr', 'f32'], fixedArgs: 1 }), /variadic argument 1 has type f32; C promotes it, declare it as f64/);
+  assert.throws(() => new NativeSignature({ args: ['ptr', 'i8'], fixedArgs: 1 }), /declare it as i32/);
+  assert.throws(() => new NativeSignature({ args: ['ptr'], fixedArgs: 2 }), RangeError);
+  assert.throws(() => new NativeSignature({ args: Array(256).fill('i32') }), RangeError);
   // Regression: holes in a sparse args array skipped validation and became `undefined` types.
   // eslint-disable-next-line no-sparse-arrays
-  assert.throws(() => new Signature({ args: [, 'i32'] as unknown as NativeType[] }), /argument 0 has type undefined/);
-  assert.throws(() => new Signature({ args: Array(3) as NativeType[] }), TypeError);
+  assert.throws(() => new NativeSignature({ args: [, 'i32'] as unknown as NativeType[] }), /argument 0 has type undefined/);
+  assert.throws(() => new NativeSignature({ args: Array(3) as NativeType[] }), TypeError);
 });
 
-test('Signature names a bigint or symbol type without an internal error (API fuzzer)', () => {
-  assert.throws(() => new Signature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
-  assert.throws(() => new Signature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'Signature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
-  assert.throws(() => new Signature({ args: [], result: 1n as unknown as NativeType }), { name: 'TypeError', message: 'Signature: result type 1n is not a native type' });
+test('NativeSignature names a bigint or symbol type without an internal error (API fuzzer)', () => {
+  assert.throws(() => new NativeSignature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
+  assert.throws(() => new NativeSignature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
+  assert.throws(() => new NativeSignature({ args: [], result: 1n as unknown as NativeType }), { name: 'TypeError', message: 'NativeSignature: result type 1n is not a native type' });
 });
 
 test('a buffer smaller than the signature declares is a RangeError before the call (both wrapper paths)', () => {

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeMemory, Signature, wrap } from '../../src/index.js';
+import { CodeMemory, NativeSignature, wrap } from '../../src/index.js';
 import { Assembler, rbx, rbp, r12, r13, r14, r15, rcx, rsp, rax, rdi, rsi, type Reg } from '../../src/asm/x64/index.js';
 import { abiLibrary } from './abi/lib.js';
 import { emitFloatChecksum, emitIntChecksum, jit, returnArg, thunkOf } from './abi/jit.js';
@@ -100,13 +100,13 @@ test('entry thunks preserve callee-saved registers and rsp (register and stack a
   ];
   for (const args of shapes) {
     const values = args.map((t) => randomValue(r, t, true));
-    const sig = new Signature({ args, result: 'i64' });
-    const fsig = new Signature({ args, result: 'f64' });
+    const sig = new NativeSignature({ args, result: 'i64' });
+    const fsig = new NativeSignature({ args, result: 'f64' });
     const isum = jit(memory, 'isum', (a) => emitIntChecksum(a, sig));
     const fsum = jit(memory, 'fsum', (a) => emitFloatChecksum(a, sig));
     const expectedInt = wrap(isum, sig)(...values) as bigint;
     for (const checkStackAlignment of [false, true]) {
-      const thunk = (s: Signature) => {
+      const thunk = (s: NativeSignature) => {
         const a = new Assembler();
         emitEntryThunk(a, s, planCall(s), { checkStackAlignment });
         return memory.place(a.finish().bytes, { name: 'thunk' });

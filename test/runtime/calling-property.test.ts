@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CodeMemory, Signature, wrap } from '../../src/index.js';
+import { CodeMemory, NativeSignature, wrap } from '../../src/index.js';
 import { ARG_TYPES, INT_RANGE, type ArgType, type JsValue } from './abi/gen.js';
 import { emitReturnArg, jit, returnArg } from './abi/jit.js';
 
@@ -106,7 +106,7 @@ test('narrow arguments arrive extended to 32 bits (sign for i8/i16, zero for u8/
         const k = at % (others.length + 1);
         const types: ArgType[] = [...others.slice(0, k), t, ...others.slice(k)];
         // Read argument k as a whole 32-bit register / stack dword and return it as i32.
-        const as32 = new Signature({ args: types.map((x, i) => (i === k ? 'i32' : x)), result: 'i32' });
+        const as32 = new NativeSignature({ args: types.map((x, i) => (i === k ? 'i32' : x)), result: 'i32' });
         const code = jit(memory, 'read32', (a) => emitReturnArg(a, as32, k));
         try {
           const f = wrap(code, { args: types, result: 'i32' }, { generic });

@@ -31,7 +31,7 @@
 import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
 import type { Reg } from '../../asm/x64/index.js';
 import { TARGET_SLOT } from '../../runtime/marshal.js';
-import type { NativeType, Signature } from '../../runtime/signature.js';
+import type { NativeType, NativeSignature } from '../../runtime/signature.js';
 import type { EntryThunkOptions } from '../target.js';
 import { ArgClass, SYSV, type CallPlan } from './sysv.js';
 
@@ -75,7 +75,7 @@ function emitAlignmentCheck(a: Assembler, expected: number): void {
 }
 
 /** Emits the entry thunk for `sig` into `a`. */
-export function emitEntryThunk(a: Assembler, sig: Signature, plan: CallPlan, options: EntryThunkOptions = {}): void {
+export function emitEntryThunk(a: Assembler, sig: NativeSignature, plan: CallPlan, options: EntryThunkOptions = {}): void {
   const target = qword(plan.stackSlots === 0 ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
   if (plan.stackSlots === 0) {
     if (options.checkStackAlignment) emitAlignmentCheck(a, 8);

@@ -18,7 +18,7 @@
  * hardware number, xmm n as XMM_BASE + n.
  */
 import { isFloatType, type Type } from '../../ir/types.js';
-import { isIntegerClass, type NativeType, type Signature } from '../../runtime/signature.js';
+import { isIntegerClass, type NativeType, type NativeSignature } from '../../runtime/signature.js';
 import type { CallingConvention } from '../target.js';
 import { Gp, XMM_BASE } from './minst.js';
 
@@ -94,7 +94,7 @@ export interface CallPlan {
 }
 
 /** Places every argument of the native signature `sig` per the System V AMD64 ABI. */
-export function planCall(sig: Signature): CallPlan {
+export function planCall(sig: NativeSignature): CallPlan {
   const intRegs = SYSV.intArgs.length, vecRegs = SYSV.floatArgs.length;
   let ints = 0;
   let vecs = 0;

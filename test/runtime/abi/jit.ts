@@ -11,7 +11,7 @@ import { Assembler, Cond, byte, dword, qword, word, gp8, gp16, gp32, gp64, xmmRe
   rax, rcx, rdx, rdi, rsi, rsp, rbx, r11, r11d, eax, ecx, edx, al, cl, ax } from '../../../src/asm/x64/index.js';
 import { CodeMemory, type CodeHandle } from '../../../src/index.js';
 import { planCall, ArgClass, SYSV } from '../../../src/codegen/x64/sysv.js';
-import { Signature } from '../../../src/runtime/signature.js';
+import { NativeSignature } from '../../../src/runtime/signature.js';
 import { entryThunkAddress } from '../../../src/runtime/calling.js';
 import type { ArgType } from './gen.js';
 
@@ -24,7 +24,7 @@ const xmm9 = xmmRegs[9]!;
 const xmm15 = xmmRegs[15]!;
 
 /** Where argument k is on entry (rsp points at the return address): a register or a stack slot. */
-function argSource(sig: Signature, k: number): { reg?: number; xmm?: number; slot?: number } {
+function argSource(sig: NativeSignature, k: number): { reg?: number; xmm?: number; slot?: number } {
   const loc = planCall(sig).args[k]!;
   if (loc.cls === ArgClass.IntReg) return { reg: SYSV.intArgs[loc.index]! };
   if (loc.cls === ArgClass.VecReg) return { xmm: loc.index };
@@ -37,7 +37,7 @@ function mem(size: 1 | 2 | 4 | 8, slot: number): Mem {
 }
 
 /** Emits: rax/xmm0 = argument k of `sig`, as type `t`, with garbage above its width. */
-export function emitReturnArg(a: Assembler, sig: Signature, k: number): void {
+export function emitReturnArg(a: Assembler, sig: NativeSignature, k: number): void {
   const t = sig.args[k]!;
   const src = argSource(sig, k);
   const intSrc = (size: 1 | 2 | 4 | 8): Reg | Mem => {
@@ -76,7 +76,7 @@ export function emitReturnArg(a: Assembler, sig: Signature, k: number): void {
 }
 
 /** Emits: rax = sum over integer-class arguments of (k+1) * extend(arg k), wrapping (scratch r11: no argument lives there). */
-export function emitIntChecksum(a: Assembler, sig: Signature): void {
+export function emitIntChecksum(a: Assembler, sig: NativeSignature): void {
   a.xor(eax, eax);
   sig.args.forEach((t, k) => {
     if (t === 'f32' || t === 'f64') return;
@@ -97,7 +97,7 @@ export function emitIntChecksum(a: Assembler, sig: Signature): void {
 }
 
 /** Emits: xmm0 = 0.0 + each float-class argument (f32 widened), in order. */
-export function emitFloatChecksum(a: Assembler, sig: Signature): void {
+export function emitFloatChecksum(a: Assembler, sig: NativeSignature): void {
   a.xorps(xmm8, xmm8);
   sig.args.forEach((t, k) => {
     if (t !== 'f32' && t !== 'f64') return;
@@ -132,7 +132,7 @@ export function jit(memory: CodeMemory, name: string, body: (a: Assembler) => vo
 
 /** The identity callee: returns argument k of `args` as its own type. */
 export function returnArg(memory: CodeMemory, args: readonly ArgType[], k: number, wrong = false): CodeHandle {
-  const sig = new Signature({ args, result: args[k]! });
+  const sig = new NativeSignature({ args, result: args[k]! });
   return jit(memory, `ret${k}`, (a) => {
     emitReturnArg(a, sig, k);
     if (wrong) emitFlipBit0(a, args[k]!);
@@ -169,6 +169,6 @@ export function jittedSorter(memory: CodeMemory, qsortAddress: bigint, comparato
 
 
 /** The entry thunk `wrap` uses for `fn`'s signature (one per signature and debug flag). */
-export function thunkOf(fn: { signature: Signature }, checkStackAlignment = false): { address: bigint } {
+export function thunkOf(fn: { signature: NativeSignature }, checkStackAlignment = false): { address: bigint } {
   return { address: entryThunkAddress(fn.signature, checkStackAlignment) };
 }
