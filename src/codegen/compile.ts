@@ -181,8 +181,9 @@ export class CompiledModule {
         throw new TrapError(code - 1, ` in compiled code called as %${name}`);
       }
       if (results.length === 0) return undefined;
-      const out = results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
-      return out.length === 1 ? out[0] : out;
+      // One result is returned as it is read: in an array of doubles V8 would quiet a signalling NaN.
+      if (results.length === 1) return readResult(sv, results[0]!, STATE_RESULTS);
+      return results.map((t, k) => readResult(sv, t, STATE_RESULTS + 8 * k));
     } }[name]!;
   }
 

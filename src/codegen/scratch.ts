@@ -44,14 +44,11 @@ export class BackendScratch {
   private lastConverted: unknown;
   /** 16 bytes where emission builds each function's header (padding, magic, signature hash). */
   readonly header: Uint8Array;
-  /** 8 bytes for reading the bit pattern of a float. */
-  readonly bits: DataView;
   constructor() {
     this.targetStateMade = null;
     this.targetStateMaker = null;
     this.lastBig = 0n;
     this.lastConverted = undefined;
-    this.bits = new DataView(new ArrayBuffer(8));
     this.header = new Uint8Array(16);
   }
   /**

@@ -85,6 +85,25 @@ const ALIAS = new Map<string, string>();
 for (const names of CONDITION_NAMES) for (const n of names) for (const p of ['j', 'set', 'cmov']) ALIAS.set(p + n, p + names[0]);
 ALIAS.set('sal', 'shl');
 
+/** The mnemonic a decoder (iced-x86) shows for form `f`: condition-code aliases folded, `movsx` from 32 bits is `movsxd`. */
+export function decodedMnemonic(f: Form): string {
+  if (f.mnemonic === 'movsx' && f.tokens[1] === 'r/m32') return 'movsxd';
+  return ALIAS.get(f.mnemonic) ?? f.mnemonic;
+}
+
+/**
+ * The operands a decoder shows for form `f` given `ops`: `imul r, imm` decodes as `imul r, r, imm`,
+ * `test r, m` as `test m, r` (one opcode for both orders), and the r64 operand of an `r64as32` form as
+ * its r32 (`asR32` maps an operand to that register).
+ */
+export function decodedOperands<T>(f: Form, ops: readonly T[], asR32: (o: T) => T): T[] {
+  let out = [...ops];
+  if (f.r64AsR32) out = out.map((o, i) => (f.tokens[i] === 'r64' ? asR32(o) : o));
+  if (f.count === 2 && f.iReg === 0 && f.iRm === 0) out = [out[0]!, out[0]!, out[1]!];
+  if (f.mnemonic === 'test' && f.iReg === 0 && f.iRm === 1) out = [out[1]!, out[0]!];
+  return out;
+}
+
 /** Compares an iced decode of `bytes` with the operands; '' when they agree. */
 function compare(iced: Iced, f: Form, ops: Operand[], bytes: Uint8Array, branchTarget: bigint | null): string {
   const { Decoder, DecoderOptions, Mnemonic, OpKind, Register } = iced;
@@ -96,7 +115,8 @@ function compare(iced: Iced, f: Form, ops: Operand[], bytes: Uint8Array, branchT
     if (ins.length !== bytes.length) return `${what}: iced length ${ins.length}`;
     const mn = (Mnemonic as unknown as Record<number, string>)[ins.mnemonic]!.toLowerCase();
     if (mn === 'nop' && f.mnemonic === 'xchg' && ops[0] === ops[1]) return '';
-    if (mn !== (ALIAS.get(f.mnemonic) ?? f.mnemonic)) return `${what}: iced mnemonic ${mn}`;
+    if (mn !== decodedMnemonic(f)) return `${what}: iced mnemonic ${mn}`;
+    ops = decodedOperands(f, ops, (o) => (o instanceof Reg ? gp32[o.id]! : o));
     if (branchTarget !== null) {
       return ins.opKind(0) === OpKind.NearBranch64 && ins.nearBranchTarget === branchTarget ? '' : `${what}: branch target ${ins.nearBranchTarget}`;
     }
@@ -176,7 +196,11 @@ function illegalCase(r: Rng): { mnemonic: string; ops: unknown[]; wrongType?: bo
     case 4: // vector register to a general-purpose-only instruction
       if (gpOnly && ops.length > 0) { ops[r.int(0, ops.length - 1)] = ymmRegs[r.int(0, 15)]!; return { mnemonic: f.mnemonic, ops }; }
       return { mnemonic: 'add', ops: [ymmRegs[1]!, gp64[2]!] };
-    case 5: // bad immediates
+    case 5: // bad immediates, or an immediate with a memory operand of no size (ptr): ambiguous whatever the value
+      if (r.chance(0.3)) {
+        const m = new Mem(0, gp64[r.int(0, 15)]!, null, 1, r.pick(DISPS), null);
+        return { mnemonic: r.pick(['add', 'mov', 'cmp', 'and', 'test', 'adc', 'shl', 'sar', 'rol', 'bt', 'btc']), ops: [m, r.pick([1, 0xff, 0xffff, 0xffffffff, -1, 0x7fffffff])] };
+      }
       return { mnemonic: r.pick(['add', 'mov', 'cmp', 'and']), ops: [gp64[r.int(0, 15)]!, r.pick([1.5, NaN, Infinity, 2 ** 60, 1n << 70n, -(1n << 64n)])] };
     case 6: // unknown mnemonic
       return { mnemonic: r.pick(['addd', 'movv', '', 'constructor', '__proto__', 'toString']), ops };

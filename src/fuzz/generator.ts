@@ -14,7 +14,10 @@
  *    the module data (offsets are masked); the buffer's last 8 bytes are never
  *    written and are zero, so `strlen` stops inside it;
  *  - `memcpy` gets disjoint ranges; `memcmp` results are reduced to their sign;
- *    NaNs are replaced by 0.0 before their bits become observable (bitcast, store);
+ *  - NaN bits are defined (docs/ir.md §4) and observable everywhere (bitcast, store,
+ *    fcopysign); constants include signalling NaNs and NaNs with payloads. `%main`'s
+ *    results are integers (floats reach them as bits): a JS number is no reliable
+ *    carrier of a NaN's bits;
  *  - pointers never reach results or memory (their values differ per executor);
  *  - calls form a DAG (function i calls only j > i) and loops have small trip
  *    counts, so every program terminates quickly; stack slots are written before
@@ -89,6 +92,18 @@ const LOADS = [Opcode.Load, Opcode.SLoad8, Opcode.ULoad8, Opcode.SLoad16, Opcode
 const FLOAT_CONSTS = [0, -0, 1, -1, 0.5, 1.5, -2.25, 2.5, -0.5, 3e9, -3e9, 1e300, -1e-300, 5e-324, NaN, Infinity, -Infinity,
   2147483648, -2147483649, 4294967296, 9223372036854775808, 18446744073709551616, 127.9, -128.5, 65535.5, 1e-7];
 
+/** The bits of a NaN of type `t`: either sign, quiet or signalling, a small, random or all-ones payload. */
+function nanBits(r: Rng, t: Type): bigint {
+  const f32 = t === Type.F32;
+  const payloadBits = f32 ? 22 : 51;
+  const quiet = r.chance(0.5);
+  let payload = r.pick([0n, 1n, 5n, (1n << BigInt(payloadBits)) - 1n, BigInt.asUintN(payloadBits, r.u64())]);
+  if (!quiet && payload === 0n) payload = 1n;
+  const exp = f32 ? 0xffn << 23n : 0x7ffn << 52n;
+  const sign = r.chance(0.5) ? 1n << (f32 ? 31n : 63n) : 0n;
+  return sign | exp | (quiet ? 1n << BigInt(payloadBits) : 0n) | payload;
+}
+
 /** Interesting integer constants of `bits` width (as bigint, may be unsigned-range). */
 function intConst(r: Rng, bits: number): bigint {
   const w = BigInt(bits);
@@ -127,7 +142,8 @@ class ModuleGen {
 
   build(): Module {
     const { r, o, m } = this;
-    const main = m.function('main', MAIN_PARAMS, this.randomResults(1));
+    // Integer results only: floats reach them as bits (a JS number is no reliable carrier of NaN bits).
+    const main = m.function('main', MAIN_PARAMS, this.randomResults(1).map((t) => (t === Type.F32 ? Type.I32 : t === Type.F64 ? Type.I64 : t)));
     const n = r.int(0, o.maxHelpers);
     for (let i = 0; i < n; i++) {
       const params: Type[] = [Type.Ptr];
@@ -248,6 +264,7 @@ class FuncGen {
   }
   constant(t: Type): Value {
     this.tick();
+    if ((t === Type.F32 || t === Type.F64) && this.r.chance(0.12)) return this.b.fconstBits(t, nanBits(this.r, t));
     if (t === Type.F32 || t === Type.F64) return this.b.fconst(t, this.r.chance(0.7) ? this.r.pick(FLOAT_CONSTS) : (this.r.next() - 0.5) * 2000);
     return this.b.iconst(t, intConst(this.r, BITS[t]!));
   }
@@ -263,14 +280,6 @@ class FuncGen {
     if (t === Type.F32 || t === Type.F64 || t === Type.Ptr) return this.convert(v, Type.I64);
     return this.r.chance(0.5) ? this.b.sext(Type.I64, v) : this.b.zext(Type.I64, v);
   }
-  /** Replaces NaN by 0.0 so that its (unspecified) bits never become observable. */
-  sanitize(v: Value): Value {
-    const t = this.f.typeOf(v);
-    if (t !== Type.F32 && t !== Type.F64) return v;
-    this.tick(3);
-    const b = this.b;
-    return b.select(b.fcmp(FloatCC.Uno, v, v), b.fconst(t, 0), v);
-  }
   /** Converts any scalar to type `t` without trapping (bits reinterpreted for floats -> ints). */
   convert(v: Value, t: Type): Value {
     const b = this.b, f = this.f;
@@ -285,7 +294,7 @@ class FuncGen {
       return this.r.chance(0.5) ? b.fcvtFromSint(t, v) : b.fcvtFromUint(t, v);
     }
     if (s === Type.F32 || s === Type.F64) {
-      v = b.bitcast(s === Type.F32 ? Type.I32 : Type.I64, this.sanitize(v));
+      v = b.bitcast(s === Type.F32 ? Type.I32 : Type.I64, v);
       s = f.typeOf(v);
       if (s === t) return v;
     }
@@ -377,10 +386,7 @@ class FuncGen {
         const t = r.pick(FLOATS);
         if (r.chance(0.4)) this.push(b.unary(r.pick(FLOAT_UNARY), this.get(t)));
         else {
-          const op = r.pick(FLOAT_BINARY);
-          // The sign of a NaN is unspecified, so fcopysign takes its sign from a non-NaN.
-          const y = op === Opcode.FCopysign ? this.sanitize(this.get(t)) : this.get(t);
-          this.push(b.binary(op, this.get(t), y));
+          this.push(b.binary(r.pick(FLOAT_BINARY), this.get(t), this.get(t)));
         }
         break;
       }
@@ -434,6 +440,10 @@ class FuncGen {
       case 4: {
         const from = r.pick(FLOATS), to = r.pick(INTS), signed = r.chance(0.5);
         let x = this.get(from);
+        if (r.chance(0.35)) { // saturating: any input, NaN and infinities included
+          this.push(signed ? b.fcvtToSintSat(to, x) : b.fcvtToUintSat(to, x));
+          break;
+        }
         if (!this.o.traps || r.chance(0.85)) {
           const w = BITS[to]!;
           const lo = signed ? -(2 ** (w - 1)) - 1 : -1, hi = signed ? 2 ** (w - 1) : 2 ** w;
@@ -453,7 +463,7 @@ class FuncGen {
         const t = r.pick([Type.I32, Type.I64, Type.F32, Type.F64]);
         const x = this.get(t);
         const to = t === Type.I32 ? Type.F32 : t === Type.I64 ? Type.F64 : t === Type.F32 ? Type.I32 : Type.I64;
-        this.push(b.bitcast(to, this.sanitize(x)));
+        this.push(b.bitcast(to, x));
       }
     }
   }
@@ -478,8 +488,7 @@ class FuncGen {
     let v = this.get(r.pick(VALUES));
     const t = f.typeOf(v);
     let st = t;
-    if (t === Type.F32 || t === Type.F64) v = this.sanitize(v);
-    else if (t !== Type.Ptr && r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
+    if (t !== Type.Ptr && t !== Type.F32 && t !== Type.F64 && r.chance(0.3)) st = r.pick(INTS.filter((s) => BITS[s]! <= BITS[t]!));
     b.store(v, p, off, st);
   }
 
@@ -581,7 +590,7 @@ class FuncGen {
         for (const k of fmt.args) {
           if (k === PrintfArg.String) args.push(text(r.pick(g.strings)));
           else if (k === PrintfArg.Star) args.push(b.band(this.get(Type.I32), this.iconst(Type.I32, 15)));
-          else if (k === PrintfArg.Double) args.push(this.sanitize(this.get(Type.F64)));
+          else if (k === PrintfArg.Double) args.push(this.get(Type.F64)); // NaNs too: glibc prints their sign (-nan)
           else args.push(this.get(printfArgType(k)));
         }
         this.tick(4 * args.length);

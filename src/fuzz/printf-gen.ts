@@ -18,7 +18,7 @@ export const enum PrintfArg {
   Short,
   /** A long (i64). */
   Long,
-  /** A double (f64, never NaN: its sign is unspecified). */
+  /** A double (f64; a NaN prints with its sign, `-nan`). */
   Double,
   /** A string: a pointer to a NUL-terminated string of the fuzzer's string table. */
   String,

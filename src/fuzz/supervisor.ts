@@ -116,21 +116,19 @@ export interface SupervisedStats {
   mismatches: Mismatch[];
   crashes: Crash[];
   generatorErrors: string[];
-  /** Mismatches ignored because the program observes NaN bits (unspecified). */
-  nanSensitive: number;
   coverage: Coverage;
   ms: number;
 }
 
 interface ChildReport {
-  programs: number; traps: number; instructions: number; generatorErrors: string[]; nanSensitive: number;
+  programs: number; traps: number; instructions: number; generatorErrors: string[];
   generated: [string, number][]; executed: [string, number][];
 }
 
 /** Runs programs in child processes, restarting after a crash or hang. */
 export async function runSupervised(o: SupervisedOptions): Promise<SupervisedStats> {
   const t0 = Date.now();
-  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], nanSensitive: 0, coverage: new Coverage(), ms: 0 };
+  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], coverage: new Coverage(), ms: 0 };
   const end = o.programs === undefined ? Infinity : (o.from ?? 0) + o.programs;
   const maxMismatches = o.maxMismatches ?? 5;
   let next = o.from ?? 0;
@@ -147,7 +145,6 @@ export async function runSupervised(o: SupervisedOptions): Promise<SupervisedSta
       stats.traps += r.report.traps;
       stats.instructions += r.report.instructions;
       stats.generatorErrors.push(...r.report.generatorErrors);
-      stats.nanSensitive += r.report.nanSensitive;
       for (const [k, v] of r.report.generated) stats.coverage.generated.set(k, (stats.coverage.generated.get(k) ?? 0) + v);
       for (const [k, v] of r.report.executed) stats.coverage.executed.set(k, (stats.coverage.executed.get(k) ?? 0) + v);
       break; // the child finished the session
@@ -242,7 +239,7 @@ function childMain(opts: SupervisedOptions & { programs?: number }): void {
     log: (l) => out(`L ${l}`),
   });
   const report: ChildReport = {
-    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors, nanSensitive: s.nanSensitive,
+    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors,
     generated: [...coverage.generated], executed: [...coverage.executed],
   };
   out(`E ${JSON.stringify(report)}`);

@@ -17,6 +17,7 @@ import { FLOAT_CC_NAMES, FloatCC, INT_CC_NAMES, IntCC, OPCODES, OpFlags, Opcode,
 import { Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 import { checkInst, resultTypes, verifyFunction } from './verifier.js';
 import { describe } from '../util/describe.js';
+import { f32ToBits, f64ToBits } from './float-bits.js';
 
 /** A type argument for messages: its IR name if it is a number, else a safe description. */
 function typeDesc(t: unknown): string {
@@ -170,7 +171,22 @@ export class Builder {
     if (typeof type !== 'number' || !isFloatType(type)) throw new Error(`fconst: type ${typeDesc(type)} is not a float type`);
     if (typeof value !== 'number') throw new TypeError(`fconst: value must be a number, got ${describe(value)}`);
     const i = this.begin(Opcode.FConst, type, []);
-    this.func.instFImm[i] = type === Type.F32 ? Math.fround(value) : value;
+    this.func.setFconstBits(i, type === Type.F32 ? f32ToBits(value) : f64ToBits(value));
+    return this.one(i);
+  }
+  /**
+   * `fconst.T` with exact bits, e.g. a NaN with a payload: `fconstBits(Type.F64, 0x7ff0000000000001n)`
+   * (a signalling NaN) or `fconstBits(Type.F32, 0x7fa00000)`.
+   */
+  fconstBits(type: Type, bits: number | bigint): Value {
+    if (typeof type !== 'number' || !isFloatType(type)) throw new Error(`fconstBits: type ${typeDesc(type)} is not a float type`);
+    const w = type === Type.F32 ? 32 : 64;
+    const ok = typeof bits === 'bigint' || (typeof bits === 'number' && Number.isSafeInteger(bits));
+    if (!ok) throw new TypeError(`fconstBits: bits must be an integer (number or bigint), got ${describe(bits)}`);
+    const big = BigInt(bits);
+    if (big < -(1n << BigInt(w - 1)) || big >= 1n << BigInt(w)) throw new RangeError(`fconstBits.${typeName(type)}: ${big} does not fit in ${w} bits`);
+    const i = this.begin(Opcode.FConst, type, []);
+    this.func.setFconstBits(i, BigInt.asIntN(w, big));
     return this.one(i);
   }
 
@@ -240,6 +256,8 @@ export class Builder {
   /** f64 -> f32. */ fdemote(x: Value): Value { return this.convert(Opcode.FDemote, Type.F32, x); }
   /** Float -> signed int (traps). */ fcvtToSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToSint, type, x); }
   /** Float -> unsigned int (traps). */ fcvtToUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToUint, type, x); }
+  /** Float -> signed int, saturating (NaN -> 0). */ fcvtToSintSat(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToSintSat, type, x); }
+  /** Float -> unsigned int, saturating (NaN -> 0). */ fcvtToUintSat(type: Type, x: Value): Value { return this.convert(Opcode.FcvtToUintSat, type, x); }
   /** Signed int -> float. */ fcvtFromSint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromSint, type, x); }
   /** Unsigned int -> float. */ fcvtFromUint(type: Type, x: Value): Value { return this.convert(Opcode.FcvtFromUint, type, x); }
   /** Reinterpret bits as `type`. */ bitcast(type: Type, x: Value): Value { return this.convert(Opcode.Bitcast, type, x); }

@@ -14,8 +14,12 @@
  *                 also hold on the optimised module. Bless rewrites the section.
  *
  * Run-line arguments: integers (decimal, hex, negative), floats (`1.5`, `-0.0`,
- * `NaN`, `Inf`), `null`, and buffers for ptr parameters written `u8[1, 2, 3]`
- * (also i8 i16 u16 i32 u32 i64 u64 f32 f64). Several results: `== 1, 2`.
+ * `Inf`, and NaNs as the IR text writes them: `NaN`, `-NaN:0x1`), `null`, and buffers
+ * for ptr parameters written `u8[1, 2, 3]` (also i8 i16 u16 i32 u32 i64 u64 f32 f64;
+ * float buffers hold the exact bits, `sNaN:0x1` included). Several results: `== 1, 2`.
+ * Float results compare bit for bit (NaN payloads and signs included). A signalling
+ * NaN cannot be a scalar argument or result: a JS number does not keep it (V8 quiets
+ * it in arrays of doubles, and every f32 -> number conversion quiets it).
  *
  * An `Executor` loads a verified module and calls functions by name with JS
  * values (the interpreter's calling convention: i64/ptr as bigint). The backend
@@ -26,6 +30,7 @@ import { Interpreter, TrapError } from './interpreter.js';
 import { parse } from './parser.js';
 import { printModule } from './printer.js';
 import { Type, typeName } from './types.js';
+import { f32FromBits, f32ToBits, f64FromBits, f64ToBits, formatFloatBits, isSignallingNaN, parseFloatBits } from './float-bits.js';
 import { verifyModule } from './verifier.js';
 
 /** A module loaded into an executor, ready to call. */
@@ -126,18 +131,18 @@ function splitTop(s: string): string[] {
   return out;
 }
 
+/** The bits of a scalar float literal (an argument or an expected result); refuses signalling NaNs. */
+function scalarFloatBits(s: string, t: Type): number | bigint {
+  const bits = parseFloatBits(t, s);
+  if (isSignallingNaN(bits)) throw new Error(`'${s.trim()}': a signalling NaN does not survive as a JS number; pass or check its bits as an integer and bitcast`);
+  return bits;
+}
+
 function parseNumber(s: string, t: Type): number | bigint {
   s = s.trim();
   if (t === Type.F32 || t === Type.F64) {
-    const neg = s.startsWith('-');
-    const body = neg || s.startsWith('+') ? s.slice(1) : s;
-    let x: number;
-    if (body === 'NaN') x = NaN;
-    else if (body === 'Inf') x = Infinity;
-    else if (/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(body)) x = Number(body);
-    else throw new Error(`bad ${typeName(t)} literal '${s}'`);
-    x = neg ? -x : x;
-    return t === Type.F32 ? Math.fround(x) : x;
+    const bits = scalarFloatBits(s, t);
+    return typeof bits === 'number' ? f32FromBits(bits) : f64FromBits(bits);
   }
   if (!/^-?(\d+|0x[0-9a-f]+)$/i.test(s)) throw new Error(`bad ${typeName(t)} literal '${s}'`);
   const v = s.startsWith('-') ? -BigInt(s.slice(1)) : BigInt(s);
@@ -158,9 +163,11 @@ function parseArg(s: string, t: Type): unknown {
     const items = splitTop(m[2]!);
     const arr = new Ctor(items.length);
     const big = m[1] === 'u64' || m[1] === 'i64';
-    const isFloat = m[1]!.startsWith('f');
+    // Float buffers get the literal's exact bits (any NaN), written through an integer view.
+    const bitsView = m[1] === 'f32' ? new Int32Array(arr.buffer) : m[1] === 'f64' ? new BigInt64Array(arr.buffer) : null;
     items.forEach((x, i) => {
-      const v = parseNumber(x, isFloat ? Type.F64 : Type.I64);
+      if (bitsView !== null) { bitsView[i] = parseFloatBits(m[1] === 'f32' ? Type.F32 : Type.F64, x) as never; return; }
+      const v = parseNumber(x, Type.I64);
       arr[i] = big ? BigInt(v) : Number(v);
     });
     return arr;
@@ -169,19 +176,24 @@ function parseArg(s: string, t: Type): unknown {
   return parseNumber(s, t);
 }
 
+/** Compares a result with the expected value (floats: expected bits, compared bit for bit). */
 function sameResult(got: unknown, want: number | bigint, t: Type): boolean {
-  if (t === Type.F32 || t === Type.F64) {
-    return typeof got === 'number' && (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want as number)));
-  }
+  if (t === Type.F32) return typeof got === 'number' && f32ToBits(got) === want;
+  if (t === Type.F64) return typeof got === 'number' && f64ToBits(got) === want;
   if (t === Type.I64 || t === Type.Ptr) return typeof got === 'bigint' && BigInt.asIntN(64, got) === want;
   return (typeof got === 'number' || typeof got === 'bigint') && Number(got) === want;
 }
 
-function show(x: unknown): string {
-  if (typeof x === 'bigint') return String(x);
-  if (typeof x === 'number') return Object.is(x, -0) ? '-0.0' : Number.isNaN(x) ? 'NaN' : String(x);
-  if (Array.isArray(x)) return x.map(show).join(', ');
-  return String(x);
+/** Results as a run line writes them (floats by their bits: `-NaN:0x5`); `types` are the result types. */
+function show(x: unknown, types: readonly Type[]): string {
+  // A single float is not put into an array: V8 may quiet or canonicalise a NaN stored in an array of doubles.
+  if (types.length === 1 || !Array.isArray(x)) return showOne(x, types[0]);
+  return x.map((v, i) => showOne(v, types[i])).join(', ');
+}
+function showOne(v: unknown, t: Type | undefined): string {
+  if (typeof v === 'number' && (t === Type.F32 || t === Type.F64)) return formatFloatBits(t, t === Type.F32 ? f32ToBits(v) : f64ToBits(v));
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0.0' : String(v);
+  return String(v);
 }
 
 /** Executes run lines on `m` with each executor, collecting failures. */
@@ -204,7 +216,10 @@ function runLines(m: Module, runs: readonly { line: number; text: string }[], ex
           if (mm[3] !== undefined) {
             const ws = splitTop(mm[3]);
             if (ws.length !== f.results.length) throw new Error(`%${name} has ${f.results.length} results, run line expects ${ws.length}`);
-            want = ws.map((w, i) => parseNumber(w, f.results[i]!));
+            want = ws.map((w, i) => {
+              const t = f.results[i]!;
+              return t === Type.F32 || t === Type.F64 ? scalarFloatBits(w, t) : parseNumber(w, t);
+            });
           }
         } catch (e) {
           failures.push(`${where}: ${(e as Error).message}`);
@@ -219,11 +234,12 @@ function runLines(m: Module, runs: readonly { line: number; text: string }[], ex
           failures.push(`${where}: ${e instanceof TrapError || typeof trap === 'string' ? '' : 'error: '}${(e as Error).message}`);
           continue;
         }
-        if (mm[4] !== undefined) { failures.push(`${where}: expected trap ${mm[4]}, got ${show(got)}`); continue; }
+        if (mm[4] !== undefined) { failures.push(`${where}: expected trap ${mm[4]}, got ${show(got, f.results)}`); continue; }
         if (want !== undefined) {
-          const gotList = want.length === 1 ? [got] : Array.isArray(got) ? got : [got];
-          const ok = gotList.length === want.length && want.every((w, i) => sameResult(gotList[i], w, f.results[i]!));
-          if (!ok) failures.push(`${where}: got ${show(got)}`);
+          // A single result is compared as it is (an array of doubles could change a NaN's bits).
+          const ok = want.length === 1 ? sameResult(got, want[0]!, f.results[0]!)
+            : Array.isArray(got) && got.length === want.length && want.every((w, i) => sameResult(got[i], w, f.results[i]!));
+          if (!ok) failures.push(`${where}: got ${show(got, f.results)}`);
         }
       }
     } finally {

@@ -16,6 +16,7 @@ import { OPCODES, Opcode } from './opcodes.js';
 import { Builder } from './builder.js';
 import { Signature, Type, signatureText, typeName } from './types.js';
 import { describe } from '../util/describe.js';
+import { f32FromBits, f64FromBits } from './float-bits.js';
 import { ColumnArena, Columns, grownCapacity } from '../util/columns.js';
 
 /** An SSA value id. */
@@ -85,12 +86,10 @@ export class Func implements Signature {
   instOpcode!: Uint8Array<ArrayBuffer>;
   /** Controlling type by inst (0 when none). */
   instType!: Uint8Array<ArrayBuffer>;
-  /** First integer immediate (cond code, offset, slot, data/callee/sig index, trap code, iconst low 32 bits). */
+  /** First integer immediate (cond code, offset, slot, data/callee/sig index, trap code, iconst/fconst low 32 bits). */
   instImm!: Int32Array<ArrayBuffer>;
-  /** Second integer immediate (stack_addr offset, iconst high 32 bits). */
+  /** Second integer immediate (stack_addr offset, iconst/fconst high 32 bits). */
   instImm2!: Int32Array<ArrayBuffer>;
-  /** Float immediate (fconst). */
-  instFImm!: Float64Array<ArrayBuffer>;
   /** Start of value operands in `pool`. */
   instArgStart!: Int32Array<ArrayBuffer>;
   /** Number of value operands (not counting block arguments). */
@@ -195,7 +194,7 @@ export class Func implements Signature {
 
   /** Bytes of a `ColumnArena` that a copy of this function's tables takes (`Module.clone`). */
   cloneBytes(): number {
-    return Columns.bytes(this.valueType.length, 0, 2, 2) + Columns.bytes(this.instOpcode.length, 1, 11, 2) +
+    return Columns.bytes(this.valueType.length, 0, 2, 2) + Columns.bytes(this.instOpcode.length, 0, 11, 2) +
       Columns.bytes(this.destBlock.length, 0, 3, 0) + Columns.bytes(this.blockLive.length, 0, 7, 2) +
       ((4 * Math.min(this.pool.length, Math.max(this.poolLength, 16)) + 7) & ~7);
   }
@@ -209,8 +208,7 @@ export class Func implements Signature {
     this.valueType = c.u8(from.valueType); this.valueKind = c.u8(from.valueKind);
   }
   private allocInsts(n: number, from: Func, arena?: ColumnArena): void {
-    const c = new Columns(n, 1, 11, 2, arena);
-    this.instFImm = c.f64(from.instFImm);
+    const c = new Columns(n, 0, 11, 2, arena);
     this.instImm = c.i32(from.instImm); this.instImm2 = c.i32(from.instImm2);
     this.instArgStart = c.i32(from.instArgStart); this.instArgCount = c.i32(from.instArgCount);
     this.instDestStart = c.i32(from.instDestStart); this.instDestCount = c.i32(from.instDestCount);
@@ -363,7 +361,6 @@ export class Func implements Signature {
     this.instType[id] = type;
     this.instImm[id] = 0;
     this.instImm2[id] = 0;
-    this.instFImm[id] = 0;
     const start = this.poolAlloc(args.length);
     for (let i = 0; i < args.length; i++) this.pool[start + i] = args[i]!;
     this.instArgStart[id] = start;
@@ -599,6 +596,22 @@ export class Func implements Signature {
     const v = BigInt.asIntN(64, value);
     this.instImm[inst] = Number(BigInt.asIntN(32, v));
     this.instImm2[inst] = Number(v >> 32n);
+  }
+  /**
+   * The bits of an fconst (src/ir/float-bits.ts): f32 an int32 number, f64 a bigint. They are kept
+   * like an iconst's immediate of the same width, so every NaN is exact.
+   */
+  fconstBits(inst: Inst): number | bigint {
+    return this.instType[inst] === Type.F32 ? this.instImm[inst]! : this.iconstValue(inst);
+  }
+  /** Sets the bits of an fconst whose type is already set (f32: the low 32 bits of `bits`). */
+  setFconstBits(inst: Inst, bits: number | bigint): void {
+    if (this.instType[inst] === Type.F32) this.setIconstValue(inst, BigInt.asIntN(32, BigInt(bits)));
+    else this.setIconstValue(inst, BigInt(bits));
+  }
+  /** The value of an fconst as a JS number (any NaN becomes some NaN). */
+  fconstValue(inst: Inst): number {
+    return this.instType[inst] === Type.F32 ? f32FromBits(this.instImm[inst]!) : f64FromBits(this.iconstValue(inst));
   }
   /** The signature a call/call_indirect inst uses. */
   callSignature(inst: Inst): Signature {

@@ -5,7 +5,11 @@
  * Value representation inside the interpreter ("IR values"):
  *   i8, i16, i32 -> JS number, sign-extended to the width (canonical signed form)
  *   i64, ptr     -> bigint in signed 64-bit canonical form
- *   f32, f64     -> JS number (f32 results rounded with Math.fround)
+ *   f32          -> its bits as a JS number, a signed int32 (like i32)
+ *   f64          -> its bits as a bigint, signed 64-bit (like i64)
+ * Floats are bits so that NaN results are exact (src/ir/float-bits.ts explains why a
+ * JS number cannot carry them); `bitcast` is then the identity. At the edges (`call`
+ * arguments and results, JS import hooks) floats are JS numbers.
  *
  * Address model: an address is `region << 32 | offset`. Region 0 is unmapped
  * (null); region 1 is the stack (stack slots, bump-allocated per call and
@@ -22,10 +26,13 @@ import {
 import { instText } from './printer.js';
 import { verifyModule } from './verifier.js';
 import { Signature, Type, sameSignature, signatureText, typeBits, typeName } from './types.js';
-import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from './semantics.js';
+import {
+  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt, evalFcvtToIntSat,
+} from './semantics.js';
+import { demoteBits, f32FromBits, f32ToBits, f64FromBits, f64ToBits, promoteBits } from './float-bits.js';
 import { formatPrintf, type ArgSource } from './printf.js';
 
-/** A value as the interpreter holds it: number (i8..i32, floats) or bigint (i64, ptr). */
+/** A value as the interpreter holds it: number (i8..i32, f32 bits) or bigint (i64, ptr, f64 bits). */
 export type IrValue = number | bigint;
 
 /** Thrown when interpreted code traps; `trap` is the trap name (`int_divz`, `user3`, ...). */
@@ -99,8 +106,10 @@ export class Memory {
 }
 
 /**
- * A JS implementation of an imported function, on IR values. `types` are the IR types of
- * `args` (for a variadic import they tell the extra arguments apart: i32 and f64 are both numbers).
+ * A JS implementation of an imported function. Arguments and results are JS values: integers as
+ * the interpreter holds them (i8..i32 numbers, i64/ptr bigints), floats as numbers. `types` are the
+ * IR types of `args` (for a variadic import they tell the extra arguments apart: i32 and f64 are both
+ * numbers).
  */
 export type ImportHook = (args: IrValue[], memory: Memory, types: readonly Type[]) => IrValue | IrValue[] | void;
 
@@ -118,15 +127,16 @@ export interface InterpreterOptions {
   verify?: boolean;
 }
 
+/** A built-in libc function; unlike a hook it works on IR values (floats as bits), so it keeps NaN bits exact. */
 interface Builtin {
   readonly sig: Signature;
-  readonly fn: ImportHook;
+  readonly fn: (args: IrValue[], memory: Memory, types: readonly Type[]) => IrValue;
 }
 
 /** libc functions the interpreter provides for C imports. */
 function builtins(): Map<string, Builtin> {
   const m = new Map<string, Builtin>();
-  const add = (name: string, params: Type[], results: Type[], fn: ImportHook, variadic = false): void => {
+  const add = (name: string, params: Type[], results: Type[], fn: Builtin['fn'], variadic = false): void => {
     m.set(name, { sig: { params, results, variadic }, fn });
   };
   add('memcmp', [Type.Ptr, Type.Ptr, Type.I64], [Type.I32], ([a, b, n], mem) => {
@@ -150,11 +160,13 @@ function builtins(): Map<string, Builtin> {
   });
   add('abs', [Type.I32], [Type.I32], ([x]) => Math.abs(x as number) | 0);
   add('labs', [Type.I64], [Type.I64], ([x]) => BigInt.asIntN(64, (x as bigint) < 0n ? -(x as bigint) : (x as bigint)));
-  add('sqrt', [Type.F64], [Type.F64], ([x]) => Math.sqrt(x as number));
-  add('fabs', [Type.F64], [Type.F64], ([x]) => Math.abs(x as number));
-  add('sin', [Type.F64], [Type.F64], ([x]) => Math.sin(x as number));
-  add('cos', [Type.F64], [Type.F64], ([x]) => Math.cos(x as number));
-  add('pow', [Type.F64, Type.F64], [Type.F64], ([x, y]) => Math.pow(x as number, y as number));
+  // sqrt and fabs are exactly fsqrt and fabs (glibc's are sqrtsd and andpd), NaN bits included.
+  add('sqrt', [Type.F64], [Type.F64], ([x]) => evalF64Unary(Opcode.FSqrt, x as bigint));
+  add('fabs', [Type.F64], [Type.F64], ([x]) => evalF64Unary(Opcode.FAbs, x as bigint));
+  const libm = (fn: (...a: number[]) => number) => (args: IrValue[]): IrValue => f64ToBits(fn(...args.map((a) => f64FromBits(a as bigint))));
+  add('sin', [Type.F64], [Type.F64], libm(Math.sin));
+  add('cos', [Type.F64], [Type.F64], libm(Math.cos));
+  add('pow', [Type.F64, Type.F64], [Type.F64], libm(Math.pow));
   add('snprintf', [Type.Ptr, Type.I64, Type.Ptr], [Type.I32], (args, mem, types) =>
     printTo(mem, args[0] as bigint, args[1] as bigint, args[2] as bigint, listSource('snprintf', args, types, 3)), true);
   return m;
@@ -169,7 +181,10 @@ function listSource(what: string, args: readonly IrValue[], types: readonly Type
     if ((t === Type.F32 || t === Type.F64) !== float) throw new TrapError(TrapCode.HeapOob, ` (${what}: argument ${k} for ${conv} has type ${typeName(t)})`);
     return args[k++]!;
   };
-  return { int: (conv) => BigInt(next(conv, false)), float: (conv) => next(conv, true) as number };
+  return {
+    int: (conv) => BigInt(next(conv, false)),
+    float: (conv) => { const v = next(conv, true); return typeof v === 'number' ? f32FromBits(v) : f64FromBits(v); },
+  };
 }
 
 /** C's `vsnprintf` core: formats the NUL-terminated format at `fmt` into `size` bytes at `dst`; returns the full length. */
@@ -225,8 +240,8 @@ export function toIrValue(t: Type, x: unknown, memory: Memory, what: string): Ir
       if (typeof x === 'bigint') return BigInt.asIntN(64, x);
       if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
       break;
-    case Type.F32: if (typeof x === 'number') return Math.fround(x); break;
-    case Type.F64: if (typeof x === 'number') return x; break;
+    case Type.F32: if (typeof x === 'number') return f32ToBits(x); break;
+    case Type.F64: if (typeof x === 'number') return f64ToBits(x); break;
     case Type.Ptr:
       if (typeof x === 'bigint') return BigInt.asIntN(64, x);
       if (typeof x === 'number' && Number.isSafeInteger(x)) return BigInt(x);
@@ -235,6 +250,13 @@ export function toIrValue(t: Type, x: unknown, memory: Memory, what: string): Ir
       break;
   }
   throw new Error(`${what}: cannot pass ${typeof x === 'bigint' ? `${x}n` : String(x)} as ${['', 'i8', 'i16', 'i32', 'i64', 'f32', 'f64', 'ptr'][t]}`);
+}
+
+/** Converts an IR value of type `t` to the JS convention of `call` results: floats become numbers (an f32 NaN quieted, as any f32 -> number conversion does). */
+export function fromIrValue(t: Type, v: IrValue): unknown {
+  if (t === Type.F32) return f32FromBits(v as number);
+  if (t === Type.F64) return f64FromBits(v as bigint);
+  return v;
 }
 
 /** Executes IR functions of a module. Each instance owns its memory and scratch space. */
@@ -253,8 +275,7 @@ export class Interpreter {
   private readonly stackBase: bigint;
   private sp = 0;
   private depth = 0;
-  // Scratch for bitcasts and block-argument copies.
-  private readonly scratch = new DataView(new ArrayBuffer(8));
+  // Scratch for block-argument copies.
   private readonly argTemp: IrValue[] = [];
 
   /** Creates an interpreter for `module`. */
@@ -303,7 +324,8 @@ export class Interpreter {
       this.depth = savedDepth;
       this.sp = savedSp;
     }
-    return out.length === 0 ? undefined : out.length === 1 ? out[0] : out;
+    const rt = f.results;
+    return out.length === 0 ? undefined : out.length === 1 ? fromIrValue(rt[0]!, out[0]!) : out.map((v, i) => fromIrValue(rt[i]!, v));
   }
 
   /** Calls a callee of `module` with IR values. */
@@ -315,7 +337,7 @@ export class Interpreter {
   }
 
   private callImport(imp: Import, args: IrValue[], types: readonly Type[]): IrValue[] {
-    let hook = this.hooks[imp.name];
+    const hook = this.hooks[imp.name];
     if (hook === undefined && imp.from !== undefined) {
       const other = this.modules.find((m) => m.name === imp.from);
       if (other === undefined) throw new Error(`import %${imp.name}: module "${imp.from}" is not linked`);
@@ -328,9 +350,9 @@ export class Interpreter {
       const b = this.libc.get(imp.name);
       if (b === undefined) throw new Error(`import %${imp.name} is not resolved (register a JS implementation in options.imports)`);
       if (!sameSignature(b.sig, imp)) throw new Error(`import %${imp.name}: signature ${signatureText(imp)} does not match the built-in ${signatureText(b.sig)}`);
-      hook = b.fn;
+      return [b.fn(args, this.memory, types)];
     }
-    const r = hook(args, this.memory, types);
+    const r = hook(args.map((v, i) => fromIrValue(types[i]!, v)) as IrValue[], this.memory, types);
     const list = r === undefined ? [] : Array.isArray(r) ? r : [r];
     if (list.length !== imp.results.length) throw new Error(`import %${imp.name} returned ${list.length} values, expected ${imp.results.length}`);
     return list.map((v, i) => toIrValue(imp.results[i]!, v, this.memory, `result of import %${imp.name}`));
@@ -363,7 +385,6 @@ export class Interpreter {
     let block = f.entryBlock as number;
     for (let i = 0; i < args.length; i++) vals[pool[f.blockParamStart[block]! + i]!] = args[i]!;
     const mem = this.memory;
-    const sc = this.scratch;
     let inst = f.blockFirst[block]!;
     for (;;) {
       if (inst === NONE) throw new Error(`interpreter: block${block} of ${f.name} has no terminator`);
@@ -377,7 +398,7 @@ export class Interpreter {
           vals[rs] = isBig(t) ? f.iconstValue(inst as Inst) : f.instImm[inst]!;
           break;
         }
-        case Opcode.FConst: vals[rs] = f.instFImm[inst]!; break;
+        case Opcode.FConst: vals[rs] = f.fconstBits(inst as Inst); break;
         case Opcode.INeg: case Opcode.BNot: case Opcode.Clz: case Opcode.Ctz: case Opcode.Popcnt: {
           const a = vals[pool[as]!]!;
           const t = f.valueType[pool[as]!] as Type;
@@ -412,22 +433,20 @@ export class Interpreter {
         }
         case Opcode.FNeg: case Opcode.FAbs: case Opcode.FSqrt: case Opcode.FFloor: case Opcode.FCeil:
         case Opcode.FTrunc: case Opcode.FNearest: {
-          vals[rs] = evalFloatUnary(op, f.valueType[pool[as]!] === Type.F32, vals[pool[as]!] as number);
+          const a = vals[pool[as]!]!;
+          vals[rs] = typeof a === 'number' ? evalF32Unary(op, a) : evalF64Unary(op, a);
           break;
         }
         case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: case Opcode.FMin:
         case Opcode.FMax: case Opcode.FCopysign: {
-          const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
-          const f32 = f.valueType[pool[as]!] === Type.F32;
-          if (op !== Opcode.FCopysign) { vals[rs] = evalFloatBinary(op, f32, a, b); break; }
-          sc.setFloat64(0, b);
-          const r = (sc.getUint8(0) & 0x80) !== 0 ? -Math.abs(a) : Math.abs(a);
-          vals[rs] = f32 ? Math.fround(r) : r;
+          const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
+          vals[rs] = typeof a === 'number' ? evalF32Binary(op, a, b as number) : evalF64Binary(op, a, b as bigint);
           break;
         }
         case Opcode.FCmp: {
-          const a = vals[pool[as]!] as number, b = vals[pool[as + 1]!] as number;
-          vals[rs] = evalFcmp(f.instImm[inst]! as FloatCC, a, b) ? 1 : 0;
+          const a = vals[pool[as]!]!, b = vals[pool[as + 1]!]!;
+          const x = typeof a === 'number' ? f32FromBits(a) : f64FromBits(a), y = typeof b === 'number' ? f32FromBits(b) : f64FromBits(b);
+          vals[rs] = evalFcmp(f.instImm[inst]! as FloatCC, x, y) ? 1 : 0;
           break;
         }
         case Opcode.Select: {
@@ -437,7 +456,7 @@ export class Interpreter {
         }
         case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
         case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
-        case Opcode.Bitcast: {
+        case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: case Opcode.Bitcast: {
           const r = this.convert(op, f.valueType[pool[as]!] as Type, f.instType[inst] as Type, vals[pool[as]!]!);
           if (r === null) this.trap(TrapCode.BadConv, f, inst);
           vals[rs] = r;
@@ -461,10 +480,8 @@ export class Interpreter {
             switch (t) {
               case Type.I8: r = v.getInt8(at); break;
               case Type.I16: r = v.getInt16(at, true); break;
-              case Type.I32: r = v.getInt32(at, true); break;
-              case Type.F32: r = v.getFloat32(at, true); break;
-              case Type.F64: r = v.getFloat64(at, true); break;
-              default: r = v.getBigInt64(at, true);
+              case Type.I32: case Type.F32: r = v.getInt32(at, true); break;
+              default: r = v.getBigInt64(at, true); // i64, ptr, f64 bits
             }
           } else {
             const raw = size === 1 ? (info.signed ? v.getInt8(at) : v.getUint8(at))
@@ -490,10 +507,8 @@ export class Interpreter {
           switch (t) {
             case Type.I8: v.setInt8(at, low(8)); break;
             case Type.I16: v.setInt16(at, low(16), true); break;
-            case Type.I32: v.setInt32(at, low(32), true); break;
-            case Type.F32: v.setFloat32(at, x as number, true); break;
-            case Type.F64: v.setFloat64(at, x as number, true); break;
-            default: v.setBigInt64(at, x as bigint, true);
+            case Type.I32: case Type.F32: v.setInt32(at, low(32), true); break;
+            default: v.setBigInt64(at, x as bigint, true); // i64, ptr, f64 bits
           }
           break;
         }
@@ -697,41 +712,26 @@ export class Interpreter {
       }
       case Opcode.Trunc:
         return typeof x === 'bigint' ? Number(BigInt.asIntN(typeBits(to), x)) : wrapN(to, x);
-      case Opcode.FPromote: return x;
-      case Opcode.FDemote: return Math.fround(x as number);
+      case Opcode.FPromote: return promoteBits(x as number);
+      case Opcode.FDemote: return demoteBits(x as bigint);
       case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
-        const v = x as number;
-        if (Number.isNaN(v)) return null;
-        const t = Math.trunc(v);
-        const w = typeBits(to);
-        const lo = op === Opcode.FcvtToSint ? -(2 ** (w - 1)) : 0;
-        const hi = op === Opcode.FcvtToSint ? 2 ** (w - 1) : 2 ** w;
-        if (!(t >= lo && t < hi)) return null;
-        if (isBig(to)) return BigInt.asIntN(64, BigInt(t));
-        return wrapN(to, t);
+        const v = typeof x === 'number' ? f32FromBits(x) : f64FromBits(x);
+        const r = evalFcvtToInt(op === Opcode.FcvtToSint, typeBits(to), v);
+        if (r === null) return null;
+        return isBig(to) ? BigInt.asIntN(64, r) : wrapN(to, Number(r));
+      }
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: {
+        const r = evalFcvtToIntSat(op === Opcode.FcvtToSintSat, typeBits(to), typeof x === 'number' ? f32FromBits(x) : f64FromBits(x));
+        return isBig(to) ? BigInt.asIntN(64, r) : wrapN(to, Number(r));
       }
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
-        let v: bigint | number;
-        if (op === Opcode.FcvtFromSint) v = x;
-        else v = typeof x === 'bigint' ? BigInt.asUintN(64, x) : uN(from, x);
-        if (typeof v === 'bigint') return to === Type.F32 ? bigToF32(v) : Number(v);
-        return to === Type.F32 ? Math.fround(v) : v;
+        let v: bigint;
+        if (op === Opcode.FcvtFromSint) v = BigInt(x);
+        else v = typeof x === 'bigint' ? BigInt.asUintN(64, x) : BigInt(uN(from, x));
+        return evalFcvtFromInt(to === Type.F32, v);
       }
-      case Opcode.Bitcast: {
-        const sc = this.scratch;
-        switch (from) {
-          case Type.I32: sc.setInt32(0, x as number, true); break;
-          case Type.F32: sc.setFloat32(0, x as number, true); break;
-          case Type.F64: sc.setFloat64(0, x as number, true); break;
-          default: sc.setBigInt64(0, x as bigint, true);
-        }
-        switch (to) {
-          case Type.I32: return sc.getInt32(0, true);
-          case Type.F32: return sc.getFloat32(0, true);
-          case Type.F64: return sc.getFloat64(0, true);
-          default: return sc.getBigInt64(0, true);
-        }
-      }
+      case Opcode.Bitcast: // floats are held as the bits of the same-width integer
+        return x;
       default: return unhandledOpcode(op, 'interpreter');
     }
   }

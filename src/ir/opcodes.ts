@@ -134,6 +134,10 @@ export const enum Opcode {
   FcvtToSint,
   /** `v = fcvt_to_uint.T x`: float -> unsigned int, truncating; traps bad_conv. */
   FcvtToUint,
+  /** `v = fcvt_to_sint_sat.T x`: float -> signed int, truncating; NaN -> 0, out of range -> the nearer bound. */
+  FcvtToSintSat,
+  /** `v = fcvt_to_uint_sat.T x`: float -> unsigned int, truncating; NaN -> 0, out of range -> the nearer bound. */
+  FcvtToUintSat,
   /** `v = fcvt_from_sint.T x`: signed int -> float (round to nearest even). */
   FcvtFromSint,
   /** `v = fcvt_from_uint.T x`: unsigned int -> float. */
@@ -206,7 +210,7 @@ export type FloatUnaryOpcode = Opcode.FNeg | Opcode.FAbs | Opcode.FSqrt | Opcode
 export type FloatBinaryOpcode = Opcode.FAdd | Opcode.FSub | Opcode.FMul | Opcode.FDiv | Opcode.FMin | Opcode.FMax | Opcode.FCopysign;
 /** The conversions (sext .. bitcast). */
 export type ConvertOpcode = Opcode.SExt | Opcode.ZExt | Opcode.Trunc | Opcode.FPromote | Opcode.FDemote | Opcode.FcvtToSint
-  | Opcode.FcvtToUint | Opcode.FcvtFromSint | Opcode.FcvtFromUint | Opcode.Bitcast;
+  | Opcode.FcvtToUint | Opcode.FcvtToSintSat | Opcode.FcvtToUintSat | Opcode.FcvtFromSint | Opcode.FcvtFromUint | Opcode.Bitcast;
 /** The loads (load .. uload32). */
 export type LoadOpcode = Opcode.Load | Opcode.SLoad8 | Opcode.ULoad8 | Opcode.SLoad16 | Opcode.ULoad16 | Opcode.SLoad32 | Opcode.ULoad32;
 
@@ -401,6 +405,8 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('fdemote', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
   op('fcvt_to_sint', Format.Convert, ResultRule.Ctrl, OperandClass.Float, C),
   op('fcvt_to_uint', Format.Convert, ResultRule.Ctrl, OperandClass.Float, C),
+  op('fcvt_to_sint_sat', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
+  op('fcvt_to_uint_sat', Format.Convert, ResultRule.Ctrl, OperandClass.Float, 0),
   op('fcvt_from_sint', Format.Convert, ResultRule.Ctrl, OperandClass.Int, 0),
   op('fcvt_from_uint', Format.Convert, ResultRule.Ctrl, OperandClass.Int, 0),
   op('bitcast', Format.Convert, ResultRule.Ctrl, OperandClass.Any, 0),

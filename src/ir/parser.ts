@@ -15,6 +15,7 @@ import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, opco
 import { Type, isIntType, parseType, typeBits, typeName } from './types.js';
 import { canonicalIntImm } from './builder.js';
 import { describe } from '../util/describe.js';
+import { parseFloatBits } from './float-bits.js';
 
 /** A syntax error with its position (1-based line and column). */
 export class ParseError extends Error {
@@ -105,7 +106,6 @@ interface InstAst {
   imm: number;
   imm2: number;
   big: bigint;
-  fimm: number;
   callee: string;
   calleeTok: Token | undefined;
   dests: DestAst[];
@@ -338,7 +338,7 @@ class Parser {
     } else if (wantsType) {
       this.err(tok, `${opName} needs a type suffix (e.g. ${opName}.i32)`);
     }
-    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, fimm: 0, callee: '', calleeTok: undefined, dests: [] };
+    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, callee: '', calleeTok: undefined, dests: [] };
     const arg = (): void => { const v = this.value(); inst.args.push(v.id); inst.argToks.push(v.tok); };
     const args2 = (): void => { arg(); this.expect(','); arg(); };
     const cc = (names: readonly string[]): void => {
@@ -360,13 +360,11 @@ class Parser {
       case Format.FloatImm: {
         const neg = this.eat('-');
         const t = this.word('a float');
-        let x: number;
-        if (t.text === 'NaN') x = NaN;
-        else if (t.text === 'Inf') x = Infinity;
-        else if (/^\d+(\.\d*)?([eE][+-]?\d+)?$/.test(t.text)) x = Number(t.text);
-        else this.err(t, `expected a float, found '${t.text}'`);
-        inst.fimm = neg ? -x : x;
-        if (type === Type.F32) inst.fimm = Math.fround(inst.fimm);
+        let text = (neg ? '-' : '') + t.text;
+        // A NaN with a payload: `NaN:0x1f`, `sNaN:0x1`.
+        if ((t.text === 'NaN' || t.text === 'sNaN') && this.eat(':')) text += `:${this.word('a NaN payload').text}`;
+        // A non-float suffix is the verifier's to report; read the literal as f64 then.
+        try { inst.big = BigInt(parseFloatBits(type === Type.F32 ? Type.F32 : Type.F64, text)); } catch (e) { this.err(t, (e as Error).message); }
         break;
       }
       case Format.Unary: case Format.Convert: arg(); break;
@@ -511,8 +509,8 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
       const i: Inst = f.newInst(inst.op, inst.type, inst.args);
       f.instImm[i] = inst.imm;
       f.instImm2[i] = inst.imm2;
-      f.instFImm[i] = inst.fimm;
       if (inst.op === Opcode.IConst) f.setIconstValue(i, inst.big);
+      else if (inst.op === Opcode.FConst) f.setFconstBits(i, inst.big);
       if (inst.op === Opcode.GlobalAddr) {
         const d = m.data.find((x) => x.name === inst.callee);
         if (d === undefined) p.err(inst.calleeTok ?? inst.tok, `unknown data %${inst.callee}`);

@@ -6,16 +6,10 @@ import { Block, Func, Inst, Module, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, trapName } from './opcodes.js';
 import { Type, signatureText, typeName } from './types.js';
 import { describe } from '../util/describe.js';
+import { formatFloatBits } from './float-bits.js';
 
-/** Prints a float immediate so that parsing gives the same number back. */
-export function formatFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Inf';
-  if (x === -Infinity) return '-Inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const s = String(x);
-  return /^-?\d+$/.test(s) ? `${s}.0` : s;
-}
+/** Prints a float value so that parsing gives the same number back (`1.5`, `-0.0`, `Inf`, `NaN`). */
+export { formatFloat } from './float-bits.js';
 
 function offsetText(off: number): string {
   return off === 0 ? '' : off > 0 ? `+${off}` : `${off}`;
@@ -61,7 +55,7 @@ export function instText(f: Func, inst: Inst): string {
   const imm = f.instImm[inst]!;
   switch (info.format) {
     case Format.IntImm: return `${s} ${f.iconstValue(inst)}`;
-    case Format.FloatImm: return `${s} ${formatFloat(f.instFImm[inst]!)}`;
+    case Format.FloatImm: return `${s} ${formatFloatBits(f.instType[inst] as Type, f.fconstBits(inst))}`;
     case Format.Unary: case Format.Convert: return `${s} ${a(0)}`;
     case Format.Binary: return `${s} ${a(0)}, ${a(1)}`;
     case Format.Ternary: return `${s} ${a(0)}, ${a(1)}, ${a(2)}`;

@@ -12,12 +12,13 @@
  * Terms: a *conversion* is one `%...` directive; arguments come from an `ArgSource` (a
  * variadic call's extra arguments, or a va_list).
  */
+import { f64ToBits } from './float-bits.js';
 
 /** Where a conversion's arguments come from, in order. */
 export interface ArgSource {
   /** The next argument as a 64-bit integer (signed; narrower ones sign-extended); for `%d`, `*`, ... */
   int(what: string): bigint;
-  /** The next argument as a double; for `%f` ... */
+  /** The next argument as a double (a NaN keeps its sign bit, which glibc prints: `-nan`); for `%f` ... */
   float(what: string): number;
 }
 
@@ -110,11 +111,11 @@ export function formatPrintf(format: Uint8Array, args: ArgSource, readString: St
       case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A': {
         const x = args.float(`%${conv}`);
         const upper = conv === 'E' || conv === 'F' || conv === 'G' || conv === 'A';
-        const negative = x < 0 || Object.is(x, -0);
+        const negative = f64ToBits(x) < 0n; // the sign bit, of a NaN too
         const sign = negative ? '-' : plus ? '+' : space ? ' ' : '';
         if (!Number.isFinite(x)) {
           const word = Number.isNaN(x) ? 'nan' : 'inf';
-          pad(upper ? word.toUpperCase() : word, Number.isNaN(x) ? (plus ? '+' : space ? ' ' : '') : sign, false);
+          pad(upper ? word.toUpperCase() : word, sign, false);
           break;
         }
         const ax = Math.abs(x);

@@ -79,7 +79,8 @@ function convertOk(op: Opcode, from: Type, ctrl: Type): boolean {
     case Opcode.Trunc: return plainInt(from) && plainInt(ctrl) && typeBits(ctrl) < typeBits(from);
     case Opcode.FPromote: return from === Type.F32 && ctrl === Type.F64;
     case Opcode.FDemote: return from === Type.F64 && ctrl === Type.F32;
-    case Opcode.FcvtToSint: case Opcode.FcvtToUint: return isFloatType(from) && plainInt(ctrl);
+    case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat:
+      return isFloatType(from) && plainInt(ctrl);
     case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: return plainInt(from) && isFloatType(ctrl);
     default: return isValidType(ctrl) && typeBits(from) === typeBits(ctrl) && from !== ctrl; // bitcast
   }

@@ -115,8 +115,6 @@ export class FuncContext {
   domChildStart: Int32Array = new Int32Array(0);
   /** See `domChildStart`. */
   domChild: Int32Array = new Int32Array(0);
-  /** 8 bytes for reinterpreting float bits (bitcast folding). */
-  readonly view = new DataView(new ArrayBuffer(8));
   /** Number of changes made by the last pass (for statistics). */
   changes = 0;
   /** The pass manager's record of which passes have nothing left to do on `f`. */
@@ -244,13 +242,13 @@ export class FuncContext {
     if (f.instOpcode[d] !== Opcode.IConst) return null;
     return f.iconstValue(d as Inst);
   }
-  /** The float constant defining `v`, or null. */
-  fconstOf(v: Value): number | null {
+  /** The bits of the float constant defining `v` (f32 an int32 number, f64 a bigint), or null. */
+  fconstOf(v: Value): number | bigint | null {
     const f = this.f;
     if (f.valueKind[v] !== ValueKind.Result) return null;
     const d = f.valueDef[v]!;
     if (f.instOpcode[d] !== Opcode.FConst) return null;
-    return f.instFImm[d]!;
+    return f.fconstBits(d as Inst);
   }
   /** The instruction defining `v`, or NONE for block parameters. */
   defInst(v: Value): number {

@@ -14,9 +14,10 @@
  *    `fcvt_to_sint NaN`) is never folded to a value. Since it traps whenever it
  *    executes, it and the rest of its block become `trap CODE` (effects before
  *    it in the block stay; the successors may become unreachable);
- *  - float results are computed with the same JS operations as the interpreter,
- *    `Math.fround` for f32, so folding is bit-exact (incl. -0.0); NaN payloads
- *    are unspecified by the IR, so `fcopysign` with a NaN sign source is left alone.
+ *  - float constants are bit patterns and fold with the interpreter's own functions
+ *    (src/ir/semantics.ts), so folding is bit-exact, NaN payloads and -0.0 included;
+ *    an identity such as `x * 1.0 -> x` applies only when x is never a signalling NaN
+ *    (the multiplication would quiet it).
  * Terms: *canonical order* puts a constant operand of a commutative operation on
  * the right (and mirrors `icmp`), so that later rules and GVN see one shape.
  */
@@ -26,7 +27,10 @@ import {
 } from '../ir/opcodes.js';
 import { Type, isIntType, typeBits } from '../ir/types.js';
 import { FuncContext, constBefore } from './context.js';
-import { bigToF32, evalFcmp, evalFloatBinary, evalFloatUnary } from '../ir/semantics.js';
+import {
+  evalF32Binary, evalF32Unary, evalF64Binary, evalF64Unary, evalFcmp, evalFcvtFromInt, evalFcvtToInt, evalFcvtToIntSat,
+} from '../ir/semantics.js';
+import { demoteBits, f32FromBits, f64FromBits, promoteBits } from '../ir/float-bits.js';
 
 export { evalFcmp };
 
@@ -127,14 +131,32 @@ export function makeIconst(f: Func, inst: Inst, type: Type, value: bigint): void
   f.setIconstValue(inst, BigInt.asIntN(typeBits(type), value));
   f.instArgCount[inst] = 0;
 }
-/** Rewrites `inst` in place into `fconst.T value`. */
-export function makeFconst(f: Func, inst: Inst, type: Type, value: number): void {
+/** Rewrites `inst` in place into `fconst.T` with `bits` (f32 an int32 number, f64 a bigint). */
+export function makeFconst(f: Func, inst: Inst, type: Type, bits: number | bigint): void {
   f.instOpcode[inst] = Opcode.FConst;
   f.instType[inst] = type;
-  f.instFImm[inst] = type === Type.F32 ? Math.fround(value) : value;
-  f.instImm[inst] = 0;
-  f.instImm2[inst] = 0;
+  f.setFconstBits(inst, bits);
   f.instArgCount[inst] = 0;
+}
+/** The value of float constant bits. */
+function floatValue(bits: number | bigint): number {
+  return typeof bits === 'number' ? f32FromBits(bits) : f64FromBits(bits);
+}
+/**
+ * True when `v` is never a signalling NaN: it is the result of arithmetic, which quiets every NaN
+ * (docs/ir.md §4). Then `x * 1.0` is x bit for bit; for a signalling x it is x quieted.
+ */
+function neverSignalling(ctx: FuncContext, v: Value): boolean {
+  const d = ctx.defInst(v);
+  if (d === NONE) return false;
+  switch (ctx.f.instOpcode[d] as Opcode) {
+    case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: case Opcode.FMin: case Opcode.FMax:
+    case Opcode.FSqrt: case Opcode.FFloor: case Opcode.FCeil: case Opcode.FTrunc: case Opcode.FNearest:
+    case Opcode.FPromote: case Opcode.FDemote: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
+      return true;
+    default:
+      return false;
+  }
 }
 /** Rewrites `inst` in place into a unary/binary opcode with new operands (same result type). */
 function rewrite(f: Func, inst: Inst, op: Opcode, args: readonly number[]): void {
@@ -204,7 +226,7 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
       const x = f.arg(inst, 0);
       const t = f.typeOf(x);
       const c = ctx.fconstOf(x);
-      if (c !== null) { makeFconst(f, inst, t, evalFloatUnary(op, t === Type.F32, c)); return true; }
+      if (c !== null) { makeFconst(f, inst, t, typeof c === 'number' ? evalF32Unary(op, c) : evalF64Unary(op, c)); return true; }
       const d = ctx.defInst(x);
       if (d === NONE) return false;
       const dop = f.instOpcode[d] as Opcode;
@@ -219,26 +241,21 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
       const t = f.typeOf(x);
       const cx = ctx.fconstOf(x), cy = ctx.fconstOf(y);
       if (cx !== null && cy !== null) {
-        if (op === Opcode.FCopysign) {
-          if (Number.isNaN(cy)) return false; // sign of a NaN constant is not observable reliably
-          const neg = cy < 0 || Object.is(cy, -0);
-          makeFconst(f, inst, t, neg ? -Math.abs(cx) : Math.abs(cx));
-          return true;
-        }
-        makeFconst(f, inst, t, evalFloatBinary(op, t === Type.F32, cx, cy));
+        makeFconst(f, inst, t, typeof cx === 'number' ? evalF32Binary(op, cx, cy as number) : evalF64Binary(op, cx, cy as bigint));
         return true;
       }
-      if (cy !== null) {
-        // Identities exact for every x, including -0.0 (NaN payloads are unspecified).
-        if ((op === Opcode.FMul || op === Opcode.FDiv) && cy === 1) return replaceWith(ctx, inst, x);
-        if (op === Opcode.FAdd && Object.is(cy, -0)) return replaceWith(ctx, inst, x);
-        if (op === Opcode.FSub && Object.is(cy, 0)) return replaceWith(ctx, inst, x);
+      if (cy !== null && neverSignalling(ctx, x)) {
+        // Identities exact for every x that is not a signalling NaN, including -0.0.
+        const y = floatValue(cy);
+        if ((op === Opcode.FMul || op === Opcode.FDiv) && y === 1) return replaceWith(ctx, inst, x);
+        if (op === Opcode.FAdd && Object.is(y, -0)) return replaceWith(ctx, inst, x);
+        if (op === Opcode.FSub && Object.is(y, 0)) return replaceWith(ctx, inst, x);
       }
       return false;
     }
     case Opcode.FCmp: {
       const cx = ctx.fconstOf(f.arg(inst, 0)), cy = ctx.fconstOf(f.arg(inst, 1));
-      if (cx !== null && cy !== null) { makeIconst(f, inst, Type.I8, evalFcmp(f.instImm[inst]! as FloatCC, cx, cy) ? 1n : 0n); return true; }
+      if (cx !== null && cy !== null) { makeIconst(f, inst, Type.I8, evalFcmp(f.instImm[inst]! as FloatCC, floatValue(cx), floatValue(cy)) ? 1n : 0n); return true; }
       return false;
     }
     case Opcode.Select: {
@@ -260,7 +277,7 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
     }
     case Opcode.SExt: case Opcode.ZExt: case Opcode.Trunc: case Opcode.FPromote: case Opcode.FDemote:
     case Opcode.FcvtToSint: case Opcode.FcvtToUint: case Opcode.FcvtFromSint: case Opcode.FcvtFromUint:
-    case Opcode.Bitcast:
+    case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: case Opcode.Bitcast:
       return foldConvert(ctx, inst, op);
     // Nothing to fold: constants, memory, addresses, calls and control flow.
     case Opcode.IConst: case Opcode.FConst:
@@ -364,27 +381,20 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: ConvertOpcode): boolean {
   const x = f.arg(inst, 0);
   const from = f.typeOf(x), to = f.instType[inst] as Type;
   if (op === Opcode.FPromote || op === Opcode.FDemote || op === Opcode.FcvtToSint || op === Opcode.FcvtToUint ||
-    (op === Opcode.Bitcast && (from === Type.F32 || from === Type.F64))) {
+    op === Opcode.FcvtToSintSat || op === Opcode.FcvtToUintSat || (op === Opcode.Bitcast && (from === Type.F32 || from === Type.F64))) {
     const c = ctx.fconstOf(x);
     if (c === null) return false;
     switch (op) {
-      case Opcode.FPromote: makeFconst(f, inst, to, c); return true;
-      case Opcode.FDemote: makeFconst(f, inst, to, Math.fround(c)); return true;
-      case Opcode.Bitcast: {
-        if (Number.isNaN(c)) return false; // NaN bits are unspecified
-        const v = ctx.view;
-        if (from === Type.F32) { v.setFloat32(0, c, true); makeIconst(f, inst, to, BigInt(v.getInt32(0, true))); }
-        else { v.setFloat64(0, c, true); makeIconst(f, inst, to, v.getBigInt64(0, true)); }
+      case Opcode.FPromote: makeFconst(f, inst, to, promoteBits(c as number)); return true;
+      case Opcode.FDemote: makeFconst(f, inst, to, demoteBits(c as bigint)); return true;
+      case Opcode.Bitcast: makeIconst(f, inst, to, BigInt(c)); return true;
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat:
+        makeIconst(f, inst, to, evalFcvtToIntSat(op === Opcode.FcvtToSintSat, typeBits(to), floatValue(c)));
         return true;
-      }
       case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
-        if (Number.isNaN(c)) return false;
-        const t = Math.trunc(c);
-        const w = typeBits(to);
-        const lo = op === Opcode.FcvtToSint ? -(2 ** (w - 1)) : 0;
-        const hi = op === Opcode.FcvtToSint ? 2 ** (w - 1) : 2 ** w;
-        if (!(t >= lo && t < hi)) return false; // traps bad_conv: keep
-        makeIconst(f, inst, to, BigInt(t));
+        const r = evalFcvtToInt(op === Opcode.FcvtToSint, typeBits(to), floatValue(c));
+        if (r === null) return false; // traps bad_conv: keep
+        makeIconst(f, inst, to, r);
         return true;
       }
       default: return unhandledOpcode(op, 'fold');
@@ -408,16 +418,13 @@ function foldConvert(ctx: FuncContext, inst: Inst, op: ConvertOpcode): boolean {
     case Opcode.Trunc: makeIconst(f, inst, to, c); return true;
     case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {
       const v = op === Opcode.FcvtFromSint ? c : BigInt.asUintN(fw, c);
-      makeFconst(f, inst, to, to === Type.F32 ? bigToF32(v) : Number(v));
+      makeFconst(f, inst, to, evalFcvtFromInt(to === Type.F32, v));
       return true;
     }
-    case Opcode.Bitcast: { // from an integer
-      const v = ctx.view;
-      if (to === Type.F32) { v.setInt32(0, Number(c), true); const r = v.getFloat32(0, true); if (Number.isNaN(r)) return false; makeFconst(f, inst, to, r); }
-      else if (to === Type.F64) { v.setBigInt64(0, c, true); const r = v.getFloat64(0, true); if (Number.isNaN(r)) return false; makeFconst(f, inst, to, r); }
+    case Opcode.Bitcast: // from an integer: floats are their bits
+      if (to === Type.F32 || to === Type.F64) makeFconst(f, inst, to, c);
       else makeIconst(f, inst, to, c);
       return true;
-    }
     default: return unhandledOpcode(op, 'fold');
   }
 }
@@ -443,11 +450,7 @@ function alwaysTraps(ctx: FuncContext, inst: Inst): number {
     case Opcode.FcvtToSint: case Opcode.FcvtToUint: {
       const c = ctx.fconstOf(f.arg(inst, 0));
       if (c === null) return -1;
-      if (Number.isNaN(c)) return TrapCode.BadConv;
-      const t = Math.trunc(c), w = typeBits(f.instType[inst] as Type);
-      const lo = op === Opcode.FcvtToSint ? -(2 ** (w - 1)) : 0;
-      const hi = op === Opcode.FcvtToSint ? 2 ** (w - 1) : 2 ** w;
-      return t >= lo && t < hi ? -1 : TrapCode.BadConv;
+      return evalFcvtToInt(op === Opcode.FcvtToSint, typeBits(f.instType[inst] as Type), floatValue(c)) === null ? TrapCode.BadConv : -1;
     }
     default: return -1;
   }

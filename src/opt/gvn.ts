@@ -37,11 +37,6 @@ function hashInst(ctx: FuncContext, i: number, mask: number): number {
   const f = ctx.f, pool = f.pool;
   const op = f.instOpcode[i]!;
   let h = Math.imul(op + 1, 0x9e3779b1) ^ f.instType[i]! ^ Math.imul(f.instImm[i]!, 0x85ebca6b) ^ Math.imul(f.instImm2[i]!, 0xc2b2ae35);
-  if (op === Opcode.FConst) {
-    const view = ctx.view;
-    view.setFloat64(0, f.instFImm[i]!);
-    h ^= Math.imul(view.getInt32(0), 0x27d4eb2f) ^ view.getInt32(4);
-  }
   const as = f.instArgStart[i]!, n = f.instArgCount[i]!;
   if (isCommutative(op as Opcode) && n === 2) {
     const a = pool[as]!, b = pool[as + 1]!;
@@ -55,7 +50,6 @@ function hashInst(ctx: FuncContext, i: number, mask: number): number {
 function sameInst(f: Func, i: number, j: number): boolean {
   const op = f.instOpcode[i]!;
   if (op !== f.instOpcode[j] || f.instType[i] !== f.instType[j] || f.instImm[i] !== f.instImm[j] || f.instImm2[i] !== f.instImm2[j]) return false;
-  if (op === Opcode.FConst && !Object.is(f.instFImm[i], f.instFImm[j])) return false;
   const n = f.instArgCount[i]!;
   if (n !== f.instArgCount[j]) return false;
   const pool = f.pool;

@@ -141,7 +141,6 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
         c = f.newInst(op, g.instType[i] as Type, args);
         f.instImm[c] = g.instImm[i]!;
         f.instImm2[c] = g.instImm2[i]!;
-        f.instFImm[c] = g.instFImm[i]!;
         if (op === Opcode.CallIndirect) {
           let s = sigMap.get(g.instImm[i]!);
           if (s === undefined) {

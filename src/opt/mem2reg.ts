@@ -189,8 +189,7 @@ export function mem2regPass(ctx: FuncContext): boolean {
     const t = mtOf(v);
     let z: number;
     if (t === Type.F32 || t === Type.F64) {
-      const inst = f.newInst(Opcode.FConst, t, []);
-      f.instFImm[inst] = 0;
+      const inst = f.newInst(Opcode.FConst, t, []); // bits 0: +0.0
       z = atEntry(inst, t);
     } else if (t === Type.Ptr) {
       // Bitcast a 0 of i64, both placed before the entry's first instruction (in that order).

@@ -61,6 +61,13 @@ const EMPTY_BUFFER = new Uint8Array(0);
 const TWO32 = 4294967296;
 
 /** Operand kind mask of an immediate number. */
+/** Every immediate kind. */
+const IMM_KINDS = K.I8 | K.I16 | K.I32 | K.S32 | K.I64 | K.S8W | K.S8D | K.S8Q | K.One;
+/** An immediate's operand mask widened to every immediate kind (registers and memory unchanged). */
+function anyImmediate(m: number): number {
+  return (m & IMM_KINDS) !== 0 ? IMM_KINDS : m;
+}
+
 function immMask(v: number): number {
   let m = 0;
   if (v >= -128 && v <= 127) m = K.I8 | K.I16 | K.I32 | K.S32 | K.I64 | K.S8W | K.S8D | K.S8Q;
@@ -468,7 +475,13 @@ export class Assembler {
     return (this.prefix & PREFIX_SHORT) !== 0 ? K.Rel8 : K.Rel;
   }
 
+  /**
+   * Throws when an unsized memory operand (`ptr`) could be of more than one size. An immediate does
+   * not decide the size, whatever its value (as in GNU as): `add(ptr(rax), 0xffffffff)` fits only the
+   * dword form, but is as ambiguous as `add(ptr(rax), 1)`.
+   */
   private checkAmbiguous(forms: readonly Form[], f: Form, count: number, m0: number, m1: number, m2: number, m3: number): void {
+    m0 = anyImmediate(m0); m1 = anyImmediate(m1); m2 = anyImmediate(m2); m3 = anyImmediate(m3);
     for (const g of forms) {
       if (g === f || g.count !== count || g.memSize === f.memSize) continue;
       if ((g.m0 & m0) && (count < 2 || g.m1 & m1) && (count < 3 || g.m2 & m2) && (count < 4 || g.m3 & m3)) {

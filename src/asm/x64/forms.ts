@@ -14,7 +14,12 @@
  * rax cl xmm0 1 (matched but not encoded).
  * OpEn letters are assigned, in order, to the non-fixed operands: R = ModRM.reg,
  * M = ModRM.rm, V = VEX.vvvv, O = low 3 bits of the opcode, I = immediate,
- * L = register in imm8[7:4] (is4), D = relative branch target.
+ * L = register in imm8[7:4] (is4), D = relative branch target, B = both ModRM.reg
+ * and ModRM.rm (`imul r, imm` is `imul r, r, imm`).
+ * Flags (fourth column): `lock`, `rep` (prefixes accepted); `swap` (a VEX register move
+ * with a store twin, see `Form.alt`); `r64as32`: the r64 operand
+ * is encoded as the r32 one, without REX.W (`pextrb rax, xmm1, 3` = `pextrb eax, ...`: the
+ * result is zero-extended either way; GNU as encodes it so and decoders print the r32 name).
  * Rows are tried in order; the first match wins, so shorter encodings come first
  * (and, between equal lengths, the one GNU as picks).
  */
@@ -45,6 +50,7 @@ export class Form {
   /** Operand size in bits (for sign-extended immediates). */ readonly opSize: number;
   /** Accepts a lock prefix (with a memory destination). */ readonly lockable: boolean;
   /** Accepts a rep prefix. */ readonly repable: boolean;
+  /** Its r64 operand is encoded as the r32 one (flag `r64as32`; decoders show the r32 name). */ readonly r64AsR32: boolean;
   /** Size in bytes of the memory operand, 0 if none or any. */ readonly memSize: number;
   /** Position of this form in FORMS. */ readonly index: number;
   /** Legacy form whose only encoded operands are ModRM.reg/digit and ModRM.rm (fast path when rm is a register). */
@@ -67,6 +73,7 @@ export class Form {
     this.count = this.tokens.length;
     this.lockable = flags?.includes('lock') ?? false;
     this.repable = flags?.includes('rep') ?? false;
+    this.r64AsR32 = flags?.includes('r64as32') ?? false;
     this.alt = null;
     // Opcode
     let pfx = 0, pfxCount = 0, w = 0, map = 0, opc = 0, opcCount = 0, digit = -1, plusR = false;
@@ -128,9 +135,9 @@ export class Form {
       if (mem !== 0) memSize = mem;
       if (fixed) continue;
       const letter = letters[li++];
-      const role = letter === undefined ? -1 : 'RMVOILD'.indexOf(letter);
+      const role = letter === undefined ? -1 : 'RMVOILDB'.indexOf(letter);
       if (role < 0) throw new Error(`form table: OpEn '${openRaw}' does not cover '${t}' in '${row}'`);
-      roles[role] = i;
+      if (role === 7) { roles[0] = i; roles[1] = i; } else roles[role] = i;
       if (role === 4) immSize = imm;
       if (role === 6) relSize = relb;
     }
@@ -262,14 +269,19 @@ r('mov r/m32, imm32 | MI | C7 /0 id');
 r('mov r/m64, simm32 | MI | REX.W C7 /0 id');
 r('mov r64, imm64 | OI | REX.W B8+r io');
 ww('movzx r#, r/m8 | RM | P 0F B6 /r');
-ww('movzx r#, r/m16 | RM | P 0F B7 /r', [32, 64]);
+ww('movzx r#, r/m16 | RM | P 0F B7 /r');
 ww('movsx r#, r/m8 | RM | P 0F BE /r');
-ww('movsx r#, r/m16 | RM | P 0F BF /r', [32, 64]);
-r('movsxd r64, r/m32 | RM | REX.W 63 /r');
+ww('movsx r#, r/m16 | RM | P 0F BF /r');
+// movsx from 32 bits is movsxd (GNU accepts both spellings, and movsxd r32, r/m32 without REX.W).
+ww('movsx r#, r/m32 | RM | P 63 /r', [32, 64]);
+ww('movsxd r#, r/m32 | RM | P 63 /r', [32, 64]);
 ww('lea r#, m | RM | P 8D /r');
 // --- test, unary, mul/div
 r('test r/m8, r8 | MR | 84 /r');
 ww('test r/m#, r# | MR | P 85 /r');
+// test is symmetric: a memory operand may come second (same encoding).
+r('test r8, m8 | RM | 84 /r');
+ww('test r#, m# | RM | P 85 /r');
 r('test al, imm8 | I | A8 ib');
 r('test r/m8, imm8 | MI | F6 /0 ib');
 r('test ax, imm16 | I | 66 A9 iw');
@@ -290,6 +302,11 @@ ww('imul r#, r/m#, simm8 | RMI | P 6B /r ib');
 r('imul r16, r/m16, imm16 | RMI | 66 69 /r iw');
 r('imul r32, r/m32, imm32 | RMI | 69 /r id');
 r('imul r64, r/m64, simm32 | RMI | REX.W 69 /r id');
+// imul r, imm: the register is both the destination and the source.
+ww('imul r#, simm8 | BI | P 6B /r ib');
+r('imul r16, imm16 | BI | 66 69 /r iw');
+r('imul r32, imm32 | BI | 69 /r id');
+r('imul r64, simm32 | BI | REX.W 69 /r id');
 r('cbw | ZO | 66 98'); r('cwde | ZO | 98'); r('cdqe | ZO | REX.W 98');
 r('cwd | ZO | 66 99'); r('cdq | ZO | 99'); r('cqo | ZO | REX.W 99');
 // --- shifts and rotates
@@ -578,12 +595,16 @@ for (const [s, base] of [['zx', 0x30], ['sx', 0x20]] as const) {
 }
 // extract / insert
 r('pextrb r32/m8, xmm, imm8 | MRI | 66 0F 3A 14 /r ib');
+r('pextrb r64, xmm, imm8 | MRI | 66 0F 3A 14 /r ib | r64as32');
 r('pextrw r32, xmm, imm8 | RMI | 66 0F C5 /r ib');
+r('pextrw r64, xmm, imm8 | RMI | 66 0F C5 /r ib | r64as32');
 r('pextrw m16, xmm, imm8 | MRI | 66 0F 3A 15 /r ib');
 r('pextrd r/m32, xmm, imm8 | MRI | 66 0F 3A 16 /r ib');
 r('pextrq r/m64, xmm, imm8 | MRI | 66 REX.W 0F 3A 16 /r ib');
 r('vpextrb r32/m8, xmm, imm8 | MRI | VEX.128.66.0F3A.W0 14 /r ib');
+r('vpextrb r64, xmm, imm8 | MRI | VEX.128.66.0F3A.W0 14 /r ib | r64as32');
 r('vpextrw r32, xmm, imm8 | RMI | VEX.128.66.0F.W0 C5 /r ib');
+r('vpextrw r64, xmm, imm8 | RMI | VEX.128.66.0F.W0 C5 /r ib | r64as32');
 r('vpextrw m16, xmm, imm8 | MRI | VEX.128.66.0F3A.W0 15 /r ib');
 r('vpextrd r/m32, xmm, imm8 | MRI | VEX.128.66.0F3A.W0 16 /r ib');
 r('vpextrq r/m64, xmm, imm8 | MRI | VEX.128.66.0F3A.W1 16 /r ib');
@@ -605,14 +626,23 @@ for (const [m, op, vop] of [['blendvps', 0x14, 0x4a], ['blendvpd', 0x15, 0x4b], 
   r(`v${m} ymm, ymm, ymm/m256, ymm | RVML | VEX.256.66.0F3A.W0 ${hx(vop)} /r is4`);
 }
 r('movmskps r32, xmm | RM | NP 0F 50 /r');
+r('movmskps r64, xmm | RM | NP 0F 50 /r | r64as32');
 r('movmskpd r32, xmm | RM | 66 0F 50 /r');
+r('movmskpd r64, xmm | RM | 66 0F 50 /r | r64as32');
 r('pmovmskb r32, xmm | RM | 66 0F D7 /r');
+r('pmovmskb r64, xmm | RM | 66 0F D7 /r | r64as32');
 r('vmovmskps r32, xmm | RM | VEX.128.0F.WIG 50 /r');
+r('vmovmskps r64, xmm | RM | VEX.128.0F.WIG 50 /r | r64as32');
 r('vmovmskps r32, ymm | RM | VEX.256.0F.WIG 50 /r');
+r('vmovmskps r64, ymm | RM | VEX.256.0F.WIG 50 /r | r64as32');
 r('vmovmskpd r32, xmm | RM | VEX.128.66.0F.WIG 50 /r');
+r('vmovmskpd r64, xmm | RM | VEX.128.66.0F.WIG 50 /r | r64as32');
 r('vmovmskpd r32, ymm | RM | VEX.256.66.0F.WIG 50 /r');
+r('vmovmskpd r64, ymm | RM | VEX.256.66.0F.WIG 50 /r | r64as32');
 r('vpmovmskb r32, xmm | RM | VEX.128.66.0F.WIG D7 /r');
+r('vpmovmskb r64, xmm | RM | VEX.128.66.0F.WIG D7 /r | r64as32');
 r('vpmovmskb r32, ymm | RM | VEX.256.66.0F.WIG D7 /r');
+r('vpmovmskb r64, ymm | RM | VEX.256.66.0F.WIG D7 /r | r64as32');
 // AVX / AVX2 only
 r('vbroadcastss xmm, xmm/m32 | RM | VEX.128.66.0F38.W0 18 /r');
 r('vbroadcastss ymm, xmm/m32 | RM | VEX.256.66.0F38.W0 18 /r');

@@ -214,6 +214,80 @@ class Emitter {
   }
   f64Const(x: number): Mem { return qword(rip, this.constLabel(`d${x}`, x)); }
   f32Const(x: number): Mem { return dword(rip, this.constLabel(`f${x}`, f32Bytes(x), 4)); }
+  /**
+   * Saturating float -> int (`fcvt_to_*_sat`, MOp.CvtToIntSat). cvtts*2si gives the "integer
+   * indefinite" (the minimum) for NaN and out-of-range values. Signed: that result alone takes the
+   * slow path, which makes NaN 0 and a positive value the maximum (`not` of the minimum); i8/i16
+   * then clamp the i32. Unsigned: `max(x, +0.0)` first (maxs returns its second operand when either
+   * is NaN), so negative and NaN become 0; the conversion at a wider signed width then only needs an
+   * unsigned clamp from above, where the indefinite (top bit set) also lands; u64 converts values
+   * from 2^63 as for fcvt_to_uint.
+   */
+  private cvtToIntSat(inst: MInst, p: readonly number[]): void {
+    const a = this.a;
+    const s = this.reg(p[1]!, 8);
+    const f32 = inst.size === 4, w = inst.imm;
+    const cvt = (d: Reg, x: Reg): void => { if (f32) a.cvttss2si(d, x); else a.cvttsd2si(d, x); };
+    const ucom = (x: Reg, m: Reg | Mem): void => { if (f32) a.ucomiss(x, m); else a.ucomisd(x, m); };
+    const done = a.newLabel();
+    if (inst.sub === 0) {
+      const d = w === 64 ? gp64[p[0]!]! : gp32[p[0]!]!;
+      const inRange = a.newLabel(), nan = a.newLabel();
+      cvt(d, s);
+      a.cmp(d, 1);
+      a.jumpLabel(Cond.NO, inRange); // d - 1 overflows only for the minimum
+      ucom(s, s);
+      a.jumpLabel(Cond.P, nan);
+      ucom(s, this.fConst(inst.size, 0));
+      a.jumpLabel(Cond.BE, inRange); // negative: the minimum is right
+      a.not(d); // positive: the maximum
+      a.jumpLabel(-1, inRange);
+      a.bind(nan);
+      a.xor(gp32[p[0]!]!, gp32[p[0]!]!);
+      if (w < 32) a.jumpLabel(-1, done); // past the clamp
+      a.bind(inRange);
+      if (w < 32) {
+        const t = gp32[p[2]!]!;
+        a.mov(t, 2 ** (w - 1) - 1);
+        a.cmp(d, t);
+        a.cmovcc(Cond.G, d, t);
+        a.mov(t, -(2 ** (w - 1)));
+        a.cmp(d, t);
+        a.cmovcc(Cond.L, d, t);
+      }
+      a.bind(done);
+      return;
+    }
+    const x = this.reg(p[2]!, 8);
+    a.movaps(x, s);
+    if (f32) a.maxss(x, this.fConst(4, 0)); else a.maxsd(x, this.fConst(8, 0));
+    if (w < 64) {
+      // u8/u16 from an i32 conversion, u32 from an i64 one: exact below the bound.
+      const d = w === 32 ? gp64[p[0]!]! : gp32[p[0]!]!, t = gp32[p[3]!]!;
+      cvt(d, x);
+      a.mov(t, w === 32 ? 0xffffffff : 2 ** w - 1);
+      a.cmp(d, w === 32 ? gp64[p[3]!]! : t);
+      a.cmovcc(Cond.A, d, w === 32 ? gp64[p[3]!]! : t);
+      return;
+    }
+    const d = gp64[p[0]!]!;
+    const big = a.newLabel(), max = a.newLabel();
+    ucom(x, this.fConst(inst.size, 2 ** 63));
+    a.jumpLabel(Cond.AE, big);
+    cvt(d, x);
+    a.jumpLabel(-1, done);
+    a.bind(big);
+    ucom(x, this.fConst(inst.size, 2 ** 64));
+    a.jumpLabel(Cond.AE, max);
+    if (f32) a.subss(x, this.fConst(4, 2 ** 63)); else a.subsd(x, this.fConst(8, 2 ** 63));
+    cvt(d, x);
+    a.btc(d, 63);
+    a.jumpLabel(-1, done);
+    a.bind(max);
+    a.mov(d, -1);
+    a.bind(done);
+  }
+
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
@@ -828,6 +902,9 @@ class Emitter {
         a.bind(done);
         return;
       }
+      case MOp.CvtToIntSat:
+        this.cvtToIntSat(inst, p);
+        return;
       case MOp.BitMove: {
         const d = p[0]!, s = p[1]!;
         if (d >= XMM_BASE) { if (size === 4) a.movd(this.reg(d, 8), gp32[s]!); else a.movq(this.reg(d, 8), gp64[s]!); }

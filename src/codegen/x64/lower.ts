@@ -624,11 +624,11 @@ class Lowerer {
         return;
       }
       case Opcode.FConst: {
+        // The constant's bits, exactly (a NaN's payload included).
         const m = this.inst(MOp.FConst).add(D, OperandKind.Def);
-        const x = f.instFImm[i]!;
-        const dv = this.mf.scratch.bits;
-        if (ctrl === Type.F32) { dv.setFloat32(0, x, true); m.imm = dv.getInt32(0, true); m.size = 4; }
-        else { dv.setFloat64(0, x, true); m.imm = dv.getInt32(0, true); m.imm2 = dv.getInt32(4, true); m.size = 8; }
+        m.imm = f.instImm[i]!;
+        m.imm2 = ctrl === Type.F32 ? 0 : f.instImm2[i]!;
+        m.size = ctrl === Type.F32 ? 4 : 8;
         return;
       }
       case Opcode.INeg: case Opcode.BNot: {
@@ -758,9 +758,9 @@ class Lowerer {
         return;
       }
       case Opcode.FAdd: case Opcode.FSub: case Opcode.FMul: case Opcode.FDiv: {
-        const swap = (op === Opcode.FAdd || op === Opcode.FMul) && this.diesHere(a1, i) && !this.diesHere(a0, i);
-        const d = this.copy(swap ? B : A);
-        const m = this.inst(MOp.FAlu).add(d, OperandKind.UseDef).add(swap ? A : B, OperandKind.Use);
+        // Never commuted: with two NaN operands, SSE returns the first one (quieted), as docs/ir.md §4 defines.
+        const d = this.copy(A);
+        const m = this.inst(MOp.FAlu).add(d, OperandKind.UseDef).add(B, OperandKind.Use);
         m.sub = op === Opcode.FAdd ? FAluOp.Add : op === Opcode.FSub ? FAluOp.Sub : op === Opcode.FMul ? FAluOp.Mul : FAluOp.Div;
         m.size = typeBytes(ta);
         this.mov(D, d);
@@ -820,6 +820,16 @@ class Lowerer {
         m.sub = op === Opcode.FcvtToSint ? 0 : 1;
         m.size = typeBytes(ta);
         m.imm = typeBytes(ctrl) * 8;
+        return;
+      }
+      case Opcode.FcvtToSintSat: case Opcode.FcvtToUintSat: {
+        const m = this.inst(MOp.CvtToIntSat).add(D, OperandKind.Def).add(A, OperandKind.Use);
+        const signed = op === Opcode.FcvtToSintSat, w = typeBytes(ctrl) * 8;
+        if (!signed) m.add(this.temp(CLASS_XMM), OperandKind.Temp);
+        if (signed ? w < 32 : w < 64) m.add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.sub = signed ? 0 : 1;
+        m.size = typeBytes(ta);
+        m.imm = w;
         return;
       }
       case Opcode.FcvtFromSint: case Opcode.FcvtFromUint: {

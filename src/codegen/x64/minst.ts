@@ -154,6 +154,12 @@ export const enum MOp {
   CmpLoad,
   /** Range marker: the last addressing-mode form. */
   LastAddressForm = CmpLoad,
+  /**
+   * regs [dst D, src U, temps T...]: saturating float -> int (NaN -> 0, out of range -> the nearer
+   * bound); `sub` 0 signed / 1 unsigned, `size` float bytes, `imm` int bits. Temps: signed i8/i16 one
+   * gp; unsigned i8..i32 an xmm and a gp; unsigned i64 an xmm; signed i32/i64 none.
+   */
+  CvtToIntSat,
 }
 
 /** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
@@ -184,7 +190,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {

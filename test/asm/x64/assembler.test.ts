@@ -29,6 +29,12 @@ test('invalid operands throw errors naming the instruction and the problem', () 
   throwsMsg((a) => a.movzx(rax, ah), 'movzx: ah cannot be encoded with an instruction that needs a REX prefix (REX.W)');
   throwsMsg((a) => a.lea(rax, qword(rbx, rsp, 2, 0)), 'lea: rsp cannot be an index register');
   throwsMsg((a) => a.inc(ptr(rax)), /^inc: operand size is ambiguous/);
+  // An immediate never decides the size of a ptr operand, whatever its value (GNU as: "ambiguous operand size").
+  throwsMsg((a) => a.add(ptr(rax), 0xffffffff), 'add: operand size is ambiguous; use byte/word/dword/qword/xmmword/ymmword instead of ptr');
+  throwsMsg((a) => a.mov(ptr(rax), 0x12345678), /^mov: operand size is ambiguous/);
+  throwsMsg((a) => a.test(ptr(rax), 0x10000), /^test: operand size is ambiguous/);
+  throwsMsg((a) => a.bt(ptr(rax), 3), /^bt: operand size is ambiguous/);
+  throwsMsg((a) => a.shl(ptr(rax), 1), /^shl: operand size is ambiguous/);
   throwsMsg((a) => a.mov(rax, ecx), 'mov: invalid operand combination (rax, ecx)');
   throwsMsg((a) => a.ret(1, 2), 'ret: expects 0 or 1 operands, got 2');
   throwsMsg((a) => a.lock().add(rax, rdi), 'add: lock prefix requires a memory destination');
@@ -43,6 +49,20 @@ test('invalid operands throw errors naming the instruction and the problem', () 
   throwsMsg((a) => { const l = a.newLabel(); a.bind(l); a.bind(l); }, 'bind: label 0 is already bound');
   throwsMsg((a) => a.nopN(16), 'nop: length 16 is not in 1..15');
   throwsMsg((a) => a.vaddps(xmm0, xmm1, ymm0), /^vaddps: invalid operand combination/);
+});
+
+test('forms GNU as accepts beyond the SDM spellings (bytes checked against GNU as 2.40)', () => {
+  assert.equal(hexOf((a) => a.imul(rax, 5)), '486bc005'); // imul rax, rax, 5
+  assert.equal(hexOf((a) => a.imul(r8, 300)), '4d69c02c010000');
+  assert.equal(hexOf((a) => a.imul(ax, 300)), '6669c02c01');
+  assert.equal(hexOf((a) => a.movsxd(eax, ecx)), '63c1');
+  assert.equal(hexOf((a) => a.movsx(rax, dword(rdi))), '486307'); // = movsxd rax, dword [rdi]
+  assert.equal(hexOf((a) => a.movzx(ax, ax)), '660fb7c0');
+  assert.equal(hexOf((a) => a.test(rcx, ptr(rax))), '488508'); // = test [rax], rcx; the register gives the size
+  assert.equal(hexOf((a) => a.pextrb(r8, xmm1, 3)), '66410f3a14c803'); // = pextrb r8d, xmm1, 3
+  assert.equal(hexOf((a) => a.vmovmskps(rax, ymm0)), 'c5fc50c0');
+  // Sized memory with an immediate is fine.
+  assert.equal(hexOf((a) => a.add(dword(rax), 0xffffffff)), '8300ff');
 });
 
 test('short forms: imm8 sign-extension, accumulator forms, 64-bit immediates', () => {

@@ -9,13 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Decoder, DecoderOptions, Mnemonic, OpKind, Register } from 'iced-x86';
-import { FORMS, CONDITION_NAMES, type Form } from '../../../src/asm/x64/forms.js';
+import { FORMS, type Form } from '../../../src/asm/x64/forms.js';
 import { assembleSample, randomSample, rng, specOperand, loadGolden } from '../../../scripts/asm-samples.js';
-import { Mem } from '../../../src/asm/x64/operands.js';
-
-const ALIAS = new Map<string, string>();
-for (const names of CONDITION_NAMES) for (const n of names) for (const p of ['j', 'set', 'cmov']) ALIAS.set(p + n, p + names[0]);
-ALIAS.set('sal', 'shl');
+import { Mem, Reg, gp32 } from '../../../src/asm/x64/operands.js';
+import { decodedMnemonic, decodedOperands } from '../../../src/fuzz/asm-fuzz.js';
 
 function regName(r: number): string {
   const n = (Register as unknown as Record<number, string>)[r]!.toLowerCase();
@@ -37,10 +34,11 @@ function check(f: Form, ops: string[], bytes: Uint8Array): string {
     const what = `${f.mnemonic} ${ops.join(', ')} -> ${Buffer.from(bytes).toString('hex')}`;
     if (ins.length !== bytes.length) return `${what}: iced length ${ins.length}`;
     const mn = (Mnemonic as unknown as Record<number, string>)[ins.mnemonic]!.toLowerCase();
-    const want = ALIAS.get(f.mnemonic) ?? f.mnemonic;
+    const want = decodedMnemonic(f);
     // 66 90 / 48 90 (xchg ax,ax / rax,rax) are architecturally NOPs; GNU encodes them the same.
     if (mn === 'nop' && f.mnemonic === 'xchg' && ops[0] === ops[1]) return '';
     if (mn !== want) return `${what}: iced mnemonic ${mn}`;
+    ops = decodedOperands(f, ops, (s) => { const o = specOperand(s); return o instanceof Reg ? gp32[o.id]!.name : s; });
     // iced leaves the implicit xmm0 of legacy blendv* out of the operand list.
     if (f.tokens[ops.length - 1] === 'xmm0' && ins.opCount === ops.length - 1) ops = ops.slice(0, -1);
     if (ins.opCount < ops.length) return `${what}: iced has ${ins.opCount} operands`;
