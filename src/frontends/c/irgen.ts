@@ -17,6 +17,7 @@ import type { BinaryOp, Expr, Initializer, Stmt, TranslationUnit } from './ast.j
 import { Storage, Symbol } from './ast.js';
 import { lowerSignature, type LoweredSignature, type Passing } from './abi.js';
 import { evalConst, wrapInt } from './consteval.js';
+import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
   CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, typeToString, type Member,
 } from './ctypes.js';
@@ -53,7 +54,7 @@ export function generateIR(units: readonly TranslationUnit[], diags: Diagnostics
   return g.run(units);
 }
 
-class ModuleGen {
+class ModuleGen implements StaticTargets {
   readonly m = new Module('c');
   readonly callees = new Map<Symbol, Callee>();
   readonly sigs = new Map<Symbol, LoweredSignature>();
@@ -159,17 +160,29 @@ class ModuleGen {
     if (d !== undefined) return d;
     const size = Math.max(s.type.size, 0);
     const align = Math.max(s.type.align, s.align, 1);
-    const readonly = false;
-    d = this.m.addData(irName(s.linkName), new Uint8Array(size), { readonly, align: Math.min(align, 4096) });
+    // Objects without initializer are zeros (no bytes stored); the others get their bytes from fillData.
+    d = this.m.addData(irName(s.linkName), new Uint8Array(s.init === null ? 0 : size), { size, align: Math.min(align, 4096) });
     this.data.set(s, d);
     return d;
   }
 
-  /** Writes a static object's initial bytes. */
+  /** Writes a static object's initial bytes and relocations. */
   fillData(s: Symbol): void {
     const d = this.defineData(s);
     if (s.init === null) return;
-    writeStatic(this, d.bytes, 0, s.type, s.init, s.loc);
+    writeStatic(this, d, 0, s.type, s.init, s.loc);
+  }
+
+  /** Static data at `offset` of `d` holds address `a` (StaticTargets). */
+  relocate(d: DataObject, offset: number, a: AddressConstant, loc: SourceLocation): void {
+    let target: DataObject | Callee;
+    if (a.str !== null) target = this.stringData(a.str);
+    else if (a.sym!.isFunction) {
+      const c = this.callees.get(a.sym!);
+      if (c === undefined) this.fail(loc, `function '${a.sym!.name}' has no code (variadic definitions are not supported yet)`);
+      target = c;
+    } else target = this.dataOf(a.sym!, loc);
+    d.addReloc(offset, target, Number(BigInt.asIntN(64, a.offset)));
   }
 
   stringData(bytes: Uint8Array): DataObject {
@@ -255,150 +268,6 @@ function sameTypes(a: readonly Type[], b: readonly Type[]): boolean {
 /** A C link name as an IR symbol name (IR names allow `[A-Za-z0-9_.$]`). */
 function irName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.$]*$/.test(name) ? name : `_${name.replace(/[^A-Za-z0-9_.$]/g, (c) => `$${c.charCodeAt(0).toString(16)}`)}`;
-}
-
-// ---------------------------------------------------------------- static initializers
-
-function writeScalarBytes(bytes: Uint8Array, off: number, t: CType, v: bigint | number): void {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isFloating(t)) {
-    const x = typeof v === 'number' ? v : Number(v);
-    if (t.kind === TypeKind.Float) dv.setFloat32(off, x, true); else dv.setFloat64(off, x, true);
-    return;
-  }
-  const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
-  const size = t.kind === TypeKind.Pointer ? 8 : t.size;
-  for (let i = 0; i < size; i++) bytes[off + i] = Number((n >> BigInt(8 * i)) & 0xffn);
-}
-
-function writeStatic(g: ModuleGen, bytes: Uint8Array, off: number, t: CType, init: Initializer, loc: SourceLocation): void {
-  switch (init.k) {
-    case 'string': {
-      const n = t.kind === TypeKind.Array && t.length >= 0 ? Math.min(init.bytes.length, t.size) : init.bytes.length;
-      bytes.set(init.bytes.subarray(0, n), off);
-      return;
-    }
-    case 'list': {
-      if (t.kind === TypeKind.Array) {
-        const es = t.base!.size;
-        init.items.forEach((it, i) => { if (it !== undefined) writeStatic(g, bytes, off + i * es, t.base!, it, loc); });
-        return;
-      }
-      if (isRecord(t)) {
-        const ms = t.record!.members;
-        init.items.forEach((it, i) => {
-          if (it === undefined) return;
-          const m = ms[i]!;
-          if (m.bitWidth >= 0) writeBitField(g, bytes, off + m.offset, m, it, loc);
-          else writeStatic(g, bytes, off + m.offset, m.type, it, loc);
-        });
-        return;
-      }
-      // A scalar in braces.
-      const first = init.items[0];
-      if (first !== undefined) writeStatic(g, bytes, off, t, first, loc);
-      return;
-    }
-    case 'expr': {
-      const e = init.expr;
-      if (isRecord(t)) {
-        // A struct initialised from a constant compound literal or another object: copy its bytes when constant.
-        if (e.k === 'compound' && e.sym.init !== null) { writeStatic(g, bytes, off, t, e.sym.init, loc); return; }
-        g.fail(e.loc, 'initializer element is not constant');
-      }
-      const v = evalConst(e);
-      if (v !== undefined) { writeScalarBytes(bytes, off, t, v); return; }
-      const addr = addressConstant(e, (fn, name) => g.labelValue(fn, name));
-      if (addr !== undefined) {
-        if (addr.sym === null && addr.str === null) { writeScalarBytes(bytes, off, t, addr.offset); return; }
-        g.fail(e.loc, 'initializers holding addresses (pointers to objects, strings or functions in static data) are not supported yet: jitkit\'s IR has no data relocations');
-      }
-      g.fail(e.loc, 'initializer element is not constant');
-    }
-  }
-}
-
-function writeBitField(g: ModuleGen, bytes: Uint8Array, off: number, m: Member, init: Initializer, loc: SourceLocation): void {
-  if (init.k !== 'expr') { g.fail(loc, 'invalid initializer for a bit-field'); }
-  const v = evalConst(init.expr);
-  if (typeof v !== 'bigint') g.fail(init.expr.loc, 'initializer element is not constant');
-  const mask = (1n << BigInt(m.bitWidth)) - 1n;
-  const unitBytes = Math.ceil((m.bitOffset + m.bitWidth) / 8);
-  let unit = 0n;
-  for (let i = 0; i < unitBytes; i++) unit |= BigInt(bytes[off + i]!) << BigInt(8 * i);
-  unit = (unit & ~(mask << BigInt(m.bitOffset))) | ((v & mask) << BigInt(m.bitOffset));
-  for (let i = 0; i < unitBytes; i++) bytes[off + i] = Number((unit >> BigInt(8 * i)) & 0xffn);
-}
-
-/** An address constant: symbol (or string literal) plus byte offset; both null for an integer cast to a pointer. */
-interface AddressConstant {
-  sym: Symbol | null;
-  str: Uint8Array | null;
-  offset: bigint;
-}
-
-/** Resolves `&&label` in an address constant. */
-type LabelValue = (fn: Symbol, name: string) => number;
-
-/** Evaluates an address constant (C11 6.6p9), or undefined. */
-export function addressConstant(e: Expr, label: LabelValue): AddressConstant | undefined {
-  switch (e.k) {
-    case 'cast': {
-      if (isPointer(e.type) || isInteger(e.type)) {
-        const inner = addressConstant(e.operand, label);
-        if (inner !== undefined && inner.sym === null && inner.str === null) return { ...inner, offset: wrapInt(e.type, inner.offset) };
-        if (inner !== undefined && (isPointer(e.type) || e.type.size === 8)) return inner;
-        if (!isPointer(e.type) && e.type.size !== 8) return undefined;
-        const v = evalConst(e.operand);
-        if (typeof v === 'bigint') return { sym: null, str: null, offset: v };
-      }
-      return undefined;
-    }
-    case 'addr': return lvalueConstant(e.operand, label);
-    case 'ptradd': {
-      const base = addressConstant(e.ptr, label);
-      const idx = evalConst(e.index);
-      if (base === undefined || typeof idx !== 'bigint') return undefined;
-      const size = BigInt(Math.max(e.ptr.type.base!.size, 1));
-      return { ...base, offset: base.offset + (e.sub ? -idx : idx) * size };
-    }
-    case 'int': return { sym: null, str: null, offset: e.value };
-    case 'labeladdr': return { sym: null, str: null, offset: BigInt(label(e.fn, e.name)) };
-    case 'binary': {
-      if (e.op !== '+' && e.op !== '-') return undefined;
-      const a = addressConstant(e.lhs, label);
-      const k = evalConst(e.rhs);
-      if (a !== undefined && typeof k === 'bigint') return { ...a, offset: e.op === '+' ? a.offset + k : a.offset - k };
-      const b = addressConstant(e.rhs, label);
-      const j = evalConst(e.lhs);
-      if (e.op === '+' && b !== undefined && typeof j === 'bigint') return { ...b, offset: b.offset + j };
-      if (a !== undefined && b !== undefined && a.sym === null && a.str === null && b.sym === null && b.str === null) {
-        return { sym: null, str: null, offset: wrapInt(e.type, e.op === '+' ? a.offset + b.offset : a.offset - b.offset) };
-      }
-      return undefined;
-    }
-    case 'ptrdiff': {
-      // `&&a - &&b`, `&x[3] - &x[1]`: the same base.
-      const a = addressConstant(e.lhs, label), b = addressConstant(e.rhs, label);
-      if (a === undefined || b === undefined || a.sym !== b.sym || a.str !== b.str) return undefined;
-      return { sym: null, str: null, offset: (a.offset - b.offset) / BigInt(Math.max(e.lhs.type.base!.size, 1)) };
-    }
-    default: return undefined;
-  }
-}
-
-function lvalueConstant(e: Expr, label: LabelValue): AddressConstant | undefined {
-  switch (e.k) {
-    case 'var': return e.sym.storage === Storage.Local ? undefined : { sym: e.sym, str: null, offset: 0n };
-    case 'string': return { sym: null, str: e.bytes, offset: 0n };
-    case 'compound': return e.sym.storage === Storage.Static ? { sym: e.sym, str: null, offset: 0n } : undefined;
-    case 'member': {
-      const b = lvalueConstant(e.base, label);
-      return b === undefined ? undefined : { ...b, offset: b.offset + BigInt(e.offset) };
-    }
-    case 'deref': return addressConstant(e.operand, label);
-    default: return undefined;
-  }
 }
 
 // ---------------------------------------------------------------- functions
@@ -891,11 +760,14 @@ class FuncGen {
     return end === t.size;
   }
 
+  private irZero(t: Type): Value {
+    if (t === Type.F32 || t === Type.F64) return this.b.fconst(t, 0);
+    if (t === Type.Ptr) return this.nullPtr();
+    return this.b.iconst(t, 0);
+  }
+
   private zeroValue(t: CType): Value {
-    const it = irType(t);
-    if (it === Type.F32 || it === Type.F64) return this.b.fconst(it, 0);
-    if (it === Type.Ptr) return this.nullPtr();
-    return this.b.iconst(it, 0);
+    return this.irZero(irType(t));
   }
 
   // ---------------------------------------------------------------- conditions
@@ -1411,9 +1283,10 @@ class FuncGen {
         if (direct instanceof Import) callee = this.g.aliasImport(sym!.linkName, sig.params, sig.results);
         else {
           // A defined function called through a declaration without prototype: adapt the arguments.
+          // Missing arguments are zero and extra ones dropped (undefined behaviour in C; gcc's code passes whatever the registers hold).
           const fn = direct as Func;
-          if (fn.params.length !== args.length) this.fail(e.loc, `call to '${sym!.name}' with ${e.args.length} argument(s) does not match its definition`);
-          for (let i = 0; i < args.length; i++) args[i] = this.adaptIr(args[i]!, fn.params[i]!, e.loc);
+          args.length = Math.min(args.length, fn.params.length);
+          for (let i = 0; i < fn.params.length; i++) args[i] = i < args.length ? this.adaptIr(args[i]!, fn.params[i]!, e.loc) : this.irZero(fn.params[i]!);
           results = b.callAll(fn, args);
           return this.callResult(results, sig, fn.results, sretAddr, ft.base!);
         }

@@ -209,14 +209,13 @@ export function csmithPrograms(count: number, seed: number): Program[] {
   const dir = path.join(os.tmpdir(), 'jitkit-csmith');
   fs.mkdirSync(dir, { recursive: true });
   const out: Program[] = [];
+  // No argc checks (the program prints the checksum only); bit-fields and packed structs included.
+  const flags = ['--no-argc', '--max-funcs', '8'];
+  const key = createHash('sha256').update(flags.join(' ')).digest('hex').slice(0, 8);
   for (let i = 0; i < count; i++) {
     const s = seed + i;
-    const file = path.join(dir, `csmith-${s}.c`);
-    if (!fs.existsSync(file)) {
-      // No argc checks (prints the checksum only), no features jitkit rejects by design.
-      const text = execFileSync('csmith', ['--seed', String(s), '--no-argc', '--no-bitfields', '--no-packed-struct', '--max-funcs', '8'], { encoding: 'utf8' });
-      fs.writeFileSync(file, text);
-    }
+    const file = path.join(dir, `csmith-${s}-${key}.c`);
+    if (!fs.existsSync(file)) fs.writeFileSync(file, execFileSync('csmith', ['--seed', String(s), ...flags], { encoding: 'utf8' }));
     out.push({ suite: 'csmith', name: `csmith/seed-${s}`, files: [file], includePaths: [inc] });
   }
   return out;
