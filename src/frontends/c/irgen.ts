@@ -15,7 +15,7 @@
  */
 import type { BinaryOp, Expr, Initializer, Stmt, TranslationUnit } from './ast.js';
 import { Storage, Symbol } from './ast.js';
-import { lowerSignature, type LoweredSignature, type Passing } from './abi.js';
+import { classify, lowerSignature, type LoweredSignature, type Passing } from './abi.js';
 import { evalConst, wrapInt } from './consteval.js';
 import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
@@ -84,11 +84,7 @@ class ModuleGen implements StaticTargets {
       const sig = lowerSignature(s.type.base!, s.type.params.map((p) => p.type));
       this.sigs.set(s, sig);
       if (s.body !== null) {
-        if (s.type.variadic) {
-          this.diags.error(s.loc, `variadic function definitions are not supported yet ('${s.name}': jitkit's IR has no va_start)`);
-          continue;
-        }
-        const f = this.m.function(irName(s.linkName), sig.params, sig.results);
+        const f = this.m.function(irName(s.linkName), sig.params, sig.results, { variadic: s.type.variadic });
         this.callees.set(s, f);
         if (!s.isStatic) functions.set(s.linkName, { type: s.type, sig });
       } else if (BUILTIN_BODIES.has(s.linkName)) {
@@ -179,7 +175,7 @@ class ModuleGen implements StaticTargets {
     if (a.str !== null) target = this.stringData(a.str);
     else if (a.sym!.isFunction) {
       const c = this.callees.get(a.sym!);
-      if (c === undefined) this.fail(loc, `function '${a.sym!.name}' has no code (variadic definitions are not supported yet)`);
+      if (c === undefined) this.fail(loc, `function '${a.sym!.name}' has no code in the module (internal error)`);
       target = c;
     } else target = this.dataOf(a.sym!, loc);
     d.addReloc(offset, target, Number(BigInt.asIntN(64, a.offset)));
@@ -257,6 +253,9 @@ class ModuleGen implements StaticTargets {
     return f;
   }
 }
+
+/** Size of System V's va_list (gp_offset, fp_offset, overflow_arg_area, reg_save_area). */
+const VA_LIST_BYTES = 24;
 
 /** Library functions the module defines itself instead of importing. */
 const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail']);
@@ -938,7 +937,7 @@ class FuncGen {
 
   private functionAddress(s: Symbol, loc: SourceLocation): Value {
     const c = this.g.callees.get(s);
-    if (c === undefined) this.fail(loc, `function '${s.name}' has no code (variadic definitions are not supported yet)`);
+    if (c === undefined) this.fail(loc, `function '${s.name}' has no code in the module (internal error)`);
     return this.b.funcAddr(c);
   }
 
@@ -1257,7 +1256,7 @@ class FuncGen {
     if (e.callee.k === 'addr' && e.callee.operand.k === 'var' && e.callee.operand.sym.isFunction) {
       sym = e.callee.operand.sym;
       direct = this.g.callees.get(sym);
-      if (direct === undefined) this.fail(e.loc, `function '${sym.name}' has no code (variadic definitions are not supported yet)`);
+      if (direct === undefined) this.fail(e.loc, `function '${sym.name}' has no code in the module (internal error)`);
     }
     const protoParams = ft.hasProto ? ft.params.map((p) => p.type) : [];
     const fixed = ft.hasProto ? protoParams.length : 0;
@@ -1386,8 +1385,20 @@ class FuncGen {
       case '__builtin_bswap16': case '__builtin_bswap32': case '__builtin_bswap64': return this.bswap(a(0));
       case '__builtin_frame_address': case '__builtin_return_address': this.fail(e.loc, `'${e.name}' is not supported`);
       case '__builtin_alloca': this.fail(e.loc, "'__builtin_alloca' is not supported yet (jitkit's IR has no dynamic stack allocation)");
-      case '__builtin_va_start': case '__builtin_va_end': case '__builtin_va_copy': case '__builtin_va_arg':
-        this.fail(e.loc, `'${e.name.replace('__builtin_', '')}' is not supported yet (jitkit's IR has no variadic definitions)`);
+      case '__builtin_va_start': {
+        if (!this.f.variadic) this.fail(e.loc, "'va_start' used in function with fixed arguments");
+        b.vaStart(a(0));
+        for (const x of e.args.slice(1)) this.exprDiscard(x);
+        return null;
+      }
+      case '__builtin_va_end': this.exprDiscard(e.args[0]!); return null;
+      case '__builtin_va_copy': {
+        // A va_list is 24 bytes of state that va_arg advances in memory: a copy is independent.
+        const dst = a(0);
+        this.copy(dst, a(1), VA_LIST_BYTES);
+        return null;
+      }
+      case '__builtin_va_arg': return this.vaArg(a(0), e.argType!, e.loc);
       case '__builtin_isnan': {
         const x = a(0);
         return b.zext(Type.I32, b.fcmp(FloatCC.Uno, x, x));
@@ -1417,6 +1428,35 @@ class FuncGen {
       case '__builtin_add_overflow': case '__builtin_sub_overflow': case '__builtin_mul_overflow': return this.overflowBuiltin(e);
       case '__builtin_prefetch': for (const x of e.args) this.exprDiscard(x); return null;
       default: this.fail(e.loc, `'${e.name}' is not supported`);
+    }
+  }
+
+  /** `va_arg(ap, t)`: scalars as their promoted IR type, small structs as their eightbytes (in a temporary), large ones by address. */
+  private vaArg(ap: Value, t: CType, loc: SourceLocation): Value {
+    const b = this.b;
+    if (t.kind === TypeKind.LDouble) this.fail(loc, "'long double' is not supported (jitkit's IR has no 80-bit x87 type)");
+    const pass = classify(t);
+    switch (pass.k) {
+      case 'scalar': {
+        const it = pass.type;
+        // Arguments narrower than int arrive promoted (reading them so is undefined in C, but common).
+        if (it === Type.F32) return b.fdemote(b.vaArg(Type.F64, ap));
+        if (it === Type.I8 || it === Type.I16) return b.trunc(it, b.vaArg(Type.I32, ap));
+        return b.vaArg(it, ap);
+      }
+      case 'eightbytes': {
+        const tmp = this.temp(t);
+        const parts = pass.types.length === 2 ? b.vaArgPair(pass.types[0]!, pass.types[1]!, ap) : pass.types.map((pt) => b.vaArg(pt, ap));
+        parts.forEach((v, i) => this.storeEightbyte(v, tmp, i * 8, 8));
+        return tmp;
+      }
+      case 'memory': {
+        // Passed as the address of the caller's copy, as jitted C passes large structs (docs/c.md).
+        const tmp = this.temp(t);
+        this.copy(tmp, b.vaArg(Type.Ptr, ap), t.size);
+        return tmp;
+      }
+      case 'none': this.fail(loc, "second argument to 'va_arg' is of incomplete type 'void'");
     }
   }
 
