@@ -35,7 +35,7 @@ export interface CaseRun {
 export function runCase(name: string, timeoutMs = 180_000): CaseRun {
   // ulimit -c 0: no core files if a case does take its process down.
   const r = spawnSync('/bin/sh', ['-c', 'ulimit -c 0; exec "$0" "$@"', process.execPath, casesScript, name],
-    { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 24 });
+    { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 24 }); // a hung case must not hang the matrix
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let result: CaseResult | undefined;
   try {
