@@ -384,6 +384,10 @@ static void hook_signals(void) {
     sa.sa_sigaction = on_term_signal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sigemptyset(&sa.sa_mask);
+    // When the hook runs on the main thread itself, the interrupt it sends there waits
+    // until the hook returns, so that its handler sees the jitted code's context
+    // (inside the hook it would see the addon and wait for the watchdog's next tick).
+    sigaddset(&sa.sa_mask, JK_INTERRUPT_SIGNAL);
     prev_term[k] = cur;
     sigaction(term_signals[k], &sa, NULL);
   }
