@@ -6,7 +6,7 @@
  *   faults caught: <n>/<n>  process survived: <n>/<n>  interrupt latency ms: <p99>  poll overhead: <x>%
  *
  * where the latency is the 99th percentile over every interrupt(), timeoutMs and
- * SIGINT sample (request to JS having control back; worker.terminate() times are
+ * SIGINT sample (100 per case; JITKIT_FAULTS_SAMPLES) (request to JS having control back; worker.terminate() times are
  * in the table), and the "poll overhead" the geomean over the kernels of the CPU
  * time of interruptible code (compile's default) against `interruptible: false`.
  * Interruptible code stops by signal, not by polls (native/safety.h): the figure is
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   const only = process.argv.indexOf('--only');
   const filter = only >= 0 ? process.argv[only + 1] ?? '' : '';
   const names = (await caseNames()).filter((n) => n.includes(filter));
+  process.env['JITKIT_FAULTS_SAMPLES'] ??= '100'; // per latency case, inherited by the cases' processes
   const runs: CaseRun[] = [];
   for (const name of names) {
     const run = runCase(name);
