@@ -44,6 +44,24 @@ _Static_assert(offsetof(struct jk_thread, async_entry) == 32, "asm reads async_e
 //
 // Callee-saved registers live on this frame, so a fault anywhere below cannot
 // corrupt what the invoke's caller expects. The stack is 16-byte aligned at the call.
+// rax = jk_self (rdi is kept): one fs-relative load with initial-exec TLS, else a call
+// (stack aligned for it).
+#if JK_TLS_FLOOR
+#define LOAD_JK_SELF_RAX \
+  "  movq jk_self@gottpoff(%rip), %rax\n" \
+  "  movq %fs:(%rax), %rax\n"
+#else
+#define LOAD_JK_SELF_RAX \
+  "  pushq %rbp\n" \
+  "  movq %rsp, %rbp\n" \
+  "  pushq %rdi\n" \
+  "  andq $-16, %rsp\n" \
+  "  call jk_current_thread@PLT\n" \
+  "  movq -8(%rbp), %rdi\n" \
+  "  movq %rbp, %rsp\n" \
+  "  popq %rbp\n"
+#endif
+
 __asm__(".text\n"
         ".p2align 4\n"
         ".globl jk_guarded_call, jk_guarded_call_f64, jk_guarded_call_f32\n"
@@ -93,8 +111,7 @@ __asm__(".text\n"
         ".globl jk_module_unwind\n"
         ".hidden jk_module_unwind\n"
         "jk_module_unwind:\n"
-        "  movq jk_self@gottpoff(%rip), %rax\n"
-        "  movq %fs:(%rax), %rax\n"
+        LOAD_JK_SELF_RAX
         "  testq %rax, %rax\n"
         "  jz 1f\n"
         "  movq (%rax), %rcx\n"
@@ -180,8 +197,7 @@ __asm__(".text\n"
         "  ret\n"
         "2:\n"
         "  movl %eax, %edi\n"
-        "  movq jk_self@gottpoff(%rip), %rax\n"
-        "  movq %fs:(%rax), %rax\n"
+        LOAD_JK_SELF_RAX
         "  movq 32(%rax), %r11\n"
         "  jmp *%r11\n");
 

@@ -760,7 +760,7 @@ static napi_value js_runtime_addresses(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
   uintptr_t tp = thread_pointer();
-  set_int(env, o, "stackFloorOffset", (int64_t)((uintptr_t)&jk_stack_floor - tp));
+  set_int(env, o, "stackFloorOffset", JK_TLS_FLOOR ? (int64_t)((uintptr_t)&jk_stack_floor - tp) : 0);
   napi_value ready;
   napi_get_boolean(env, jk_interrupt_signal_ready(), &ready);
   napi_set_named_property(env, o, "interruptible", ready);

@@ -37,6 +37,17 @@
 #include <sys/types.h>
 #include <time.h>
 
+// The prebuilt addon runs on glibc 2.28 and later: bind the pthread functions glibc 2.32/2.34
+// moved into libc (with new symbol versions) to their original versions, which libc keeps.
+#if defined(__GLIBC__) && defined(__x86_64__)
+__asm__(".symver pthread_create,pthread_create@GLIBC_2.2.5");
+__asm__(".symver pthread_once,pthread_once@GLIBC_2.2.5");
+__asm__(".symver pthread_sigmask,pthread_sigmask@GLIBC_2.2.5");
+__asm__(".symver pthread_getattr_np,pthread_getattr_np@GLIBC_2.2.5");
+__asm__(".symver pthread_attr_getstack,pthread_attr_getstack@GLIBC_2.2.5");
+__asm__(".symver pthread_attr_setstacksize,pthread_attr_setstacksize@GLIBC_2.2.5");
+#endif
+
 // Trap codes shared with src/ir/opcodes.ts TrapCode (test/runtime/faults.test.ts checks them).
 enum {
   JK_TRAP_INT_DIVZ = 1,
@@ -99,7 +110,7 @@ struct jk_thread {
   uint64_t watch_calls;    // the watchdog's view of `calls` at its last tick
   int watch_ticks;
   // Timeouts: a POSIX timer that signals this thread (JK_INTERRUPT_SIGNAL).
-  timer_t timer;
+  int timer; // the kernel's timer id (timer_create by system call)
   bool has_timer;
   int64_t timer_ticket;    // the armed timeout's ticket (0: not armed)
   // The thread's JS environment (safepoint termination checks).
@@ -107,11 +118,24 @@ struct jk_thread {
   napi_ref noop;
 };
 
+// initial-exec TLS (one fs-relative load, the same offset on every thread) where the C
+// library allows it in a dlopen'ed library (glibc); musl refuses to load such a library,
+// so there the default model is used and entry trampolines get no stack floor.
+#if defined(__GLIBC__) && !defined(JK_NO_INITIAL_EXEC) // (defined: tests the other path on glibc)
+#define JK_TLS_MODEL __attribute__((tls_model("initial-exec")))
+#define JK_TLS_FLOOR 1
+#else
+#define JK_TLS_MODEL
+#define JK_TLS_FLOOR 0
+#endif
+
 // The current thread's state (NULL on threads jitkit never saw).
-extern __thread struct jk_thread *jk_self __attribute__((tls_model("initial-exec")));
+extern __thread struct jk_thread *jk_self JK_TLS_MODEL;
 // The lowest stack address jitted code on this thread may reach (0: unknown).
-// Entry trampolines read it directly: fs:[tpoff].
-extern __thread uintptr_t jk_stack_floor __attribute__((tls_model("initial-exec")));
+// Entry trampolines read it directly (fs:[tpoff]) where JK_TLS_FLOOR.
+extern __thread uintptr_t jk_stack_floor JK_TLS_MODEL;
+// jk_self, for the assembly of faults.c where TLS is not initial-exec (preserves rdi).
+struct jk_thread *jk_current_thread(void);
 
 // threads.c
 struct jk_thread *jk_thread_register(napi_env env);

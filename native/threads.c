@@ -26,8 +26,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-__thread struct jk_thread *jk_self __attribute__((tls_model("initial-exec")));
-__thread uintptr_t jk_stack_floor __attribute__((tls_model("initial-exec")));
+__thread struct jk_thread *jk_self JK_TLS_MODEL;
+__thread uintptr_t jk_stack_floor JK_TLS_MODEL;
+
+struct jk_thread *jk_current_thread(void) {
+  return jk_self;
+}
 
 // The thread list and the watchdog share one lock.
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -157,7 +161,7 @@ void jk_thread_unregister(void *thread) {
   if (atomic_load(&main_thread) == t) atomic_store(&main_thread, NULL);
   pthread_mutex_unlock(&lock);
   if (t->noop != NULL) napi_delete_reference(t->env, t->noop);
-  if (t->has_timer) timer_delete(t->timer);
+  if (t->has_timer) syscall(SYS_timer_delete, t->timer);
   if (t->altstack != NULL) {
     stack_t ss = {.ss_flags = SS_DISABLE};
     if (sigaltstack(&ss, NULL) == 0) munmap(t->altstack, t->altstack_size);
@@ -222,15 +226,33 @@ int jk_safepoint(void) {
 // Timeouts: a per-thread POSIX timer that sends the interrupt signal to the thread
 // itself, so no other thread needs to run for the timeout to happen.
 
+// The kernel's struct sigevent (64 bytes), for timer_create by system call: the C
+// libraries spell the thread-id member differently, and glibc's timer_* functions carry
+// symbol versions newer than the oldest glibc the prebuilt addon supports (2.28).
+struct kernel_sigevent {
+  uint64_t value;
+  int signo;
+  int notify;
+  int tid;
+  int pad[11];
+};
+#ifndef SIGEV_THREAD_ID
+#define SIGEV_THREAD_ID 4
+#endif
+
+static int set_timer(int timer, const struct itimerspec *when) {
+  return (int)syscall(SYS_timer_settime, timer, 0, when, NULL);
+}
+
 static bool thread_timer(struct jk_thread *t) {
   if (t->has_timer) return true;
   if (!jk_interrupt_signal_ready()) return false;
-  struct sigevent ev;
+  struct kernel_sigevent ev;
   memset(&ev, 0, sizeof ev);
-  ev.sigev_notify = SIGEV_THREAD_ID;
-  ev.sigev_signo = JK_INTERRUPT_SIGNAL;
-  ev._sigev_un._tid = t->tid;
-  if (timer_create(CLOCK_MONOTONIC, &ev, &t->timer) != 0) return false;
+  ev.notify = SIGEV_THREAD_ID;
+  ev.signo = JK_INTERRUPT_SIGNAL;
+  ev.tid = t->tid;
+  if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &t->timer) != 0) return false;
   t->has_timer = true;
   return true;
 }
@@ -246,7 +268,7 @@ int64_t jk_arm_timeout(uint32_t ms) {
   when.it_value.tv_nsec = (long)(ms % 1000) * 1000000;
   int64_t ticket = atomic_fetch_add(&next_ticket, 1);
   t->timer_ticket = ticket;
-  if (timer_settime(t->timer, 0, &when, NULL) == 0) return ticket;
+  if (set_timer(t->timer, &when) == 0) return ticket;
   t->timer_ticket = 0;
   return -1;
 }
@@ -257,7 +279,7 @@ void jk_disarm_timeout(int64_t ticket) {
   if (t == NULL || t->timer_ticket != ticket || ticket == 0) return;
   struct itimerspec off;
   memset(&off, 0, sizeof off);
-  timer_settime(t->timer, 0, &off, NULL);
+  set_timer(t->timer, &off);
   t->timer_ticket = 0;
   atomic_fetch_and(&t->reasons, ~(uint32_t)JK_REASON_TIMEOUT);
 }

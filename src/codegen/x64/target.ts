@@ -53,7 +53,8 @@ export const X64_TARGET: Target = {
     for (const t of glue.trampolines) {
       piece(t.symbol);
       entries.push(0);
-      emitTrampoline(a, t.params, t.results, t.target, glue.stateAddress, glue.stackBudget, glue.safety.stackFloorOffset);
+      emitTrampoline(a, t.params, t.results, t.target, glue.stateAddress, glue.stackBudget,
+        glue.safety.stackFloorOffset === 0 ? undefined : glue.safety.stackFloorOffset); // 0: no thread-local floor (musl)
     }
     piece(glue.trapSymbol);
     entries.push(0);
