@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     console.log(`        ${run.detail.slice(0, 200)}`);
   }
   const stops = runs.filter((r) => !/terminate/.test(r.name)).flatMap((r) => r.latencies);
-  const rounds = Number(process.env['JITKIT_FAULTS_ROUNDS'] ?? 7);
+  const rounds = Number(process.env['JITKIT_FAULTS_ROUNDS'] ?? 15);
   console.log(`\nwhat safety costs on the kernels (-O2, CPU ms of the call, best of ${rounds}; bench/kernels/safety.ts):`);
   const overheads = measureSafetyOverheads({ rounds });
   console.log(safetyTable(overheads));
