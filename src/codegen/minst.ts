@@ -138,6 +138,10 @@ export class MFunction {
   /** Number of register ids: pregs, IR values, temporaries. */ regCount: number;
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
+  /**
+   * The function moves the stack pointer at run time (`stack_alloc`, `stack_restore`): the emitter
+   * addresses its frame (spill slots, stack slots) from the frame pointer.
+   */ dynamicStack = false;
   /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
   constructor(readonly func: Func, registers: TargetRegisters, scratch: BackendScratch = new BackendScratch()) {
     this.scratch = scratch;

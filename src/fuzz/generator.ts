@@ -207,6 +207,8 @@ class FuncGen {
   readonly pool: Value[] = [];
   readonly buf: Value;
   readonly slots: { slot: number; size: number }[] = [];
+  /** `stack_alloc` blocks (32 bytes written, so readable) usable at this point: scoped like the pool. */
+  readonly blocks: Value[] = [];
   /** Product of the trip-count bounds of the enclosing loops. */
   mult = 1;
   /** A recursive helper calls itself at most once. */
@@ -329,7 +331,7 @@ class FuncGen {
   /** A memory location: [address value, constant offset, bytes writable]. */
   location(write: boolean): [Value, number] {
     const { r, b } = this;
-    const k = r.weighted([6, this.slots.length > 0 ? 3 : 0, 2]);
+    const k = r.weighted([6, this.slots.length > 0 ? 3 : 0, 2, this.blocks.length > 0 ? 3 : 0]);
     if (k === 0) {
       let p = this.bufAddr(r.chance(0.3) ? 0xf8 : 0xff);
       if (r.chance(0.3)) { p = b.iadd(p, this.iconst(Type.I64, 64)); return [p, -r.int(0, 64)]; }
@@ -343,6 +345,14 @@ class FuncGen {
       const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, mask));
       return [b.iadd(b.stackAddr(slot), idx), 0];
     }
+    if (k === 3) {
+      // A stack_alloc block: 8-byte accesses within its first 32 bytes.
+      const p = r.pick(this.blocks);
+      this.tick(2);
+      if (r.chance(0.4)) return [p, r.int(0, 24)];
+      const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, r.pick([24, 15, 7])));
+      return [b.iadd(p, idx), 0];
+    }
     this.tick(3);
     const data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
     const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 0x1f));
@@ -353,7 +363,7 @@ class FuncGen {
   emitOne(): void {
     const { r, b, f } = this;
     this.tick();
-    const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1]);
+    const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1, 1.2]);
     switch (k) {
       case 0: this.push(this.constant(r.pick(VALUES))); break;
       case 1: {
@@ -405,6 +415,7 @@ class FuncGen {
       case 11: this.emitStore(); break;
       case 12: this.emitCall(); break;
       case 13: this.emitImportCall(); break;
+      case 15: this.emitStackAlloc(); break;
       default: {
         // Pointer round trips and differences: deterministic although addresses are not.
         const p = this.bufAddr(), q = this.bufAddr();
@@ -621,14 +632,25 @@ class FuncGen {
   }
   /** Runs `fn` with a nested pool scope. */
   scoped<T>(fn: () => T): T {
-    const mark = this.pool.length;
+    const mark = this.pool.length, blocks = this.blocks.length;
     this.depth++;
     try {
       return fn();
     } finally {
       this.depth--;
       this.pool.length = mark;
+      this.blocks.length = blocks;
     }
+  }
+  /** `stack_alloc` of 32..63 bytes (its first 32 written), or rarely one too large for any stack (stk_ovf). */
+  emitStackAlloc(): void {
+    const { r, b } = this;
+    this.tick(8);
+    let size = b.iadd(b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 31)), this.iconst(Type.I64, 32));
+    if (this.o.traps && r.chance(0.03)) size = b.bor(size, this.iconst(Type.I64, r.chance(0.5) ? 1n << 40n : -1n));
+    const p = b.stackAlloc(size, r.pick([1, 4, 8, 16, 32, 64]));
+    for (let off = 0; off < 32; off += 8) b.store(this.get(Type.I64), p, off);
+    this.blocks.push(p);
   }
   /** Values of `types` from the pool. */
   values(types: readonly Type[]): Value[] {
@@ -646,10 +668,13 @@ class FuncGen {
     const types = this.someTypes(3);
     const size = Math.max(1, this.o.regionSize >> 1);
     const arm = (): Value[] | void => this.scoped(() => {
+      const mark = r.chance(0.2) ? b.stackSave() : undefined;
       this.region(r.int(0, size));
       if (b.isTerminated) return undefined;
       if (r.chance(0.04)) { this.terminate(); return undefined; }
-      return this.values(types);
+      const out = this.values(types);
+      if (mark !== undefined) b.stackRestore(mark);
+      return out;
     });
     const out = b.ifElse(this.cond(), types, arm, arm);
     for (const v of out) this.push(v);
@@ -676,6 +701,9 @@ class FuncGen {
     const savedMult = this.mult;
     this.mult *= maxTrips + 1;
     this.scoped(() => {
+      // The body may free its stack_alloc blocks at the end of each iteration, as C does for a VLA
+      // declared in a loop body.
+      const mark = r.chance(0.2) ? b.stackSave() : undefined;
       for (const v of hp) this.push(v);
       const size = Math.max(1, this.o.regionSize);
       this.region(r.int(1, size));
@@ -688,7 +716,9 @@ class FuncGen {
       }
       if (!b.isTerminated) {
         const next = b.iadd(hp[0]!, this.iconst(ctrT, 1));
-        b.jump(header, [next, ...this.values(carried)]);
+        const values = this.values(carried);
+        if (mark !== undefined) b.stackRestore(mark);
+        b.jump(header, [next, ...values]);
       }
     });
     this.mult = savedMult;

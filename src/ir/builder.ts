@@ -307,6 +307,25 @@ export class Builder {
     this.func.instImm2[i] = offset;
     return this.one(i);
   }
+  /**
+   * `stack_alloc size, align A`: `size` (an i64, read as unsigned) bytes of stack aligned to `align`
+   * (a power of two <= 4096), valid until the function returns or a `stackRestore` frees them;
+   * traps `stk_ovf` when the stack cannot hold them.
+   */
+  stackAlloc(size: Value, align = 16): Value {
+    if (typeof align !== 'number' || !Number.isInteger(align)) throw new TypeError(`stack_alloc: alignment must be an integer, got ${describe(align)}`);
+    const i = this.begin(Opcode.StackAlloc, Type.Invalid, [size]);
+    this.func.instImm[i] = align;
+    return this.one(i);
+  }
+  /** `stack_save`: a mark of the dynamic stack for `stackRestore` (C: entering a block that declares a VLA). */
+  stackSave(): Value {
+    return this.one(this.begin(Opcode.StackSave, Type.Invalid, []));
+  }
+  /** `stack_restore mark`: frees every `stack_alloc` made since the `stackSave` that returned `mark` (C: leaving the block). */
+  stackRestore(mark: Value): void {
+    this.end(this.begin(Opcode.StackRestore, Type.Invalid, [mark]));
+  }
   /** Address of module data. */
   globalAddr(data: DataObject): Value {
     if (!(data instanceof DataObject)) throw new TypeError(`global_addr: expected a data object of this module (from module.addData), got ${describe(data)}`);

@@ -64,12 +64,16 @@ export interface Region {
 
 const REGION_SHIFT = 32n;
 const FUNC_REGION = 0xfffff;
+/** `stack_save` marks are addresses in region MARK_REGION + the call's serial number (never mapped). */
+const MARK_REGION = 0x100000;
 
 /** The interpreter's memory: regions addressed as `region << 32 | offset`. */
 export class Memory {
   /** Regions by id (0 is the null region). */
   readonly regions: (Region | undefined)[] = [undefined];
   private readonly mapped = new Map<object, bigint>();
+  /** Ids of freed `stack_alloc` regions. */
+  private readonly freeIds: number[] = [];
 
   /** Adds a region over `bytes` and returns its base address. */
   addRegion(bytes: Uint8Array, name: string, readonly = false): bigint {
@@ -77,6 +81,27 @@ export class Memory {
     if (id >= FUNC_REGION) throw new Error('interpreter: too many memory regions');
     this.regions.push({ bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly, name });
     return BigInt(id) << REGION_SHIFT;
+  }
+  /**
+   * Adds a region for a `stack_alloc` of `size` bytes (zero-filled) and returns its id. Ids of freed
+   * ones are reused only once every id is taken, so an access through a stale pointer traps.
+   */
+  addStackRegion(size: number): number {
+    const bytes = new Uint8Array(size);
+    const region = { bytes, view: new DataView(bytes.buffer), readonly: false, name: 'stack_alloc' };
+    let id = this.regions.length;
+    if (id < FUNC_REGION) this.regions.push(region);
+    else {
+      id = this.freeIds.pop() ?? -1;
+      if (id < 0) throw new Error('interpreter: too many memory regions');
+      this.regions[id] = region;
+    }
+    return id;
+  }
+  /** Frees a region made by `addStackRegion` (later accesses trap heap_oob). */
+  freeStackRegion(id: number): void {
+    this.regions[id] = undefined;
+    this.freeIds.push(id);
   }
   /** Maps a JS buffer (its bytes, aliased) and returns its address; the same object maps to the same address. */
   mapBuffer(buf: ArrayBufferView | ArrayBuffer): bigint {
@@ -275,6 +300,13 @@ export class Interpreter {
   private readonly stackBase: bigint;
   private sp = 0;
   private depth = 0;
+  /** Live `stack_alloc` regions (ids and sizes), innermost call's last; each call frees its own on return. */
+  private readonly dynIds: number[] = [];
+  private readonly dynSizes: number[] = [];
+  /** Bytes of the live `stack_alloc` regions (they count against `stackSize` with the stack slots). */
+  private dynBytes = 0;
+  /** Number of calls run so far: a `stack_save` mark names its call by it. */
+  private calls = 0;
   // Scratch for block-argument copies.
   private readonly argTemp: IrValue[] = [];
 
@@ -313,7 +345,7 @@ export class Interpreter {
     if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
     const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
     // Save and restore so that an import hook may call back into the interpreter.
-    const savedDepth = this.depth, savedSp = this.sp;
+    const savedDepth = this.depth, savedSp = this.sp, savedDyn = this.dynIds.length;
     let out: IrValue[];
     try {
       out = this.run(f, irArgs);
@@ -323,6 +355,7 @@ export class Interpreter {
     } finally {
       this.depth = savedDepth;
       this.sp = savedSp;
+      this.freeStackAllocs(savedDyn);
     }
     const rt = f.results;
     return out.length === 0 ? undefined : out.length === 1 ? fromIrValue(rt[0]!, out[0]!) : out.map((v, i) => fromIrValue(rt[i]!, v));
@@ -358,6 +391,15 @@ export class Interpreter {
     return list.map((v, i) => toIrValue(imp.results[i]!, v, this.memory, `result of import %${imp.name}`));
   }
 
+  /** Frees the `stack_alloc` regions from index `from` of the live list on. */
+  private freeStackAllocs(from: number): void {
+    const ids = this.dynIds, sizes = this.dynSizes;
+    while (ids.length > from) {
+      this.memory.freeStackRegion(ids.pop()!);
+      this.dynBytes -= sizes.pop()!;
+    }
+  }
+
   private trap(code: number, f: Func, inst: number): never {
     throw new TrapError(code, ` in function ${f.name} at ${instText(f, inst as Inst)}`);
   }
@@ -370,12 +412,13 @@ export class Interpreter {
     if (++this.depth > this.maxDepth) {
       throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
     }
-    const savedSp = this.sp;
+    const savedSp = this.sp, dynStart = this.dynIds.length;
+    const serial = this.calls = (this.calls + 1) & 0x3fffffff;
     // Allocate stack slots.
     const slotBase: number[] = [];
     for (const ss of f.stackSlots) {
       const at = (this.sp + ss.align - 1) & ~(ss.align - 1);
-      if (at + ss.size > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
+      if (at + ss.size + this.dynBytes > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
       this.stack.bytes.fill(0, at, at + ss.size);
       slotBase.push(at);
       this.sp = at + ss.size;
@@ -515,6 +558,29 @@ export class Interpreter {
         case Opcode.StackAddr:
           vals[rs] = this.stackBase + BigInt(slotBase[f.instImm[inst]!]! + f.instImm2[inst]!);
           break;
+        case Opcode.StackAlloc: {
+          const size = BigInt.asUintN(64, vals[pool[as]!] as bigint);
+          if (size > BigInt(this.stack.bytes.length - this.sp - this.dynBytes)) this.trap(TrapCode.StackOverflow, f, inst);
+          const n = Number(size);
+          this.dynIds.push(this.memory.addStackRegion(n));
+          this.dynSizes.push(n);
+          this.dynBytes += n;
+          vals[rs] = BigInt(this.dynIds[this.dynIds.length - 1]!) << REGION_SHIFT;
+          break;
+        }
+        case Opcode.StackSave:
+          // A mark outside every region: the call's serial number above the region ids, and how many allocations live.
+          vals[rs] = (BigInt(MARK_REGION + serial) << REGION_SHIFT) | BigInt(this.dynIds.length - dynStart);
+          break;
+        case Opcode.StackRestore: {
+          const mark = vals[pool[as]!] as bigint;
+          const count = Number(mark & 0xffffffffn);
+          if ((mark >> REGION_SHIFT) !== BigInt(MARK_REGION + serial) || count > this.dynIds.length - dynStart) {
+            throw new TrapError(TrapCode.HeapOob, ` (stack_restore: 0x${BigInt.asUintN(64, mark).toString(16)} is no stack_save mark of this call) in function ${f.name} at ${instText(f, inst as Inst)}`);
+          }
+          this.freeStackAllocs(dynStart + count);
+          break;
+        }
         case Opcode.GlobalAddr:
           vals[rs] = this.dataAddress(f.module.data[f.instImm[inst]!]!);
           break;
@@ -578,6 +644,7 @@ export class Interpreter {
           const out: IrValue[] = [];
           for (let i = 0; i < n; i++) out.push(vals[pool[as + i]!]!);
           this.sp = savedSp;
+          this.freeStackAllocs(dynStart);
           this.depth--;
           return out;
         }

@@ -170,6 +170,12 @@ export const enum Opcode {
   Store,
   /** `v = stack_addr ssN+off`: address of a stack slot. */
   StackAddr,
+  /** `v = stack_alloc n, align A`: n (i64, unsigned) bytes of stack, valid until the function returns; traps stk_ovf. */
+  StackAlloc,
+  /** `v = stack_save`: marks the dynamic stack (for `stack_restore`). */
+  StackSave,
+  /** `stack_restore v`: frees the `stack_alloc`s made since the `stack_save` that gave v. */
+  StackRestore,
   /** `v = global_addr %data`: address of module data. */
   GlobalAddr,
   /** `v = func_addr %f`: address of a function (for call_indirect). */
@@ -262,6 +268,10 @@ export const enum Format {
   Store,
   /** `stack_addr ssN+off` */
   StackAddr,
+  /** `stack_alloc x, align N` */
+  StackAlloc,
+  /** `op` (no operands) */
+  Nullary,
   /** `global_addr %d` */
   GlobalAddr,
   /** `func_addr %f` */
@@ -290,6 +300,8 @@ export const enum OperandClass {
   Int,
   /** Float types (f32, f64). */
   Float,
+  /** `ptr` only. */
+  Ptr,
 }
 
 /** How an instruction's result types are determined. */
@@ -419,6 +431,9 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('uload32', Format.Load, ResultRule.Ctrl, OperandClass.Any, LD, 4, false),
   op('store', Format.Store, ResultRule.None, OperandClass.Any, W | C | S),
   op('stack_addr', Format.StackAddr, ResultRule.Ptr, OperandClass.Any, 0),
+  op('stack_alloc', Format.StackAlloc, ResultRule.Ptr, OperandClass.Any, S | C),
+  op('stack_save', Format.Nullary, ResultRule.Ptr, OperandClass.Any, S),
+  op('stack_restore', Format.Unary, ResultRule.None, OperandClass.Ptr, S),
   op('global_addr', Format.GlobalAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('func_addr', Format.FuncAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('call', Format.Call, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),

@@ -64,6 +64,8 @@ export function instText(f: Func, inst: Inst): string {
     case Format.Load: return `${s} ${a(0)}${offsetText(imm)}`;
     case Format.Store: return `${s} ${a(0)}, ${a(1)}${offsetText(imm)}`;
     case Format.StackAddr: return `${s} ss${imm}${offsetText(f.instImm2[inst]!)}`;
+    case Format.StackAlloc: return `${s} ${a(0)}, align ${imm}`;
+    case Format.Nullary: return s;
     case Format.GlobalAddr: {
       const d = f.module.data[imm];
       return `${s} ${d === undefined ? `#${imm}` : `%${d.name}`}`;

@@ -17,12 +17,15 @@ import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 
+/** Largest alignment of `stack_alloc` (and of stack slots). */
+const MAX_STACK_ALIGN = 4096;
+
 function classText(c: OperandClass): string {
-  return c === OperandClass.Int ? 'an integer type' : 'a float type';
+  return c === OperandClass.Int ? 'an integer type' : c === OperandClass.Ptr ? 'ptr' : 'a float type';
 }
 
 function fitsClass(t: Type, c: OperandClass): boolean {
-  return c === OperandClass.Int ? isIntType(t) : c === OperandClass.Float ? isFloatType(t) : isValidType(t);
+  return c === OperandClass.Int ? isIntType(t) : c === OperandClass.Float ? isFloatType(t) : c === OperandClass.Ptr ? t === Type.Ptr : isValidType(t);
 }
 
 function checkArgsAgainst(f: Func, inst: Inst, from: number, sig: Signature, what: string): string | null {
@@ -112,7 +115,13 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (!isFloatType(ctrl)) return `type ${typeName(ctrl)} is not a float type`;
       return needArgs(f, inst, 0);
     case Format.Unary:
-      return needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands);
+      if ((e = needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands)) !== null) return e;
+      // A mark is the stack pointer of this very call: only a stack_save's own result is one.
+      if (op === Opcode.StackRestore) {
+        const v = f.arg(inst, 0);
+        if (f.valueKind[v] !== ValueKind.Result || f.instOpcode[f.valueDef[v]!] !== Opcode.StackSave) return `v${v} is not the result of a stack_save`;
+      }
+      return null;
     case Format.Binary: {
       // The most frequent format: each operand's type is read once.
       if ((e = needArgs(f, inst, 2)) !== null) return e;
@@ -161,6 +170,12 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (off < 0 || off > ss.size) return `offset ${off} is outside ss${imm} (size ${ss.size})`;
       return needArgs(f, inst, 0);
     }
+    case Format.StackAlloc:
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.I64) return `size v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected i64`;
+      return imm >= 1 && imm <= MAX_STACK_ALIGN && (imm & (imm - 1)) === 0 ? null : `alignment ${imm} is not a power of two <= ${MAX_STACK_ALIGN}`;
+    case Format.Nullary:
+      return needArgs(f, inst, 0);
     case Format.GlobalAddr:
       return f.module.data[imm] === undefined ? `unknown data #${imm}` : needArgs(f, inst, 0);
     case Format.FuncAddr:

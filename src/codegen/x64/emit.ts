@@ -10,7 +10,9 @@
  *   offset 8   u32 FUNC_MAGIC, i32 signature hash   (checked by call_indirect)
  *   offset 16  entry: stack check, prologue, body, trap stubs, jump tables, constants
  *
- * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative):
+ * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative, or rbp-relative in
+ * a function whose stack pointer moves (`dynamicStack`: stack_alloc blocks go between the fixed
+ * frame and the outgoing arguments; docs/backend.md §4):
  *
  *   [rbp + 16 + 8k]   incoming stack argument k
  *   [rbp + 8]         return address
@@ -157,7 +159,15 @@ class Emitter {
   readonly irInsts: number[] = [];
   readonly saved: number[] = [];
   slotOffset: number[] = [];
+  /** Per IR stack slot: its alignment when a dynamic-stack frame aligns its address at run time (> 16), else 0. */
+  slotRealign: number[] = [];
   spillBase = 0;
+  /**
+   * The register the frame is addressed from and the offset of the fixed frame's bottom from it: rsp
+   * and 0, or (dynamic stack: rsp moves) rbp and minus the bytes between rbp and the fixed frame's bottom.
+   */
+  frameReg: Reg = rsp;
+  frameBias = 0;
   frameSize = 0;
   maxAlign = 16;
   /** Operand locations of the current instruction: the first `physCount` entries (the array is reused, never shrunk). */
@@ -291,17 +301,23 @@ class Emitter {
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return this.memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return this.memOf(8, this.frameReg, null, 1, this.frameBias + this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
     for (const p of CALLEE_SAVED_GP) if (this.alloc.usedPregs[p]) this.saved.push(p);
+    const dynamic = this.mf.dynamicStack;
     let off = this.mf.outArgSlots * 8;
     for (const ss of f.stackSlots) {
-      if (ss.align > this.maxAlign) this.maxAlign = ss.align;
-      off = (off + ss.align - 1) & ~(ss.align - 1);
+      // rsp moves in a dynamic-stack frame, so `and rsp, -align` cannot align it: such a slot gets
+      // align - 16 bytes more, and its address is rounded down at run time (StackAddr).
+      const realign = dynamic && ss.align > 16;
+      const align = realign ? 16 : ss.align;
+      if (align > this.maxAlign) this.maxAlign = align;
+      off = (off + align - 1) & ~(align - 1);
       this.slotOffset.push(off);
-      off += ss.size;
+      this.slotRealign.push(realign ? ss.align : 0);
+      off += realign ? ss.size + ss.align - 16 : ss.size;
     }
     off = (off + 7) & ~7;
     this.spillBase = off;
@@ -310,6 +326,10 @@ class Emitter {
     const pushed = 8 * this.saved.length;
     off = ((off + pushed + 15) & ~15) - pushed;
     this.frameSize = off;
+    if (dynamic) {
+      this.frameReg = rbp;
+      this.frameBias = -(pushed + off);
+    }
   }
 
   /** Register object for register id `r` at operand size `size`. */
@@ -441,7 +461,7 @@ class Emitter {
 
   epilogue(): void {
     const a = this.a;
-    if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16) a.lea(rsp, qword(rbp, -8 * this.saved.length));
+    if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16 || this.mf.dynamicStack) a.lea(rsp, qword(rbp, -8 * this.saved.length));
     for (let k = this.saved.length - 1; k >= 0; k--) a.emitForm(POP_R64, gp64[this.saved[k]!]!);
     a.emitForm(POP_R64, rbp);
     a.emitForm(RET);
@@ -946,8 +966,41 @@ class Emitter {
         else a.emitForm(MOV_MR[1], mem, gp64[v]!);
         return;
       }
-      case MOp.StackAddr:
-        a.lea(gp64[p[0]!]!, qword(rsp, this.slotOffset[inst.imm]! + inst.imm2));
+      case MOp.StackAddr: {
+        const d = gp64[p[0]!]!, realign = this.slotRealign[inst.imm]!;
+        const at = this.frameBias + this.slotOffset[inst.imm]!;
+        if (realign === 0) { a.lea(d, qword(this.frameReg, at + inst.imm2)); return; }
+        a.lea(d, qword(this.frameReg, at + realign - 16));
+        a.and(d, -realign);
+        if (inst.imm2 !== 0) a.lea(d, qword(d, inst.imm2));
+        return;
+      }
+      case MOp.StackAlloc: {
+        // The new block must leave the stack limit below the outgoing argument area under it:
+        // size <= rsp - limit - (align - 1) - outgoing bytes (all unsigned), else stk_ovf.
+        const d = gp64[p[0]!]!, size = gp64[p[1]!]!, t = gp64[p[2]!]!;
+        const align = inst.imm, out = (this.mf.outArgSlots * 8 + 15) & ~15;
+        const overflow = this.trapLabel(TrapCode.StackOverflow);
+        a.mov(t, rsp);
+        a.mov(r11, this.mf.scratch.memoBig(this.opts.stateAddress, imm64));
+        a.sub(t, this.memOf(8, r11, null, 1, this.opts.stackLimitOffset));
+        a.jumpLabel(Cond.B, overflow);
+        a.sub(t, align - 1 + out);
+        a.jumpLabel(Cond.B, overflow);
+        a.cmp(size, t);
+        a.jumpLabel(Cond.A, overflow);
+        a.mov(t, rsp);
+        a.sub(t, size);
+        a.and(t, -align);
+        a.lea(rsp, qword(t, -out));
+        a.mov(d, t);
+        return;
+      }
+      case MOp.StackSave:
+        a.mov(gp64[p[0]!]!, rsp);
+        return;
+      case MOp.StackRestore:
+        a.mov(rsp, gp64[p[0]!]!);
         return;
       case MOp.LoadSym:
         a.movAbs64(gp64[p[0]!]!, inst.sym);

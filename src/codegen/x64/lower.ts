@@ -888,6 +888,19 @@ class Lowerer {
         m.imm2 = f.instImm2[i]!;
         return;
       }
+      case Opcode.StackAlloc: {
+        const m = this.inst(MOp.StackAlloc).add(D, OperandKind.Def).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.imm = Math.max(16, f.instImm[i]!);
+        this.mf.dynamicStack = true;
+        return;
+      }
+      case Opcode.StackSave:
+        this.inst(MOp.StackSave).add(D, OperandKind.Def);
+        return;
+      case Opcode.StackRestore:
+        this.inst(MOp.StackRestore).add(A, OperandKind.Use);
+        this.mf.dynamicStack = true;
+        return;
       case Opcode.GlobalAddr: {
         this.inst(MOp.MovImm).add(D, OperandKind.Def).setImm64(cx.dataAddress(f.instImm[i]!));
         return;

@@ -160,6 +160,16 @@ export const enum MOp {
    * gp; unsigned i8..i32 an xmm and a gp; unsigned i64 an xmm; signed i32/i64 none.
    */
   CvtToIntSat,
+  /**
+   * regs [dst D, size U, tmp T]: `stack_alloc`: dst = (rsp - size) rounded down to `imm` (a power of
+   * two >= 16), rsp = dst - the outgoing argument area; traps stk_ovf first when that would pass the
+   * stack limit. Only in functions with `MFunction.dynamicStack` (their frame is rbp-relative).
+   */
+  StackAlloc,
+  /** regs [dst D]: dst = rsp (`stack_save`). */
+  StackSave,
+  /** regs [src U]: rsp = src (`stack_restore` of a `stack_save` mark). */
+  StackRestore,
 }
 
 /** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
@@ -190,7 +200,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'stack_alloc', 'stack_save', 'stack_restore'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
