@@ -1,10 +1,11 @@
 /**
  * `jitkit cc`: the C front end from the shell.
  *
- *   jitkit cc -E FILE.c [-DNAME[=V]] [-UNAME] [-Ipath] [-isystem path] [-P] [-o OUT] [--no-system-headers]
+ *   jitkit cc -E FILE.c [-DNAME[=V]] [-UNAME] [-Ipath] [-isystem path] [-P] [-dM] [-o OUT] [--no-system-headers]
  *
  * `-E` prints the preprocessed text as `gcc -E` does (with `# LINE "FILE"`
- * markers; `-P` leaves them out). Diagnostics go to stderr in gcc's format;
+ * markers; `-P` leaves them out; `-dM` prints the macros defined at the end
+ * instead, one `#define` per line, sorted). Diagnostics go to stderr in gcc's format;
  * the exit status is 1 when there were errors. `--no-system-headers` ignores
  * /usr/include and uses jitkit's built-in libc headers. FILE `-` reads stdin.
  */
@@ -13,7 +14,7 @@ import { CompileError, Diagnostics } from '../frontends/c/diagnostics.js';
 import { compileToIR, type CcOptions } from '../frontends/c/index.js';
 import { optimize } from '../opt/index.js';
 import { printModule } from '../ir/printer.js';
-import { preprocess, type PreprocessOptions } from '../frontends/c/preprocessor.js';
+import { preprocessWithMacros, type PreprocessOptions } from '../frontends/c/preprocessor.js';
 import { formatPreprocessed } from '../frontends/c/pp-output.js';
 
 /** Usage text of `jitkit cc`. */
@@ -22,6 +23,7 @@ export const CC_USAGE = `usage: jitkit cc -E FILE.c [options]
   -E                    preprocess only; print the result (with # line markers)
   --emit-ir             compile and print the program's IR (after mem2reg; with -O1/-O2 optimised)
   -P                    with -E: no line markers
+  -dM                   with -E: print the #define of every macro at the end instead
   -DNAME[=VALUE]        define a macro (VALUE defaults to 1)
   -UNAME                undefine a macro
   -Ipath                add a directory to the #include search path
@@ -39,6 +41,7 @@ export function ccCommand(argv: readonly string[]): number {
   let emitIr = false;
   let opt: 0 | 1 | 2 = 0;
   let lineMarkers = true;
+  let dumpMacros = false;
   let hideSystemHeaders = false;
   let output: string | undefined;
   const files: string[] = [];
@@ -54,6 +57,7 @@ export function ccCommand(argv: readonly string[]): number {
     else if (a === '--emit-ir') emitIr = true;
     else if (/^-O[012]$/.test(a)) opt = Number(a.slice(2)) as 0 | 1 | 2;
     else if (a === '-P') lineMarkers = false;
+    else if (a === '-dM') dumpMacros = true;
     else if (a === '--no-system-headers') hideSystemHeaders = true;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(CC_USAGE + '\n');
@@ -73,8 +77,8 @@ export function ccCommand(argv: readonly string[]): number {
   const options: PreprocessOptions = { defines, undefines, includePaths, systemIncludePaths, hideSystemHeaders };
   const diagnostics = new Diagnostics([]);
   const input = file === '-' ? { name: '<stdin>', text: fs.readFileSync(0, 'utf8') } : file;
-  const unit = preprocess(input, options, diagnostics);
-  const text = formatPreprocessed(unit, { lineMarkers });
+  const { unit, macros } = preprocessWithMacros(input, options, diagnostics);
+  const text = dumpMacros ? [...macros.keys()].sort().map((k) => macros.get(k)! + '\n').join('') : formatPreprocessed(unit, { lineMarkers });
   if (output !== undefined) fs.writeFileSync(output, text);
   else process.stdout.write(text);
   if (diagnostics.list.length > 0) process.stderr.write(diagnostics.formatAll() + '\n');

@@ -88,3 +88,15 @@ test('jitkit cc -E preprocesses with -D/-I and line markers; errors go to stderr
   assert.match(jitkit('cc', '-E').err, /takes one input file/);
   assert.match(jitkit('cc', '-E', file, '--frob').err, /unknown option --frob/);
 });
+
+test('jitkit cc -E -dM prints the macros defined at the end, sorted', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-cc-'));
+  const file = path.join(dir, 'm.c');
+  fs.writeFileSync(file, '#define ZZ(a, ...) a + __VA_ARGS__\n#define AA 1\n#undef __STDC_HOSTED__\n');
+  const r = jitkit('cc', '-E', '-dM', file);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.ok(lines.includes('#define AA 1') && lines.includes('#define ZZ(a, ...) a + __VA_ARGS__') && lines.includes('#define __GNUC__ 4'));
+  assert.ok(!lines.some((l) => l.startsWith('#define __STDC_HOSTED__')));
+  assert.deepEqual(lines, [...lines].sort());
+});

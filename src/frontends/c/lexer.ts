@@ -43,32 +43,94 @@ export const enum TokenFlags {
 }
 
 /**
- * A preprocessing token. Mutable (the preprocessor copies and re-locates tokens
- * while substituting macros); the parser gets immutable `Token`s instead.
+ * A preprocessing token: the contract's `Token` plus what the preprocessor
+ * needs (flag bits and the hide set). The preprocessor hands these objects
+ * to the parser as they are (no copy per token); fields other than `hideSet`
+ * never change (a token that must be moved or re-flagged is copied).
  */
-export class PPToken {
+export class PPToken extends Token {
   /** Creates a token; every field is set here so all tokens share one shape. */
   constructor(
-    /** What kind of token this is (`TokenKind`, or `PLACEMARKER` inside macro substitution). */
-    public kind: TokenKind,
-    /** The token's text after line splicing (digraphs canonical). */
-    public spelling: string,
-    /** Index into the file table (the presumed file, after `#line`). */
-    public file: number,
-    /** 1-based presumed line. */
-    public line: number,
-    /** 1-based column (UTF-16 units). */
-    public col: number,
-    /** `TokenFlags` bits. */
-    public flags: number,
+    kind: TokenKind,
+    spelling: string,
+    file: number,
+    line: number,
+    col: number,
+    /** `TokenFlags` bits (`spaceBefore`/`lineStart` mirror two of them). */
+    readonly flags: number,
     /** Macros this token may not expand (Prosser's hide set); `null` for none. */
     public hideSet: HideSet | null,
-  ) {}
+  ) {
+    super(kind, spelling, file, line, col, (flags & TokenFlags.SpaceBefore) !== 0, (flags & TokenFlags.LineStart) !== 0);
+  }
+
+  /** A copy with other flags. */
+  withFlags(flags: number): PPToken {
+    return new PPToken(this.kind, this.spelling, this.file, this.line, this.col, flags, this.hideSet);
+  }
+
+  /** A copy at another place. */
+  movedTo(file: number, line: number, col: number): PPToken {
+    return new PPToken(this.kind, this.spelling, file, line, col, this.flags, this.hideSet);
+  }
 }
 
-/** The contract token for a preprocessing token. */
-export function toToken(t: PPToken): Token {
-  return new Token(t.kind, t.spelling, t.file, t.line, t.col, (t.flags & TokenFlags.SpaceBefore) !== 0, (t.flags & TokenFlags.LineStart) !== 0);
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/**
+ * Shares one string per distinct identifier or pp-number spelling across all
+ * files of a compilation: fewer strings to keep, and `Map` lookups of macro
+ * names hash each distinct name once. Open addressing over FNV-1a hashes of
+ * the characters.
+ */
+export class Interner {
+  private keys: Array<string | undefined> = new Array<string | undefined>(4096).fill(undefined);
+  private hashes = new Int32Array(4096);
+  private count = 0;
+
+  /** The shared string equal to `text.slice(start, end)`. */
+  intern(text: string, start: number, end: number): string {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    return this.internHashed(text, start, end, hash);
+  }
+
+  /** `intern` when the caller computed the FNV-1a hash of the characters already. */
+  internHashed(text: string, start: number, end: number, hash: number): string {
+    let mask = this.keys.length - 1;
+    let i = hash & mask;
+    const len = end - start;
+    for (;;) {
+      const k = this.keys[i];
+      if (k === undefined) break;
+      if (this.hashes[i] === hash && k.length === len) {
+        let j = 0;
+        while (j < len && k.charCodeAt(j) === text.charCodeAt(start + j)) j++;
+        if (j === len) return k;
+      }
+      i = (i + 1) & mask;
+    }
+    const s = text.slice(start, end);
+    this.keys[i] = s;
+    this.hashes[i] = hash;
+    if (++this.count * 2 > this.keys.length) {
+      const oldKeys = this.keys;
+      const oldHashes = this.hashes;
+      this.keys = new Array<string | undefined>(oldKeys.length * 2).fill(undefined);
+      this.hashes = new Int32Array(oldKeys.length * 2);
+      mask = this.keys.length - 1;
+      for (let k = 0; k < oldKeys.length; k++) {
+        const key = oldKeys[k];
+        if (key === undefined) continue;
+        let h = oldHashes[k]! & mask;
+        while (this.keys[h] !== undefined) h = (h + 1) & mask;
+        this.keys[h] = key;
+        this.hashes[h] = oldHashes[k]!;
+      }
+    }
+    return s;
+  }
 }
 
 // Character classes for ASCII (index = char code).
@@ -154,7 +216,7 @@ export class Lexer {
   private lexStartLine = 1;
 
   /** Creates a lexer over `source`, whose index in the file table is `fileIndex`. */
-  constructor(readonly source: SourceFile, readonly fileIndex: number, private readonly diagnostics: Diagnostics) {
+  constructor(readonly source: SourceFile, readonly fileIndex: number, private readonly diagnostics: Diagnostics, private readonly interner: Interner) {
     const clean = cleanSource(source.text);
     this.text = clean.text;
     this.splices = clean.splices;
@@ -189,10 +251,7 @@ export class Lexer {
   /** Applies `#line`: later tokens (and the one already peeked) get `file` and `presumed line = physical + offset`. */
   setPresumed(file: number, offset: number): void {
     const t = this.peeked;
-    if (t !== null) {
-      t.line = t.line - this.lineDelta + offset;
-      t.file = file;
-    }
+    if (t !== null) this.peeked = t.movedTo(file, t.line - this.lineDelta + offset, t.col);
     this.presumedFile = file;
     this.lineDelta = offset;
   }
@@ -223,6 +282,79 @@ export class Lexer {
     this.pos = close + 1;
     this.atLineStart = false;
     return { name: text.slice(p + 1, close), col: p - this.lineStartPos + 1 };
+  }
+
+  /**
+   * For skipped groups: moves to the next line whose first token is `#` (or
+   * `%:`), so that `next()` returns it, without making tokens for the text in
+   * between. Comments and quotes are still honoured exactly as the lexer would
+   * see them (a `"/*"` opens no comment; an unterminated quote ends at the end
+   * of its line). A peeked token is dropped unless it is such a `#`. Returns
+   * false at the end of the file.
+   */
+  skipToHashLine(): boolean {
+    const pk = this.peeked;
+    if (pk !== null) {
+      if (pk.kind === TokenKind.Eof) return false;
+      if ((pk.flags & TokenFlags.LineStart) !== 0 && pk.kind === TokenKind.Punct && pk.spelling === '#') return true;
+      this.peeked = null;
+    }
+    const text = this.text;
+    const n = text.length;
+    let p = this.pos;
+    let atStart = this.atLineStart;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c === 10) {
+        p++;
+        this.line++;
+        this.lineStartPos = p;
+        atStart = true;
+      } else if (c < 128 && (CLASS[c]! & BLANK) !== 0) {
+        p++;
+      } else if (c === 47 && text.charCodeAt(p + 1) === 47) {
+        const nl = text.indexOf('\n', p + 2);
+        p = nl < 0 ? n : nl;
+      } else if (c === 47 && text.charCodeAt(p + 1) === 42) {
+        p = this.skipBlockComment(p);
+      } else if (atStart && (c === 35 || (c === 37 && text.charCodeAt(p + 1) === 58))) {
+        this.pos = p;
+        this.atLineStart = true;
+        this.catchUpSplices(p);
+        return true;
+      } else if (c === 34 || c === 39) {
+        atStart = false;
+        p++;
+        while (p < n) {
+          const e = text.charCodeAt(p);
+          if (e === c) { p++; break; }
+          if (e === 10) break;
+          p += e === 92 ? 2 : 1;
+        }
+      } else {
+        atStart = false;
+        p++;
+      }
+    }
+    this.pos = n;
+    this.catchUpSplices(n);
+    return false;
+  }
+
+  /** Skips the block comment opening at `p` (counting its lines; unterminated: an error, to the end); returns the offset after it. */
+  private skipBlockComment(p: number): number {
+    const text = this.text;
+    const end = text.indexOf('*/', p + 2);
+    const stop = end < 0 ? text.length : end + 2;
+    if (end < 0) {
+      this.catchUpSplices(p);
+      this.diagnostics.error({ file: this.presumedFile, line: this.line + this.lineDelta, col: p - this.lineStartPos + 1 }, 'unterminated comment');
+    }
+    for (let nl = text.indexOf('\n', p + 2); nl >= 0 && nl < stop; nl = text.indexOf('\n', nl + 1)) {
+      this.line++;
+      this.lineStartPos = nl + 1;
+    }
+    return stop;
   }
 
   /** Skips the rest of the current logical line (used after a directive error). */
@@ -260,17 +392,7 @@ export class Lexer {
           p = nl < 0 ? n : nl;
           flags |= TokenFlags.SpaceBefore;
         } else if (d === 42) {
-          const end = text.indexOf('*/', p + 2);
-          const stop = end < 0 ? n : end + 2;
-          if (end < 0) {
-            this.catchUpSplices(p);
-            this.diagnostics.error({ file: this.presumedFile, line: this.line + this.lineDelta, col: p - this.lineStartPos + 1 }, 'unterminated comment');
-          }
-          for (let nl = text.indexOf('\n', p + 2); nl >= 0 && nl < stop; nl = text.indexOf('\n', nl + 1)) {
-            this.line++;
-            this.lineStartPos = nl + 1;
-          }
-          p = stop;
+          p = this.skipBlockComment(p);
           flags |= TokenFlags.SpaceBefore;
         } else break;
       } else break;
@@ -293,18 +415,12 @@ export class Lexer {
       case 76: // L
       case 85: // U
         if (text.charCodeAt(p + 1) === 39 || text.charCodeAt(p + 1) === 34) return this.quoted(start, p + 1, line, col, flags);
-        p = this.identifierEnd(p + 1);
-        kind = TokenKind.Identifier;
-        spelling = text.slice(start, p);
-        break;
+        return new PPToken(TokenKind.Identifier, this.identifier(start), this.presumedFile, line, col, flags, null);
       case 117: { // u, u8
         const d = text.charCodeAt(p + 1);
         if (d === 39 || d === 34) return this.quoted(start, p + 1, line, col, flags);
         if (d === 56 && (text.charCodeAt(p + 2) === 34 || text.charCodeAt(p + 2) === 39)) return this.quoted(start, p + 2, line, col, flags);
-        p = this.identifierEnd(p + 1);
-        kind = TokenKind.Identifier;
-        spelling = text.slice(start, p);
-        break;
+        return new PPToken(TokenKind.Identifier, this.identifier(start), this.presumedFile, line, col, flags, null);
       }
       case 39: // '
       case 34: // "
@@ -314,7 +430,7 @@ export class Lexer {
         if (d >= 48 && d <= 57) {
           p = this.numberEnd(p + 1);
           kind = TokenKind.Number;
-          spelling = text.slice(start, p);
+          spelling = this.interner.intern(text, start, p);
         } else if (d === 46 && text.charCodeAt(p + 2) === 46) {
           p += 3;
           spelling = '...';
@@ -416,8 +532,7 @@ export class Lexer {
             p = this.numberEnd(p + 1);
             kind = TokenKind.Number;
           } else if ((cls & ID_START) !== 0) {
-            p = this.identifierEnd(p + 1);
-            kind = TokenKind.Identifier;
+            return new PPToken(TokenKind.Identifier, this.identifier(start), this.presumedFile, line, col, flags, null);
           } else if (c === 92 && this.ucnLength(p) > 0) {
             p = this.identifierEnd(p + this.ucnLength(p));
             kind = TokenKind.Identifier;
@@ -432,7 +547,7 @@ export class Lexer {
           p += c >= 0xd800 && c < 0xdc00 && p + 1 < n ? 2 : 1; // keep a surrogate pair together
           kind = TokenKind.Other;
         }
-        spelling = text.slice(start, p);
+        spelling = kind === TokenKind.Other ? text.slice(start, p) : this.interner.intern(text, start, p);
     }
     this.pos = p;
     return new PPToken(kind, spelling, this.presumedFile, line, col, flags, null);
@@ -457,6 +572,26 @@ export class Lexer {
     if (digits === 0) return 0;
     for (let i = 0; i < digits; i++) if (!isHexDigit(text.charCodeAt(p + 2 + i))) return 0;
     return 2 + digits;
+  }
+
+  /** The spelling of the identifier starting at `start` (its first character already checked); advances `pos`. */
+  private identifier(start: number): string {
+    const text = this.text;
+    // ASCII fast path, hashing while scanning; UCNs and non-ASCII characters take the general path.
+    let h = Math.imul(FNV_OFFSET ^ text.charCodeAt(start), FNV_PRIME);
+    let q = start + 1;
+    let c = text.charCodeAt(q);
+    while (c < 128 && (CLASS[c]! & ID_CONT) !== 0) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      c = text.charCodeAt(++q);
+    }
+    if (c === 92 || c >= 128) {
+      q = this.identifierEnd(q);
+      this.pos = q;
+      return this.interner.intern(text, start, q);
+    }
+    this.pos = q;
+    return this.interner.internHashed(text, start, q, h);
   }
 
   /** Length of the identifier character (letter, digit, `_`, `$`, UCN, non-ASCII) at `p`, or 0. */
@@ -538,11 +673,11 @@ export function isHexDigit(c: number): boolean {
 export function tokenize(source: SourceFile, diagnostics: Diagnostics): Token[] {
   let index = diagnostics.files.indexOf(source);
   if (index < 0) index = diagnostics.files.push(source) - 1;
-  const lexer = new Lexer(source, index, diagnostics);
+  const lexer = new Lexer(source, index, diagnostics, new Interner());
   const out: Token[] = [];
   while (true) {
     const t = lexer.next();
-    out.push(toToken(t));
+    out.push(t);
     if (t.kind === TokenKind.Eof) return out;
   }
 }

@@ -33,7 +33,7 @@
 import * as fs from 'node:fs';
 import { normalize } from 'node:path';
 import { Diagnostics, TooManyErrors } from './diagnostics.js';
-import { Lexer, PPToken, TokenFlags, toToken } from './lexer.js';
+import { Interner, Lexer, PPToken, TokenFlags } from './lexer.js';
 import { Builtin, HideSet, Macro, MacroKind } from './macro.js';
 import { evaluateCondition } from './pp-expression.js';
 import { predefinedMacrosText } from './predefined.js';
@@ -138,9 +138,21 @@ export function preprocess(input: PreprocessInput, options: PreprocessOptions, d
   return new Preprocessor(options, diagnostics).run(input);
 }
 
+/**
+ * Like `preprocess`, and also returns the macros defined at the end of the unit
+ * (gcc's `-dM`): name -> `#define` line, the computed ones (`__LINE__` ...) left out.
+ */
+export function preprocessWithMacros(input: PreprocessInput, options: PreprocessOptions, diagnostics: Diagnostics): { unit: PreprocessedUnit; macros: Map<string, string> } {
+  const p = new Preprocessor(options, diagnostics);
+  const unit = p.run(input);
+  return { unit, macros: p.definitions() };
+}
+
 /** The preprocessor state of one translation unit. */
 class Preprocessor {
   private readonly macros = new Map<string, Macro>();
+  /** One string per distinct identifier / number spelling of the unit. */
+  private readonly interner = new Interner();
   private readonly frames: Frame[] = [];
   private readonly fileStack: OpenFile[] = [];
   private file!: OpenFile;
@@ -221,14 +233,30 @@ class Preprocessor {
         if (t.kind === TokenKind.Other && (t.flags & TokenFlags.Unterminated) !== 0) {
           this.diagnostics.error(t, `missing terminating ${t.spelling[0]} character`);
         }
-        out.push(toToken(t));
+        out.push(t);
       }
     } catch (e) {
       if (!(e instanceof FatalError) && !(e instanceof TooManyErrors)) throw e;
     }
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
-    out.push(new Token(TokenKind.Eof, '', last?.file ?? 0, last?.line ?? 1, last?.col ?? 1, false, true));
+    out.push(new PPToken(TokenKind.Eof, '', last?.file ?? 0, last?.line ?? 1, last?.col ?? 1, TokenFlags.LineStart, null));
     return { tokens: out, files };
+  }
+
+  /** Every macro defined now (not the computed ones) as its `#define` line, by name. */
+  definitions(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [name, m] of this.macros) {
+      if (m.kind === MacroKind.Builtin) continue;
+      let params = '';
+      if (m.kind === MacroKind.Function) {
+        const ps = m.params.map((p, i) => (m.variadic && i === m.params.length - 1 ? (p === '__VA_ARGS__' ? '...' : p + '...') : p));
+        params = `(${ps.join(', ')})`;
+      }
+      const body = spellLine(m.body);
+      out.set(name, `#define ${name}${params}${body === '' ? '' : ' ' + body}`);
+    }
+    return out;
   }
 
   /** Processes a setup text (`<built-in>`, `<command-line>`): directives only. */
@@ -264,7 +292,7 @@ class Preprocessor {
 
   private pushFile(source: SourceFile, path: string, dir: string, dirIndex: number): void {
     const index = this.diagnostics.files.push(source) - 1;
-    const lexer = new Lexer(source, index, this.diagnostics);
+    const lexer = new Lexer(source, index, this.diagnostics, this.interner);
     const f: OpenFile = { lexer, path, dir, dirIndex, conds: [], guard: Guard.Start, guardMacro: '' };
     this.fileStack.push(f);
     this.file = f;
@@ -500,7 +528,7 @@ class Preprocessor {
       out[w++] = t;
     }
     out.length = w;
-    if (w > 0) out[0]!.flags = (out[0]!.flags & ~(TokenFlags.SpaceBefore | TokenFlags.LineStart)) | (name.flags & (TokenFlags.SpaceBefore | TokenFlags.LineStart));
+    if (w > 0) out[0] = out[0]!.withFlags((out[0]!.flags & ~(TokenFlags.SpaceBefore | TokenFlags.LineStart)) | (name.flags & (TokenFlags.SpaceBefore | TokenFlags.LineStart)));
     return out;
   }
 
@@ -565,7 +593,7 @@ class Preprocessor {
         const start = out.length;
         if (vaExpanded.length > 0) this.substituteRange(m, name, args, expanded, i + 2, end, out);
         if (out.length === start && raw) out.push(this.placemarker(name));
-        else if (out.length > start) out[start]!.flags = (out[start]!.flags & ~TokenFlags.SpaceBefore) | (t.flags & TokenFlags.SpaceBefore);
+        else if (out.length > start) out[start] = out[start]!.withFlags((out[start]!.flags & ~TokenFlags.SpaceBefore) | (t.flags & TokenFlags.SpaceBefore));
         return end + 1;
       }
       if (p >= 0) {
@@ -608,7 +636,7 @@ class Preprocessor {
   /** `lhs ## rhs`: one token when the spellings together lex as one, else an error and both tokens. */
   private paste(lhs: PPToken, rhs: PPToken): PPToken[] {
     const text = lhs.spelling + rhs.spelling;
-    const lexed = lexOne(text);
+    const lexed = lexOne(text, this.interner);
     if (lexed === null) {
       this.diagnostics.error(lhs, `pasting "${lhs.spelling}" and "${rhs.spelling}" does not give a valid preprocessing token`);
       return [lhs, rhs];
@@ -720,14 +748,9 @@ class Preprocessor {
       return null;
     }
     const body = str.spelling.slice(str.spelling.indexOf('"') + 1, -1).replace(/\\(["\\])/g, '$1');
-    const lexer = new Lexer({ name: '<_Pragma>', text: body }, t.file, this.diagnostics);
+    const lexer = new Lexer({ name: '<_Pragma>', text: body }, t.file, this.diagnostics, this.interner);
     const tokens: PPToken[] = [];
-    for (let x = lexer.next(); x.kind !== TokenKind.Eof; x = lexer.next()) {
-      x.file = t.file;
-      x.line = t.line;
-      x.col = t.col;
-      tokens.push(x);
-    }
+    for (let x = lexer.next(); x.kind !== TokenKind.Eof; x = lexer.next()) tokens.push(x.movedTo(t.file, t.line, t.col));
     return this.pragma(t, tokens);
   }
 
@@ -843,9 +866,7 @@ class Preprocessor {
     } else if (sameLine && (next.flags & TokenFlags.SpaceBefore) === 0) {
       this.diagnostics.warning(next, 'ISO C99 requires whitespace after the macro name');
     }
-    const body = this.lineTokens();
-    for (const t of body) t.flags &= TokenFlags.SpaceBefore | TokenFlags.Digraph;
-    if (body.length > 0) body[0]!.flags &= ~TokenFlags.SpaceBefore;
+    const body = this.lineTokens().map((t, i) => t.withFlags(t.flags & (i === 0 ? TokenFlags.Digraph : TokenFlags.SpaceBefore | TokenFlags.Digraph)));
     const m = new Macro(name, kind, params, variadic, body, nameTok);
     if (!this.validateBody(m)) return;
     const old = this.macros.get(name);
@@ -1061,35 +1082,28 @@ class Preprocessor {
     const lexer = this.file.lexer;
     let depth = 0;
     for (;;) {
-      const t = lexer.next();
-      if (t.kind === TokenKind.Eof) return; // sticky: the reader sees it again and reports open groups
-      if (t.kind !== TokenKind.Punct || t.spelling !== '#' || (t.flags & TokenFlags.LineStart) === 0) continue;
+      if (!lexer.skipToHashLine()) return; // at the end: the reader sees the Eof and reports open groups
+      lexer.next(); // #
       const d = lexer.peek();
       if (d.kind !== TokenKind.Identifier || (d.flags & TokenFlags.LineStart) !== 0) continue;
       lexer.next();
       switch (d.spelling) {
         case 'if': case 'ifdef': case 'ifndef':
           depth++;
-          lexer.skipLine();
           break;
         case 'endif':
           if (depth > 0) {
             depth--;
-            lexer.skipLine();
             break;
           }
           this.endif(d);
           return;
         case 'else':
-          if (depth > 0) { lexer.skipLine(); break; }
-          if (this.elseDirective(d)) return;
+          if (depth === 0 && this.elseDirective(d)) return;
           break;
         case 'elif': case 'elifdef': case 'elifndef':
-          if (depth > 0) { lexer.skipLine(); break; }
-          if (this.elifDirective(d, d.spelling)) return;
+          if (depth === 0 && this.elifDirective(d, d.spelling)) return;
           break;
-        default:
-          lexer.skipLine();
       }
     }
   }
@@ -1385,9 +1399,9 @@ function negatedDefined(line: readonly PPToken[]): string {
 }
 
 /** Lexes `text` as exactly one preprocessing token, or null (then `##` was invalid). */
-function lexOne(text: string): PPToken | null {
+function lexOne(text: string, interner: Interner): PPToken | null {
   const scratch = new Diagnostics([]);
-  const lexer = new Lexer({ name: '<paste>', text }, 0, scratch);
+  const lexer = new Lexer({ name: '<paste>', text }, 0, scratch, interner);
   const t = lexer.next();
   if (t.kind === TokenKind.Eof || (t.flags & TokenFlags.Unterminated) !== 0) return null;
   if (lexer.next().kind !== TokenKind.Eof || scratch.errorCount > 0) return null;

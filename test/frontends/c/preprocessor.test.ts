@@ -354,7 +354,7 @@ test('__has_include, __has_include_next, __has_attribute, __has_builtin', () => 
   const r = pp(`#if __has_include("h.h") && __has_include(<h.h>) && !__has_include("nope.h") && defined __has_include
 a
 #endif
-#if __has_attribute(packed) && __has_attribute(__aligned__) && !__has_attribute(vector_size) && !__has_attribute(mode)
+#if __has_attribute(packed) && __has_attribute(__aligned__) && !__has_attribute(vector_size) && !__has_attribute(cleanup)
 b
 #endif
 #if __has_builtin(__builtin_expect) && !__has_builtin(__builtin_frobnicate)
