@@ -58,7 +58,7 @@ export class LoadForwarding {
   enterBlock(b: number): void {
     const ctx = this.ctx;
     const single = ctx.predCount(b) === 1 && ctx.rpoIndex[ctx.predBlock[ctx.predStart[b]!]!]! >= 0;
-    this.epoch = single ? this.endEpoch[ctx.idom[b]!]! : ++this.epochs;
+    this.epoch = single ? this.endEpoch[ctx.dom.idom[b]!]! : ++this.epochs;
   }
   /** Ends block `b` (its dominator-tree children may continue its epoch). */
   leaveBlock(b: number): void {
