@@ -142,6 +142,10 @@ export class MFunction {
    * The function moves the stack pointer at run time (`stack_alloc`, `stack_restore`): the emitter
    * addresses its frame (spill slots, stack slots) from the frame pointer.
    */ dynamicStack = false;
+  /**
+   * Frame slots lowering adds beside the IR function's stack slots (e.g. a variadic function's register
+   * save area), numbered after them: slot `func.stackSlots.length + k` is `frameSlots[k]`.
+   */ readonly frameSlots: { size: number; align: number }[] = [];
   /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
   constructor(readonly func: Func, registers: TargetRegisters, scratch: BackendScratch = new BackendScratch()) {
     this.scratch = scratch;

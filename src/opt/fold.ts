@@ -285,6 +285,7 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
     case Opcode.SLoad32: case Opcode.ULoad32: case Opcode.Store:
     case Opcode.StackAddr: case Opcode.StackAlloc: case Opcode.StackSave: case Opcode.StackRestore:
     case Opcode.GlobalAddr: case Opcode.FuncAddr: case Opcode.Call: case Opcode.CallIndirect:
+    case Opcode.VaStart: case Opcode.VaArg:
     case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.Return: case Opcode.Trap:
       return false;
     default:
