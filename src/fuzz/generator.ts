@@ -4,7 +4,7 @@
  *   seed -> Rng -> ModuleGen:  imports, data, helper signatures
  *                  FuncGen per function (helpers last-to-first, then %main):
  *                    stack slots (initialised), regions of
- *                    { straight-line instructions | if/else | loop | br_table | early exit }
+ *                    { straight-line instructions | if/else | loop | br_table or indirect_br | early exit }
  *                    -> return values that fold many live values (register pressure)
  *            -> verified Module + inputs (buffer, scalar arguments)
  *
@@ -836,9 +836,21 @@ class FuncGen {
       const c = r.pick(cases);
       return { block: c.block, args: this.values(c.types) };
     };
-    const table: { block: Block; args: Value[] }[] = [];
-    for (let i = 0; i < tableLen; i++) table.push(target());
-    b.brTable(index, target(), table);
+    if (r.chance(0.25)) {
+      // Computed goto: label k is indirect_br's k-th destination; the index picks a label address
+      // through selects (a label past the list traps bad_target).
+      const labels: { block: Block; args: Value[] }[] = [];
+      for (let i = r.int(1, 5); i > 0; i--) labels.push(target());
+      const it = this.f.typeOf(index);
+      const label = (): number => (this.o.traps && r.chance(0.05) ? labels.length + r.int(0, 2) : r.int(0, labels.length - 1));
+      let addr = b.labelAddr(label());
+      for (let k = 0; k < tableLen; k++) addr = b.select(b.icmp(IntCC.Eq, index, this.iconst(it, k)), b.labelAddr(label()), addr);
+      b.indirectBr(addr, labels);
+    } else {
+      const table: { block: Block; args: Value[] }[] = [];
+      for (let i = 0; i < tableLen; i++) table.push(target());
+      b.brTable(index, target(), table);
+    }
     for (const c of cases) {
       b.switchTo(c.block);
       this.scoped(() => {

@@ -15,7 +15,7 @@
 import { Block, Callee, DataObject, Func, Import, Inst, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, FloatCC, INT_CC_NAMES, IntCC, OPCODES, OpFlags, Opcode, parseTrapCode } from './opcodes.js';
 import { Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
-import { checkInst, resultTypes, verifyFunction } from './verifier.js';
+import { MAX_LABELS, checkInst, resultTypes, verifyFunction } from './verifier.js';
 import { describe } from '../util/describe.js';
 import { f32ToBits, f64ToBits } from './float-bits.js';
 
@@ -341,6 +341,16 @@ export class Builder {
     this.func.instImm[i] = callee.index;
     return this.one(i);
   }
+  /**
+   * `label_addr label`: the address of label `label` (0 .. 65535) of this function, C's `&&label`:
+   * `indirect_br` goes to its destination number `label` when given this address.
+   */
+  labelAddr(label: number): Value {
+    if (!Number.isInteger(label) || label < 0 || label >= MAX_LABELS) throw new RangeError(`label_addr: label must be an integer 0..${MAX_LABELS - 1}, got ${describe(label)}`);
+    const i = this.begin(Opcode.LabelAddr, Type.Invalid, []);
+    this.func.instImm[i] = label;
+    return this.one(i);
+  }
 
   // ---- calls ----
   private checkCallee(name: string, callee: Callee): void {
@@ -435,6 +445,16 @@ export class Builder {
     const i = this.begin(Opcode.BrTable, Type.Invalid, [index]);
     this.dest(i, defaultTarget);
     for (const t of table) this.dest(i, t);
+    this.end(i);
+  }
+  /**
+   * `indirect_br addr, [targets...]` (C's `goto *p`): to `targets[k]` when `addr` is `labelAddr(k)`
+   * of this function; traps bad_target for any other address.
+   */
+  indirectBr(addr: Value, targets: readonly BranchTarget[]): void {
+    checkList('indirect_br', targets, 'targets');
+    const i = this.begin(Opcode.IndirectBr, Type.Invalid, [addr]);
+    for (const t of targets) this.dest(i, t);
     this.end(i);
   }
   /** `return values`. */

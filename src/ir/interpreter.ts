@@ -66,6 +66,11 @@ const REGION_SHIFT = 32n;
 const FUNC_REGION = 0xfffff;
 /** `stack_save` marks are addresses in region MARK_REGION + the call's serial number (never mapped). */
 const MARK_REGION = 0x100000;
+/**
+ * `label_addr N` is an address in region LABEL_REGION + N (never mapped) whose low 32 bits are
+ * those of the function's `func_addr`: unique per function and label.
+ */
+const LABEL_REGION = 0x7ff00000;
 
 /** The interpreter's memory: regions addressed as `region << 32 | offset`. */
 export class Memory {
@@ -367,6 +372,11 @@ export class Interpreter {
   /** The address `func_addr` gives callee `index` of module `m` (region 0xFFFFF: module number, callee index). */
   private funcAddress(m: Module, index: number): bigint {
     return (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(this.modules.indexOf(m)) << 20n) | BigInt(index);
+  }
+
+  /** The address `label_addr label` gives in function `f`. */
+  private labelAddress(f: Func, label: number): bigint {
+    return (BigInt(LABEL_REGION + label) << REGION_SHIFT) | (this.funcAddress(f.module, f.index) & 0xffffffffn);
   }
 
   /** The 24 bytes of the va_list at `addr` (heap_oob outside memory). */
@@ -688,6 +698,9 @@ export class Interpreter {
         case Opcode.FuncAddr:
           vals[rs] = this.funcAddress(f.module, f.instImm[inst]!);
           break;
+        case Opcode.LabelAddr:
+          vals[rs] = this.labelAddress(f, f.instImm[inst]!);
+          break;
         case Opcode.Call: case Opcode.CallIndirect: {
           const n = f.instArgCount[inst]!;
           const first = op === Opcode.Call ? 0 : 1;
@@ -731,9 +744,16 @@ export class Interpreter {
           if (second !== Type.Invalid) vals[pool[f.instResultStart[inst]! + 1]!] = src.next(second);
           break;
         }
-        case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: {
+        case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.IndirectBr: {
           let d = f.instDestStart[inst]!;
-          if (op === Opcode.Brif) {
+          if (op === Opcode.IndirectBr) {
+            const p = BigInt.asUintN(64, vals[pool[as]!] as bigint), n = f.instDestCount[inst]!;
+            const label = Number(p >> REGION_SHIFT) - LABEL_REGION;
+            if (label < 0 || label >= n || p !== this.labelAddress(f, label)) {
+              throw new TrapError(TrapCode.BadTarget, ` (indirect_br to 0x${p.toString(16)}, not one of its ${n} labels) in function ${f.name} at ${instText(f, inst as Inst)}`);
+            }
+            d += label;
+          } else if (op === Opcode.Brif) {
             const c = vals[pool[as]!]!;
             if (c === 0 || c === 0n) d++;
           } else if (op === Opcode.BrTable) {

@@ -180,6 +180,8 @@ export const enum Opcode {
   GlobalAddr,
   /** `v = func_addr %f`: address of a function (for call_indirect). */
   FuncAddr,
+  /** `v = label_addr N`: the address of label N of this function (C's `&&label`), for `indirect_br`. */
+  LabelAddr,
   /** `v.. = call %f(args)`: direct call to a module function or import. */
   Call,
   /** `v.. = call_indirect sigN, p(args)`: call through an address. */
@@ -197,6 +199,8 @@ export const enum Opcode {
   Brif,
   /** `br_table i, blockD(args), [block0(args), ...]`: i as unsigned index, D if out of range. */
   BrTable,
+  /** `indirect_br p, [block0(args), ...]`: to the k-th destination when p is `label_addr k` of this function, else traps bad_target. */
+  IndirectBr,
   /** `return args`. */
   Return,
   /** `trap code`. */
@@ -283,6 +287,8 @@ export const enum Format {
   GlobalAddr,
   /** `func_addr %f` */
   FuncAddr,
+  /** `label_addr N` */
+  LabelAddr,
   /** `call %f(args)` */
   Call,
   /** `call_indirect sigN, p(args)` */
@@ -297,6 +303,8 @@ export const enum Format {
   Brif,
   /** `br_table i, blockD(args), [...]` */
   BrTable,
+  /** `indirect_br p, [block0(args), ...]` */
+  IndirectBr,
   /** `return args` */
   Return,
   /** `trap code` */
@@ -449,6 +457,7 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('stack_restore', Format.Unary, ResultRule.None, OperandClass.Ptr, S),
   op('global_addr', Format.GlobalAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('func_addr', Format.FuncAddr, ResultRule.Ptr, OperandClass.Any, 0),
+  op('label_addr', Format.LabelAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('call', Format.Call, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('call_indirect', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('va_start', Format.VaStart, ResultRule.None, OperandClass.Any, S | C | W),
@@ -456,6 +465,7 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('jump', Format.Jump, ResultRule.None, OperandClass.Any, T | B | S),
   op('brif', Format.Brif, ResultRule.None, OperandClass.Any, T | B | S),
   op('br_table', Format.BrTable, ResultRule.None, OperandClass.Any, T | B | S),
+  op('indirect_br', Format.IndirectBr, ResultRule.None, OperandClass.Any, T | B | S | C),
   op('return', Format.Return, ResultRule.None, OperandClass.Any, T | S),
   op('trap', Format.Trap, ResultRule.None, OperandClass.Any, T | S | C),
 ];
@@ -516,14 +526,16 @@ export const enum TrapCode {
   StackOverflow = 5,
   /** call_indirect through an address whose function has another signature. */
   BadSig = 6,
+  /** indirect_br to an address that is not one of its labels. */
+  BadTarget = 7,
   /** First user trap code (`user0`). */
   User = 16,
 }
 
-const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig'];
+const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig', 'bad_target'];
 const TRAP_TEXT = ['unreachable code reached', 'integer division by zero', 'integer overflow',
   'bad float-to-int conversion', 'memory access out of bounds', 'call stack exhausted',
-  'indirect call signature mismatch'];
+  'indirect call signature mismatch', 'indirect branch to an address that is not one of its labels'];
 
 /** Text name of a trap code (`int_divz`, `user3`). */
 export function trapName(code: number): string {

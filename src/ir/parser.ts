@@ -448,6 +448,7 @@ class Parser {
       }
       case Format.Nullary: break;
       case Format.GlobalAddr: inst.calleeTok = this.name('a data name'); inst.callee = inst.calleeTok.text; break;
+      case Format.LabelAddr: inst.imm = this.uint('a label number'); break;
       case Format.FuncAddr: inst.calleeTok = this.name('a function name'); inst.callee = inst.calleeTok.text; break;
       case Format.Call:
         inst.calleeTok = this.name('a function name');
@@ -472,6 +473,12 @@ class Parser {
         break;
       case Format.BrTable:
         arg(); this.expect(','); inst.dests.push(this.parseDest()); this.expect(',');
+        this.expect('[');
+        if (!this.isPunct(']')) do inst.dests.push(this.parseDest()); while (this.eat(','));
+        this.expect(']');
+        break;
+      case Format.IndirectBr:
+        arg(); this.expect(',');
         this.expect('[');
         if (!this.isPunct(']')) do inst.dests.push(this.parseDest()); while (this.eat(','));
         this.expect(']');

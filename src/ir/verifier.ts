@@ -90,6 +90,9 @@ function convertOk(op: Opcode, from: Type, ctrl: Type): boolean {
   }
 }
 
+/** Labels of a function (`label_addr N`, the destinations of `indirect_br`) are 0 .. MAX_LABELS - 1. */
+export const MAX_LABELS = 65536;
+
 /**
  * Checks the operands and immediates of one instruction against the opcode
  * table; returns a message (without location) or null.
@@ -171,6 +174,9 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (off < 0 || off > ss.size) return `offset ${off} is outside ss${imm} (size ${ss.size})`;
       return needArgs(f, inst, 0);
     }
+    case Format.LabelAddr:
+      if (imm < 0 || imm >= MAX_LABELS) return `label ${imm} is out of range (0..${MAX_LABELS - 1})`;
+      return needArgs(f, inst, 0);
     case Format.StackAlloc:
       if ((e = needArgs(f, inst, 1)) !== null) return e;
       if (argType(f, inst, 0) !== Type.I64) return `size v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected i64`;
@@ -218,6 +224,11 @@ export function checkInst(f: Func, inst: Inst): string | null {
     case Format.BrTable:
       if (f.instDestCount[inst]! < 1) return 'br_table needs a default destination';
       return needArgs(f, inst, 1) ?? argClass(f, inst, 0, OperandClass.Int) ?? checkDests(f, inst);
+    case Format.IndirectBr:
+      if (f.instDestCount[inst]! > MAX_LABELS) return `indirect_br has ${f.instDestCount[inst]} destinations; at most ${MAX_LABELS} labels`;
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `indirect_br address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      return checkDests(f, inst);
     case Format.Return: {
       const want = f.results.length;
       if (nargs !== want) return `return expects ${want} value${want === 1 ? '' : 's'}, got ${nargs}`;

@@ -43,15 +43,17 @@ function instCountOf(f: Func): number {
 }
 
 /**
- * True when `f` moves its stack pointer (`stack_alloc`, `stack_save`, `stack_restore`): its blocks
- * live until it returns, so a copy inside a caller's loop would keep every iteration's until the
- * caller returns. Such functions are not inlined.
+ * True when `f` must not be copied into another function: it moves its stack pointer (`stack_alloc`,
+ * `stack_save`, `stack_restore`: its blocks live until it returns, so a copy inside a caller's loop
+ * would keep every iteration's until the caller returns), or it has labels (`label_addr`,
+ * `indirect_br`: a label's address belongs to its function, so a copy's would differ from f's).
  */
 function usesDynamicStack(f: Func): boolean {
   for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
     for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
       const op = f.instOpcode[i];
       if (op === Opcode.StackAlloc || op === Opcode.StackSave || op === Opcode.StackRestore) return true;
+      if (op === Opcode.LabelAddr || op === Opcode.IndirectBr) return true;
     }
   }
   return false;

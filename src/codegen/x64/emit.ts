@@ -155,6 +155,13 @@ class Emitter {
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
+  /**
+   * The label area (`label_addr`, `indirect_br`): label k's address is byte k of it, an int3 after the
+   * function's code, so each label of each function has its own address. Made on first use.
+   */
+  labelAreaLabel: Label | null = null;
+  /** Bytes of the label area: one per label some label_addr or indirect_br names. */
+  labelAreaSize = 0;
   readonly consts = new Map<string, Label>();
   /** IR instruction starts: assembler marks (offsets are only final after branch relaxation), mark k for `irInsts[k]`. */
   readonly irInsts: number[] = [];
@@ -297,6 +304,12 @@ class Emitter {
     a.bind(max);
     a.mov(d, -1);
     a.bind(done);
+  }
+
+  /** The label area's label, made to hold at least `labels` labels. */
+  labelArea(labels: number): Label {
+    if (labels > this.labelAreaSize) this.labelAreaSize = labels;
+    return this.labelAreaLabel ??= this.a.newLabel();
   }
 
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
@@ -450,6 +463,10 @@ class Emitter {
       a.bind(t.label);
       a.embed(new Uint8Array(8 * t.targets.length));
       tableFix.push({ at: t.label, targets: t.targets });
+    }
+    if (this.labelAreaLabel !== null) {
+      a.bind(this.labelAreaLabel);
+      a.embed(new Uint8Array(this.labelAreaSize).fill(0xcc));
     }
     const out = a.finish();
     for (const t of tableFix) {
@@ -1049,6 +1066,23 @@ class Emitter {
       case MOp.StackSave:
         a.mov(gp64[p[0]!]!, rsp);
         return;
+      case MOp.LabelAddr:
+        a.lea(gp64[p[0]!]!, qword(rip, this.labelArea(inst.imm + 1), inst.imm));
+        return;
+      case MOp.IndirectBr: {
+        // index = p - the label area, unsigned; below the number of targets it picks a table entry.
+        const n = inst.targets.length, t = gp64[p[1]!]!;
+        a.lea(r11, qword(rip, this.labelArea(n)));
+        a.mov(t, gp64[p[0]!]!);
+        a.sub(t, r11);
+        a.cmp(t, n);
+        a.jumpLabel(Cond.AE, this.trapLabel(TrapCode.BadTarget));
+        const table = a.newLabel();
+        a.lea(r11, qword(rip, table));
+        a.jmp(qword(r11, t, 8, 0));
+        this.tables.push({ label: table, targets: inst.targets.map((x) => this.target(x)) });
+        return;
+      }
       case MOp.StackRestore:
         a.mov(rsp, gp64[p[0]!]!);
         return;

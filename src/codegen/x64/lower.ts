@@ -911,6 +911,9 @@ class Lowerer {
         this.mf.dynamicStack = true;
         return;
       }
+      case Opcode.LabelAddr:
+        this.inst(MOp.LabelAddr).add(D, OperandKind.Def).imm = f.instImm[i]!;
+        return;
       case Opcode.StackSave:
         this.inst(MOp.StackSave).add(D, OperandKind.Def);
         return;
@@ -979,6 +982,14 @@ class Lowerer {
         for (let d = 0; d < f.instDestCount[i]!; d++) targets.push(this.destTarget(f.dest(i, d), false));
         const m = this.inst(MOp.BrTable).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
         m.size = typeBytes(ta);
+        m.targets = targets;
+        for (const t of new Set(targets)) this.cur.succs.push(t);
+        return;
+      }
+      case Opcode.IndirectBr: {
+        const targets: number[] = [];
+        for (let d = 0; d < f.instDestCount[i]!; d++) targets.push(this.destTarget(f.dest(i, d), false));
+        const m = this.inst(MOp.IndirectBr).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
         m.targets = targets;
         for (const t of new Set(targets)) this.cur.succs.push(t);
         return;

@@ -187,6 +187,13 @@ export const enum MOp {
    * save area while gp_offset / fp_offset leave room, else the overflow area).
    */
   VaArg,
+  /** regs [dst D]: dst = the address of label `imm` of this function (`label_addr`): a byte of its label area. */
+  LabelAddr,
+  /**
+   * regs [p U, tmp T]: `indirect_br`: to `targets[k]` when p is the address of label k (k < the
+   * number of targets), else traps bad_target.
+   */
+  IndirectBr,
 }
 
 /** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
@@ -217,7 +224,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'stack_alloc', 'stack_save', 'stack_restore', 'va_save', 'va_start', 'va_arg'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'stack_alloc', 'stack_save', 'stack_restore', 'va_save', 'va_start', 'va_arg', 'label_addr', 'indirect_br'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
