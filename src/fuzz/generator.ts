@@ -653,7 +653,25 @@ class FuncGen {
     }
     if (this.o.callIndirect && r.chance(0.3)) {
       const sig = b.signature(c.params, c.results, { variadic: c.variadic });
-      for (const v of b.callIndirectAll(sig, this.calleeAddr(c), this.args(c))) this.push(v);
+      // call_native (no header check) when a C function could return the results: at most two.
+      const native = c.results.length <= 2 && r.chance(0.3);
+      const p = this.calleeAddr(c), args = this.args(c);
+      if (native && !c.variadic && r.chance(0.5)) {
+        // A compatible but different signature, whose outcome System V defines: wider integer
+        // arguments (the callee reads their low bits), an f64 where it takes an f32 (it reads the
+        // double's low 32 bits), an extra argument it ignores, fewer results.
+        const params: Type[] = [], values: Value[] = [];
+        c.params.forEach((t, i) => {
+          if ((t === Type.I8 || t === Type.I16 || t === Type.I32) && r.chance(0.5)) { params.push(Type.I64); values.push(b.sext(Type.I64, args[i]!)); }
+          else if (t === Type.F32 && r.chance(0.2)) { params.push(Type.F64); values.push(this.get(Type.F64)); }
+          else { params.push(t); values.push(args[i]!); }
+        });
+        if (r.chance(0.3)) { const t = r.pick(SCALARS); params.push(t); values.push(this.get(t)); }
+        const results = c.results.slice(0, r.int(0, c.results.length));
+        for (const v of b.callNativeAll(b.signature(params, results), p, values)) this.push(v);
+        return;
+      }
+      for (const v of native ? b.callNativeAll(sig, p, args) : b.callIndirectAll(sig, p, args)) this.push(v);
     } else {
       for (const v of b.callAll(c, this.args(c))) this.push(v);
     }
@@ -670,7 +688,8 @@ class FuncGen {
       case 'abs': case 'labs': case 'sqrt': case 'fabs': {
         const args = this.args(imp);
         if (this.o.callIndirect && r.chance(0.3)) {
-          this.push(b.callIndirect(b.signature(imp.params, imp.results), this.calleeAddr(imp), args));
+          const sig = b.signature(imp.params, imp.results), p = this.calleeAddr(imp);
+          this.push(r.chance(0.5) ? b.callNative(sig, p, args) : b.callIndirect(sig, p, args));
         } else this.push(b.call(imp, args));
         break;
       }

@@ -385,21 +385,35 @@ export class Builder {
     if (typeof variadic !== 'boolean') throw new TypeError(`signature: variadic must be a boolean, got ${describe(variadic)}`);
     return this.func.signature(params, results, variadic);
   }
-  /** Indirect call through `addr` with signature `sig`; returns all results. */
-  callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] {
-    if (typeof sig !== 'number' || this.func.signatures[sig] === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
-    checkList('call_indirect', args, 'arguments');
-    const i = this.begin(Opcode.CallIndirect, Type.Invalid, [addr, ...args]);
+  /** `call_indirect` / `call_native` through `addr` with signature `sig`; returns all results. */
+  private callThrough(op: Opcode.CallIndirect | Opcode.CallNative, sig: number, addr: Value, args: readonly Value[]): Value[] {
+    const name = op === Opcode.CallNative ? 'call_native' : 'call_indirect';
+    if (typeof sig !== 'number' || this.func.signatures[sig] === undefined) throw new Error(`${name}: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
+    checkList(name, args, 'arguments');
+    const i = this.begin(op, Type.Invalid, [addr, ...args]);
     this.func.instImm[i] = sig;
     return this.func.instResults(this.end(i));
   }
-  /** Indirect call with exactly one result. */
-  callIndirect(sig: number, addr: Value, args: readonly Value[]): Value {
+  /** The one result of a `call_indirect` / `call_native` with signature `sig`. */
+  private callThroughOne(op: Opcode.CallIndirect | Opcode.CallNative, sig: number, addr: Value, args: readonly Value[]): Value {
+    const name = op === Opcode.CallNative ? 'call_native' : 'call_indirect';
     const s = typeof sig === 'number' ? this.func.signatures[sig] : undefined;
-    if (s === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
-    if (s.results.length !== 1) throw new Error(`call_indirect: sig${sig} has ${s.results.length} results; use callIndirectAll`);
-    return this.callIndirectAll(sig, addr, args)[0]!;
+    if (s === undefined) throw new Error(`${name}: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
+    if (s.results.length !== 1) throw new Error(`${name}: sig${sig} has ${s.results.length} results; use ${op === Opcode.CallNative ? 'callNativeAll' : 'callIndirectAll'}`);
+    return this.callThrough(op, sig, addr, args)[0]!;
   }
+  /** Indirect call through `addr` with signature `sig`; returns all results. */
+  callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] { return this.callThrough(Opcode.CallIndirect, sig, addr, args); }
+  /** Indirect call with exactly one result. */
+  callIndirect(sig: number, addr: Value, args: readonly Value[]): Value { return this.callThroughOne(Opcode.CallIndirect, sig, addr, args); }
+  /**
+   * `call_native sig, addr(args)`: a plain System V call to `addr`, without `call_indirect`'s check
+   * of jitkit's function header and signature hash, for C function pointers (from libc, `dlsym`,
+   * `signal()`) and callees defined with a compatible signature; returns all results (at most 2).
+   */
+  callNativeAll(sig: number, addr: Value, args: readonly Value[]): Value[] { return this.callThrough(Opcode.CallNative, sig, addr, args); }
+  /** `call_native` with exactly one result. */
+  callNative(sig: number, addr: Value, args: readonly Value[]): Value { return this.callThroughOne(Opcode.CallNative, sig, addr, args); }
 
   // ---- variadic functions ----
   /** `va_start p`: initialises the 24-byte va_list at `p` (this function must be variadic). */

@@ -31,6 +31,7 @@ import {
 } from './semantics.js';
 import { demoteBits, f32FromBits, f32ToBits, f64FromBits, f64ToBits, promoteBits } from './float-bits.js';
 import { formatPrintf, type ArgSource } from './printf.js';
+import { nativeArguments, nativeResults } from './native-call.js';
 
 /** A value as the interpreter holds it: number (i8..i32, f32 bits) or bigint (i64, ptr, f64 bits). */
 export type IrValue = number | bigint;
@@ -701,7 +702,7 @@ export class Interpreter {
         case Opcode.LabelAddr:
           vals[rs] = this.labelAddress(f, f.instImm[inst]!);
           break;
-        case Opcode.Call: case Opcode.CallIndirect: {
+        case Opcode.Call: case Opcode.CallIndirect: case Opcode.CallNative: {
           const n = f.instArgCount[inst]!;
           const first = op === Opcode.Call ? 0 : 1;
           const callArgs: IrValue[] = [];
@@ -720,10 +721,23 @@ export class Interpreter {
             const c = m?.callees[ci];
             if ((addr >> REGION_SHIFT) !== BigInt(FUNC_REGION) || c === undefined) this.trap(TrapCode.HeapOob, f, inst);
             const sig = f.signatures[f.instImm[inst]!]!;
-            if (!sameSignature(sig, c)) {
-              throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+            if (op === Opcode.CallNative) {
+              // Any signature the System V registers and stack slots make sense of (src/ir/native-call.ts).
+              const bad = (why: string): never => {
+                throw new TrapError(TrapCode.BadSig, ` (call_native ${signatureText(sig)} to %${c.name}${signatureText(c)}: ${why}) in function ${f.name} at ${instText(f, inst as Inst)}`);
+              };
+              const passed = nativeArguments(c, sig.variadic === true, callArgs, callTypes);
+              if (typeof passed === 'string') bad(passed);
+              const { args: cArgs, types: cTypes } = passed as { args: IrValue[]; types: Type[] };
+              const got = nativeResults(sig.results, this.callCallee(m!, ci, cArgs, cTypes), c.results);
+              if (typeof got === 'string') bad(got);
+              out = got as IrValue[];
+            } else {
+              if (!sameSignature(sig, c)) {
+                throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+              }
+              out = this.callCallee(m!, ci, callArgs, callTypes);
             }
-            out = this.callCallee(m!, ci, callArgs, callTypes);
           }
           const rstart = f.instResultStart[inst]!;
           for (let i = 0; i < out.length; i++) vals[pool[rstart + i]!] = out[i]!;

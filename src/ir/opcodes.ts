@@ -186,6 +186,8 @@ export const enum Opcode {
   Call,
   /** `v.. = call_indirect sigN, p(args)`: call through an address. */
   CallIndirect,
+  /** `v.. = call_native sigN, p(args)`: unchecked call through an address (any C function pointer). */
+  CallNative,
   /** `va_start p`: initialises the 24-byte System V va_list at p for this variadic function's extra arguments. */
   VaStart,
   /**
@@ -291,7 +293,7 @@ export const enum Format {
   LabelAddr,
   /** `call %f(args)` */
   Call,
-  /** `call_indirect sigN, p(args)` */
+  /** `call_indirect sigN, p(args)`, `call_native sigN, p(args)` */
   CallIndirect,
   /** `va_start p` */
   VaStart,
@@ -460,6 +462,7 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('label_addr', Format.LabelAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('call', Format.Call, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('call_indirect', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
+  op('call_native', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('va_start', Format.VaStart, ResultRule.None, OperandClass.Any, S | C | W),
   op('va_arg', Format.VaArg, ResultRule.VaArg, OperandClass.Any, S | C | R | W),
   op('jump', Format.Jump, ResultRule.None, OperandClass.Any, T | B | S),

@@ -195,9 +195,11 @@ export function checkInst(f: Func, inst: Inst): string | null {
     case Format.CallIndirect: {
       const sig = f.signatures[imm];
       if (sig === undefined) return `unknown signature sig${imm}`;
-      if (nargs < 1) return 'call_indirect needs a callee address';
+      if (nargs < 1) return `${info.name} needs a callee address`;
       if (argType(f, inst, 0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
-      return checkArgsAgainst(f, inst, 1, sig, `call_indirect sig${imm}`);
+      // A C function returns at most two values in registers (rax:rdx, xmm0:xmm1, or one of each).
+      if (op === Opcode.CallNative && sig.results.length > 2) return `call_native sig${imm} has ${sig.results.length} results; a C function returns at most 2`;
+      return checkArgsAgainst(f, inst, 1, sig, `${info.name} sig${imm}`);
     }
     case Format.VaStart:
       if ((e = needArgs(f, inst, 1)) !== null) return e;

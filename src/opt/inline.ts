@@ -158,7 +158,7 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
         c = f.newInst(op, g.instType[i] as Type, args);
         f.instImm[c] = g.instImm[i]!;
         f.instImm2[c] = g.instImm2[i]!;
-        if (op === Opcode.CallIndirect) {
+        if (op === Opcode.CallIndirect || op === Opcode.CallNative) {
           let s = sigMap.get(g.instImm[i]!);
           if (s === undefined) {
             const sig = g.signatures[g.instImm[i]!]!;

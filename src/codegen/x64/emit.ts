@@ -1116,8 +1116,10 @@ class Emitter {
         return;
       case MOp.CallIndirect: {
         const t = gp64[p[0]!]!;
+        // A null (or near-null) function pointer traps cleanly; call_native checks nothing more.
         a.cmp(t, 4096);
         a.jumpLabel(Cond.B, this.trapLabel(TrapCode.HeapOob));
+        if (inst.sub === 1) { a.call(t); return; }
         a.cmp(dword(t, -8), FUNC_MAGIC | 0);
         a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -4), inst.imm | 0);

@@ -597,6 +597,7 @@ class Lowerer {
     if (target >= 0) {
       m.add(target, OperandKind.Use);
       m.imm = signatureHash(sig);
+      m.sub = isImport ? 1 : 0;
     } else {
       m.sym = sym;
       m.sub = isImport ? 1 : 0;
@@ -939,6 +940,9 @@ class Lowerer {
       }
       case Opcode.CallIndirect:
         this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, false, 1);
+        return;
+      case Opcode.CallNative: // a C callee (narrow arguments extended), no header check
+        this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, true, 1);
         return;
       case Opcode.VaStart: {
         const st = this.vaStartState!;

@@ -90,7 +90,11 @@ export const enum MOp {
   StoreArg,
   /** regs [arg pregs U..., clobbers D...]: call `sym`; `sub` 1 for a C import (absolute, al = `imm` vector args). */
   Call,
-  /** regs [target U, arg pregs U..., clobbers D...]: checked indirect call; `imm` = signature hash. */
+  /**
+   * regs [target U, arg pregs U..., clobbers D...]: indirect call; `sub` 0 checks jitkit's function
+   * header and signature hash `imm` (call_indirect), `sub` 1 only traps on an address below 4096
+   * (call_native: any C function).
+   */
   CallIndirect,
   /** regs [srcs U..., dsts D...]: parallel copy (block arguments); `imm` = count. */
   ParallelMove,
