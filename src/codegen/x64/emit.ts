@@ -338,7 +338,10 @@ class Emitter {
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) if (f.instOpcode[i] === Opcode.StackAddr) used[f.instImm[i]!] = 1;
     }
-    f.stackSlots.forEach((ss, n) => { if (used[n] !== 0) place(ss); else this.slotOffset.push(0); });
+    f.stackSlots.forEach((ss, n) => {
+      if (used[n] !== 0) place(ss);
+      else { this.slotOffset.push(0); this.slotRealign.push(0); }
+    });
     for (const ss of this.mf.frameSlots) place(ss);
     off = (off + 7) & ~7;
     this.spillBase = off;
