@@ -178,6 +178,22 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (argType(f, inst, 0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
       return checkArgsAgainst(f, inst, 1, sig, `call_indirect sig${imm}`);
     }
+    case Format.VaStart:
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `va_list address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      return f.variadic ? null : `va_start in function %${f.name}, which is not variadic`;
+    case Format.VaArg: {
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `va_list address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      if (!isValidType(ctrl)) return `bad type ${typeName(ctrl)}`;
+      if (imm === 0) return null;
+      // A pair: the two eightbytes of a small struct, each an integer or a float eightbyte.
+      const second = imm as Type;
+      if ((ctrl !== Type.I64 && ctrl !== Type.F64) || (second !== Type.I64 && second !== Type.F64)) {
+        return `va_arg.${typeName(ctrl)}.${typeName(second)}: the two parts of a pair must each be i64 or f64`;
+      }
+      return null;
+    }
     case Format.Jump:
       if (f.instDestCount[inst] !== 1) return 'jump needs one destination';
       return needArgs(f, inst, 0) ?? checkDests(f, inst);
@@ -211,6 +227,10 @@ export function resultTypes(f: Func, inst: Inst): readonly Type[] {
     case ResultRule.Bool: return [Type.I8];
     case ResultRule.Ptr: return [Type.Ptr];
     case ResultRule.Signature: return f.callSignature(inst).results;
+    case ResultRule.VaArg: {
+      const second = f.instImm[inst]!;
+      return second === 0 ? [f.instType[inst] as Type] : [f.instType[inst] as Type, second as Type];
+    }
   }
 }
 
@@ -295,8 +315,8 @@ function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
       // The result types of `resultTypes`, compared without making its array.
       const rule = OPCODES[instOpcode[i]!]!.result;
       const have = instResultCount[i]!, rs = instResultStart[i]!;
-      if (rule === ResultRule.Signature) {
-        const want = f.callSignature(inst).results;
+      if (rule === ResultRule.Signature || rule === ResultRule.VaArg) {
+        const want = rule === ResultRule.Signature ? f.callSignature(inst).results : resultTypes(f, inst);
         if (want.length !== have) {
           errors.push(`${where(f, b, i)}: has ${have} result${have === 1 ? '' : 's'}, expected ${want.length}`);
         } else {
