@@ -280,6 +280,8 @@ export interface FuzzOptions {
   onProgram?: (n: number) => void;
   /** Called for each mismatch once it is reduced and written. */
   onMismatch?: (m: Mismatch) => void;
+  /** Called before each candidate of a reduction is checked (supervisor progress). */
+  onReduceProgress?: () => void;
 }
 
 /** One mismatch found by `fuzzPrograms`. */
@@ -349,7 +351,7 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
       text = reduce(text, (m) => {
         const c = checkModule(executors, m, p.buffer, p.args);
         return c.referenceError === '' && c.mismatches.length > 0;
-      }, { buffer: p.buffer, args: p.args, timeLimitMs: o.reduceTimeMs ?? 30000, clock });
+      }, { buffer: p.buffer, args: p.args, timeLimitMs: o.reduceTimeMs ?? 30000, clock, onProgress: o.onReduceProgress });
       o.log?.(`  reduced from ${before} to ${text.split('\n').length} lines`);
     }
     const m = parse(text);

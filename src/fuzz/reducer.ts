@@ -31,6 +31,8 @@ export interface ReduceOptions {
   timeLimitMs?: number;
   /** How `timeLimitMs` is measured (default `'wall'`; `'cpu'`: this process's CPU time). */
   clock?: BudgetClock;
+  /** Called before each candidate is checked (a supervisor's watchdog hears that the reduction progresses). */
+  onProgress?: () => void;
   /** Arguments of %main, to check that a candidate terminates (after the buffer). */
   args?: readonly unknown[];
   /** The buffer argument of %main (copied per run). */
@@ -114,6 +116,7 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
   let lines = text.split('\n');
   const accept = (cand: string[]): boolean => {
     if (clockMs(clock) > deadline) return false;
+    options.onProgress?.();
     const t = cand.join('\n');
     const m = tryParse(t);
     if (m === undefined) return false;

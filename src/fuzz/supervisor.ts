@@ -5,7 +5,7 @@
  *
  *   parent                                   child (this file, --child JSON)
  *   runSupervised(o) --spawn--------------->  for n = from ..: "S n cpuMs" ; check ; ["M {...}"]
- *        | watchdog: no line for hangMs           ... "E {stats}" at the end
+ *        | watchdog: no line for hangMs           "P" while reducing (at most 1/s); "E {stats}" at the end
  *        | child died / hung on program n ->  record a crash, write the program,
  *        |                                    restart the child at n + 1
  *        v
@@ -242,12 +242,18 @@ function runChild(opts: object, hangMs: number, log?: (s: string) => void): Prom
 function childMain(opts: SupervisedOptions & { programs?: number }): void {
   const out = (s: string): void => { fs.writeSync(1, s + '\n'); };
   const coverage = new Coverage();
+  let lastProgress = 0;
   const s = fuzzPrograms({
     seed: opts.seed, executors: executorsByName(opts.executors), programs: opts.programs, timeLimitMs: opts.timeLimitMs, clock: opts.clock,
     gen: opts.gen, coverageEvery: opts.coverageEvery, coverage, outDir: opts.outDir, reduce: opts.reduce,
     reduceTimeMs: opts.reduceTimeMs, maxMismatches: opts.maxMismatches, first: opts.from ?? 0,
     onProgram: (n) => out(`S ${n} ${processCpuMs().toFixed(0)}`),
     onMismatch: (m) => out(`M ${JSON.stringify(m)}`),
+    // A reduction can outlast the watchdog (more so on a CPU-time budget on a loaded machine).
+    onReduceProgress: () => {
+      const now = Date.now();
+      if (now - lastProgress >= 1000) { lastProgress = now; out('P'); }
+    },
     log: (l) => out(`L ${l}`),
   });
   const report: ChildReport = {
