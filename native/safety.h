@@ -54,9 +54,9 @@ enum {
   JK_TRAP_INT_OVF = 2,
   JK_TRAP_HEAP_OOB = 4,
   JK_TRAP_STK_OVF = 5,
-  JK_TRAP_ILLEGAL = 7,
-  JK_TRAP_BREAKPOINT = 8,
-  JK_TRAP_INTERRUPTED = 9,
+  JK_TRAP_ILLEGAL = 8,
+  JK_TRAP_BREAKPOINT = 9,
+  JK_TRAP_INTERRUPTED = 10,
 };
 
 // Why a thread's jitted code is asked to stop (bits of jk_thread.reasons).

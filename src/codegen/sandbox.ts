@@ -22,6 +22,8 @@
  *       call_indirect p       the table's entry p (entry 0 when p is out of range, whose
  *                             address 0 the call's own checks reject: heap_oob)
  *       va_start, va_arg      refused: a va_list in the memory would hold real addresses
+ *       stack_alloc, stack_save, stack_restore, call_native, label_addr
+ *                             refused: real stack pointers, unchecked native calls, code addresses
  *
  * Imports are what the embedder passes (compile's `resolve`; no fallback to the
  * process's symbols): their pointer arguments are offsets too. The instructions the
@@ -200,6 +202,9 @@ function rewriteFunction(f: Func, layout: SandboxLayout, at: SandboxAddresses, i
     else if (op === Opcode.VaStart || op === Opcode.VaArg) {
       // A va_list holds real addresses (the register save area, the caller's stack) in memory the module can write.
       throw new Error(`compile: a sandboxed module cannot use ${OPCODES[op]!.name} (in %${f.name}): a va_list holds real addresses, which sandboxed code could forge`);
+    } else if (op === Opcode.StackAlloc || op === Opcode.StackSave || op === Opcode.StackRestore || op === Opcode.CallNative || op === Opcode.LabelAddr) {
+      // Real stack pointers (stack_restore would set rsp), unchecked native calls, code addresses.
+      throw new Error(`compile: a sandboxed module cannot use ${OPCODES[op]!.name} (in %${f.name}): it works on real addresses`);
     } else if (op === Opcode.StackAddr) stackAddrs.push(i);
     else if (op === Opcode.CallIndirect) indirect.push(i);
     else if (op === Opcode.Return) returns.push(i);

@@ -252,7 +252,7 @@ block0(v0: i64):
   c.free();
 });
 
-test('sandbox: va_start and va_arg are refused (a va_list holds real addresses the module could forge)', () => {
+test('sandbox: va_start, va_arg, stack_alloc/save/restore, call_native and label_addr are refused (real addresses)', () => {
   const variadic = ir.parse(`function %first(i32, ...) -> i64 {
     ss0 = stack_slot 24, align 8
 
@@ -274,6 +274,15 @@ block0(v0: ptr):
     assert.throws(() => compile(reader, { sandbox: { memoryBytes: 65536, checks } }), /compile: a sandboxed module cannot use va_arg \(in %next\)/);
   }
   compile(variadic).free(); // outside a sandbox the same module compiles
+  const dynamic = ir.parse(`function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = stack_save
+    v2 = stack_alloc v0, align 16
+    stack_restore v1
+    return v0
+}
+`);
+  assert.throws(() => compile(dynamic, { sandbox: { memoryBytes: 65536 } }), /compile: a sandboxed module cannot use stack_save \(in %f\): it works on real addresses/);
 });
 
 test('sandbox: options are checked; ptr arguments must be integers', () => {
