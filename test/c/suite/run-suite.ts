@@ -41,6 +41,8 @@ export interface Program {
   /** Expected exit status, or undefined to ask gcc (or 0 when stdout is given). */
   status?: number;
   includePaths: string[];
+  /** Arguments after the program name at -O0 and -O2 (none by default); the gcc oracle runs without them, so give `stdout` too. */
+  args?: string[];
 }
 
 /** The programs of c-testsuite and MIR's C tests. */
@@ -197,7 +199,7 @@ export async function runPrograms(programs: Program[], jobs: number, timeoutMs: 
         if (!r.error.startsWith('compile:') || r.error.includes('internal error')) failure = `gcc rejects it (${want.error.slice(0, 80)}) but jitkit gave: ${r.error === '' ? `exit status ${r.status}` : r.error.split('\n')[0]}`;
       } else {
         for (const opt of [0, 2] as const) {
-          const r = await pool.run({ files: p.files, opt, args: [], includePaths: p.includePaths, cwd });
+          const r = await pool.run({ files: p.files, opt, args: p.args ?? [], includePaths: p.includePaths, cwd });
           if (r.error !== '' && r.status < 0) { failure = `-O${opt}: ${r.error}`; break; }
           if (r.stdout !== want.stdout) { failure = `-O${opt}: stdout differs${r.error !== '' ? ` (${r.error.split('\n')[0]})` : ''}: got ${JSON.stringify(r.stdout.slice(0, 80))}, want ${JSON.stringify(want.stdout.slice(0, 80))}`; break; }
           if (r.status !== want.status) { failure = `-O${opt}: exit status ${r.status}, want ${want.status}${r.error !== '' ? ` (${r.error.split('\n')[0]})` : ''}`; break; }
