@@ -41,6 +41,10 @@ export const PROFILES: Record<string, readonly string[]> = {
   globals: ['--max-funcs', '8'],
   large: ['--no-argc', '--max-funcs', '16', '--max-block-depth', '6', '--max-expr-complexity', '14', '--max-array-dim', '4'],
   features: ['--no-argc', '--max-funcs', '8', '--float', '--builtins', '--inline-function-prob', '80', '--max-pointer-depth', '3'],
+  // Random probabilities for every construct (programs unlike the default mix).
+  random: ['--no-argc', '--max-funcs', '8', '--random-random'],
+  // Safe math as macros (safe_math_macros_notmp.h) instead of functions: deep macro expansion, huge expressions.
+  macros: ['--no-argc', '--max-funcs', '6', '--math-notmp'],
 };
 
 /** Failure classes, in the order of the summary line. */
@@ -61,7 +65,7 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 }
 
-const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile suite|large|features] [--out DIR] [--timeout SECONDS]';
+const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile suite|globals|large|features|random|macros] [--out DIR] [--timeout SECONDS]';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
