@@ -34,17 +34,25 @@ function gccRun(file: string, inc: string, args: readonly string[]): { stdout: s
   return r.error !== undefined || r.status === null ? null : { stdout: r.stdout, status: r.status };
 }
 
-/** Csmith option sets: the suite's, larger programs, and features off by default. */
-export const PROFILES: Record<string, readonly string[]> = {
-  suite: ['--no-argc', '--max-funcs', '8'],
+/** A Csmith option set, and a macro defined before the program (csmith.h picks safe-math variants by macro). */
+interface Profile {
+  csmith: readonly string[];
+  define?: string;
+}
+
+/** Csmith option sets: the suite's, more output, larger programs, features off by default, other mixes. */
+export const PROFILES: Record<string, Profile> = {
+  suite: { csmith: ['--no-argc', '--max-funcs', '8'] },
   // With argument 1, main prints every global's value before the checksum (finer than the checksum alone).
-  globals: ['--max-funcs', '8'],
-  large: ['--no-argc', '--max-funcs', '16', '--max-block-depth', '6', '--max-expr-complexity', '14', '--max-array-dim', '4'],
-  features: ['--no-argc', '--max-funcs', '8', '--float', '--builtins', '--inline-function-prob', '80', '--max-pointer-depth', '3'],
+  globals: { csmith: ['--max-funcs', '8'] },
+  large: { csmith: ['--no-argc', '--max-funcs', '16', '--max-block-depth', '6', '--max-expr-complexity', '14', '--max-array-dim', '4'] },
+  features: { csmith: ['--no-argc', '--max-funcs', '8', '--float', '--builtins', '--inline-function-prob', '80', '--max-pointer-depth', '3'] },
   // Random probabilities for every construct (programs unlike the default mix).
-  random: ['--no-argc', '--max-funcs', '8', '--random-random'],
-  // Safe math as macros (safe_math_macros_notmp.h) instead of functions: deep macro expansion, huge expressions.
-  macros: ['--no-argc', '--max-funcs', '6', '--math-notmp'],
+  random: { csmith: ['--no-argc', '--max-funcs', '8', '--random-random'] },
+  // Safe math as statement-expression macros (safe_math_macros.h) instead of functions.
+  macros: { csmith: ['--no-argc', '--max-funcs', '8'], define: 'USE_MATH_MACROS' },
+  // Safe math as plain macros (safe_math_macros_notmp.h): deep expansion, huge expressions.
+  notmp: { csmith: ['--no-argc', '--max-funcs', '6', '--math-notmp'], define: 'USE_MATH_MACROS_NOTMP' },
 };
 
 /** Failure classes, in the order of the summary line. */
@@ -65,7 +73,7 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 }
 
-const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile suite|globals|large|features|random|macros] [--out DIR] [--timeout SECONDS]';
+const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile suite|globals|large|features|random|macros|notmp] [--out DIR] [--timeout SECONDS]';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -93,8 +101,10 @@ async function main(): Promise<void> {
     while (batch.length < jobs && Date.now() < end) {
       const profile = profiles[s % profiles.length]!;
       const file = path.join(dir, `csmith-${s}-${profile}.c`);
-      fs.writeFileSync(file, execFileSync('csmith', ['--seed', String(s), ...PROFILES[profile]!], { encoding: 'utf8', maxBuffer: 64 << 20 }));
-      const args = PROFILES[profile]!.includes('--no-argc') ? [] : ['1'];
+      const pr = PROFILES[profile]!;
+      const text = execFileSync('csmith', ['--seed', String(s), ...pr.csmith], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      fs.writeFileSync(file, pr.define !== undefined ? `#define ${pr.define} 1\n${text}` : text);
+      const args = pr.csmith.includes('--no-argc') ? [] : ['1'];
       const o = gccRun(file, inc, args);
       if (o === null) { skipped++; fs.rmSync(file); } else batch.push({ program: { suite: 'csmith', name: `seed ${s} (${profile})`, files: [file], includePaths: [inc], args, stdout: o.stdout, status: o.status }, profile, seed: s });
       s++;
@@ -110,7 +120,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(outDir, { recursive: true });
       const keep = path.join(outDir, `csmith-${b.seed}-${b.profile}.c`);
       fs.copyFileSync(b.program.files[0]!, keep);
-      fs.writeFileSync(`${keep}.txt`, `csmith --seed ${b.seed} ${PROFILES[b.profile]!.join(' ')}\nrun with arguments: [${b.program.args!.join(' ')}]\n${cls}: ${why}\n`);
+      fs.writeFileSync(`${keep}.txt`, `csmith --seed ${b.seed} ${PROFILES[b.profile]!.csmith.join(' ')}${PROFILES[b.profile]!.define !== undefined ? ` (and #define ${PROFILES[b.profile]!.define} 1 first)` : ''}\nrun with arguments: [${b.program.args!.join(' ')}]\n${cls}: ${why}\n`);
       console.log(`${cls.toUpperCase()} ${b.program.name}: ${why.split('\n')[0]!.slice(0, 300)}  -> ${keep}`);
     }
   }
