@@ -10,7 +10,7 @@
  *   c-testsuite: P/110  mir-c-tests: Q/N  csmith: R/S  (-O0 and -O2)
  *
  * Options: `--quick` (a fixed subset, for `npm test`), `--csmith N` (programs,
- * default 30), `--only SUBSTRING` (`--only csmith`: the Csmith slice alone), `--jobs N`
+ * default 60), `--only SUBSTRING` (`--only csmith`: the Csmith slice alone), `--jobs N`
  * (default 2), `--timeout S`.
  */
 import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
   if (only !== '') programs = programs.filter((p) => p.name.includes(only));
   if (quick) programs = programs.filter((_, i) => i % 12 === 0);
   // `--only csmith` (or `--only csmith/seed-1004`) runs the Csmith slice alone.
-  const csmith = csmithPrograms(only !== '' && !only.startsWith('csmith') ? 0 : flag('--csmith', quick ? 2 : 30), flag('--seed', 1000)).filter((p) => p.name.includes(only));
+  const csmith = csmithPrograms(only !== '' && !only.startsWith('csmith') ? 0 : flag('--csmith', quick ? 2 : 60), flag('--seed', 1000)).filter((p) => p.name.includes(only));
   const all = [...programs, ...csmith];
   const t0 = Date.now();
   const failures = await runPrograms(all, jobs, timeoutMs, (p, f) => { if (f !== null) console.log(`FAIL ${p.name}: ${f.replace(/\s*\n\s*/g, ' | ')}`); });
