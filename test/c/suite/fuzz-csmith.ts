@@ -8,14 +8,14 @@
  * classifies every disagreement: `mismatch` (different stdout or exit status:
  * a miscompile), `rejected` (a diagnostic on C that gcc accepts), `internal`
  * (an internal error of the compiler), `crash`, `timeout`. Programs whose gcc
- * build does not finish in 2 s of CPU time are skipped (Csmith does not promise
- * termination).
+ * build does not finish in 2 s of CPU time, or that Csmith does not generate in
+ * 30 s, are skipped (Csmith does not promise termination).
  * Failing programs are copied to DIR (default fuzz-out/csmith) with the reason.
  * Ends with the line
  *   csmith programs: <n>  skipped: <k>  mismatches: <m>  rejected: <r>  internal: <i>  crashes: <c>  timeouts: <t>
  * and exits with status 1 when any program failed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -102,11 +102,13 @@ async function main(): Promise<void> {
       const profile = profiles[s % profiles.length]!;
       const file = path.join(dir, `csmith-${s}-${profile}.c`);
       const pr = PROFILES[profile]!;
-      const text = execFileSync('csmith', ['--seed', String(s), ...pr.csmith], { encoding: 'utf8', maxBuffer: 64 << 20 });
-      fs.writeFileSync(file, pr.define !== undefined ? `#define ${pr.define} 1\n${text}` : text);
+      // Csmith itself may not finish (e.g. some seeds with --random-random): skipped like a program that does not terminate.
+      const gen = spawnSync('csmith', ['--seed', String(s), ...pr.csmith], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 30000 });
+      const text = gen.status === 0 ? gen.stdout : null;
+      if (text !== null) fs.writeFileSync(file, pr.define !== undefined ? `#define ${pr.define} 1\n${text}` : text);
       const args = pr.csmith.includes('--no-argc') ? [] : ['1'];
-      const o = gccRun(file, inc, args);
-      if (o === null) { skipped++; fs.rmSync(file); } else batch.push({ program: { suite: 'csmith', name: `seed ${s} (${profile})`, files: [file], includePaths: [inc], args, stdout: o.stdout, status: o.status }, profile, seed: s });
+      const o = text === null ? null : gccRun(file, inc, args);
+      if (o === null) { skipped++; fs.rmSync(file, { force: true }); } else batch.push({ program: { suite: 'csmith', name: `seed ${s} (${profile})`, files: [file], includePaths: [inc], args, stdout: o.stdout, status: o.status }, profile, seed: s });
       s++;
     }
     if (batch.length === 0) break;
