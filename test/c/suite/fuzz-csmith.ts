@@ -3,7 +3,7 @@
  *
  * Differential fuzzing of the whole C pipeline with Csmith: generates programs
  * (Csmith seeds S, S+1, ...; each program's profile of Csmith options in turn,
- * or only `--profile`), builds each with gcc -O0 (the oracle: its checksum line),
+ * or only those of `--profile A,B`), builds each with gcc -O0 (the oracle: its checksum line),
  * runs it with jitkit at -O0 and -O2 in the test-suite runner's workers, and
  * classifies every disagreement: `mismatch` (different stdout or exit status:
  * a miscompile), `rejected` (a diagnostic on C that gcc accepts), `internal`
@@ -73,7 +73,7 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 }
 
-const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile suite|globals|large|features|random|macros|notmp] [--out DIR] [--timeout SECONDS]';
+const USAGE = 'usage: npm run fuzz:csmith -- [--minutes N] [--seed S] [--jobs J] [--profile NAME[,NAME...]] (suite globals large features random macros notmp) [--out DIR] [--timeout SECONDS]';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -85,11 +85,11 @@ async function main(): Promise<void> {
   const only = option(argv, '--profile', '');
   const outDir = path.resolve(option(argv, '--out', path.join('fuzz-out', 'csmith')));
   if (!(minutes > 0) || !Number.isSafeInteger(seed) || !(jobs >= 1)) throw new Error(USAGE);
-  if (only !== '' && !(only in PROFILES)) throw new Error(`unknown profile '${only}'\n${USAGE}`);
+  const profiles = only !== '' ? only.split(',') : Object.keys(PROFILES);
+  for (const p of profiles) if (!(p in PROFILES)) throw new Error(`unknown profile '${p}'\n${USAGE}`);
   if (spawnSync('csmith', ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error('csmith is not installed (apt-get install csmith libcsmith-dev)');
   const inc = ['/usr/include/csmith', '/usr/local/include/csmith'].find((d) => fs.existsSync(d));
   if (inc === undefined) throw new Error('no Csmith headers in /usr/include/csmith (apt-get install libcsmith-dev)');
-  const profiles = only !== '' ? [only] : Object.keys(PROFILES);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jitkit-fuzz-csmith-'));
   console.log(`fuzz:csmith: seeds from ${seed}, ${minutes} minute(s), profiles ${profiles.join(', ')}, ${jobs} job(s)`);
   const counts: Record<FailureClass, number> = { mismatch: 0, rejected: 0, internal: 0, crash: 0, timeout: 0 };
