@@ -40,6 +40,30 @@ import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
 import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
 
+/** Code [start, end) of a function (offsets from its entry) implementing source `file:line:column` (column 0: unknown). */
+export interface LineRange {
+  /** First byte, as an offset from the function's entry. */
+  readonly start: number;
+  /** One past the last byte. */
+  readonly end: number;
+  /** The file name (`Module.addFile`). */
+  readonly file: string;
+  /** Line, from 1. */
+  readonly line: number;
+  /** Column, from 1; 0 when unknown. */
+  readonly column: number;
+}
+
+/** A compiled function's line table (`CompiledModule.lineTable`). */
+export interface LineTable {
+  /** Address of the function's entry (its first instruction). */
+  readonly address: bigint;
+  /** Bytes of machine code from `address` (trap stubs included; jump tables and constants not). */
+  readonly size: number;
+  /** Ranges in ascending order, not overlapping. */
+  readonly ranges: readonly LineRange[];
+}
+
 /** Options of `compile`. */
 export interface CompileOptions {
   /**
@@ -233,7 +257,20 @@ export class CompiledModule {
       mark(c.code.entry, '(stack check, prologue)');
       for (const b of c.code.blockMap) mark(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block: block arguments)');
       const shown = new Set(c.code.irMap.map((m) => m.irInst));
+      // The source line (with its text when the module has it) before the code of each new line.
+      let lastLine = '';
+      const fileLines = new Map<number, string[] | undefined>();
       for (const m of c.code.irMap) {
+        const loc = this.module.locationOf(f.instLoc[m.irInst]!);
+        if (loc !== null) {
+          const file = this.module.files[loc.file]!, at = `${file.name}:${loc.line}`;
+          if (at !== lastLine) {
+            lastLine = at;
+            if (!fileLines.has(loc.file)) fileLines.set(loc.file, file.text?.split('\n'));
+            const text = fileLines.get(loc.file)?.[loc.line - 1];
+            mark(m.offset, text === undefined ? at : `${at}: ${text.trim()}`);
+          }
+        }
         // An icmp fused into its brif has no code of its own: show it with the branch.
         if (f.instOpcode[m.irInst] === Opcode.Brif) {
           const cond = f.arg(m.irInst as never, 0);
@@ -250,6 +287,37 @@ export class CompiledModule {
       out.push('');
     }
     return out.join('\n');
+  }
+
+  /**
+   * Function `name`'s machine code by source line, for debuggers and profilers (perf's jitdump
+   * DEBUG_INFO, gdb's .debug_line): ranges of code offsets from its entry with the source location
+   * of the IR instructions they implement (`Builder.setLocation`). Code of no location (the
+   * prologue, trap stubs, instructions built without one) is in no range.
+   */
+  lineTable(name: string): LineTable {
+    const c = this.compiled.get(name);
+    if (c === undefined) throw new Error(`compiled module has no function %${name}`);
+    const f = this.module.getFunction(name), m = this.module;
+    const entry = c.code.entry, ir = c.code.irMap, end = c.code.trapStubs - entry;
+    const ranges: LineRange[] = [];
+    let open: { start: number; end: number; loc: number } | null = null;
+    const close = (): void => {
+      if (open === null) return;
+      const l = m.locationOf(open.loc)!;
+      if (open.end > open.start) ranges.push({ start: open.start, end: open.end, file: m.files[l.file]!.name, line: l.line, column: l.column });
+      open = null;
+    };
+    for (let k = 0; k < ir.length; k++) {
+      const start = ir[k]!.offset - entry, stop = (k + 1 < ir.length ? ir[k + 1]!.offset - entry : end);
+      const loc = f.instLoc[ir[k]!.irInst]!;
+      if (open !== null && (open.loc !== loc || open.end !== start)) close();
+      if (loc === 0) continue;
+      if (open === null) open = { start, end: stop, loc };
+      else open.end = stop;
+    }
+    close();
+    return { address: this.linked.base + BigInt(this.linked.entries.get(`fn:${name}`)!), size: c.code.codeEnd - entry, ranges };
   }
 
   /** True once `free()` ran. */

@@ -137,6 +137,9 @@ class ModuleGen {
   readonly extras = new Map<Func, Type[]>();
   /** Variadic helpers that hand their va_list to vsnprintf with this format. */
   readonly vformat = new Map<Func, { at: number; args: readonly PrintfArg[] }>();
+  /** The source file of the instructions' locations, and the last line given out. */
+  readonly file: number;
+  line = 0;
   /** NUL-terminated strings (offsets in `text`) for printf's %s. */
   readonly strings: number[] = [];
   /** printf formats (offsets in `text`) and the extra arguments each reads. */
@@ -152,7 +155,9 @@ class ModuleGen {
   /** Offset of each callee's address in `funcs`. */
   readonly funcSlot = new Map<Func | Import, number>();
 
-  constructor(readonly r: Rng, readonly o: Required<GenOptions>) {}
+  constructor(readonly r: Rng, readonly o: Required<GenOptions>) {
+    this.file = this.m.addFile('gen.c');
+  }
 
   build(): Module {
     const { r, o, m } = this;
@@ -401,6 +406,11 @@ class FuncGen {
   emitOne(): void {
     const { r, b, f } = this;
     this.tick();
+    // Source locations (printed, parsed, kept by the passes, mapped to code): mostly a new line,
+    // sometimes none or the same as before.
+    const where = r.weighted([7, 1, 2]);
+    if (where === 0) b.setLocation(this.g.file, ++this.g.line, r.int(0, 40));
+    else if (where === 1) b.setLocation(null);
     const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1]);
     switch (k) {
       case 0: this.push(this.constant(r.pick(VALUES))); break;

@@ -165,7 +165,17 @@ export { TrapError };
 export const roundTripExecutor: Executor = {
   name: 'interpreter(print+parse)',
   load(module: Module) {
-    const it = new Interpreter(parse(printModule(module)));
+    const text = printModule(module);
+    const back = parse(text);
+    // The text must also come back exactly (data items, locations, every instruction form).
+    const again = printModule(back);
+    if (again !== text) {
+      const a = text.split('\n'), b = again.split('\n');
+      let k = 0;
+      while (a[k] === b[k]) k++;
+      throw new Error(`print/parse round trip differs at line ${k + 1}: ${JSON.stringify(a[k])} became ${JSON.stringify(b[k])}`);
+    }
+    const it = new Interpreter(back);
     return { call: (name: string, args: readonly unknown[]) => it.call(name, args) };
   },
 };

@@ -293,6 +293,7 @@ function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
   const instResultCount = f.instResultCount, instResultStart = f.instResultStart;
   const instArgStart = f.instArgStart, instArgCount = f.instArgCount, instDestStart = f.instDestStart, instDestCount = f.instDestCount;
   const destArgStart = f.destArgStart, destArgCount = f.destArgCount, instBlock = f.instBlock;
+  const instLoc = f.instLoc, locationCount = f.module.locationCount;
   const valueKind = f.valueKind, valueDef = f.valueDef, valueType = f.valueType;
   // Per-instruction shape, terminators and positions.
   for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
@@ -312,6 +313,8 @@ function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
         errors.push(`${where(f, b, i)}: ${e}`);
         continue;
       }
+      const loc = instLoc[i]!;
+      if (loc !== 0 && !(loc > 0 && loc < locationCount)) errors.push(`${where(f, b, i)}: unknown source location ${loc}`);
       // The result types of `resultTypes`, compared without making its array.
       const rule = OPCODES[instOpcode[i]!]!.result;
       const have = instResultCount[i]!, rs = instResultStart[i]!;

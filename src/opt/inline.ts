@@ -137,8 +137,11 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
       if (op === Opcode.Return) {
         c = f.newInst(Opcode.Jump, 0, []);
         f.addDest(c, cont, args);
+        f.instLoc[c] = g.instLoc[i]!;
       } else {
         c = f.newInst(op, g.instType[i] as Type, args);
+        // The callee's locations: the code of an inlined call shows where it came from.
+        f.instLoc[c] = g.instLoc[i]!;
         f.instImm[c] = g.instImm[i]!;
         f.instImm2[c] = g.instImm2[i]!;
         if (op === Opcode.CallIndirect) {
