@@ -72,7 +72,10 @@ export interface CompileOptions {
    * is left unchanged.
    */
   opt?: 0 | 1 | 2;
-  /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
+  /**
+   * Resolves imported C symbols by name, functions (`import %f`) and external data (`import data
+   * %stdout`) alike; undefined falls back to the process's symbols (dlsym).
+   */
   resolve?: (name: string) => bigint | undefined;
   /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
   stackSize?: number;
@@ -363,6 +366,18 @@ function patchDataRelocations(module: Module, placed: readonly Uint8Array[], dat
   }
 }
 
+/** The address of C symbol `name` (an import or external data, `what` in the error): `options.resolve`, else the process's. */
+function resolveSymbol(options: CompileOptions, name: string, what: string): bigint {
+  const user: unknown = options.resolve?.(name);
+  if (typeof user === 'bigint') return user;
+  if (user !== undefined) throw new TypeError(`compile: resolve('${name}') must return a bigint address or undefined, got ${typeof user}`);
+  try {
+    return cSymbol(name);
+  } catch (e) {
+    throw new Error(`compile: ${what} is not resolved (${(e as Error).message})`);
+  }
+}
+
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
   verify(module);
@@ -377,6 +392,12 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
+    if (d.external) {
+      // Defined outside (C's `stdout`): its address, known before lowering like every data address.
+      dataAddr.push(resolveSymbol(options, d.name, `external data %${d.name}`));
+      keep.push(new Uint8Array(0));
+      continue;
+    }
     const { bytes, address } = aligned(d.size, Math.max(d.align, 8));
     bytes.set(d.bytes);
     keep.push(bytes);
@@ -423,17 +444,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
-  const resolve = (s: string): bigint | undefined => {
-    if (!s.startsWith('c:')) return undefined;
-    const name = s.slice(2);
-    const user = options.resolve?.(name);
-    if (user !== undefined) return user;
-    try {
-      return cSymbol(name);
-    } catch (e) {
-      throw new Error(`compile: import %${name} is not resolved (${(e as Error).message})`);
-    }
-  };
+  const resolve = (s: string): bigint | undefined => s.startsWith('c:') ? resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`) : undefined;
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   patchDataRelocations(module, keep, dataAddr, linked);
   return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);

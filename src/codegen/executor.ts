@@ -5,15 +5,19 @@
  * and compiled, and by the differential fuzzer.
  */
 import type { Module } from '../ir/function.js';
-import type { Executor, LoadedModule } from '../ir/filetest.js';
+import type { Executor, ExternalData, LoadedModule } from '../ir/filetest.js';
+import { native } from '../runtime/addon.js';
 import { compile, type CompileOptions } from './compile.js';
 
 /** Makes an Executor that compiles with `options`. */
 export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
   return {
     name: 'compiled',
-    load(module: Module): LoadedModule {
-      const c = compile(module, options);
+    load(module: Module, data?: ExternalData): LoadedModule {
+      // External data bound to JS buffers resolves to their bytes (kept alive by `data` until dispose).
+      const resolve = data === undefined ? options.resolve
+        : (name: string): bigint | undefined => Object.hasOwn(data, name) ? native.addressOf(data[name]!) : options.resolve?.(name);
+      const c = compile(module, { ...options, resolve });
       return { call: (name, args) => c.get(name)(...args), dispose: () => c.free() };
     },
   };

@@ -129,6 +129,8 @@ class ModuleGen {
   readonly imports = new Map<string, Import>();
   ro!: DataObject;
   rw!: DataObject;
+  /** External data (`import data %ext`, with `imports`): the executors bind it to zeroed bytes (`zeroedExternalData`). */
+  ext: DataObject | undefined;
   /** Recursive helpers: index of their depth parameter. */
   readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
@@ -146,7 +148,7 @@ class ModuleGen {
   readonly formats: { at: number; args: readonly PrintfArg[] }[] = [];
   /** Readonly data holding `strings` and `formats` (with imports). */
   text: DataObject | undefined;
-  /** Readonly data: the addresses of `rw` and `ro` plus `dataAddend`. */
+  /** Readonly data: the addresses of `rw`, `ro` and `ext` plus `dataAddend`. */
   ptrs!: DataObject;
   /** The addends of `ptrs`' two relocations. */
   dataAddend: number[] = [];
@@ -194,6 +196,7 @@ class ModuleGen {
     const bytes = (): Uint8Array => Uint8Array.from({ length: 64 }, () => r.int(0, 255));
     this.ro = m.addData('ro', bytes(), { readonly: true, align: 8 });
     this.rw = m.addData('rw', bytes(), { align: 8 });
+    if (o.imports) this.ext = m.importData('ext');
     if (o.imports) {
       // printf formats and the strings their %s read, for variadic calls of snprintf.
       const text: number[] = [];
@@ -220,9 +223,10 @@ class ModuleGen {
     // Relocated data: a readonly table of the two data objects' addresses (with an addend the
     // user subtracts again) and a writable one of every callee's address (call_indirect
     // through a loaded pointer).
-    this.dataAddend = [r.int(-64, 64), r.int(-64, 64)];
-    this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 16, relocs: [
-      { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! }] });
+    this.dataAddend = [r.int(-64, 64), r.int(-64, 64), r.int(-64, 64)];
+    this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 24, relocs: [
+      { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! },
+      { offset: 16, target: this.ext ?? this.rw, addend: this.dataAddend[2]! }] });
     const callees = [...this.helpers, ...this.imports.values()].filter((c) => c.name !== 'snprintf');
     this.funcs = m.addData('funcs', [], { align: r.pick([1, 8]), size: 8 * callees.length + r.int(0, 3) });
     callees.forEach((c, k) => { this.funcSlot.set(c, 8 * k); this.funcs.addReloc(8 * k, c); });
@@ -384,12 +388,13 @@ class FuncGen {
       return [b.iadd(b.stackAddr(slot), idx), 0];
     }
     this.tick(3);
-    const data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
+    let data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
+    if (this.g.ext !== undefined && r.chance(0.25)) data = this.g.ext; // external data: compiled code gets its address by name
     const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 0x1f));
     let base: Value;
     if (r.chance(0.3)) {
       // The address from the relocated table, its addend taken off again.
-      const k = data === this.g.rw ? 0 : 1;
+      const k = data === this.g.rw ? 0 : data === this.g.ro ? 1 : 2;
       base = b.iadd(b.load(Type.Ptr, b.globalAddr(this.g.ptrs), 8 * k), this.iconst(Type.I64, -this.g.dataAddend[k]!));
     } else base = b.globalAddr(data);
     return [b.iadd(base, idx), r.pick([0, 8, 24])];

@@ -694,7 +694,9 @@ export interface DataReloc {
 /**
  * Module data: `data %name [readonly] [align N] = { items }`. `size` bytes: the first
  * `bytes.length` are `bytes`, the rest are zero (a large zero-initialised object costs no
- * bytes); the 8 bytes at each relocation's offset are its address.
+ * bytes); the 8 bytes at each relocation's offset are its address. An *external* one
+ * (`import data %name`, `Module.importData`) is defined outside the module, e.g. C's `stdout`:
+ * it has no bytes, and its address is resolved when the module is loaded or linked.
  */
 export class DataObject {
   /** Relocations in ascending offset order, not overlapping (add them with `addReloc`). */
@@ -716,6 +718,8 @@ export class DataObject {
     /** The module that owns it (relocation targets must belong to it too). */
     readonly module: Module,
     size = bytes.length,
+    /** Defined outside the module (`import data`): no bytes, size 0, the address resolved by name. */
+    readonly external = false,
   ) {
     this.size = size;
   }
@@ -726,6 +730,7 @@ export class DataObject {
    */
   addReloc(offset: number, target: DataObject | Callee, addend = 0): this {
     const what = `data %${this.name}: relocation`;
+    if (this.external) throw new Error(`${what}: external data (import data %${this.name}) has no bytes of its own`);
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset + 8 > this.size) {
       throw new RangeError(`${what} offset ${describe(offset)} does not leave 8 bytes inside the object (size ${this.size})`);
     }
@@ -905,6 +910,20 @@ export class Module {
     return d;
   }
   /**
+   * Declares external data `name` (`import data %name`): an object defined outside the module,
+   * such as C's `stdout` or `environ`. `global_addr` gives its address and data relocations may
+   * point into it; compiled code gets the address by name like an imported function's (the
+   * `resolve` option of `compile`, else the process's symbols); the interpreter maps it to a
+   * JS buffer (its `data` option).
+   */
+  importData(name: string): DataObject {
+    this.claim(name, 'Module.importData');
+    const d = new DataObject(name, new Uint8Array(0), false, 1, this.data.length, this, 0, true);
+    this.data.push(d);
+    this.names.set(name, d);
+    return d;
+  }
+  /**
    * A deep copy: functions, imports and data with the same names, indices and
    * value/block/instruction ids (passes can then change the copy freely).
    * Much cheaper than a print/parse round trip.
@@ -924,7 +943,7 @@ export class Module {
       m.names.set(copy.name, copy);
     }
     for (const d of this.data) {
-      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index, m, d.size);
+      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index, m, d.size, d.external);
       m.data.push(copy);
       m.names.set(copy.name, copy);
     }

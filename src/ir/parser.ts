@@ -289,8 +289,13 @@ class Parser {
         const n = this.next();
         if (n.kind !== Tok.Str) this.err(n, `expected a file name string, found ${this.describe(n)}`);
         this.declare(n, () => m.addFile(n.text));
+      } else if (t.text === 'import' && this.peek.kind === Tok.Word && this.peek.text === 'data') {
+        // `import data %name`: external data (C's `stdout`), its address resolved at load or link time.
+        this.pos++;
+        const n = this.name('an external data name');
+        this.declare(n, () => m.importData(n.text));
       } else if (t.text === 'import') {
-        const n = this.name('an import name');
+        const n = this.name("an import name (or 'data')");
         const sig = this.signature();
         let from: string | undefined;
         if (this.peek.kind === Tok.Word && this.peek.text === 'from') {

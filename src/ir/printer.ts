@@ -111,11 +111,13 @@ function isStringByte(b: number): boolean {
 }
 
 /**
- * Text of a data object: `data %name [readonly] [align N] = { items }` where the items are, in
+ * Text of a data object: `data %name [readonly] [align N] = { items }` (`import data %name` for
+ * external data) where the items are, in
  * order, relocations `addr %target[+-addend]` (8 bytes), runs of at least MIN_ZEROES zero bytes
  * as `zeroes N`, runs of at least MIN_STRING printable characters as `"text"`, and hex bytes.
  */
 export function dataText(d: DataObject): string {
+  if (d.external) return `import data %${d.name}`;
   let s = `data %${d.name}`;
   if (d.readonly) s += ' readonly';
   if (d.align !== 1) s += ` align ${d.align}`;

@@ -395,6 +395,7 @@ export function verifyModule(m: import('./function.js').Module): string[] {
 /** Appends the problems of data object `d` of `m` (its relocations) to `errors`. */
 function verifyData(m: Module, d: DataObject, errors: string[]): void {
   if (d.bytes.length > d.size) errors.push(`verify: data %${d.name}: ${d.bytes.length} initial bytes exceed its size ${d.size}`);
+  if (d.external && (d.size !== 0 || d.relocs.length !== 0)) errors.push(`verify: data %${d.name}: external data (import data) has bytes or relocations of its own`);
   let end = 0;
   for (const r of d.relocs) {
     const at = `verify: data %${d.name}: relocation at offset ${r.offset}`;
