@@ -23,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { Assembler, gp64, gp32, xmmRegs, Mem } from '../asm/x64/index.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { compile } from '../codegen/compile.js';
+import { resolveExternalData } from '../codegen/executor.js';
+import { zeroedExternalData } from '../ir/filetest.js';
 import { wrap, symbol } from '../runtime/calling.js';
 import type { NativeSignatureSpec } from '../runtime/signature.js';
 import { Builder, Module, Opcode, Type, parse, printModule, verifyModule, type Value } from '../ir/index.js';
@@ -247,7 +249,8 @@ function fuzzCompile(r: Rng, n: number, rec: Rec, seed: number): void {
   for (let i = 0; i < n; i += 20) {
     const p = generate(mixSeed(seed, i + 99), { maxHelpers: 2, regionSize: 3 });
     attempt(rec, 'compile(junk)', () => compile(r.pick([null, undefined, {}, 5, new Module(), 'module']) as never, r.pick([undefined, {}, { opt: 3 }, { stackSize: -1 }, { resolve: 5 }]) as never));
-    const c = compile(p.module);
+    const ext = zeroedExternalData(p.module);
+    const c = compile(p.module, { resolve: resolveExternalData(ext) });
     try {
       for (let k = 0; k < 19; k++) {
         const f = r.pick(p.module.functions());

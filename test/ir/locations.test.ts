@@ -78,6 +78,32 @@ test('the optimiser keeps locations: inlined code carries the callee\'s', () => 
   assert.match(printModule(m), /@0:2:10/);
 });
 
+test('inlined code without locations of its own takes the call\'s', () => {
+  const m = parse(`file 0 "main.c"
+
+function %twice(i64) -> i64 {
+block0(v0: i64):
+    v1 = iadd v0, v0
+    return v1
+}
+
+function %f(i64) -> i64 {
+block0(v0: i64):
+    @0:9:3
+    v1 = call %twice(v0)
+    @0:10
+    return v1
+}
+`);
+  optimize(m, { level: 2, verify: true });
+  const f = m.getFunction('f');
+  const lines: (number | undefined)[] = [];
+  for (const b of f.blocks()) for (const i of f.insts(b)) lines.push(m.locationOf(f.instLoc[i]!)?.line);
+  assert.match(printModule(m), /iadd/, 'twice was inlined');
+  assert.ok(!lines.includes(undefined), `every instruction has a location: ${lines}`);
+  assert.ok(lines.includes(9) && lines.includes(10), `${lines}`);
+});
+
 test('compiled code: a line table per function and disassembly with the source lines', async () => {
   for (const opt of [0, 2] as const) {
     const c = compile(build(), { opt });
