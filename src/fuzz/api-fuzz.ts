@@ -195,7 +195,7 @@ function fuzzParser(r: Rng, n: number, rec: Rec, seed: number): void {
 
 function fuzzBuilder(r: Rng, n: number, rec: Rec): void {
   const methods = ['iadd', 'isub', 'fadd', 'icmp', 'fcmp', 'select', 'sext', 'zext', 'trunc', 'load', 'store', 'call', 'jump', 'brif', 'brTable',
-    'return', 'trap', 'iconst', 'fconst', 'stackAddr', 'bitcast', 'fcvtToSint', 'ushr', 'block', 'switchTo', 'callIndirect', 'funcAddr', 'globalAddr'];
+    'return', 'trap', 'iconst', 'fconst', 'stackAddr', 'bitcast', 'fcvtToSint', 'ushr', 'block', 'switchTo', 'callIndirect', 'funcAddr', 'globalAddr', 'setLocation'];
   for (let i = 0; i < n; i += 20) {
     const m = new Module();
     const f = m.function('f', [Type.I32, Type.I64, Type.F64, Type.Ptr], [Type.I32]);
@@ -212,7 +212,9 @@ function fuzzBuilder(r: Rng, n: number, rec: Rec): void {
     }
     attempt(rec, 'finish', () => b.finish());
     attempt(rec, 'module misuse', () => r.pick([() => m.function('f', []), () => m.function('bad name', []), () => m.import('x', [99 as Type]),
-      () => m.addData('d', [1], { align: 3 }), () => m.getFunction('nope'), () => f.stackSlot(-1), () => new Module().function('h', []).builder().param(3)])());
+      () => m.addData('d', [1], { align: 3 }), () => m.getFunction('nope'), () => f.stackSlot(-1), () => new Module().function('h', []).builder().param(3),
+      () => m.importData(r.pick(JUNK) as never), () => m.importData('f'), () => m.addFile(r.pick(JUNK) as never),
+      () => m.location(r.pick(JUNK) as never, r.pick(JUNK) as never), () => m.addData('e', []).addReloc(0, m.importData('x'))])());
   }
 }
 
@@ -226,12 +228,13 @@ function fuzzVerifier(r: Rng, n: number, rec: Rec, seed: number): void {
       const insts = f.blocks().flatMap((b) => f.insts(b));
       for (let e = r.int(1, 3); e > 0; e--) {
         const inst = r.pick(insts);
-        switch (r.int(0, 5)) {
+        switch (r.int(0, 6)) {
           case 0: f.removeInst(inst); break;
           case 1: if (f.instArgCount[inst]! > 0) f.setArg(inst, r.int(0, f.instArgCount[inst]! - 1), r.int(0, f.valueCount + 5) as Value); break;
           case 2: if (f.instDestCount[inst]! > 0) f.destBlock[f.dest(inst, 0)] = r.int(0, f.blockCount + 3); break;
           case 3: f.instImm[inst] = r.pick([-1, 0, 7, 1000, 2 ** 31 - 1]); break;
           case 4: f.instType[inst] = r.int(0, 9); break;
+          case 5: f.instLoc[inst] = r.pick([-1, 1, 99999]); break;
           default: f.instOpcode[inst] = r.int(0, OPCODE_COUNT - 1);
         }
       }
