@@ -157,7 +157,11 @@ class ModuleGen {
   /** Offset of each callee's address in `funcs`. */
   readonly funcSlot = new Map<Func | Import, number>();
 
-  constructor(readonly r: Rng, readonly o: Required<GenOptions>) {
+  /**
+   * `side` draws the choices of later features (source locations, external data) from a stream of
+   * their own, so the programs `r` shapes stay those of the seed before the features came.
+   */
+  constructor(readonly r: Rng, readonly o: Required<GenOptions>, readonly side: Rng) {
     this.file = this.m.addFile('gen.c');
   }
 
@@ -223,7 +227,7 @@ class ModuleGen {
     // Relocated data: a readonly table of the two data objects' addresses (with an addend the
     // user subtracts again) and a writable one of every callee's address (call_indirect
     // through a loaded pointer).
-    this.dataAddend = [r.int(-64, 64), r.int(-64, 64), r.int(-64, 64)];
+    this.dataAddend = [r.int(-64, 64), r.int(-64, 64), this.side.int(-64, 64)];
     this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 24, relocs: [
       { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! },
       { offset: 16, target: this.ext ?? this.rw, addend: this.dataAddend[2]! }] });
@@ -399,7 +403,7 @@ class FuncGen {
     }
     this.tick(3);
     let data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
-    if (this.g.ext !== undefined && r.chance(0.25)) data = this.g.ext; // external data: compiled code gets its address by name
+    if (this.g.ext !== undefined && this.g.side.chance(0.25)) data = this.g.ext; // external data: compiled code gets its address by name
     const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 0x1f));
     let base: Value;
     if (r.chance(0.3)) {
@@ -423,8 +427,8 @@ class FuncGen {
     this.tick();
     // Source locations (printed, parsed, kept by the passes, mapped to code): mostly a new line,
     // sometimes none or the same as before.
-    const where = r.weighted([7, 1, 2]);
-    if (where === 0) b.setLocation(this.g.file, ++this.g.line, r.int(0, 40));
+    const side = this.g.side, where = side.weighted([7, 1, 2]);
+    if (where === 0) b.setLocation(this.g.file, ++this.g.line, side.int(0, 40));
     else if (where === 1) b.setLocation(null);
     const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1, 1.2]);
     switch (k) {
@@ -953,7 +957,7 @@ const DEFAULTS: Required<GenOptions> = {
 export function generate(seed: number, options: GenOptions = {}): Program {
   const o = { ...DEFAULTS, ...options };
   const r = new Rng(mixSeed(seed, 0x51ed));
-  const module = new ModuleGen(r, o).build();
+  const module = new ModuleGen(r, o, new Rng(mixSeed(seed, 0x10c5))).build();
   const errors = verifyModule(module);
   if (errors.length > 0) throw new Error(`generator: seed ${seed} produced invalid IR:\n${errors.join('\n')}\n${printModule(module)}`);
   const buffer = new Uint8Array(BUF_SIZE);
