@@ -91,6 +91,9 @@ export function planSandbox(m: Module, o: SandboxOptions): SandboxLayout {
   if (typeof stackBytes !== 'number' || !Number.isInteger(stackBytes) || stackBytes < 16 || stackBytes % 16 !== 0 || stackBytes > memoryBytes) {
     throw new RangeError(`compile: sandbox.stackBytes must be a multiple of 16 from 16 to memoryBytes, got ${String(stackBytes)}`);
   }
+  for (const d of m.data) {
+    if (d.external) throw new Error(`compile: a sandboxed module cannot import data (%${d.name}): its memory is the only memory it reaches`);
+  }
   const dataOffsets: number[] = new Array<number>(m.data.length).fill(0);
   let at = 16;
   m.data.forEach((d, i) => {

@@ -32,6 +32,8 @@ export class TrapError extends Error {
   readonly signal: string | undefined;
   /** Why code was interrupted, for `interrupted` (else undefined). */
   readonly reason: string | undefined;
+  /** What the message says after the trap's description and details (location, address, ...). */
+  readonly where: string;
   /** Creates a trap error for `code`, with an optional location and fault details. */
   constructor(code: number, where = '', details: TrapDetails = {}) {
     super(`trap ${trapName(code)}: ${trapDescription(code)}${detailText(details)}${where}`);
@@ -42,6 +44,7 @@ export class TrapError extends Error {
     this.pc = details.pc;
     this.signal = details.signal;
     this.reason = details.reason;
+    this.where = where;
   }
 }
 
