@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Executor, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
-import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
+import { baselineExecutor, compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
 import { Module } from '../src/ir/function.js';
 import { parse } from '../src/ir/parser.js';
 import { printModule } from '../src/ir/printer.js';
@@ -60,7 +60,7 @@ function optimizedCompiledExecutor(level: 1 | 2): Executor {
  * ...and the compiled backend, plain and after -O1/-O2, on every run line
  * except `traps heap_oob` (compiled code does not bounds-check).
  */
-const compiledExecutors: Executor[] = [compiledExecutor, optimizedCompiledExecutor(1), optimizedCompiledExecutor(2)];
+const compiledExecutors: Executor[] = [compiledExecutor, optimizedCompiledExecutor(1), optimizedCompiledExecutor(2), baselineExecutor];
 
 function walk(dir: string): string[] {
   const out: string[] = [];

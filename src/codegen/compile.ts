@@ -48,6 +48,12 @@ export interface CompileOptions {
    * is left unchanged.
    */
   opt?: 0 | 1 | 2;
+  /**
+   * Code generator: `'optimizing'` (default: the IR optimised at `opt`, loop rotation, linear-scan
+   * allocation) or `'baseline'` (the IR as written, one pass per function: the local allocator of
+   * src/regalloc/local.ts; compiles several times faster, runs slower; `opt` must be 0 or absent).
+   */
+  tier?: 'optimizing' | 'baseline';
   /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
   resolve?: (name: string) => bigint | undefined;
   /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
@@ -300,6 +306,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
+  const tier = options.tier ?? 'optimizing';
+  if (tier !== 'optimizing' && tier !== 'baseline') throw new RangeError(`compile: tier must be 'optimizing' or 'baseline', got ${String(tier)}`);
+  if (tier === 'baseline' && level !== 0) throw new RangeError(`compile: the baseline tier compiles the IR as written (opt ${level} needs tier 'optimizing')`);
   if (level > 0) {
     module = module.clone();
     optimize(module, { level });
@@ -334,7 +343,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const compiled = new Map<string, CompiledFunction>();
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, tier });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }

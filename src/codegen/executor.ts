@@ -11,7 +11,7 @@ import { compile, type CompileOptions } from './compile.js';
 /** Makes an Executor that compiles with `options`. */
 export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
   return {
-    name: 'compiled',
+    name: options.tier === 'baseline' ? 'compiled (baseline tier)' : 'compiled',
     load(module: Module): LoadedModule {
       const c = compile(module, options);
       return { call: (name, args) => c.get(name)(...args), dispose: () => c.free() };
@@ -21,6 +21,9 @@ export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
 
 /** The compiled backend with default options. */
 export const compiledExecutor: Executor = makeCompiledExecutor();
+
+/** The baseline tier (one pass per function, src/regalloc/local.ts) with default options. */
+export const baselineExecutor: Executor = makeCompiledExecutor({ tier: 'baseline' });
 
 /**
  * Run lines the compiled backend cannot check: compiled code does not

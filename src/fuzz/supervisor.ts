@@ -71,6 +71,10 @@ export function executorsByName(names: readonly ExecutorName[]): Executor[] {
           const ex = makeCompiledExecutor({ opt });
           out.push({ name: `compiled(opt=${opt})`, load: (m) => ex.load(m) });
         }
+        {
+          const ex = makeCompiledExecutor({ tier: 'baseline' });
+          out.push({ name: 'compiled(baseline)', load: (m) => ex.load(m) });
+        }
         break;
       case 'planted': out.push(perturbedExecutor()); break;
       default: out.push(plantedCompiledExecutor());
