@@ -356,10 +356,41 @@ export class DominatorTree {
     if (!(a >= 0 && a < idom && b >= 0 && b < idom)) return false;
     const at = t[a]!;
     if (at < 0 || t[b]! < 0) return false;
+    const pre = this.treePre;
+    if (pre !== null) return pre[a]! <= pre[b]! && pre[b]! < pre[a]! + this.treeSize![a]!;
     // A dominator comes before the blocks it dominates in reverse postorder: stop once above `a`.
     let x: number = b;
-    while (t[x]! > at) x = t[idom + x]!;
+    let steps = 0;
+    while (t[x]! > at) { x = t[idom + x]!; steps++; }
+    // Walks are short in most functions; a deep tree (long chains of diamonds and loops) would
+    // make them quadratic in all: then number the tree once and answer in constant time.
+    if ((this.walked += steps) > 4 * idom + 64) this.numberTree();
     return x === a;
+  }
+
+  /** Idom-chain steps `dominates` has walked (it numbers the tree once they exceed a few per block). */
+  private walked = 0;
+  /** Preorder number of each block in the dominator tree, and its subtree's size (null until numberTree). */
+  private treePre: Int32Array | null = null;
+  private treeSize: Int32Array | null = null;
+  /** Numbers the tree: `a` dominates `b` iff pre[a] <= pre[b] < pre[a] + size[a]. */
+  private numberTree(): void {
+    const n = this.n, t = this.t, rpo = this.rpo;
+    const pre = new Int32Array(n), size = new Int32Array(n), nextFree = new Int32Array(n);
+    // Subtree sizes bottom-up (a block's immediate dominator precedes it in reverse postorder)...
+    for (let i = rpo.length - 1; i >= 0; i--) {
+      const b = rpo[i]!;
+      size[b]!++;
+      if (i > 0) size[t[n + b]!]! += size[b]!;
+    }
+    // ...then preorder numbers top-down: each child takes the next free range of its parent's.
+    for (let i = 0; i < rpo.length; i++) {
+      const b = rpo[i]!;
+      if (i > 0) { const p = t[n + b]!; pre[b] = nextFree[p]!; nextFree[p]! += size[b]!; }
+      nextFree[b] = pre[b]! + 1;
+    }
+    this.treePre = pre;
+    this.treeSize = size;
   }
 }
 
