@@ -18,6 +18,10 @@
  *    is stored when its register is needed or before the block's last instruction.
  *    Copies (`acceptsSpillSlot`: moves, parallel moves of block arguments) read and write
  *    global values in their slots directly.
+ *  - A block whose only predecessor is the block before it (a fall-through: a loop body
+ *    after its header's branch, the first arm of an if) starts with the registers that block
+ *    ended with: global values there are clean copies of their slots, still valid (an extended
+ *    basic block), so it does not load them again.
  *  - *Local* ids (one block) live in registers; when registers run out, the one whose
  *    next use is furthest is evicted (stored to a slot of its own, reloaded at its next use).
  *  - Fixed registers named by an instruction (arguments, results, call clobbers, `cl` of a
@@ -87,6 +91,8 @@ export class LocalAllocatorState {
   fixedAt: Int32Array = NO_INTS; fixedEnd: Int32Array = NO_INTS; fixedPos: Int32Array = NO_INTS;
   /** Per register id: the instruction before which it was last stored by an eviction, and from which register. */
   evictedAt: Int32Array = NO_INTS; evictedFrom: Int32Array = NO_INTS;
+  /** Per block: its number of predecessors, and the last one seen (the only one when there is one). */
+  predCount: Int32Array = NO_INTS; lastPred: Int32Array = NO_INTS;
   readonly gaps = new MoveBuffer();
   readonly edges = new MoveBuffer();
 }
@@ -137,6 +143,8 @@ class LocalPass {
     s.fixedEnd = atLeast(s.fixedEnd, np);
     s.evictedAt = atLeast(s.evictedAt, rc).fill(-1, 0, rc);
     s.evictedFrom = atLeast(s.evictedFrom, rc);
+    const predCount = s.predCount = atLeast(s.predCount, nb).fill(0, 0, nb), lastPred = s.lastPred = atLeast(s.lastPred, nb);
+    for (let b = 0; b < nb; b++) for (const x of t.blocks[b]!.succs) { predCount[x]!++; lastPred[x] = b; }
     // Globals, and the positions naming each preg (counting sort by preg).
     const fixedAt = s.fixedAt = atLeast(s.fixedAt, np + 1).fill(0, 0, np + 1);
     for (let b = 0; b < nb; b++) {
@@ -277,6 +285,13 @@ class LocalPass {
         seenBlock[r] = b; seenNext[r] = i;
       }
     }
+    // Values carried in from the block before (see the file comment): their next read is here, if any.
+    if (this.carriesInto(b)) {
+      for (let p = 0; p < np; p++) {
+        const v = holder[p]!;
+        if (v >= 0) vNext[v] = seenBlock[v] === b ? seenNext[v]! : INF;
+      }
+    }
     for (let i = first; i <= last; i++) {
       const lo = opStart[i]!, hi = opStart[i + 1]!, copy = t.acceptsSpillSlot(i);
       // 1. Fixed registers named here are emptied; before the last instruction, dirty globals are stored.
@@ -351,8 +366,9 @@ class LocalPass {
         if (kind === OperandKind.Temp || (vNext[v] === INF && vGlobal[v] === 0)) this.drop(p);
       }
     }
-    // Globals the last instruction defined go to their slots on the way out; then every register is forgotten.
-    const e0 = this.edgeBase(b);
+    // Globals the last instruction defined go to their slots on the way out; then every register is
+    // forgotten, except global values when the next block carries them in.
+    const e0 = this.edgeBase(b), carry = this.carriesInto(b + 1);
     for (let p = 0; p < np; p++) {
       const v = holder[p]!;
       if (v < 0) continue;
@@ -360,8 +376,13 @@ class LocalPass {
         for (let j = 0; j < blk.succs.length; j++) s.edges.add(e0 + j, p, this.slotOf(v), v);
         vDirty[v] = 0;
       }
-      this.drop(p);
+      if (!carry || vGlobal[v] === 0) this.drop(p);
     }
+  }
+
+  /** Whether block b starts with the registers block b - 1 ended with (b - 1 is its only predecessor). */
+  carriesInto(b: number): boolean {
+    return b > 0 && b < this.t.blocks.length && this.s.predCount[b] === 1 && this.s.lastPred[b] === b - 1;
   }
 
   /** Edge index of block b's first successor (computed on demand: only blocks whose last instruction defines a global ask). */
