@@ -64,6 +64,9 @@ const PLACEMARKER = 100 as TokenKind;
 /** What reading past the end of a barrier frame returns. */
 const BARRIER_END = new PPToken(TokenKind.Eof, '', 0, 0, 0, 0, null);
 
+/** How deeply macro arguments may nest (each level is a few JS frames of recursion). */
+const MAX_ARGUMENT_NESTING = 256;
+
 /** Stops preprocessing after a fatal error (a missing `#include` file), as gcc does. */
 class FatalError extends Error {}
 
@@ -160,10 +163,12 @@ class Preprocessor {
   private readonly virtualFiles: Map<string, string>;
   /** Texts read, by path (null: does not exist). */
   private readonly textCache = new Map<string, string | null>();
-  /** Include guard macro of each fully read guarded file, by path. */
+  /** Include guard macro of each fully read guarded file, by identity. */
   private readonly guards = new Map<string, string>();
-  /** Files with `#pragma once`, by path. */
+  /** Files with `#pragma once`, by identity. */
   private readonly onceFiles = new Set<string>();
+  /** `identity()` of each path asked about. */
+  private readonly identities = new Map<string, string>();
   /** `#pragma push_macro` stacks. */
   private readonly pushedMacros = new Map<string, Array<Macro | undefined>>();
   private readonly poisoned = new Set<string>();
@@ -173,6 +178,8 @@ class Preprocessor {
   private readonly timeText: string;
   /** True while the tokens of a `#if`/`#elif` line are expanded (`defined` and `__has_*` are operators). */
   private inCondition = false;
+  /** Depth of `expandList` calls (nested macro arguments). */
+  private listDepth = 0;
   /** Depth of macro argument collection (directives inside arguments are restricted). */
   private collectingArgs = 0;
   /** Pragmas found while collecting macro arguments, emitted before the expansion. */
@@ -236,7 +243,10 @@ class Preprocessor {
         out.push(t);
       }
     } catch (e) {
-      if (!(e instanceof FatalError) && !(e instanceof TooManyErrors)) throw e;
+      if (e instanceof RangeError && /call stack/.test(e.message)) {
+        // A safety net: every recursion is bounded, but never let bad input surface as a JS exception.
+        this.diagnostics.error(this.fileStack.length > 0 ? this.file.lexer.location() : undefined, 'input nested too deeply for the preprocessor');
+      } else if (!(e instanceof FatalError) && !(e instanceof TooManyErrors)) throw e;
     }
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
     out.push(new PPToken(TokenKind.Eof, '', last?.file ?? 0, last?.line ?? 1, last?.col ?? 1, TokenFlags.LineStart, null));
@@ -290,6 +300,21 @@ class Preprocessor {
     return text;
   }
 
+  /** One key per file however it is named (`a.h`, `./a.h`, a symlink): its real path, or the normalised path of a virtual file. */
+  private identity(path: string): string {
+    let id = this.identities.get(path);
+    if (id === undefined) {
+      const normal = normalize(path);
+      try {
+        id = this.virtualFiles.has(normal) ? normal : fs.realpathSync(path);
+      } catch {
+        id = normal;
+      }
+      this.identities.set(path, id);
+    }
+    return id;
+  }
+
   private pushFile(source: SourceFile, path: string, dir: string, dirIndex: number): void {
     const index = this.diagnostics.files.push(source) - 1;
     const lexer = new Lexer(source, index, this.diagnostics, this.interner);
@@ -302,7 +327,7 @@ class Preprocessor {
   private endOfFile(): boolean {
     const f = this.file;
     for (const c of f.conds) this.diagnostics.error(c.loc, `unterminated ${c.directive}`);
-    if (f.guard === Guard.Closed && f.guardMacro !== '') this.guards.set(f.path, f.guardMacro);
+    if (f.guard === Guard.Closed && f.guardMacro !== '') this.guards.set(this.identity(f.path), f.guardMacro);
     this.fileStack.pop();
     if (this.fileStack.length === 0) return false;
     this.file = this.fileStack[this.fileStack.length - 1]!;
@@ -370,6 +395,21 @@ class Preprocessor {
 
   /** Macro-expands `tokens` in isolation (a macro argument, a `#if` or `#include` line). */
   private expandList(tokens: PPToken[]): PPToken[] {
+    // Arguments are expanded recursively (an argument holding an invocation whose
+    // arguments hold one ...): bound the depth so that the JS stack is never exhausted.
+    if (this.listDepth >= MAX_ARGUMENT_NESTING) {
+      if (tokens.length > 0) this.diagnostics.error(tokens[0]!, `macro arguments nested more than ${MAX_ARGUMENT_NESTING} levels deep`);
+      throw new FatalError();
+    }
+    this.listDepth++;
+    try {
+      return this.expandIsolated(tokens);
+    } finally {
+      this.listDepth--;
+    }
+  }
+
+  private expandIsolated(tokens: PPToken[]): PPToken[] {
     const frame = new Frame(tokens, true);
     this.frames.push(frame);
     const depth = this.frames.length;
@@ -734,7 +774,7 @@ class Preprocessor {
     }
     if (m.builtin === Builtin.HasBuiltin) return SUPPORTED_BUILTINS.has(name);
     const base = attributeBaseName(name.startsWith('gnu::') ? name.slice(5) : name);
-    if (m.builtin === Builtin.HasCAttribute) return name.startsWith('gnu::') && SUPPORTED_ATTRIBUTES.has(base);
+    if (m.builtin === Builtin.HasCAttribute) return false; // no C2x [[attribute]] syntax in the front end
     return SUPPORTED_ATTRIBUTES.has(base);
   }
 
@@ -1263,10 +1303,11 @@ class Preprocessor {
       this.diagnostics.error(nameLoc, `${name}: No such file or directory`);
       throw new FatalError();
     }
-    if (this.onceFiles.has(found.path)) return;
-    const guard = this.guards.get(found.path);
+    const id = this.identity(found.path);
+    if (this.onceFiles.has(id)) return;
+    const guard = this.guards.get(id);
     if (guard !== undefined && this.macros.has(guard)) return;
-    if (importOnce) this.onceFiles.add(found.path);
+    if (importOnce) this.onceFiles.add(id);
     if (this.fileStack.length >= this.maxIncludeDepth + 1) {
       this.diagnostics.error(at, `#include nested depth ${this.fileStack.length} exceeds maximum of ${this.maxIncludeDepth}`);
       throw new FatalError();
@@ -1312,7 +1353,7 @@ class Preprocessor {
     const second = tokens[1]?.spelling;
     if (first === 'once') {
       if (this.fileStack.length === 1) this.diagnostics.warning(at, '#pragma once in main file');
-      this.onceFiles.add(this.file.path);
+      this.onceFiles.add(this.identity(this.file.path));
       return null;
     }
     if ((first === 'push_macro' || first === 'pop_macro') && tokens.length === 4 && tokens[2]!.kind === TokenKind.String) {

@@ -310,6 +310,8 @@ test('include guards and #pragma once: the file is read once', () => {
   // Each guarded file was pushed once (files table: t.c, <built-in>, each include).
   assert.equal(r.unit.files.filter((f) => f.name === 'g.h').length, 1);
   assert.equal(r.unit.files.filter((f) => f.name === 'o.h').length, 1);
+  // Another name of the same file is the same file.
+  assert.equal(pp('#include "o.h"\n#include "./o.h"\n#include "g.h"\n#include "./g.h"', { virtualFiles: files }).text, 'once guarded');
   // Undefining the guard macro makes the next #include read it again.
   assert.equal(pp('#include "g.h"\n#undef G_H\n#include "g.h"', { virtualFiles: files }).text, 'guarded guarded');
 });
@@ -360,7 +362,7 @@ b
 #if __has_builtin(__builtin_expect) && !__has_builtin(__builtin_frobnicate)
 c
 #endif
-#ifdef __has_builtin
+#if defined __has_builtin && defined __has_c_attribute && !__has_c_attribute(deprecated) && !__has_c_attribute(gnu::packed)
 d
 #endif
 #define HDR <h.h>
@@ -395,4 +397,15 @@ test('output tokens of an expansion are located at the outermost macro name', ()
   const r = pp('#define inner(x) x + 1\n#define outer(y) inner(y) * 2\nint v =\n  outer(\n3);');
   const locs = r.unit.tokens.slice(0, -1).map((t) => `${t.spelling}@${t.line}:${t.col}`);
   assert.deepEqual(locs, ['int@3:1', 'v@3:5', '=@3:7', '3@4:3', '+@4:3', '1@4:3', '*@4:3', '2@4:3', ';@5:3']);
+});
+
+test('deep nesting gets a diagnostic, never a JS stack overflow', () => {
+  const deepArgs = pp(`#define f(x) (x)\nint v = ${'f('.repeat(3000)}1${')'.repeat(3000)};`);
+  assert.deepEqual(deepArgs.messages, ['t.c:2:523: error: macro arguments nested more than 256 levels deep']);
+  // Within the limit, deep nesting works.
+  assert.equal(pp(`#define f(x) (x)\n${'f('.repeat(200)}1${')'.repeat(200)}`).text, `${'( '.repeat(200)}1${' )'.repeat(200)}`);
+  assert.deepEqual(pp(`#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif`).messages, ['t.c:1:261: error: #if expression nested more than 256 levels deep']);
+  assert.deepEqual(pp(`#if ${'- '.repeat(5000)}1\n#endif`).messages, [`t.c:1:${5 + 2 * 256}: error: #if expression nested more than 256 levels deep`]);
+  assert.deepEqual(pp(`#if ${'1?1:'.repeat(5000)}1\n#endif`).messages.length, 1);
+  assert.deepEqual(pp('#include "self.h"', { virtualFiles: { 'self.h': '#include "self.h"\n' } }).messages, ['self.h:1:2: error: #include nested depth 201 exceeds maximum of 200']);
 });
