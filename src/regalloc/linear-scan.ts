@@ -48,7 +48,6 @@ import { DominatorTree, type FlowGraph } from '../analysis/dominators.js';
 import { loopDepths as computeLoopDepths } from '../analysis/loops.js';
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
-import { allocateLocal, LocalAllocatorState } from './local.js';
 import { OperandKind, SPILL_BASE, type Allocation, type MoveList, type RegallocInput } from './allocation.js';
 
 const INF = 0x3fffffff;
@@ -453,7 +452,7 @@ class Allocator {
    * there, and liveness spreads backwards through predecessors until blocks that write v
    * (the exposed and kill lists come from gatherOperands).
    */
-  liveness(budget = INF): boolean {
+  liveness(): void {
     const t = this.t, nb = this.nb, np = this.numPregs, rc = t.regCount;
     const exHead = this.exHead, klHead = this.klHead, nodeBlock = this.nodeBlock, nodeNext = this.nodeNext;
     // A block that writes v before reading it is in kills but not exposed; one that reads
@@ -475,7 +474,6 @@ class Allocator {
         if (live[b] === v) continue;
         live[b] = v;
         if (count === liveV.length) { liveV = this.liveV = grown(liveV, count + 1); liveNext = this.liveNext = grown(liveNext, count + 1); }
-        if (count === budget) return false;
         liveV[count] = v; liveNext[count] = -1;
         if (liveHead[b]! < 0) liveHead[b] = count; else liveNext[liveTail[b]!] = count;
         liveTail[b] = count++;
@@ -486,7 +484,6 @@ class Allocator {
       }
     }
     this.liveCount = count;
-    return true;
   }
 
   /** Records a use of register id r (uses come in descending position order). */
@@ -1128,11 +1125,6 @@ const NO_TARGET: RegallocInput = {
  */
 export class RegisterAllocatorState {
   private current: Allocator | null = null;
-  private localMade: LocalAllocatorState | null = null;
-  /** The local allocator's state, for functions whose live-in sets exceed `LIVE_IN_BUDGET`. */
-  get local(): LocalAllocatorState {
-    return (this.localMade ??= new LocalAllocatorState());
-  }
   /** @internal The allocator, made on first use. */
   get allocator(): Allocator {
     return (this.current ??= new Allocator());
@@ -1140,20 +1132,7 @@ export class RegisterAllocatorState {
   /** Drops the tables (a compilation calls this when done, so that what it returns does not keep them alive). */
   release(): void {
     this.current = null;
-    this.localMade = null;
   }
-}
-
-/**
- * Live-in set entries (blocks x values live into them, summed) beyond which `allocateRegisters`
- * hands a function to the local allocator (src/regalloc/local.ts): the allocator's cost grows with
- * them, so this keeps compile time linear in the function's size. Ordinary code has about one
- * entry per machine instruction (kernels 1.4-1.7, bench/kernels/large.ts 1.0); a function where
- * an eighth of all values live to its end (bench/kernels/large-live.ts) has 17 at 13k
- * instructions and 46 at 32k, growing with its size.
- */
-export function liveInBudget(instCount: number): number {
-  return 16 * instCount + 65536;
 }
 
 /**
@@ -1165,12 +1144,7 @@ export function allocateRegisters(t: RegallocInput, state: RegisterAllocatorStat
   a.reset(t);
   a.gatherOperands();
   a.computePreds();
-  if (!a.liveness(liveInBudget(t.instCount))) {
-    // Live-in sets this large (many values live across many blocks) make intervals, the scan and
-    // the edge moves cost blocks x values: allocate by the baseline tier's local convention instead.
-    a.detach();
-    return allocateLocal(t, state.local);
-  }
+  a.liveness();
   a.buildIntervals();
   a.run();
   const resolved = a.resolve();

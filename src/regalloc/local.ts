@@ -5,8 +5,7 @@
  * same independent checker (checker.ts) proves it.
  *
  * Pipeline position: after lowering (the baseline tier does not rotate loops), before
- * emission. Also the optimising tier's fallback for a function whose live-in sets would
- * make linear scan super-linear (see `allocateRegisters`).
+ * emission.
  *
  * The convention (what makes one pass enough):
  *  - A *global* register id is one named in more than one block (a value live across a
