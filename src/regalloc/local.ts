@@ -5,7 +5,8 @@
  * same independent checker (checker.ts) proves it.
  *
  * Pipeline position: after lowering (the baseline tier does not rotate loops), before
- * emission.
+ * emission. Also the optimising tier's fallback for a function whose live-in lists would
+ * make linear scan super-linear (`liveInBudget` in linear-scan.ts).
  *
  * The convention (what makes one pass enough):
  *  - A *global* register id is one named in more than one block (a value live across a
