@@ -122,7 +122,7 @@ for (const config of CONFIGS) {
 }
 
 // The many-live-values function (the hostile shape) at 200k instructions: best of 2
-// compiles at -O2 and in the baseline tier, after one compile of a small one of the same shape.
+// compiles at -O2 and in the baseline tier (the compiler is warm from the measurements above).
 const LIVE = 200_000;
 const liveCount = countInstructions(buildLiveFunction(LIVE));
 const liveSeconds = new Map<JitConfig, number>();
