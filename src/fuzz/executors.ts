@@ -15,9 +15,9 @@ export async function compiledExecutors(): Promise<Executor[]> {
   const checkRegalloc = process.env['JITKIT_CHECK_REGALLOC'] !== '0';
   const out: Executor[] = OPT_LEVELS.map((opt) => {
     const ex = makeCompiledExecutor({ opt, checkRegalloc });
-    return { name: `compiled(opt=${opt})`, load: (m) => ex.load(m) };
+    return { name: `compiled(opt=${opt})`, load: (m, data) => ex.load(m, data) };
   });
   const baseline = makeCompiledExecutor({ tier: 'baseline', checkRegalloc });
-  out.push({ name: 'compiled(baseline)', load: (m) => baseline.load(m) });
+  out.push({ name: 'compiled(baseline)', load: (m, data) => baseline.load(m, data) });
   return out;
 }
