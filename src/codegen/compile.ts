@@ -4,7 +4,8 @@
  *   compile(module)
  *     verify
  *     optimize       -> opt >= 1: src/opt on a copy of the module
- *     data objects   -> writable (never executable) memory kept alive by the result
+ *     data objects   -> writable (never executable) memory kept alive by the result;
+ *                       relocations patched once the code is linked (function addresses)
  *     module state   -> writable block: trap frame, stack limit, trap code, results
  *     each function  -> backend.ts on the host target (lower, linear scan, emit)
  *     glue           -> the target's entry trampolines, trap handler, import stubs
@@ -19,7 +20,7 @@
  * null; f32 f64 <-> number. No result -> undefined; several -> an array.
  * A trap throws the IR's `TrapError` (`.trap` = name, `.code`).
  */
-import { DataObject, Func, Module } from '../ir/function.js';
+import { DataObject, Func, Import, Module } from '../ir/function.js';
 import { Opcode } from '../ir/opcodes.js';
 import { TrapError } from '../ir/interpreter.js';
 import { instText } from '../ir/printer.js';
@@ -276,6 +277,24 @@ function readResult(sv: DataView, t: Type, at: number): unknown {
   }
 }
 
+/**
+ * Writes each data relocation: the 8-byte address of its target plus the addend. Data addresses
+ * are known before linking; functions and imports (their callable stubs, as func_addr gives
+ * them) once the code is placed. `placed[i]` are data object i's bytes.
+ */
+function patchDataRelocations(module: Module, placed: readonly Uint8Array[], dataAddr: readonly bigint[], linked: LinkedCode): void {
+  for (const d of module.data) {
+    if (d.relocs.length === 0) continue;
+    const bytes = placed[d.index]!;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const r of d.relocs) {
+      const t = r.target;
+      const base = t instanceof DataObject ? dataAddr[t.index]! : linked.base + BigInt(linked.entries.get(t instanceof Import ? `stub:${t.name}` : `fn:${t.name}`)!);
+      view.setBigUint64(r.offset, BigInt.asUintN(64, base + BigInt(r.addend)), true);
+    }
+  }
+}
+
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
   verify(module);
@@ -290,7 +309,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
-    const { bytes, address } = aligned(d.bytes.length, Math.max(d.align, 8));
+    const { bytes, address } = aligned(d.size, Math.max(d.align, 8));
     bytes.set(d.bytes);
     keep.push(bytes);
     dataAddr.push(address);
@@ -329,6 +348,8 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
       if (c.isImport) stubbed.add(c.name);
     }
   }
+  // Data holding an import's address holds its stub's, as func_addr does.
+  for (const d of module.data) for (const r of d.relocs) if (r.target instanceof Import) stubbed.add(r.target.name);
   const trampolines: TrampolineSpec[] = funcs.map((f) => ({ symbol: `entry:${f.name}`, target: `fn:${f.name}`, params: f.params, results: f.results }));
   const importStubs: ImportStubSpec[] = [...stubbed].map((name) => ({ symbol: `stub:${name}`, target: `c:${name}`, signatureHash: signatureHash(module.lookup(name) as Signature) }));
   for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
@@ -346,5 +367,6 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     }
   };
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  patchDataRelocations(module, keep, dataAddr, linked);
   return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);
 }

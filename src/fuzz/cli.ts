@@ -10,8 +10,15 @@
  * `--planted` adds the deliberately broken executor (to see mismatches and reductions).
  * `--regex` runs only the regex fuzzer (jitkit/regex against V8's RegExp, src/fuzz/regex-fuzz.ts)
  * for N minutes; it ends with `regex patterns: <n>  inputs: <i>  mismatches: <m>  budget: <b>`.
+ * `--c` runs only the C front end's mutation fuzzer (corpus files with tokens deleted,
+ * swapped, duplicated; src/fuzz/c-fuzz.ts) for N minutes; it ends with
+ * `c mutants: <n>  per second: <r>  internal errors: <e>  hangs: <h>`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadIced } from '../debug/disasm.js';
+import { fuzzC } from './c-fuzz.js';
 import { API_CATEGORIES, apiFuzz } from './api-fuzz.js';
 import { asmFuzz } from './asm-fuzz.js';
 import { mixSeed } from './rng.js';
@@ -29,8 +36,11 @@ const USAGE = `usage: npm run fuzz -- [--minutes N] [--seed S] [--out DIR] [--pl
   --out DIR    where reduced mismatching programs are written (default fuzz-out)
   --planted    also run executors with a deliberately planted bug (shows the fuzzer can fail)
   --only PART  run only the IR-program, assembler or API fuzzer, for all the time
-  --regex      only the regex differential fuzzer (jitkit/regex against V8's RegExp)`;
-const KNOWN = new Set(['--minutes', '--seed', '--out', '--planted', '--only', '--regex', '--help', '-h']);
+  --regex      only the regex differential fuzzer (jitkit/regex against V8's RegExp)
+  --c          only the C front end's mutation fuzzer (bad C must get diagnostics, never an
+               internal error or a hang); --planted plants a failure, --corpus DIR sets the
+               C files (default ../shared/testdata/c)`;
+const KNOWN = new Set(['--minutes', '--seed', '--out', '--planted', '--only', '--regex', '--c', '--corpus', '--help', '-h']);
 /** Share of the time of each fuzzer. */
 const SHARES = { ir: 0.7, asm: 0.1, api: 0.2 } as const;
 
@@ -43,7 +53,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (!KNOWN.has(a)) throw new Error(`unknown option ${a}\n${USAGE}`);
-    if (a === '--minutes' || a === '--seed' || a === '--out' || a === '--only') i++;
+    if (a === '--minutes' || a === '--seed' || a === '--out' || a === '--only' || a === '--corpus') i++;
   }
   const only = arg('only', '');
   if (only !== '' && !(only in SHARES)) throw new Error(`--only takes ir, asm or api, got '${only}'\n${USAGE}`);
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   const total = minutes * 60000;
   const start = Date.now();
   const log = (s: string): void => console.log(s);
+  if (args.includes('--c')) return cMode(minutes, seed, outDir, log);
   if (args.includes('--regex')) {
     log(`fuzz --regex: seed ${seed}, ${minutes} minute(s), jitkit/regex against V8 ${process.versions.v8}`);
     // Rounds of about a minute, each with its own seed, so progress is visible.
@@ -128,6 +139,21 @@ async function main(): Promise<void> {
   const crashCount = crashes.length + stats.crashes.length + stats.generatorErrors.length;
   log(`programs: ${stats.programs}  per second: ${perSecond.toFixed(1)}  mismatches: ${mismatches}  crashes: ${crashCount}`);
   process.exitCode = mismatches + crashCount > 0 ? 1 : 0;
+}
+
+/** `--c`: the C front end against mutated corpus files. */
+async function cMode(minutes: number, seed: number, outDir: string, log: (s: string) => void): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const corpus = arg('corpus', [path.resolve(here, '../../../../shared/testdata/c'), path.resolve(here, '../../../../../shared/testdata/c')].find((d) => fs.existsSync(d)) ?? '');
+  if (corpus === '' || !fs.existsSync(corpus)) throw new Error(`fuzz --c: no C corpus (give --corpus DIR)\n${USAGE}`);
+  const planted = process.argv.includes('--planted') ? 'internal' : undefined;
+  log(`fuzz --c: seed ${seed}, ${minutes} minute(s), corpus ${corpus}${planted ? ', planted failure' : ''}`);
+  const stats = await fuzzC({ seed, corpus, timeLimitMs: minutes * 60000, outDir, planted, log, reduceTimeMs: Math.min(60000, minutes * 6000) });
+  const perSecond = stats.mutants / Math.max(0.001, stats.ms / 1000);
+  log(`c mutants: ${stats.mutants} in ${(stats.ms / 1000).toFixed(1)} s: ${stats.rejected} rejected with diagnostics, ${stats.accepted} compiled`);
+  for (const f of stats.failures) log(`${f.outcome.kind}: ${f.outcome.detail} (mutant ${f.mutant} of ${f.file}) -> ${f.written ?? '(not written)'}, reduced to ${f.reduced.length} bytes`);
+  log(`c mutants: ${stats.mutants}  per second: ${perSecond.toFixed(1)}  internal errors: ${stats.internalErrors}  hangs: ${stats.hangs}`);
+  process.exitCode = stats.failures.length > 0 ? 1 : 0;
 }
 
 main().catch((e: unknown) => {

@@ -137,6 +137,14 @@ class ModuleGen {
   readonly formats: { at: number; args: readonly PrintfArg[] }[] = [];
   /** Readonly data holding `strings` and `formats` (with imports). */
   text: DataObject | undefined;
+  /** Readonly data: the addresses of `rw` and `ro` plus `dataAddend`. */
+  ptrs!: DataObject;
+  /** The addends of `ptrs`' two relocations. */
+  dataAddend: number[] = [];
+  /** Writable data: the address of each helper and import at `funcSlot`. */
+  funcs!: DataObject;
+  /** Offset of each callee's address in `funcs`. */
+  readonly funcSlot = new Map<Func | Import, number>();
 
   constructor(readonly r: Rng, readonly o: Required<GenOptions>) {}
 
@@ -187,6 +195,15 @@ class ModuleGen {
       }
       this.text = m.addData('text', text, { readonly: true });
     }
+    // Relocated data: a readonly table of the two data objects' addresses (with an addend the
+    // user subtracts again) and a writable one of every callee's address (call_indirect
+    // through a loaded pointer).
+    this.dataAddend = [r.int(-64, 64), r.int(-64, 64)];
+    this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 16, relocs: [
+      { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! }] });
+    const callees = [...this.helpers, ...this.imports.values()].filter((c) => c.name !== 'snprintf');
+    this.funcs = m.addData('funcs', [], { align: r.pick([1, 8]), size: 8 * callees.length + r.int(0, 3) });
+    callees.forEach((c, k) => { this.funcSlot.set(c, 8 * k); this.funcs.addReloc(8 * k, c); });
     for (let i = this.helpers.length - 1; i >= 0; i--) new FuncGen(this, this.helpers[i]!, i + 1, false).generate();
     new FuncGen(this, main, 0, true).generate();
     return m;
@@ -346,7 +363,20 @@ class FuncGen {
     this.tick(3);
     const data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
     const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 0x1f));
-    return [b.iadd(b.globalAddr(data), idx), r.pick([0, 8, 24])];
+    let base: Value;
+    if (r.chance(0.3)) {
+      // The address from the relocated table, its addend taken off again.
+      const k = data === this.g.rw ? 0 : 1;
+      base = b.iadd(b.load(Type.Ptr, b.globalAddr(this.g.ptrs), 8 * k), this.iconst(Type.I64, -this.g.dataAddend[k]!));
+    } else base = b.globalAddr(data);
+    return [b.iadd(base, idx), r.pick([0, 8, 24])];
+  }
+  /** The address of callee `c` for call_indirect: func_addr, or loaded from the relocated table. */
+  calleeAddr(c: Func | Import): Value {
+    const at = this.g.funcSlot.get(c);
+    if (at === undefined || this.r.chance(0.5)) return this.b.funcAddr(c);
+    this.tick(2);
+    return this.b.load(Type.Ptr, this.b.globalAddr(this.g.funcs), at);
   }
 
   // ---- instructions ----
@@ -537,12 +567,12 @@ class FuncGen {
       else if (params.length > 1 && r.chance(0.5)) params[params.length - 1] = params[params.length - 1] === Type.F64 ? Type.F32 : Type.F64;
       else results.push(Type.I8);
       const sig = b.signature(params, results);
-      for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args({ params }))) this.push(v);
+      for (const v of b.callIndirectAll(sig, this.calleeAddr(c), this.args({ params }))) this.push(v);
       return;
     }
     if (this.o.callIndirect && r.chance(0.3)) {
       const sig = b.signature(c.params, c.results);
-      for (const v of b.callIndirectAll(sig, b.funcAddr(c), this.args(c))) this.push(v);
+      for (const v of b.callIndirectAll(sig, this.calleeAddr(c), this.args(c))) this.push(v);
     } else {
       for (const v of b.callAll(c, this.args(c))) this.push(v);
     }
@@ -559,7 +589,7 @@ class FuncGen {
       case 'abs': case 'labs': case 'sqrt': case 'fabs': {
         const args = this.args(imp);
         if (this.o.callIndirect && r.chance(0.3)) {
-          this.push(b.callIndirect(b.signature(imp.params, imp.results), b.funcAddr(imp), args));
+          this.push(b.callIndirect(b.signature(imp.params, imp.results), this.calleeAddr(imp), args));
         } else this.push(b.call(imp, args));
         break;
       }

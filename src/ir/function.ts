@@ -667,13 +667,35 @@ export class Import implements Signature {
   ) {}
 }
 
-/** Module data: `data %name [readonly] [align N] = { bytes }`. */
+/**
+ * A relocation in a data object: the 8 bytes at `offset` hold the absolute address of `target`
+ * (a data object, function or import of the same module) plus `addend`, written when the module
+ * is loaded (interpreter) or linked (compiled).
+ */
+export interface DataReloc {
+  /** Byte offset in the object (8 bytes from there are the address; any alignment). */
+  readonly offset: number;
+  /** What the address points to: data, or a function or import (as `func_addr` gives it). */
+  readonly target: DataObject | Callee;
+  /** Added to the target's address (a safe integer, may be negative). */
+  readonly addend: number;
+}
+
+/**
+ * Module data: `data %name [readonly] [align N] = { items }`. `size` bytes: the first
+ * `bytes.length` are `bytes`, the rest are zero (a large zero-initialised object costs no
+ * bytes); the 8 bytes at each relocation's offset are its address.
+ */
 export class DataObject {
-  /** Creates a data object; use `Module.data`. */
+  /** Relocations in ascending offset order, not overlapping (add them with `addReloc`). */
+  readonly relocs: DataReloc[] = [];
+  /** Size in bytes (at least `bytes.length`). */
+  readonly size: number;
+  /** Creates a data object; use `Module.addData`. */
   constructor(
     /** Name without `%`. */
     readonly name: string,
-    /** Initial contents. */
+    /** Initial contents of the first `bytes.length` bytes (the rest up to `size` is zero). */
     readonly bytes: Uint8Array,
     /** Stores to readonly data trap (interpreter). */
     readonly readonly: boolean,
@@ -681,7 +703,50 @@ export class DataObject {
     readonly align: number,
     /** Index in `module.data` (the `global_addr` immediate). */
     readonly index: number,
-  ) {}
+    /** The module that owns it (relocation targets must belong to it too). */
+    readonly module: Module,
+    size = bytes.length,
+  ) {
+    this.size = size;
+  }
+
+  /**
+   * Makes the 8 bytes at `offset` hold the address of `target` (data, function or import of the
+   * same module) plus `addend`; those bytes of `bytes` become zero. Returns this object.
+   */
+  addReloc(offset: number, target: DataObject | Callee, addend = 0): this {
+    const what = `data %${this.name}: relocation`;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset + 8 > this.size) {
+      throw new RangeError(`${what} offset ${describe(offset)} does not leave 8 bytes inside the object (size ${this.size})`);
+    }
+    if (target instanceof DataObject) {
+      if (target !== this && this.module.data[target.index] !== target) throw new Error(`${what} at ${offset}: data %${target.name} belongs to another module`);
+    } else if (target instanceof Func || target instanceof Import) {
+      if (this.module.callees[target.index] !== target) throw new Error(`${what} at ${offset}: %${target.name} belongs to another module`);
+    } else throw new TypeError(`${what} at ${offset}: target must be a data object, function or import of this module, got ${describe(target)}`);
+    if (typeof addend !== 'number' || !Number.isSafeInteger(addend)) throw new RangeError(`${what} at ${offset}: addend ${describe(addend)} is not a safe integer`);
+    let at = this.relocs.length;
+    while (at > 0 && this.relocs[at - 1]!.offset > offset) at--;
+    const before = this.relocs[at - 1], after = this.relocs[at];
+    if ((before !== undefined && before.offset + 8 > offset) || (after !== undefined && offset + 8 > after.offset)) {
+      throw new Error(`${what} at ${offset} overlaps the relocation at ${before !== undefined && before.offset + 8 > offset ? before.offset : after!.offset}`);
+    }
+    this.relocs.splice(at, 0, { offset, target, addend });
+    this.bytes.fill(0, Math.min(offset, this.bytes.length), Math.min(offset + 8, this.bytes.length));
+    return this;
+  }
+}
+
+/** Options of `Module.addData`. */
+export interface DataOptions {
+  /** Stores trap in the interpreter (default false). */
+  readonly?: boolean;
+  /** Alignment, a power of two up to 4096 (default 1). */
+  align?: number;
+  /** Total size in bytes (default `bytes.length`); the bytes after `bytes` are zero. */
+  size?: number;
+  /** Relocations (`DataObject.addReloc`); a target defined later can be added with `addReloc` once it exists. */
+  relocs?: readonly { offset: number; target: DataObject | Callee; addend?: number }[];
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.$]*$/;
@@ -736,8 +801,11 @@ export class Module {
     this.names.set(name, f);
     return f;
   }
-  /** Defines module data (copied). */
-  addData(name: string, bytes: Uint8Array | readonly number[], options: { readonly?: boolean; align?: number } = {}): DataObject {
+  /**
+   * Defines module data: `bytes` (copied) then zeros up to `options.size`, with relocations
+   * `options.relocs` (8-byte absolute addresses of data, functions or imports plus an addend).
+   */
+  addData(name: string, bytes: Uint8Array | readonly number[], options: DataOptions = {}): DataObject {
     this.claim(name, 'Module.addData');
     if (!(bytes instanceof Uint8Array) && !Array.isArray(bytes)) throw new TypeError(`data %${name}: bytes must be a Uint8Array or an array of numbers, got ${describe(bytes)}`);
     if (Array.isArray(bytes)) {
@@ -749,7 +817,19 @@ export class Module {
     if (options === null || typeof options !== 'object') throw new TypeError(`data %${name}: options must be an object, got ${describe(options)}`);
     const align = options.align ?? 1;
     if (!Number.isInteger(align) || align < 1 || align > 4096 || (align & (align - 1)) !== 0) throw new Error(`data %${name}: alignment ${describe(align)} is not a power of two <= 4096`);
-    const d = new DataObject(name, Uint8Array.from(bytes), options.readonly ?? false, align, this.data.length);
+    const size: unknown = options.size ?? bytes.length;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < bytes.length || size > 0x7fffffff) {
+      throw new RangeError(`data %${name}: size ${describe(size)} must be an integer from ${bytes.length} (the bytes given) to 2^31-1`);
+    }
+    const relocs: unknown = options.relocs ?? [];
+    if (!Array.isArray(relocs)) throw new TypeError(`data %${name}: relocs must be an array, got ${describe(relocs)}`);
+    const d = new DataObject(name, Uint8Array.from(bytes), options.readonly ?? false, align, this.data.length, this, size);
+    // Checked before the object is added, so a bad relocation leaves the module unchanged.
+    for (const r of relocs as unknown[]) {
+      if (r === null || typeof r !== 'object') throw new TypeError(`data %${name}: a relocation must be { offset, target, addend? }, got ${describe(r)}`);
+      const { offset, target, addend } = r as { offset: number; target: DataObject | Callee; addend?: number };
+      d.addReloc(offset, target, addend ?? 0);
+    }
     this.data.push(d);
     this.names.set(name, d);
     return d;
@@ -771,9 +851,16 @@ export class Module {
       m.names.set(copy.name, copy);
     }
     for (const d of this.data) {
-      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index);
+      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index, m, d.size);
       m.data.push(copy);
       m.names.set(copy.name, copy);
+    }
+    for (const d of this.data) {
+      const relocs = m.data[d.index]!.relocs;
+      for (const r of d.relocs) {
+        const target = r.target instanceof DataObject ? m.data[r.target.index]! : m.callees[r.target.index]!;
+        relocs.push({ offset: r.offset, target, addend: r.addend });
+      }
     }
     return m;
   }

@@ -90,8 +90,15 @@ export class Memory {
   }
   /** Resolves `addr + offset` for an access of `size` bytes; traps heap_oob when out of bounds. */
   locate(addr: bigint, offset: number, size: number, write: boolean): { region: Region; at: number } {
-    const id = Number(addr >> REGION_SHIFT);
-    const at = Number(addr & 0xffffffffn) + offset;
+    let id = Number(addr >> REGION_SHIFT);
+    let at = Number(addr & 0xffffffffn) + offset;
+    // The address is the 64-bit sum: an offset may carry into (or borrow from) the region number,
+    // as for a pointer to just before an object with a positive offset.
+    if (at < 0 || at >= 0x100000000) {
+      const carry = Math.floor(at / 0x100000000);
+      id += carry;
+      at -= carry * 0x100000000;
+    }
     const region = id >= 0 ? this.regions[id] : undefined;
     if (region === undefined || at < 0 || at + size > region.bytes.length || (write && region.readonly)) {
       throw new TrapError(TrapCode.HeapOob, ` (address 0x${BigInt.asUintN(64, addr + BigInt(offset)).toString(16)}, ${size} bytes${region ? ` in ${region.name}` : ''})`);
@@ -292,8 +299,28 @@ export class Interpreter {
     this.stackBase = this.memory.addRegion(new Uint8Array(options.stackSize ?? 1 << 20), 'stack');
     this.stack = this.memory.regions[1]!;
     for (const m of this.modules) {
-      for (const d of m.data) this.dataBase.set(d, this.memory.addRegion(d.bytes.slice(), `data %${d.name}`, d.readonly));
+      for (const d of m.data) {
+        const bytes = new Uint8Array(d.size);
+        bytes.set(d.bytes);
+        this.dataBase.set(d, this.memory.addRegion(bytes, `data %${d.name}`, d.readonly));
+      }
     }
+    // Relocations once every object has its address (readonly ones too: only IR stores are refused).
+    for (const m of this.modules) {
+      for (const d of m.data) {
+        if (d.relocs.length === 0) continue;
+        const { region, at } = this.memory.locate(this.dataBase.get(d)!, 0, d.size, false);
+        for (const r of d.relocs) {
+          const base = r.target instanceof DataObject ? this.dataAddress(r.target) : this.funcAddress(m, r.target.index);
+          region.view.setBigInt64(at + r.offset, BigInt.asIntN(64, base + BigInt(r.addend)), true);
+        }
+      }
+    }
+  }
+
+  /** The address `func_addr` gives callee `index` of module `m` (region 0xFFFFF: module number, callee index). */
+  private funcAddress(m: Module, index: number): bigint {
+    return (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(this.modules.indexOf(m)) << 20n) | BigInt(index);
   }
 
   /** Address of a data object (for tests and hooks). */
@@ -518,11 +545,9 @@ export class Interpreter {
         case Opcode.GlobalAddr:
           vals[rs] = this.dataAddress(f.module.data[f.instImm[inst]!]!);
           break;
-        case Opcode.FuncAddr: {
-          const mi = this.modules.indexOf(f.module);
-          vals[rs] = (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(mi) << 20n) | BigInt(f.instImm[inst]!);
+        case Opcode.FuncAddr:
+          vals[rs] = this.funcAddress(f.module, f.instImm[inst]!);
           break;
-        }
         case Opcode.Call: case Opcode.CallIndirect: {
           const n = f.instArgCount[inst]!;
           const first = op === Opcode.Call ? 0 : 1;

@@ -10,7 +10,7 @@
  * uses may textually precede definitions), then build the tables.
  * Type *checking* is the verifier's job; the parser only needs result types.
  */
-import { Block, Func, Inst, Module } from './function.js';
+import { Block, DataObject, Func, Inst, Module } from './function.js';
 import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, opcodeByName, parseTrapCode } from './opcodes.js';
 import { Type, isIntType, parseType, typeBits, typeName } from './types.js';
 import { canonicalIntImm } from './builder.js';
@@ -204,10 +204,65 @@ class Parser {
     return v;
   }
 
+  /**
+   * A data body `{ items }`: hex bytes, `"text"` (printable ASCII), `zeroes N` and relocations
+   * `addr %name[+-addend]` (8 bytes, resolved once every symbol is declared). Trailing zeros
+   * only count toward the size.
+   */
+  private dataBody(): { bytes: number[]; size: number; relocs: { offset: number; target: Token; addend: number }[] } {
+    const bytes: number[] = [];
+    const relocs: { offset: number; target: Token; addend: number }[] = [];
+    let size = 0;
+    const grow = (n: number, t: Token): void => {
+      size += n;
+      if (size > 0x7fffffff) this.err(t, 'data object larger than 2^31-1 bytes');
+    };
+    // Explicit bytes up to `size` (zeros filled in before a non-zero item).
+    const fill = (): void => { while (bytes.length < size) bytes.push(0); };
+    this.expect('{');
+    while (!this.eat('}')) {
+      const t = this.next();
+      if (t.kind === Tok.Str) {
+        for (let i = 0; i < t.text.length; i++) {
+          const c = t.text.charCodeAt(i);
+          if (c < 0x20 || c > 0x7e) this.err(t, 'data strings hold printable ASCII only (write other bytes in hex)');
+        }
+        fill();
+        for (let i = 0; i < t.text.length; i++) bytes.push(t.text.charCodeAt(i));
+        grow(t.text.length, t);
+      } else if (t.kind === Tok.Word && t.text === 'zeroes') {
+        grow(this.uint('a byte count'), t);
+      } else if (t.kind === Tok.Word && t.text === 'addr') {
+        const target = this.name('a symbol');
+        let addend = 0;
+        if (this.isPunct('+') || this.isPunct('-')) {
+          const neg = this.next().text === '-';
+          const a = this.word('an addend');
+          if (!/^(\d+|0x[0-9a-f]+)$/i.test(a.text) || !Number.isSafeInteger(Number(a.text))) this.err(a, `expected an addend (a safe integer), found '${a.text}'`);
+          addend = neg ? -Number(a.text) : Number(a.text);
+        }
+        relocs.push({ offset: size, target, addend });
+        grow(8, t);
+      } else if (t.kind === Tok.Word && /^[0-9a-f]{2}$/i.test(t.text)) {
+        fill();
+        bytes.push(parseInt(t.text, 16));
+        grow(1, t);
+      } else {
+        this.err(t, `expected a hex byte, a string, 'zeroes N', 'addr %name' or '}', found ${this.describe(t)}`);
+      }
+    }
+    // Zeros at the end stay implicit: only `size` covers them.
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end--;
+    bytes.length = end;
+    return { bytes, size, relocs };
+  }
+
   parseModule(): { m: Module; funcs: FuncAst[]; imports: Token[] } {
     const m = new Module();
     const funcs: FuncAst[] = [];
     const imports: Token[] = [];
+    const relocs: { data: string; offset: number; target: Token; addend: number }[] = [];
     while (this.peek.kind !== Tok.End) {
       const t = this.word("'function', 'data' or 'import'");
       if (t.text === 'test') {
@@ -221,14 +276,9 @@ class Parser {
         if (this.peek.kind === Tok.Word && this.peek.text === 'readonly') { this.pos++; readonly = true; }
         if (this.peek.kind === Tok.Word && this.peek.text === 'align') { this.pos++; align = this.uint('an alignment'); }
         this.expect('=');
-        const bytes: number[] = [];
-        this.expect('{');
-        while (!this.eat('}')) {
-          const b = this.word("a hex byte or '}'");
-          if (!/^[0-9a-f]{2}$/i.test(b.text)) this.err(b, `expected a two-digit hex byte, found '${b.text}'`);
-          bytes.push(parseInt(b.text, 16));
-        }
-        this.declare(n, () => m.addData(n.text, bytes, { readonly, align }));
+        const body = this.dataBody();
+        this.declare(n, () => m.addData(n.text, body.bytes, { readonly, align, size: body.size }));
+        relocs.push(...body.relocs.map((r) => ({ ...r, data: n.text })));
       } else if (t.text === 'import') {
         const n = this.name('an import name');
         const sig = this.signature();
@@ -246,6 +296,11 @@ class Parser {
       }
     }
     for (const f of funcs) this.declare(f.tok, () => m.function(f.name, f.params, f.results, { variadic: f.variadic }));
+    for (const r of relocs) {
+      const target = m.lookup(r.target.text);
+      if (target === undefined) this.err(r.target, `unknown symbol %${r.target.text}`);
+      this.declare(r.target, () => (m.lookup(r.data) as DataObject).addReloc(r.offset, target, r.addend));
+    }
     return { m, funcs, imports };
   }
   private declare(t: Token, fn: () => unknown): void {

@@ -2,7 +2,7 @@
  * Printer: IR -> canonical text. `parse(print(m))` is structurally equal to `m`
  * and `print(parse(t)) === t` for canonical text (see docs/ir.md for the syntax).
  */
-import { Block, Func, Inst, Module, NONE, Value } from './function.js';
+import { Block, DataObject, Func, Inst, Module, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, Format, INT_CC_NAMES, OPCODES, Opcode, ResultRule, trapName } from './opcodes.js';
 import { Type, signatureText, typeName } from './types.js';
 import { describe } from '../util/describe.js';
@@ -98,6 +98,58 @@ export function blockHeader(f: Func, block: Block): string {
   return s;
 }
 
+/** Zero runs at least this long print as `zeroes N`. */
+const MIN_ZEROES = 16;
+/** Runs of at least this many printable characters print as a string. */
+const MIN_STRING = 4;
+
+/** True for the bytes a data string holds: printable ASCII except `"` and `\\`. */
+function isStringByte(b: number): boolean {
+  return b >= 0x20 && b <= 0x7e && b !== 0x22 && b !== 0x5c;
+}
+
+/**
+ * Text of a data object: `data %name [readonly] [align N] = { items }` where the items are, in
+ * order, relocations `addr %target[+-addend]` (8 bytes), runs of at least MIN_ZEROES zero bytes
+ * as `zeroes N`, runs of at least MIN_STRING printable characters as `"text"`, and hex bytes.
+ */
+export function dataText(d: DataObject): string {
+  let s = `data %${d.name}`;
+  if (d.readonly) s += ' readonly';
+  if (d.align !== 1) s += ` align ${d.align}`;
+  s += ' = {';
+  const bytes = d.bytes, size = d.size, relocs = d.relocs;
+  const byteAt = (i: number): number => (i < bytes.length ? bytes[i]! : 0);
+  let r = 0;
+  for (let i = 0; i < size;) {
+    const nextReloc = r < relocs.length ? relocs[r]!.offset : size;
+    if (i === nextReloc) {
+      const x = relocs[r++]!;
+      s += ` addr %${x.target.name}${x.addend > 0 ? `+${x.addend}` : x.addend < 0 ? `${x.addend}` : ''}`;
+      i += 8;
+      continue;
+    }
+    let j = i;
+    if (byteAt(i) === 0) {
+      // Past the explicit bytes everything is zero.
+      j = i >= bytes.length ? nextReloc : i;
+      while (j < nextReloc && byteAt(j) === 0) j++;
+      if (j - i >= MIN_ZEROES) { s += ` zeroes ${j - i}`; i = j; continue; }
+    } else if (isStringByte(byteAt(i))) {
+      while (j < nextReloc && isStringByte(byteAt(j))) j++;
+      if (j - i >= MIN_STRING) {
+        s += ' "';
+        for (; i < j; i++) s += String.fromCharCode(bytes[i]!);
+        s += '"';
+        continue;
+      }
+    }
+    s += ` ${byteAt(i).toString(16).padStart(2, '0')}`;
+    i++;
+  }
+  return s + (size > 0 ? ' }' : '}');
+}
+
 /** Prints one function. */
 export function printFunction(f: Func): string {
   if (!(f instanceof Func)) throw new TypeError(`printFunction: expected a Func, got ${describe(f)}`);
@@ -119,15 +171,7 @@ export function printFunction(f: Func): string {
 export function printModule(m: Module): string {
   if (!(m instanceof Module)) throw new TypeError(`printModule: expected a Module, got ${describe(m)}`);
   const head: string[] = [];
-  for (const d of m.data) {
-    let s = `data %${d.name}`;
-    if (d.readonly) s += ' readonly';
-    if (d.align !== 1) s += ` align ${d.align}`;
-    s += ' = {';
-    for (const byte of d.bytes) s += ` ${byte.toString(16).padStart(2, '0')}`;
-    s += d.bytes.length > 0 ? ' }' : '}';
-    head.push(s);
-  }
+  for (const d of m.data) head.push(dataText(d));
   for (const imp of m.imports()) {
     head.push(`import %${imp.name}${signatureText(imp)}${imp.from !== undefined ? ` from ${JSON.stringify(imp.from)}` : ''}`);
   }

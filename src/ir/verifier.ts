@@ -10,7 +10,7 @@
  * passes through A. Computed with the iterative algorithm of Cooper, Harvey and
  * Kennedy over reverse postorder.
  */
-import { Block, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
+import { Block, DataObject, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
 import { describe } from '../util/describe.js';
 import { ScratchTables } from '../util/columns.js';
 import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags, isShift } from './opcodes.js';
@@ -502,9 +502,25 @@ function isDominated(f: Func, dom: DominatorTree, position: Int32Array, valueKin
 export function verifyModule(m: import('./function.js').Module): string[] {
   if (!(m instanceof Module)) throw new TypeError(`verifyModule: expected a Module, got ${describe(m)}`);
   const errors: string[] = [];
+  for (const d of m.data) verifyData(m, d, errors);
   const scratch = new ScratchTables();
   for (const c of m.callees) if (c instanceof Func) verifyInto(c, errors, scratch);
   return errors;
+}
+
+/** Appends the problems of data object `d` of `m` (its relocations) to `errors`. */
+function verifyData(m: Module, d: DataObject, errors: string[]): void {
+  if (d.bytes.length > d.size) errors.push(`verify: data %${d.name}: ${d.bytes.length} initial bytes exceed its size ${d.size}`);
+  let end = 0;
+  for (const r of d.relocs) {
+    const at = `verify: data %${d.name}: relocation at offset ${r.offset}`;
+    if (!Number.isInteger(r.offset) || r.offset < 0 || r.offset + 8 > d.size) errors.push(`${at} is outside the object (size ${d.size})`);
+    else if (r.offset < end) errors.push(`${at} overlaps the previous one or is out of order`);
+    end = r.offset + 8;
+    const t = r.target;
+    if (t instanceof DataObject ? m.data[t.index] !== t : m.callees[t.index] !== t) errors.push(`${at}: target %${t.name} is not in this module`);
+    if (!Number.isSafeInteger(r.addend)) errors.push(`${at}: addend ${String(r.addend)} is not a safe integer`);
+  }
 }
 
 /** Verifies a module or function and throws an Error listing every problem. */

@@ -69,3 +69,16 @@ export function cc(input: CInput, options: CcOptions = {}): CProgram {
   const ir = compileToIR(input, options);
   return new CProgram(ir, { opt: options.opt ?? 0 });
 }
+
+// The preprocessor, lexer and literal decoding (docs/c-preprocessor.md).
+export { Diagnostics } from './diagnostics.js';
+export type { Diagnostic, Severity } from './diagnostics.js';
+export { preprocess, preprocessWithMacros } from './preprocessor.js';
+export type { PreprocessOptions, PreprocessInput } from './preprocessor.js';
+export { formatPreprocessed } from './pp-output.js';
+export type { FormatOptions } from './pp-output.js';
+export { tokenize } from './lexer.js';
+export { decodeNumber, decodeInteger, decodeFloating, decodeChar, decodeStrings, integerTypeInfo } from './literals.js';
+export type { IntegerConstant, FloatingConstant, CharConstant, StringLiteral, LiteralReport } from './literals.js';
+export { Token } from './token.js';
+export type { SourceFile, SourceLocation, PreprocessedUnit } from './token.js';

@@ -26,7 +26,7 @@
  */
 import type { Diagnostics } from './diagnostics.js';
 import type { HideSet } from './macro.js';
-import { Token, TokenKind, type SourceFile } from './token.js';
+import { Token, TokenKind, type SourceFile, type SourceLocation } from './token.js';
 
 /** Bits of `PPToken.flags`. */
 export const enum TokenFlags {
@@ -355,6 +355,12 @@ export class Lexer {
       this.lineStartPos = nl + 1;
     }
     return stop;
+  }
+
+  /** Where the next unread character is (presumed file and line). */
+  location(): SourceLocation {
+    this.catchUpSplices(this.pos);
+    return { file: this.presumedFile, line: this.line + this.lineDelta, col: this.pos - this.lineStartPos + 1 };
   }
 
   /** Skips the rest of the current logical line (used after a directive error). */

@@ -23,6 +23,9 @@ interface Value {
   u: boolean;
 }
 
+/** How deeply parentheses and unary operators may nest. */
+const MAX_DEPTH = 256;
+
 /** Thrown inside the evaluator after an error was reported; caught by `evaluateCondition`. */
 class ExpressionError extends Error {}
 
@@ -49,6 +52,8 @@ const bool = (b: boolean): Value => ({ v: b ? 1n : 0n, u: false });
 /** Evaluates a `#if` expression; reports errors at the tokens (or `at`, the directive) and returns false after one. */
 export function evaluateCondition(tokens: readonly PPToken[], at: SourceLocation, diagnostics: Diagnostics): boolean {
   let pos = 0;
+  /** Nesting of parentheses and unary operators (the parser recurses on them). */
+  let depth = 0;
   const locOf = (t: PPToken | undefined): SourceLocation => (t === undefined ? at : { file: t.file, line: t.line, col: t.col });
   const fail = (t: PPToken | undefined, message: string): never => {
     diagnostics.error(locOf(t), message);
@@ -92,15 +97,19 @@ export function evaluateCondition(tokens: readonly PPToken[], at: SourceLocation
         switch (t.spelling) {
           case '(': {
             if (isPunct(peek(), ')')) fail(peek(), "missing expression between '(' and ')'");
+            if (++depth > MAX_DEPTH) fail(t, `#if expression nested more than ${MAX_DEPTH} levels deep`);
             const v = comma(evaluated);
+            depth--;
             if (!isPunct(peek(), ')')) fail(peek() ?? t, "missing ')' in expression");
             pos++;
             return v;
           }
-          case '+': return primary(evaluated);
-          case '-': { const v = primary(evaluated); return wrap(-v.v, v.u, t, evaluated); }
-          case '~': { const v = primary(evaluated); return norm(~v.v, v.u); }
-          case '!': { const v = primary(evaluated); return bool(v.v === 0n); }
+          case '+': case '-': case '~': case '!': {
+            if (++depth > MAX_DEPTH) fail(t, `#if expression nested more than ${MAX_DEPTH} levels deep`);
+            const v = primary(evaluated);
+            depth--;
+            return t.spelling === '+' ? v : t.spelling === '-' ? wrap(-v.v, v.u, t, evaluated) : t.spelling === '~' ? norm(~v.v, v.u) : bool(v.v === 0n);
+          }
         }
         if (t.spelling === ')') return fail(t, "missing expression between '(' and ')'");
         return fail(t, `token "${t.spelling}" is not valid in preprocessor expressions`);
@@ -202,7 +211,9 @@ export function evaluateCondition(tokens: readonly PPToken[], at: SourceLocation
     const a = comma(evaluated && taken);
     if (!isPunct(peek(), ':')) fail(peek() ?? tokens[pos - 1], "'?' without following ':'");
     pos++;
+    if (++depth > MAX_DEPTH) fail(tokens[pos - 1], `#if expression nested more than ${MAX_DEPTH} levels deep`);
     const b = conditional(evaluated && !taken);
+    depth--;
     const u = a.u || b.u;
     return norm(taken ? a.v : b.v, u);
   }

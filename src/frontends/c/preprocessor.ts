@@ -64,6 +64,9 @@ const PLACEMARKER = 100 as TokenKind;
 /** What reading past the end of a barrier frame returns. */
 const BARRIER_END = new PPToken(TokenKind.Eof, '', 0, 0, 0, 0, null);
 
+/** How deeply macro arguments may nest (each level is a few JS frames of recursion). */
+const MAX_ARGUMENT_NESTING = 256;
+
 /** Stops preprocessing after a fatal error (a missing `#include` file), as gcc does. */
 class FatalError extends Error {}
 
@@ -173,6 +176,8 @@ class Preprocessor {
   private readonly timeText: string;
   /** True while the tokens of a `#if`/`#elif` line are expanded (`defined` and `__has_*` are operators). */
   private inCondition = false;
+  /** Depth of `expandList` calls (nested macro arguments). */
+  private listDepth = 0;
   /** Depth of macro argument collection (directives inside arguments are restricted). */
   private collectingArgs = 0;
   /** Pragmas found while collecting macro arguments, emitted before the expansion. */
@@ -236,7 +241,10 @@ class Preprocessor {
         out.push(t);
       }
     } catch (e) {
-      if (!(e instanceof FatalError) && !(e instanceof TooManyErrors)) throw e;
+      if (e instanceof RangeError && /call stack/.test(e.message)) {
+        // A safety net: every recursion is bounded, but never let bad input surface as a JS exception.
+        this.diagnostics.error(this.fileStack.length > 0 ? this.file.lexer.location() : undefined, 'input nested too deeply for the preprocessor');
+      } else if (!(e instanceof FatalError) && !(e instanceof TooManyErrors)) throw e;
     }
     const last = out.length > 0 ? out[out.length - 1]! : undefined;
     out.push(new PPToken(TokenKind.Eof, '', last?.file ?? 0, last?.line ?? 1, last?.col ?? 1, TokenFlags.LineStart, null));
@@ -370,6 +378,21 @@ class Preprocessor {
 
   /** Macro-expands `tokens` in isolation (a macro argument, a `#if` or `#include` line). */
   private expandList(tokens: PPToken[]): PPToken[] {
+    // Arguments are expanded recursively (an argument holding an invocation whose
+    // arguments hold one ...): bound the depth so that the JS stack is never exhausted.
+    if (this.listDepth >= MAX_ARGUMENT_NESTING) {
+      if (tokens.length > 0) this.diagnostics.error(tokens[0]!, `macro arguments nested more than ${MAX_ARGUMENT_NESTING} levels deep`);
+      throw new FatalError();
+    }
+    this.listDepth++;
+    try {
+      return this.expandIsolated(tokens);
+    } finally {
+      this.listDepth--;
+    }
+  }
+
+  private expandIsolated(tokens: PPToken[]): PPToken[] {
     const frame = new Frame(tokens, true);
     this.frames.push(frame);
     const depth = this.frames.length;

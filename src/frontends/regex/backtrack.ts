@@ -64,11 +64,13 @@ const enum Op {
   LoopEnd,
   /** a = set, b = min, c = max: greedy run of one set (no captures inside), forward only. */
   GreedySet,
+  /** a = set, b = min, c = max: lazy run of one set (no captures inside), forward only. */
+  LazySet,
   /** Success. */
   Match,
 }
 
-const UNDO = -1, RUN = -2;
+const UNDO = -1, RUN = -2, LAZY = -3;
 
 /** A compiled backtracking program. */
 export class BacktrackProgram {
@@ -156,8 +158,8 @@ export class BacktrackProgram {
       }
       case Kind.Repeat: {
         if (n.max === 0) return;
-        if (!back && n.body.kind === Kind.Set && n.greedy) {
-          this.emit(Op.GreedySet, this.setIndex(n.body.set), n.min, n.max);
+        if (!back && n.body.kind === Kind.Set) {
+          this.emit(n.greedy ? Op.GreedySet : Op.LazySet, this.setIndex(n.body.set), n.min, n.max);
           return;
         }
         if (n.min === 1 && n.max === 1) {
@@ -452,6 +454,20 @@ export class BacktrackVM {
           pc++;
           continue;
         }
+        case Op.LazySet: {
+          const set = sets[A[pc]!]!, min = B[pc]!, max = C[pc]!;
+          for (let k = 0; k < min; k++) {
+            const w = this.readSet(set, pos, end);
+            if (w === 0) { ok = false; break; }
+            pos += w;
+          }
+          steps += min;
+          if (!ok) break;
+          // One more character is tried only when the rest fails (see the LAZY entries below).
+          if (max > min) st.push(LAZY, pc + 1, max === INFINITY ? INFINITY : max - min, LAZY, pos, A[pc]!);
+          pc++;
+          continue;
+        }
         case Op.Match:
           this.steps = steps;
           return pos;
@@ -463,6 +479,19 @@ export class BacktrackVM {
           const z = st.pop()!, y = st.pop()!, x = st.pop()!;
           if (x >= 0) { pc = x; pos = y; break; }
           if (x === UNDO) { regs[y] = z; continue; }
+          if (x === LAZY) {
+            // (LAZY, pos, set) on top of (LAZY, next pc, remaining): take one more character.
+            const remaining = st.pop()!, next = st.pop()!;
+            st.pop();
+            const w = this.readSet(sets[z]!, y, end);
+            steps++;
+            if (w === 0) continue;
+            const left = remaining === INFINITY ? INFINITY : remaining - 1;
+            if (left > 0) st.push(LAZY, next, left, LAZY, y + w, z);
+            pc = next;
+            pos = y + w;
+            break;
+          }
           // RUN pair: (RUN, cur, 0) on top of (RUN, pc, minPos).
           const z2 = st.pop()!, y2 = st.pop()!;
           st.pop();
@@ -478,12 +507,27 @@ export class BacktrackVM {
     }
   }
 
+  /** Width (1 or 2) of the character at `pos` if it is in `set`, else 0 (the mid-pair rule of `Set`). */
+  private readSet(set: CharSet, pos: number, end: number): number {
+    if (pos >= end) return 0;
+    const s = this.input;
+    let ch = s.charCodeAt(pos), w = 1;
+    if (this.prog.unicode) {
+      if (isLow(ch) && pos > 0 && isHigh(s.charCodeAt(pos - 1))) return 0;
+      if (isHigh(ch) && pos + 1 < end) {
+        const d = s.charCodeAt(pos + 1);
+        if (isLow(d)) { ch = 0x10000 + ((ch - 0xd800) << 10) + (d - 0xdc00); w = 2; }
+      }
+    }
+    return set.has(ch) ? w : 0;
+  }
+
   private unwindTo(mark: number): void {
     const st = this.stack, regs = this.regs;
     while (st.length > mark) {
       const z = st.pop()!, y = st.pop()!, x = st.pop()!;
       if (x === UNDO) regs[y] = z;
-      else if (x === RUN) { st.pop(); st.pop(); st.pop(); }
+      else if (x === RUN || x === LAZY) { st.pop(); st.pop(); st.pop(); }
     }
   }
 

@@ -25,7 +25,7 @@
 import { A, Nfa, S } from './nfa.js';
 import { LINE_TERMINATORS, WORD, WORD_IU } from './charset.js';
 import { nativeInput, type NativeInput } from './input.js';
-import { nativeScans, ScanExit, type ScanFunctions } from './native-scan.js';
+import { nativeScans, ScanContext, ScanExit, type ScanFunctions } from './native-scan.js';
 
 /** Searches shorter than this stay in JS (a native call costs more than a few steps). */
 const NATIVE_MIN = 64;
@@ -131,8 +131,8 @@ class LazyDfa {
   private readonly stack: number[] = [];
   /** Times the cache was reset in the current search. */
   protected resets = 0;
-  /** Exit record of native scans: [i, state, last]. */
-  protected readonly out = new Int32Array(3);
+  /** Memory shared with the native scans (addresses and exit record), made on first native search. */
+  protected context: ScanContext | undefined;
 
   constructor(nfa: Nfa, unanchored: boolean, reverse: boolean, classes: Classes) {
     this.nfa = nfa;
@@ -146,6 +146,7 @@ class LazyDfa {
 
   /** Clears all states (keeps the classes). */
   protected reset(): void {
+    this.starts.fill(-1);
     this.lists = [];
     this.ctxs = [];
     this.matchedFlags = [];
@@ -173,8 +174,13 @@ class LazyDfa {
 
   /** Start state for a search whose first position has look-behind context `ctx`. */
   protected startState(ctx: number): number {
-    return this.state(this.unanchored ? [] : [this.nfa.start], ctx, false);
+    const cached = this.starts[ctx]!;
+    if (cached >= 0) return cached;
+    return (this.starts[ctx] = this.state(this.unanchored ? [] : [this.nfa.start], ctx, false));
   }
+
+  /** Start state per look-behind context (-1: not made since the last reset). */
+  private readonly starts = new Int32Array(4).fill(-1);
 
   /** Number of states. */
   get size(): number {
@@ -277,13 +283,14 @@ export class ForwardDfa extends LazyDfa {
     let i = from;
     const scans = end - from >= NATIVE_MIN ? tryNativeScans() : null;
     let ni: NativeInput | null = null;
-    const out = this.out;
     const switchAt = from + NATIVE_AFTER;
     for (;;) {
       if (ni === null && scans !== null && i >= switchAt) ni = nativeInput(input);
       if (ni !== null && i < end) {
+        const ctx = this.context ??= new ScanContext(), out = ctx.out;
+        ctx.use(this.trans, bmp, ni.bytes);
         out[2] = last;
-        const code = (ni.wide ? scans!.forward16 : scans!.forward8)(this.trans, bmp, ni.bytes, i, end, state, stride, out, unicode ? 1 : 0);
+        const code = (ni.wide ? scans!.forward16 : scans!.forward8)(ctx.block, i, end, state, stride, unicode ? 1 : 0);
         i = out[0]!;
         state = out[1]!;
         last = out[2]!;
@@ -341,13 +348,14 @@ export class ReverseDfa extends LazyDfa {
     let i = end;
     const scans = end - lo >= NATIVE_MIN ? tryNativeScans() : null;
     let ni: NativeInput | null = null;
-    const out = this.out;
     const switchAt = end - NATIVE_AFTER;
     for (;;) {
       if (ni === null && scans !== null && i <= switchAt) ni = nativeInput(input);
       if (ni !== null && i > lo) {
+        const ctx = this.context ??= new ScanContext(), out = ctx.out;
+        ctx.use(this.trans, bmp, ni.bytes);
         out[2] = last;
-        const code = (ni.wide ? scans!.backward16 : scans!.backward8)(this.trans, bmp, ni.bytes, i, lo, state, stride, out, unicode ? 1 : 0);
+        const code = (ni.wide ? scans!.backward16 : scans!.backward8)(ctx.block, i, lo, state, stride, unicode ? 1 : 0);
         i = out[0]!;
         state = out[1]!;
         last = out[2]!;

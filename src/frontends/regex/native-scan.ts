@@ -3,7 +3,9 @@
  * and `compile()` (-O2). Four variants: input of 8-bit units (ASCII strings) or 16-bit units
  * (other strings), scanning forward or backward.
  *
- *   scan(trans, classes, input, i, stop, state, stride, out) -> exit code
+ *   scan(context, i, stop, state, stride, surrogateExit) -> exit code
+ *     context (ScanContext, 48 bytes): +0 trans, +8 classes, +16 input (addresses),
+ *     +24 out: [i, state, last] as i32
  *     loop: unit = input[i]; cls = classes[unit]; t = trans[state * stride + cls]
  *           t < 0          -> exit UNKNOWN (JS builds the transition, then calls again)
  *           t & 1          -> out.last = i   (a match ended before this character)
@@ -12,13 +14,15 @@
  *     i == stop            -> exit END (JS takes the end-of-input transition)
  *   out: [i, state, last] on exit (`last` is read on entry too)
  *
- * The tables are the DFA's own typed arrays (dfa.ts), passed by address; the JS side owns
- * building states, so the machine code never allocates and never calls back.
+ * The tables are the DFA's own typed arrays (dfa.ts), passed by address in the context block
+ * (one pointer argument instead of four: each argument costs a conversion per call); the JS
+ * side owns building states, so the machine code never allocates and never calls back.
  */
 import { compile, type CompiledModule } from '../../codegen/compile.js';
 import { Module } from '../../ir/function.js';
 import { IntCC } from '../../ir/opcodes.js';
 import { Type } from '../../ir/types.js';
+import { native } from '../../runtime/addon.js';
 
 /** Exit codes of a native scan. */
 export const enum ScanExit {
@@ -31,18 +35,39 @@ export const enum ScanExit {
 /** Transition target meaning "dead" (dfa.ts). */
 export const DEAD_TARGET = 0x3fffffff;
 
-/** A native scan function: (trans, classes, input, i, stop, state, stride, out, surrogateExit) -> ScanExit. */
-export type ScanFn = (trans: Int32Array, classes: Uint16Array, input: Uint8Array, i: number, stop: number, state: number,
-  stride: number, out: Int32Array, surrogateExit: number) => number;
+/** A native scan function: (context, i, stop, state, stride, surrogateExit) -> ScanExit. */
+export type ScanFn = (context: Uint8Array, i: number, stop: number, state: number, stride: number, surrogateExit: number) => number;
+
+/** Offsets in a scan context block. */
+export const CTX_TRANS = 0, CTX_CLASSES = 8, CTX_INPUT = 16, CTX_OUT = 24;
+
+/** The memory a DFA shares with its native scans: table and input addresses, exit record. */
+export class ScanContext {
+  /** The block (off the JS heap, so its address is stable). */
+  readonly block: Buffer = Buffer.alloc(48);
+  /** The exit record [i, state, last] over the block. */
+  readonly out: Int32Array = new Int32Array(this.block.buffer, this.block.byteOffset + CTX_OUT, 3);
+  private trans: Int32Array | undefined;
+  private classes: Uint16Array | undefined;
+  private input: Uint8Array | undefined;
+
+  /** Points the block at these tables and input (an address is looked up only when its array changed). */
+  use(trans: Int32Array, classes: Uint16Array, input: Uint8Array): void {
+    if (trans !== this.trans) { this.trans = trans; this.block.writeBigInt64LE(native.addressOf(trans), CTX_TRANS); }
+    if (classes !== this.classes) { this.classes = classes; this.block.writeBigInt64LE(native.addressOf(classes), CTX_CLASSES); }
+    if (input !== this.input) { this.input = input; this.block.writeBigInt64LE(native.addressOf(input), CTX_INPUT); }
+  }
+}
 
 /** The four scan variants. */
 export interface ScanFunctions { forward8: ScanFn; forward16: ScanFn; backward8: ScanFn; backward16: ScanFn }
 
 function buildScan(m: Module, name: string, wide: boolean, backward: boolean): void {
-  const f = m.function(name, [Type.Ptr, Type.Ptr, Type.Ptr, Type.I32, Type.I32, Type.I32, Type.I32, Type.Ptr, Type.I32], [Type.I32]);
+  const f = m.function(name, [Type.Ptr, Type.I32, Type.I32, Type.I32, Type.I32, Type.I32], [Type.I32]);
   const b = f.builder();
-  const [trans, classes, input, i0, stop, state0, stride, out, surrogateExit] = b.params as [never, never, never, never, never, never, never, never, never];
-  const last0 = b.load(Type.I32, out, 8);
+  const [context, i0, stop, state0, stride, surrogateExit] = b.params as [never, never, never, never, never, never];
+  const trans = b.load(Type.Ptr, context, CTX_TRANS), classes = b.load(Type.Ptr, context, CTX_CLASSES), input = b.load(Type.Ptr, context, CTX_INPUT);
+  const last0 = b.load(Type.I32, context, CTX_OUT + 8);
   const head = b.block(Type.I32, Type.I32, Type.I32);
   const body = b.block();
   const exit = b.block(Type.I32, Type.I32, Type.I32, Type.I32);
@@ -80,9 +105,9 @@ function buildScan(m: Module, name: string, wide: boolean, backward: boolean): v
 
   b.switchTo(exit);
   const [code, ei, est, elast] = b.blockParams(exit) as [never, never, never, never];
-  b.store(ei, out, 0);
-  b.store(est, out, 4);
-  b.store(elast, out, 8);
+  b.store(ei, context, CTX_OUT);
+  b.store(est, context, CTX_OUT + 4);
+  b.store(elast, context, CTX_OUT + 8);
   b.return(code);
   b.finish();
 }

@@ -218,10 +218,12 @@ class Parser {
           } else if (d === 0x3c) { // ?<name>
             this.pos += 2;
             const name = this.parseGroupName();
-            if (this.names.includes(name)) this.fail('Duplicate capture group name');
             const index = ++this.groupCount;
-            this.names[index] = name;
+            this.names[index] = undefined;
             const body = this.parseDisjunction(true);
+            // V8 registers the name when the group closes: errors inside come first.
+            if (this.names.includes(name)) this.fail('Duplicate capture group name');
+            this.names[index] = name;
             atom = { kind: Kind.Group, index, name, body };
           } else {
             this.fail('Invalid group');
@@ -275,6 +277,8 @@ class Parser {
       const b = this.tryQuantifierBraces(this.pos);
       if (b !== null) {
         min = b.min; max = b.max; this.pos = b.end;
+        // V8 parses an assertion's `{` as a new atom: "Nothing to repeat" comes first.
+        if (!quantifiable) this.fail('Nothing to repeat');
         if (min > max) this.fail('numbers out of order in {} quantifier');
       } else if (this.unicode) {
         this.fail('Incomplete quantifier');

@@ -80,6 +80,16 @@ export class Regex {
   /** The engine searches run on. */
   readonly engine: Engine;
   private readonly options: RegexOptions;
+  /** The sticky copy `split` searches with (made on first use). */
+  private splitter: Regex | undefined;
+
+  /** A copy with its own lastIndex sharing the compiled engines (searches do not overlap in time). */
+  private clone(): Regex {
+    const c = Object.create(Regex.prototype) as Regex;
+    Object.assign(c, this);
+    c.lastIndex = 0;
+    return c;
+  }
 
   constructor(source: string | Regex | RegExp, flags?: string, options: RegexOptions = {}) {
     const src = typeof source === 'string' ? source : source instanceof Regex ? source.pattern : source.source;
@@ -202,7 +212,7 @@ export class Regex {
   /** String.prototype.matchAll protocol. */
   *[Symbol.matchAll](input: string): IterableIterator<RegexMatch> {
     const s = String(input);
-    const re = new Regex(this.pattern, this.flags, this.options);
+    const re = this.clone();
     re.lastIndex = toLength(this.lastIndex);
     const global = re.global;
     for (;;) {
@@ -271,16 +281,30 @@ export class Regex {
     const lim = limit === undefined ? 0xffffffff : limit >>> 0;
     const out: string[] = [];
     if (lim === 0) return out;
-    const splitter = new Regex(this.pattern, this.flags.includes('y') ? this.flags : this.flags + 'y', this.options);
+    const splitter = this.sticky ? this.clone() : (this.splitter ??= new Regex(this.pattern, this.flags + 'y', this.options));
     if (s.length === 0) {
       splitter.lastIndex = 0;
       return splitter.search(s) !== null ? out : [s];
     }
     let p = 0, q = 0;
+    // Without `y`, each step is one scan from q for the next match (as V8 does; under `u` the
+    // scan also tries the middle of a surrogate pair, so V8 splits there), which finds the
+    // first q at which the spec's sticky attempt would succeed.
+    const scan = !this.sticky;
     while (q < s.length) {
-      splitter.lastIndex = q;
-      const caps = splitter.search(s);
-      if (caps === null) { q = advance(s, q, this.unicode); continue; }
+      let caps: Int32Array | null;
+      if (scan) {
+        // A scan never starts inside a surrogate pair under `u` (V8 steps back, as exec does).
+        const from = this.unicode && q > 0 && isLow(s.charCodeAt(q)) && isHigh(s.charCodeAt(q - 1)) ? q - 1 : q;
+        caps = this.engine.exec(s, from, false);
+        if (caps === null) break;
+        q = caps[0]!;
+        if (q >= s.length) break;
+      } else {
+        splitter.lastIndex = q;
+        caps = splitter.search(s);
+        if (caps === null) { q = advance(s, q, this.unicode); continue; }
+      }
       const e = Math.min(caps[1]!, s.length);
       if (e === p) { q = advance(s, q, this.unicode); continue; }
       out.push(s.slice(p, q));

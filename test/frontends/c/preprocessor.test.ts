@@ -396,3 +396,14 @@ test('output tokens of an expansion are located at the outermost macro name', ()
   const locs = r.unit.tokens.slice(0, -1).map((t) => `${t.spelling}@${t.line}:${t.col}`);
   assert.deepEqual(locs, ['int@3:1', 'v@3:5', '=@3:7', '3@4:3', '+@4:3', '1@4:3', '*@4:3', '2@4:3', ';@5:3']);
 });
+
+test('deep nesting gets a diagnostic, never a JS stack overflow', () => {
+  const deepArgs = pp(`#define f(x) (x)\nint v = ${'f('.repeat(3000)}1${')'.repeat(3000)};`);
+  assert.deepEqual(deepArgs.messages, ['t.c:2:523: error: macro arguments nested more than 256 levels deep']);
+  // Within the limit, deep nesting works.
+  assert.equal(pp(`#define f(x) (x)\n${'f('.repeat(200)}1${')'.repeat(200)}`).text, `${'( '.repeat(200)}1${' )'.repeat(200)}`);
+  assert.deepEqual(pp(`#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif`).messages, ['t.c:1:261: error: #if expression nested more than 256 levels deep']);
+  assert.deepEqual(pp(`#if ${'- '.repeat(5000)}1\n#endif`).messages, [`t.c:1:${5 + 2 * 256}: error: #if expression nested more than 256 levels deep`]);
+  assert.deepEqual(pp(`#if ${'1?1:'.repeat(5000)}1\n#endif`).messages.length, 1);
+  assert.deepEqual(pp('#include "self.h"', { virtualFiles: { 'self.h': '#include "self.h"\n' } }).messages, ['self.h:1:2: error: #include nested depth 201 exceeds maximum of 200']);
+});

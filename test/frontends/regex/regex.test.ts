@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Regex, RegexBudgetError } from '../../../src/frontends/regex/index.js';
 import { compareCase, regexFuzz } from '../../../src/fuzz/regex-fuzz.js';
 
-const INPUTS = ['', 'a', 'abc', 'aaa', 'abcabc', 'xAbC\nabc', 'foo bar_baz 42', 'ſK\u212ak\u017fS', 'a\ud83d\ude00b\ud83d', '\ude00\ud83d\ude00',
+const INPUTS = ['a\ud83d\ude00b', 'ſ2- ScéA.', '', 'a', 'abc', 'aaa', 'abcabc', 'xAbC\nabc', 'foo bar_baz 42', 'ſK\u212ak\u017fS', 'a\ud83d\ude00b\ud83d', '\ude00\ud83d\ude00',
   'Straße STRASSE', 'ΣΑΣ σας', 'aaaaaaaaaaaa!', '2024-01-31 and 1999-12-01', 'Шерлок Холмс', 'x=1;y=22'];
 
 /** [pattern, flags] per construct; each runs on INPUTS with every engine that accepts it. */
@@ -33,6 +33,8 @@ const CASES: [string, string][] = [
   ['a(?=b)', 'g'], ['a(?!b)', 'g'], ['(?<=a)b', 'g'], ['(?<!a)b', 'g'], ['(?<=(a+))b', 'g'], ['(?=(a+))', 'g'], ['(?!(a))\\1', 'g'],
   ['(a)\\1', 'gi'], ['(?<n>.)\\k<n>', 'g'], ['\\1(a)', 'g'], ['(?<=\\1(a))b', 'g'], ['(?<=(\\w)\\1)', 'g'], ['(?=a)*', 'g'], ['(s)\\1', 'giu'],
   ['(.)\\1+', 'g'], ['(?<=^|,)\\w', 'g'], ['(?<![a-z])\\d+', 'g'],
+  // found by the fuzzer: V8 tries starts in the middle of a surrogate pair under u; reverse DFA starts
+  ['\\B', 'gu'], ['$|\\B', 'gu'], ['\\ude00', 'gu'], ['[.\\p{Nd}].-É|.*?S', 'gu'], ['(?:x|\\B)', 'gu'],
   // alternation and sticky
   ['Sherlock|Holmes|a', 'g'], ['b|a', 'gy'], ['x|', 'g'], ['|a', 'g'],
 ];
@@ -50,7 +52,9 @@ test('regex: syntax errors are worded as V8 words them', () => {
   const bad: [string, string][] = [['(', ''], ['(', 'u'], ['a)', ''], ['[b-a]', ''], ['a{2,1}', ''], ['*', ''], ['x**', ''], ['{1}', ''],
     ['{', 'u'], [']', 'u'], ['\\', ''], ['(?<a>x)(?<a>y)', ''], ['\\k<b>(?<a>x)', ''], ['\\k', 'u'], ['\\p{Foo}', 'u'], ['[\\d-z]', 'u'],
     ['\\u{110000}', 'u'], ['(?i:a)', ''], ['(?<=a)+', ''], ['(?=a)+', 'u'], ['\\2(a)', 'u'], ['\\00', 'u'], ['\\c1', 'u'], ['[', ''],
-    ['(?<1a>x)', ''], ['a{1', 'u'], ['\\-', 'u'], ['[\\1]', 'u'], ['a', 'gg'], ['a', 'x'], ['a', 'uv']];
+    ['(?<1a>x)', ''], ['a{1', 'u'], ['\\-', 'u'], ['[\\1]', 'u'], ['a', 'gg'], ['a', 'x'], ['a', 'uv'],
+    // Found by the fuzzer: which error V8 reports first.
+    ['(?<a>x)(?<a>\\k)', ''], ['\\B{2,1}', 'i'], ['^{2,1}', '']];
   for (const [source, flags] of bad) {
     let expected = '';
     try { new RegExp(source, flags); } catch (e) { expected = (e as Error).message; }
@@ -66,6 +70,11 @@ test('regex: String.prototype methods use the Symbol protocol', () => {
   assert.equal('a1 b'.replaceAll(re as unknown as RegExp, '$&$&'), 'a1a1 bb');
   assert.deepEqual('a,b;c'.split(new Regex('[,;]') as unknown as RegExp), ['a', 'b', 'c']);
   assert.deepEqual('a1b'.split(new Regex('(\\d)') as unknown as RegExp), ['a', '1', 'b']);
+  // V8 splits in the middle of a surrogate pair when an empty match is found there (fuzzer).
+  assert.deepEqual('a\ud83d\ude00b'.split(new Regex('\\B', 'u') as unknown as RegExp), 'a\ud83d\ude00b'.split(/\B/u));
+  assert.deepEqual('\ud83d\ude00\ud83d\ude00'.split(new Regex('', 'u') as unknown as RegExp), ['\ud83d\ude00', '\ud83d\ude00']);
+  const midPair = '^c??(?:|σk{0}[^😀]|\\b)|ǅΣ\\w|\\B\\\\*?.*';
+  assert.deepEqual('\nc\ud83d\ude00Σſk'.split(new Regex(midPair, 'u') as unknown as RegExp), '\nc\ud83d\ude00Σſk'.split(new RegExp(midPair, 'u')));
   assert.equal('xxab'.search(new Regex('ab') as unknown as RegExp), 2);
   assert.deepEqual('a1 b2'.match(new Regex('\\d', 'g') as unknown as RegExp), ['1', '2']);
   assert.deepEqual([...'a1 b2'.matchAll(new Regex('(\\w)\\d', 'g') as unknown as RegExp)].map((m) => m[1]), ['a', 'b']);
