@@ -16,20 +16,9 @@ export type { CodeMemoryScheme, CodeMemoryOptions, AllocateOptions, CodeMemorySt
 export { dangerouslyAllocateRwx, DangerousRwxBlock } from './runtime/dangerous-rwx.js';
 export { readMappings, mappingAt, writableExecutableMappings } from './runtime/proc-maps.js';
 export type { Mapping } from './runtime/proc-maps.js';
-export { NativeSignature, fnptr } from './runtime/signature.js';
-export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue, ArgType, ResultType, AbiRecord, AbiScalar, AbiType } from './runtime/signature.js';
+export { NativeSignature } from './runtime/signature.js';
+export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue, ArgType, ResultType } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
-export {
-  struct, union, array, bits, aligned, pointer, out, inout, deref, handle,
-  FfiType, RecordType, ArrayType, PointerType, HandleType, Handle, FunctionPointerType,
-} from './runtime/ffi-types.js';
-export type {
-  ScalarName, StringName, ValueType, FieldSpec, BitFieldSpec, AlignedSpec, Field, RecordOptions, Direction,
-  JsIn, JsOut, RecordIn, RecordOut, UnionIn, CallbackLike,
-} from './runtime/ffi-types.js';
-export { callback, Callback } from './runtime/callback.js';
-export type { CallbackOptions, CallbackThreads, CallbackArgs, CallbackResult } from './runtime/callback.js';
-export { encode, decode, view, sizeOf, alignOf, readCString, readCString16, memoryAt, addressOf } from './runtime/ffi-api.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
 export * as ir from './ir/index.js';
 export { compile, CompiledModule, type CompileOptions } from './codegen/compile.js';

@@ -1,6 +1,6 @@
 // Child of ffi-callbacks.test.ts: C calls a callback after callback.free(); the process must
 // abort with jitkit's message (not jump into freed memory). argv[2]: the test library.
-import { Library, callback, fnptr } from '../../dist/src/index.js';
+import { Library, callback, fnptr } from '../../dist/src/frontends/ffi/index.js';
 
 const sig = { args: ['i32'], result: 'i32' };
 const lib = Library.open(process.argv[2]);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { Library, callback, deref, fnptr, struct, array, symbol, wrap, addressOf } from '../../src/index.js';
+import { Library, callback, deref, fnptr, struct, array, symbol, wrap, addressOf } from '../../src/frontends/ffi/index.js';
 import { packageRoot } from '../../src/runtime/addon.js';
 import { ffiLibraryPath } from './ffi/build.js';
 

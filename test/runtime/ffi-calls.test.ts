@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Library, array, handle, inout, out, pointer, struct, encode, decode, readCString, addressOf, memoryAt, Handle,
-} from '../../src/index.js';
+} from '../../src/frontends/ffi/index.js';
 import { ffiLibraryPath } from './ffi/build.js';
 
 const lib = Library.open(ffiLibraryPath());
