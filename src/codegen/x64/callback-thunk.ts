@@ -50,7 +50,7 @@ export function emitCallbackThunk(a: Assembler, sig: NativeSignature, plan: Call
       case ArgClass.RecordRegs:
         loc.classes.forEach((c, j) => {
           if (c === EightbyteClass.Integer) a.mov(slotAt(slot + j), gp64[SYSV.intArgs[loc.regs[j]!]!]!);
-          else a.movsd(slotAt(slot + j), xmmRegs[loc.regs[j]!]!);
+          else if (c === EightbyteClass.Sse) a.movsd(slotAt(slot + j), xmmRegs[loc.regs[j]!]!);
         });
         break;
       case ArgClass.RecordStack: {
@@ -76,7 +76,7 @@ export function emitCallbackThunk(a: Assembler, sig: NativeSignature, plan: Call
       let ints = 0, vecs = 0;
       plan.resultClasses.forEach((c, j) => {
         if (c === EightbyteClass.Integer) a.mov(gp64[SYSV.intResults[ints++]!]!, slotAt(1 + j));
-        else a.movsd(xmmRegs[vecs++]!, slotAt(1 + j));
+        else if (c === EightbyteClass.Sse) a.movsd(xmmRegs[vecs++]!, slotAt(1 + j));
       });
     }
   } else if (result === 'f64') {

@@ -35,7 +35,7 @@
  * Debug mode (`checkStackAlignment`) traps with ud2 unless rsp is 16-byte
  * aligned at the call (rsp = 8 mod 16 at the tail jump, which stands for it).
  */
-import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
+import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbp, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
 import type { Reg } from '../../asm/x64/index.js';
 import { TARGET_SLOT } from '../../runtime/marshal.js';
 import { isAbiRecord, type AbiType, type NativeSignature } from '../../runtime/signature.js';
@@ -66,7 +66,7 @@ function loadRegisterArgs(a: Assembler, sig: NativeSignature, plan: CallPlan, ba
       loc.classes.forEach((c, j) => {
         const at = qword(base, undefined, 1, src + 8 * j);
         if (c === EightbyteClass.Integer) a.mov(gp64[SYSV.intArgs[loc.regs[j]!]!]!, at);
-        else a.movsd(xmmRegs[loc.regs[j]!]!, at);
+        else if (c === EightbyteClass.Sse) a.movsd(xmmRegs[loc.regs[j]!]!, at);
       });
     }
   });
@@ -101,13 +101,22 @@ export function emitEntryThunk(a: Assembler, sig: NativeSignature, plan: CallPla
     a.jmp(r10);
     return;
   }
-  // A frame: stack arguments at [rsp], then the memory a record result is returned in.
-  const resultBytes = plan.resultInMemory ? Math.ceil(sig.resultSlots / 2) * 16 : 0;
-  const resultAt = plan.stackSlots * 8;
-  const stackBytes = Math.ceil((plan.stackSlots * 8) / 16) * 16 + resultBytes;
+  // A frame: stack arguments at [rsp], then the memory a record result is returned in. The
+  // stack is realigned (rbp keeps the old rsp) when an argument or the result needs more than 16.
+  const result = sig.abiResult;
+  const resultAlign = plan.resultInMemory && isAbiRecord(result) ? Math.max(16, result.align) : 16;
+  const align = Math.max(plan.stackAlign, resultAlign);
+  const resultAt = Math.ceil((plan.stackSlots * 8) / resultAlign) * resultAlign;
+  const resultBytes = plan.resultInMemory ? sig.resultSlots * 8 : 0;
+  const frameBytes = Math.ceil((resultAt + resultBytes) / align) * align;
   a.push(rbx);
   a.mov(rbx, rdi);
-  if (stackBytes > 0) a.sub(rsp, stackBytes);
+  if (align > 16) {
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    a.and(rsp, -align);
+  }
+  if (frameBytes > 0) a.sub(rsp, frameBytes);
   plan.args.forEach((loc, i) => {
     const src = 8 * sig.slots[i]!;
     if (loc.cls === ArgClass.Stack) {
@@ -129,7 +138,12 @@ export function emitEntryThunk(a: Assembler, sig: NativeSignature, plan: CallPla
   a.cvttsd2si(r10, target);
   a.call(r10);
   if (recordResult) storeRecordResult(a, sig, plan, resultAt);
-  if (stackBytes > 0) a.add(rsp, stackBytes);
+  if (align > 16) {
+    a.mov(rsp, rbp);
+    a.pop(rbp);
+  } else if (frameBytes > 0) {
+    a.add(rsp, frameBytes);
+  }
   a.pop(rbx);
   a.ret();
 }
@@ -147,6 +161,6 @@ function storeRecordResult(a: Assembler, sig: NativeSignature, plan: CallPlan, r
   plan.resultClasses.forEach((c, j) => {
     const at = qword(rbx, undefined, 1, 8 * (1 + j));
     if (c === EightbyteClass.Integer) a.mov(at, gp64[SYSV.intResults[ints++]!]!);
-    else a.movsd(at, xmmRegs[vecs++]!);
+    else if (c === EightbyteClass.Sse) a.movsd(at, xmmRegs[vecs++]!);
   });
 }

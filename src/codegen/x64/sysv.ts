@@ -87,6 +87,7 @@ export const enum ArgClass {
 export const enum EightbyteClass {
   /** General-purpose registers. */ Integer,
   /** Vector registers. */ Sse,
+  /** Only padding (raised alignment): takes no register. */ None,
 }
 
 /** The location of one argument. */
@@ -97,7 +98,7 @@ export interface ArgLocation {
   readonly index: number;
   /** RecordRegs: the class of each eightbyte. */
   readonly classes: readonly EightbyteClass[];
-  /** RecordRegs: the register of each eightbyte. */
+  /** RecordRegs: the register of each eightbyte (-1 for a None eightbyte). */
   readonly regs: readonly number[];
 }
 
@@ -112,22 +113,28 @@ export interface CallPlan {
   readonly resultInMemory: boolean;
   /** A record result in registers: the class of each eightbyte (INTEGER in rax then rdx, SSE in xmm0 then xmm1). */
   readonly resultClasses: readonly EightbyteClass[];
+  /** Alignment of the stack pointer the call needs: 16, or more for stack arguments aligned beyond it. */
+  readonly stackAlign: number;
 }
 
 /**
  * The System V classes of a record's eightbytes, or null when it is passed in memory
  * (larger than 16 bytes, or a member at less than its natural alignment). An eightbyte
- * holding any integer is INTEGER, else SSE.
+ * holding any integer is INTEGER, one holding only floats SSE, one holding nothing (padding
+ * of a raised alignment) NO_CLASS, which takes no register.
  */
 export function classifyRecord(r: AbiRecord): EightbyteClass[] | null {
   if (r.size > 16) return null;
   const n = Math.ceil(r.size / 8);
-  const integer = new Array<boolean>(n).fill(false);
+  const classes = new Array<EightbyteClass>(n).fill(EightbyteClass.None);
   for (const s of r.scalars) {
     if (!s.aligned) return null;
-    for (let k = s.offset >> 3; k <= (s.offset + s.size - 1) >> 3 && k < n; k++) if (!s.float) integer[k] = true;
+    for (let k = s.offset >> 3; k <= (s.offset + s.size - 1) >> 3 && k < n; k++) {
+      if (!s.float) classes[k] = EightbyteClass.Integer;
+      else if (classes[k] === EightbyteClass.None) classes[k] = EightbyteClass.Sse;
+    }
   }
-  return integer.map((i) => (i ? EightbyteClass.Integer : EightbyteClass.Sse));
+  return classes;
 }
 
 const NONE: readonly number[] = [];
@@ -149,17 +156,21 @@ export function planCall(sig: NativeSignature): CallPlan {
       resultClasses = c;
     }
   }
+  let stackAlign = 16;
   const args: ArgLocation[] = [];
   for (const type of sig.abiArgs) {
     if (isAbiRecord(type)) {
       const c = classifyRecord(type);
       const needInt = c === null ? 0 : c.filter((x) => x === EightbyteClass.Integer).length;
-      const needVec = c === null ? 0 : c.length - needInt;
+      const needVec = c === null ? 0 : c.filter((x) => x === EightbyteClass.Sse).length;
       if (c !== null && ints + needInt <= intRegs && vecs + needVec <= vecRegs) {
-        const regs = c.map((x) => (x === EightbyteClass.Integer ? ints++ : vecs++));
+        const regs = c.map((x) => (x === EightbyteClass.Integer ? ints++ : x === EightbyteClass.Sse ? vecs++ : -1));
         args.push({ type, cls: ArgClass.RecordRegs, index: regs[0]!, classes: c, regs });
       } else {
-        if (type.align > 8) stack = (stack + 1) & ~1; // 16-byte aligned records start at an even slot
+        // A record on the stack starts at its alignment (gcc realigns the stack for more than 16).
+        const slotsAlign = Math.max(1, type.align / 8);
+        stack = Math.ceil(stack / slotsAlign) * slotsAlign;
+        stackAlign = Math.max(stackAlign, type.align);
         args.push({ type, cls: ArgClass.RecordStack, index: stack, classes: [], regs: NONE });
         stack += Math.ceil(type.size / 8);
       }
@@ -172,5 +183,5 @@ export function planCall(sig: NativeSignature): CallPlan {
       args.push({ type, cls: ArgClass.Stack, index: stack++, classes: [], regs: NONE });
     }
   }
-  return { args, stackSlots: stack, vectorRegs: vecs, resultInMemory, resultClasses };
+  return { args, stackSlots: stack, vectorRegs: vecs, resultInMemory, resultClasses, stackAlign };
 }
