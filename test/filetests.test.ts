@@ -3,7 +3,9 @@
  * To also run `test run` files through a compiled backend, add its `Executor`
  * to `executors` below. `JITKIT_BLESS=1 npm test` rewrites the `; error:` lines
  * of `test verify` files to the verifier's current messages and the `; expect:`
- * sections of `test optimize` files to the optimiser's output (review the diff!).
+ * sections of `test optimize` and `test compile` files to the optimiser's output
+ * and the machine code (review the diff!). `test compile` files for a target other
+ * than this machine's are skipped (shown as skipped).
  *
  * Differential check of the optimiser: every run line is also executed on the
  * module optimised at -O1 and at -O2 (verifier after each pass), which must give
@@ -13,8 +15,11 @@ import { test } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Executor, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
+import { Executor, compileSettings, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
 import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
+import { compiledCodeText } from '../src/codegen/filetest-compiler.js';
+import { hostTarget } from '../src/codegen/host.js';
+import { loadIced } from '../src/debug/disasm.js';
 import { Module } from '../src/ir/function.js';
 import { parse } from '../src/ir/parser.js';
 import { printModule } from '../src/ir/printer.js';
@@ -72,16 +77,25 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
+/** `test compile`: machine code on the host target, decoded by iced-x86 (loaded once, before the tests). */
+const iced = await loadIced();
+const compiler = (module: Module, target: string, level: 0 | 1 | 2): string => compiledCodeText(module, target, level, iced);
+
 const files = walk(root);
 test('filetests exist', () => {
   if (files.length === 0) throw new Error(`no .ir files under ${root}`);
 });
 for (const file of files) {
   const rel = path.relative(root, file);
-  test(`filetest ${rel}`, () => {
+  test(`filetest ${rel}`, (t) => {
     const text = fs.readFileSync(file, 'utf8');
-    const blessed = runFiletest(text, { executors, optimizer, file: rel, bless: process.env.JITKIT_BLESS === '1' });
+    const settings = compileSettings(text);
+    if (settings !== undefined && settings.target !== hostTarget().name) {
+      t.skip(`test compile ${settings.target}: this machine compiles for ${hostTarget().name}`);
+      return;
+    }
+    const blessed = runFiletest(text, { executors, optimizer, compiler, file: rel, bless: process.env.JITKIT_BLESS === '1' });
     if (blessed !== undefined) fs.writeFileSync(file, blessed);
-    if (/^test run\b/m.test(text)) runFiletest(compiledRunLines(text), { executors: compiledExecutors, optimizer, file: rel });
+    if (/^test run\b/m.test(text)) runFiletest(compiledRunLines(blessed ?? text), { executors: compiledExecutors, optimizer, compiler, file: rel });
   });
 }

@@ -138,6 +138,10 @@ export class MFunction {
   /** Number of register ids: pregs, IR values, temporaries. */ regCount: number;
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
+  /**
+   * Frame slots lowering adds beside the IR function's stack slots (e.g. a variadic function's register
+   * save area), numbered after them: slot `func.stackSlots.length + k` is `frameSlots[k]`.
+   */ readonly frameSlots: { size: number; align: number }[] = [];
   /** Scratch tables of the compilation, for the phases after lowering. */ readonly scratch: BackendScratch;
   constructor(readonly func: Func, registers: TargetRegisters, scratch: BackendScratch = new BackendScratch()) {
     this.scratch = scratch;

@@ -100,6 +100,11 @@ export interface Outcome {
   readonly detail: string;
 }
 
+/** The failure's identity for deduplication and reduction: numbers (value ids, lines) do not count. */
+export function failureKey(o: Outcome): string {
+  return o.kind === 'hang' ? 'hang' : `${o.kind}: ${o.detail.replace(/\d+/g, 'N')}`;
+}
+
 /** True for outcomes the fuzzer counts as failures. */
 export function isFailure(o: Outcome): boolean {
   return o.kind === 'internal' || o.kind === 'hang';
@@ -303,7 +308,7 @@ export async function fuzzC(o: CFuzzOptions): Promise<CFuzzStats> {
       else {
         if (outcome.kind === 'hang') stats.hangs++;
         else stats.internalErrors++;
-        const key = outcome.kind === 'hang' ? 'hang' : outcome.detail;
+        const key = failureKey(outcome);
         if (seen.has(key)) continue; // one reduction per distinct failure
         seen.add(key);
         o.log?.(`c fuzz: mutant ${n} of ${file} (${m.done.join(', ')}): ${outcome.kind}: ${outcome.detail}`);
@@ -320,7 +325,7 @@ export async function fuzzC(o: CFuzzOptions): Promise<CFuzzStats> {
 async function reduceFailure(worker: FrontEndWorker, n: number, file: string, tokens: SourceToken[], outcome: Outcome, hangMs: number, o: CFuzzOptions): Promise<CFailure> {
   const same = async (t: SourceToken[]): Promise<boolean> => {
     const r = await worker.run(file, sourceText(t), outcome.kind === 'hang' ? hangMs : Math.max(hangMs, 2000));
-    return r.kind === outcome.kind && (r.kind === 'hang' || r.detail === outcome.detail);
+    return failureKey(r) === failureKey(outcome);
   };
   const reduced = sourceText(await reduceTokens(tokens, same, Date.now() + (o.reduceTimeMs ?? 60000)));
   let written: string | undefined;

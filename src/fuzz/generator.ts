@@ -79,6 +79,8 @@ const FLOATS = [Type.F32, Type.F64] as const;
 const SCALARS = [...INTS, ...FLOATS] as const;
 /** Value types of the pool: ptr values there are data (constants, loaded bytes), never addresses. */
 const VALUES = [...SCALARS, Type.Ptr] as const;
+/** Types of a variadic helper's extra arguments (ptr ones are data, like the pool's). */
+const VARARGS = [...SCALARS, Type.I32, Type.I64, Type.F64, Type.Ptr] as const;
 const BITS: Record<number, number> = { [Type.I8]: 8, [Type.I16]: 16, [Type.I32]: 32, [Type.I64]: 64, [Type.F32]: 32, [Type.F64]: 64, [Type.Ptr]: 64 };
 
 const INT_UNARY = [Opcode.INeg, Opcode.BNot, Opcode.Clz, Opcode.Ctz, Opcode.Popcnt];
@@ -131,6 +133,10 @@ class ModuleGen {
   readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
   readonly cost = new Map<Func, number>();
+  /** The extra arguments each variadic helper is called with (and reads with va_arg). */
+  readonly extras = new Map<Func, Type[]>();
+  /** Variadic helpers that hand their va_list to vsnprintf with this format. */
+  readonly vformat = new Map<Func, { at: number; args: readonly PrintfArg[] }>();
   /** NUL-terminated strings (offsets in `text`) for printf's %s. */
   readonly strings: number[] = [];
   /** printf formats (offsets in `text`) and the extra arguments each reads. */
@@ -160,8 +166,11 @@ class ModuleGen {
       // Some helpers recurse: their last parameter is a depth (callers pass 0..3).
       const recursive = r.chance(0.3);
       if (recursive) params.push(Type.I32);
-      const f = m.function(`f${i + 1}`, params, this.randomResults(0));
+      // Some helpers are variadic: they read extra arguments of random types with va_arg.
+      const variadic = r.chance(0.25);
+      const f = m.function(`f${i + 1}`, params, this.randomResults(0), { variadic });
       if (recursive) this.depthParam.set(f, params.length - 1);
+      if (variadic) this.extras.set(f, Array.from({ length: r.int(0, 12) }, () => r.pick(VARARGS)));
       this.helpers.push(f);
     }
     if (o.imports) {
@@ -175,6 +184,7 @@ class ModuleGen {
       this.imports.set('memset', m.import('memset', [P, Type.I32, I64], [P]));
       this.imports.set('strlen', m.import('strlen', [P], [I64]));
       this.imports.set('snprintf', m.import('snprintf', [P, I64, P], [Type.I32], { variadic: true }));
+      this.imports.set('vsnprintf', m.import('vsnprintf', [P, I64, P, P], [Type.I32]));
     }
     const bytes = (): Uint8Array => Uint8Array.from({ length: 64 }, () => r.int(0, 255));
     this.ro = m.addData('ro', bytes(), { readonly: true, align: 8 });
@@ -194,6 +204,13 @@ class ModuleGen {
         this.formats.push({ at: cstring(f.text), args: f.args });
       }
       this.text = m.addData('text', text, { readonly: true });
+      // Some variadic helpers pass their va_list to vsnprintf: their extra arguments are a format's.
+      for (const f of this.extras.keys()) {
+        if (!r.chance(0.4)) continue;
+        const fmt = r.pick(this.formats);
+        this.vformat.set(f, fmt);
+        this.extras.set(f, fmt.args.map(printfArgType));
+      }
     }
     // Relocated data: a readonly table of the two data objects' addresses (with an addend the
     // user subtracts again) and a writable one of every callee's address (call_indirect
@@ -252,6 +269,7 @@ class FuncGen {
       for (let off = 0; off < size; off += 8) b.store(this.get(Type.I64), b.stackAddr(slot, off));
       this.slots.push({ slot, size });
     }
+    if (this.f.variadic) this.readExtras();
     this.region(this.o.regionSize * (this.isMain ? 3 : 1));
     if (!b.isTerminated) this.emitReturn(true);
     this.g.cost.set(this.f, this.cost);
@@ -532,9 +550,61 @@ class FuncGen {
   }
   args(c: { params: readonly Type[] }, depth?: Value): Value[] {
     const di = c instanceof Func ? this.g.depthParam.get(c) : undefined;
-    return c.params.map((t, i) => {
+    const out = c.params.map((t, i) => {
       if (i === di) return depth ?? this.b.band(this.convert(this.get(Type.I32), Type.I32), this.iconst(Type.I32, 3));
       return t === Type.Ptr ? this.buf : this.get(t);
+    });
+    // A variadic helper's extra arguments: a printf format's, or values of its types.
+    if (c instanceof Func && c.variadic) {
+      const fmt = this.g.vformat.get(c);
+      if (fmt !== undefined) out.push(...this.printfArgs(fmt.args));
+      else for (const t of this.g.extras.get(c) ?? []) out.push(this.get(t));
+    }
+    return out;
+  }
+  /** The extra arguments for a printf format's conversions. */
+  printfArgs(kinds: readonly PrintfArg[]): Value[] {
+    const { r, b, g } = this;
+    return kinds.map((k) => {
+      if (k === PrintfArg.String) return this.text(r.pick(g.strings));
+      if (k === PrintfArg.Star) return b.band(this.get(Type.I32), this.iconst(Type.I32, 15));
+      if (k === PrintfArg.Double) return this.get(Type.F64); // NaNs too: glibc prints their sign (-nan)
+      return this.get(printfArgType(k));
+    });
+  }
+  /** The address of offset `at` of the fuzzer's text data. */
+  text(at: number): Value {
+    return this.b.iadd(this.b.globalAddr(this.g.text!), this.iconst(Type.I64, at));
+  }
+  /**
+   * A variadic helper's start: va_start, then every extra argument read with va_arg (narrow
+   * integers sometimes at another narrow width), part of them also through a 24-byte copy of the
+   * va_list (va_copy); or the va_list handed to vsnprintf.
+   */
+  readExtras(): void {
+    const { r, b, g } = this;
+    const ap = b.stackAddr(b.stackSlot(24, 8));
+    b.vaStart(ap);
+    this.tick(10);
+    const fmt = g.vformat.get(this.f);
+    if (fmt !== undefined) {
+      const len = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 127));
+      this.push(b.call(g.imports.get('vsnprintf')!, [this.bufAddr(0x7f), len, this.text(fmt.at), ap]));
+      return;
+    }
+    const types = g.extras.get(this.f) ?? [];
+    const copyAt = r.chance(0.3) ? r.int(0, types.length) : -1;
+    let copy: Value | undefined;
+    const narrow = [Type.I8, Type.I16, Type.I32];
+    types.forEach((t, k) => {
+      if (k === copyAt) {
+        copy = b.stackAddr(b.stackSlot(24, 8));
+        for (let off = 0; off < 24; off += 8) b.store(b.load(Type.I64, ap, off), copy, off);
+      }
+      const as = narrow.includes(t) && r.chance(0.3) ? r.pick(narrow) : t;
+      this.push(b.vaArg(as, ap));
+      if (copy !== undefined) this.push(b.vaArg(as, copy));
+      this.tick(6);
     });
   }
   /** A guarded self-call of a recursive helper (depth - 1, at most once per body, not in loops). */
@@ -571,7 +641,7 @@ class FuncGen {
       return;
     }
     if (this.o.callIndirect && r.chance(0.3)) {
-      const sig = b.signature(c.params, c.results);
+      const sig = b.signature(c.params, c.results, { variadic: c.variadic });
       for (const v of b.callIndirectAll(sig, this.calleeAddr(c), this.args(c))) this.push(v);
     } else {
       for (const v of b.callAll(c, this.args(c))) this.push(v);
@@ -615,14 +685,7 @@ class FuncGen {
         // A variadic call: the format's extra arguments after (buffer, size, format), some in
         // registers and some on the stack. Writes at most 128 bytes at buf + 0..127.
         const fmt = r.pick(g.formats);
-        const text = (at: number): Value => b.iadd(b.globalAddr(g.text!), this.iconst(Type.I64, at));
-        const args = [this.bufAddr(0x7f), b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 127)), text(fmt.at)];
-        for (const k of fmt.args) {
-          if (k === PrintfArg.String) args.push(text(r.pick(g.strings)));
-          else if (k === PrintfArg.Star) args.push(b.band(this.get(Type.I32), this.iconst(Type.I32, 15)));
-          else if (k === PrintfArg.Double) args.push(this.get(Type.F64)); // NaNs too: glibc prints their sign (-nan)
-          else args.push(this.get(printfArgType(k)));
-        }
+        const args = [this.bufAddr(0x7f), b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 127)), this.text(fmt.at), ...this.printfArgs(fmt.args)];
         this.tick(4 * args.length);
         this.push(b.call(imp, args));
         break;

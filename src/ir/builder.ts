@@ -372,6 +372,29 @@ export class Builder {
     return this.callIndirectAll(sig, addr, args)[0]!;
   }
 
+  // ---- variadic functions ----
+  /** `va_start p`: initialises the 24-byte va_list at `p` (this function must be variadic). */
+  vaStart(valist: Value): void {
+    this.end(this.begin(Opcode.VaStart, Type.Invalid, [valist]));
+  }
+  /** `va_arg.T p`: the next extra argument, of type `type`, from the va_list at `p`. */
+  vaArg(type: Type, valist: Value): Value {
+    checkType('va_arg', type);
+    return this.one(this.begin(Opcode.VaArg, type, [valist]));
+  }
+  /**
+   * `va_arg.T.U p`: the two eightbytes (each i64 or f64) of a small struct, both from registers
+   * or both from the stack, as System V passes such a struct.
+   */
+  vaArgPair(first: Type, second: Type, valist: Value): [Value, Value] {
+    checkType('va_arg', first);
+    checkType('va_arg', second);
+    const i = this.begin(Opcode.VaArg, first, [valist]);
+    this.func.instImm[i] = second;
+    const [a, b] = this.func.instResults(this.end(i));
+    return [a!, b!];
+  }
+
   // ---- control flow ----
   /** `jump block(args)`. */
   jump(block: Block, args: readonly Value[] = []): void {

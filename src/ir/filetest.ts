@@ -12,6 +12,11 @@
  *                 result must print exactly as the `; expect:` section at the end
  *                 of the file (each line prefixed `; `), and every run line must
  *                 also hold on the optimised module. Bless rewrites the section.
+ *   test compile TARGET [O0|O1|O2]   the module (optimised at that level, default O0)
+ *                 is compiled for TARGET (e.g. `x86-64`) by `options.compiler`; its
+ *                 machine code must print exactly as the `; expect:` section. Bless
+ *                 rewrites the section. A file has `test optimize` or `test compile`,
+ *                 not both (they would share the section).
  *
  * Run-line arguments: integers (decimal, hex, negative), floats (`1.5`, `-0.0`,
  * `Inf`, and NaNs as the IR text writes them: `NaN`, `-NaN:0x1`), `null`, and buffers
@@ -68,10 +73,15 @@ export interface FiletestOptions {
   bless?: boolean;
   /** Runs an optimisation pipeline (`test optimize` arguments) on a module in place. */
   optimizer?: (module: Module, pipeline: readonly string[]) => void;
+  /**
+   * For `test compile`: the machine code of `module` (optimised at `level` first) for the
+   * target named in the header, as text. The caller skips files for other targets than its own.
+   */
+  compiler?: (module: Module, target: string, level: 0 | 1 | 2) => string;
 }
 
 /** The commands a filetest header may name. */
-export type FiletestCommand = 'parse' | 'verify' | 'print' | 'run' | 'optimize';
+export type FiletestCommand = 'parse' | 'verify' | 'print' | 'run' | 'optimize' | 'compile';
 
 /** Reads the `test X` header lines of a filetest. */
 export function filetestCommands(text: string): FiletestCommand[] {
@@ -79,8 +89,8 @@ export function filetestCommands(text: string): FiletestCommand[] {
   for (const line of text.split('\n')) {
     const m = /^test\s+(\S+)(.*)$/.exec(line.trim());
     if (m === null) continue;
-    if (m[1] !== 'parse' && m[1] !== 'verify' && m[1] !== 'print' && m[1] !== 'run' && m[1] !== 'optimize') throw new Error(`unknown filetest command 'test ${m[1]}'`);
-    if (m[1] !== 'optimize' && m[2]!.trim() !== '') throw new Error(`filetest command 'test ${m[1]}' takes no arguments`);
+    if (m[1] !== 'parse' && m[1] !== 'verify' && m[1] !== 'print' && m[1] !== 'run' && m[1] !== 'optimize' && m[1] !== 'compile') throw new Error(`unknown filetest command 'test ${m[1]}'`);
+    if (m[1] !== 'optimize' && m[1] !== 'compile' && m[2]!.trim() !== '') throw new Error(`filetest command 'test ${m[1]}' takes no arguments`);
     out.push(m[1]);
   }
   return out;
@@ -95,9 +105,24 @@ export function optimizePipeline(text: string): string[] {
   return [];
 }
 
+/** The target and optimisation level of the `test compile` header, or undefined when there is none. */
+export function compileSettings(text: string): { target: string; level: 0 | 1 | 2 } | undefined {
+  for (const line of text.split('\n')) {
+    const m = /^test\s+compile\b(.*)$/.exec(line.trim());
+    if (m === null) continue;
+    const args = m[1]!.trim().split(/\s+/).filter((x) => x !== '');
+    const level = args.length > 1 ? /^O([012])$/.exec(args[1]!) : null;
+    if (args.length === 0 || args.length > 2 || (args.length === 2 && level === null)) {
+      throw new Error(`'test compile' takes a target name and an optional level O0, O1 or O2, got '${m[1]!.trim()}'`);
+    }
+    return { target: args[0]!, level: level === null ? 0 : (Number(level[1]) as 0 | 1 | 2) };
+  }
+  return undefined;
+}
+
 const EXPECT_RE = /^;\s*expect:\s*$/;
 
-/** The text of a `test optimize` file's `; expect:` section (without the `; ` prefixes), or undefined. */
+/** The text of a `test optimize` or `test compile` file's `; expect:` section (without the `; ` prefixes), or undefined. */
 export function expectedSection(text: string): string | undefined {
   const lines = text.split('\n');
   const at = lines.findIndex((l) => EXPECT_RE.test(l.trim()));
@@ -322,6 +347,18 @@ export function runFiletest(text: string, options: FiletestOptions = {}): string
       else failures.push(`test optimize: optimised module differs:\n--- expected\n${want ?? '(no ; expect: section)\n'}--- got\n${printed}`);
     }
     if (optErrors.length === 0) runLines(opt, runs, options.executors ?? [interpreterExecutor], file, ' optimised', failures);
+  }
+  if (cmds.includes('compile')) {
+    if (cmds.includes('optimize')) throw new Error(`${file}: a file has 'test optimize' or 'test compile', not both (they share the ; expect: section)`);
+    if (errors.length > 0) throw new Error(`${file}: test compile: module does not verify:\n  ${errors.join('\n  ')}`);
+    if (options.compiler === undefined) throw new Error(`${file}: test compile needs a compiler (FiletestOptions.compiler)`);
+    const { target, level } = compileSettings(text)!;
+    const printed = options.compiler(parse(text), target, level);
+    const want = expectedSection(text);
+    if (want !== printed) {
+      if (options.bless === true) blessed = withExpectedSection(text, printed);
+      else failures.push(`test compile: machine code differs:\n--- expected\n${want ?? '(no ; expect: section)\n'}--- got\n${printed}`);
+    }
   }
   if (failures.length > 0) throw new Error(`${file}:\n  ${failures.join('\n  ')}`);
   return blessed;

@@ -140,8 +140,17 @@ interface Builtin {
   readonly fn: (args: IrValue[], memory: Memory, types: readonly Type[]) => IrValue;
 }
 
-/** libc functions the interpreter provides for C imports. */
-function builtins(): Map<string, Builtin> {
+/** The magic word of a va_list set up by the interpreter's va_start. */
+const VA_MAGIC = 0x4a4b5641;
+
+/** A va_list being read: `next(T)` for va_arg, and the printf family's view of it. */
+interface VaSource extends ArgSource {
+  /** The next extra argument as type T. */
+  next(t: Type): IrValue;
+}
+
+/** libc functions the interpreter provides for C imports; `vaList` reads a va_list (vsnprintf). */
+function builtins(vaList: (addr: bigint) => ArgSource): Map<string, Builtin> {
   const m = new Map<string, Builtin>();
   const add = (name: string, params: Type[], results: Type[], fn: Builtin['fn'], variadic = false): void => {
     m.set(name, { sig: { params, results, variadic }, fn });
@@ -176,6 +185,8 @@ function builtins(): Map<string, Builtin> {
   add('pow', [Type.F64, Type.F64], [Type.F64], libm(Math.pow));
   add('snprintf', [Type.Ptr, Type.I64, Type.Ptr], [Type.I32], (args, mem, types) =>
     printTo(mem, args[0] as bigint, args[1] as bigint, args[2] as bigint, listSource('snprintf', args, types, 3)), true);
+  add('vsnprintf', [Type.Ptr, Type.I64, Type.Ptr, Type.Ptr], [Type.I32], (args, mem) =>
+    printTo(mem, args[0] as bigint, args[1] as bigint, args[2] as bigint, vaList(args[3] as bigint)));
   return m;
 }
 
@@ -276,7 +287,10 @@ export class Interpreter {
   private readonly dataBase = new Map<DataObject, bigint>();
   private readonly modules: Module[];
   private readonly hooks: Record<string, ImportHook>;
-  private readonly libc = builtins();
+  private readonly libc = builtins((addr) => this.vaSource(addr, 'in vsnprintf'));
+  /** The extra arguments of each live variadic activation, by the handle its va_lists hold. */
+  private readonly vaFrames = new Map<number, { values: readonly IrValue[]; types: readonly Type[] }>();
+  private nextVaHandle = 1;
   private readonly maxDepth: number;
   private readonly stack: Region;
   private readonly stackBase: bigint;
@@ -323,6 +337,57 @@ export class Interpreter {
     return (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(this.modules.indexOf(m)) << 20n) | BigInt(index);
   }
 
+  /** The 24 bytes of the va_list at `addr` (heap_oob outside memory). */
+  private vaList(addr: bigint, f: Func, inst: number): { region: Region; at: number } {
+    try {
+      return this.memory.locate(addr, 0, 24, true);
+    } catch (e) {
+      if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst);
+      throw e;
+    }
+  }
+
+  /**
+   * Reads the va_list at `addr`: `next(T)` returns its next extra argument as type T and
+   * advances it (in memory, so copies of the 24 bytes advance on their own). Its layout in the
+   * interpreter: u32 index of the next argument, u32 VA_MAGIC, u64 handle of the activation.
+   * Traps heap_oob (`where` says where) for a va_list that va_start did not set up or whose
+   * function returned, past the last argument, and for a type the argument cannot be read as
+   * (another class, or 4 and 8 bytes mixed: compiled code would read undefined bits).
+   */
+  private vaSource(addr: bigint, where: string): VaSource {
+    const fail = (why: string): never => { throw new TrapError(TrapCode.HeapOob, ` (va_arg: ${why}) ${where}`); };
+    let loc: { region: Region; at: number };
+    try { loc = this.memory.locate(addr, 0, 24, true); } catch { return fail('the va_list is outside memory'); }
+    const { region, at } = loc;
+    const frame = region.view.getUint32(at + 4, true) === VA_MAGIC ? this.vaFrames.get(Number(region.view.getBigUint64(at + 8, true))) : undefined;
+    if (frame === undefined) return fail('the va_list was not set up by va_start, or its function has returned');
+    const next = (t: Type): IrValue => {
+      const k = region.view.getUint32(at, true);
+      if (k >= frame.values.length) fail(`no extra argument left (${frame.values.length} passed)`);
+      const have = frame.types[k]!, v = frame.values[k]!;
+      region.view.setUint32(at, k + 1, true);
+      const float = t === Type.F32 || t === Type.F64;
+      if (float || have === Type.F32 || have === Type.F64) {
+        if (have !== t) fail(`extra argument ${k} is ${typeName(have)}, read as ${typeName(t)}`);
+        return v;
+      }
+      const wide = isBig(t);
+      if (wide !== isBig(have)) fail(`extra argument ${k} is ${typeName(have)}, read as ${typeName(t)}`);
+      // Narrow integers travel as their value sign-extended to 32 bits (as the caller passes them).
+      return wide ? v : wrapN(t, v as number);
+    };
+    return {
+      next,
+      // printf reads an integer at the width it was passed (its conversion then narrows it).
+      int: () => {
+        const have = frame.types[region.view.getUint32(at, true)];
+        return BigInt(next(have !== undefined && isBig(have) ? Type.I64 : Type.I32));
+      },
+      float: () => f64FromBits(next(Type.F64) as bigint),
+    };
+  }
+
   /** Address of a data object (for tests and hooks). */
   dataAddress(d: DataObject): bigint {
     const a = this.dataBase.get(d);
@@ -340,7 +405,7 @@ export class Interpreter {
     if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
     const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
     // Save and restore so that an import hook may call back into the interpreter.
-    const savedDepth = this.depth, savedSp = this.sp;
+    const savedDepth = this.depth, savedSp = this.sp, savedVa = this.nextVaHandle;
     let out: IrValue[];
     try {
       out = this.run(f, irArgs);
@@ -350,6 +415,8 @@ export class Interpreter {
     } finally {
       this.depth = savedDepth;
       this.sp = savedSp;
+      // The variadic activations a trap left behind.
+      for (let h = savedVa; h < this.nextVaHandle; h++) this.vaFrames.delete(h);
     }
     const rt = f.results;
     return out.length === 0 ? undefined : out.length === 1 ? fromIrValue(rt[0]!, out[0]!) : out.map((v, i) => fromIrValue(rt[i]!, v));
@@ -410,7 +477,14 @@ export class Interpreter {
     const vals: IrValue[] = new Array<IrValue>(f.valueCount).fill(0);
     const pool = f.pool;
     let block = f.entryBlock as number;
-    for (let i = 0; i < args.length; i++) vals[pool[f.blockParamStart[block]! + i]!] = args[i]!;
+    const fixed = f.params.length;
+    for (let i = 0; i < fixed; i++) vals[pool[f.blockParamStart[block]! + i]!] = args[i]!;
+    // A variadic function's extra arguments, for va_start (dropped on return; `call` drops those of a trap).
+    let vaHandle = 0;
+    if (f.variadic) {
+      vaHandle = this.nextVaHandle++;
+      this.vaFrames.set(vaHandle, { values: args.slice(fixed), types: types.slice(fixed) });
+    }
     const mem = this.memory;
     let inst = f.blockFirst[block]!;
     for (;;) {
@@ -576,6 +650,21 @@ export class Interpreter {
           for (let i = 0; i < out.length; i++) vals[pool[rstart + i]!] = out[i]!;
           break;
         }
+        case Opcode.VaStart: {
+          const { region, at } = this.vaList(vals[pool[as]!] as bigint, f, inst);
+          region.view.setUint32(at, 0, true);
+          region.view.setUint32(at + 4, VA_MAGIC, true);
+          region.view.setBigUint64(at + 8, BigInt(vaHandle), true);
+          region.view.setBigUint64(at + 16, 0n, true);
+          break;
+        }
+        case Opcode.VaArg: {
+          const src = this.vaSource(vals[pool[as]!] as bigint, `in function ${f.name} at ${instText(f, inst as Inst)}`);
+          const t = f.instType[inst] as Type, second = f.instImm[inst]! as Type;
+          vals[rs] = src.next(t);
+          if (second !== Type.Invalid) vals[pool[f.instResultStart[inst]! + 1]!] = src.next(second);
+          break;
+        }
         case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: {
           let d = f.instDestStart[inst]!;
           if (op === Opcode.Brif) {
@@ -604,6 +693,7 @@ export class Interpreter {
           for (let i = 0; i < n; i++) out.push(vals[pool[as + i]!]!);
           this.sp = savedSp;
           this.depth--;
+          if (vaHandle !== 0) this.vaFrames.delete(vaHandle);
           return out;
         }
         case Opcode.Trap:

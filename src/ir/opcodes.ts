@@ -178,6 +178,13 @@ export const enum Opcode {
   Call,
   /** `v.. = call_indirect sigN, p(args)`: call through an address. */
   CallIndirect,
+  /** `va_start p`: initialises the 24-byte System V va_list at p for this variadic function's extra arguments. */
+  VaStart,
+  /**
+   * `v = va_arg.T p`: the next extra argument, of type T, from the va_list at p; `v1, v2 =
+   * va_arg.T.U p`: the two eightbytes of a small struct, both from registers or both from the stack.
+   */
+  VaArg,
   /** `jump blockN(args)`. */
   Jump,
   /** `brif c, blockT(args), blockF(args)`: to T if int c != 0. */
@@ -270,6 +277,10 @@ export const enum Format {
   Call,
   /** `call_indirect sigN, p(args)` */
   CallIndirect,
+  /** `va_start p` */
+  VaStart,
+  /** `va_arg.T p`, `va_arg.T.U p` */
+  VaArg,
   /** `jump blockN(args)` */
   Jump,
   /** `brif c, blockT(args), blockF(args)` */
@@ -308,6 +319,8 @@ export const enum ResultRule {
   Ptr,
   /** The callee's / signature's result types. */
   Signature,
+  /** va_arg: the controlling type, and the second type in `instImm` when it is not 0 (a pair). */
+  VaArg,
 }
 
 /** Opcode flags (bit set). */
@@ -423,6 +436,8 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('func_addr', Format.FuncAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('call', Format.Call, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('call_indirect', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
+  op('va_start', Format.VaStart, ResultRule.None, OperandClass.Any, S | C | W),
+  op('va_arg', Format.VaArg, ResultRule.VaArg, OperandClass.Any, S | C | R | W),
   op('jump', Format.Jump, ResultRule.None, OperandClass.Any, T | B | S),
   op('brif', Format.Brif, ResultRule.None, OperandClass.Any, T | B | S),
   op('br_table', Format.BrTable, ResultRule.None, OperandClass.Any, T | B | S),

@@ -385,11 +385,20 @@ class Parser {
     if (op === -1) this.err(tok, `unknown instruction '${opName}'`);
     const info = OPCODES[op]!;
     let type = Type.Invalid;
-    const wantsType = info.result === ResultRule.Ctrl || info.format === Format.Store;
+    const wantsType = info.result === ResultRule.Ctrl || info.format === Format.Store || info.format === Format.VaArg;
+    let second = Type.Invalid;
     if (dot >= 0) {
       if (!wantsType) this.err(tok, `${opName} takes no type suffix`);
-      type = parseType(tok.text.slice(dot + 1));
-      if (type === Type.Invalid) this.err(tok, `unknown type '${tok.text.slice(dot + 1)}'`);
+      let suffix = tok.text.slice(dot + 1);
+      const dot2 = suffix.indexOf('.');
+      if (dot2 >= 0 && info.format === Format.VaArg) {
+        // va_arg.T.U: a pair.
+        second = parseType(suffix.slice(dot2 + 1));
+        if (second === Type.Invalid) this.err(tok, `unknown type '${suffix.slice(dot2 + 1)}'`);
+        suffix = suffix.slice(0, dot2);
+      }
+      type = parseType(suffix);
+      if (type === Type.Invalid) this.err(tok, `unknown type '${suffix}'`);
     } else if (wantsType) {
       this.err(tok, `${opName} needs a type suffix (e.g. ${opName}.i32)`);
     }
@@ -447,6 +456,8 @@ class Parser {
         if (!this.isPunct(')')) do arg(); while (this.eat(','));
         this.expect(')');
         break;
+      case Format.VaStart: arg(); break;
+      case Format.VaArg: arg(); inst.imm = second; break;
       case Format.Jump: inst.dests.push(this.parseDest()); break;
       case Format.Brif:
         arg(); this.expect(','); inst.dests.push(this.parseDest()); this.expect(','); inst.dests.push(this.parseDest());
@@ -508,7 +519,8 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
           if (s === undefined) p.err(inst.tok, `unknown signature sig${inst.imm}`);
           want = s.results.length;
         }
-      } else want = info.result === ResultRule.None ? 0 : 1;
+      } else if (info.result === ResultRule.VaArg) want = inst.imm !== 0 ? 2 : 1;
+      else want = info.result === ResultRule.None ? 0 : 1;
       if (inst.results.length !== want) {
         const what = inst.op === Opcode.Call ? `call to %${inst.callee}` : info.name;
         p.err(inst.tok, `${what} has ${want} result${want === 1 ? '' : 's'}, but ${inst.results.length} ${inst.results.length === 1 ? 'is' : 'are'} named`);
@@ -535,6 +547,7 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
       case ResultRule.Ptr: return [Type.Ptr];
       case ResultRule.Signature:
         return [...(inst.op === Opcode.Call ? calleeOf(inst).results : f.signatures[inst.imm]!.results)];
+      case ResultRule.VaArg: return inst.imm !== 0 ? [inst.type, inst.imm as Type] : [inst.type];
     }
   };
   const resolved = new Map<InstAst, Type[]>();

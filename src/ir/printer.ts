@@ -45,6 +45,7 @@ export function instText(f: Func, inst: Inst): string {
   s += info.name;
   const ctrl = f.instType[inst] as Type;
   if (info.result === ResultRule.Ctrl || info.format === Format.Store) s += `.${typeName(ctrl)}`;
+  else if (info.format === Format.VaArg) s += `.${typeName(ctrl)}${f.instImm[inst] !== 0 ? `.${typeName(f.instImm[inst] as Type)}` : ''}`;
   const nargs = f.instArgCount[inst]!;
   const a = (i: number): string => `v${f.arg(inst, i)}`;
   const argList = (from: number): string => {
@@ -71,6 +72,7 @@ export function instText(f: Func, inst: Inst): string {
     case Format.FuncAddr: return `${s} ${calleeName(f, imm)}`;
     case Format.Call: return `${s} ${calleeName(f, imm)}(${argList(0)})`;
     case Format.CallIndirect: return `${s} sig${imm}, ${a(0)}(${argList(1)})`;
+    case Format.VaStart: case Format.VaArg: return `${s} ${a(0)}`;
     case Format.Jump: return `${s} ${destText(f, inst, 0)}`;
     case Format.Brif: return `${s} ${a(0)}, ${destText(f, inst, 0)}, ${destText(f, inst, 1)}`;
     case Format.BrTable: {

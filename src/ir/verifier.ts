@@ -7,12 +7,13 @@
  * omitted when not applicable).
  *
  * Terms: *dominates*: block A dominates B when every path from the entry to B
- * passes through A. Computed with the iterative algorithm of Cooper, Harvey and
- * Kennedy over reverse postorder.
+ * passes through A; the shared dominator tree (src/analysis/dominators.ts) answers
+ * it over the function's flow graph (flow-graph.ts).
  */
 import { Block, DataObject, Func, Inst, Module, NONE, Value, ValueKind } from './function.js';
 import { describe } from '../util/describe.js';
-import { ScratchTables } from '../util/columns.js';
+import { DominatorTree } from '../analysis/dominators.js';
+import { FuncFlowGraph } from './flow-graph.js';
 import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_CC_NAMES, OpFlags, isShift } from './opcodes.js';
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
@@ -177,6 +178,22 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (argType(f, inst, 0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
       return checkArgsAgainst(f, inst, 1, sig, `call_indirect sig${imm}`);
     }
+    case Format.VaStart:
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `va_list address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      return f.variadic ? null : `va_start in function %${f.name}, which is not variadic`;
+    case Format.VaArg: {
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `va_list address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      if (!isValidType(ctrl)) return `bad type ${typeName(ctrl)}`;
+      if (imm === 0) return null;
+      // A pair: the two eightbytes of a small struct, each an integer or a float eightbyte.
+      const second = imm as Type;
+      if ((ctrl !== Type.I64 && ctrl !== Type.F64) || (second !== Type.I64 && second !== Type.F64)) {
+        return `va_arg.${typeName(ctrl)}.${typeName(second)}: the two parts of a pair must each be i64 or f64`;
+      }
+      return null;
+    }
     case Format.Jump:
       if (f.instDestCount[inst] !== 1) return 'jump needs one destination';
       return needArgs(f, inst, 0) ?? checkDests(f, inst);
@@ -210,157 +227,19 @@ export function resultTypes(f: Func, inst: Inst): readonly Type[] {
     case ResultRule.Bool: return [Type.I8];
     case ResultRule.Ptr: return [Type.Ptr];
     case ResultRule.Signature: return f.callSignature(inst).results;
+    case ResultRule.VaArg: {
+      const second = f.instImm[inst]!;
+      return second === 0 ? [f.instType[inst] as Type] : [f.instType[inst] as Type, second as Type];
+    }
   }
 }
 
-/** The verifier's numbered scratch tables (`ScratchTables`), shared by a module's functions. */
-const enum Scratch {
-  /** DominatorTree's tables, one after another. */
-  Dominators,
+/** The verifier's working state, shared by a module's functions: instruction positions, the flow graph and the dominator tree. */
+class VerifierScratch {
   /** Each instruction's index in its block. */
-  Position,
-}
-
-/** Dominator tree and reverse postorder of a function's reachable blocks. */
-export class DominatorTree {
-  /** Reachable blocks in reverse postorder (entry first). */
-  readonly rpo: Block[] = [];
-  /**
-   * Every table in one Int32Array (one fill, no view per table: a small function's whole walk
-   * costs less than a few views), each `n` long at a multiple of `n`: RPO_INDEX, IDOM, the
-   * successor and predecessor lists (start and count per block into EDGES and PRED_EDGES, at 9n
-   * and 9n + edge count), then the DFS stack, its cursors and the postorder.
-   */
-  private readonly t: Int32Array;
-  private readonly n: number;
-
-  /**
-   * Computes dominators for `f`. With `shared` (the verifier's scratch, shared by a module's
-   * functions) the tables live in it and are valid only until it is used again.
-   */
-  constructor(f: Func, shared?: ScratchTables) {
-    const n = (this.n = f.blockCount);
-    const RPO_INDEX = 0, IDOM = n, SUCC_START = 2 * n, SUCC_COUNT = 3 * n, PRED_START = 4 * n, PRED_COUNT = 5 * n;
-    const STACK = 6 * n, ITER = 7 * n, POST = 8 * n, EDGES = 9 * n;
-    const blockLast = f.blockLast, blockNext = f.blockNext, blockLive = f.blockLive, blockInLayout = f.blockInLayout;
-    const instDestStart = f.instDestStart, instDestCount = f.instDestCount, destBlock = f.destBlock;
-    let edgeCount = 0;
-    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
-      const last = blockLast[b]!;
-      if (last !== NONE) edgeCount += instDestCount[last]!;
-    }
-    const PRED_EDGES = EDGES + edgeCount, size = PRED_EDGES + edgeCount;
-    const t = (this.t = shared === undefined ? new Int32Array(size) : shared.i32(Scratch.Dominators, size, 0));
-    t.fill(-1, 0, 2 * n);
-    if (f.firstBlock === NONE) return;
-    // Successors of every block in the layout: targets of its terminator that are blocks in the
-    // layout, in destination order (repeats kept), as slices of one flat list.
-    let e = EDGES;
-    for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
-      t[SUCC_START + b] = e;
-      const last = blockLast[b]!;
-      if (last === NONE) continue;
-      const ds = instDestStart[last]!;
-      for (let i = 0; i < instDestCount[last]!; i++) {
-        const d = destBlock[ds + i]!;
-        if (d >= 0 && d < n && blockLive[d] === 1 && blockInLayout[d] !== 0) t[e++] = d; // f.isBlock(d), in the layout
-      }
-      t[SUCC_COUNT + b] = e - t[SUCC_START + b]!;
-    }
-    // Iterative DFS for postorder; ITER holds the next successor to visit of each stacked block,
-    // and RPO_INDEX marks blocks seen (-2) until it is set to their position.
-    let postLength = 0, depth = 1;
-    t[STACK] = f.firstBlock;
-    t[ITER] = 0;
-    t[RPO_INDEX + f.firstBlock] = -2;
-    while (depth > 0) {
-      const b = t[STACK + depth - 1]!;
-      const k = t[ITER + depth - 1]!;
-      if (k < t[SUCC_COUNT + b]!) {
-        t[ITER + depth - 1] = k + 1;
-        const c = t[t[SUCC_START + b]! + k]!;
-        if (t[RPO_INDEX + c] === -1) {
-          t[RPO_INDEX + c] = -2;
-          t[STACK + depth] = c;
-          t[ITER + depth] = 0;
-          depth++;
-        }
-      } else {
-        depth--;
-        t[POST + postLength++] = b;
-      }
-    }
-    const rpo = this.rpo;
-    for (let i = postLength - 1; i >= 0; i--) {
-      const b = t[POST + i]!;
-      t[RPO_INDEX + b] = rpo.length;
-      rpo.push(b as Block);
-    }
-    // Predecessor lists, each in reverse postorder of the predecessors.
-    for (const b of rpo) for (let k = 0; k < t[SUCC_COUNT + b]!; k++) t[PRED_COUNT + t[t[SUCC_START + b]! + k]!]!++;
-    let p = PRED_EDGES;
-    for (const b of rpo) {
-      t[PRED_START + b] = p;
-      p += t[PRED_COUNT + b]!;
-      t[PRED_COUNT + b] = 0;
-    }
-    for (const b of rpo) {
-      for (let k = 0; k < t[SUCC_COUNT + b]!; k++) {
-        const c = t[t[SUCC_START + b]! + k]!;
-        t[t[PRED_START + c]! + t[PRED_COUNT + c]!++] = b;
-      }
-    }
-    const entry = f.firstBlock;
-    t[IDOM + entry] = entry;
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let i = 1; i < rpo.length; i++) {
-        const b = rpo[i]!;
-        let nd = -1;
-        for (let k = t[PRED_START + b]!, end = k + t[PRED_COUNT + b]!; k < end; k++) {
-          const q = t[k]!;
-          if (t[IDOM + q] === -1) continue;
-          nd = nd === -1 ? q : this.intersect(q, nd);
-        }
-        if (t[IDOM + b] !== nd) {
-          t[IDOM + b] = nd;
-          changed = true;
-        }
-      }
-    }
-  }
-  /** Position in `rpo` by block id, -1 when unreachable (a view on the tables). */
-  get rpoIndex(): Int32Array {
-    return this.t.subarray(0, this.n);
-  }
-  /** Immediate dominator by block id (entry: itself; unreachable: -1) (a view on the tables). */
-  get idom(): Int32Array {
-    return this.t.subarray(this.n, 2 * this.n);
-  }
-  private intersect(a: number, b: number): number {
-    const t = this.t, idom = this.n;
-    while (a !== b) {
-      while (t[a]! > t[b]!) a = t[idom + a]!;
-      while (t[b]! > t[a]!) b = t[idom + b]!;
-    }
-    return a;
-  }
-  /** True if block `b` is reachable from the entry. */
-  isReachable(b: Block): boolean {
-    return b >= 0 && b < this.n && this.t[b]! >= 0;
-  }
-  /** True if block `a` dominates block `b` (both reachable). */
-  dominates(a: Block, b: Block): boolean {
-    const t = this.t, idom = this.n;
-    if (!(a >= 0 && a < idom && b >= 0 && b < idom)) return false;
-    const at = t[a]!;
-    if (at < 0 || t[b]! < 0) return false;
-    // A dominator comes before the blocks it dominates in reverse postorder: stop once above `a`.
-    let x: number = b;
-    while (t[x]! > at) x = t[idom + x]!;
-    return x === a;
-  }
+  position = new Int32Array(0);
+  readonly graph = new FuncFlowGraph();
+  readonly dom = new DominatorTree();
 }
 
 /** The result type rule `rule` gives an instruction with one result. */
@@ -378,7 +257,7 @@ function singleResultType(f: Func, inst: Inst, rule: ResultRule): Type {
 export function verifyFunction(f: Func): string[] {
   if (!(f instanceof Func)) throw new TypeError(`verifyFunction: expected a Func, got ${describe(f)}`);
   const errors: string[] = [];
-  verifyInto(f, errors, new ScratchTables());
+  verifyInto(f, errors, new VerifierScratch());
   return errors;
 }
 
@@ -391,14 +270,15 @@ function where(f: Func, b: number, inst: number): string {
  * Appends `f`'s problems to `errors`; `scratch` holds the working tables (a module's functions
  * share one). Runs on every compile: no allocation per instruction, and the tables are read into locals.
  */
-function verifyInto(f: Func, errors: string[], scratch: ScratchTables): void {
+function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
   const firstError = errors.length;
   if (f.firstBlock === NONE) {
     errors.push(`verify: function ${f.name}: no blocks`);
     return;
   }
   // Each instruction's index in its block; zeroed (a malformed instBlock may point a use at an instruction outside the layout).
-  const position = scratch.i32(Scratch.Position, f.instCount, 0);
+  if (scratch.position.length < f.instCount) scratch.position = new Int32Array(Math.max(16, 2 * f.instCount));
+  const position = scratch.position.fill(0, 0, f.instCount);
   const entry = f.firstBlock as Block;
   const np = f.blockParamCount[entry]!;
   if (np !== f.params.length) {
@@ -435,8 +315,8 @@ function verifyInto(f: Func, errors: string[], scratch: ScratchTables): void {
       // The result types of `resultTypes`, compared without making its array.
       const rule = OPCODES[instOpcode[i]!]!.result;
       const have = instResultCount[i]!, rs = instResultStart[i]!;
-      if (rule === ResultRule.Signature) {
-        const want = f.callSignature(inst).results;
+      if (rule === ResultRule.Signature || rule === ResultRule.VaArg) {
+        const want = rule === ResultRule.Signature ? f.callSignature(inst).results : resultTypes(f, inst);
         if (want.length !== have) {
           errors.push(`${where(f, b, i)}: has ${have} result${have === 1 ? '' : 's'}, expected ${want.length}`);
         } else {
@@ -459,9 +339,10 @@ function verifyInto(f: Func, errors: string[], scratch: ScratchTables): void {
   if (errors.length > firstError) return;
   // Dominance: each use must be dominated by its definition (an earlier instruction of the
   // same block, a parameter of the same block, or a definition in a dominating block).
-  const dom = new DominatorTree(f, scratch);
-  const pool = f.pool;
-  for (const b of dom.rpo) {
+  const graph = scratch.graph.compute(f), dom = scratch.dom.computeIdoms(graph);
+  const pool = f.pool, rpo = graph.rpo;
+  for (let r = 0; r < graph.rpoCount; r++) {
+    const b = rpo[r]!;
     for (let i = blockFirst[b]!; i !== NONE; i = instNext[i]!) {
       const at = position[i]!;
       for (let k = instArgStart[i]!, end = k + instArgCount[i]!; k < end; k++) {
@@ -495,7 +376,7 @@ function isDominated(f: Func, dom: DominatorTree, position: Int32Array, valueKin
     defBlock = instBlock[di]!;
     defPos = position[di]!;
   }
-  return defBlock === b ? defPos < at : defBlock !== NONE && dom.dominates(defBlock as Block, b as Block);
+  return defBlock === b ? defPos < at : defBlock !== NONE && dom.dominates(defBlock, b);
 }
 
 /** Verifies every function of a module; returns all problems found. */
@@ -503,7 +384,7 @@ export function verifyModule(m: import('./function.js').Module): string[] {
   if (!(m instanceof Module)) throw new TypeError(`verifyModule: expected a Module, got ${describe(m)}`);
   const errors: string[] = [];
   for (const d of m.data) verifyData(m, d, errors);
-  const scratch = new ScratchTables();
+  const scratch = new VerifierScratch();
   for (const c of m.callees) if (c instanceof Func) verifyInto(c, errors, scratch);
   return errors;
 }

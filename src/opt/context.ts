@@ -12,8 +12,9 @@
  *  - *CFG tables*: predecessors in CSR form (`predStart`/`predDest`: for block b,
  *    the destinations `predDest[predStart[b] .. predStart[b+1])` that target b;
  *    `predBlock` the block whose terminator holds each), reverse postorder of the
- *    reachable blocks (`rpo`, `rpoIndex`), immediate dominators (`idom`) and a
- *    dominator-tree numbering (`domPre`/`domPost`) that answers `dominates` in O(1).
+ *    reachable blocks (`rpo`, `rpoIndex`), and the dominator tree `dom` (the shared
+ *    analysis, src/analysis/dominators.ts: immediate dominators, children, and a
+ *    numbering that answers `dominates` in O(1)). The context is the `FlowGraph` it reads.
  *  - *pure*: an opcode with no side effect, no trap, no memory access, no call,
  *    not a terminator; it may be removed, merged or moved freely.
  */
@@ -22,6 +23,7 @@ import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type, typeBits } from '../ir/types.js';
 import { ScopedInstTable } from './scoped-table.js';
 import { ScratchTables, grownCapacity } from '../util/columns.js';
+import { DominatorTree, type FlowGraph } from '../analysis/dominators.js';
 
 const IMPURE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemRead | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
 const NOT_REMOVABLE = OpFlags.SideEffects | OpFlags.CanTrap | OpFlags.MemWrite | OpFlags.Call | OpFlags.Terminator;
@@ -52,7 +54,7 @@ export const enum Scratch {
   /** walkDominatorTree: block stack, child cursor, enter marks. */ WalkStack, WalkIter, WalkMarks,
   /** dce: value worklist; live values; live instructions. */ DceWork, DceLiveValue, DceLiveInst,
   /** cfg: use counts per value. */ CfgUses,
-  /** licm: loop stamp per block; innermost loop per block. */ LicmStamp, LicmInLoop,
+  /** licm: loop stamp per block; innermost loop per block; a loop's blocks; the loop walk's stack. */ LicmStamp, LicmInLoop, LicmBody, LicmStack,
   /** loadelim: epoch per instruction; epoch at block end. */ LoadElimEpoch, LoadElimEndEpoch,
 }
 
@@ -82,7 +84,7 @@ export class PassRecord {
  * allocate nothing per run once the arrays have grown to the largest function
  * (a typed array costs ~0.5 µs to allocate; see src/util/columns.ts).
  */
-export class FuncContext {
+export class FuncContext implements FlowGraph {
   /** The function being optimised. */
   f: Func;
   /** Pending value replacements (-1 = none); see the module comment. */
@@ -105,16 +107,8 @@ export class FuncContext {
   rpoCount = 0;
   /** Position in `rpo` by block, -1 when unreachable. */
   rpoIndex: Int32Array = new Int32Array(0);
-  /** Immediate dominator by block (entry: itself; unreachable: -1). */
-  idom: Int32Array = new Int32Array(0);
-  /** Dominator-tree preorder number by block. */
-  domPre: Int32Array = new Int32Array(0);
-  /** Dominator-tree postorder number by block. */
-  domPost: Int32Array = new Int32Array(0);
-  /** Dominator-tree children in CSR form: `domChild[domChildStart[b] .. domChildStart[b+1])`. */
-  domChildStart: Int32Array = new Int32Array(0);
-  /** See `domChildStart`. */
-  domChild: Int32Array = new Int32Array(0);
+  /** The dominator tree (`idom`, children, numbering), valid after `computeDominators`. */
+  readonly dom = new DominatorTree();
   /** Number of changes made by the last pass (for statistics). */
   changes = 0;
   /** The pass manager's record of which passes have nothing left to do on `f`. */
@@ -198,7 +192,7 @@ export class FuncContext {
     if (this.rpoCount === 0) return;
     const nb = this.f.blockCount;
     const stack = this.i32(Scratch.WalkStack, nb, 0), iter = this.i32(Scratch.WalkIter, nb, 0), marks = this.i32(Scratch.WalkMarks, nb, 0);
-    const cs = this.domChildStart, kids = this.domChild;
+    const cs = this.dom.childStart, kids = this.dom.children;
     const entry = this.rpo[0]!;
     let sp = 0;
     stack[sp] = entry; iter[sp] = cs[entry]!; marks[sp] = enter(entry); sp++;
@@ -291,6 +285,10 @@ export class FuncContext {
       }
     }
   }
+  /** Number of blocks of `f` (block ids are below it): the `FlowGraph` view of this context. */
+  get blockCount(): number {
+    return this.f.blockCount;
+  }
   /** Number of predecessor edges (destinations) of a block; valid after `computePreds`. */
   predCount(b: number): number {
     return this.predStart[b + 1]! - this.predStart[b]!;
@@ -379,7 +377,7 @@ export class FuncContext {
       fresh.computeDominators();
       for (let i = 0; i < fresh.rpoCount; i++) {
         const b = fresh.rpo[i]!;
-        if (fresh.idom[b] !== this.idom[b] || fresh.domPre[b] !== this.domPre[b] || fresh.domPost[b] !== this.domPost[b]) { out.push('dominators'); break; }
+        if (fresh.dom.idom[b] !== this.dom.idom[b] || fresh.dom.pre[b] !== this.dom.pre[b] || fresh.dom.post[b] !== this.dom.post[b]) { out.push('dominators'); break; }
       }
     }
     if (this.allReachable) {
@@ -403,76 +401,19 @@ export class FuncContext {
     else this.ensurePreds();
   }
 
-  /** Computes `rpo`, predecessors, immediate dominators and the dominator-tree numbering (reusing current RPO and predecessor tables). */
+  /**
+   * Computes `dom` (immediate dominators, the tree and its numbering; src/analysis/dominators.ts)
+   * over this context's RPO and predecessor tables, reusing them when current.
+   */
   computeDominators(): void {
-    const f = this.f, nb = f.blockCount;
     this.ensureRPO();
     this.ensurePreds();
     this.dominatorsValid = true;
-    const idom = (this.idom = growI32(this.idom, nb, -1));
-    idom.fill(-1, 0, nb);
-    if (this.rpoCount === 0) return;
-    const rpo = this.rpo, ri = this.rpoIndex;
-    const entry = rpo[0]!;
-    idom[entry] = entry;
-    // Cooper, Harvey & Kennedy: iterate in RPO to a fixed point.
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let i = 1; i < this.rpoCount; i++) {
-        const b = rpo[i]!;
-        let nd = -1;
-        for (let p = this.predStart[b]!; p < this.predStart[b + 1]!; p++) {
-          let x = this.predBlock[p]!;
-          if (ri[x]! < 0 || idom[x] === -1) continue;
-          if (nd === -1) { nd = x; continue; }
-          let y = nd;
-          while (x !== y) {
-            while (ri[x]! > ri[y]!) x = idom[x]!;
-            while (ri[y]! > ri[x]!) y = idom[y]!;
-          }
-          nd = x;
-        }
-        if (idom[b] !== nd) { idom[b] = nd; changed = true; }
-      }
-    }
-    // Children lists (CSR), then pre/post numbering by an iterative DFS.
-    const cs = (this.domChildStart = growI32(this.domChildStart, nb + 1, 0));
-    cs.fill(0, 0, nb + 1);
-    for (let i = 1; i < this.rpoCount; i++) cs[idom[rpo[i]!]! + 1]!++;
-    for (let b = 0; b < nb; b++) cs[b + 1]! += cs[b]!;
-    this.domChild = growI32(this.domChild, this.rpoCount, 0);
-    const fillAt = this.scratchArray(nb, 0);
-    for (let i = 1; i < this.rpoCount; i++) {
-      const b = rpo[i]!, p = idom[b]!;
-      this.domChild[cs[p]! + fillAt[p]!++] = b;
-    }
-    this.domPre = growI32(this.domPre, nb, -1);
-    this.domPost = growI32(this.domPost, nb, -1);
-    this.domPre.fill(-1, 0, nb);
-    this.domPost.fill(-1, 0, nb);
-    const stack = this.scratchArray(nb, 0), iter = this.scratchArray2(nb, 0);
-    let sp = 0, pre = 0, post = 0;
-    stack[sp] = entry; iter[sp] = cs[entry]!; sp++;
-    this.domPre[entry] = pre++;
-    while (sp > 0) {
-      const b = stack[sp - 1]!;
-      const k = iter[sp - 1]!;
-      if (k < cs[b + 1]!) {
-        iter[sp - 1] = k + 1;
-        const c = this.domChild[k]!;
-        this.domPre[c] = pre++;
-        stack[sp] = c; iter[sp] = cs[c]!; sp++;
-      } else {
-        this.domPost[b] = post++;
-        sp--;
-      }
-    }
+    this.dom.compute(this);
   }
   /** True if block `a` dominates block `b` (both reachable); valid after `computeDominators`. */
   dominates(a: number, b: number): boolean {
-    const pa = this.domPre[a]!, pb = this.domPre[b]!;
-    return pa >= 0 && pb >= 0 && pa <= pb && this.domPost[a]! >= this.domPost[b]!;
+    return this.dom.dominates(a, b);
   }
 
   /** Removes blocks that the entry cannot reach from the layout; returns how many. Recomputes `rpo`. */

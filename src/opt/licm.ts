@@ -7,7 +7,7 @@
  *  - *back edge*: an edge B -> H where H dominates B; H is a loop *header*, B a
  *    *latch*.
  *  - *natural loop* of H (its *body*): H plus every block that reaches a latch
- *    without passing through H.
+ *    without passing through H (the shared loop analysis, src/analysis/loops.ts).
  *  - *preheader*: a block P that dominates the loop, runs once per entry into
  *    it and ends in a jump to H. When one edge enters H, from a block ending in
  *    a jump, that block is P. When one edge enters H from a branch, P is a new
@@ -34,6 +34,7 @@ import { Block, Dest, Func, Inst, NONE, Value } from '../ir/function.js';
 import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
 import { Type } from '../ir/types.js';
 import { FuncContext, isPure, Scratch } from './context.js';
+import { isLoopHeader, naturalLoop } from '../analysis/loops.js';
 
 /** Opcodes that may trap but have no other effect and touch no memory (division, float-to-int). */
 function isTrappingArithmetic(op: Opcode): boolean {
@@ -68,22 +69,12 @@ function judge(ctx: FuncContext, i: number, clean: boolean, inLoop: Int32Array, 
   return pure ? Verdict.Stays : Verdict.Blocks;
 }
 
-/** Collects the natural loop of header `h` into `body` (header first), stamping its blocks with `id`. */
-function collectBody(ctx: FuncContext, h: number, id: number, stamp: Int32Array, body: number[], stack: number[]): void {
-  body.length = 0;
-  body.push(h);
-  stamp[h] = id;
-  for (let e = ctx.predStart[h]!; e < ctx.predStart[h + 1]!; e++) {
-    const l = ctx.predBlock[e]!;
-    if (ctx.dominates(h, l) && stamp[l] !== id) { stamp[l] = id; body.push(l); stack.push(l); }
-  }
-  while (stack.length > 0) {
-    const b = stack.pop()!;
-    for (let e = ctx.predStart[b]!; e < ctx.predStart[b + 1]!; e++) {
-      const q = ctx.predBlock[e]!;
-      if (stamp[q] !== id && ctx.rpoIndex[q]! >= 0) { stamp[q] = id; body.push(q); stack.push(q); }
-    }
-  }
+/**
+ * Collects the natural loop of header `h` (src/analysis/loops.ts) into `body` (header first, room
+ * for every block), stamping its blocks with `id`; returns the block count.
+ */
+function collectBody(ctx: FuncContext, h: number, id: number, stamp: Int32Array, body: Int32Array): number {
+  return naturalLoop(ctx, ctx.dom, h, id, stamp, body, ctx.i32(Scratch.LicmStack, ctx.f.blockCount, 0));
 }
 
 /**
@@ -93,11 +84,11 @@ function collectBody(ctx: FuncContext, h: number, id: number, stamp: Int32Array,
  */
 function anyHoistable(ctx: FuncContext, headers: readonly number[]): boolean {
   const f = ctx.f;
-  const stamp = ctx.i32(Scratch.LicmStamp, f.blockCount, -1);
-  const body: number[] = [], stack: number[] = [];
+  const stamp = ctx.i32(Scratch.LicmStamp, f.blockCount, -1), body = ctx.i32(Scratch.LicmBody, f.blockCount, 0);
   for (let id = 0; id < headers.length; id++) {
-    collectBody(ctx, headers[id]!, id, stamp, body, stack);
-    for (const b of body) {
+    const n = collectBody(ctx, headers[id]!, id, stamp, body);
+    for (let k = 0; k < n; k++) {
+      const b = body[k]!;
       let clean = b === headers[id];
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
         const verdict = judge(ctx, i, clean, stamp, id);
@@ -123,12 +114,7 @@ export function licmPass(ctx: FuncContext): boolean {
   ctx.removeUnreachableBlocks();
   ctx.ensureDominators();
   const headers: number[] = [];
-  for (let k = 0; k < ctx.rpoCount; k++) {
-    const b = ctx.rpo[k]!;
-    for (let p = ctx.predStart[b]!; p < ctx.predStart[b + 1]!; p++) {
-      if (ctx.dominates(b, ctx.predBlock[p]!)) { headers.push(b); break; }
-    }
-  }
+  for (let k = 0; k < ctx.rpoCount; k++) if (isLoopHeader(ctx, ctx.dom, ctx.rpo[k]!)) headers.push(ctx.rpo[k]!);
   if (headers.length === 0 || !anyHoistable(ctx, headers)) return false;
 
   // 1. Preheaders, all at once, from the original predecessor lists. Where the later
@@ -191,10 +177,9 @@ export function licmPass(ctx: FuncContext): boolean {
   const nb = f.blockCount;
   const stamp = ctx.i32(Scratch.LicmStamp, nb, -1);
   const bodies: number[][] = [];
-  const stack: number[] = [];
+  const found = ctx.i32(Scratch.LicmBody, nb, 0);
   headers.forEach((h, id) => {
-    const body: number[] = [];
-    collectBody(ctx, h, id, stamp, body, stack);
+    const body = Array.from(found.subarray(0, collectBody(ctx, h, id, stamp, found)));
     body.sort((a, b) => ctx.rpoIndex[a]! - ctx.rpoIndex[b]!);
     bodies.push(body);
   });

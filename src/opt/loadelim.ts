@@ -22,7 +22,7 @@
  * store on every path to it already accessed successfully.
  */
 import { Func, Inst, NONE } from '../ir/function.js';
-import { OPCODES, OpFlags, Opcode } from '../ir/opcodes.js';
+import { OPCODES, OpFlags, Opcode, isLoad } from '../ir/opcodes.js';
 import { FuncContext, Scratch } from './context.js';
 import type { ScopedInstTable } from './scoped-table.js';
 
@@ -58,7 +58,7 @@ export class LoadForwarding {
   enterBlock(b: number): void {
     const ctx = this.ctx;
     const single = ctx.predCount(b) === 1 && ctx.rpoIndex[ctx.predBlock[ctx.predStart[b]!]!]! >= 0;
-    this.epoch = single ? this.endEpoch[ctx.idom[b]!]! : ++this.epochs;
+    this.epoch = single ? this.endEpoch[ctx.dom.idom[b]!]! : ++this.epochs;
   }
   /** Ends block `b` (its dominator-tree children may continue its epoch). */
   leaveBlock(b: number): void {
@@ -73,7 +73,8 @@ export class LoadForwarding {
     const ctx = this.ctx, f = ctx.f, table = this.table;
     const op = f.instOpcode[i] as Opcode;
     const flags = OPCODES[op]!.flags;
-    if ((flags & OpFlags.MemRead) !== 0 && (flags & OpFlags.Call) === 0) {
+    // Only plain loads are forwarded: va_arg also reads memory, but advances its va_list (a write).
+    if (isLoad(op)) {
       const type = f.instType[i]!, addr = locAddr(f, i), off = f.instImm[i]!;
       const h = locHash(op, type, addr, off, table.mask);
       const epochOf = this.epochOf, epoch = this.epoch;

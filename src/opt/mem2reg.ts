@@ -119,11 +119,11 @@ export function mem2regPass(ctx: FuncContext): boolean {
     if (ctx.predCount(b) < 2) continue;
     for (let p = ctx.predStart[b]!; p < ctx.predStart[b + 1]!; p++) {
       let r = ctx.predBlock[p]!;
-      while (r !== ctx.idom[b] && r !== -1) {
+      while (r !== ctx.dom.idom[b] && r !== -1) {
         const list = df[r]!;
         if (list[list.length - 1] !== b) list.push(b);
-        if (ctx.idom[r] === r) break;
-        r = ctx.idom[r]!;
+        if (ctx.dom.idom[r] === r) break;
+        r = ctx.dom.idom[r]!;
       }
     }
   }
@@ -218,7 +218,7 @@ export function mem2regPass(ctx: FuncContext): boolean {
   // Iterative DFS over the dominator tree with saved variable states.
   const stackB: number[] = [entry];
   const saved: Int32Array[] = [];
-  const iter: number[] = [ctx.domChildStart[entry]!];
+  const iter: number[] = [ctx.dom.childStart[entry]!];
   const enter = (b: number): void => {
     saved.push(current.slice());
     const pm = paramOf[b];
@@ -272,11 +272,11 @@ export function mem2regPass(ctx: FuncContext): boolean {
     const top = stackB.length - 1;
     const b = stackB[top]!;
     const k = iter[top]!;
-    if (k < ctx.domChildStart[b + 1]!) {
+    if (k < ctx.dom.childStart[b + 1]!) {
       iter[top] = k + 1;
-      const c = ctx.domChild[k]!;
+      const c = ctx.dom.children[k]!;
       stackB.push(c);
-      iter.push(ctx.domChildStart[c]!);
+      iter.push(ctx.dom.childStart[c]!);
       enter(c);
     } else {
       stackB.pop();

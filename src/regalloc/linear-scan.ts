@@ -44,6 +44,8 @@
  * supplies tables), so sharing is safe.
  */
 import { Slab } from '../util/columns.js';
+import { DominatorTree, type FlowGraph } from '../analysis/dominators.js';
+import { loopDepths as computeLoopDepths } from '../analysis/loops.js';
 import { removeDeadMoves } from './dead-moves.js';
 import { removeRedundantStores } from './redundant-stores.js';
 import { OperandKind, SPILL_BASE, type Allocation, type MoveList, type RegallocInput } from './allocation.js';
@@ -188,9 +190,10 @@ class Allocator {
   blockScratch = this.slab.i32(16);
   blockScratch2 = this.slab.i32(16);
   work = this.slab.i32(64);
-  /** loopInfo: blocks in reverse postorder, and each one's immediate dominator (both by reverse-postorder number). */
+  /** loopInfo: blocks in reverse postorder; the blocks of one loop; the dominator tree (src/analysis). */
   rpoOrder = this.slab.i32(16);
-  idom = this.slab.i32(16);
+  loopBody = this.slab.i32(16);
+  readonly dominators = new DominatorTree();
   /**
    * The target's operand table (liveness, intervals and resolution all read it): instruction i
    * has opReg/opKind[opStart[i] .. opStart[i+1]); opCount operands in all.
@@ -403,7 +406,7 @@ class Allocator {
    * edge u -> h where h dominates u, and h's loop is h and every block that reaches u
    * backwards without passing h (all of them dominated by h, so the walk stays inside the
    * loop). A retreating edge to a block that does not dominate its source (an irreducible
-   * cycle) makes no loop. Only splitting and spilling ask, so this is worked out on the
+   * cycle) makes no loop (the shared analyses, src/analysis/dominators.ts and loops.ts). Only splitting and spilling ask, so this is worked out on the
    * first question (after liveness: it reuses its scratch). Cost: a depth-first search,
    * the dominator iteration (Cooper, Harvey & Kennedy: a few passes over the blocks in
    * reverse postorder) and, per loop, a walk over its blocks.
@@ -415,69 +418,31 @@ class Allocator {
     for (let k = 0; k < nb; k++) { const b = blocks[k]!; this.blockOf.fill(k, b.first, b.first + b.count); }
     const depth = this.depth.fill(0, 0, nb);
     if (nb === 0) return;
-    // Reverse postorder from the entry (block 0): rpoNum[b] numbers the reachable blocks
-    // first .. nb-1 (-1: unreachable, -2: on the search stack), order[i] is block number i.
-    const rpoNum = this.blockScratch.fill(-1, 0, nb);
-    const order = this.rpoOrder = atLeast(this.rpoOrder, nb);
+    // Reverse postorder from the entry (block 0): rpoIndex[b] (-1: unreachable, -2: on the
+    // search stack), rpo[i] the i-th block; the postorder fills rpo from its end.
+    const rpoIndex = this.blockScratch.fill(-1, 0, nb);
+    const rpo = this.rpoOrder = atLeast(this.rpoOrder, nb);
     const stack = this.work = atLeast(this.work, 2 * nb); // (block, next successor) pairs
     let first = nb, sp = 2;
-    stack[0] = 0; stack[1] = 0; rpoNum[0] = -2;
+    stack[0] = 0; stack[1] = 0; rpoIndex[0] = -2;
     while (sp > 0) {
       const b = stack[sp - 2]!, k = stack[sp - 1]!, succs = blocks[b]!.succs;
       if (k < succs.length) {
         stack[sp - 1] = k + 1;
         const s = succs[k]!;
-        if (rpoNum[s] === -1) { rpoNum[s] = -2; stack[sp++] = s; stack[sp++] = 0; }
+        if (rpoIndex[s] === -1) { rpoIndex[s] = -2; stack[sp++] = s; stack[sp++] = 0; }
       } else {
         sp -= 2;
-        rpoNum[b] = --first;
-        order[first] = b;
+        rpo[--first] = b;
       }
     }
-    // Immediate dominators, by reverse-postorder number (idom[i] < i except at the entry).
-    const idom = this.idom = atLeast(this.idom, nb).fill(-1, first, nb);
-    idom[first] = first;
-    for (let changed = true; changed;) {
-      changed = false;
-      for (let i = first + 1; i < nb; i++) {
-        const b = order[i]!;
-        let d = -1;
-        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
-          let x = rpoNum[preds[k]!]!;
-          if (x < 0 || idom[x]! < 0) continue; // unreachable, or not reached by this pass yet
-          if (d >= 0) {
-            // The nearest common dominator of x and d.
-            while (x !== d) { while (x > d) x = idom[x]!; while (d > x) d = idom[d]!; }
-          }
-          d = x;
-        }
-        if (idom[i] !== d) { idom[i] = d; changed = true; }
-      }
-    }
-    // Natural loops, one per header (all its back edges together); mark[b] is the last
-    // header whose walk reached b. The walk's stack reuses `work` (the search is done).
-    const mark = this.blockScratch2.fill(-1, 0, nb);
-    for (let i = first; i < nb; i++) {
-      const h = order[i]!;
-      let top = 0;
-      for (let k = predStart[h]!; k < predStart[h + 1]!; k++) {
-        const u = preds[k]!;
-        let x = rpoNum[u]!;
-        if (x < i) continue; // a forward edge (or from an unreachable block)
-        while (x > i) x = idom[x]!;
-        if (x !== i) continue; // h does not dominate u: irreducible, no natural loop
-        if (mark[h] !== h) { mark[h] = h; depth[h]!++; }
-        if (mark[u] !== h) { mark[u] = h; stack[top++] = u; }
-      }
-      while (top > 0) {
-        const b = stack[--top]!;
-        depth[b]!++;
-        for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
-          const p = preds[k]!;
-          if (mark[p] !== h && rpoNum[p]! >= 0) { mark[p] = h; stack[top++] = p; }
-        }
-      }
-    }
+    const reachable = nb - first;
+    if (first > 0) rpo.copyWithin(0, first, nb);
+    for (let i = 0; i < reachable; i++) rpoIndex[rpo[i]!] = i;
+    // Dominators and natural loops: the shared analyses (src/analysis).
+    const graph: FlowGraph = { blockCount: nb, rpo, rpoCount: reachable, rpoIndex, predStart, predBlock: preds };
+    const body = this.loopBody = atLeast(this.loopBody, nb);
+    computeLoopDepths(graph, this.dominators.compute(graph), depth, this.blockScratch2, body, stack);
   }
 
   /**

@@ -34,6 +34,7 @@ import {
 } from '../../asm/x64/index.js';
 import { Func } from '../../ir/function.js';
 import { FloatCC, TrapCode } from '../../ir/opcodes.js';
+import { Type } from '../../ir/types.js';
 import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
 import type { MFunction, MInst } from '../minst.js';
 import { TRAP_SYMBOL } from '../module-state.js';
@@ -297,12 +298,14 @@ class Emitter {
     const f: Func = this.mf.func;
     for (const p of CALLEE_SAVED_GP) if (this.alloc.usedPregs[p]) this.saved.push(p);
     let off = this.mf.outArgSlots * 8;
-    for (const ss of f.stackSlots) {
+    const place = (ss: { size: number; align: number }): void => {
       if (ss.align > this.maxAlign) this.maxAlign = ss.align;
       off = (off + ss.align - 1) & ~(ss.align - 1);
       this.slotOffset.push(off);
       off += ss.size;
-    }
+    };
+    for (const ss of f.stackSlots) place(ss);
+    for (const ss of this.mf.frameSlots) place(ss);
     off = (off + 7) & ~7;
     this.spillBase = off;
     off += 8 * this.alloc.spillSlots;
@@ -596,6 +599,53 @@ class Emitter {
     }
     for (let k = 0; k < this.physCount; k++) if (p[k]! >= SPILL_BASE) throw new Error(`emit: operand of ${inst.op} in a spill slot`);
     this.emitOp(inst, next);
+  }
+
+  /**
+   * va_arg (MOp.VaArg) the System V way. Each part's address goes to a temporary: from the register
+   * save area at gp_offset (integers, 8 bytes each, up to 48) or fp_offset (floats, 16 bytes each,
+   * 48 up to 176) when every part still fits there, else from the overflow area (8 bytes each,
+   * both parts of a pair together); the va_list is advanced in memory. The loads come last, so a
+   * destination may share the va_list pointer's register.
+   */
+  emitVaArg(inst: MInst): void {
+    const a = this.a, p = this.phys;
+    const pair = inst.imm2 !== 0, types = pair ? [inst.imm as Type, inst.imm2 as Type] : [inst.imm as Type];
+    const ap = gp64[p[types.length]!]!;
+    const temps = types.map((_, k) => gp64[p[types.length + 1 + k]!]!);
+    const float = types.map((t) => t === Type.F32 || t === Type.F64);
+    const needGp = float.filter((x) => !x).length, needFp = float.length - needGp;
+    const over = a.newLabel(), load = a.newLabel();
+    const t0 = temps[0]!, t032 = gp32[p[types.length + 1]!]!;
+    if (needGp > 0) {
+      a.emitForm(MOV_RM[0], t032, this.memOf(4, ap, null, 1, 0));
+      a.cmp(t032, 48 - 8 * needGp);
+      a.jumpLabel(Cond.A, over);
+    }
+    if (needFp > 0) {
+      a.emitForm(MOV_RM[0], t032, this.memOf(4, ap, null, 1, 4));
+      a.cmp(t032, 176 - 16 * needFp);
+      a.jumpLabel(Cond.A, over);
+    }
+    for (let k = 0; k < types.length; k++) {
+      const field = float[k] ? 4 : 0;
+      a.emitForm(MOV_RM[0], gp32[p[types.length + 1 + k]!]!, this.memOf(4, ap, null, 1, field));
+      a.add(dword(ap, field), float[k] ? 16 : 8);
+      a.add(temps[k]!, qword(ap, 16));
+    }
+    a.jumpLabel(-1, load);
+    a.bind(over);
+    a.emitForm(MOV_RM[1], t0, this.memOf(8, ap, null, 1, 8));
+    if (pair) a.lea(temps[1]!, qword(t0, 8));
+    a.add(qword(ap, 8), 8 * types.length);
+    a.bind(load);
+    for (let k = 0; k < types.length; k++) {
+      const t = types[k]!, d = p[k]!, mem = this.memOf(t === Type.F32 || t === Type.I8 || t === Type.I16 || t === Type.I32 ? 4 : 8, temps[k]!, null, 1, 0);
+      if (t === Type.F32) a.emitForm(MOVSS_RM, this.reg(d, 8), mem);
+      else if (t === Type.F64) a.emitForm(MOVSD_RM, this.reg(d, 8), mem);
+      else if (t === Type.I64 || t === Type.Ptr) a.emitForm(MOV_RM[1], gp64[d]!, mem);
+      else a.emitForm(MOV_RM[0], gp32[d]!, mem);
+    }
   }
 
   /** `cmp x, y` (`sub` 0) or `test x, y` (`sub` 1) of registers at `size` bytes. */
@@ -951,6 +1001,31 @@ class Emitter {
         return;
       case MOp.LoadSym:
         a.movAbs64(gp64[p[0]!]!, inst.sym);
+        return;
+      case MOp.VaSave: {
+        // The System V register save area, as gcc fills it: integer registers always, vector
+        // registers only when al (the caller's count of vector arguments) is not zero.
+        const at = this.slotOffset[inst.imm]!;
+        for (let k = 0; k < 6; k++) a.emitForm(MOV_MR[1], this.memOf(8, rsp, null, 1, at + 8 * k), gp64[p[k]!]!);
+        const skip = a.newLabel();
+        a.test(gp8[p[6]!]!, gp8[p[6]!]!);
+        a.jumpLabel(Cond.E, skip);
+        for (let k = 0; k < 8; k++) a.movups(xmmword(rsp, at + 48 + 16 * k), this.reg(p[7 + k]!, 8));
+        a.bind(skip);
+        return;
+      }
+      case MOp.VaStart: {
+        const ap = gp64[p[0]!]!, t = gp64[p[1]!]!;
+        a.mov(dword(ap, 0), inst.sub & 0xffff);
+        a.mov(dword(ap, 4), inst.sub >>> 16);
+        a.lea(t, qword(rbp, inst.imm2));
+        a.emitForm(MOV_MR[1], this.memOf(8, ap, null, 1, 8), t);
+        a.lea(t, qword(rsp, this.slotOffset[inst.imm]!));
+        a.emitForm(MOV_MR[1], this.memOf(8, ap, null, 1, 16), t);
+        return;
+      }
+      case MOp.VaArg:
+        this.emitVaArg(inst);
         return;
       case MOp.CallIndirect: {
         const t = gp64[p[0]!]!;

@@ -88,6 +88,9 @@ class Lowerer {
   /** Instructions with an entry in `leas` / `amodes` (an entry in `leas` may have been removed since). */
   readonly leaInsts: number[] = [];
   readonly amodeInsts: number[] = [];
+  /** A variadic function's register save area (frame slot number), and where va_start starts. */
+  vaSaveSlot = -1;
+  vaStartState: { gpOffset: number; fpOffset: number; overflow: number } | null = null;
   constructor(readonly f: Func, readonly cx: LowerContext) {
     const scratch = cx.scratch ?? new BackendScratch();
     this.mf = new MFunction(f, X64_REGISTERS, scratch);
@@ -513,6 +516,20 @@ class Lowerer {
     const f = this.f;
     const { locs, stackSlots } = argLocations(f.params);
     this.mf.inArgSlots = stackSlots;
+    if (f.variadic) {
+      // The register save area, filled before anything else reads the argument registers.
+      this.vaSaveSlot = f.stackSlots.length + this.mf.frameSlots.length;
+      this.mf.frameSlots.push({ size: 176, align: 16 });
+      const m = this.inst(MOp.VaSave);
+      m.imm = this.vaSaveSlot;
+      for (const r of SYSV.intArgs) m.add(r, OperandKind.Use);
+      m.add(Gp.Rax, OperandKind.Use);
+      for (const r of SYSV.floatArgs) m.add(r, OperandKind.Use);
+      // va_start's starting point: past the fixed arguments in registers and on the stack.
+      let ints = 0, floats = 0;
+      for (const l of locs) if (l >= XMM_BASE) floats++; else if (l >= 0) ints++;
+      this.vaStartState = { gpOffset: 8 * ints, fpOffset: 48 + 16 * floats, overflow: 16 + 8 * stackSlots };
+    }
     for (let i = 0; i < locs.length; i++) {
       const v = this.vreg(f.blockParam(b as never, i));
       const loc = locs[i]!;
@@ -907,6 +924,24 @@ class Lowerer {
       case Opcode.CallIndirect:
         this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, false, 1);
         return;
+      case Opcode.VaStart: {
+        const st = this.vaStartState!;
+        const m = this.inst(MOp.VaStart).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.imm = this.vaSaveSlot;
+        m.sub = st.gpOffset | (st.fpOffset << 16);
+        m.imm2 = st.overflow;
+        return;
+      }
+      case Opcode.VaArg: {
+        const second = f.instImm[i]!;
+        const m = this.inst(MOp.VaArg).add(D, OperandKind.Def);
+        if (second !== 0) m.add(this.vreg(f.result(i, 1)), OperandKind.Def);
+        m.add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
+        if (second !== 0) m.add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.imm = ctrl;
+        m.imm2 = second;
+        return;
+      }
       case Opcode.Jump: {
         const t = this.destTarget(f.dest(i, 0), true);
         this.inst(MOp.Jump).targets = [t];

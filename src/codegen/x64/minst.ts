@@ -160,6 +160,23 @@ export const enum MOp {
    * gp; unsigned i8..i32 an xmm and a gp; unsigned i64 an xmm; signed i32/i64 none.
    */
   CvtToIntSat,
+  /**
+   * regs [rdi, rsi, rdx, rcx, r8, r9, rax, xmm0..7: all U]: a variadic function's prologue stores the
+   * six integer argument registers in frame slot `imm` (176 bytes) at 0..47 and, when al is not
+   * zero, xmm0..7 at 48..175 (the System V register save area).
+   */
+  VaSave,
+  /**
+   * regs [p U, tmp T]: va_start of the 24-byte va_list at p: gp_offset `sub & 0xffff`, fp_offset
+   * `sub >>> 16`, overflow_arg_area rbp + `imm2`, reg_save_area the address of frame slot `imm`.
+   */
+  VaStart,
+  /**
+   * regs [dst D, p U, t1 T] or, for a pair, [dst D, dst2 D, p U, t1 T, t2 T]: va_arg of IR type `imm`
+   * (and `imm2` for a pair's second part, else 0) from the va_list at p, the System V way (register
+   * save area while gp_offset / fp_offset leave room, else the overflow area).
+   */
+  VaArg,
 }
 
 /** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
@@ -190,7 +207,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'va_save', 'va_start', 'va_arg'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {

@@ -163,10 +163,12 @@ class Preprocessor {
   private readonly virtualFiles: Map<string, string>;
   /** Texts read, by path (null: does not exist). */
   private readonly textCache = new Map<string, string | null>();
-  /** Include guard macro of each fully read guarded file, by path. */
+  /** Include guard macro of each fully read guarded file, by identity. */
   private readonly guards = new Map<string, string>();
-  /** Files with `#pragma once`, by path. */
+  /** Files with `#pragma once`, by identity. */
   private readonly onceFiles = new Set<string>();
+  /** `identity()` of each path asked about. */
+  private readonly identities = new Map<string, string>();
   /** `#pragma push_macro` stacks. */
   private readonly pushedMacros = new Map<string, Array<Macro | undefined>>();
   private readonly poisoned = new Set<string>();
@@ -298,6 +300,21 @@ class Preprocessor {
     return text;
   }
 
+  /** One key per file however it is named (`a.h`, `./a.h`, a symlink): its real path, or the normalised path of a virtual file. */
+  private identity(path: string): string {
+    let id = this.identities.get(path);
+    if (id === undefined) {
+      const normal = normalize(path);
+      try {
+        id = this.virtualFiles.has(normal) ? normal : fs.realpathSync(path);
+      } catch {
+        id = normal;
+      }
+      this.identities.set(path, id);
+    }
+    return id;
+  }
+
   private pushFile(source: SourceFile, path: string, dir: string, dirIndex: number): void {
     const index = this.diagnostics.files.push(source) - 1;
     const lexer = new Lexer(source, index, this.diagnostics, this.interner);
@@ -310,7 +327,7 @@ class Preprocessor {
   private endOfFile(): boolean {
     const f = this.file;
     for (const c of f.conds) this.diagnostics.error(c.loc, `unterminated ${c.directive}`);
-    if (f.guard === Guard.Closed && f.guardMacro !== '') this.guards.set(f.path, f.guardMacro);
+    if (f.guard === Guard.Closed && f.guardMacro !== '') this.guards.set(this.identity(f.path), f.guardMacro);
     this.fileStack.pop();
     if (this.fileStack.length === 0) return false;
     this.file = this.fileStack[this.fileStack.length - 1]!;
@@ -1286,10 +1303,11 @@ class Preprocessor {
       this.diagnostics.error(nameLoc, `${name}: No such file or directory`);
       throw new FatalError();
     }
-    if (this.onceFiles.has(found.path)) return;
-    const guard = this.guards.get(found.path);
+    const id = this.identity(found.path);
+    if (this.onceFiles.has(id)) return;
+    const guard = this.guards.get(id);
     if (guard !== undefined && this.macros.has(guard)) return;
-    if (importOnce) this.onceFiles.add(found.path);
+    if (importOnce) this.onceFiles.add(id);
     if (this.fileStack.length >= this.maxIncludeDepth + 1) {
       this.diagnostics.error(at, `#include nested depth ${this.fileStack.length} exceeds maximum of ${this.maxIncludeDepth}`);
       throw new FatalError();
@@ -1335,7 +1353,7 @@ class Preprocessor {
     const second = tokens[1]?.spelling;
     if (first === 'once') {
       if (this.fileStack.length === 1) this.diagnostics.warning(at, '#pragma once in main file');
-      this.onceFiles.add(this.file.path);
+      this.onceFiles.add(this.identity(this.file.path));
       return null;
     }
     if ((first === 'push_macro' || first === 'pop_macro') && tokens.length === 4 && tokens[2]!.kind === TokenKind.String) {

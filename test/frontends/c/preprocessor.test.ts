@@ -310,6 +310,8 @@ test('include guards and #pragma once: the file is read once', () => {
   // Each guarded file was pushed once (files table: t.c, <built-in>, each include).
   assert.equal(r.unit.files.filter((f) => f.name === 'g.h').length, 1);
   assert.equal(r.unit.files.filter((f) => f.name === 'o.h').length, 1);
+  // Another name of the same file is the same file.
+  assert.equal(pp('#include "o.h"\n#include "./o.h"\n#include "g.h"\n#include "./g.h"', { virtualFiles: files }).text, 'once guarded');
   // Undefining the guard macro makes the next #include read it again.
   assert.equal(pp('#include "g.h"\n#undef G_H\n#include "g.h"', { virtualFiles: files }).text, 'guarded guarded');
 });
