@@ -774,7 +774,7 @@ class Preprocessor {
     }
     if (m.builtin === Builtin.HasBuiltin) return SUPPORTED_BUILTINS.has(name);
     const base = attributeBaseName(name.startsWith('gnu::') ? name.slice(5) : name);
-    if (m.builtin === Builtin.HasCAttribute) return name.startsWith('gnu::') && SUPPORTED_ATTRIBUTES.has(base);
+    if (m.builtin === Builtin.HasCAttribute) return false; // no C2x [[attribute]] syntax in the front end
     return SUPPORTED_ATTRIBUTES.has(base);
   }
 

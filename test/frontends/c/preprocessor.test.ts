@@ -362,7 +362,7 @@ b
 #if __has_builtin(__builtin_expect) && !__has_builtin(__builtin_frobnicate)
 c
 #endif
-#ifdef __has_builtin
+#if defined __has_builtin && defined __has_c_attribute && !__has_c_attribute(deprecated) && !__has_c_attribute(gnu::packed)
 d
 #endif
 #define HDR <h.h>
