@@ -143,7 +143,8 @@ export class Library {
   /** The path given, or null for the process itself (libc and everything loaded). */
   readonly path: string | null;
 
-  private constructor(path: string | null, handle: bigint) {
+  /** Use `Library.open`. */
+  protected constructor(path: string | null, handle: bigint) {
     this.path = path;
     this.handle = handle;
   }
@@ -151,7 +152,7 @@ export class Library {
   /** Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace. Libraries stay loaded. */
   static open(path: string | null): Library {
     if (path !== null && typeof path !== 'string') throw new TypeError('Library.open: path must be a string or null');
-    return new Library(path, native.dlopen(path));
+    return new this(path, native.dlopen(path)); // `this`: a subclass opens instances of itself
   }
 
   /** The address of `name`; throws `dlsym failed: ...` if it is not defined. */

@@ -45,15 +45,17 @@ test('jitkit/ir is the IR without its test harness or layer-internal helpers', a
   assert.equal((ir as unknown as { Type: Record<number, string> }).Type[4], 'I64');
 });
 
-test('jitkit/ffi is the FFI: types, calls, callbacks, values, bindings; Library and wrap are the root\'s', async () => {
+test('jitkit/ffi is the FFI: types, calls, callbacks, values, bindings; wrap is the root\'s, Library the root\'s plus bind', async () => {
   const ffi = await load<typeof import('../../src/frontends/ffi/index.js')>('jitkit/ffi');
   const root = await load<Root>('jitkit');
   assert.deepEqual(Object.keys(ffi).sort(), [
     'ArrayType', 'Callback', 'FfiType', 'FunctionPointerType', 'Handle', 'HandleType', 'Library', 'NativeSignature', 'PointerType',
-    'RecordType', 'addressOf', 'alignOf', 'aligned', 'array', 'bits', 'callback', 'decode', 'deref', 'encode', 'fnptr', 'handle',
-    'inout', 'memoryAt', 'out', 'pointer', 'readCString', 'readCString16', 'sizeOf', 'struct', 'symbol', 'union', 'view', 'wrap',
+    'RecordType', 'addressOf', 'alignOf', 'aligned', 'array', 'bindHeader', 'bits', 'callback', 'decode', 'deref', 'encode', 'fnptr',
+    'generateBindings', 'handle', 'inout', 'memoryAt', 'out', 'pointer', 'readCString', 'readCString16', 'readHeader', 'sizeOf',
+    'struct', 'symbol', 'union', 'view', 'wrap',
   ]);
-  assert.equal(ffi.Library, root.Library);
+  assert.ok(ffi.Library.prototype instanceof root.Library);
+  assert.equal(typeof ffi.Library.open(null).bind, 'function');
   assert.equal(ffi.wrap, root.wrap);
 });
 
