@@ -397,8 +397,11 @@ static napi_value throw_dl(napi_env env, const char *call, const char *what) {
 }
 
 // dlopen(path: string | null): bigint handle (null: the process and its libraries)
+// dlopen(path: string | null, deepBind: boolean): bigint handle. deepBind (glibc's
+// RTLD_DEEPBIND; ignored where the C library lacks it): the library's references to its own
+// symbols bind to itself before the process's (node exports zlib, OpenSSL and libuv symbols).
 static napi_value js_dlopen(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(2);
   napi_valuetype t;
   napi_typeof(env, argv[0], &t);
   char path[4096];
@@ -411,8 +414,14 @@ static napi_value js_dlopen(napi_env env, napi_callback_info info) {
   } else if (t != napi_null && t != napi_undefined) {
     return throw_type(env, "jitkit native: library path must be a string or null");
   }
+  bool deep = false;
+  napi_get_value_bool(env, argv[1], &deep);
+  int flags = RTLD_NOW | RTLD_LOCAL;
+#ifdef RTLD_DEEPBIND
+  if (deep && p != NULL) flags |= RTLD_DEEPBIND;
+#endif
   dlerror();
-  void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+  void *h = dlopen(p, flags);
   if (h == NULL) return throw_dl(env, "dlopen", "unknown error");
   return make_address(env, (uintptr_t)h);
 }

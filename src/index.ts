@@ -19,7 +19,7 @@ export type { Mapping } from './runtime/proc-maps.js';
 export { NativeSignature } from './runtime/signature.js';
 export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue, ArgType, ResultType } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
-export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
+export type { WrapOptions, WrappedFunction, LibraryOptions } from './runtime/calling.js';
 export * as ir from './ir/index.js';
 export { compile, CompiledModule, type CompileOptions } from './codegen/compile.js';
 export type { CompiledFn, IrTypeName, IrArg, IrResult } from './codegen/js-signature.js';

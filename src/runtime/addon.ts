@@ -48,8 +48,8 @@ export interface NativeAddon {
   ): number;
   /** Test-only: let `skip` calls of `call` through, then fail the next with `errno` without entering the kernel. */
   failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number, skip?: number): void;
-  /** Opens a shared library (null: the process itself); throws `dlopen failed: <dlerror>`. */
-  dlopen(path: string | null): bigint;
+  /** Opens a shared library (null: the process itself), with RTLD_DEEPBIND if `deepBind` (glibc); throws `dlopen failed: <dlerror>`. */
+  dlopen(path: string | null, deepBind: boolean): bigint;
   /** Looks up a symbol; throws `dlsym failed: <dlerror>`. */
   dlsym(handle: bigint, name: string): bigint;
   dlclose(handle: bigint): void;

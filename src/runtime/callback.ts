@@ -22,7 +22,7 @@
 import { hostTarget } from '../codegen/host.js';
 import { native } from './addon.js';
 import { argumentWhere, checkScalarCode, addressCheckCode, emitDecode, emitRead, emitWrite, emitZero, SourceBuilder } from './codec.js';
-import { CodeMemory } from './code-memory.js';
+import { CodeMemory, type CodeHandle } from './code-memory.js';
 import { FunctionPointerType, HandleType, PointerType, RecordType, type CallbackLike } from './ffi-types.js';
 import { emitSlotDecode, storeSlotCode } from './ffi-marshal.js';
 import { argViews, MarshalSupport } from './marshal.js';
@@ -53,8 +53,11 @@ export type CallbackArgs<A extends readonly ArgType[]> =
 export type CallbackResult<S extends NativeSignatureSpec> =
   'result' extends keyof S ? (S['result'] extends 'void' | undefined ? unknown : NativeArg<S['result']>) : unknown;
 
-// Callback thunks live in their own code memory, never freed (see the module comment).
+// Callback thunks live in their own code memory, never freed (see the module comment): their
+// handles are kept here for the process's life, or the code memory's collector would free a
+// thunk once its Callback object is garbage-collected while C still holds the address.
 let thunkMemory: CodeMemory | undefined;
+const keptThunks: CodeHandle[] = [];
 function thunks(): CodeMemory {
   if (thunkMemory === undefined) thunkMemory = new CodeMemory();
   return thunkMemory;
@@ -154,6 +157,7 @@ export function callback<const S extends NativeSignatureSpec>(
   const frameSlots = Math.max(layout.argSlots, signature.resultSlots) + 1;
   const bytes = hostTarget().callbackThunk(signature, record, dispatchAddress, frameSlots);
   const handle = thunks().place(bytes, { name: `callback:${name}` });
+  keptThunks.push(handle);
   return new Callback<S>(handle.address, record, signature, name);
 }
 

@@ -136,6 +136,12 @@ function thunkFor(signature: NativeSignature, checkStackAlignment: boolean): num
   return t.address;
 }
 
+/** Options of `Library.open`. */
+export interface LibraryOptions {
+  /** Bind the library's references to its own symbols to itself first (RTLD_DEEPBIND on glibc; default true). */
+  deepBind?: boolean;
+}
+
 /** A loaded shared library. */
 export class Library {
   private readonly handle: bigint;
@@ -149,10 +155,19 @@ export class Library {
     this.handle = handle;
   }
 
-  /** Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace. Libraries stay loaded. */
-  static open(path: string | null): Library {
+  /**
+   * Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace.
+   * Libraries stay loaded. By default (`deepBind: true`, glibc's RTLD_DEEPBIND) the library's
+   * calls to its own functions stay inside it: Node exports the symbols of the zlib, OpenSSL
+   * and libuv it contains, and without it libz.so's deflateInit_ would call Node's
+   * deflateInit2_. `deepBind: false` lets the process's definitions win, as plain dlopen does.
+   */
+  static open(path: string | null, options: LibraryOptions = {}): Library {
     if (path !== null && typeof path !== 'string') throw new TypeError('Library.open: path must be a string or null');
-    return new this(path, native.dlopen(path)); // `this`: a subclass opens instances of itself
+    if (options === null || typeof options !== 'object') throw new TypeError('Library.open: options must be an object');
+    const deepBind = options.deepBind ?? true;
+    if (typeof deepBind !== 'boolean') throw new TypeError('Library.open: deepBind must be a boolean');
+    return new this(path, native.dlopen(path, deepBind)); // `this`: a subclass opens instances of itself
   }
 
   /** The address of `name`; throws `dlsym failed: ...` if it is not defined. */

@@ -14,7 +14,7 @@
  */
 export { wrap, symbol } from '../../runtime/calling.js';
 export { Library } from './library.js';
-export type { WrapOptions, WrappedFunction } from '../../runtime/calling.js';
+export type { WrapOptions, WrappedFunction, LibraryOptions } from '../../runtime/calling.js';
 export { NativeSignature, fnptr } from '../../runtime/signature.js';
 export type {
   NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue, ArgType, ResultType, AbiRecord, AbiScalar, AbiType,
