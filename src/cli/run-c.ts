@@ -61,6 +61,10 @@ export function runC(argv: readonly string[]): number {
       process.stderr.write(`jitkit: ${e.message}\n`);
       return TRAP_STATUS[e.trap] ?? 134;
     }
+    if (e instanceof CompileError) {
+      process.stderr.write(e.message + '\n');
+      return 1;
+    }
     throw e;
   } finally {
     program.free();

@@ -32,8 +32,8 @@ import {
   Assembler, Cond, Form, Label, Reg, byte, dword, extern, gp16, gp32, gp64, gp8, qword, rip, rsp, rbp, r10, r11,
   xmmRegs, xmmword, edi, eax, ecx, edx, bl, CONDITION_NAMES, type AssembledCode, type Relocation, Mem, type Mnemonic, rax, rbx, ebx, xmm1,
 } from '../../asm/x64/index.js';
-import { Func } from '../../ir/function.js';
-import { FloatCC, TrapCode } from '../../ir/opcodes.js';
+import { Func, NONE } from '../../ir/function.js';
+import { FloatCC, Opcode, TrapCode } from '../../ir/opcodes.js';
 import { Type } from '../../ir/types.js';
 import { SPILL_BASE, firstMove, type Allocation, type MoveList } from '../../regalloc/allocation.js';
 import type { MFunction, MInst } from '../minst.js';
@@ -304,7 +304,12 @@ class Emitter {
       this.slotOffset.push(off);
       off += ss.size;
     };
-    for (const ss of f.stackSlots) place(ss);
+    // Stack slots no stack_addr refers to (promoted to registers by mem2reg, or never used) take no space.
+    const used = new Uint8Array(f.stackSlots.length);
+    for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+      for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) if (f.instOpcode[i] === Opcode.StackAddr) used[f.instImm[i]!] = 1;
+    }
+    f.stackSlots.forEach((ss, n) => { if (used[n] !== 0) place(ss); else this.slotOffset.push(0); });
     for (const ss of this.mf.frameSlots) place(ss);
     off = (off + 7) & ~7;
     this.spillBase = off;

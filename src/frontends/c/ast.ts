@@ -48,6 +48,8 @@ export class Symbol {
   noreturn = false;
   /** Functions: the body calls `setjmp` (locals stay in memory). */
   callsSetjmp = false;
+  /** Functions: the labels whose address the body takes (`&&label`), in order of first use. */
+  addressedLabels: string[] = [];
   /** Functions: declared implicitly by a call (C89); a later declaration may change its type. */
   implicitDecl = false;
   /** True once something refers to it (unused statics need no code). */
@@ -108,6 +110,8 @@ export type Expr =
   | { k: 'stmtexpr'; type: CType; loc: SourceLocation; body: Stmt[]; result: Expr | null }
   /** A builtin with special code generation (`__builtin_va_arg`, `__builtin_clz`, ...). */
   | { k: 'builtin'; type: CType; loc: SourceLocation; name: string; args: Expr[]; argType: CType | null }
+  /** GNU `&&label`: the address of a label of function `fn` (a `void *` only `goto *` may use). */
+  | { k: 'labeladdr'; type: CType; loc: SourceLocation; fn: Symbol; name: string }
   /** `sizeof` of a VLA type, computed at run time. */
   | { k: 'vlasize'; type: CType; loc: SourceLocation; of: CType };
 
@@ -140,6 +144,8 @@ export type Stmt =
   | { k: 'case'; loc: SourceLocation; body: Stmt; label: CaseLabel | null }
   | { k: 'label'; loc: SourceLocation; name: string; body: Stmt }
   | { k: 'goto'; loc: SourceLocation; name: string }
+  /** GNU computed goto `goto *target;` (`target` a `void *` from `&&label`). */
+  | { k: 'gotoind'; loc: SourceLocation; target: Expr }
   | { k: 'break'; loc: SourceLocation }
   | { k: 'continue'; loc: SourceLocation }
   | { k: 'return'; loc: SourceLocation; value: Expr | null }

@@ -365,6 +365,8 @@ export interface LayoutOptions {
   packed: boolean;
   /** `__attribute__((aligned(N)))` on the record (0: none). */
   aligned: number;
+  /** `#pragma pack(N)`: members aligned to at most N bytes (0: none). */
+  maxAlign: number;
 }
 
 /** A member being laid out: its declared alignment override (`_Alignas`, `aligned`) and packing. */
@@ -395,9 +397,10 @@ export function layoutRecord(record: Record, decls: readonly MemberDecl[], optio
   let align = 1;
   for (const d of decls) {
     const t = d.type;
-    const packed = options.packed || d.packed;
+    const packed = options.packed || d.packed || options.maxAlign === 1;
     let a = d.align !== 0 ? d.align : packed ? 1 : t.align;
     if (d.align !== 0 && packed) a = d.align;
+    if (options.maxAlign !== 0) a = Math.min(a, options.maxAlign);
     if (d.bitWidth >= 0) {
       const unitBits = t.size * 8;
       if (record.isUnion) {

@@ -15,8 +15,9 @@
  */
 import type { BinaryOp, Expr, Initializer, Stmt, TranslationUnit } from './ast.js';
 import { Storage, Symbol } from './ast.js';
-import { lowerSignature, type LoweredSignature, type Passing } from './abi.js';
+import { classify, lowerSignature, type LoweredSignature, type Passing } from './abi.js';
 import { evalConst, wrapInt } from './consteval.js';
+import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
   CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, typeToString, type Member,
 } from './ctypes.js';
@@ -53,7 +54,7 @@ export function generateIR(units: readonly TranslationUnit[], diags: Diagnostics
   return g.run(units);
 }
 
-class ModuleGen {
+class ModuleGen implements StaticTargets {
   readonly m = new Module('c');
   readonly callees = new Map<Symbol, Callee>();
   readonly sigs = new Map<Symbol, LoweredSignature>();
@@ -61,6 +62,9 @@ class ModuleGen {
   readonly strings = new Map<string, DataObject>();
   readonly aliases = new Map<string, string>();
   readonly aliasBySig = new Map<string, Import>();
+  /** `&&label` values: the first id of each function's address-taken labels (ids are consecutive per function, unique in the module). */
+  private readonly labelBase = new Map<Symbol, number>();
+  private nextLabelId = 1;
   private exitData: DataObject | null = null;
   private stringCount = 0;
 
@@ -75,15 +79,12 @@ class ModuleGen {
     // Functions first: every callee must exist before bodies refer to it.
     for (const s of all) {
       if (!s.isFunction) continue;
-      if (s.body === null && !s.used) continue;
+      // Declarations nobody calls, and static functions nobody refers to (a header's static inline helpers), need no code.
+      if (!s.used && (s.body === null || s.isStatic)) continue;
       const sig = lowerSignature(s.type.base!, s.type.params.map((p) => p.type));
       this.sigs.set(s, sig);
       if (s.body !== null) {
-        if (s.type.variadic) {
-          this.diags.error(s.loc, `variadic function definitions are not supported yet ('${s.name}': jitkit's IR has no va_start)`);
-          continue;
-        }
-        const f = this.m.function(irName(s.linkName), sig.params, sig.results);
+        const f = this.m.function(irName(s.linkName), sig.params, sig.results, { variadic: s.type.variadic });
         this.callees.set(s, f);
         if (!s.isStatic) functions.set(s.linkName, { type: s.type, sig });
       } else if (BUILTIN_BODIES.has(s.linkName)) {
@@ -98,7 +99,6 @@ class ModuleGen {
     for (const s of all) {
       if (s.isFunction || s.storage === Storage.Local) continue;
       if (!s.defined) continue;
-      if (s.isStatic && !s.used && s.linkName.includes('.') && false) continue;
       this.defineData(s);
     }
     for (const s of all) {
@@ -123,6 +123,21 @@ class ModuleGen {
     return { module: this.m, aliases: this.aliases, functions };
   }
 
+  /**
+   * The value of `&&name` in function `fn`: a small integer unique in the
+   * module (C only lets `goto *` use it; the function's dispatch block turns
+   * it back into a label with one `br_table`).
+   */
+  labelValue(fn: Symbol, name: string): number {
+    let base = this.labelBase.get(fn);
+    if (base === undefined) {
+      base = this.nextLabelId;
+      this.labelBase.set(fn, base);
+      this.nextLabelId += fn.addressedLabels.length;
+    }
+    return base + fn.addressedLabels.indexOf(name);
+  }
+
   fail(loc: SourceLocation, message: string): never {
     this.diags.error(loc, message);
     throw new GenAbort(message);
@@ -141,17 +156,29 @@ class ModuleGen {
     if (d !== undefined) return d;
     const size = Math.max(s.type.size, 0);
     const align = Math.max(s.type.align, s.align, 1);
-    const readonly = false;
-    d = this.m.addData(irName(s.linkName), new Uint8Array(size), { readonly, align: Math.min(align, 4096) });
+    // Objects without initializer are zeros (no bytes stored); the others get their bytes from fillData.
+    d = this.m.addData(irName(s.linkName), new Uint8Array(s.init === null ? 0 : size), { size, align: Math.min(align, 4096) });
     this.data.set(s, d);
     return d;
   }
 
-  /** Writes a static object's initial bytes. */
+  /** Writes a static object's initial bytes and relocations. */
   fillData(s: Symbol): void {
     const d = this.defineData(s);
     if (s.init === null) return;
-    writeStatic(this, d.bytes, 0, s.type, s.init, s.loc);
+    writeStatic(this, d, 0, s.type, s.init, s.loc);
+  }
+
+  /** Static data at `offset` of `d` holds address `a` (StaticTargets). */
+  relocate(d: DataObject, offset: number, a: AddressConstant, loc: SourceLocation): void {
+    let target: DataObject | Callee;
+    if (a.str !== null) target = this.stringData(a.str);
+    else if (a.sym!.isFunction) {
+      const c = this.callees.get(a.sym!);
+      if (c === undefined) this.fail(loc, `function '${a.sym!.name}' has no code in the module (internal error)`);
+      target = c;
+    } else target = this.dataOf(a.sym!, loc);
+    d.addReloc(offset, target, Number(BigInt.asIntN(64, a.offset)));
   }
 
   stringData(bytes: Uint8Array): DataObject {
@@ -227,6 +254,9 @@ class ModuleGen {
   }
 }
 
+/** Size of System V's va_list (gp_offset, fp_offset, overflow_arg_area, reg_save_area). */
+const VA_LIST_BYTES = 24;
+
 /** Library functions the module defines itself instead of importing. */
 const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail']);
 
@@ -237,137 +267,6 @@ function sameTypes(a: readonly Type[], b: readonly Type[]): boolean {
 /** A C link name as an IR symbol name (IR names allow `[A-Za-z0-9_.$]`). */
 function irName(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.$]*$/.test(name) ? name : `_${name.replace(/[^A-Za-z0-9_.$]/g, (c) => `$${c.charCodeAt(0).toString(16)}`)}`;
-}
-
-// ---------------------------------------------------------------- static initializers
-
-function writeScalarBytes(bytes: Uint8Array, off: number, t: CType, v: bigint | number): void {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isFloating(t)) {
-    const x = typeof v === 'number' ? v : Number(v);
-    if (t.kind === TypeKind.Float) dv.setFloat32(off, x, true); else dv.setFloat64(off, x, true);
-    return;
-  }
-  const n = typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
-  const size = t.kind === TypeKind.Pointer ? 8 : t.size;
-  for (let i = 0; i < size; i++) bytes[off + i] = Number((n >> BigInt(8 * i)) & 0xffn);
-}
-
-function writeStatic(g: ModuleGen, bytes: Uint8Array, off: number, t: CType, init: Initializer, loc: SourceLocation): void {
-  switch (init.k) {
-    case 'string': {
-      const n = t.kind === TypeKind.Array && t.length >= 0 ? Math.min(init.bytes.length, t.size) : init.bytes.length;
-      bytes.set(init.bytes.subarray(0, n), off);
-      return;
-    }
-    case 'list': {
-      if (t.kind === TypeKind.Array) {
-        const es = t.base!.size;
-        init.items.forEach((it, i) => { if (it !== undefined) writeStatic(g, bytes, off + i * es, t.base!, it, loc); });
-        return;
-      }
-      if (isRecord(t)) {
-        const ms = t.record!.members;
-        init.items.forEach((it, i) => {
-          if (it === undefined) return;
-          const m = ms[i]!;
-          if (m.bitWidth >= 0) writeBitField(g, bytes, off + m.offset, m, it, loc);
-          else writeStatic(g, bytes, off + m.offset, m.type, it, loc);
-        });
-        return;
-      }
-      // A scalar in braces.
-      const first = init.items[0];
-      if (first !== undefined) writeStatic(g, bytes, off, t, first, loc);
-      return;
-    }
-    case 'expr': {
-      const e = init.expr;
-      if (isRecord(t)) {
-        // A struct initialised from a constant compound literal or another object: copy its bytes when constant.
-        if (e.k === 'compound' && e.sym.init !== null) { writeStatic(g, bytes, off, t, e.sym.init, loc); return; }
-        g.fail(e.loc, 'initializer element is not constant');
-      }
-      const v = evalConst(e);
-      if (v !== undefined) { writeScalarBytes(bytes, off, t, v); return; }
-      const addr = addressConstant(e);
-      if (addr !== undefined) {
-        if (addr.sym === null && addr.str === null) { writeScalarBytes(bytes, off, t, addr.offset); return; }
-        g.fail(e.loc, 'initializers holding addresses (pointers to objects, strings or functions in static data) are not supported yet: jitkit\'s IR has no data relocations');
-      }
-      g.fail(e.loc, 'initializer element is not constant');
-    }
-  }
-}
-
-function writeBitField(g: ModuleGen, bytes: Uint8Array, off: number, m: Member, init: Initializer, loc: SourceLocation): void {
-  if (init.k !== 'expr') { g.fail(loc, 'invalid initializer for a bit-field'); }
-  const v = evalConst(init.expr);
-  if (typeof v !== 'bigint') g.fail(init.expr.loc, 'initializer element is not constant');
-  const mask = (1n << BigInt(m.bitWidth)) - 1n;
-  const unitBytes = Math.ceil((m.bitOffset + m.bitWidth) / 8);
-  let unit = 0n;
-  for (let i = 0; i < unitBytes; i++) unit |= BigInt(bytes[off + i]!) << BigInt(8 * i);
-  unit = (unit & ~(mask << BigInt(m.bitOffset))) | ((v & mask) << BigInt(m.bitOffset));
-  for (let i = 0; i < unitBytes; i++) bytes[off + i] = Number((unit >> BigInt(8 * i)) & 0xffn);
-}
-
-/** An address constant: symbol (or string literal) plus byte offset; both null for an integer cast to a pointer. */
-interface AddressConstant {
-  sym: Symbol | null;
-  str: Uint8Array | null;
-  offset: bigint;
-}
-
-/** Evaluates an address constant (C11 6.6p9), or undefined. */
-export function addressConstant(e: Expr): AddressConstant | undefined {
-  switch (e.k) {
-    case 'cast': {
-      if (isPointer(e.type) || isInteger(e.type)) {
-        const inner = addressConstant(e.operand);
-        if (inner !== undefined && inner.sym === null && inner.str === null) return { ...inner, offset: wrapInt(e.type, inner.offset) };
-        if (inner !== undefined && (isPointer(e.type) || e.type.size === 8)) return inner;
-        if (!isPointer(e.type) && e.type.size !== 8) return undefined;
-        const v = evalConst(e.operand);
-        if (typeof v === 'bigint') return { sym: null, str: null, offset: v };
-      }
-      return undefined;
-    }
-    case 'addr': return lvalueConstant(e.operand);
-    case 'ptradd': {
-      const base = addressConstant(e.ptr);
-      const idx = evalConst(e.index);
-      if (base === undefined || typeof idx !== 'bigint') return undefined;
-      const size = BigInt(Math.max(e.ptr.type.base!.size, 1));
-      return { ...base, offset: base.offset + (e.sub ? -idx : idx) * size };
-    }
-    case 'int': return { sym: null, str: null, offset: e.value };
-    case 'binary': {
-      if (e.op !== '+' && e.op !== '-') return undefined;
-      const a = addressConstant(e.lhs);
-      const k = evalConst(e.rhs);
-      if (a !== undefined && typeof k === 'bigint') return { ...a, offset: e.op === '+' ? a.offset + k : a.offset - k };
-      const b = addressConstant(e.rhs);
-      const j = evalConst(e.lhs);
-      if (e.op === '+' && b !== undefined && typeof j === 'bigint') return { ...b, offset: b.offset + j };
-      return undefined;
-    }
-    default: return undefined;
-  }
-}
-
-function lvalueConstant(e: Expr): AddressConstant | undefined {
-  switch (e.k) {
-    case 'var': return e.sym.storage === Storage.Local ? undefined : { sym: e.sym, str: null, offset: 0n };
-    case 'string': return { sym: null, str: e.bytes, offset: 0n };
-    case 'compound': return e.sym.storage === Storage.Static ? { sym: e.sym, str: null, offset: 0n } : undefined;
-    case 'member': {
-      const b = lvalueConstant(e.base);
-      return b === undefined ? undefined : { ...b, offset: b.offset + BigInt(e.offset) };
-    }
-    case 'deref': return addressConstant(e.operand);
-    default: return undefined;
-  }
 }
 
 // ---------------------------------------------------------------- functions
@@ -392,6 +291,8 @@ class FuncGen {
   private readonly continues: Block[] = [];
   private readonly switches: SwitchCtx[] = [];
   private sret: Value | null = null;
+  /** The block every `goto *p` jumps to (with p as i64): one `br_table` over the function's `&&label` values. */
+  private dispatch: Block | null = null;
   private readonly sig: LoweredSignature;
   private readonly retType: CType;
 
@@ -427,7 +328,24 @@ class FuncGen {
       // Falling off the end: main returns 0 (C11 5.1.2.2.3); other functions return an unspecified value.
       this.returnZero();
     }
+    if (this.dispatch !== null) this.computedGotoDispatch(this.dispatch);
     b.finish();
+  }
+
+  /** Fills the dispatch block of `goto *p`: a label value of this function selects its block; anything else traps. */
+  private computedGotoDispatch(dispatch: Block): void {
+    const b = this.b;
+    const labels = this.sym.addressedLabels;
+    const invalid = this.newBlock();
+    b.switchTo(dispatch);
+    const p = this.f.blockParam(dispatch, 0);
+    if (labels.length === 0) { b.jump(invalid); } else {
+      const base = this.g.labelValue(this.sym, labels[0]!);
+      const idx = b.isub(p, b.iconst(Type.I64, base));
+      b.brTable(idx, invalid, labels.map((l) => this.labelBlock(l)));
+    }
+    b.switchTo(invalid);
+    b.trap('unreachable');
   }
 
   private returnZero(): void {
@@ -659,6 +577,14 @@ class FuncGen {
         this.ensureOpen();
         b.jump(this.labelBlock(s.name));
         return;
+      case 'gotoind': {
+        this.ensureOpen();
+        const target = b.bitcast(Type.I64, this.expr(s.target));
+        this.dispatch ??= this.newBlock();
+        if (this.f.blockParams(this.dispatch).length === 0) this.f.appendBlockParam(this.dispatch, Type.I64);
+        b.jump(this.dispatch, [target]);
+        return;
+      }
       case 'break':
         this.ensureOpen();
         b.jump(this.breaks[this.breaks.length - 1]!);
@@ -833,11 +759,14 @@ class FuncGen {
     return end === t.size;
   }
 
+  private irZero(t: Type): Value {
+    if (t === Type.F32 || t === Type.F64) return this.b.fconst(t, 0);
+    if (t === Type.Ptr) return this.nullPtr();
+    return this.b.iconst(t, 0);
+  }
+
   private zeroValue(t: CType): Value {
-    const it = irType(t);
-    if (it === Type.F32 || it === Type.F64) return this.b.fconst(it, 0);
-    if (it === Type.Ptr) return this.nullPtr();
-    return this.b.iconst(it, 0);
+    return this.irZero(irType(t));
   }
 
   // ---------------------------------------------------------------- conditions
@@ -940,7 +869,7 @@ class FuncGen {
         if (e.k === 'var' && e.sym.isFunction) return this.functionAddress(e.sym, e.loc);
         const lv = this.lvalue(e);
         if (isRecord(e.type) || e.type.kind === TypeKind.Array || e.type.kind === TypeKind.Function) return lv.addr;
-        if (lv.field !== null) return this.loadBitField(lv);
+        if (lv.field !== null) return this.loadBitField(lv, e.type);
         return this.load(e.type, lv.addr);
       }
       case 'addr': {
@@ -991,6 +920,7 @@ class FuncGen {
         return v;
       }
       case 'vlasize': this.fail(e.loc, 'variable-length arrays are not supported yet');
+      case 'labeladdr': return b.bitcast(Type.Ptr, b.iconst(Type.I64, this.g.labelValue(e.fn, e.name)));
     }
   }
 
@@ -1007,7 +937,7 @@ class FuncGen {
 
   private functionAddress(s: Symbol, loc: SourceLocation): Value {
     const c = this.g.callees.get(s);
-    if (c === undefined) this.fail(loc, `function '${s.name}' has no code (variadic definitions are not supported yet)`);
+    if (c === undefined) this.fail(loc, `function '${s.name}' has no code in the module (internal error)`);
     return this.b.funcAddr(c);
   }
 
@@ -1052,12 +982,13 @@ class FuncGen {
     return bits <= 8 ? Type.I8 : bits <= 16 ? Type.I16 : bits <= 32 ? Type.I32 : Type.I64;
   }
 
-  private loadBitField(lv: LValue): Value {
+  /** Loads bit-field `lv` as a value of `t`, the C type of the member expression (int for narrow fields). */
+  private loadBitField(lv: LValue, t: CType): Value {
     const b = this.b;
     const m = lv.field!;
     const ut = this.fieldUnit(m);
     let v = b.load(ut, lv.addr);
-    const rt = irType(m.type);
+    const rt = irType(t);
     const wide = typeBytes(rt) > typeBytes(ut) ? rt : ut;
     if (wide !== ut) v = b.zext(wide, v);
     const wbits = typeBytes(wide) * 8;
@@ -1171,7 +1102,7 @@ class FuncGen {
     // gcc evaluates the right operand first.
     const rhs = this.expr(e.value);
     const lv = this.lvalue(e.target);
-    const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
+    const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let result: Value;
     if (e.ptrArith) {
       const size = Math.max(t.base!.size, 1);
@@ -1193,7 +1124,7 @@ class FuncGen {
     const b = this.b;
     const t = e.type;
     const lv = this.lvalue(e.target);
-    const old = lv.field !== null ? this.loadBitField(lv) : this.load(t, lv.addr);
+    const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let nv: Value;
     if (isPointer(t)) nv = b.iadd(old, b.iconst(Type.I64, e.delta * Math.max(t.base!.size, 1)));
     else if (isFloating(t)) nv = b.fadd(old, b.fconst(irType(t), e.delta));
@@ -1248,7 +1179,7 @@ class FuncGen {
         if (from.size === 1) return signed ? this.b.sload8(tt, lv.addr) : this.b.uload8(tt, lv.addr);
         return signed ? this.b.sload16(tt, lv.addr) : this.b.uload16(tt, lv.addr);
       }
-      const v = lv.field !== null ? this.loadBitField(lv) : this.load(from, lv.addr);
+      const v = lv.field !== null ? this.loadBitField(lv, from) : this.load(from, lv.addr);
       return this.convertValue(v, from, to);
     }
     return this.convertValue(this.expr(e.operand), from, to);
@@ -1325,7 +1256,7 @@ class FuncGen {
     if (e.callee.k === 'addr' && e.callee.operand.k === 'var' && e.callee.operand.sym.isFunction) {
       sym = e.callee.operand.sym;
       direct = this.g.callees.get(sym);
-      if (direct === undefined) this.fail(e.loc, `function '${sym.name}' has no code (variadic definitions are not supported yet)`);
+      if (direct === undefined) this.fail(e.loc, `function '${sym.name}' has no code in the module (internal error)`);
     }
     const protoParams = ft.hasProto ? ft.params.map((p) => p.type) : [];
     const fixed = ft.hasProto ? protoParams.length : 0;
@@ -1351,9 +1282,10 @@ class FuncGen {
         if (direct instanceof Import) callee = this.g.aliasImport(sym!.linkName, sig.params, sig.results);
         else {
           // A defined function called through a declaration without prototype: adapt the arguments.
+          // Missing arguments are zero and extra ones dropped (undefined behaviour in C; gcc's code passes whatever the registers hold).
           const fn = direct as Func;
-          if (fn.params.length !== args.length) this.fail(e.loc, `call to '${sym!.name}' with ${e.args.length} argument(s) does not match its definition`);
-          for (let i = 0; i < args.length; i++) args[i] = this.adaptIr(args[i]!, fn.params[i]!, e.loc);
+          args.length = Math.min(args.length, fn.params.length);
+          for (let i = 0; i < fn.params.length; i++) args[i] = i < args.length ? this.adaptIr(args[i]!, fn.params[i]!, e.loc) : this.irZero(fn.params[i]!);
           results = b.callAll(fn, args);
           return this.callResult(results, sig, fn.results, sretAddr, ft.base!);
         }
@@ -1361,7 +1293,8 @@ class FuncGen {
       results = b.callAll(callee, args);
     } else {
       const fp = this.expr(e.callee);
-      const si = this.f.signature(variadic ? fixedSig.params : sig.params, sig.results, variadic);
+      // Through a pointer without prototype: the promoted arguments' types, as a definition with those parameters has.
+      const si = this.f.signature(ft.variadic ? fixedSig.params : sig.params, sig.results, ft.variadic);
       results = b.callIndirectAll(si, fp, args);
     }
     return this.callResult(results, sig, sig.results, sretAddr, ft.base!);
@@ -1452,8 +1385,20 @@ class FuncGen {
       case '__builtin_bswap16': case '__builtin_bswap32': case '__builtin_bswap64': return this.bswap(a(0));
       case '__builtin_frame_address': case '__builtin_return_address': this.fail(e.loc, `'${e.name}' is not supported`);
       case '__builtin_alloca': this.fail(e.loc, "'__builtin_alloca' is not supported yet (jitkit's IR has no dynamic stack allocation)");
-      case '__builtin_va_start': case '__builtin_va_end': case '__builtin_va_copy': case '__builtin_va_arg':
-        this.fail(e.loc, `'${e.name.replace('__builtin_', '')}' is not supported yet (jitkit's IR has no variadic definitions)`);
+      case '__builtin_va_start': {
+        if (!this.f.variadic) this.fail(e.loc, "'va_start' used in function with fixed arguments");
+        b.vaStart(a(0));
+        for (const x of e.args.slice(1)) this.exprDiscard(x);
+        return null;
+      }
+      case '__builtin_va_end': this.exprDiscard(e.args[0]!); return null;
+      case '__builtin_va_copy': {
+        // A va_list is 24 bytes of state that va_arg advances in memory: a copy is independent.
+        const dst = a(0);
+        this.copy(dst, a(1), VA_LIST_BYTES);
+        return null;
+      }
+      case '__builtin_va_arg': return this.vaArg(a(0), e.argType!, e.loc);
       case '__builtin_isnan': {
         const x = a(0);
         return b.zext(Type.I32, b.fcmp(FloatCC.Uno, x, x));
@@ -1483,6 +1428,35 @@ class FuncGen {
       case '__builtin_add_overflow': case '__builtin_sub_overflow': case '__builtin_mul_overflow': return this.overflowBuiltin(e);
       case '__builtin_prefetch': for (const x of e.args) this.exprDiscard(x); return null;
       default: this.fail(e.loc, `'${e.name}' is not supported`);
+    }
+  }
+
+  /** `va_arg(ap, t)`: scalars as their promoted IR type, small structs as their eightbytes (in a temporary), large ones by address. */
+  private vaArg(ap: Value, t: CType, loc: SourceLocation): Value {
+    const b = this.b;
+    if (t.kind === TypeKind.LDouble) this.fail(loc, "'long double' is not supported (jitkit's IR has no 80-bit x87 type)");
+    const pass = classify(t);
+    switch (pass.k) {
+      case 'scalar': {
+        const it = pass.type;
+        // Arguments narrower than int arrive promoted (reading them so is undefined in C, but common).
+        if (it === Type.F32) return b.fdemote(b.vaArg(Type.F64, ap));
+        if (it === Type.I8 || it === Type.I16) return b.trunc(it, b.vaArg(Type.I32, ap));
+        return b.vaArg(it, ap);
+      }
+      case 'eightbytes': {
+        const tmp = this.temp(t);
+        const parts = pass.types.length === 2 ? b.vaArgPair(pass.types[0]!, pass.types[1]!, ap) : pass.types.map((pt) => b.vaArg(pt, ap));
+        parts.forEach((v, i) => this.storeEightbyte(v, tmp, i * 8, 8));
+        return tmp;
+      }
+      case 'memory': {
+        // Passed as the address of the caller's copy, as jitted C passes large structs (docs/c.md).
+        const tmp = this.temp(t);
+        this.copy(tmp, b.vaArg(Type.Ptr, ap), t.size);
+        return tmp;
+      }
+      case 'none': this.fail(loc, "second argument to 'va_arg' is of incomplete type 'void'");
     }
   }
 

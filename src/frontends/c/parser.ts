@@ -22,7 +22,7 @@ import {
   typeToString, unqual, usualArithmetic, type MemberDecl, type Param,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
-import { decodeChar, decodeNumber, decodeString } from './literal-decode.js';
+import { decodeChar, decodeNumber, decodeStrings, type CharConstantType, type FloatingConstantType, type IntegerConstantType, type StringLiteral } from './literals.js';
 import { Scope } from './scope.js';
 import { Token, TokenKind, type SourceLocation } from './token.js';
 
@@ -121,13 +121,48 @@ export class Parser {
   private anonCount = 0;
 
   /** Creates a parser over `tokens` (ending with Eof). `unit` numbers the translation unit for static names. */
+  private readonly tokens: Token[];
+  /** `#pragma pack` in effect from token index `at` on (0: natural alignment), in token order. */
+  private readonly packChanges: { at: number; pack: number }[] = [];
+
   constructor(
-    private readonly tokens: Token[],
+    tokens: Token[],
     private readonly diags: Diagnostics,
     private readonly linkage: LinkageTable,
     private readonly unit: number,
   ) {
     this.scope = new Scope(null);
+    this.tokens = this.takePragmas(tokens);
+  }
+
+  /** Removes the preprocessor's `Pragma` tokens, keeping where `#pragma pack` changes (other pragmas are ignored, as gcc does). */
+  private takePragmas(tokens: Token[]): Token[] {
+    if (!tokens.some((t) => t.kind === TokenKind.Pragma)) return tokens;
+    const out: Token[] = [];
+    const stack: number[] = [];
+    let pack = 0;
+    for (const t of tokens) {
+      if (t.kind !== TokenKind.Pragma) { out.push(t); continue; }
+      const m = /^pack\s*\(\s*(.*?)\s*\)$/.exec(t.spelling.trim());
+      if (m === null) continue;
+      const args = m[1] === '' ? [] : m[1]!.split(/\s*,\s*/);
+      const n = args.find((a) => /^\d+$/.test(a));
+      if (args[0] === 'push') { stack.push(pack); if (n !== undefined) pack = Number(n); }
+      else if (args[0] === 'pop') pack = stack.pop() ?? 0;
+      else if (args.length === 0) pack = 0;
+      else if (n !== undefined && args.length === 1) pack = Number(n);
+      else { this.diags.warning(t, `unknown form of '#pragma pack' ignored`); continue; }
+      if (pack !== 0 && (pack & (pack - 1)) !== 0) { this.diags.warning(t, "alignment must be a small power of two in '#pragma pack'"); pack = 0; }
+      this.packChanges.push({ at: out.length, pack });
+    }
+    return out;
+  }
+
+  /** The `#pragma pack` value at the current token (0: none). */
+  private currentPack(): number {
+    let pack = 0;
+    for (const c of this.packChanges) { if (c.at > this.pos) break; pack = c.pack; }
+    return pack;
   }
 
   // ---------------------------------------------------------------- tokens
@@ -184,8 +219,14 @@ export class Parser {
   }
 
   /** Skips to just after the next `;` at this nesting level, or before a `}` that closes it. */
-  private recover(): void {
+  private recover(start: number): void {
+    // Brackets the failed construct opened before the error are still open.
     let depth = 0;
+    for (let i = start; i < this.pos; i++) {
+      const sp = this.tokens[i]!.spelling;
+      if (sp === '(' || sp === '[' || sp === '{') depth++;
+      else if ((sp === ')' || sp === ']' || sp === '}') && depth > 0) depth--;
+    }
     while (this.tok.kind !== TokenKind.Eof) {
       if (this.is('(') || this.is('[') || this.is('{')) depth++;
       else if (this.is(')') || this.is(']')) depth = Math.max(0, depth - 1);
@@ -212,10 +253,22 @@ export class Parser {
         this.func = null;
         this.scope = this.scope.file;
         if (this.pos === start) this.next();
-        this.recover();
+        this.recover(start);
       }
     }
+    this.completeTentativeDefinitions();
     return { symbols: this.symbols, statics: this.statics };
+  }
+
+  /** At the end of the unit, objects defined at file scope must have a complete type (C11 6.9.2). */
+  private completeTentativeDefinitions(): void {
+    for (const s of this.symbols) {
+      if (s.isFunction || !s.defined || s.storage !== Storage.Static || isComplete(s.type)) continue;
+      if (s.type.kind === TypeKind.Array && s.type.length < 0 && isComplete(s.type.base!)) {
+        this.warn(s.loc, `array '${s.name}' assumed to have one element`);
+        s.type = arrayOf(s.type.base!, 1);
+      } else this.error(s.loc, `storage size of '${s.name}' isn't known`);
+    }
   }
 
   private newSymbol(name: string, type: CType, isFunction: boolean, storage: Storage, loc: SourceLocation): Symbol {
@@ -254,7 +307,7 @@ export class Parser {
     const e = this.conditional();
     let message = '';
     if (this.accept(',')) {
-      while (this.tok.kind === TokenKind.String) message += String.fromCharCode(...decodeString(this.next().spelling).units.filter((u) => u < 0x10000));
+      if (this.tok.kind === TokenKind.String) message = literalText(this.stringTokens());
     }
     this.expect(')');
     this.expect(';');
@@ -444,7 +497,7 @@ export class Parser {
         { name: 'fp_offset', type: T.uint, bitWidth: -1, align: 0, packed: false },
         { name: 'overflow_arg_area', type: pointerTo(T.void), bitWidth: -1, align: 0, packed: false },
         { name: 'reg_save_area', type: pointerTo(T.void), bitWidth: -1, align: 0, packed: false },
-      ], { packed: false, aligned: 0 });
+      ], { packed: false, aligned: 0, maxAlign: 0 });
       t = recordType(r);
       file.tags.set('__va_list_tag', t);
     }
@@ -514,7 +567,7 @@ export class Parser {
         this.next();
         this.expect('(');
         let name = '';
-        while (this.tok.kind === TokenKind.String) name += String.fromCharCode(...decodeString(this.next().spelling).units);
+        if (this.tok.kind === TokenKind.String) name = literalText(this.stringTokens());
         this.expect(')');
         attrs.asmName = name;
         continue;
@@ -595,7 +648,7 @@ export class Parser {
       const d = decls[i]!;
       if (d.type.kind === TypeKind.Array && d.type.length < 0) this.error(kw, `flexible array member '${d.name}' not at end of struct`);
     }
-    layoutRecord(t.record!, decls, { packed: attrs.packed, aligned: attrs.aligned });
+    layoutRecord(t.record!, decls, { packed: attrs.packed, aligned: attrs.aligned, maxAlign: this.currentPack() });
     if (this.scope.parent === null) this.fileDeclarations.push({ kind: 'record', name: tag, type: t, loc: kw });
     return t;
   }
@@ -692,7 +745,7 @@ export class Parser {
     }
     let name = '';
     let loc: SourceLocation = this.tok;
-    if (this.tok.kind === TokenKind.Identifier && !TYPE_KEYWORDS.has(this.tok.spelling) && !(abstract && type === base && this.isTypeNameStart())) {
+    if (this.tok.kind === TokenKind.Identifier && !TYPE_KEYWORDS.has(this.tok.spelling)) {
       if (this.is('__attribute__')) this.attributes(noAttrs());
       else { loc = this.tok; name = this.next().spelling; }
     } else if (!abstract) {
@@ -1019,12 +1072,7 @@ export class Parser {
    */
   private initializer(type: CType, isStatic: boolean): { init: Initializer; type: CType } {
     void isStatic;
-    if (this.is('{')) {
-      const lb = this.next();
-      const cursor = new InitCursor(type);
-      const init = this.initList(type, cursor, lb, true);
-      return { init, type: cursor.completedType ?? type };
-    }
+    if (this.is('{')) return this.bracedInit(type, this.next());
     if (type.kind === TypeKind.Array) {
       let parens = 0;
       while (this.is('(') && this.peek(parens + 1).kind !== TokenKind.Identifier) { if (this.peek(parens).spelling !== '(') break; parens++; if (this.peek(parens).kind === TokenKind.String) break; }
@@ -1048,6 +1096,12 @@ export class Parser {
     const save = this.pos;
     const lit = this.stringLiteral();
     if (parens > 0 ? !this.is(')') : !this.is(',') && !this.is('}') && !this.is(';')) { this.pos = save; return null; }
+    return this.stringInitFrom(type, lit);
+  }
+
+  /** A character array of `type` initialised from string literal `lit` (completing an unknown size). */
+  private stringInitFrom(type: CType, lit: Extract<Expr, { k: 'string' }>): { init: Initializer; type: CType } {
+    const elem = type.base!;
     const unit = lit.type.base!.size;
     if (unit !== elem.size) { this.error(lit.loc, 'initializing an array from a string literal of another character type'); }
     const n = lit.bytes.length / unit;
@@ -1066,249 +1120,190 @@ export class Parser {
   }
 
   /**
-   * Parses the rest of a brace-enclosed list (after `{`) for `type`, or, when
-   * `braced` is false, the elements of a sub-object whose braces were elided.
+   * Parses the rest of a brace-enclosed initializer (after `{`) for an object
+   * of `type`; returns it and the completed type (an array of unknown size
+   * gets its length from the list).
+   *
+   * Follows C11 6.7.9's *current object* model: a stack of the aggregates
+   * being filled, so that an initializer without braces fills the next scalar
+   * (brace elision) and one after a designator continues after the designated
+   * sub-object, even inside nested or anonymous members (`{ .b = 1, 2 }`).
    */
-  private initList(type: CType, cursor: InitCursor, lb: SourceLocation, braced: boolean): Initializer {
-    void cursor;
+  private bracedInit(type: CType, lb: SourceLocation): { init: Initializer; type: CType } {
     if (isScalar(type)) {
-      // `int x = { 3 };`
-      if (braced) {
-        if (this.accept('}')) return { k: 'expr', expr: this.convert(this.intConst(0n, T.int, lb), type) };
-        const init = this.is('{') ? this.initList(type, new InitCursor(type), this.next(), true) : this.scalarInit(type, this.assignment());
-        while (this.accept(',')) { if (this.is('}')) break; this.warn(this.tok, 'excess elements in scalar initializer'); this.assignment(); }
-        this.expect('}');
-        return init;
-      }
-      return this.scalarInit(type, this.assignment());
+      // `int x = { 3 };` (and gcc's `{ { 3 } }`).
+      if (this.is('}')) this.fail(this.tok, 'empty scalar initializer');
+      const init = this.is('{') ? this.bracedInit(type, this.next()).init : this.scalarInit(type, this.assignment());
+      while (this.accept(',')) { if (this.is('}')) break; this.warn(this.tok, 'excess elements in scalar initializer'); this.assignment(); }
+      this.expect('}');
+      return { init, type };
     }
-    if (type.kind === TypeKind.Array) return this.arrayInit(type, cursor, lb, braced);
-    if (isRecord(type)) return this.recordInit(type, lb, braced);
-    this.fail(lb, `invalid initializer for type '${typeToString(type)}'`);
-  }
-
-  /** Parses one element initializer for a sub-object of `type` (braced, a string, or elided braces). */
-  private elementInit(type: CType): Initializer {
-    if (this.is('{')) {
-      const lb = this.next();
-      const c = new InitCursor(type);
-      return this.initList(type, c, lb, true);
-    }
+    if (isRecord(type) && !type.record!.complete) this.fail(lb, `variable has incomplete type '${typeToString(type)}'`);
+    if (type.kind !== TypeKind.Array && !isRecord(type)) this.fail(lb, `invalid initializer for type '${typeToString(type)}'`);
     if (type.kind === TypeKind.Array) {
-      const s = this.stringInitializer(type);
-      if (s !== null) return s.init;
-      return this.initList(type, new InitCursor(type), this.tok, false);
+      // `char s[] = { "abc" }`.
+      const s = this.stringInBraces(type);
+      if (s !== null) return s;
     }
-    if (isRecord(type)) {
-      // A struct member initialised from an expression of the struct type, or brace elision.
-      const save = this.pos;
-      const errs = this.diags.errorCount;
-      if (!this.isDesignatorStart()) {
-        try {
-          const e = this.assignment();
-          if (isRecord(e.type) && compatible(unqual(e.type), unqual(type), true) && errs === this.diags.errorCount) return { k: 'expr', expr: e };
-        } catch (err) {
-          if (!(err instanceof ParseAbort)) throw err;
-        }
-        this.pos = save;
-        this.diags.list.length = this.diags.list.length - (this.diags.errorCount - errs);
-        this.diags.errorCount = errs;
+    const root: ListInit = { k: 'list', type, items: [] };
+    const stack: InitFrame[] = [{ type, list: root, index: 0 }];
+    while (!this.is('}')) {
+      let rangeEnd = -1;
+      if (this.isDesignatorStart()) {
+        stack.length = 1;
+        rangeEnd = this.designation(stack);
+      } else if (!this.nextPosition(stack)) {
+        this.warn(this.tok, `excess elements in ${type.kind === TypeKind.Array ? 'array' : type.kind === TypeKind.Union ? 'union' : 'struct'} initializer`);
+        if (this.is('{')) this.bracedInit(T.int, this.next()); else this.assignment();
+        if (!this.accept(',')) break;
+        continue;
       }
-      return this.initList(type, new InitCursor(type), this.tok, false);
+      this.fillPosition(stack, rangeEnd);
+      if (!this.accept(',')) break;
     }
-    return this.scalarInit(type, this.assignment());
+    this.expect('}');
+    if (type.kind === TypeKind.Array && type.length < 0) {
+      const t = arrayOf(type.base!, root.items.length);
+      root.type = t;
+      return { init: root, type: t };
+    }
+    return { init: root, type };
   }
 
-  /**
-   * In a sub-object whose braces were elided: true when the `,` at the cursor
-   * is followed by another element of this sub-object (it is full when `full`).
-   */
-  private continuesElided(full: boolean): boolean {
-    if (!this.is(',') || full) return false;
-    const after = this.peek();
-    if (after.kind === TokenKind.Punct && (after.spelling === '}' || after.spelling === '.' || after.spelling === '[')) return false;
-    return true;
+  /** `{ "abc" }` for a character array, or null (position restored). */
+  private stringInBraces(type: CType): { init: Initializer; type: CType } | null {
+    if (this.tok.kind !== TokenKind.String || !isInteger(type.base!)) return null;
+    const save = this.pos;
+    const s = this.stringInitializer(type);
+    if (s !== null) {
+      this.accept(',');
+      if (this.accept('}')) return s;
+    }
+    this.pos = save;
+    return null;
   }
 
   private isDesignatorStart(): boolean {
     return this.is('.') || this.is('[');
   }
 
-  private arrayInit(type: CType, cursor: InitCursor, lb: SourceLocation, braced: boolean): Initializer {
-    const elem = type.base!;
-    const items: (Initializer | undefined)[] = [];
-    let index = 0;
-    let max = 0;
-    const limit = type.length;
-    if (braced && this.stringInitializerInBraces(type, items)) {
-      const s = items[0] as Extract<Initializer, { k: 'string' }>;
-      if (type.length < 0) cursor.completedType = arrayOf(elem, s.bytes.length / s.elemSize);
-      return s;
-    }
+  /**
+   * Parses a designation (`[i]`, `[lo ... hi]`, `.name`, chained, then `=`),
+   * leaving the stack at the designated sub-object; returns the end of a
+   * final range designator (-1 when there is none).
+   */
+  private designation(stack: InitFrame[]): number {
     for (;;) {
-      if (braced && this.is('}')) break;
-      if (!braced && (this.is('}') || (limit >= 0 && index >= limit) || (this.isDesignatorStart() && items.length > 0))) break;
+      const f = stack[stack.length - 1]!;
+      let rangeEnd = -1;
       if (this.is('[')) {
-        if (!braced && items.length > 0) break;
         const lbk = this.next();
+        if (f.type.kind !== TypeKind.Array) this.fail(lbk, 'array index in non-array initializer');
         const lo = this.constInt(this.conditional(), 'array index in initializer');
         let hi = lo;
         if (this.accept('...')) hi = this.constInt(this.conditional(), 'array index in initializer');
         this.expect(']');
-        if (lo < 0n || (limit >= 0 && hi >= BigInt(limit))) this.error(lbk, 'array index in initializer exceeds array bounds');
-        index = Number(lo);
-        if (this.is('[') || this.is('.')) {
-          // Nested designator: `[2].x = 1` — continue into the element.
-          const sub = this.designatedInto(elem, items[index]);
-          items[index] = sub;
-          index++;
-        } else {
-          this.accept('=');
-          const init = this.elementInit(elem);
-          for (let i = Number(lo); i <= Number(hi); i++) items[i] = init;
-          index = Number(hi) + 1;
-        }
+        const limit = f.type.length;
+        if (lo < 0n || hi < lo || (limit >= 0 && hi >= BigInt(limit))) this.fail(lbk, 'array index in initializer exceeds array bounds');
+        f.index = Number(lo);
+        if (hi !== lo) rangeEnd = Number(hi);
       } else {
-        if (this.is('.')) this.fail(this.tok, 'field designator used for an array');
-        if (limit >= 0 && index >= limit) {
-          this.warn(this.tok, 'excess elements in array initializer');
-          this.elementInit(elem);
-        } else items[index] = this.elementInit(elem);
-        index++;
-      }
-      if (index > max) max = index;
-      if (!braced && !this.continuesElided(limit >= 0 && index >= limit)) break;
-      if (!this.accept(',')) break;
-    }
-    if (braced) this.expect('}');
-    if (type.length < 0) cursor.completedType = arrayOf(elem, max);
-    const n = type.length < 0 ? max : type.length;
-    if (items.length > n) items.length = n;
-    return { k: 'list', type: type.length < 0 ? arrayOf(elem, max) : type, items };
-  }
-
-  private stringInitializerInBraces(type: CType, out: (Initializer | undefined)[]): boolean {
-    if (this.tok.kind !== TokenKind.String || !isInteger(type.base!)) return false;
-    const save = this.pos;
-    const s = this.stringInitializer(type);
-    if (s === null) { this.pos = save; return false; }
-    this.accept(',');
-    if (!this.is('}')) { this.pos = save; return false; }
-    this.next();
-    out.push(s.init);
-    return true;
-  }
-
-  /** After an outer designator: parses the rest of a designator list into sub-object `type` (`.a[2] = x`). */
-  private designatedInto(type: CType, existing: Initializer | undefined): Initializer {
-    let list: Extract<Initializer, { k: 'list' }>;
-    if (existing !== undefined && existing.k === 'list') list = existing;
-    else {
-      list = { k: 'list', type, items: [] };
-      if (existing !== undefined && existing.k === 'expr' && isRecord(type)) {
-        // Overriding part of a struct that was initialised whole: not supported precisely.
-        this.warn(this.tok, 'initializer overrides part of an earlier whole-object initializer');
-      }
-    }
-    if (this.is('[')) {
-      if (type.kind !== TypeKind.Array) this.fail(this.tok, 'array index in non-array initializer');
-      this.next();
-      const i = Number(this.constInt(this.conditional(), 'array index in initializer'));
-      this.expect(']');
-      if (type.length >= 0 && i >= type.length) this.error(this.tok, 'array index in initializer exceeds array bounds');
-      if (this.is('[') || this.is('.')) list.items[i] = this.designatedInto(type.base!, list.items[i]);
-      else { this.accept('='); list.items[i] = this.elementInit(type.base!); }
-      return list;
-    }
-    this.expect('.');
-    if (!isRecord(type)) this.fail(this.tok, 'field name not in record or union initializer');
-    const name = this.identifier('a member name');
-    const path = memberPath(type, name.spelling);
-    if (path === undefined) this.fail(name, `'${typeToString(type)}' has no member named '${name.spelling}'`);
-    let cur = list;
-    let curType = type;
-    for (let p = 0; p < path.length; p++) {
-      const idx = path[p]!;
-      const m = curType.record!.members[idx]!;
-      if (curType.kind === TypeKind.Union) cur.items.length = 0;
-      if (p === path.length - 1) {
-        if (this.is('[') || this.is('.')) cur.items[idx] = this.designatedInto(m.type, cur.items[idx]);
-        else { this.accept('='); cur.items[idx] = this.elementInit(m.type); }
-      } else {
-        let next = cur.items[idx];
-        if (next === undefined || next.k !== 'list') { next = { k: 'list', type: m.type, items: [] }; cur.items[idx] = next; }
-        cur = next;
-        curType = m.type;
-      }
-    }
-    return list;
-  }
-
-  private recordInit(type: CType, lb: SourceLocation, braced: boolean): Initializer {
-    const rec = type.record!;
-    if (!rec.complete) this.fail(lb, `variable has incomplete type '${typeToString(type)}'`);
-    const items: (Initializer | undefined)[] = [];
-    const members = rec.members;
-    let index = 0;
-    const isUnion = rec.isUnion;
-    for (;;) {
-      if (braced && this.is('}')) break;
-      if (!braced && (this.is('}') || index >= members.length || (isUnion && index >= 1) || (this.isDesignatorStart() && items.length > 0))) break;
-      if (this.is('.')) {
-        if (!braced && items.length > 0) break;
-        this.next();
+        const dot = this.expect('.');
+        if (!isRecord(f.type)) this.fail(dot, 'field name not in record or union initializer');
         const name = this.identifier('a member name');
-        const path = memberPath(type, name.spelling);
-        if (path === undefined) this.fail(name, `'${typeToString(type)}' has no member named '${name.spelling}'`);
-        const first = path[0]!;
-        if (isUnion) items.length = 0;
-        if (path.length === 1) {
-          if (this.is('[') || this.is('.')) items[first] = this.designatedInto(members[first]!.type, items[first]);
-          else { this.accept('='); items[first] = this.elementInit(members[first]!.type); }
-        } else {
-          // A member of an anonymous struct/union: descend.
-          let cur = items[first];
-          if (cur === undefined || cur.k !== 'list') { cur = { k: 'list', type: members[first]!.type, items: [] }; items[first] = cur; }
-          let curType = members[first]!.type;
-          let list = cur;
-          for (let p = 1; p < path.length; p++) {
-            const idx = path[p]!;
-            const m = curType.record!.members[idx]!;
-            if (curType.kind === TypeKind.Union) list.items.length = 0;
-            if (p === path.length - 1) {
-              if (this.is('[') || this.is('.')) list.items[idx] = this.designatedInto(m.type, list.items[idx]);
-              else { this.accept('='); list.items[idx] = this.elementInit(m.type); }
-            } else {
-              let nx = list.items[idx];
-              if (nx === undefined || nx.k !== 'list') { nx = { k: 'list', type: m.type, items: [] }; list.items[idx] = nx; }
-              list = nx;
-              curType = m.type;
-            }
-          }
+        const path = memberPath(f.type, name.spelling);
+        if (path === undefined) this.fail(name, `'${typeToString(f.type)}' has no member named '${name.spelling}'`);
+        // Members of anonymous structs and unions: through each level.
+        for (let p = 0; p < path.length - 1; p++) {
+          stack[stack.length - 1]!.index = path[p]!;
+          this.enterSubobject(stack);
         }
-        index = first + 1;
-      } else if (this.is('[')) {
-        this.fail(this.tok, 'array index in non-array initializer');
-      } else {
-        // Skip unnamed bit-fields (they are not members for initialisation).
-        while (index < members.length && members[index]!.name === '' && members[index]!.bitWidth >= 0) index++;
-        if (index >= members.length || (isUnion && index >= 1)) {
-          this.warn(this.tok, `excess elements in ${isUnion ? 'union' : 'struct'} initializer`);
-          this.elementInit(T.int);
-        } else {
-          items[index] = this.elementInit(members[index]!.type);
-          index++;
-        }
+        stack[stack.length - 1]!.index = path[path.length - 1]!;
       }
-      if (!braced) {
-        let rest = index;
-        while (rest < members.length && members[rest]!.name === '' && members[rest]!.bitWidth >= 0) rest++;
-        if (!this.continuesElided(rest >= members.length || (isUnion && index >= 1))) break;
+      if (!this.isDesignatorStart()) {
+        this.expect('=');
+        return rangeEnd;
       }
-      if (!this.accept(',')) break;
+      if (rangeEnd >= 0) this.fail(this.tok, 'a range designator followed by another designator is not supported');
+      this.enterSubobject(stack);
     }
-    if (braced) this.expect('}');
-    return { k: 'list', type, items };
+  }
+
+  /** The type of the sub-object at the top frame's position. */
+  private subobjectType(f: InitFrame): CType {
+    return f.type.kind === TypeKind.Array ? f.type.base! : f.type.record!.members[f.index]!.type;
+  }
+
+  /** Stores `init` at the top frame's position (a union keeps only its last initialised member). */
+  private setSubobject(f: InitFrame, init: Initializer): void {
+    if (f.type.kind === TypeKind.Union) f.list.items.length = 0;
+    f.list.items[f.index] = init;
+  }
+
+  /** Pushes a frame for the sub-object at the top frame's position (reusing a copy of its list when it has one). */
+  private enterSubobject(stack: InitFrame[]): void {
+    const f = stack[stack.length - 1]!;
+    const t = this.subobjectType(f);
+    if (t.kind !== TypeKind.Array && !isRecord(t)) this.fail(this.tok, `designator into non-aggregate type '${typeToString(t)}'`);
+    if (isRecord(t) && !t.record!.complete) this.fail(this.tok, `invalid use of incomplete type '${typeToString(t)}'`);
+    const old = f.list.items[f.index];
+    // A copy: the same list may be shared by the elements of a range designator.
+    const list: ListInit = old !== undefined && old.k === 'list' ? { k: 'list', type: old.type, items: old.items.slice() } : { k: 'list', type: t, items: [] };
+    if (old !== undefined && old.k !== 'list') this.warn(this.tok, 'initialized field overwritten');
+    this.setSubobject(f, list);
+    stack.push({ type: t, list, index: 0 });
+  }
+
+  /** Moves the stack to the next sub-object for an initializer without designator; false when the list is full. */
+  private nextPosition(stack: InitFrame[]): boolean {
+    for (;;) {
+      const f = stack[stack.length - 1]!;
+      if (f.type.kind === TypeKind.Array) {
+        if (f.type.length < 0 || f.index < f.type.length) return true;
+      } else {
+        const ms = f.type.record!.members;
+        // Unnamed bit-fields are not initialised; a union takes one initializer.
+        while (f.index < ms.length && ms[f.index]!.name === '' && ms[f.index]!.bitWidth >= 0) f.index++;
+        if (f.index < ms.length && (f.type.kind !== TypeKind.Union || f.list.items.length === 0)) return true;
+      }
+      if (stack.length === 1) return false;
+      stack.pop();
+      stack[stack.length - 1]!.index++;
+    }
+  }
+
+  /** Parses the initializer of the sub-object at the stack's position, descending into aggregates whose braces are elided. */
+  private fillPosition(stack: InitFrame[], rangeEnd: number): void {
+    let pre: Expr | undefined;
+    let f = stack[stack.length - 1]!;
+    const first = f;
+    for (;;) {
+      const t = this.subobjectType(f);
+      if (pre === undefined && this.is('{')) { this.setSubobject(f, this.bracedInit(t, this.next()).init); break; }
+      if (pre === undefined && t.kind === TypeKind.Array && this.tok.kind === TokenKind.String) {
+        const s = this.stringInitializer(t);
+        if (s !== null) { this.setSubobject(f, s.init); break; }
+      }
+      if (pre !== undefined && pre.k === 'string' && t.kind === TypeKind.Array && isInteger(t.base!) && t.base!.size === pre.type.base!.size) {
+        this.setSubobject(f, this.stringInitFrom(t, pre).init);
+        break;
+      }
+      if (isScalar(t)) { this.setSubobject(f, this.scalarInit(t, pre ?? this.assignment())); break; }
+      pre ??= this.assignment();
+      if (isRecord(t) && isRecord(pre.type) && compatible(unqual(pre.type), unqual(t), true)) { this.setSubobject(f, { k: 'expr', expr: pre }); break; }
+      if (t.kind !== TypeKind.Array && !isRecord(t)) this.fail(pre.loc, `invalid initializer for type '${typeToString(t)}'`);
+      // Brace elision: the expression initialises the first scalar of the aggregate.
+      this.enterSubobject(stack);
+      if (!this.nextPosition(stack)) { this.warn(pre.loc, 'excess elements in initializer'); return; }
+      f = stack[stack.length - 1]!;
+    }
+    if (rangeEnd >= 0 && f !== first) this.fail(this.tok, 'a range designator whose initializer elides braces is not supported');
+    if (rangeEnd >= 0) {
+      const init = f.list.items[f.index]!;
+      for (let i = f.index + 1; i <= rangeEnd; i++) f.list.items[i] = init;
+      f.index = rangeEnd;
+    }
+    f.index++;
   }
 
   // ---------------------------------------------------------------- statements
@@ -1331,7 +1326,7 @@ export class Parser {
         } catch (e) {
           if (!(e instanceof ParseAbort)) throw e;
           if (this.pos === start) this.next();
-          this.recover();
+          this.recover(start);
         }
       }
       this.next();
@@ -1480,7 +1475,12 @@ export class Parser {
         }
         case 'goto': {
           this.next();
-          if (this.is('*')) this.fail(this.tok, 'computed goto is not supported');
+          if (this.accept('*')) {
+            const target = this.rvalue(this.expression());
+            if (!isPointer(target.type) && !isInteger(target.type)) this.fail(t, `cannot convert to a pointer type in computed goto`);
+            this.expect(';');
+            return { k: 'gotoind', loc: t, target: this.convert(target, pointerTo(T.void)) };
+          }
           const name = this.identifier('a label name');
           this.expect(';');
           this.gotos.push({ name: name.spelling, loc: name });
@@ -1918,7 +1918,15 @@ export class Parser {
           const e = this.unary();
           return this.incdec(e, t.spelling === '++' ? 1 : -1, true, t);
         }
-        case '&&': this.fail(t, "labels as values ('&&label') are not supported");
+        case '&&': {
+          this.next();
+          const name = this.identifier('a label name');
+          const fn = this.func;
+          if (fn === null) this.fail(t, "label address ('&&label') outside a function");
+          this.gotos.push({ name: name.spelling, loc: name });
+          if (!fn.addressedLabels.includes(name.spelling)) fn.addressedLabels.push(name.spelling);
+          return { k: 'labeladdr', type: pointerTo(T.void), loc: t, fn, name: name.spelling };
+        }
       }
     }
     if (t.kind === TokenKind.Identifier) {
@@ -2086,43 +2094,34 @@ export class Parser {
     return { k: 'call', type: unqual(ret), loc, callee, args: out, fnType: ft };
   }
 
+  /** Decodes the adjacent string literal tokens at the cursor (C11 translation phase 6), reporting problems at their token. */
+  private stringTokens(): StringLiteral {
+    const toks: Token[] = [];
+    while (this.tok.kind === TokenKind.String) toks.push(this.next());
+    return decodeStrings(toks.map((t) => t.spelling), (message, severity, i) => {
+      if (severity === 'error') this.error(toks[i]!, message); else this.warn(toks[i]!, message);
+    });
+  }
+
   private stringLiteral(): Extract<Expr, { k: 'string' }> {
     const first = this.tok;
-    const units: number[] = [];
-    let unitSize = 1;
-    let prefix = '';
-    while (this.tok.kind === TokenKind.String) {
-      const t = this.next();
-      const d = decodeString(t.spelling);
-      if (d.error !== undefined) this.error(t, d.error);
-      if (d.prefix !== '' && d.prefix !== 'u8') {
-        if (prefix !== '' && prefix !== d.prefix) this.error(t, 'unsupported non-standard concatenation of string literals');
-        prefix = d.prefix;
-        unitSize = d.unitSize;
-      }
-      units.push(...d.units);
-    }
-    // Re-decode when a wide prefix appeared after narrow pieces (units were bytes then).
-    if (unitSize !== 1) {
-      units.length = 0;
-      let i = this.pos;
-      while (i > 0 && this.tokens[i - 1]!.kind === TokenKind.String && this.tokens[i - 1] !== first) i--;
-      for (let j = this.tokens.indexOf(first); j < this.pos; j++) {
-        const body = this.tokens[j]!.spelling;
-        const q = body.indexOf('"');
-        units.push(...decodeString(prefix + body.slice(q)).units);
-      }
-    }
-    units.push(0);
-    const bytes = new Uint8Array(units.length * unitSize);
+    const lit = this.stringTokens();
+    const units = lit.units;
+    const size = lit.elementSize;
+    const bytes = new Uint8Array(units.length * size);
     const dv = new DataView(bytes.buffer);
     for (let i = 0; i < units.length; i++) {
-      if (unitSize === 1) bytes[i] = units[i]! & 255;
-      else if (unitSize === 2) dv.setUint16(2 * i, units[i]!, true);
-      else dv.setUint32(4 * i, units[i]! >>> 0, true);
+      if (size === 1) bytes[i] = units[i]!;
+      else if (size === 2) dv.setUint16(2 * i, units[i]!, true);
+      else dv.setUint32(4 * i, units[i]!, true);
     }
-    const elem = unitSize === 1 ? T.char : unitSize === 2 ? T.ushort : prefix === 'U' ? T.uint : T.int;
+    const elem = lit.encoding === 'wchar' ? T.int : lit.encoding === 'char16' ? T.ushort : lit.encoding === 'char32' ? T.uint : T.char;
     return { k: 'string', type: arrayOf(elem, units.length), loc: first, bytes };
+  }
+
+  /** Reports a literal's problems at its token. */
+  private literalReport(t: Token): (message: string, severity: 'error' | 'warning') => void {
+    return (message, severity) => { if (severity === 'error') this.error(t, message); else this.warn(t, message); };
   }
 
   private primary(): Expr {
@@ -2130,17 +2129,15 @@ export class Parser {
     switch (t.kind) {
       case TokenKind.Number: {
         this.next();
-        const v = decodeNumber(t.spelling);
-        if (v.kind === 'error') this.fail(t, v.message);
-        if (v.kind === 'int') return this.intConst(v.value, v.type, t);
-        if (v.type.kind === TypeKind.LDouble) this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
-        return { k: 'float', type: v.type, loc: t, value: v.value };
+        const v = decodeNumber(t.spelling, this.literalReport(t));
+        if (v.kind === 'integer') return this.intConst(v.value, INTEGER_CONSTANT_TYPES[v.type], t);
+        if (v.type === 'long double') this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
+        return { k: 'float', type: FLOATING_CONSTANT_TYPES[v.type], loc: t, value: v.value };
       }
       case TokenKind.Char: {
         this.next();
-        const c = decodeChar(t.spelling);
-        if (c.error !== undefined) this.error(t, c.error);
-        return this.intConst(c.value, c.type, t);
+        const c = decodeChar(t.spelling, this.literalReport(t));
+        return this.intConst(BigInt(c.value), CHAR_CONSTANT_TYPES[c.type], t);
       }
       case TokenKind.String:
         return this.stringLiteral();
@@ -2153,13 +2150,17 @@ export class Parser {
             const body = this.compoundStatement();
             this.expect(')');
             const items = (body as Extract<Stmt, { k: 'block' }>).items;
-            const last = items[items.length - 1];
             let type = T.void;
             let result: Expr | null = null;
+            // The value is the last expression statement's, also under a label (`skip: res;`).
+            let holder: Stmt[] = items;
+            let last = items[items.length - 1];
+            while (last !== undefined && last.k === 'label') { holder = [last]; last = last.body; }
             if (last !== undefined && last.k === 'expr') {
-              items.pop();
               result = this.rvalue(last.expr);
               type = result.type;
+              if (holder === items) items.pop();
+              else (holder[0] as Extract<Stmt, { k: 'label' }>).body = { k: 'empty', loc: last.loc };
             }
             return { k: 'stmtexpr', type, loc: t, body: [body], result };
           }
@@ -2429,8 +2430,26 @@ function memberPath(t: CType, name: string): number[] | undefined {
   return undefined;
 }
 
-/** Tracks the completed type of an array of unknown size while its initializer is parsed. */
-class InitCursor {
-  completedType: CType | null = null;
-  constructor(readonly type: CType) {}
+/** The C types of literals.ts's constant types (LP64; `wchar_t` is int). */
+const INTEGER_CONSTANT_TYPES: { readonly [K in IntegerConstantType]: CType } = {
+  'int': T.int, 'unsigned int': T.uint, 'long': T.long, 'unsigned long': T.ulong, 'long long': T.llong, 'unsigned long long': T.ullong,
+};
+const FLOATING_CONSTANT_TYPES: { readonly [K in FloatingConstantType]: CType } = { 'float': T.float, 'double': T.double, 'long double': T.ldouble };
+const CHAR_CONSTANT_TYPES: { readonly [K in CharConstantType]: CType } = {
+  'int': T.int, 'wchar_t': T.int, 'char16_t': T.ushort, 'char32_t': T.uint, 'unsigned char': T.uchar,
+};
+
+/** The text of a narrow string literal (UTF-8), without its terminator. */
+function literalText(lit: StringLiteral): string {
+  return lit.elementSize === 1 ? Buffer.from(lit.units.slice(0, -1)).toString('utf8') : String.fromCodePoint(...lit.units.slice(0, -1));
+}
+
+/** A list initializer. */
+type ListInit = Extract<Initializer, { k: 'list' }>;
+
+/** An aggregate being filled while an initializer list is parsed: its list and the position of the next sub-object. */
+interface InitFrame {
+  readonly type: CType;
+  readonly list: ListInit;
+  index: number;
 }

@@ -129,7 +129,8 @@ export class CProgram {
    */
   main(argv: readonly string[] = ['a.out']): number {
     const mainFn = this.ir.module.lookup('main');
-    if (mainFn === undefined || !('builder' in mainFn)) throw new Error('the C program has no main function');
+    // A link error, as gcc's driver reports it.
+    if (mainFn === undefined || !('builder' in mainFn)) throw new CompileError([], "jitkit: error: undefined reference to 'main'");
     const strings = argv.map((a) => Buffer.from(`${a}\0`, 'utf8'));
     const pointers = new BigUint64Array(argv.length + 2);
     strings.forEach((s, i) => { pointers[i] = native.addressOf(s); });

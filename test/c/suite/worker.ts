@@ -36,13 +36,20 @@ const dup2 = wrap(symbol('dup2'), { args: ['i32', 'i32'], result: 'i32' });
 const close = wrap(symbol('close'), { args: ['i32'], result: 'i32' });
 const outFile = path.join(os.tmpdir(), `jitkit-c-worker-${process.pid}.out`);
 
+/** The reason of a failed build: the first errors (not the warnings before them), or an internal error's stack. */
+function compileFailure(e: unknown): string {
+  if (!(e instanceof CompileError)) return `compile: internal error: ${((e as Error).stack ?? String(e)).split('\n').slice(0, 6).join('\n')}`;
+  const lines = e.message.split('\n');
+  const first = lines.findIndex((l) => / error: /.test(l));
+  return `compile: ${lines.slice(Math.max(first, 0), Math.max(first, 0) + 6).join('\n')}`;
+}
+
 function runOne(req: WorkRequest): WorkResult {
   let program;
   try {
     program = cc({ files: req.files }, { opt: req.opt, includePaths: req.includePaths });
   } catch (e) {
-    const msg = e instanceof CompileError ? e.message : `internal error: ${(e as Error).stack ?? String(e)}`;
-    return { id: req.id, stdout: '', status: -1, error: `compile: ${msg.split('\n').slice(0, 6).join('\n')}` };
+    return { id: req.id, stdout: '', status: -1, error: compileFailure(e) };
   }
   flushCStdio();
   const fd = fs.openSync(outFile, 'w');
@@ -56,7 +63,7 @@ function runOne(req: WorkRequest): WorkResult {
     process.chdir(req.cwd);
     status = program.main([req.files[0]!, ...req.args]) & 0xff;
   } catch (e) {
-    if (e instanceof TrapError) { status = 128; error = `trap: ${e.message}`; } else { status = -1; error = `internal error: ${(e as Error).stack ?? String(e)}`; }
+    if (e instanceof TrapError) { status = 128; error = `trap: ${e.message}`; } else if (e instanceof CompileError) { status = -1; error = compileFailure(e); } else { status = -1; error = `internal error: ${(e as Error).stack ?? String(e)}`; }
   } finally {
     process.chdir(cwd);
     flushCStdio();
