@@ -32,6 +32,7 @@
 #include "ffi.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -104,6 +105,7 @@ struct jk_callback {
   uint32_t result_slots; // frame slots 0..result_slots hold the result afterwards
   int32_t mode;          // MODE_WAIT or MODE_POST for calls from other threads
   bool refd;
+  uint32_t id; // the JS side's index of this callback's wrapper (fiber calls run it from JS)
   char name[64];
   uint32_t nderefs; // `deref(T)` arguments: the pointee is copied into the frame
   struct {
@@ -247,6 +249,193 @@ static void dispatch_foreign(struct jk_callback *cb, uint64_t *frame) {
   pthread_mutex_destroy(&req.mu);
 }
 
+
+// ---------------------------------------------------------------------------
+// Fiber calls: C code that calls callbacks runs on a stack of its own.
+//
+// A call whose signature takes a callback (fnptr) is made with invokeFiber*: the thunk runs
+// on a fiber (a separate stack of this thread). When the C code calls a callback of this JS
+// thread, the dispatcher copies the arguments into the argument buffer and switches back to
+// the JS stack: invokeFiber returns true, the JS side (runtime/fiber-calls.ts) runs the
+// callback's wrapper as a plain JS call, and resumeFiber switches back into the C code,
+// which gets the result from the buffer. No C -> JS entry through Node-API per callback:
+// each costs one JS -> C call instead. A call not made this way (or a callback from a
+// fiber of another depth than the innermost) takes run_js's napi_call_function path.
+//
+// Fibers are kept per nesting depth (a callback making another fiber call uses the next)
+// and reused; their stacks are 8 MiB of lazily committed memory under a guard page.
+
+#define FIBER_STACK_BYTES ((size_t)8 << 20)
+#define FIBER_GUARD_BYTES ((size_t)64 << 10)
+#define FIBER_MAX_DEPTH 64
+
+struct fiber {
+  void *sp;        // the fiber's saved context while it waits (or before its first run)
+  void *caller_sp; // the JS stack's saved context while the fiber runs
+  uint32_t kind;   // 0: integer result, 1: double, 2: float (as the invoke functions)
+  bool done;       // the call returned (its result is in the buffer's slot 0)
+  struct jk_callback *cb; // a callback waiting for JS
+};
+
+// The JS side reads the waiting callback's id here (fiberState()).
+static __thread struct { uint32_t callback_id; uint32_t depth; } fiber_state JK_TLS_MODEL;
+static __thread struct fiber *fibers[FIBER_MAX_DEPTH];
+static __thread uint32_t fiber_depth JK_TLS_MODEL;    // fibers in use on this thread
+static __thread struct fiber *running_fiber JK_TLS_MODEL; // the fiber whose code runs now, NULL on the JS stack
+
+// jk_fiber_switch(save, to): saves the callee-saved registers on this stack and its stack
+// pointer in *save, then continues the context saved at `to`. MXCSR and the x87 control word
+// are left as they are: C calling a callback hands them to JS as a direct call would.
+void jk_fiber_switch(void **save, void *to) __attribute__((visibility("hidden")));
+__asm__(
+    ".text\n"
+    ".globl jk_fiber_switch\n"
+    ".hidden jk_fiber_switch\n"
+    ".type jk_fiber_switch, @function\n"
+    "jk_fiber_switch:\n"
+    "  pushq %rbp\n"
+    "  pushq %rbx\n"
+    "  pushq %r12\n"
+    "  pushq %r13\n"
+    "  pushq %r14\n"
+    "  pushq %r15\n"
+    "  movq %rsp, (%rdi)\n"
+    "  movq %rsi, %rsp\n"
+    "  popq %r15\n"
+    "  popq %r14\n"
+    "  popq %r13\n"
+    "  popq %r12\n"
+    "  popq %rbx\n"
+    "  popq %rbp\n"
+    "  ret\n"
+    ".size jk_fiber_switch, .-jk_fiber_switch\n");
+
+static uintptr_t buffer_thunk(uint64_t *buffer) {
+  double d;
+  memcpy(&d, &buffer[JK_THUNK_SLOT], sizeof d);
+  return (uintptr_t)(int64_t)d;
+}
+
+// Calls the thunk whose address is in `buffer` with its arguments there; the result goes to
+// slot 0 (kind 0: integer in rax, 1: double, 2: float in xmm0), as the invoke functions do.
+static void call_thunk(uint32_t kind, uint64_t *buffer) {
+  uintptr_t thunk = buffer_thunk(buffer);
+  if (kind == 1) {
+    double r = ((double (*)(uint64_t *))thunk)(buffer);
+    memcpy(&buffer[0], &r, sizeof r);
+  } else if (kind == 2) {
+    float r = ((float (*)(uint64_t *))thunk)(buffer);
+    memcpy(&buffer[0], &r, sizeof r);
+  } else {
+    buffer[0] = ((uint64_t(*)(uint64_t *))thunk)(buffer);
+  }
+}
+
+// Every fiber runs this loop: one call per switch in, then back to the JS stack.
+static void fiber_main(void) {
+  for (;;) {
+    struct fiber *f = running_fiber;
+    call_thunk(f->kind, jk_arg_buffer());
+    f->done = true;
+    jk_fiber_switch(&f->sp, f->caller_sp);
+  }
+}
+
+static struct fiber *fiber_new(void) {
+  size_t size = FIBER_STACK_BYTES + FIBER_GUARD_BYTES;
+  char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) return NULL;
+  if (mprotect(mem, FIBER_GUARD_BYTES, PROT_NONE) != 0) {
+    munmap(mem, size);
+    return NULL;
+  }
+  struct fiber *f = calloc(1, sizeof *f);
+  if (f == NULL) {
+    munmap(mem, size);
+    return NULL;
+  }
+  // The first switch in pops the six registers jk_fiber_switch pushes and "returns" into
+  // fiber_main with rsp = 8 (mod 16), as at a function's entry.
+  uint64_t *top = (uint64_t *)(mem + size);
+  uint64_t *sp = top - 8;
+  memset(sp, 0, 8 * sizeof *sp);
+  sp[6] = (uint64_t)(uintptr_t)fiber_main; // return address of jk_fiber_switch's ret
+  f->sp = sp;
+  return f;
+}
+
+// Switches into the innermost fiber; back on the JS stack, tells JS whether a callback waits.
+static napi_value fiber_run(napi_env env, struct fiber *f) {
+  running_fiber = f;
+  jk_fiber_switch(&f->caller_sp, f->sp);
+  running_fiber = NULL;
+  napi_value r;
+  if (f->done) {
+    fiber_depth--;
+    fiber_state.depth = fiber_depth;
+    napi_get_boolean(env, false, &r);
+  } else {
+    fiber_state.callback_id = f->cb->id;
+    napi_get_boolean(env, true, &r);
+  }
+  return r;
+}
+
+// invokeFiber{Int,F64,F32}(): boolean — as invokeInt & co. (arguments, target and thunk in the
+// buffer), on a fiber; true when a callback waits for JS (then resumeFiber() after running it).
+static napi_value js_invoke_fiber(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
+  uint32_t kind = (uint32_t)(uintptr_t)data;
+  if (running_fiber != NULL) return throw_type(env, "jitkit native: fiber call from a fiber");
+  struct fiber *f = fiber_depth < FIBER_MAX_DEPTH ? fibers[fiber_depth] : NULL;
+  if (f == NULL && fiber_depth < FIBER_MAX_DEPTH) f = fibers[fiber_depth] = fiber_new();
+  napi_value r;
+  if (f == NULL) {
+    // Too deep, or no memory for a stack: the call runs here; callbacks take the Node-API path.
+    jk_ffi_enter();
+    call_thunk(kind, jk_arg_buffer());
+    jk_ffi_leave(env);
+    napi_get_boolean(env, false, &r);
+    return r;
+  }
+  fiber_depth++;
+  fiber_state.depth = fiber_depth;
+  f->kind = kind;
+  f->done = false;
+  f->cb = NULL;
+  return fiber_run(env, f);
+}
+
+// resumeFiber(): boolean — continues the innermost waiting fiber (its callback's result is in
+// the buffer); true when it waits for another callback.
+static napi_value js_resume_fiber(napi_env env, napi_callback_info info) {
+  if (running_fiber != NULL || fiber_depth == 0 || fibers[fiber_depth - 1]->done || fibers[fiber_depth - 1]->cb == NULL)
+    return throw_type(env, "jitkit native: no fiber waits for a callback");
+  struct fiber *f = fibers[fiber_depth - 1];
+  f->cb = NULL;
+  return fiber_run(env, f);
+}
+
+// fiberState(): ArrayBuffer over this thread's { callback_id: u32, depth: u32 }.
+static napi_value js_fiber_state(napi_env env, napi_callback_info info) {
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, &fiber_state, sizeof fiber_state, NULL, NULL, &ab) != napi_ok) {
+    napi_throw_error(env, "ERR_JITKIT_NAPI", "jitkit native: this Node.js does not allow views of native memory");
+    return NULL;
+  }
+  return ab;
+}
+
+// On the fiber: hands the callback to JS and waits for its result.
+static void dispatch_to_js_stack(struct fiber *f, struct jk_callback *cb, uint64_t *frame) {
+  uint64_t *buf = jk_arg_buffer();
+  for (uint32_t i = 1; i <= cb->arg_slots; i++) buf[i] = frame[i];
+  f->cb = cb;
+  jk_fiber_switch(&f->sp, f->caller_sp);
+  for (uint32_t i = 0; i <= cb->result_slots; i++) frame[i] = buf[i];
+}
+
 // Called by every callback thunk: frame slots 1.. hold the arguments; on return
 // slot 0 (scalars) or slots 1.. (records) hold the result.
 void jk_callback_dispatch(struct jk_callback *cb, uint64_t *frame) {
@@ -257,8 +446,13 @@ void jk_callback_dispatch(struct jk_callback *cb, uint64_t *frame) {
     if (p != NULL) memcpy(&frame[cb->derefs[i].dest_slot], p, cb->derefs[i].size);
   }
   struct ffi_env *fe = this_env;
-  if (__builtin_expect(fe == cb->fe, 1)) run_js(fe->env, cb, frame, true);
-  else dispatch_foreign(cb, frame);
+  if (__builtin_expect(fe == cb->fe, 1)) {
+    struct fiber *f = running_fiber;
+    if (f != NULL && cb->id != 0) dispatch_to_js_stack(f, cb, frame);
+    else run_js(fe->env, cb, frame, true);
+  } else {
+    dispatch_foreign(cb, frame);
+  }
 }
 
 static void env_closing(void *data) {
@@ -272,17 +466,18 @@ static void env_closing(void *data) {
 }
 
 // callbackCreate(fn, argSlots, resultSlots, mode, name, derefs: Uint32Array of
-// [argSlot, destSlot, size]...): bigint record address. argSlots counts the slots of
+// [argSlot, destSlot, size]..., id): bigint record address. id: the JS side's index of the
+// wrapper for fiber calls (0: none, always the Node-API path). argSlots counts the slots of
 // the arguments and of the pointees copied for deref arguments.
 static napi_value js_callback_create(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) return throw_type(env, "jitkit native: callbackCreate needs 6 arguments");
+  size_t argc = 7;
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7) return throw_type(env, "jitkit native: callbackCreate needs 7 arguments");
   napi_valuetype t;
   napi_typeof(env, argv[0], &t);
   if (t != napi_function) return throw_type(env, "jitkit native: callback must be a function");
-  uint32_t arg_slots, result_slots, mode;
-  if (!arg_u32(env, argv[1], &arg_slots) || !arg_u32(env, argv[2], &result_slots) || !arg_u32(env, argv[3], &mode)) return NULL;
+  uint32_t arg_slots, result_slots, mode, id;
+  if (!arg_u32(env, argv[1], &arg_slots) || !arg_u32(env, argv[2], &result_slots) || !arg_u32(env, argv[3], &mode) || !arg_u32(env, argv[6], &id)) return NULL;
   if (arg_slots >= JK_TARGET_SLOT || result_slots >= JK_TARGET_SLOT || mode > MODE_POST) return throw_type(env, "jitkit native: bad callback layout");
   struct ffi_env *fe = this_env;
   if (fe == NULL) return throw_type(env, "jitkit native: no environment on this thread");
@@ -327,6 +522,7 @@ static napi_value js_callback_create(napi_env env, napi_callback_info info) {
   cb->arg_slots = arg_slots;
   cb->result_slots = result_slots;
   cb->mode = (int32_t)mode;
+  cb->id = id;
   cb->nderefs = (uint32_t)(nd / 3);
   for (uint32_t i = 0; i < cb->nderefs; i++) {
     cb->derefs[i].arg_slot = d[3 * i];
@@ -405,18 +601,7 @@ static void async_execute(napi_env env, void *data) {
   memcpy(buffer, c->slots, 8 * ((size_t)c->arg_slots + 1));
   buffer[JK_TARGET_SLOT] = c->target;
   buffer[JK_THUNK_SLOT] = c->thunk;
-  double d;
-  memcpy(&d, &c->thunk, sizeof d);
-  uintptr_t thunk = (uintptr_t)(int64_t)d;
-  if (c->kind == 1) {
-    double r = ((double (*)(uint64_t *))thunk)(buffer);
-    memcpy(&buffer[0], &r, sizeof r);
-  } else if (c->kind == 2) {
-    float r = ((float (*)(uint64_t *))thunk)(buffer);
-    memcpy(&buffer[0], &r, sizeof r);
-  } else {
-    buffer[0] = ((uint64_t(*)(uint64_t *))thunk)(buffer);
-  }
+  call_thunk(c->kind, buffer);
   memcpy(c->slots, buffer, 8 * ((size_t)c->result_slots + 1));
 }
 
@@ -545,6 +730,11 @@ napi_status jk_ffi_init(napi_env env, napi_value exports) {
       {"readCString", NULL, js_read_cstring, NULL, NULL, NULL, napi_default, NULL},
       {"readCString16", NULL, js_read_cstring, NULL, NULL, NULL, napi_default, (void *)1},
       {"ffiAddresses", NULL, js_ffi_addresses, NULL, NULL, NULL, napi_default, NULL},
+      {"invokeFiberInt", NULL, js_invoke_fiber, NULL, NULL, NULL, napi_default, (void *)0},
+      {"invokeFiberF64", NULL, js_invoke_fiber, NULL, NULL, NULL, napi_default, (void *)1},
+      {"invokeFiberF32", NULL, js_invoke_fiber, NULL, NULL, NULL, napi_default, (void *)2},
+      {"resumeFiber", NULL, js_resume_fiber, NULL, NULL, NULL, napi_default, NULL},
+      {"fiberState", NULL, js_fiber_state, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
 }

@@ -75,7 +75,15 @@ export interface NativeAddon {
    * includes the pointee copies of deref arguments), mode (0 wait, 1 post), name, and the
    * deref arguments as [argSlot, destSlot, size] triples.
    */
-  callbackCreate(fn: () => void, argSlots: number, resultSlots: number, mode: number, name: string, derefs: Uint32Array): bigint;
+  callbackCreate(fn: () => void, argSlots: number, resultSlots: number, mode: number, name: string, derefs: Uint32Array, id: number): bigint;
+  /** Fiber calls (runtime/fiber-calls.ts): run the call on a fiber; true when a callback waits for JS. */
+  invokeFiberInt(): boolean;
+  invokeFiberF64(): boolean;
+  invokeFiberF32(): boolean;
+  /** Continues the innermost waiting fiber call; true when it waits for another callback. */
+  resumeFiber(): boolean;
+  /** This thread's fiber state: [waiting callback id, fiber depth] as u32. */
+  fiberState(): ArrayBuffer;
   /** Marks a callback record freed (later calls from C abort with a message). */
   callbackFree(record: bigint): void;
   /** Whether a callback keeps the event loop alive for calls from other threads. */

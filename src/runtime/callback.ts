@@ -25,6 +25,7 @@ import { argumentWhere, checkScalarCode, addressCheckCode, emitDecode, emitRead,
 import { CodeMemory, type CodeHandle } from './code-memory.js';
 import { FunctionPointerType, HandleType, PointerType, RecordType, type CallbackLike } from './ffi-types.js';
 import { emitSlotDecode, storeSlotCode } from './ffi-marshal.js';
+import { registerCallback, unregisterCallback } from './fiber-calls.js';
 import { argViews, MarshalSupport } from './marshal.js';
 import { MAX_SLOTS, NativeSignature, type NativeResult, type NativeArg, type NativeSignatureSpec, type ArgType } from './signature.js';
 
@@ -74,15 +75,17 @@ export class Callback<S extends NativeSignatureSpec = NativeSignatureSpec> imple
   /** The name in messages. */
   readonly name: string;
   private readonly record: bigint;
+  private readonly id: number;
   private freed = false;
   private refd = false;
   /** Phantom: the signature spec (types only). */
   declare readonly __spec: S;
 
   /** Use `callback(fn, signature, options)`. */
-  constructor(address: bigint, record: bigint, signature: NativeSignature, name: string) {
+  constructor(address: bigint, record: bigint, signature: NativeSignature, name: string, id: number) {
     this.address = address;
     this.record = record;
+    this.id = id;
     this.signature = signature;
     this.name = name;
   }
@@ -102,6 +105,7 @@ export class Callback<S extends NativeSignatureSpec = NativeSignatureSpec> imple
     if (this.freed) return;
     this.freed = true;
     native.callbackFree(this.record);
+    unregisterCallback(this.id);
   }
 
   /** Keeps the event loop alive while this callback exists, so calls queued from other threads are run (like a ref'ed timer). */
@@ -152,13 +156,14 @@ export function callback<const S extends NativeSignatureSpec>(
   }
   const wrapper = f.make(argViews(), new MarshalSupport(`callback ${name}`, []), fn, f.constants);
   const layout = derefLayout(signature);
-  const record = native.callbackCreate(wrapper, layout.argSlots, signature.resultSlots, threads === 'post' ? 1 : 0, name, layout.triples);
+  const id = registerCallback(wrapper, signature.resultSlots);
+  const record = native.callbackCreate(wrapper, layout.argSlots, signature.resultSlots, threads === 'post' ? 1 : 0, name, layout.triples, id);
   dispatchAddress ??= native.ffiAddresses().dispatch;
   const frameSlots = Math.max(layout.argSlots, signature.resultSlots) + 1;
   const bytes = hostTarget().callbackThunk(signature, record, dispatchAddress, frameSlots);
   const handle = thunks().place(bytes, { name: `callback:${name}` });
   keptThunks.push(handle);
-  return new Callback<S>(handle.address, record, signature, name);
+  return new Callback<S>(handle.address, record, signature, name, id);
 }
 
 /**

@@ -24,6 +24,7 @@ import { ArrayType, FfiType, FunctionPointerType, HandleType, PointerType, Recor
 import { argViews, isMemory, TARGET_SLOT, THUNK_SLOT, type Entry, type LiveCheck, type MarshalSupport } from './marshal.js';
 import { isAbiRecord, type ArgType, type NativeSignature, type ResultType } from './signature.js';
 import { privateTempMemory, threadTempMemory } from './temp-memory.js';
+import { fiberInvoker } from './fiber-calls.js';
 
 /** Code storing checked scalar local `x` of type `t` into buffer slot `slot` (typed-array views). */
 export function storeSlotCode(t: ScalarName, slot: number, x: string): string {
@@ -192,7 +193,9 @@ export function ffiMarshal(sig: NativeSignature, entry: Entry, live: LiveCheck |
     cache.set(key, f);
   }
   const kind = sig.abiResult === 'f64' ? 1 : sig.abiResult === 'f32' ? 2 : 0;
-  return f.make(argViews(), support, entry.target, entry.thunk, entry.invoke, native.invokeAsync, live, f.constants, threadTempMemory, privateTempMemory, kind);
+  // C that takes a callback runs on a fiber, so that its callbacks are plain JS calls (fiber-calls.ts).
+  const invoke = sig.args.some((t) => t instanceof FunctionPointerType) ? fiberInvoker(kind) : entry.invoke;
+  return f.make(argViews(), support, entry.target, entry.thunk, invoke, native.invokeAsync, live, f.constants, threadTempMemory, privateTempMemory, kind);
 }
 
 function generate(sig: NativeSignature, checkLive: boolean, async: boolean): Factory {

@@ -152,3 +152,45 @@ test('calling a freed callback from C aborts the process with a message', () => 
   assert.match(r.stderr, /jitkit: callback 'late' was called from native code after callback.free\(\); aborting/);
   assert.match(r.stdout, /before free: 6/);
 });
+
+test('fiber calls: callbacks nest 100 deep (fibers to depth 64, then the Node-API path), exceptions unwind every level', () => {
+  // f(x) = x > 0 ? 1 + callN(f, 1)... : each level makes one nested C call through callN.
+  let depth = 0, maxDepth = 0;
+  const rec: { cb?: ReturnType<typeof callback> } = {};
+  rec.cb = callback((x: number) => {
+    depth++;
+    maxDepth = Math.max(maxDepth, depth);
+    const r = depth < 100 ? Number(callN(rec.cb!, 1)) + 1 : 1;
+    depth--;
+    return r + x;
+  }, intFn);
+  assert.equal(callN(rec.cb, 1), 100n);
+  assert.equal(maxDepth, 100);
+  const boom = new Error('deep');
+  let calls = 0;
+  const t: { cb?: ReturnType<typeof callback> } = {};
+  t.cb = callback((x: number): number => {
+    calls++;
+    if (calls === 70) throw boom;
+    return Number(callN(t.cb!, 2)) + x;
+  }, intFn);
+  const thrower = t.cb;
+  assert.throws(() => callN(thrower, 1), (e) => e === boom);
+  assert.equal(calls, 70, 'the throw at depth 70 stopped every level above it');
+  // The thread is back to depth 0: a plain fiber call works.
+  assert.equal(callN(rec.cb, 1), 100n);
+  rec.cb.free();
+  thrower.free();
+});
+
+test('a callback reached through a plain ptr argument takes the Node-API path, with the same results and exceptions', () => {
+  const rawCallN = lib.func('ffi_call_n', { args: ['ptr', 'i32'], result: 'i64' });
+  const cb = callback((x: number) => x * 2, intFn);
+  assert.equal(rawCallN(cb.address, 100), 2n * 4950n);
+  const boom = new Error('raw');
+  const bad = callback(() => { throw boom; }, intFn);
+  assert.throws(() => rawCallN(bad.address, 3), (e) => e === boom);
+  assert.equal(rawCallN(cb.address, 3), 6n);
+  cb.free();
+  bad.free();
+});
