@@ -4,9 +4,9 @@
  * are the C functions' results (gcc compiled them), zlib's round trip, and TypeScript's
  * type checker on the generated modules.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ import { packageRoot } from '../../src/runtime/addon.js';
 import { buildLibrary } from './ffi/build.js';
 
 const headerPath = path.join(packageRoot, 'test', 'runtime', 'ffi', 'bind-lib.h');
+// Generated modules go inside the package (so that 'jitkit/ffi' resolves to this build).
+after(() => rmSync(path.join(packageRoot, 'tmp', `bind-test-${process.pid}`), { recursive: true, force: true }));
 function bindLibraryPath(): string {
   const header = readFileSync(headerPath, 'utf8');
   const source = readFileSync(path.join(packageRoot, 'test', 'runtime', 'ffi', 'bind-lib.c'), 'utf8').replace('#include "bind-lib.h"', header);
@@ -78,6 +80,22 @@ test('Library.bind: the header\'s functions called on gcc-built C, records by va
   assert.deepEqual(seen, [1, 3]);
   visit.free();
   assert.deepEqual([b.constants.BIND_VERSION, b.constants.BIND_BIG, b.constants.SHAPE_DOT], ['1.2.3', 0xffffffffffffffffn, -1]);
+});
+
+test('bad headers: gcc-style diagnostics from readHeader and jitkit bind (exit 1), missing files, bad options', () => {
+  const dir = path.join(packageRoot, 'tmp', `bind-test-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const bad = path.join(dir, 'bad.h');
+  writeFileSync(bad, 'int f(int x;\nint g(void);\n');
+  assert.throws(() => readHeader(bad), { name: 'CompileError', message: new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:12: error: expected '\\)'`) });
+  const cli = spawnSync(process.execPath, [fileURLToPath(new URL('../../src/cli/jitkit.js', import.meta.url)), 'bind', bad], { encoding: 'utf8' });
+  assert.equal(cli.status, 1);
+  assert.match(cli.stderr, /bad\.h:1:12: error: expected '\)' after parameter list/);
+  assert.equal(cli.stdout, '');
+  assert.throws(() => readHeader(path.join(dir, 'missing.h')), /missing\.h: No such file or directory/);
+  const usage = spawnSync(process.execPath, [fileURLToPath(new URL('../../src/cli/jitkit.js', import.meta.url)), 'bind', bad, '--frobnicate'], { encoding: 'utf8' });
+  assert.equal(usage.status, 1);
+  assert.match(usage.stderr, /unknown option --frobnicate/);
 });
 
 /** Writes `jitkit bind ARGS` output for `name` into a directory inside the package (so 'jitkit/ffi' resolves to this build). */
@@ -212,5 +230,4 @@ test('system headers bind and run: libm (math.h), libc (time.h, stdio.h), sqlite
   assert.deepEqual(rows, [['3', 'three'], ['2', null], ['1', 'one']]);
   onRow.free();
   assert.equal(sq.sqlite3_close(db), sq.SQLITE_OK);
-  rmSync(dir, { recursive: true, force: true });
 });
