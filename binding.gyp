@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "jitkit",
-      "sources": ["native/jitkit.c", "native/faults.c", "native/threads.c"],
+      "sources": ["native/jitkit.c", "native/faults.c", "native/threads.c", "native/ffi.c"],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "defines": ["NAPI_VERSION=8"],
       "libraries": ["-ldl", "-lpthread"]

@@ -32,6 +32,7 @@ import { optimize } from '../opt/index.js';
 import { Type, typeName, type Signature } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
+import { callback, type Callback } from '../runtime/callback.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { LinearMemory } from '../runtime/linear-memory.js';
@@ -83,10 +84,23 @@ export interface CompileOptions {
    */
   opt?: 0 | 1 | 2;
   /**
+   * Code generator: `'optimizing'` (default: the IR optimised at `opt`, loop rotation, linear-scan
+   * allocation) or `'baseline'` (the IR as written, one pass per function: the local allocator of
+   * src/regalloc/local.ts; compiles several times faster, runs slower; `opt` must be 0 or absent).
+   */
+  tier?: 'optimizing' | 'baseline';
+  /**
    * Resolves imported C symbols by name, functions (`import %f`) and external data (`import data
    * %stdout`) alike; undefined falls back to the process's symbols (dlsym).
    */
   resolve?: (name: string) => bigint | undefined;
+  /**
+   * JS functions for imports, by import name (before `resolve`): compiled code calls them as C
+   * functions (each becomes a `callback` of the import's signature; ptr values are bigints,
+   * i64 bigints, the rest numbers). An exception thrown by one is rethrown by the compiled
+   * function's JS call, the import returning zero meanwhile.
+   */
+  imports?: Readonly<Record<string, (...args: any[]) => unknown>>;
   /**
    * Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf
    * (default 1 MiB; at most 1 GiB). The limit never goes below the thread's real stack
@@ -221,6 +235,8 @@ export class CompiledModule {
   /** True once `made` holds every function. */
   private allMade = false;
   private freed = false;
+  /** The callbacks standing for JS imports (freed with the module). */
+  private readonly jsImports: readonly Callback[];
   /** The default `timeoutMs` of every call (0: none). */
   private readonly timeoutMs: number;
   /** False when compiled with `interruptible: false` (never preempted: interrupts wait until it returns). */
@@ -233,8 +249,9 @@ export class CompiledModule {
   /** Use `compile()`. */
   constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array,
     dataAddresses: readonly bigint[] = [], timeoutMs = 0, interruptible = true,
-    sandbox?: { readonly memory: LinearMemory; readonly layout: SandboxLayout }) {
+    sandbox?: { readonly memory: LinearMemory; readonly layout: SandboxLayout }, jsImports: readonly Callback[] = []) {
     this.module = module;
+    this.jsImports = jsImports;
     this.target = target;
     this.dataAddresses = dataAddresses;
     this.linked = linked;
@@ -347,7 +364,8 @@ export class CompiledModule {
         try {
           raw(...native);
         } catch (e) {
-          // A fault unwound past the trampoline (or a trap of another module's code): the state
+          // A fault unwound past the trampoline (or a trap of another module's code), or a JS
+          // import threw (rethrown when the call returned; a trap it caused is moot): the state
           // still names this call's frame. Outermost calls start from an empty state.
           sv.setBigUint64(STATE_TRAP_FRAME, 0n, true);
           sv.setBigUint64(STATE_STACK_LIMIT, 0n, true);
@@ -493,6 +511,7 @@ export class CompiledModule {
     if (this.linked.handle.isFreed) return; // its code memory was disposed
     this.linked.handle.free();
     this.keep.length = 0;
+    for (const cb of this.jsImports) cb.free();
   }
 }
 
@@ -566,6 +585,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
+  const tier = options.tier ?? 'optimizing';
+  if (tier !== 'optimizing' && tier !== 'baseline') throw new RangeError(`compile: tier must be 'optimizing' or 'baseline', got ${String(tier)}`);
+  if (tier === 'baseline' && level !== 0) throw new RangeError(`compile: the baseline tier compiles the IR as written (opt ${level} needs tier 'optimizing')`);
   if (level > 0) {
     module = module.clone();
     optimize(module, { level });
@@ -623,15 +645,16 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     scratch,
   };
   const funcs = module.functions(), imports = module.imports();
+  const jsImports = jsImportCallbacks(module, options.imports);
   for (const imp of imports) {
-    if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
+    if (imp.from !== undefined && !jsImports.has(imp.name)) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet (a JS function can stand for it: { imports: { ${imp.name}: fn } })`);
   }
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
   const safety = runtimeAddresses();
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, blindTrapCodes: blind });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, blindTrapCodes: blind, tier });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
@@ -654,12 +677,17 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   for (const u of target.emitModuleGlue(glue, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
-  const resolve = (s: string): bigint | undefined => s.startsWith('c:') ? resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`, sandbox !== undefined) : undefined;
+  const resolve = (s: string): bigint | undefined => {
+    if (!s.startsWith('c:')) return undefined;
+    const js = jsImports.get(s.slice(2));
+    return js !== undefined ? js.address : resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`, sandbox !== undefined);
+  };
   let linked: LinkedCode;
   try {
     linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   } catch (e) {
     sandbox?.memory.release();
+    for (const cb of jsImports.values()) cb.free();
     throw e;
   }
   if (sandbox === undefined) patchDataRelocations(module, keep, dataAddr, linked);
@@ -674,7 +702,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   }
   // A fault or an interrupt in the module's code enters its trap handler, which unwinds to the entry trampoline.
   linked.handle.setFaultEntry(linked.base + BigInt(linked.entries.get(TRAP_SYMBOL)!), { preempt: interruptible });
-  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible, sandbox);
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, timeoutMs, interruptible, sandbox, [...jsImports.values()]);
 }
 
 /** The linear memory of a sandbox: guard mode reserves every address base + u32 + i32 can form. */
@@ -686,4 +714,29 @@ function makeLinearMemory(layout: SandboxLayout): LinearMemory {
     if (!guard) throw e;
     throw new Error(`compile: a guard-mode sandbox reserves 8 GiB of address space, which was refused (${(e as Error).message}); sandbox: { checks: 'bounds' } needs only the memory itself`);
   }
+}
+
+/** The native type of each IR type for JS imports (ptr as a bigint address). */
+const CALLBACK_TYPE: Record<number, NativeType> = { ...NATIVE, [Type.Ptr]: 'ptr' };
+
+/** A callback per JS function of `options.imports`, by import name (checked against the module's imports). */
+function jsImportCallbacks(module: Module, given: CompileOptions['imports']): Map<string, Callback> {
+  const out = new Map<string, Callback>();
+  if (given === undefined) return out;
+  if (given === null || typeof given !== 'object') throw new TypeError('compile: imports must be an object of functions by import name');
+  try {
+    for (const [name, fn] of Object.entries(given)) {
+      const imp = module.lookup(name);
+      if (!(imp instanceof Import)) throw new Error(`compile: imports.${name}: the module has no import %${name}`);
+      if (typeof fn !== 'function') throw new TypeError(`compile: imports.${name} must be a function, got ${fn === null ? 'null' : typeof fn}`);
+      if (imp.variadic) throw new TypeError(`compile: imports.${name}: a JS function cannot stand for the variadic import %${name}`);
+      if (imp.results.length > 1) throw new TypeError(`compile: imports.${name}: a JS function returns one value, %${name} returns ${imp.results.length}`);
+      const result = imp.results.length === 0 ? 'void' : CALLBACK_TYPE[imp.results[0]!]!;
+      out.set(name, callback(fn as (...a: unknown[]) => never, { args: imp.params.map((t) => CALLBACK_TYPE[t]!), result }, { name: `import %${name}` }));
+    }
+  } catch (e) {
+    for (const cb of out.values()) cb.free();
+    throw e;
+  }
+  return out;
 }
