@@ -160,3 +160,10 @@ test('diagnostics: gcc-style errors with line, column and caret, several per run
   assert.match(errors('long double x;'), /'long double' is not supported/);
   assert.match(errors('_Static_assert(sizeof(int) == 8, "int is 8 bytes");'), /static assertion failed: "int is 8 bytes"/);
 });
+
+test('diagnostics: thread-local storage where C forbids it (as gcc reports them)', () => {
+  assert.match(errors('_Thread_local int x;\nint *p = &x;'), /test\.c:2:10: error: initializer element is not constant/);
+  assert.match(errors('typedef _Thread_local int T;'), /'_Thread_local' used with 'typedef'/);
+  assert.match(errors('void f(void) { _Thread_local int y; }'), /function-scope 'y' implicitly auto and declared '_Thread_local'/);
+  assert.match(errors('__thread int g(void);'), /function 'g' declared '_Thread_local'/);
+});

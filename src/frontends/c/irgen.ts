@@ -66,6 +66,8 @@ class ModuleGen implements StaticTargets {
   private readonly labelBase = new Map<Symbol, number>();
   private nextLabelId = 1;
   private exitData: DataObject | null = null;
+  /** `_Thread_local` objects' accessor functions (see threadLocalAccessor). */
+  private readonly tlsAccessors = new Map<Symbol, Func>();
   private stringCount = 0;
 
   constructor(readonly diags: Diagnostics) {}
@@ -179,6 +181,55 @@ class ModuleGen implements StaticTargets {
       target = c;
     } else target = this.dataOf(a.sym!, loc);
     d.addReloc(offset, target, Number(BigInt.asIntN(64, a.offset)));
+  }
+
+  /**
+   * The function returning this thread's copy of `_Thread_local` object `s`
+   * (emulated TLS through POSIX thread-specific data, as gcc's emutls does):
+   * a key made once (`pthread_once`), and per thread a heap copy of the
+   * object's initial value made on first use and freed when the thread exits.
+   * The object's data symbol holds that initial value.
+   */
+  threadLocalAccessor(s: Symbol, loc: SourceLocation): Func {
+    let f = this.tlsAccessors.get(s);
+    if (f !== undefined) return f;
+    if (!s.defined) this.fail(loc, `thread-local variable '${s.name}' is defined outside the program: not supported`);
+    const image = this.dataOf(s, loc);
+    const size = Math.max(s.type.size, 1);
+    const name = irName(s.linkName);
+    // pthread_key_t (unsigned int) at 0, pthread_once_t (int, PTHREAD_ONCE_INIT = 0) at 4.
+    const control = this.m.addData(`${name}.tls`, new Uint8Array(8), { align: 8 });
+    const makeKey = this.m.function(`${name}.tls_init`, [], []);
+    {
+      const b = makeKey.builder();
+      const create = this.libImport('pthread_key_create', [Type.Ptr, Type.Ptr], [Type.I32]);
+      b.call(create, [b.globalAddr(control), b.funcAddr(this.libImport('free', [Type.Ptr], []))]);
+      b.return();
+      b.finish();
+    }
+    f = this.m.function(`${name}.tls_addr`, [], [Type.Ptr]);
+    const b = f.builder();
+    const key = b.globalAddr(control);
+    b.call(this.libImport('pthread_once', [Type.Ptr, Type.Ptr], [Type.I32]), [b.iadd(key, b.iconst(Type.I64, 4)), b.funcAddr(makeKey)]);
+    const k = b.load(Type.I32, key);
+    const mine = b.call(this.libImport('pthread_getspecific', [Type.I32], [Type.Ptr]), [k]);
+    const create = b.block(), done = b.block(Type.Ptr), noMemory = b.block(), copyIt = b.block();
+    const isNull = (p: Value): Value => b.icmp(IntCC.Eq, b.bitcast(Type.I64, p), b.iconst(Type.I64, 0));
+    b.brif(isNull(mine), create, { block: done, args: [mine] });
+    b.switchTo(create);
+    const copy = b.call(this.libImport('malloc', [Type.I64], [Type.Ptr]), [b.iconst(Type.I64, size)]);
+    b.brif(isNull(copy), noMemory, copyIt);
+    b.switchTo(noMemory);
+    b.trap('heap_oob');
+    b.switchTo(copyIt);
+    b.call(this.libImport('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr]), [copy, b.globalAddr(image), b.iconst(Type.I64, size)]);
+    b.call(this.libImport('pthread_setspecific', [Type.I32, Type.Ptr], [Type.I32]), [k, copy]);
+    b.jump(done, [copy]);
+    b.switchTo(done);
+    b.return(b.blockParams(done)[0]!);
+    b.finish();
+    this.tlsAccessors.set(s, f);
+    return f;
   }
 
   stringData(bytes: Uint8Array): DataObject {
@@ -952,6 +1003,7 @@ class FuncGen {
           return { addr: b.stackAddr(this.slotFor(s)), field: null };
         }
         if (s.isFunction) return { addr: this.functionAddress(s, e.loc), field: null };
+        if (s.threadLocal) return { addr: b.call(this.g.threadLocalAccessor(s, e.loc), []), field: null };
         return { addr: b.globalAddr(this.g.dataOf(s, e.loc)), field: null };
       }
       case 'string': return { addr: b.globalAddr(this.g.stringData(e.bytes)), field: null };

@@ -43,6 +43,8 @@ interface Specifiers {
   storage: 'typedef' | 'extern' | 'static' | 'auto' | 'register' | '';
   inline: boolean;
   noreturn: boolean;
+  /** `_Thread_local` / `__thread`. */
+  threadLocal: boolean;
   align: number;
   attrs: Attributes;
 }
@@ -267,7 +269,7 @@ export class Parser {
     if (this.tok.kind === TokenKind.Identifier && !this.isDeclStart() && (this.peek().spelling === '(' || this.peek().spelling === ',' || this.peek().spelling === ';' || this.peek().spelling === '=')) {
       // C89 implicit int: `main() { ... }`, `x;`.
       this.warn(this.tok, "type specifier missing, defaults to 'int'");
-      specs = { type: T.int, storage: '', inline: false, noreturn: false, align: 0, attrs: noAttrs() };
+      specs = { type: T.int, storage: '', inline: false, noreturn: false, threadLocal: false, align: 0, attrs: noAttrs() };
     } else specs = this.declSpecifiers(true);
     if (this.accept(';')) return;
     let first = true;
@@ -315,7 +317,7 @@ export class Parser {
   }
 
   private declSpecifiers(allowStorage: boolean): Specifiers {
-    const specs: Specifiers = { type: T.int, storage: '', inline: false, noreturn: false, align: 0, attrs: noAttrs() };
+    const specs: Specifiers = { type: T.int, storage: '', inline: false, noreturn: false, threadLocal: false, align: 0, attrs: noAttrs() };
     let counter = 0;
     let quals = Qual.None;
     let other: CType | null = null;
@@ -333,7 +335,7 @@ export class Parser {
         sawAny = true;
         if (s === 'inline' || s === '__inline' || s === '__inline__') { specs.inline = true; continue; }
         if (s === '_Noreturn') { specs.noreturn = true; continue; }
-        if (s === '_Thread_local' || s === '__thread') this.fail(t, `'${s}' (thread-local storage) is not supported`);
+        if (s === '_Thread_local' || s === '__thread') { specs.threadLocal = true; continue; }
         if (specs.storage !== '') this.fail(t, 'multiple storage classes in declaration specifiers');
         specs.storage = s as Specifiers['storage'];
         continue;
@@ -830,6 +832,11 @@ export class Parser {
   /** Declares one declarator of a declaration (file or block scope), with its initializer. */
   private declareOne(d: Declarator, specs: Specifiers, attrs: Attributes, fileScope: boolean): Symbol | null {
     if (d.name === '') { this.error(d.loc, 'declaration does not declare anything'); return null; }
+    if (specs.threadLocal) {
+      if (specs.storage === 'typedef') this.error(d.loc, "'_Thread_local' used with 'typedef'");
+      else if (d.type.kind === TypeKind.Function) this.error(d.loc, `function '${d.name}' declared '_Thread_local'`);
+      else if (!fileScope && specs.storage !== 'static' && specs.storage !== 'extern') this.error(d.loc, `function-scope '${d.name}' implicitly auto and declared '_Thread_local'`);
+    }
     if (specs.storage === 'typedef') {
       const prev = this.scope.ordinary.get(d.name);
       if (prev !== undefined && !(prev.k === 'typedef' && compatible(prev.type, d.type))) this.error(d.loc, `redefinition of '${d.name}' as a different kind of symbol`);
@@ -855,6 +862,7 @@ export class Parser {
     const align = Math.max(specs.align, attrs.aligned);
     if (fileScope || specs.storage === 'extern') {
       const sym = this.declareGlobalObject(d, specs, attrs, fileScope);
+      if (specs.threadLocal) sym.threadLocal = true;
       if (align > sym.align) sym.align = align;
       if (this.accept('=')) {
         if (!fileScope) this.error(d.loc, `'${d.name}' has both 'extern' and initializer`);
@@ -878,6 +886,7 @@ export class Parser {
       const sym = this.newSymbol(d.name, d.type, false, Storage.Static, d.loc);
       sym.isStatic = true;
       sym.defined = true;
+      sym.threadLocal = specs.threadLocal;
       sym.align = align;
       sym.linkName = `${this.funcName}.${d.name}.${sym.id}`;
       this.scope.ordinary.set(d.name, { k: 'sym', sym });
