@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lowerToIR } from '../../src/frontends/c/frontend.js';
-import { CompileError } from '../../src/frontends/c/diagnostics.js';
+import { CompileError, Diagnostics } from '../../src/frontends/c/diagnostics.js';
 import { compile, type CompiledModule } from '../../src/codegen/compile.js';
 import { symbol } from '../../src/runtime/calling.js';
 import { printModule } from '../../src/ir/printer.js';
@@ -166,4 +166,12 @@ test('diagnostics: thread-local storage where C forbids it (as gcc reports them)
   assert.match(errors('typedef _Thread_local int T;'), /'_Thread_local' used with 'typedef'/);
   assert.match(errors('void f(void) { _Thread_local int y; }'), /function-scope 'y' implicitly auto and declared '_Thread_local'/);
   assert.match(errors('__thread int g(void);'), /function 'g' declared '_Thread_local'/);
+});
+
+test('warnings: comparing unsigned with a signed value warns, with a non-negative constant not (as gcc -Wsign-compare)', () => {
+  const unit = lexForTest('int f(unsigned d, int s) { return (d > 0) + (d < s) + (5 <= d) + (d == -1); }');
+  const diags = new Diagnostics(unit.files);
+  lowerToIR([unit], unit.files, diags);
+  const warnings = diags.list.filter((d) => d.severity === 'warning').map((d) => `${d.loc!.line}:${d.loc!.col}: ${d.message}`);
+  assert.deepEqual(warnings, ['1:48: comparison of integer expressions of different signedness']);
 });

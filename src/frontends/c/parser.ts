@@ -1798,7 +1798,8 @@ export class Parser {
         if (!isArithmetic(lt) || !isArithmetic(rt)) bad();
         {
           const ct = usualArithmetic(lt, rt);
-          if (isInteger(ct) && isUnsigned(ct) && (op !== '==' && op !== '!=') && isInteger(lt) && isInteger(rt) && isUnsigned(promote(lt)) !== isUnsigned(promote(rt)) && promote(lt).size === promote(rt).size) {
+          if (isInteger(ct) && isUnsigned(ct) && (op !== '==' && op !== '!=') && isInteger(lt) && isInteger(rt) && isUnsigned(promote(lt)) !== isUnsigned(promote(rt)) && promote(lt).size === promote(rt).size &&
+            !this.knownNonNegative(isUnsigned(promote(lt)) ? r : l)) {
             this.warn(loc, 'comparison of integer expressions of different signedness');
           }
           return { k: 'binary', type: T.int, loc, op, lhs: this.convert(l, ct), rhs: this.convert(r, ct) };
@@ -1818,6 +1819,12 @@ export class Parser {
       if (v === 0n) this.warn(loc, 'division by zero');
     }
     return { k: 'binary', type: ct, loc, op, lhs: this.convert(l, ct), rhs: this.convert(r, ct) };
+  }
+
+  /** True for a constant >= 0 (gcc's -Wsign-compare does not warn about comparing those with unsigned values). */
+  private knownNonNegative(e: Expr): boolean {
+    const v = evalInt(e);
+    return v !== undefined && v >= 0n;
   }
 
   private castExpr(): Expr {
