@@ -16,7 +16,7 @@
 import type { BinaryOp, Expr, Initializer, Stmt, TranslationUnit } from './ast.js';
 import { Storage, Symbol } from './ast.js';
 import { classify, lowerSignature, type LoweredSignature, type Passing } from './abi.js';
-import { evalConst, wrapInt } from './consteval.js';
+import { evalConst, evalInt, wrapInt } from './consteval.js';
 import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
   CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, typeToString, type Member,
@@ -1193,6 +1193,13 @@ class FuncGen {
 
   private condExpr(e: Extract<Expr, { k: 'cond' }>): Value | null {
     const b = this.b;
+    // A constant condition: only the selected arm has code (the parser let `long double` pass in the other).
+    const known = evalInt(e.cond);
+    if (known !== undefined) {
+      const arm = known !== 0n ? e.then : e.else;
+      if (e.type.kind === TypeKind.Void) { this.exprDiscard(arm); return null; }
+      return this.expr(arm);
+    }
     const then = this.newBlock(), els = this.newBlock(), end = this.newBlock();
     const isVoid = e.type.kind === TypeKind.Void;
     const rt = isVoid ? Type.I32 : isRecord(e.type) ? Type.Ptr : irType(e.type);
@@ -1468,7 +1475,11 @@ class FuncGen {
         const t = this.f.typeOf(x);
         return b.zext(Type.I32, b.fcmp(FloatCC.Lt, b.fabs(x), b.fconst(t, Infinity)));
       }
-      case '__builtin_signbit': {
+      case '__builtin_isgreater': case '__builtin_isgreaterequal': case '__builtin_isless': case '__builtin_islessequal':
+      case '__builtin_islessgreater': case '__builtin_isunordered': return this.quietCompare(e.name, a(0), a(1), e.args[0]!.type);
+      case '__builtin_nans': return b.bitcast(Type.F64, b.iconst(Type.I64, 0x7ff4000000000000n));
+      case '__builtin_nansf': return b.bitcast(Type.F32, b.iconst(Type.I32, 0x7fa00000));
+      case '__builtin_signbit': case '__builtin_signbitf': case '__builtin_signbitl': {
         const x = a(0);
         const t = this.f.typeOf(x);
         const bits = t === Type.F32 ? b.bitcast(Type.I32, x) : b.bitcast(Type.I64, x);
@@ -1481,6 +1492,23 @@ class FuncGen {
       case '__builtin_prefetch': for (const x of e.args) this.exprDiscard(x); return null;
       default: this.fail(e.loc, `'${e.name}' is not supported`);
     }
+  }
+
+  /** `isgreater(x, y)` and its kin (C11 7.12.14) on operands already converted to their common type `t`. */
+  private quietCompare(name: string, x: Value, y: Value, t: CType): Value {
+    const b = this.b;
+    const cmp = (fc: FloatCC, ic: IntCC): Value => isFloating(t) ? b.fcmp(fc, x, y) : b.icmp(ic, x, y);
+    const u = isUnsigned(t);
+    let c: Value;
+    switch (name) {
+      case '__builtin_isgreater': c = cmp(FloatCC.Gt, u ? IntCC.Ugt : IntCC.Sgt); break;
+      case '__builtin_isgreaterequal': c = cmp(FloatCC.Ge, u ? IntCC.Uge : IntCC.Sge); break;
+      case '__builtin_isless': c = cmp(FloatCC.Lt, u ? IntCC.Ult : IntCC.Slt); break;
+      case '__builtin_islessequal': c = cmp(FloatCC.Le, u ? IntCC.Ule : IntCC.Sle); break;
+      case '__builtin_islessgreater': c = b.bor(cmp(FloatCC.Lt, u ? IntCC.Ult : IntCC.Slt), cmp(FloatCC.Gt, u ? IntCC.Ugt : IntCC.Sgt)); break;
+      default: c = isFloating(t) ? b.fcmp(FloatCC.Uno, x, y) : b.iconst(Type.I8, 0);
+    }
+    return b.zext(Type.I32, c);
   }
 
   /** `va_arg(ap, t)`: scalars as their promoted IR type, small structs as their eightbytes (in a temporary), large ones by address. */

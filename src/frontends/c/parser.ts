@@ -106,6 +106,12 @@ export class Parser {
   private breakDepth = 0;
   /** Local symbols of the current function, for address-taken marking. */
   private anonCount = 0;
+  /**
+   * Depth of arms of `?:` whose constant condition selects the other arm: their
+   * code is never generated, so `long double` in them is no error (glibc's
+   * `isinf(x)` is `sizeof (x) == sizeof (float) ? __isinff (x) : ... __isinfl (x)`).
+   */
+  private deadArms = 0;
 
   /** Creates a parser over `tokens` (ending with Eof). `unit` numbers the translation unit for static names. */
   private readonly tokens: Token[];
@@ -915,6 +921,7 @@ export class Parser {
 
   /** `long double` is parsed (headers declare functions with it) but objects and values of it are an error. */
   private checkNoLongDouble(t: CType, loc: SourceLocation): void {
+    if (this.deadArms > 0) return;
     let x = t;
     while (x.kind === TypeKind.Array) x = x.base!;
     if (x.kind === TypeKind.LDouble) this.error(loc, "'long double' is not supported (jitkit's IR has no 80-bit x87 type)");
@@ -1681,11 +1688,19 @@ export class Parser {
     if (!this.is('?')) return cond;
     const q = this.next();
     const c = this.condition(cond);
+    const known = evalInt(c);
     // GNU `a ?: b`.
     let then: Expr;
-    if (this.is(':')) then = c; else then = this.rvalue(this.expression());
+    if (this.is(':')) then = c;
+    else {
+      if (known === 0n) this.deadArms++;
+      try { then = this.rvalue(this.expression()); } finally { if (known === 0n) this.deadArms--; }
+    }
     this.expect(':');
-    const els = this.rvalue(this.conditional());
+    const deadElse = known !== undefined && known !== 0n;
+    if (deadElse) this.deadArms++;
+    let els: Expr;
+    try { els = this.rvalue(this.conditional()); } finally { if (deadElse) this.deadArms--; }
     return this.makeCond(c, then, els, q);
   }
 
@@ -2128,7 +2143,7 @@ export class Parser {
         this.next();
         const v = decodeNumber(t.spelling, this.literalReport(t));
         if (v.kind === 'integer') return this.intConst(v.value, INTEGER_CONSTANT_TYPES[v.type], t);
-        if (v.type === 'long double') this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
+        if (v.type === 'long double' && this.deadArms === 0) this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
         return { k: 'float', type: FLOATING_CONSTANT_TYPES[v.type], loc: t, value: v.value };
       }
       case TokenKind.Char: {
@@ -2329,10 +2344,34 @@ export class Parser {
 
   private simpleBuiltin(name: string, spec: string, args: Expr[], loc: SourceLocation): Expr {
     const [r, ps] = spec.split(':') as [string, string];
-    const code = (c: string): CType => c === 'i' ? T.int : c === 'u' ? T.uint : c === 'l' ? T.long : c === 'L' ? T.ulong : c === 'U' ? T.ullong : c === 'h' ? T.ushort : c === 'd' ? T.double : c === 'f' ? T.float : c === 'p' ? pointerTo(T.void) : c === 'v' ? T.void : T.int;
+    const code = (c: string): CType => c === 'i' ? T.int : c === 'u' ? T.uint : c === 'l' ? T.long : c === 'L' ? T.ulong : c === 'U' ? T.ullong : c === 'h' ? T.ushort : c === 'd' ? T.double : c === 'f' ? T.float : c === 'p' ? pointerTo(T.void) : c === 'v' ? T.void : c === 'D' ? T.ldouble : T.int;
     if (ps !== '*' && args.length !== ps.length) this.fail(loc, `wrong number of arguments to '${name}'`);
     const conv = ps === '*' ? args : args.map((a, i) => ps[i] === 'x' ? a : ps[i] === 'p' ? this.assignConvert(a, pointerTo(T.void), `passing argument ${i + 1} of '${name}'`) : this.convert(a, code(ps[i]!)));
+    if (r === 'D') {
+      // `long double` results (HUGE_VALL, nanl("")): fine where no code is generated (a dead `?:` arm).
+      if (this.deadArms === 0) this.fail(loc, `'${name}' returns 'long double', which is not supported (jitkit's IR has no 80-bit x87 type)`);
+      return { k: 'float', type: T.ldouble, loc, value: NaN };
+    }
     switch (name) {
+      case '__builtin_isgreater': case '__builtin_isgreaterequal': case '__builtin_isless': case '__builtin_islessequal':
+      case '__builtin_islessgreater': case '__builtin_isunordered': {
+        // C11 7.12.14: the comparison in the arguments' common real type, without raising on NaN.
+        const [x, y] = conv as [Expr, Expr];
+        if (!isArithmetic(x.type) || !isArithmetic(y.type)) this.fail(loc, `non-floating-point arguments in call to function '${name}'`);
+        const ct = usualArithmetic(x.type, y.type);
+        return { k: 'builtin', type: T.int, loc, name, args: [this.convert(x, ct), this.convert(y, ct)], argType: null };
+      }
+      case '__builtin_object_size': {
+        // Size unknown: (size_t)-1 for types 0 and 1, 0 for 2 and 3 (what gcc answers when it cannot tell);
+        const kind = evalInt(conv[1]!);
+        if (kind === undefined || kind < 0n || kind > 3n) this.fail(loc, `the last argument of '${name}' must be a constant 0..3`);
+        // A whole named object (`buf`, `&s`) has its size; gcc does not evaluate the pointer argument either.
+        let p = conv[0]!;
+        while (p.k === 'cast') p = p.operand;
+        const obj = p.k === 'addr' ? p.operand : p.k === 'var' && p.type.kind === TypeKind.Array ? p : null;
+        if (obj !== null && obj.k === 'var' && !obj.sym.isFunction && obj.type.size > 0) return this.intConst(BigInt(obj.type.size), T.ulong, loc);
+        return this.intConst(kind < 2n ? (1n << 64n) - 1n : 0n, T.ulong, loc);
+      }
       case '__builtin_expect': case '__builtin_expect_with_probability': return conv[0]!;
       case '__builtin_assume_aligned': return conv[0]!;
       case '__builtin_huge_val': case '__builtin_inf': return { k: 'float', type: T.double, loc, value: Infinity };
@@ -2388,7 +2427,11 @@ const SIMPLE_BUILTINS: globalThis.Record<string, string> = {
   __builtin_frame_address: 'p:u', __builtin_return_address: 'p:u',
   __builtin_alloca: 'p:L',
   __builtin_isnan: 'i:x', __builtin_isinf: 'i:x', __builtin_isfinite: 'i:x', __builtin_signbit: 'i:x',
-  __builtin_isinf_sign: 'i:x',
+  __builtin_signbitf: 'i:x', __builtin_signbitl: 'i:x', __builtin_isinf_sign: 'i:x',
+  __builtin_isgreater: 'i:xx', __builtin_isgreaterequal: 'i:xx', __builtin_isless: 'i:xx', __builtin_islessequal: 'i:xx',
+  __builtin_islessgreater: 'i:xx', __builtin_isunordered: 'i:xx',
+  __builtin_nans: 'd:p', __builtin_nansf: 'f:p', __builtin_object_size: 'L:px',
+  __builtin_huge_vall: 'D:', __builtin_infl: 'D:', __builtin_nanl: 'D:p', __builtin_nansl: 'D:p',
   __builtin_fabs: 'd:d', __builtin_fabsf: 'f:f', __builtin_sqrt: 'd:d', __builtin_sqrtf: 'f:f',
   __builtin_copysign: 'd:dd', __builtin_copysignf: 'f:ff',
   __builtin_add_overflow: 'i:xxx', __builtin_sub_overflow: 'i:xxx', __builtin_mul_overflow: 'i:xxx',
