@@ -168,10 +168,10 @@ test('diagnostics: thread-local storage where C forbids it (as gcc reports them)
   assert.match(errors('__thread int g(void);'), /function 'g' declared '_Thread_local'/);
 });
 
-test('warnings: comparing unsigned with a signed value warns, with a non-negative constant not (as gcc -Wsign-compare)', () => {
-  const unit = lexForTest('int f(unsigned d, int s) { return (d > 0) + (d < s) + (5 <= d) + (d == -1); }');
+test('warnings: comparing unsigned with a signed value warns, with a non-negative constant or a widened unsigned short not (as gcc -Wsign-compare)', () => {
+  const unit = lexForTest('int f(unsigned d, int s, unsigned short h) { return (d > 0) + (d < s) + (5 <= d) + (d == -1) + (d <= h) + (h > d); }');
   const diags = new Diagnostics(unit.files);
   lowerToIR([unit], unit.files, diags);
   const warnings = diags.list.filter((d) => d.severity === 'warning').map((d) => `${d.loc!.line}:${d.loc!.col}: ${d.message}`);
-  assert.deepEqual(warnings, ['1:48: comparison of integer expressions of different signedness']);
+  assert.deepEqual(warnings, ['1:66: comparison of integer expressions of different signedness']);
 });

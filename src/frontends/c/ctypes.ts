@@ -75,8 +75,17 @@ export class Record {
   complete = false;
   /** True when the last member is a flexible array member. */
   hasFlexibleArray = false;
-  /** Creates an incomplete record. */
-  constructor(readonly tag: string, readonly isUnion: boolean) {}
+  /** Creates an incomplete record of translation unit `unit`. */
+  constructor(readonly tag: string, readonly isUnion: boolean, readonly unit = 0) {}
+}
+
+/**
+ * Records compatible across translation units (C11 6.2.7p1): the same tag and
+ * kind. (Members are not compared: a program whose units disagree on them is
+ * undefined, and gcc, linking separately compiled units, does not check either.)
+ */
+function sameRecord(a: Record, b: Record): boolean {
+  return a === b || (a.unit !== b.unit && a.tag !== '' && a.tag === b.tag && a.isUnion === b.isUnion);
 }
 
 /** A parameter of a function type. */
@@ -346,7 +355,7 @@ export function compatible(a: CType, b: CType, ignoreQuals = false): boolean {
     case TypeKind.Array:
       if (a.length >= 0 && b.length >= 0 && a.length !== b.length) return false;
       return compatible(a.base!, b.base!);
-    case TypeKind.Struct: case TypeKind.Union: return a.record === b.record;
+    case TypeKind.Struct: case TypeKind.Union: return sameRecord(a.record!, b.record!);
     case TypeKind.Enum: return a.enumTag === b.enumTag && a.enumTag !== '' ? true : a.unqualified === b.unqualified;
     case TypeKind.Function: {
       if (!compatible(a.base!, b.base!)) return false;

@@ -93,7 +93,12 @@ class ModuleGen implements StaticTargets {
         builtins.push(s);
       } else {
         // Variadic C functions, and functions declared without a prototype, take any extra arguments.
-        this.callees.set(s, this.m.import(irName(s.linkName), sig.params, sig.results, { variadic: s.type.variadic || !s.type.hasProto }));
+        const variadic = s.type.variadic || !s.type.hasProto;
+        // Another C declaration of the same assembler name (glibc's __REDIRECT) may have imported it already.
+        const existing = this.m.lookup(irName(s.linkName));
+        this.callees.set(s, existing === undefined ? this.m.import(irName(s.linkName), sig.params, sig.results, { variadic })
+          : existing instanceof Import && existing.variadic === variadic && sameTypes(existing.params, sig.params) && sameTypes(existing.results, sig.results) ? existing
+          : this.aliasImport(s.linkName, sig.params, sig.results));
       }
     }
     // After the program's own imports, so that the bodies reuse their declarations.

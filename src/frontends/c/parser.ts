@@ -484,7 +484,7 @@ export class Parser {
     const file = this.scope.file;
     let t = file.tags.get('__va_list_tag');
     if (t === undefined) {
-      const r = new Record('__va_list_tag', false);
+      const r = new Record('__va_list_tag', false, this.unit);
       layoutRecord(r, [
         { name: 'gp_offset', type: T.uint, bitWidth: -1, align: 0, packed: false },
         { name: 'fp_offset', type: T.uint, bitWidth: -1, align: 0, packed: false },
@@ -584,7 +584,7 @@ export class Parser {
         if (isRecord(existing) && existing.record!.isUnion === isUnion) return existing;
         if (isRecord(existing) || existing.kind === TypeKind.Enum) this.fail(tagTok!, `'${tag}' defined as wrong kind of tag`);
       }
-      const t = recordType(new Record(tag, isUnion));
+      const t = recordType(new Record(tag, isUnion, this.unit));
       this.scope.tags.set(tag, t);
       return t;
     }
@@ -594,7 +594,7 @@ export class Parser {
     if (t !== undefined && (!isRecord(t) || t.record!.isUnion !== isUnion)) this.fail(tagTok!, `'${tag}' defined as wrong kind of tag`);
     if (t !== undefined && t.record!.complete) { this.error(tagTok!, `redefinition of '${kw.spelling} ${tag}'`); t = undefined; }
     if (t === undefined) {
-      t = recordType(new Record(tag, isUnion));
+      t = recordType(new Record(tag, isUnion, this.unit));
       if (tag !== '') this.scope.tags.set(tag, t);
     }
     this.expect('{');
@@ -970,7 +970,9 @@ export class Parser {
     const linkName = this.linkNameFor(d.name, attrs);
     if (sym === undefined && specs.storage !== 'static') {
       const linked = this.linkage.byName.get(linkName);
-      if (linked !== undefined && linked.isFunction && !linked.isStatic) sym = linked;
+      // Two C functions may share an assembler name with different types (glibc's __REDIRECT
+      // renames `stat` to `stat64` beside `stat64`'s own declaration): gcc keeps them apart.
+      if (linked !== undefined && linked.isFunction && !linked.isStatic && (linked.name === d.name || compatible(linked.type, d.type))) sym = linked;
     }
     if (sym !== undefined) {
       if (!sym.isFunction) this.fail(d.loc, `'${d.name}' redeclared as different kind of symbol`);
@@ -992,7 +994,7 @@ export class Parser {
       sym.linkName = linkName;
       sym.isStatic = specs.storage === 'static';
       if (sym.isStatic && this.linkage.byName.has(linkName)) sym.linkName = `${d.name}.${this.unit}.${sym.id}`;
-      this.linkage.byName.set(sym.linkName, sym);
+      if (!this.linkage.byName.has(sym.linkName)) this.linkage.byName.set(sym.linkName, sym);
       this.symbols.push(sym);
     }
     if (specs.inline) sym.isInline = true;
@@ -1315,6 +1317,8 @@ export class Parser {
         if (this.tok.kind === TokenKind.Eof) this.fail(this.tok, "expected '}' at end of input");
         const start = this.pos;
         try {
+          // GNU attribute statement: `__attribute__((fallthrough));`.
+          if ((this.is('__attribute__') || this.is('__attribute')) && this.attributeStatement()) { items.push({ k: 'empty', loc: this.tok }); continue; }
           if (this.isDeclStart() && !(this.tok.kind === TokenKind.Identifier && this.peek().spelling === ':' && !TYPE_KEYWORDS.has(this.tok.spelling) && !STORAGE_KEYWORDS.has(this.tok.spelling))) {
             this.blockDeclaration(items);
           } else {
@@ -1331,6 +1335,15 @@ export class Parser {
       this.scope = saved;
     }
     return { k: 'block', loc: lb, items };
+  }
+
+  /** `__attribute__((...));` as a statement (gcc's `fallthrough`): consumes it and returns true, else leaves the cursor. */
+  private attributeStatement(): boolean {
+    const start = this.pos;
+    this.attributes(noAttrs());
+    if (this.accept(';')) return true;
+    this.pos = start;
+    return false;
   }
 
   private blockDeclaration(items: Stmt[]): void {
@@ -1836,8 +1849,15 @@ export class Parser {
     return { k: 'binary', type: ct, loc, op, lhs: this.convert(l, ct), rhs: this.convert(r, ct) };
   }
 
-  /** True for a constant >= 0 (gcc's -Wsign-compare does not warn about comparing those with unsigned values). */
+  /**
+   * True when a signed operand cannot be negative: a constant >= 0, or a narrower
+   * unsigned value widened (gcc's -Wsign-compare does not warn about those).
+   */
   private knownNonNegative(e: Expr): boolean {
+    for (let x = e; ; x = x.operand) {
+      if (isInteger(x.type) && isUnsigned(x.type)) return true;
+      if (x.k !== 'cast' || !isInteger(x.operand.type) || x.operand.type.size >= x.type.size) break;
+    }
     const v = evalInt(e);
     return v !== undefined && v >= 0n;
   }
