@@ -19,7 +19,6 @@ import { Executor, compileSettings, interpreterExecutor, runFiletest } from '../
 import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
 import { compiledCodeText } from '../src/codegen/filetest-compiler.js';
 import { hostTarget } from '../src/codegen/host.js';
-import { loadIced } from '../src/debug/disasm.js';
 import { Module } from '../src/ir/function.js';
 import { parse } from '../src/ir/parser.js';
 import { printModule } from '../src/ir/printer.js';
@@ -77,9 +76,9 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-/** `test compile`: machine code on the host target, decoded by iced-x86 (loaded once, before the tests). */
-const iced = await loadIced();
-const compiler = (module: Module, target: string, level: 0 | 1 | 2): string => compiledCodeText(module, target, level, iced);
+/** `test compile`: machine code on the host target, decoded by its disassembler (loaded once, before the tests). */
+const disassembler = await hostTarget().loadDisassembler();
+const compiler = (module: Module, target: string, level: 0 | 1 | 2): string => compiledCodeText(module, target, level, disassembler);
 
 const files = walk(root);
 test('filetests exist', () => {

@@ -38,6 +38,7 @@ import { MAX_RESULTS, STATE_RESULTS, STATE_SIZE, STATE_STACK_LIMIT, STATE_TRAP_C
 import { BackendScratch } from './scratch.js';
 import { signatureHash } from './signature-hash.js';
 import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './target.js';
+import { listingLine } from '../debug/listing.js';
 import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
 
 /** Options of `compile`. */
@@ -212,7 +213,7 @@ export class CompiledModule {
 
   /** Disassembly of one function (or all), annotated with the IR instructions each range implements. */
   async disassemble(name?: string): Promise<string> {
-    const { disassemble } = await import('../debug/disasm.js');
+    const disassembler = await this.target.loadDisassembler();
     const names = name === undefined ? [...this.compiled.keys()] : [name];
     const out: string[] = [];
     for (const n of names) {
@@ -221,7 +222,7 @@ export class CompiledModule {
       const start = this.linked.offsets.get(`fn:${n}`)!;
       const entry = this.linked.base + BigInt(this.linked.entries.get(`fn:${n}`)!);
       const bytes = this.linked.bytes.subarray(start + c.code.entry, start + c.code.codeEnd);
-      const lines = await disassemble(bytes, { address: entry });
+      const lines = disassembler.decode(bytes, entry).map(listingLine);
       const f = this.module.getFunction(n);
       out.push(`function %${n} @ 0x${entry.toString(16)} (${c.code.bytes.length - c.code.entry} bytes, frame ${c.code.frameSize}, ${c.alloc.spillSlots} spill slots):`);
       const marks = new Map<string, string[]>();

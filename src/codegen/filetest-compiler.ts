@@ -13,7 +13,6 @@
  * Offsets count from the function's entry (its header is not shown); the code ends where
  * emission's `codeEnd` says (jump tables and constants after it are not shown).
  */
-import { decodeWith, type Iced } from '../debug/decode.js';
 import type { Module } from '../ir/function.js';
 import { verify } from '../ir/verifier.js';
 import { optimize } from '../opt/index.js';
@@ -21,7 +20,7 @@ import { compileFunction } from './backend.js';
 import { hostTarget } from './host.js';
 import { STATE_RESULTS, STATE_STACK_LIMIT } from './module-state.js';
 import { BackendScratch } from './scratch.js';
-import type { LowerContext } from './target.js';
+import type { Disassembler, LowerContext } from './target.js';
 
 /** The module state address `test compile` code is made for. */
 export const FILETEST_STATE_ADDRESS = 0x7f0000000000n;
@@ -30,9 +29,9 @@ export const FILETEST_DATA_ADDRESS = 0x7e0000000000n;
 
 /**
  * The machine code text of every function of `module` (a copy optimised at `level` first) for
- * `target`, which must be the host target's name; `icedModule` is the loaded decoder (`loadIced`).
+ * `target`, which must be the host target's name; `disassembler` is its loaded decoder (`Target.loadDisassembler`).
  */
-export function compiledCodeText(module: Module, target: string, level: 0 | 1 | 2, icedModule: Iced): string {
+export function compiledCodeText(module: Module, target: string, level: 0 | 1 | 2, disassembler: Disassembler): string {
   const host = hostTarget();
   if (target !== host.name) throw new Error(`test compile ${target}: this machine compiles for ${host.name}`);
   verify(module);
@@ -58,7 +57,7 @@ export function compiledCodeText(module: Module, target: string, level: 0 | 1 | 
     for (const b of code.blockMap) label(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block):');
     if (code.trapStubs < code.codeEnd) label(code.trapStubs, '(trap stubs):');
     out.push(`function %${f.name}:`);
-    for (const ins of decodeWith(icedModule, code.bytes.subarray(entry, code.codeEnd))) {
+    for (const ins of disassembler.decode(code.bytes.subarray(entry, code.codeEnd))) {
       const at = Number(ins.address);
       for (const l of labels.get(at) ?? []) out.push(l);
       let line = `  ${at.toString(16).padStart(4, '0')}  ${ins.hex.padEnd(32)} ${ins.text}`;

@@ -10,6 +10,7 @@
  *       allocateRegisters        neutral (src/regalloc), over target.registers
  *       target.emitFunction      allocated MFunction -> bytes + relocations
  *     target.emitModuleGlue    entry trampolines, trap handler, import stubs
+ *   target.loadDisassembler    decoder for CompiledModule.disassemble and `test compile` filetests
  *   runtime/calling.ts         target.entryThunk: the native call thunk `wrap` uses
  *
  * Code outside a target's folder (src/runtime, src/ir, src/opt, src/regalloc, src/frontends,
@@ -162,6 +163,24 @@ export interface ModuleGlue {
   readonly importStubs: readonly ImportStubSpec[];
 }
 
+/** One decoded machine instruction. */
+export interface DecodedInstruction {
+  /** Its address. */
+  readonly address: bigint;
+  /** Its length in bytes. */
+  readonly length: number;
+  /** Its bytes as hex pairs separated by spaces. */
+  readonly hex: string;
+  /** The target's assembler syntax (x86-64: Intel, `add rax, rdi`, `mov qword ptr [rsp+8], rax`). */
+  readonly text: string;
+}
+
+/** A target's instruction decoder, loaded (`Target.loadDisassembler`). */
+export interface Disassembler {
+  /** Decodes `bytes` placed at `address` (default 0), one entry per instruction. */
+  decode(bytes: Uint8Array, address?: bigint | number): DecodedInstruction[];
+}
+
 /** Options of `Target.entryThunk`. */
 export interface EntryThunkOptions {
   /** Debug mode: trap if the stack is misaligned at the call. */
@@ -199,4 +218,10 @@ export interface Target {
    * convention's places and calls the address JS stored at `TARGET_SLOT` (runtime/marshal.ts).
    */
   entryThunk(sig: NativeSignature, options: EntryThunkOptions): Uint8Array;
+  /**
+   * Loads the decoder of this target's machine code (for `CompiledModule.disassemble` and
+   * `test compile` filetests). Asynchronous so that a decoder that is a large module loads
+   * only when asked, never in normal runs.
+   */
+  loadDisassembler(): Promise<Disassembler>;
 }

@@ -1,17 +1,14 @@
 /**
- * Disassembly of machine code for debugging, through the iced-x86 decoder
- * (WebAssembly), loaded lazily on first use so that normal runs never pay for it.
- * The public entry point `jitkit/debug`; the decoding itself is decode.ts.
+ * Disassembly of x86-64 machine code for debugging (what `src/asm/x64` assembles), through the
+ * iced-x86 decoder (WebAssembly), loaded lazily on first use so that normal runs never pay for
+ * it. The public entry point `jitkit/debug`; the decoding itself is the x86-64 target's
+ * disassembler (x64/decode.ts). Compiled modules disassemble through their target
+ * (`CompiledModule.disassemble`, `Target.loadDisassembler`).
  */
-import { decodeWith, type Iced } from './decode.js';
+import { listingLine } from './listing.js';
+import { decodeWith, loadIced } from './x64/decode.js';
 
-let iced: Promise<Iced> | null = null;
-
-/** Loads iced-x86 once. */
-export function loadIced(): Promise<Iced> {
-  if (iced === null) iced = import('iced-x86');
-  return iced;
-}
+export { loadIced };
 
 /** Options for `disassemble`. */
 export interface DisassembleOptions {
@@ -20,9 +17,9 @@ export interface DisassembleOptions {
 }
 
 /**
- * Decodes `bytes` as 64-bit code and returns one Intel-syntax line per instruction:
- * `0000000000001000  48 01 f8               add rax,rdi`.
+ * Decodes `bytes` as 64-bit x86 code and returns one Intel-syntax line per instruction:
+ * `0000000000001000  48 01 f8                       add rax, rdi`.
  */
 export async function disassemble(bytes: Uint8Array, options: DisassembleOptions = {}): Promise<string[]> {
-  return decodeWith(await loadIced(), bytes, options.address ?? 0).map((l) => `${l.address.toString(16).padStart(16, '0')}  ${l.hex.padEnd(30)} ${l.text}`);
+  return decodeWith(await loadIced(), bytes, options.address ?? 0).map(listingLine);
 }

@@ -23,6 +23,7 @@ import { f32ToBits, f64ToBits, formatFloatBits } from '../ir/float-bits.js';
 import { MAIN_PARAMS, generate, type GenOptions, type Program } from './generator.js';
 import { reduce } from './reducer.js';
 import { mixSeed } from './rng.js';
+import { clockMs, processCpuMs, type BudgetClock } from '../util/cpu-time.js';
 
 /** What one executor observed for one program. */
 export interface Outcome {
@@ -255,6 +256,8 @@ export interface FuzzOptions {
   programs?: number;
   /** Stop after this many milliseconds. */
   timeLimitMs?: number;
+  /** How `timeLimitMs` and `reduceTimeMs` are measured (default `'wall'`; `'cpu'`: this process's CPU time). */
+  clock?: BudgetClock;
   /** Generator options. */
   gen?: GenOptions;
   /** Record executed coverage for one program in this many (0 = never; default 0). */
@@ -277,6 +280,8 @@ export interface FuzzOptions {
   onProgram?: (n: number) => void;
   /** Called for each mismatch once it is reduced and written. */
   onMismatch?: (m: Mismatch) => void;
+  /** Called before each candidate of a reduction is checked (supervisor progress). */
+  onReduceProgress?: () => void;
 }
 
 /** One mismatch found by `fuzzPrograms`. */
@@ -297,7 +302,10 @@ export interface FuzzStats {
   mismatches: Mismatch[];
   /** Reference failures other than traps (generator bugs). */
   generatorErrors: string[];
+  /** Time taken, by the session's clock. */
   ms: number;
+  /** CPU time this process spent on the session, in milliseconds. */
+  cpuMs: number;
 }
 
 /** A `test run` filetest reproducing a program with its inputs and the reference outcome. */
@@ -310,13 +318,13 @@ export function reproducer(text: string, buffer: Uint8Array, args: readonly unkn
 /** Generates and checks programs until a limit; reduces and records mismatches. */
 export function fuzzPrograms(o: FuzzOptions): FuzzStats {
   const executors = o.executors ?? [referenceExecutor, roundTripExecutor];
-  const stats: FuzzStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], generatorErrors: [], ms: 0 };
-  const t0 = Date.now();
+  const stats: FuzzStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], generatorErrors: [], ms: 0, cpuMs: 0 };
+  const clock = o.clock ?? 'wall', t0 = clockMs(clock), cpu0 = processCpuMs();
   const maxMismatches = o.maxMismatches ?? 5;
   const first = o.first ?? 0;
   for (let n = first; ; n++) {
     if (o.programs !== undefined && n >= first + o.programs) break;
-    if (o.timeLimitMs !== undefined && Date.now() - t0 >= o.timeLimitMs) break;
+    if (o.timeLimitMs !== undefined && clockMs(clock) - t0 >= o.timeLimitMs) break;
     if (stats.mismatches.length >= maxMismatches) break;
     o.onProgram?.(n);
     const seed = mixSeed(o.seed, n);
@@ -343,7 +351,7 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
       text = reduce(text, (m) => {
         const c = checkModule(executors, m, p.buffer, p.args);
         return c.referenceError === '' && c.mismatches.length > 0;
-      }, { buffer: p.buffer, args: p.args, timeLimitMs: o.reduceTimeMs ?? 30000 });
+      }, { buffer: p.buffer, args: p.args, timeLimitMs: o.reduceTimeMs ?? 30000, clock, onProgress: o.onReduceProgress });
       o.log?.(`  reduced from ${before} to ${text.split('\n').length} lines`);
     }
     const m = parse(text);
@@ -359,6 +367,7 @@ export function fuzzPrograms(o: FuzzOptions): FuzzStats {
     stats.mismatches.push(mm);
     o.onMismatch?.(mm);
   }
-  stats.ms = Date.now() - t0;
+  stats.ms = clockMs(clock) - t0;
+  stats.cpuMs = processCpuMs() - cpu0;
   return stats;
 }

@@ -23,11 +23,16 @@
  * (`terminates`).
  */
 import { Interpreter, Module, parse, printModule, verifyModule } from '../ir/index.js';
+import { clockMs, type BudgetClock } from '../util/cpu-time.js';
 
 /** Options for `reduce`. */
 export interface ReduceOptions {
   /** Stop after this many milliseconds (default 60 s). */
   timeLimitMs?: number;
+  /** How `timeLimitMs` is measured (default `'wall'`; `'cpu'`: this process's CPU time). */
+  clock?: BudgetClock;
+  /** Called before each candidate is checked (a supervisor's watchdog hears that the reduction progresses). */
+  onProgress?: () => void;
   /** Arguments of %main, to check that a candidate terminates (after the buffer). */
   args?: readonly unknown[];
   /** The buffer argument of %main (copied per run). */
@@ -105,11 +110,13 @@ function constLine(v: string, type: string): string {
 
 /** Shrinks `text` while `stillFails(module)` holds; returns the smallest text found. */
 export function reduce(text: string, stillFails: (m: Module, text: string) => boolean, options: ReduceOptions = {}): string {
-  const deadline = Date.now() + (options.timeLimitMs ?? 60000);
+  const clock = options.clock ?? 'wall';
+  const deadline = clockMs(clock) + (options.timeLimitMs ?? 60000);
   const buffer = options.buffer, args = options.args ?? [];
   let lines = text.split('\n');
   const accept = (cand: string[]): boolean => {
-    if (Date.now() > deadline) return false;
+    if (clockMs(clock) > deadline) return false;
+    options.onProgress?.();
     const t = cand.join('\n');
     const m = tryParse(t);
     if (m === undefined) return false;
@@ -153,7 +160,7 @@ export function reduce(text: string, stillFails: (m: Module, text: string) => bo
   };
 
   let progress = true;
-  for (let round = 0; progress && Date.now() < deadline; round++) {
+  for (let round = 0; progress && clockMs(clock) < deadline; round++) {
     progress = false;
     // functions
     for (let i = 0; i < lines.length; i++) {

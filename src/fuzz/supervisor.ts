@@ -4,8 +4,8 @@
  * run in a child process watched by the parent.
  *
  *   parent                                   child (this file, --child JSON)
- *   runSupervised(o) --spawn--------------->  for n = from ..: "S n" ; check ; ["M {...}"]
- *        | watchdog: no line for hangMs           ... "E {stats}" at the end
+ *   runSupervised(o) --spawn--------------->  for n = from ..: "S n cpuMs" ; check ; ["M {...}"]
+ *        | watchdog: no line for hangMs           "P" while reducing (at most 1/s); "E {stats}" at the end
  *        | child died / hung on program n ->  record a crash, write the program,
  *        |                                    restart the child at n + 1
  *        v
@@ -28,6 +28,7 @@ import { generate, type GenOptions } from './generator.js';
 import { Coverage, fuzzPrograms, perturbedExecutor, referenceExecutor, reproducer, roundTripExecutor, runOn, type Mismatch } from './harness.js';
 import { reduce } from './reducer.js';
 import { mixSeed } from './rng.js';
+import { processCpuMs, type BudgetClock } from '../util/cpu-time.js';
 
 /** Executor names understood by `executorsByName`. */
 export type ExecutorName = 'interp' | 'roundtrip' | 'compiled' | 'planted' | 'planted-compiled';
@@ -87,8 +88,14 @@ export interface SupervisedOptions {
   from?: number;
   /** Stop after this many programs (counted from `from`). */
   programs?: number;
-  /** Wall-clock limit for the whole session. */
+  /** Time limit for the whole session. */
   timeLimitMs: number;
+  /**
+   * How `timeLimitMs` and `reduceTimeMs` are measured: `'wall'` (default) or `'cpu'`, the CPU
+   * time of the child processes that check programs (a loaded machine then still gets the
+   * same work done). `hangMs` is always wall-clock time.
+   */
+  clock?: BudgetClock;
   /** A program taking longer than this (no progress line) is a hang (default 10 s). */
   hangMs?: number;
   gen?: GenOptions;
@@ -117,29 +124,34 @@ export interface SupervisedStats {
   crashes: Crash[];
   generatorErrors: string[];
   coverage: Coverage;
+  /** Wall-clock time of the session. */
   ms: number;
+  /** CPU time of the child processes (up to their last progress line when they crashed). */
+  cpuMs: number;
 }
 
 interface ChildReport {
-  programs: number; traps: number; instructions: number; generatorErrors: string[];
+  programs: number; traps: number; instructions: number; generatorErrors: string[]; cpuMs: number;
   generated: [string, number][]; executed: [string, number][];
 }
 
 /** Runs programs in child processes, restarting after a crash or hang. */
 export async function runSupervised(o: SupervisedOptions): Promise<SupervisedStats> {
   const t0 = Date.now();
-  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], coverage: new Coverage(), ms: 0 };
+  const stats: SupervisedStats = { programs: 0, traps: 0, instructions: 0, mismatches: [], crashes: [], generatorErrors: [], coverage: new Coverage(), ms: 0, cpuMs: 0 };
   const end = o.programs === undefined ? Infinity : (o.from ?? 0) + o.programs;
   const maxMismatches = o.maxMismatches ?? 5;
   let next = o.from ?? 0;
-  while (next < end && Date.now() - t0 < o.timeLimitMs && stats.mismatches.length + stats.crashes.length < maxMismatches) {
+  const used = (): number => (o.clock === 'cpu' ? stats.cpuMs : Date.now() - t0);
+  while (next < end && used() < o.timeLimitMs && stats.mismatches.length + stats.crashes.length < maxMismatches) {
     const childOpts = {
       seed: o.seed, executors: o.executors, from: next, programs: end === Infinity ? undefined : end - next,
-      timeLimitMs: o.timeLimitMs - (Date.now() - t0), gen: o.gen, coverageEvery: o.coverageEvery, outDir: o.outDir,
+      timeLimitMs: o.timeLimitMs - used(), clock: o.clock, gen: o.gen, coverageEvery: o.coverageEvery, outDir: o.outDir,
       reduce: o.reduce, reduceTimeMs: o.reduceTimeMs, maxMismatches: maxMismatches - stats.mismatches.length - stats.crashes.length,
     };
     const r = await runChild(childOpts, o.hangMs ?? 10000, o.log);
     for (const m of r.mismatches) stats.mismatches.push(m);
+    stats.cpuMs += r.report?.cpuMs ?? r.cpuMs;
     if (r.report) {
       stats.programs += r.report.programs;
       stats.traps += r.report.traps;
@@ -191,12 +203,12 @@ export function crashesInChild(text: string, buffer: Uint8Array, args: readonly 
   return '';
 }
 
-function runChild(opts: object, hangMs: number, log?: (s: string) => void): Promise<{ mismatches: Mismatch[]; report?: ChildReport; last: number; why: string }> {
+function runChild(opts: object, hangMs: number, log?: (s: string) => void): Promise<{ mismatches: Mismatch[]; report?: ChildReport; last: number; cpuMs: number; why: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const mismatches: Mismatch[] = [];
     let report: ChildReport | undefined;
-    let last = -1, buf = '', stderr = '', hung = false;
+    let last = -1, cpuMs = 0, buf = '', stderr = '', hung = false;
     let timer = setTimeout(onHang, hangMs);
     function onHang(): void { hung = true; child.kill('SIGKILL'); }
     child.stdout.setEncoding('utf8');
@@ -211,7 +223,7 @@ function runChild(opts: object, hangMs: number, log?: (s: string) => void): Prom
         clearTimeout(timer);
         // Reductions can take long; they print progress lines too.
         timer = setTimeout(onHang, hangMs);
-        if (line.startsWith('S ')) last = Number(line.slice(2));
+        if (line.startsWith('S ')) [last, cpuMs] = line.slice(2).split(' ').map(Number) as [number, number];
         else if (line.startsWith('M ')) mismatches.push(JSON.parse(line.slice(2)) as Mismatch);
         else if (line.startsWith('E ')) report = JSON.parse(line.slice(2)) as ChildReport;
         else if (line.startsWith('L ')) log?.(line.slice(2));
@@ -220,7 +232,7 @@ function runChild(opts: object, hangMs: number, log?: (s: string) => void): Prom
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const why = hung ? `hung (no progress for ${hangMs} ms)` : signal !== null ? `killed by ${signal}` : `exit status ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
-      resolve({ mismatches, report, last, why });
+      resolve({ mismatches, report, last, cpuMs, why });
     });
   });
 }
@@ -230,16 +242,22 @@ function runChild(opts: object, hangMs: number, log?: (s: string) => void): Prom
 function childMain(opts: SupervisedOptions & { programs?: number }): void {
   const out = (s: string): void => { fs.writeSync(1, s + '\n'); };
   const coverage = new Coverage();
+  let lastProgress = 0;
   const s = fuzzPrograms({
-    seed: opts.seed, executors: executorsByName(opts.executors), programs: opts.programs, timeLimitMs: opts.timeLimitMs,
+    seed: opts.seed, executors: executorsByName(opts.executors), programs: opts.programs, timeLimitMs: opts.timeLimitMs, clock: opts.clock,
     gen: opts.gen, coverageEvery: opts.coverageEvery, coverage, outDir: opts.outDir, reduce: opts.reduce,
     reduceTimeMs: opts.reduceTimeMs, maxMismatches: opts.maxMismatches, first: opts.from ?? 0,
-    onProgram: (n) => out(`S ${n}`),
+    onProgram: (n) => out(`S ${n} ${processCpuMs().toFixed(0)}`),
     onMismatch: (m) => out(`M ${JSON.stringify(m)}`),
+    // A reduction can outlast the watchdog (more so on a CPU-time budget on a loaded machine).
+    onReduceProgress: () => {
+      const now = Date.now();
+      if (now - lastProgress >= 1000) { lastProgress = now; out('P'); }
+    },
     log: (l) => out(`L ${l}`),
   });
   const report: ChildReport = {
-    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors,
+    programs: s.programs, traps: s.traps, instructions: s.instructions, generatorErrors: s.generatorErrors, cpuMs: processCpuMs(),
     generated: [...coverage.generated], executed: [...coverage.executed],
   };
   out(`E ${JSON.stringify(report)}`);

@@ -13,6 +13,7 @@ import { allTargets, hostTarget, targetFor } from '../../src/codegen/host.js';
 import { RegClass } from '../../src/codegen/target.js';
 import { parse } from '../../src/ir/index.js';
 import { compile } from '../../src/codegen/compile.js';
+import { NativeSignature } from '../../src/runtime/signature.js';
 
 /** The repository root (this file runs as dist/test/codegen/target-seam.test.js). */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -132,4 +133,21 @@ block0(v0: i64):
   assert.ok(kinds.size > 0);
   for (const k of kinds) assert.ok(declared.has(k), `relocation kind ${k} is declared by ${hostTarget().name}`);
   c.free();
+});
+
+test('every target: its disassembler decodes its own code, instruction by instruction, to the last byte', async () => {
+  const sig = new NativeSignature({ args: ['i64', 'f64', 'ptr', 'i32', 'i64', 'i64', 'i64', 'i64', 'f32'], result: 'f64' });
+  for (const t of allTargets()) {
+    const bytes = t.entryThunk(sig, { checkStackAlignment: true });
+    const decoded = (await t.loadDisassembler()).decode(bytes, 0x1000n);
+    assert.ok(decoded.length > 5, `${t.name}: ${decoded.length} instructions`);
+    let at = 0x1000n;
+    for (const d of decoded) {
+      assert.equal(d.address, at, `${t.name}: instructions follow one another`);
+      assert.equal(d.hex.split(' ').length, d.length, `${t.name}: ${d.text}: hex shows every byte`);
+      assert.ok(d.text.length > 0 && !/^\(bad\)|invalid/i.test(d.text), `${t.name}: decoded as ${d.text}`);
+      at += BigInt(d.length);
+    }
+    assert.equal(at - 0x1000n, BigInt(bytes.length), `${t.name}: the whole thunk decodes`);
+  }
 });

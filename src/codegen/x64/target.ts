@@ -8,6 +8,7 @@
  *   entryThunk       entry-thunk.ts  the runtime's native call thunk
  *   registers        registers.ts    16 GPRs + 16 xmm
  *   callingConvention sysv.ts        the one System V table
+ *   loadDisassembler  src/debug/x64/decode.ts  iced-x86, loaded on demand
  */
 import { Assembler } from '../../asm/x64/index.js';
 import type { LinkRelocation, LinkUnit } from '../../runtime/link.js';
@@ -79,5 +80,10 @@ export const X64_TARGET: Target = {
     const a = new Assembler();
     emitEntryThunk(a, sig, planCall(sig), options);
     return a.finish().bytes;
+  },
+  async loadDisassembler() {
+    // Imported on demand: the decoder (iced-x86, WebAssembly) is never loaded by normal runs.
+    const { loadX64Disassembler } = await import('../../debug/x64/decode.js');
+    return loadX64Disassembler();
   },
 };

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Regex, RegexBudgetError } from '../../../src/frontends/regex/index.js';
 import { compareCase, regexFuzz } from '../../../src/fuzz/regex-fuzz.js';
+import { processCpuMs } from '../../../src/util/cpu-time.js';
 
 const INPUTS = ['a\ud83d\ude00b', 'ſ2- ScéA.', '', 'a', 'abc', 'aaa', 'abcabc', 'xAbC\nabc', 'foo bar_baz 42', 'ſK\u212ak\u017fS', 'a\ud83d\ude00b\ud83d', '\ude00\ud83d\ude00',
   'Straße STRASSE', 'ΣΑΣ σας', 'aaaaaaaaaaaa!', '2024-01-31 and 1999-12-01', 'Шерлок Холмс', 'x=1;y=22'];
@@ -99,9 +100,9 @@ test('regex: the backtracking engine stops at its budget with a clear error', ()
 test('regex: /^(a+)+$/ runs in linear time', () => {
   const re = new Regex('^(a+)+$');
   assert.notEqual(re.engine.name, 'backtrack');
-  const t = performance.now();
+  const t = processCpuMs(); // CPU time: a loaded machine must not fail this
   assert.equal(re.exec('a'.repeat(5000) + '!'), null);
-  assert.ok(performance.now() - t < 2000);
+  assert.ok(processCpuMs() - t < 2000);
   assert.equal(re.exec('aaaa')![1], 'aaaa');
 });
 

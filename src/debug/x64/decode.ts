@@ -1,25 +1,31 @@
 /**
- * Decoding x86-64 machine code into Intel-syntax instructions with iced-x86 (already
- * loaded): what `disassemble` (disasm.ts, the public `jitkit/debug`) prints, and what
- * `test compile` filetests (src/codegen/filetest-compiler.ts) pin.
+ * The x86-64 target's disassembler: decoding machine code into Intel-syntax instructions
+ * with iced-x86 (WebAssembly, loaded lazily on first use so that normal runs never pay for
+ * it). What `disassemble` (src/debug/disasm.ts, the public `jitkit/debug`) prints, what
+ * `CompiledModule.disassemble` and `test compile` filetests (src/codegen/filetest-compiler.ts)
+ * get through `Target.loadDisassembler`.
  */
+import type { DecodedInstruction, Disassembler } from '../../codegen/target.js';
 
 /** The iced-x86 module. */
 export type Iced = typeof import('iced-x86');
 
-/** One decoded instruction. */
-export interface DecodedInstruction {
-  /** Its address. */
-  readonly address: bigint;
-  /** Its length in bytes. */
-  readonly length: number;
-  /** Its bytes as hex pairs separated by spaces. */
-  readonly hex: string;
-  /** Intel syntax (`add rax, rdi`, `mov qword ptr [rsp+8], rax`). */
-  readonly text: string;
+/** The iced-x86 module, loading once (per-process cache). */
+let iced: Promise<Iced> | null = null;
+
+/** Loads iced-x86 once. */
+export function loadIced(): Promise<Iced> {
+  if (iced === null) iced = import('iced-x86');
+  return iced;
 }
 
-/** Decodes `bytes` as 64-bit code at `address` with an iced-x86 module already loaded (disasm.ts `loadIced`). */
+/** The x86-64 disassembler (`Target.loadDisassembler` of the x86-64 target). */
+export async function loadX64Disassembler(): Promise<Disassembler> {
+  const icedModule = await loadIced();
+  return { decode: (bytes, address) => decodeWith(icedModule, bytes, address) };
+}
+
+/** Decodes `bytes` as 64-bit code at `address` with an iced-x86 module already loaded (`loadIced`). */
 export function decodeWith(icedModule: Iced, bytes: Uint8Array, address: bigint | number = 0): DecodedInstruction[] {
   const { Decoder, DecoderOptions, Formatter, FormatterSyntax, MemorySizeOptions, OpKind } = icedModule;
   const start = BigInt(address);
