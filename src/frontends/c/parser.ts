@@ -1337,6 +1337,28 @@ export class Parser {
     return { k: 'block', loc: lb, items };
   }
 
+  /**
+   * An `asm` statement. Only the empty template is supported: `asm volatile ("" ::: "memory")`,
+   * the compiler barrier of benchmarks and lock-free code, does nothing here (no code moves
+   * memory accesses across it that C's rules would not allow anyway, and the operands of an
+   * empty template keep their values). Any instruction is an error.
+   */
+  private asmStatement(): Stmt {
+    const t = this.next();
+    while (['volatile', '__volatile__', '__volatile', 'inline', '__inline__', 'goto'].includes(this.tok.spelling)) this.next();
+    this.expect('(');
+    const template = this.tok.kind === TokenKind.String ? this.stringTokens() : null;
+    if (template === null || template.units.some((c) => c !== 0 && c !== 0x20 && c !== 0x09 && c !== 0x0a)) this.fail(t, 'inline assembly is not supported');
+    for (let depth = 1; depth > 0;) {
+      if (this.tok.kind === TokenKind.Eof) this.fail(t, "expected ')' to end the asm statement");
+      if (this.is('(')) depth++;
+      else if (this.is(')')) depth--;
+      this.next();
+    }
+    this.expect(';');
+    return { k: 'empty', loc: t };
+  }
+
   /** `__attribute__((...));` as a statement (gcc's `fallthrough`): consumes it and returns true, else leaves the cursor. */
   private attributeStatement(): boolean {
     const start = this.pos;
@@ -1497,7 +1519,7 @@ export class Parser {
           return { k: 'goto', loc: t, name: name.spelling };
         }
         case 'asm': case '__asm__': case '__asm':
-          this.fail(t, 'inline assembly is not supported');
+          return this.asmStatement();
       }
       if (this.peek().spelling === ':' && this.peek().kind === TokenKind.Punct) {
         this.next();
