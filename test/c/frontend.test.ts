@@ -159,6 +159,7 @@ test('diagnostics: gcc-style errors with line, column and caret, several per run
   assert.match(errors('int f(void) { __asm__("nop"); }'), /inline assembly is not supported/);
   assert.match(errors('long double x;'), /'long double' is not supported/);
   assert.match(errors('_Static_assert(sizeof(int) == 8, "int is 8 bytes");'), /static assertion failed: "int is 8 bytes"/);
+  assert.match(errors('int f(void) { register int r = 1; return *&r; }'), /test\.c:1:43: error: address of register variable 'r' requested/);
 });
 
 test('diagnostics: thread-local storage where C forbids it (as gcc reports them)', () => {

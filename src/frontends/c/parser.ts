@@ -908,6 +908,7 @@ export class Parser {
     const sym = this.newSymbol(d.name, d.type, false, Storage.Local, d.loc);
     sym.align = align;
     sym.defined = true;
+    sym.isRegister = specs.storage === 'register';
     if (d.type.quals & Qual.Volatile) sym.addressTaken = true;
     this.scope.ordinary.set(d.name, { k: 'sym', sym });
     if (this.accept('=')) {
@@ -2030,6 +2031,9 @@ export class Parser {
     if (e.k === 'deref') return this.convert(e.operand, pointerTo(e.type)) as Expr;
     if (e.type.kind === TypeKind.Function) return { k: 'addr', type: pointerTo(e.type), loc, operand: e };
     if (!this.isLvalue(e)) this.fail(loc, 'lvalue required as unary \'&\' operand');
+    let base: Expr = e;
+    while (base.k === 'member') base = base.base;
+    if (base.k === 'var' && base.sym.isRegister) this.error(loc, `address of register variable '${base.sym.name}' requested`);
     this.markAddressTaken(e);
     return { k: 'addr', type: pointerTo(e.type), loc, operand: e };
   }
