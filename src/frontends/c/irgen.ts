@@ -33,6 +33,8 @@ class GenAbort extends Error {}
 
 /** Link names the module defines itself (so that a program's `exit()` unwinds to the entry instead of ending Node). */
 export const EXIT_STATUS_DATA = '__jitkit_exit_status';
+/** The module's function that runs the `atexit` handlers (last registered first); defined when the program calls `atexit`. */
+export const ATEXIT_RUN = '__jitkit_atexit_run';
 /** Trap code of `exit()`: the status is in `EXIT_STATUS_DATA`. */
 export const EXIT_TRAP = 'user1';
 /** Trap code of `abort()` and failed assertions. */
@@ -66,6 +68,9 @@ class ModuleGen implements StaticTargets {
   private readonly labelBase = new Map<Symbol, number>();
   private nextLabelId = 1;
   private exitData: DataObject | null = null;
+  /** `atexit`'s table: the count (i64), then up to ATEXIT_MAX handler addresses. */
+  private atexitTable: DataObject | null = null;
+  private atexitRun: Func | null = null;
   /** `_Thread_local` objects' accessor functions (see threadLocalAccessor). */
   private readonly tlsAccessors = new Map<Symbol, Func>();
   private stringCount = 0;
@@ -102,6 +107,7 @@ class ModuleGen implements StaticTargets {
       }
     }
     // After the program's own imports, so that the bodies reuse their declarations.
+    if (builtins.some((s) => s.linkName === 'atexit')) this.atexitRun = this.atexitRunner();
     for (const s of builtins) this.callees.set(s, this.builtinFunction(s.linkName, this.sigs.get(s)!));
     for (const s of all) {
       if (s.isFunction || s.storage === Storage.Local) continue;
@@ -277,6 +283,29 @@ class ModuleGen implements StaticTargets {
     return this.exitData;
   }
 
+  /** Defines the table of `atexit` and ATEXIT_RUN, which pops and calls its handlers until none is left (a handler may register more). */
+  private atexitRunner(): Func {
+    this.atexitTable = this.m.addData('__jitkit_atexit', new Uint8Array(8 + 8 * ATEXIT_MAX), { align: 8 });
+    const f = this.m.function(ATEXIT_RUN, [], []);
+    const b = f.builder();
+    const loop = b.block(), call = b.block(), done = b.block();
+    b.jump(loop);
+    b.switchTo(loop);
+    const table = b.globalAddr(this.atexitTable);
+    const n = b.load(Type.I64, table);
+    b.brif(b.icmp(IntCC.Eq, n, b.iconst(Type.I64, 0)), done, call);
+    b.switchTo(call);
+    const last = b.isub(n, b.iconst(Type.I64, 1));
+    b.store(last, table, 0, Type.I64);
+    const handler = b.load(Type.Ptr, b.iadd(table, b.iadd(b.imul(last, b.iconst(Type.I64, 8)), b.iconst(Type.I64, 8))));
+    b.callIndirectAll(f.signature([], []), handler, []);
+    b.jump(loop);
+    b.switchTo(done);
+    b.return();
+    b.finish();
+    return f;
+  }
+
   /** Defines `exit`/`_Exit`/`abort`/`__assert_fail` so that they unwind to the entry (the runtime's trap path). */
   builtinFunction(name: string, sig: LoweredSignature): Func {
     const existing = this.m.lookup(name);
@@ -287,12 +316,25 @@ class ModuleGen implements StaticTargets {
       const status = this.exitStatus();
       const p = f.params.length > 0 ? b.param(0) : b.iconst(Type.I32, 0);
       b.store(p, b.globalAddr(status), 0, f.params[0] ?? Type.I32);
-      // Flush C's stdio as exit() would (the runtime also flushes when main returns).
+      // Run the atexit handlers and flush C's stdio as exit() would (the runtime does both when main returns).
+      if (name === 'exit' && this.atexitRun !== null) b.callAll(this.atexitRun, []);
       if (name === 'exit') {
         const fflush = this.libImport('fflush', [Type.Ptr], [Type.I32]);
         b.call(fflush, [b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
       }
       b.trap(EXIT_TRAP);
+    } else if (name === 'atexit') {
+      // atexit(f): appends f to the table (0), or -1 when it is full (C requires room for 32).
+      const table = b.globalAddr(this.atexitTable!);
+      const n = b.load(Type.I64, table);
+      const room = b.block(), full = b.block();
+      b.brif(b.icmp(IntCC.Ult, n, b.iconst(Type.I64, ATEXIT_MAX)), room, full);
+      b.switchTo(full);
+      b.return(b.iconst(Type.I32, -1));
+      b.switchTo(room);
+      b.store(b.param(0), b.iadd(table, b.iadd(b.imul(n, b.iconst(Type.I64, 8)), b.iconst(Type.I64, 8))), 0, Type.Ptr);
+      b.store(b.iadd(n, b.iconst(Type.I64, 1)), table, 0, Type.I64);
+      b.return(b.iconst(Type.I32, 0));
     } else if (name === '__assert_fail') {
       const dprintf = this.libImport('dprintf', [Type.I32, Type.Ptr], [Type.I32], true);
       const fmt = this.stringData(Buffer.from("%s:%u: %s: Assertion `%s' failed.\n\0", 'latin1'));
@@ -314,7 +356,10 @@ class ModuleGen implements StaticTargets {
 const VA_LIST_BYTES = 24;
 
 /** Library functions the module defines itself instead of importing. */
-const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail']);
+const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail', 'atexit']);
+
+/** Handlers `atexit` has room for (C11 7.22.4.2 requires 32). */
+const ATEXIT_MAX = 64;
 
 function sameTypes(a: readonly Type[], b: readonly Type[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);

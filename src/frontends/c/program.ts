@@ -21,7 +21,7 @@ import { symbol as cSymbol, wrap } from '../../runtime/calling.js';
 import type { CompiledC } from './frontend.js';
 import { CompileError } from './diagnostics.js';
 import { CType, TypeKind, isUnsigned } from './ctypes.js';
-import { ABORT_TRAP, EXIT_STATUS_DATA, EXIT_TRAP } from './irgen.js';
+import { ABORT_TRAP, ATEXIT_RUN, EXIT_STATUS_DATA, EXIT_TRAP } from './irgen.js';
 
 /** Thrown by a program's JS function when the C code called `exit()` (or `abort()`: status 134). */
 export class CExit extends Error {
@@ -165,6 +165,8 @@ export class CProgram {
     const args: unknown[] = params === 0 ? [] : params === 2 ? [argv.length, pointers] : [argv.length, pointers, envp];
     try {
       const r = this.call(this.compiled.get('main'), args);
+      // Returning from main is exit(status): the atexit handlers run (one of them may call exit()).
+      if (this.ir.module.lookup(ATEXIT_RUN) !== undefined) this.call(this.compiled.get(ATEXIT_RUN), []);
       return typeof r === 'number' ? r : 0;
     } catch (e) {
       if (e instanceof CExit) return e.status;
