@@ -139,6 +139,10 @@ export class MFunction {
   /** Largest number of outgoing stack argument slots of any call. */ outArgSlots = 0;
   /** Number of incoming stack arguments. */ inArgSlots = 0;
   /**
+   * The function moves the stack pointer at run time (`stack_alloc`, `stack_restore`): the emitter
+   * addresses its frame (spill slots, stack slots) from the frame pointer.
+   */ dynamicStack = false;
+  /**
    * Frame slots lowering adds beside the IR function's stack slots (e.g. a variadic function's register
    * save area), numbered after them: slot `func.stackSlots.length + k` is `frameSlots[k]`.
    */ readonly frameSlots: { size: number; align: number }[] = [];

@@ -4,7 +4,7 @@
  *   seed -> Rng -> ModuleGen:  imports, data, helper signatures
  *                  FuncGen per function (helpers last-to-first, then %main):
  *                    stack slots (initialised), regions of
- *                    { straight-line instructions | if/else | loop | br_table | early exit }
+ *                    { straight-line instructions | if/else | loop | br_table or indirect_br | early exit }
  *                    -> return values that fold many live values (register pressure)
  *            -> verified Module + inputs (buffer, scalar arguments)
  *
@@ -241,6 +241,8 @@ class FuncGen {
   readonly pool: Value[] = [];
   readonly buf: Value;
   readonly slots: { slot: number; size: number }[] = [];
+  /** `stack_alloc` blocks (32 bytes written, so readable) usable at this point: scoped like the pool. */
+  readonly blocks: Value[] = [];
   /** Product of the trip-count bounds of the enclosing loops. */
   mult = 1;
   /** A recursive helper calls itself at most once. */
@@ -364,7 +366,7 @@ class FuncGen {
   /** A memory location: [address value, constant offset, bytes writable]. */
   location(write: boolean): [Value, number] {
     const { r, b } = this;
-    const k = r.weighted([6, this.slots.length > 0 ? 3 : 0, 2]);
+    const k = r.weighted([6, this.slots.length > 0 ? 3 : 0, 2, this.blocks.length > 0 ? 3 : 0]);
     if (k === 0) {
       let p = this.bufAddr(r.chance(0.3) ? 0xf8 : 0xff);
       if (r.chance(0.3)) { p = b.iadd(p, this.iconst(Type.I64, 64)); return [p, -r.int(0, 64)]; }
@@ -377,6 +379,14 @@ class FuncGen {
       const mask = r.chance(0.5) ? size - 8 : size / 2 - 1;
       const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, mask));
       return [b.iadd(b.stackAddr(slot), idx), 0];
+    }
+    if (k === 3) {
+      // A stack_alloc block: 8-byte accesses within its first 32 bytes.
+      const p = r.pick(this.blocks);
+      this.tick(2);
+      if (r.chance(0.4)) return [p, r.int(0, 24)];
+      const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, r.pick([24, 15, 7])));
+      return [b.iadd(p, idx), 0];
     }
     this.tick(3);
     const data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
@@ -401,7 +411,7 @@ class FuncGen {
   emitOne(): void {
     const { r, b, f } = this;
     this.tick();
-    const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1]);
+    const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1, 1.2]);
     switch (k) {
       case 0: this.push(this.constant(r.pick(VALUES))); break;
       case 1: {
@@ -453,6 +463,7 @@ class FuncGen {
       case 11: this.emitStore(); break;
       case 12: this.emitCall(); break;
       case 13: this.emitImportCall(); break;
+      case 15: this.emitStackAlloc(); break;
       default: {
         // Pointer round trips and differences: deterministic although addresses are not.
         const p = this.bufAddr(), q = this.bufAddr();
@@ -642,7 +653,25 @@ class FuncGen {
     }
     if (this.o.callIndirect && r.chance(0.3)) {
       const sig = b.signature(c.params, c.results, { variadic: c.variadic });
-      for (const v of b.callIndirectAll(sig, this.calleeAddr(c), this.args(c))) this.push(v);
+      // call_native (no header check) when a C function could return the results: at most two.
+      const native = c.results.length <= 2 && r.chance(0.3);
+      const p = this.calleeAddr(c), args = this.args(c);
+      if (native && !c.variadic && r.chance(0.5)) {
+        // A compatible but different signature, whose outcome System V defines: wider integer
+        // arguments (the callee reads their low bits), an f64 where it takes an f32 (it reads the
+        // double's low 32 bits), an extra argument it ignores, fewer results.
+        const params: Type[] = [], values: Value[] = [];
+        c.params.forEach((t, i) => {
+          if ((t === Type.I8 || t === Type.I16 || t === Type.I32) && r.chance(0.5)) { params.push(Type.I64); values.push(b.sext(Type.I64, args[i]!)); }
+          else if (t === Type.F32 && r.chance(0.2)) { params.push(Type.F64); values.push(this.get(Type.F64)); }
+          else { params.push(t); values.push(args[i]!); }
+        });
+        if (r.chance(0.3)) { const t = r.pick(SCALARS); params.push(t); values.push(this.get(t)); }
+        const results = c.results.slice(0, r.int(0, c.results.length));
+        for (const v of b.callNativeAll(b.signature(params, results), p, values)) this.push(v);
+        return;
+      }
+      for (const v of native ? b.callNativeAll(sig, p, args) : b.callIndirectAll(sig, p, args)) this.push(v);
     } else {
       for (const v of b.callAll(c, this.args(c))) this.push(v);
     }
@@ -659,7 +688,8 @@ class FuncGen {
       case 'abs': case 'labs': case 'sqrt': case 'fabs': {
         const args = this.args(imp);
         if (this.o.callIndirect && r.chance(0.3)) {
-          this.push(b.callIndirect(b.signature(imp.params, imp.results), this.calleeAddr(imp), args));
+          const sig = b.signature(imp.params, imp.results), p = this.calleeAddr(imp);
+          this.push(r.chance(0.5) ? b.callNative(sig, p, args) : b.callIndirect(sig, p, args));
         } else this.push(b.call(imp, args));
         break;
       }
@@ -714,14 +744,25 @@ class FuncGen {
   }
   /** Runs `fn` with a nested pool scope. */
   scoped<T>(fn: () => T): T {
-    const mark = this.pool.length;
+    const mark = this.pool.length, blocks = this.blocks.length;
     this.depth++;
     try {
       return fn();
     } finally {
       this.depth--;
       this.pool.length = mark;
+      this.blocks.length = blocks;
     }
+  }
+  /** `stack_alloc` of 32..63 bytes (its first 32 written), or rarely one too large for any stack (stk_ovf). */
+  emitStackAlloc(): void {
+    const { r, b } = this;
+    this.tick(8);
+    let size = b.iadd(b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 31)), this.iconst(Type.I64, 32));
+    if (this.o.traps && r.chance(0.03)) size = b.bor(size, this.iconst(Type.I64, r.chance(0.5) ? 1n << 40n : -1n));
+    const p = b.stackAlloc(size, r.pick([1, 4, 8, 16, 32, 64]));
+    for (let off = 0; off < 32; off += 8) b.store(this.get(Type.I64), p, off);
+    this.blocks.push(p);
   }
   /** Values of `types` from the pool. */
   values(types: readonly Type[]): Value[] {
@@ -739,10 +780,13 @@ class FuncGen {
     const types = this.someTypes(3);
     const size = Math.max(1, this.o.regionSize >> 1);
     const arm = (): Value[] | void => this.scoped(() => {
+      const mark = r.chance(0.2) ? b.stackSave() : undefined;
       this.region(r.int(0, size));
       if (b.isTerminated) return undefined;
       if (r.chance(0.04)) { this.terminate(); return undefined; }
-      return this.values(types);
+      const out = this.values(types);
+      if (mark !== undefined) b.stackRestore(mark);
+      return out;
     });
     const out = b.ifElse(this.cond(), types, arm, arm);
     for (const v of out) this.push(v);
@@ -769,6 +813,9 @@ class FuncGen {
     const savedMult = this.mult;
     this.mult *= maxTrips + 1;
     this.scoped(() => {
+      // The body may free its stack_alloc blocks at the end of each iteration, as C does for a VLA
+      // declared in a loop body.
+      const mark = r.chance(0.2) ? b.stackSave() : undefined;
       for (const v of hp) this.push(v);
       const size = Math.max(1, this.o.regionSize);
       this.region(r.int(1, size));
@@ -781,7 +828,9 @@ class FuncGen {
       }
       if (!b.isTerminated) {
         const next = b.iadd(hp[0]!, this.iconst(ctrT, 1));
-        b.jump(header, [next, ...this.values(carried)]);
+        const values = this.values(carried);
+        if (mark !== undefined) b.stackRestore(mark);
+        b.jump(header, [next, ...values]);
       }
     });
     this.mult = savedMult;
@@ -806,9 +855,21 @@ class FuncGen {
       const c = r.pick(cases);
       return { block: c.block, args: this.values(c.types) };
     };
-    const table: { block: Block; args: Value[] }[] = [];
-    for (let i = 0; i < tableLen; i++) table.push(target());
-    b.brTable(index, target(), table);
+    if (r.chance(0.25)) {
+      // Computed goto: label k is indirect_br's k-th destination; the index picks a label address
+      // through selects (a label past the list traps bad_target).
+      const labels: { block: Block; args: Value[] }[] = [];
+      for (let i = r.int(1, 5); i > 0; i--) labels.push(target());
+      const it = this.f.typeOf(index);
+      const label = (): number => (this.o.traps && r.chance(0.05) ? labels.length + r.int(0, 2) : r.int(0, labels.length - 1));
+      let addr = b.labelAddr(label());
+      for (let k = 0; k < tableLen; k++) addr = b.select(b.icmp(IntCC.Eq, index, this.iconst(it, k)), b.labelAddr(label()), addr);
+      b.indirectBr(addr, labels);
+    } else {
+      const table: { block: Block; args: Value[] }[] = [];
+      for (let i = 0; i < tableLen; i++) table.push(target());
+      b.brTable(index, target(), table);
+    }
     for (const c of cases) {
       b.switchTo(c.block);
       this.scoped(() => {

@@ -177,7 +177,7 @@ export function coverageKey(f: Func, inst: Inst): string {
   const info = OPCODES[op]!;
   let t = f.instType[inst] as IrType;
   if (info.result !== ResultRule.Ctrl && op !== Opcode.Store) {
-    if (f.instArgCount[inst]! > 0 && op !== Opcode.Select && op !== Opcode.Call && op !== Opcode.CallIndirect) t = f.typeOf(f.arg(inst, 0));
+    if (f.instArgCount[inst]! > 0 && op !== Opcode.Select && op !== Opcode.Call && op !== Opcode.CallIndirect && op !== Opcode.CallNative) t = f.typeOf(f.arg(inst, 0));
     else if (f.instResultCount[inst]! > 0) t = f.typeOf(f.result(inst, 0));
     else t = 0 as IrType;
   }

@@ -15,7 +15,7 @@
 import { Block, Callee, DataObject, Func, Import, Inst, NONE, Value } from './function.js';
 import { FLOAT_CC_NAMES, FloatCC, INT_CC_NAMES, IntCC, OPCODES, OpFlags, Opcode, parseTrapCode } from './opcodes.js';
 import { Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
-import { checkInst, resultTypes, verifyFunction } from './verifier.js';
+import { MAX_LABELS, checkInst, resultTypes, verifyFunction } from './verifier.js';
 import { describe } from '../util/describe.js';
 import { f32ToBits, f64ToBits } from './float-bits.js';
 
@@ -307,6 +307,25 @@ export class Builder {
     this.func.instImm2[i] = offset;
     return this.one(i);
   }
+  /**
+   * `stack_alloc size, align A`: `size` (an i64, read as unsigned) bytes of stack aligned to `align`
+   * (a power of two <= 4096), valid until the function returns or a `stackRestore` frees them;
+   * traps `stk_ovf` when the stack cannot hold them.
+   */
+  stackAlloc(size: Value, align = 16): Value {
+    if (typeof align !== 'number' || !Number.isInteger(align)) throw new TypeError(`stack_alloc: alignment must be an integer, got ${describe(align)}`);
+    const i = this.begin(Opcode.StackAlloc, Type.Invalid, [size]);
+    this.func.instImm[i] = align;
+    return this.one(i);
+  }
+  /** `stack_save`: a mark of the dynamic stack for `stackRestore` (C: entering a block that declares a VLA). */
+  stackSave(): Value {
+    return this.one(this.begin(Opcode.StackSave, Type.Invalid, []));
+  }
+  /** `stack_restore mark`: frees every `stack_alloc` made since the `stackSave` that returned `mark` (C: leaving the block). */
+  stackRestore(mark: Value): void {
+    this.end(this.begin(Opcode.StackRestore, Type.Invalid, [mark]));
+  }
   /** Address of module data. */
   globalAddr(data: DataObject): Value {
     if (!(data instanceof DataObject)) throw new TypeError(`global_addr: expected a data object of this module (from module.addData), got ${describe(data)}`);
@@ -320,6 +339,16 @@ export class Builder {
     this.checkCallee('func_addr', callee);
     const i = this.begin(Opcode.FuncAddr, Type.Invalid, []);
     this.func.instImm[i] = callee.index;
+    return this.one(i);
+  }
+  /**
+   * `label_addr label`: the address of label `label` (0 .. 65535) of this function, C's `&&label`:
+   * `indirect_br` goes to its destination number `label` when given this address.
+   */
+  labelAddr(label: number): Value {
+    if (!Number.isInteger(label) || label < 0 || label >= MAX_LABELS) throw new RangeError(`label_addr: label must be an integer 0..${MAX_LABELS - 1}, got ${describe(label)}`);
+    const i = this.begin(Opcode.LabelAddr, Type.Invalid, []);
+    this.func.instImm[i] = label;
     return this.one(i);
   }
 
@@ -356,21 +385,35 @@ export class Builder {
     if (typeof variadic !== 'boolean') throw new TypeError(`signature: variadic must be a boolean, got ${describe(variadic)}`);
     return this.func.signature(params, results, variadic);
   }
-  /** Indirect call through `addr` with signature `sig`; returns all results. */
-  callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] {
-    if (typeof sig !== 'number' || this.func.signatures[sig] === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
-    checkList('call_indirect', args, 'arguments');
-    const i = this.begin(Opcode.CallIndirect, Type.Invalid, [addr, ...args]);
+  /** `call_indirect` / `call_native` through `addr` with signature `sig`; returns all results. */
+  private callThrough(op: Opcode.CallIndirect | Opcode.CallNative, sig: number, addr: Value, args: readonly Value[]): Value[] {
+    const name = op === Opcode.CallNative ? 'call_native' : 'call_indirect';
+    if (typeof sig !== 'number' || this.func.signatures[sig] === undefined) throw new Error(`${name}: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
+    checkList(name, args, 'arguments');
+    const i = this.begin(op, Type.Invalid, [addr, ...args]);
     this.func.instImm[i] = sig;
     return this.func.instResults(this.end(i));
   }
-  /** Indirect call with exactly one result. */
-  callIndirect(sig: number, addr: Value, args: readonly Value[]): Value {
+  /** The one result of a `call_indirect` / `call_native` with signature `sig`. */
+  private callThroughOne(op: Opcode.CallIndirect | Opcode.CallNative, sig: number, addr: Value, args: readonly Value[]): Value {
+    const name = op === Opcode.CallNative ? 'call_native' : 'call_indirect';
     const s = typeof sig === 'number' ? this.func.signatures[sig] : undefined;
-    if (s === undefined) throw new Error(`call_indirect: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
-    if (s.results.length !== 1) throw new Error(`call_indirect: sig${sig} has ${s.results.length} results; use callIndirectAll`);
-    return this.callIndirectAll(sig, addr, args)[0]!;
+    if (s === undefined) throw new Error(`${name}: unknown signature ${typeof sig === 'number' ? `sig${sig}` : describe(sig)}`);
+    if (s.results.length !== 1) throw new Error(`${name}: sig${sig} has ${s.results.length} results; use ${op === Opcode.CallNative ? 'callNativeAll' : 'callIndirectAll'}`);
+    return this.callThrough(op, sig, addr, args)[0]!;
   }
+  /** Indirect call through `addr` with signature `sig`; returns all results. */
+  callIndirectAll(sig: number, addr: Value, args: readonly Value[]): Value[] { return this.callThrough(Opcode.CallIndirect, sig, addr, args); }
+  /** Indirect call with exactly one result. */
+  callIndirect(sig: number, addr: Value, args: readonly Value[]): Value { return this.callThroughOne(Opcode.CallIndirect, sig, addr, args); }
+  /**
+   * `call_native sig, addr(args)`: a plain System V call to `addr`, without `call_indirect`'s check
+   * of jitkit's function header and signature hash, for C function pointers (from libc, `dlsym`,
+   * `signal()`) and callees defined with a compatible signature; returns all results (at most 2).
+   */
+  callNativeAll(sig: number, addr: Value, args: readonly Value[]): Value[] { return this.callThrough(Opcode.CallNative, sig, addr, args); }
+  /** `call_native` with exactly one result. */
+  callNative(sig: number, addr: Value, args: readonly Value[]): Value { return this.callThroughOne(Opcode.CallNative, sig, addr, args); }
 
   // ---- variadic functions ----
   /** `va_start p`: initialises the 24-byte va_list at `p` (this function must be variadic). */
@@ -416,6 +459,16 @@ export class Builder {
     const i = this.begin(Opcode.BrTable, Type.Invalid, [index]);
     this.dest(i, defaultTarget);
     for (const t of table) this.dest(i, t);
+    this.end(i);
+  }
+  /**
+   * `indirect_br addr, [targets...]` (C's `goto *p`): to `targets[k]` when `addr` is `labelAddr(k)`
+   * of this function; traps bad_target for any other address.
+   */
+  indirectBr(addr: Value, targets: readonly BranchTarget[]): void {
+    checkList('indirect_br', targets, 'targets');
+    const i = this.begin(Opcode.IndirectBr, Type.Invalid, [addr]);
+    for (const t of targets) this.dest(i, t);
     this.end(i);
   }
   /** `return values`. */

@@ -31,6 +31,7 @@ import {
 } from './semantics.js';
 import { demoteBits, f32FromBits, f32ToBits, f64FromBits, f64ToBits, promoteBits } from './float-bits.js';
 import { formatPrintf, type ArgSource } from './printf.js';
+import { nativeArguments, nativeResults } from './native-call.js';
 
 /** A value as the interpreter holds it: number (i8..i32, f32 bits) or bigint (i64, ptr, f64 bits). */
 export type IrValue = number | bigint;
@@ -64,12 +65,21 @@ export interface Region {
 
 const REGION_SHIFT = 32n;
 const FUNC_REGION = 0xfffff;
+/** `stack_save` marks are addresses in region MARK_REGION + the call's serial number (never mapped). */
+const MARK_REGION = 0x100000;
+/**
+ * `label_addr N` is an address in region LABEL_REGION + N (never mapped) whose low 32 bits are
+ * those of the function's `func_addr`: unique per function and label.
+ */
+const LABEL_REGION = 0x7ff00000;
 
 /** The interpreter's memory: regions addressed as `region << 32 | offset`. */
 export class Memory {
   /** Regions by id (0 is the null region). */
   readonly regions: (Region | undefined)[] = [undefined];
   private readonly mapped = new Map<object, bigint>();
+  /** Ids of freed `stack_alloc` regions. */
+  private readonly freeIds: number[] = [];
 
   /** Adds a region over `bytes` and returns its base address. */
   addRegion(bytes: Uint8Array, name: string, readonly = false): bigint {
@@ -77,6 +87,27 @@ export class Memory {
     if (id >= FUNC_REGION) throw new Error('interpreter: too many memory regions');
     this.regions.push({ bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly, name });
     return BigInt(id) << REGION_SHIFT;
+  }
+  /**
+   * Adds a region for a `stack_alloc` of `size` bytes (zero-filled) and returns its id. Ids of freed
+   * ones are reused only once every id is taken, so an access through a stale pointer traps.
+   */
+  addStackRegion(size: number): number {
+    const bytes = new Uint8Array(size);
+    const region = { bytes, view: new DataView(bytes.buffer), readonly: false, name: 'stack_alloc' };
+    let id = this.regions.length;
+    if (id < FUNC_REGION) this.regions.push(region);
+    else {
+      id = this.freeIds.pop() ?? -1;
+      if (id < 0) throw new Error('interpreter: too many memory regions');
+      this.regions[id] = region;
+    }
+    return id;
+  }
+  /** Frees a region made by `addStackRegion` (later accesses trap heap_oob). */
+  freeStackRegion(id: number): void {
+    this.regions[id] = undefined;
+    this.freeIds.push(id);
   }
   /** Maps a JS buffer (its bytes, aliased) and returns its address; the same object maps to the same address. */
   mapBuffer(buf: ArrayBufferView | ArrayBuffer): bigint {
@@ -296,6 +327,13 @@ export class Interpreter {
   private readonly stackBase: bigint;
   private sp = 0;
   private depth = 0;
+  /** Live `stack_alloc` regions (ids and sizes), innermost call's last; each call frees its own on return. */
+  private readonly dynIds: number[] = [];
+  private readonly dynSizes: number[] = [];
+  /** Bytes of the live `stack_alloc` regions (they count against `stackSize` with the stack slots). */
+  private dynBytes = 0;
+  /** Number of calls run so far: a `stack_save` mark names its call by it. */
+  private calls = 0;
   // Scratch for block-argument copies.
   private readonly argTemp: IrValue[] = [];
 
@@ -335,6 +373,11 @@ export class Interpreter {
   /** The address `func_addr` gives callee `index` of module `m` (region 0xFFFFF: module number, callee index). */
   private funcAddress(m: Module, index: number): bigint {
     return (BigInt(FUNC_REGION) << REGION_SHIFT) | (BigInt(this.modules.indexOf(m)) << 20n) | BigInt(index);
+  }
+
+  /** The address `label_addr label` gives in function `f`. */
+  private labelAddress(f: Func, label: number): bigint {
+    return (BigInt(LABEL_REGION + label) << REGION_SHIFT) | (this.funcAddress(f.module, f.index) & 0xffffffffn);
   }
 
   /** The 24 bytes of the va_list at `addr` (heap_oob outside memory). */
@@ -405,7 +448,7 @@ export class Interpreter {
     if (args.length !== f.params.length) throw new Error(`%${name} expects ${f.params.length} argument${f.params.length === 1 ? '' : 's'}, got ${args.length}`);
     const irArgs = f.params.map((t, i) => toIrValue(t, args[i], this.memory, `%${name} argument ${i}`));
     // Save and restore so that an import hook may call back into the interpreter.
-    const savedDepth = this.depth, savedSp = this.sp, savedVa = this.nextVaHandle;
+    const savedDepth = this.depth, savedSp = this.sp, savedDyn = this.dynIds.length, savedVa = this.nextVaHandle;
     let out: IrValue[];
     try {
       out = this.run(f, irArgs);
@@ -415,6 +458,7 @@ export class Interpreter {
     } finally {
       this.depth = savedDepth;
       this.sp = savedSp;
+      this.freeStackAllocs(savedDyn);
       // The variadic activations a trap left behind.
       for (let h = savedVa; h < this.nextVaHandle; h++) this.vaFrames.delete(h);
     }
@@ -452,6 +496,15 @@ export class Interpreter {
     return list.map((v, i) => toIrValue(imp.results[i]!, v, this.memory, `result of import %${imp.name}`));
   }
 
+  /** Frees the `stack_alloc` regions from index `from` of the live list on. */
+  private freeStackAllocs(from: number): void {
+    const ids = this.dynIds, sizes = this.dynSizes;
+    while (ids.length > from) {
+      this.memory.freeStackRegion(ids.pop()!);
+      this.dynBytes -= sizes.pop()!;
+    }
+  }
+
   private trap(code: number, f: Func, inst: number): never {
     throw new TrapError(code, ` in function ${f.name} at ${instText(f, inst as Inst)}`);
   }
@@ -464,12 +517,13 @@ export class Interpreter {
     if (++this.depth > this.maxDepth) {
       throw new TrapError(TrapCode.StackOverflow, ` (more than ${this.maxDepth} nested calls, in function ${f.name})`);
     }
-    const savedSp = this.sp;
+    const savedSp = this.sp, dynStart = this.dynIds.length;
+    const serial = this.calls = (this.calls + 1) & 0x3fffffff;
     // Allocate stack slots.
     const slotBase: number[] = [];
     for (const ss of f.stackSlots) {
       const at = (this.sp + ss.align - 1) & ~(ss.align - 1);
-      if (at + ss.size > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
+      if (at + ss.size + this.dynBytes > this.stack.bytes.length) this.trap(TrapCode.StackOverflow, f, f.blockFirst[f.entryBlock]!);
       this.stack.bytes.fill(0, at, at + ss.size);
       slotBase.push(at);
       this.sp = at + ss.size;
@@ -616,13 +670,39 @@ export class Interpreter {
         case Opcode.StackAddr:
           vals[rs] = this.stackBase + BigInt(slotBase[f.instImm[inst]!]! + f.instImm2[inst]!);
           break;
+        case Opcode.StackAlloc: {
+          const size = BigInt.asUintN(64, vals[pool[as]!] as bigint);
+          if (size > BigInt(this.stack.bytes.length - this.sp - this.dynBytes)) this.trap(TrapCode.StackOverflow, f, inst);
+          const n = Number(size);
+          this.dynIds.push(this.memory.addStackRegion(n));
+          this.dynSizes.push(n);
+          this.dynBytes += n;
+          vals[rs] = BigInt(this.dynIds[this.dynIds.length - 1]!) << REGION_SHIFT;
+          break;
+        }
+        case Opcode.StackSave:
+          // A mark outside every region: the call's serial number above the region ids, and how many allocations live.
+          vals[rs] = (BigInt(MARK_REGION + serial) << REGION_SHIFT) | BigInt(this.dynIds.length - dynStart);
+          break;
+        case Opcode.StackRestore: {
+          const mark = vals[pool[as]!] as bigint;
+          const count = Number(mark & 0xffffffffn);
+          if ((mark >> REGION_SHIFT) !== BigInt(MARK_REGION + serial) || count > this.dynIds.length - dynStart) {
+            throw new TrapError(TrapCode.HeapOob, ` (stack_restore: 0x${BigInt.asUintN(64, mark).toString(16)} is no stack_save mark of this call) in function ${f.name} at ${instText(f, inst as Inst)}`);
+          }
+          this.freeStackAllocs(dynStart + count);
+          break;
+        }
         case Opcode.GlobalAddr:
           vals[rs] = this.dataAddress(f.module.data[f.instImm[inst]!]!);
           break;
         case Opcode.FuncAddr:
           vals[rs] = this.funcAddress(f.module, f.instImm[inst]!);
           break;
-        case Opcode.Call: case Opcode.CallIndirect: {
+        case Opcode.LabelAddr:
+          vals[rs] = this.labelAddress(f, f.instImm[inst]!);
+          break;
+        case Opcode.Call: case Opcode.CallIndirect: case Opcode.CallNative: {
           const n = f.instArgCount[inst]!;
           const first = op === Opcode.Call ? 0 : 1;
           const callArgs: IrValue[] = [];
@@ -641,10 +721,23 @@ export class Interpreter {
             const c = m?.callees[ci];
             if ((addr >> REGION_SHIFT) !== BigInt(FUNC_REGION) || c === undefined) this.trap(TrapCode.HeapOob, f, inst);
             const sig = f.signatures[f.instImm[inst]!]!;
-            if (!sameSignature(sig, c)) {
-              throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+            if (op === Opcode.CallNative) {
+              // Any signature the System V registers and stack slots make sense of (src/ir/native-call.ts).
+              const bad = (why: string): never => {
+                throw new TrapError(TrapCode.BadSig, ` (call_native ${signatureText(sig)} to %${c.name}${signatureText(c)}: ${why}) in function ${f.name} at ${instText(f, inst as Inst)}`);
+              };
+              const passed = nativeArguments(c, sig.variadic === true, callArgs, callTypes);
+              if (typeof passed === 'string') bad(passed);
+              const { args: cArgs, types: cTypes } = passed as { args: IrValue[]; types: Type[] };
+              const got = nativeResults(sig.results, this.callCallee(m!, ci, cArgs, cTypes), c.results);
+              if (typeof got === 'string') bad(got);
+              out = got as IrValue[];
+            } else {
+              if (!sameSignature(sig, c)) {
+                throw new TrapError(TrapCode.BadSig, ` (call_indirect signature ${signatureText(sig)} does not match %${c.name}${signatureText(c)}) in function ${f.name}`);
+              }
+              out = this.callCallee(m!, ci, callArgs, callTypes);
             }
-            out = this.callCallee(m!, ci, callArgs, callTypes);
           }
           const rstart = f.instResultStart[inst]!;
           for (let i = 0; i < out.length; i++) vals[pool[rstart + i]!] = out[i]!;
@@ -665,9 +758,16 @@ export class Interpreter {
           if (second !== Type.Invalid) vals[pool[f.instResultStart[inst]! + 1]!] = src.next(second);
           break;
         }
-        case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: {
+        case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.IndirectBr: {
           let d = f.instDestStart[inst]!;
-          if (op === Opcode.Brif) {
+          if (op === Opcode.IndirectBr) {
+            const p = BigInt.asUintN(64, vals[pool[as]!] as bigint), n = f.instDestCount[inst]!;
+            const label = Number(p >> REGION_SHIFT) - LABEL_REGION;
+            if (label < 0 || label >= n || p !== this.labelAddress(f, label)) {
+              throw new TrapError(TrapCode.BadTarget, ` (indirect_br to 0x${p.toString(16)}, not one of its ${n} labels) in function ${f.name} at ${instText(f, inst as Inst)}`);
+            }
+            d += label;
+          } else if (op === Opcode.Brif) {
             const c = vals[pool[as]!]!;
             if (c === 0 || c === 0n) d++;
           } else if (op === Opcode.BrTable) {
@@ -692,6 +792,7 @@ export class Interpreter {
           const out: IrValue[] = [];
           for (let i = 0; i < n; i++) out.push(vals[pool[as + i]!]!);
           this.sp = savedSp;
+          this.freeStackAllocs(dynStart);
           this.depth--;
           if (vaHandle !== 0) this.vaFrames.delete(vaHandle);
           return out;

@@ -170,14 +170,24 @@ export const enum Opcode {
   Store,
   /** `v = stack_addr ssN+off`: address of a stack slot. */
   StackAddr,
+  /** `v = stack_alloc n, align A`: n (i64, unsigned) bytes of stack, valid until the function returns; traps stk_ovf. */
+  StackAlloc,
+  /** `v = stack_save`: marks the dynamic stack (for `stack_restore`). */
+  StackSave,
+  /** `stack_restore v`: frees the `stack_alloc`s made since the `stack_save` that gave v. */
+  StackRestore,
   /** `v = global_addr %data`: address of module data. */
   GlobalAddr,
   /** `v = func_addr %f`: address of a function (for call_indirect). */
   FuncAddr,
+  /** `v = label_addr N`: the address of label N of this function (C's `&&label`), for `indirect_br`. */
+  LabelAddr,
   /** `v.. = call %f(args)`: direct call to a module function or import. */
   Call,
   /** `v.. = call_indirect sigN, p(args)`: call through an address. */
   CallIndirect,
+  /** `v.. = call_native sigN, p(args)`: unchecked call through an address (any C function pointer). */
+  CallNative,
   /** `va_start p`: initialises the 24-byte System V va_list at p for this variadic function's extra arguments. */
   VaStart,
   /**
@@ -191,6 +201,8 @@ export const enum Opcode {
   Brif,
   /** `br_table i, blockD(args), [block0(args), ...]`: i as unsigned index, D if out of range. */
   BrTable,
+  /** `indirect_br p, [block0(args), ...]`: to the k-th destination when p is `label_addr k` of this function, else traps bad_target. */
+  IndirectBr,
   /** `return args`. */
   Return,
   /** `trap code`. */
@@ -269,13 +281,19 @@ export const enum Format {
   Store,
   /** `stack_addr ssN+off` */
   StackAddr,
+  /** `stack_alloc x, align N` */
+  StackAlloc,
+  /** `op` (no operands) */
+  Nullary,
   /** `global_addr %d` */
   GlobalAddr,
   /** `func_addr %f` */
   FuncAddr,
+  /** `label_addr N` */
+  LabelAddr,
   /** `call %f(args)` */
   Call,
-  /** `call_indirect sigN, p(args)` */
+  /** `call_indirect sigN, p(args)`, `call_native sigN, p(args)` */
   CallIndirect,
   /** `va_start p` */
   VaStart,
@@ -287,6 +305,8 @@ export const enum Format {
   Brif,
   /** `br_table i, blockD(args), [...]` */
   BrTable,
+  /** `indirect_br p, [block0(args), ...]` */
+  IndirectBr,
   /** `return args` */
   Return,
   /** `trap code` */
@@ -301,6 +321,8 @@ export const enum OperandClass {
   Int,
   /** Float types (f32, f64). */
   Float,
+  /** `ptr` only. */
+  Ptr,
 }
 
 /** How an instruction's result types are determined. */
@@ -432,15 +454,21 @@ export const OPCODES: readonly OpcodeInfo[] = [
   op('uload32', Format.Load, ResultRule.Ctrl, OperandClass.Any, LD, 4, false),
   op('store', Format.Store, ResultRule.None, OperandClass.Any, W | C | S),
   op('stack_addr', Format.StackAddr, ResultRule.Ptr, OperandClass.Any, 0),
+  op('stack_alloc', Format.StackAlloc, ResultRule.Ptr, OperandClass.Any, S | C),
+  op('stack_save', Format.Nullary, ResultRule.Ptr, OperandClass.Any, S),
+  op('stack_restore', Format.Unary, ResultRule.None, OperandClass.Ptr, S),
   op('global_addr', Format.GlobalAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('func_addr', Format.FuncAddr, ResultRule.Ptr, OperandClass.Any, 0),
+  op('label_addr', Format.LabelAddr, ResultRule.Ptr, OperandClass.Any, 0),
   op('call', Format.Call, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('call_indirect', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
+  op('call_native', Format.CallIndirect, ResultRule.Signature, OperandClass.Any, OpFlags.Call | S | C | R | W),
   op('va_start', Format.VaStart, ResultRule.None, OperandClass.Any, S | C | W),
   op('va_arg', Format.VaArg, ResultRule.VaArg, OperandClass.Any, S | C | R | W),
   op('jump', Format.Jump, ResultRule.None, OperandClass.Any, T | B | S),
   op('brif', Format.Brif, ResultRule.None, OperandClass.Any, T | B | S),
   op('br_table', Format.BrTable, ResultRule.None, OperandClass.Any, T | B | S),
+  op('indirect_br', Format.IndirectBr, ResultRule.None, OperandClass.Any, T | B | S | C),
   op('return', Format.Return, ResultRule.None, OperandClass.Any, T | S),
   op('trap', Format.Trap, ResultRule.None, OperandClass.Any, T | S | C),
 ];
@@ -501,14 +529,16 @@ export const enum TrapCode {
   StackOverflow = 5,
   /** call_indirect through an address whose function has another signature. */
   BadSig = 6,
+  /** indirect_br to an address that is not one of its labels. */
+  BadTarget = 7,
   /** First user trap code (`user0`). */
   User = 16,
 }
 
-const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig'];
+const TRAP_NAMES = ['unreachable', 'int_divz', 'int_ovf', 'bad_conv', 'heap_oob', 'stk_ovf', 'bad_sig', 'bad_target'];
 const TRAP_TEXT = ['unreachable code reached', 'integer division by zero', 'integer overflow',
   'bad float-to-int conversion', 'memory access out of bounds', 'call stack exhausted',
-  'indirect call signature mismatch'];
+  'indirect call signature mismatch', 'indirect branch to an address that is not one of its labels'];
 
 /** Text name of a trap code (`int_divz`, `user3`). */
 export function trapName(code: number): string {

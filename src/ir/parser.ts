@@ -439,7 +439,16 @@ class Parser {
       case Format.Load: arg(); inst.imm = this.offset(); break;
       case Format.Store: arg(); this.expect(','); arg(); inst.imm = this.offset(); break;
       case Format.StackAddr: inst.imm = this.numbered('ss', 'a stack slot'); inst.imm2 = this.offset(); break;
+      case Format.StackAlloc: {
+        arg();
+        this.expect(',');
+        this.keyword('align');
+        inst.imm = this.uint('an alignment');
+        break;
+      }
+      case Format.Nullary: break;
       case Format.GlobalAddr: inst.calleeTok = this.name('a data name'); inst.callee = inst.calleeTok.text; break;
+      case Format.LabelAddr: inst.imm = this.uint('a label number'); break;
       case Format.FuncAddr: inst.calleeTok = this.name('a function name'); inst.callee = inst.calleeTok.text; break;
       case Format.Call:
         inst.calleeTok = this.name('a function name');
@@ -464,6 +473,12 @@ class Parser {
         break;
       case Format.BrTable:
         arg(); this.expect(','); inst.dests.push(this.parseDest()); this.expect(',');
+        this.expect('[');
+        if (!this.isPunct(']')) do inst.dests.push(this.parseDest()); while (this.eat(','));
+        this.expect(']');
+        break;
+      case Format.IndirectBr:
+        arg(); this.expect(',');
         this.expect('[');
         if (!this.isPunct(']')) do inst.dests.push(this.parseDest()); while (this.eat(','));
         this.expect(']');

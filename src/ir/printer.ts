@@ -65,11 +65,14 @@ export function instText(f: Func, inst: Inst): string {
     case Format.Load: return `${s} ${a(0)}${offsetText(imm)}`;
     case Format.Store: return `${s} ${a(0)}, ${a(1)}${offsetText(imm)}`;
     case Format.StackAddr: return `${s} ss${imm}${offsetText(f.instImm2[inst]!)}`;
+    case Format.StackAlloc: return `${s} ${a(0)}, align ${imm}`;
+    case Format.Nullary: return s;
     case Format.GlobalAddr: {
       const d = f.module.data[imm];
       return `${s} ${d === undefined ? `#${imm}` : `%${d.name}`}`;
     }
     case Format.FuncAddr: return `${s} ${calleeName(f, imm)}`;
+    case Format.LabelAddr: return `${s} ${imm}`;
     case Format.Call: return `${s} ${calleeName(f, imm)}(${argList(0)})`;
     case Format.CallIndirect: return `${s} sig${imm}, ${a(0)}(${argList(1)})`;
     case Format.VaStart: case Format.VaArg: return `${s} ${a(0)}`;
@@ -78,6 +81,11 @@ export function instText(f: Func, inst: Inst): string {
     case Format.BrTable: {
       let t = `${s} ${a(0)}, ${destText(f, inst, 0)}, [`;
       for (let i = 1; i < f.instDestCount[inst]!; i++) t += (i > 1 ? ', ' : '') + destText(f, inst, i);
+      return `${t}]`;
+    }
+    case Format.IndirectBr: {
+      let t = `${s} ${a(0)}, [`;
+      for (let i = 0; i < f.instDestCount[inst]!; i++) t += (i > 0 ? ', ' : '') + destText(f, inst, i);
       return `${t}]`;
     }
     case Format.Return: return nargs > 0 ? `${s} ${argList(0)}` : s;

@@ -18,12 +18,15 @@ import { Format, OPCODES, Opcode, OperandClass, ResultRule, INT_CC_NAMES, FLOAT_
 import { instText } from './printer.js';
 import { Signature, Type, isFloatType, isIntType, isValidType, typeBits, typeName } from './types.js';
 
+/** Largest alignment of `stack_alloc` (and of stack slots). */
+const MAX_STACK_ALIGN = 4096;
+
 function classText(c: OperandClass): string {
-  return c === OperandClass.Int ? 'an integer type' : 'a float type';
+  return c === OperandClass.Int ? 'an integer type' : c === OperandClass.Ptr ? 'ptr' : 'a float type';
 }
 
 function fitsClass(t: Type, c: OperandClass): boolean {
-  return c === OperandClass.Int ? isIntType(t) : c === OperandClass.Float ? isFloatType(t) : isValidType(t);
+  return c === OperandClass.Int ? isIntType(t) : c === OperandClass.Float ? isFloatType(t) : c === OperandClass.Ptr ? t === Type.Ptr : isValidType(t);
 }
 
 function checkArgsAgainst(f: Func, inst: Inst, from: number, sig: Signature, what: string): string | null {
@@ -87,6 +90,9 @@ function convertOk(op: Opcode, from: Type, ctrl: Type): boolean {
   }
 }
 
+/** Labels of a function (`label_addr N`, the destinations of `indirect_br`) are 0 .. MAX_LABELS - 1. */
+export const MAX_LABELS = 65536;
+
 /**
  * Checks the operands and immediates of one instruction against the opcode
  * table; returns a message (without location) or null.
@@ -113,7 +119,13 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (!isFloatType(ctrl)) return `type ${typeName(ctrl)} is not a float type`;
       return needArgs(f, inst, 0);
     case Format.Unary:
-      return needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands);
+      if ((e = needArgs(f, inst, 1) ?? argClass(f, inst, 0, info.operands)) !== null) return e;
+      // A mark is the stack pointer of this very call: only a stack_save's own result is one.
+      if (op === Opcode.StackRestore) {
+        const v = f.arg(inst, 0);
+        if (f.valueKind[v] !== ValueKind.Result || f.instOpcode[f.valueDef[v]!] !== Opcode.StackSave) return `v${v} is not the result of a stack_save`;
+      }
+      return null;
     case Format.Binary: {
       // The most frequent format: each operand's type is read once.
       if ((e = needArgs(f, inst, 2)) !== null) return e;
@@ -162,6 +174,15 @@ export function checkInst(f: Func, inst: Inst): string | null {
       if (off < 0 || off > ss.size) return `offset ${off} is outside ss${imm} (size ${ss.size})`;
       return needArgs(f, inst, 0);
     }
+    case Format.LabelAddr:
+      if (imm < 0 || imm >= MAX_LABELS) return `label ${imm} is out of range (0..${MAX_LABELS - 1})`;
+      return needArgs(f, inst, 0);
+    case Format.StackAlloc:
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.I64) return `size v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected i64`;
+      return imm >= 1 && imm <= MAX_STACK_ALIGN && (imm & (imm - 1)) === 0 ? null : `alignment ${imm} is not a power of two <= ${MAX_STACK_ALIGN}`;
+    case Format.Nullary:
+      return needArgs(f, inst, 0);
     case Format.GlobalAddr:
       return f.module.data[imm] === undefined ? `unknown data #${imm}` : needArgs(f, inst, 0);
     case Format.FuncAddr:
@@ -174,9 +195,11 @@ export function checkInst(f: Func, inst: Inst): string | null {
     case Format.CallIndirect: {
       const sig = f.signatures[imm];
       if (sig === undefined) return `unknown signature sig${imm}`;
-      if (nargs < 1) return 'call_indirect needs a callee address';
+      if (nargs < 1) return `${info.name} needs a callee address`;
       if (argType(f, inst, 0) !== Type.Ptr) return `callee address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
-      return checkArgsAgainst(f, inst, 1, sig, `call_indirect sig${imm}`);
+      // A C function returns at most two values in registers (rax:rdx, xmm0:xmm1, or one of each).
+      if (op === Opcode.CallNative && sig.results.length > 2) return `call_native sig${imm} has ${sig.results.length} results; a C function returns at most 2`;
+      return checkArgsAgainst(f, inst, 1, sig, `${info.name} sig${imm}`);
     }
     case Format.VaStart:
       if ((e = needArgs(f, inst, 1)) !== null) return e;
@@ -203,6 +226,11 @@ export function checkInst(f: Func, inst: Inst): string | null {
     case Format.BrTable:
       if (f.instDestCount[inst]! < 1) return 'br_table needs a default destination';
       return needArgs(f, inst, 1) ?? argClass(f, inst, 0, OperandClass.Int) ?? checkDests(f, inst);
+    case Format.IndirectBr:
+      if (f.instDestCount[inst]! > MAX_LABELS) return `indirect_br has ${f.instDestCount[inst]} destinations; at most ${MAX_LABELS} labels`;
+      if ((e = needArgs(f, inst, 1)) !== null) return e;
+      if (argType(f, inst, 0) !== Type.Ptr) return `indirect_br address v${f.arg(inst, 0)} has type ${typeName(argType(f, inst, 0))}, expected ptr`;
+      return checkDests(f, inst);
     case Format.Return: {
       const want = f.results.length;
       if (nargs !== want) return `return expects ${want} value${want === 1 ? '' : 's'}, got ${nargs}`;

@@ -283,9 +283,10 @@ export function foldInst(ctx: FuncContext, inst: Inst): boolean {
     case Opcode.IConst: case Opcode.FConst:
     case Opcode.Load: case Opcode.SLoad8: case Opcode.ULoad8: case Opcode.SLoad16: case Opcode.ULoad16:
     case Opcode.SLoad32: case Opcode.ULoad32: case Opcode.Store:
-    case Opcode.StackAddr: case Opcode.GlobalAddr: case Opcode.FuncAddr: case Opcode.Call: case Opcode.CallIndirect:
+    case Opcode.StackAddr: case Opcode.StackAlloc: case Opcode.StackSave: case Opcode.StackRestore:
+    case Opcode.GlobalAddr: case Opcode.FuncAddr: case Opcode.LabelAddr: case Opcode.Call: case Opcode.CallIndirect: case Opcode.CallNative:
     case Opcode.VaStart: case Opcode.VaArg:
-    case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.Return: case Opcode.Trap:
+    case Opcode.Jump: case Opcode.Brif: case Opcode.BrTable: case Opcode.IndirectBr: case Opcode.Return: case Opcode.Trap:
       return false;
     default:
       return unhandledOpcode(op, 'fold');

@@ -42,6 +42,23 @@ function instCountOf(f: Func): number {
   return n;
 }
 
+/**
+ * True when `f` must not be copied into another function: it moves its stack pointer (`stack_alloc`,
+ * `stack_save`, `stack_restore`: its blocks live until it returns, so a copy inside a caller's loop
+ * would keep every iteration's until the caller returns), or it has labels (`label_addr`,
+ * `indirect_br`: a label's address belongs to its function, so a copy's would differ from f's).
+ */
+function usesDynamicStack(f: Func): boolean {
+  for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
+    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+      const op = f.instOpcode[i];
+      if (op === Opcode.StackAlloc || op === Opcode.StackSave || op === Opcode.StackRestore) return true;
+      if (op === Opcode.LabelAddr || op === Opcode.IndirectBr) return true;
+    }
+  }
+  return false;
+}
+
 /** Callee indices of `f`'s direct calls of functions of `m` (not imports), in layout order, repeats kept. */
 export function directCallees(m: Module, f: Func): number[] {
   const out: number[] = [];
@@ -141,7 +158,7 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
         c = f.newInst(op, g.instType[i] as Type, args);
         f.instImm[c] = g.instImm[i]!;
         f.instImm2[c] = g.instImm2[i]!;
-        if (op === Opcode.CallIndirect) {
+        if (op === Opcode.CallIndirect || op === Opcode.CallNative) {
           let s = sigMap.get(g.instImm[i]!);
           if (s === undefined) {
             const sig = g.signatures[g.instImm[i]!]!;
@@ -202,7 +219,7 @@ export function inlineModule(m: Module, options: InlineOptions = {}, changedFunc
     // self-call (one level of unrolling of the recursion): copied from a snapshot
     // taken before this function changes, so the copies keep their calls.
     let self: Func | undefined;
-    if (selfOnly[f.index] !== 0 && f.stackSlots.length === 0 && !f.variadic) {
+    if (selfOnly[f.index] !== 0 && f.stackSlots.length === 0 && !f.variadic && !usesDynamicStack(f)) {
       const n = instCountOf(f);
       if (n <= threshold / 2) { self = f.cloneInto(m); size.set(self, n); }
     }
@@ -212,7 +229,9 @@ export function inlineModule(m: Module, options: InlineOptions = {}, changedFunc
       // A variadic function's extra arguments live in its own frame (va_start): never inlined.
       else if (!(g instanceof Func) || g === f || cyclic[g.index] !== 0 || g.stackSlots.length > 0 || g.firstBlock === NONE || g.variadic) continue;
       let n = size.get(g);
-      if (n === undefined) { n = instCountOf(g); size.set(g, n); }
+      // -1: a function that moves its stack pointer.
+      if (n === undefined) { n = usesDynamicStack(g) ? -1 : instCountOf(g); size.set(g, n); }
+      if (n < 0) continue;
       if (n > threshold || grown + n > budget) continue;
       // Earlier inlining may have renamed this call's operands through `aliases`: apply them first.
       for (let k = 0; k < f.instArgCount[call]!; k++) {
@@ -229,7 +248,7 @@ export function inlineModule(m: Module, options: InlineOptions = {}, changedFunc
       for (const [k, v] of aliases) map[k] = v;
       f.replaceValues(map);
     }
-    size.set(f, instCountOf(f));
+    size.set(f, usesDynamicStack(f) ? -1 : instCountOf(f));
   }
   return changed;
 }

@@ -71,6 +71,12 @@ export function simplifyPass(ctx: FuncContext): boolean {
       if (r === FoldResult.Truncated) { changed = true; break; }
       if (r === FoldResult.Changed) changed = true;
       if (f.instBlock[i] === NONE) { i = next; continue; }
+      if (r === FoldResult.Changed && f.instPrev[i] !== prev) {
+        // Fold inserted constants before `i` (e.g. the 0 of a select): number them, then `i` again,
+        // so the walk leaves nothing a second run would still merge.
+        i = prev === NONE ? f.blockFirst[b]! : f.instNext[prev]!;
+        continue;
+      }
       if (reduceInst(ctx, i as Inst)) {
         // Visit the helpers inserted before `i`, then `i` itself again, from the first helper.
         changed = true;

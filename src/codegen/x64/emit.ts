@@ -10,7 +10,9 @@
  *   offset 8   u32 FUNC_MAGIC, i32 signature hash   (checked by call_indirect)
  *   offset 16  entry: stack check, prologue, body, trap stubs, jump tables, constants
  *
- * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative):
+ * Frame (rsp 16-byte aligned after the prologue; every local is rsp-relative, or rbp-relative in
+ * a function whose stack pointer moves (`dynamicStack`: stack_alloc blocks go between the fixed
+ * frame and the outgoing arguments; docs/backend.md §4):
  *
  *   [rbp + 16 + 8k]   incoming stack argument k
  *   [rbp + 8]         return address
@@ -153,12 +155,27 @@ class Emitter {
   readonly labels: Label[] = [];
   readonly trapLabels = new Map<number, Label>();
   readonly tables: { label: Label; targets: Label[] }[] = [];
+  /**
+   * The label area (`label_addr`, `indirect_br`): label k's address is byte k of it, an int3 after the
+   * function's code, so each label of each function has its own address. Made on first use.
+   */
+  labelAreaLabel: Label | null = null;
+  /** Bytes of the label area: one per label some label_addr or indirect_br names. */
+  labelAreaSize = 0;
   readonly consts = new Map<string, Label>();
   /** IR instruction starts: assembler marks (offsets are only final after branch relaxation), mark k for `irInsts[k]`. */
   readonly irInsts: number[] = [];
   readonly saved: number[] = [];
   slotOffset: number[] = [];
+  /** Per IR stack slot: its alignment when a dynamic-stack frame aligns its address at run time (> 16), else 0. */
+  slotRealign: number[] = [];
   spillBase = 0;
+  /**
+   * The register the frame is addressed from and the offset of the fixed frame's bottom from it: rsp
+   * and 0, or (dynamic stack: rsp moves) rbp and minus the bytes between rbp and the fixed frame's bottom.
+   */
+  frameReg: Reg = rsp;
+  frameBias = 0;
   frameSize = 0;
   maxAlign = 16;
   /** Operand locations of the current instruction: the first `physCount` entries (the array is reused, never shrunk). */
@@ -289,27 +306,42 @@ class Emitter {
     a.bind(done);
   }
 
+  /** The label area's label, made to hold at least `labels` labels. */
+  labelArea(labels: number): Label {
+    if (labels > this.labelAreaSize) this.labelAreaSize = labels;
+    return this.labelAreaLabel ??= this.a.newLabel();
+  }
+
   fConst(size: number, x: number): Mem { return size === 4 ? this.f32Const(x) : this.f64Const(x); }
   mask(name: string, data: Uint8Array): Mem { return xmmword(rip, this.constLabel(name, data, 16)); }
 
-  spillMem(loc: number): Mem { return this.memOf(8, rsp, null, 1, this.spillBase + 8 * (loc - SPILL_BASE)); }
+  spillMem(loc: number): Mem { return this.memOf(8, this.frameReg, null, 1, this.frameBias + this.spillBase + 8 * (loc - SPILL_BASE)); }
 
   layoutFrame(): void {
     const f: Func = this.mf.func;
     for (const p of CALLEE_SAVED_GP) if (this.alloc.usedPregs[p]) this.saved.push(p);
+    const dynamic = this.mf.dynamicStack;
     let off = this.mf.outArgSlots * 8;
     const place = (ss: { size: number; align: number }): void => {
-      if (ss.align > this.maxAlign) this.maxAlign = ss.align;
-      off = (off + ss.align - 1) & ~(ss.align - 1);
+      // rsp moves in a dynamic-stack frame, so `and rsp, -align` cannot align it: such a slot gets
+      // align - 16 bytes more, and its address is rounded down at run time (StackAddr).
+      const realign = dynamic && ss.align > 16;
+      const align = realign ? 16 : ss.align;
+      if (align > this.maxAlign) this.maxAlign = align;
+      off = (off + align - 1) & ~(align - 1);
       this.slotOffset.push(off);
-      off += ss.size;
+      this.slotRealign.push(realign ? ss.align : 0);
+      off += realign ? ss.size + ss.align - 16 : ss.size;
     };
     // Stack slots no stack_addr refers to (promoted to registers by mem2reg, or never used) take no space.
     const used = new Uint8Array(f.stackSlots.length);
     for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
       for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) if (f.instOpcode[i] === Opcode.StackAddr) used[f.instImm[i]!] = 1;
     }
-    f.stackSlots.forEach((ss, n) => { if (used[n] !== 0) place(ss); else this.slotOffset.push(0); });
+    f.stackSlots.forEach((ss, n) => {
+      if (used[n] !== 0) place(ss);
+      else { this.slotOffset.push(0); this.slotRealign.push(0); }
+    });
     for (const ss of this.mf.frameSlots) place(ss);
     off = (off + 7) & ~7;
     this.spillBase = off;
@@ -318,6 +350,10 @@ class Emitter {
     const pushed = 8 * this.saved.length;
     off = ((off + pushed + 15) & ~15) - pushed;
     this.frameSize = off;
+    if (dynamic) {
+      this.frameReg = rbp;
+      this.frameBias = -(pushed + off);
+    }
   }
 
   /** Register object for register id `r` at operand size `size`. */
@@ -436,6 +472,10 @@ class Emitter {
       a.embed(new Uint8Array(8 * t.targets.length));
       tableFix.push({ at: t.label, targets: t.targets });
     }
+    if (this.labelAreaLabel !== null) {
+      a.bind(this.labelAreaLabel);
+      a.embed(new Uint8Array(this.labelAreaSize).fill(0xcc));
+    }
     const out = a.finish();
     for (const t of tableFix) {
       const base = out.labelOffsets(t.at);
@@ -449,7 +489,7 @@ class Emitter {
 
   epilogue(): void {
     const a = this.a;
-    if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16) a.lea(rsp, qword(rbp, -8 * this.saved.length));
+    if (this.saved.length > 0 || this.frameSize > 0 || this.maxAlign > 16 || this.mf.dynamicStack) a.lea(rsp, qword(rbp, -8 * this.saved.length));
     for (let k = this.saved.length - 1; k >= 0; k--) a.emitForm(POP_R64, gp64[this.saved[k]!]!);
     a.emitForm(POP_R64, rbp);
     a.emitForm(RET);
@@ -1001,8 +1041,58 @@ class Emitter {
         else a.emitForm(MOV_MR[1], mem, gp64[v]!);
         return;
       }
-      case MOp.StackAddr:
-        a.lea(gp64[p[0]!]!, qword(rsp, this.slotOffset[inst.imm]! + inst.imm2));
+      case MOp.StackAddr: {
+        const d = gp64[p[0]!]!, realign = this.slotRealign[inst.imm]!;
+        const at = this.frameBias + this.slotOffset[inst.imm]!;
+        if (realign === 0) { a.lea(d, qword(this.frameReg, at + inst.imm2)); return; }
+        a.lea(d, qword(this.frameReg, at + realign - 16));
+        a.and(d, -realign);
+        if (inst.imm2 !== 0) a.lea(d, qword(d, inst.imm2));
+        return;
+      }
+      case MOp.StackAlloc: {
+        // The new block must leave the stack limit below the outgoing argument area under it:
+        // size <= rsp - limit - (align - 1) - outgoing bytes (all unsigned), else stk_ovf.
+        const d = gp64[p[0]!]!, size = gp64[p[1]!]!, t = gp64[p[2]!]!;
+        const align = inst.imm, out = (this.mf.outArgSlots * 8 + 15) & ~15;
+        const overflow = this.trapLabel(TrapCode.StackOverflow);
+        a.mov(t, rsp);
+        a.mov(r11, this.mf.scratch.memoBig(this.opts.stateAddress, imm64));
+        a.sub(t, this.memOf(8, r11, null, 1, this.opts.stackLimitOffset));
+        a.jumpLabel(Cond.B, overflow);
+        a.sub(t, align - 1 + out);
+        a.jumpLabel(Cond.B, overflow);
+        a.cmp(size, t);
+        a.jumpLabel(Cond.A, overflow);
+        a.mov(t, rsp);
+        a.sub(t, size);
+        a.and(t, -align);
+        a.lea(rsp, qword(t, -out));
+        a.mov(d, t);
+        return;
+      }
+      case MOp.StackSave:
+        a.mov(gp64[p[0]!]!, rsp);
+        return;
+      case MOp.LabelAddr:
+        a.lea(gp64[p[0]!]!, qword(rip, this.labelArea(inst.imm + 1), inst.imm));
+        return;
+      case MOp.IndirectBr: {
+        // index = p - the label area, unsigned; below the number of targets it picks a table entry.
+        const n = inst.targets.length, t = gp64[p[1]!]!;
+        a.lea(r11, qword(rip, this.labelArea(n)));
+        a.mov(t, gp64[p[0]!]!);
+        a.sub(t, r11);
+        a.cmp(t, n);
+        a.jumpLabel(Cond.AE, this.trapLabel(TrapCode.BadTarget));
+        const table = a.newLabel();
+        a.lea(r11, qword(rip, table));
+        a.jmp(qword(r11, t, 8, 0));
+        this.tables.push({ label: table, targets: inst.targets.map((x) => this.target(x)) });
+        return;
+      }
+      case MOp.StackRestore:
+        a.mov(rsp, gp64[p[0]!]!);
         return;
       case MOp.LoadSym:
         a.movAbs64(gp64[p[0]!]!, inst.sym);
@@ -1010,12 +1100,12 @@ class Emitter {
       case MOp.VaSave: {
         // The System V register save area, as gcc fills it: integer registers always, vector
         // registers only when al (the caller's count of vector arguments) is not zero.
-        const at = this.slotOffset[inst.imm]!;
-        for (let k = 0; k < 6; k++) a.emitForm(MOV_MR[1], this.memOf(8, rsp, null, 1, at + 8 * k), gp64[p[k]!]!);
+        const at = this.frameBias + this.slotOffset[inst.imm]!;
+        for (let k = 0; k < 6; k++) a.emitForm(MOV_MR[1], this.memOf(8, this.frameReg, null, 1, at + 8 * k), gp64[p[k]!]!);
         const skip = a.newLabel();
         a.test(gp8[p[6]!]!, gp8[p[6]!]!);
         a.jumpLabel(Cond.E, skip);
-        for (let k = 0; k < 8; k++) a.movups(xmmword(rsp, at + 48 + 16 * k), this.reg(p[7 + k]!, 8));
+        for (let k = 0; k < 8; k++) a.movups(xmmword(this.frameReg, at + 48 + 16 * k), this.reg(p[7 + k]!, 8));
         a.bind(skip);
         return;
       }
@@ -1025,7 +1115,7 @@ class Emitter {
         a.mov(dword(ap, 4), inst.sub >>> 16);
         a.lea(t, qword(rbp, inst.imm2));
         a.emitForm(MOV_MR[1], this.memOf(8, ap, null, 1, 8), t);
-        a.lea(t, qword(rsp, this.slotOffset[inst.imm]!));
+        a.lea(t, qword(this.frameReg, this.frameBias + this.slotOffset[inst.imm]!));
         a.emitForm(MOV_MR[1], this.memOf(8, ap, null, 1, 16), t);
         return;
       }
@@ -1034,8 +1124,10 @@ class Emitter {
         return;
       case MOp.CallIndirect: {
         const t = gp64[p[0]!]!;
+        // A null (or near-null) function pointer traps cleanly; call_native checks nothing more.
         a.cmp(t, 4096);
         a.jumpLabel(Cond.B, this.trapLabel(TrapCode.HeapOob));
+        if (inst.sub === 1) { a.call(t); return; }
         a.cmp(dword(t, -8), FUNC_MAGIC | 0);
         a.jumpLabel(Cond.NE, this.trapLabel(TrapCode.HeapOob));
         a.cmp(dword(t, -4), inst.imm | 0);

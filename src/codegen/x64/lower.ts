@@ -597,6 +597,7 @@ class Lowerer {
     if (target >= 0) {
       m.add(target, OperandKind.Use);
       m.imm = signatureHash(sig);
+      m.sub = isImport ? 1 : 0;
     } else {
       m.sym = sym;
       m.sub = isImport ? 1 : 0;
@@ -905,6 +906,22 @@ class Lowerer {
         m.imm2 = f.instImm2[i]!;
         return;
       }
+      case Opcode.StackAlloc: {
+        const m = this.inst(MOp.StackAlloc).add(D, OperandKind.Def).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
+        m.imm = Math.max(16, f.instImm[i]!);
+        this.mf.dynamicStack = true;
+        return;
+      }
+      case Opcode.LabelAddr:
+        this.inst(MOp.LabelAddr).add(D, OperandKind.Def).imm = f.instImm[i]!;
+        return;
+      case Opcode.StackSave:
+        this.inst(MOp.StackSave).add(D, OperandKind.Def);
+        return;
+      case Opcode.StackRestore:
+        this.inst(MOp.StackRestore).add(A, OperandKind.Use);
+        this.mf.dynamicStack = true;
+        return;
       case Opcode.GlobalAddr: {
         this.inst(MOp.MovImm).add(D, OperandKind.Def).setImm64(cx.dataAddress(f.instImm[i]!));
         return;
@@ -923,6 +940,9 @@ class Lowerer {
       }
       case Opcode.CallIndirect:
         this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, false, 1);
+        return;
+      case Opcode.CallNative: // a C callee (narrow arguments extended), no header check
+        this.lowerCall(i, A, '', f.signatures[f.instImm[i]!]!, true, 1);
         return;
       case Opcode.VaStart: {
         const st = this.vaStartState!;
@@ -966,6 +986,14 @@ class Lowerer {
         for (let d = 0; d < f.instDestCount[i]!; d++) targets.push(this.destTarget(f.dest(i, d), false));
         const m = this.inst(MOp.BrTable).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
         m.size = typeBytes(ta);
+        m.targets = targets;
+        for (const t of new Set(targets)) this.cur.succs.push(t);
+        return;
+      }
+      case Opcode.IndirectBr: {
+        const targets: number[] = [];
+        for (let d = 0; d < f.instDestCount[i]!; d++) targets.push(this.destTarget(f.dest(i, d), false));
+        const m = this.inst(MOp.IndirectBr).add(A, OperandKind.Use).add(this.temp(CLASS_GP), OperandKind.Temp);
         m.targets = targets;
         for (const t of new Set(targets)) this.cur.succs.push(t);
         return;

@@ -90,7 +90,11 @@ export const enum MOp {
   StoreArg,
   /** regs [arg pregs U..., clobbers D...]: call `sym`; `sub` 1 for a C import (absolute, al = `imm` vector args). */
   Call,
-  /** regs [target U, arg pregs U..., clobbers D...]: checked indirect call; `imm` = signature hash. */
+  /**
+   * regs [target U, arg pregs U..., clobbers D...]: indirect call; `sub` 0 checks jitkit's function
+   * header and signature hash `imm` (call_indirect), `sub` 1 only traps on an address below 4096
+   * (call_native: any C function).
+   */
   CallIndirect,
   /** regs [srcs U..., dsts D...]: parallel copy (block arguments); `imm` = count. */
   ParallelMove,
@@ -161,6 +165,16 @@ export const enum MOp {
    */
   CvtToIntSat,
   /**
+   * regs [dst D, size U, tmp T]: `stack_alloc`: dst = (rsp - size) rounded down to `imm` (a power of
+   * two >= 16), rsp = dst - the outgoing argument area; traps stk_ovf first when that would pass the
+   * stack limit. Only in functions with `MFunction.dynamicStack` (their frame is rbp-relative).
+   */
+  StackAlloc,
+  /** regs [dst D]: dst = rsp (`stack_save`). */
+  StackSave,
+  /** regs [src U]: rsp = src (`stack_restore` of a `stack_save` mark). */
+  StackRestore,
+  /**
    * regs [rdi, rsi, rdx, rcx, r8, r9, rax, xmm0..7: all U]: a variadic function's prologue stores the
    * six integer argument registers in frame slot `imm` (176 bytes) at 0..47 and, when al is not
    * zero, xmm0..7 at 48..175 (the System V register save area).
@@ -177,6 +191,13 @@ export const enum MOp {
    * save area while gp_offset / fp_offset leave room, else the overflow area).
    */
   VaArg,
+  /** regs [dst D]: dst = the address of label `imm` of this function (`label_addr`): a byte of its label area. */
+  LabelAddr,
+  /**
+   * regs [p U, tmp T]: `indirect_br`: to `targets[k]` when p is the address of label k (k < the
+   * number of targets), else traps bad_target.
+   */
+  IndirectBr,
 }
 
 /** The end of every exhaustive `switch` over `MOp`: its parameter is `never`, so a new machine opcode does not compile until the switch handles it. */
@@ -207,7 +228,7 @@ const OP_NAMES = ['mov', 'mov_imm', 'fconst', 'alu', 'unary', 'shift', 'div', 'b
   'select', 'falu', 'fminmax', 'fsign', 'fcopysign', 'funary', 'cvt_from_int', 'cvt_to_int', 'bitmove', 'load', 'store',
   'stack_addr', 'load_sym', 'load_arg', 'store_arg', 'call', 'call_indirect', 'pmove', 'jump', 'brif', 'br_table', 'cmp_branch', 'ret', 'trap',
   'alu_imm', 'mul_imm', 'shift_imm', 'icmp_set_imm', 'cmp_branch_imm',
-  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'va_save', 'va_start', 'va_arg'];
+  'load_idx', 'store_idx', 'lea', 'alu_load', 'cmp_load', 'cvt_to_int_sat', 'stack_alloc', 'stack_save', 'stack_restore', 'va_save', 'va_start', 'va_arg', 'label_addr', 'indirect_br'];
 
 /** Name of a register id: `rax`, `xmm3`, `%12` (vreg). */
 export function regName(r: number): string {
