@@ -104,7 +104,7 @@ export class CType {
   base: CType | null = null;
   /** Array length (-1: incomplete `[]`); for VLAs see `vla`. */
   length = -1;
-  /** For VLAs: an opaque handle to the length expression (set by the parser). */
+  /** For VLAs: the hidden local that holds the length evaluated at the declaration (an ast.ts `Symbol`, set by the parser). */
   vla: unknown = null;
   /** Function parameters. */
   params: Param[] = [];
@@ -135,7 +135,7 @@ export class CType {
       case TypeKind.Long: case TypeKind.ULong: case TypeKind.LLong: case TypeKind.ULLong:
       case TypeKind.Double: case TypeKind.Pointer: return 8;
       case TypeKind.LDouble: return 16;
-      case TypeKind.Array: return this.length < 0 ? -1 : this.length * this.base!.size;
+      case TypeKind.Array: return this.length < 0 || this.base!.size < 0 ? -1 : this.length * this.base!.size;
       case TypeKind.Function: return 1;
       case TypeKind.Struct: case TypeKind.Union: return this.record!.complete ? this.record!.size : -1;
       case TypeKind.Enum: return this.base!.size;
@@ -269,6 +269,22 @@ export function isUnsigned(t: CType): boolean {
     case TypeKind.Enum: return isUnsigned(t.base!);
     default: return false;
   }
+}
+
+/** True for a variable-length array, or an array of them (its size is known only at run time). */
+export function isVariablySized(t: CType): boolean {
+  for (let x = t; x.kind === TypeKind.Array; x = x.base!) if (x.vla !== null) return true;
+  return false;
+}
+
+/** True for a variably modified type: a variably sized array, or a pointer to (arrays of) one. */
+export function isVariablyModified(t: CType): boolean {
+  let x = t;
+  while (x.kind === TypeKind.Pointer || x.kind === TypeKind.Array) {
+    if (x.vla !== null) return true;
+    x = x.base!;
+  }
+  return false;
 }
 
 /** True when the type is complete (known size), void never. */

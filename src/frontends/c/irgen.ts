@@ -19,7 +19,7 @@ import { classify, lowerSignature, type LoweredSignature, type Passing } from '.
 import { evalConst, evalInt, wrapInt } from './consteval.js';
 import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
-  CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, typeToString, type Member,
+  CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, isVariablySized, typeToString, type Member,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Builder } from '../../ir/builder.js';
@@ -352,6 +352,43 @@ class ModuleGen implements StaticTargets {
   }
 }
 
+/**
+ * Where a block's VLA mark goes: the index of its first VLA declaration, or -1
+ * when it has none, or when a label or `case` follows it (a jump from outside
+ * could reach the block's end without passing the mark; C forbids jumping into
+ * a VLA's scope, but a label after it may still be reached from inside).
+ */
+function vlaMarkPoint(items: readonly Stmt[]): number {
+  const at = items.findIndex((it) => it.k === 'decl' && isVariablySized(it.sym.type));
+  if (at < 0) return -1;
+  for (let i = at + 1; i < items.length; i++) if (hasJumpTarget(items[i]!)) return -1;
+  return at;
+}
+
+/** True when `s` contains a label, or a `case`/`default` of an enclosing switch. */
+function hasJumpTarget(s: Stmt): boolean {
+  switch (s.k) {
+    case 'label': case 'case': return true;
+    case 'block': return s.items.some(hasJumpTarget);
+    case 'if': return hasJumpTarget(s.then) || (s.else !== null && hasJumpTarget(s.else));
+    case 'while': case 'do': case 'for': return hasJumpTarget(s.body);
+    // A nested switch's cases are its own, but its body may hold labels.
+    case 'switch': return hasLabel(s.body);
+    default: return false;
+  }
+}
+
+function hasLabel(s: Stmt): boolean {
+  switch (s.k) {
+    case 'label': return true;
+    case 'case': return hasLabel(s.body);
+    case 'block': return s.items.some(hasLabel);
+    case 'if': return hasLabel(s.then) || (s.else !== null && hasLabel(s.else));
+    case 'while': case 'do': case 'for': case 'switch': return hasLabel(s.body);
+    default: return false;
+  }
+}
+
 /** Size of System V's va_list (gp_offset, fp_offset, overflow_arg_area, reg_save_area). */
 const VA_LIST_BYTES = 24;
 
@@ -390,6 +427,11 @@ class FuncGen {
   private readonly labels = new Map<string, Block>();
   private readonly breaks: Block[] = [];
   private readonly continues: Block[] = [];
+  /** `stack_save` marks of the enclosing blocks that declare VLAs (innermost last). */
+  private readonly vlaMarks: Value[] = [];
+  /** `vlaMarks.length` where each enclosing `break`/`continue` target was entered. */
+  private readonly breakMarks: number[] = [];
+  private readonly continueMarks: number[] = [];
   private readonly switches: SwitchCtx[] = [];
   private sret: Value | null = null;
   /** The block every `goto *p` jumps to (with p as i64): one `br_table` over the function's `&&label` values. */
@@ -585,9 +627,20 @@ class FuncGen {
   private stmt(s: Stmt): void {
     const b = this.b;
     switch (s.k) {
-      case 'block':
-        for (const it of s.items) this.stmt(it);
+      case 'block': {
+        // A block that declares a VLA frees it on the way out (a VLA in a loop body must not grow the stack).
+        const at = vlaMarkPoint(s.items);
+        const depth = this.vlaMarks.length;
+        for (let i = 0; i < s.items.length; i++) {
+          if (i === at) { this.ensureOpen(); this.vlaMarks.push(b.stackSave()); }
+          this.stmt(s.items[i]!);
+        }
+        if (this.vlaMarks.length > depth) {
+          if (!b.isTerminated) b.stackRestore(this.vlaMarks[depth]!);
+          this.vlaMarks.length = depth;
+        }
         return;
+      }
       case 'empty': return;
       case 'expr':
         this.ensureOpen();
@@ -596,6 +649,10 @@ class FuncGen {
       case 'decl': {
         this.ensureOpen();
         const sym = s.sym;
+        if (isVariablySized(sym.type)) {
+          this.byRef.set(sym, b.stackAlloc(this.sizeOf(sym.type), Math.min(Math.max(16, sym.align, sym.type.align), 4096)));
+          return;
+        }
         if (sym.init === null) return;
         const addr = b.stackAddr(this.slotFor(sym));
         this.initLocal(addr, sym.type, sym.init, true);
@@ -688,10 +745,12 @@ class FuncGen {
       }
       case 'break':
         this.ensureOpen();
+        this.leaveVlaBlocks(this.breakMarks[this.breakMarks.length - 1]!);
         b.jump(this.breaks[this.breaks.length - 1]!);
         return;
       case 'continue':
         this.ensureOpen();
+        this.leaveVlaBlocks(this.continueMarks[this.continueMarks.length - 1]!);
         b.jump(this.continues[this.continues.length - 1]!);
         return;
       case 'return': this.returnStmt(s.value); return;
@@ -701,7 +760,28 @@ class FuncGen {
   private loop(body: Stmt, brk: Block, cont: Block): void {
     this.breaks.push(brk);
     this.continues.push(cont);
-    try { this.stmt(body); } finally { this.breaks.pop(); this.continues.pop(); }
+    this.breakMarks.push(this.vlaMarks.length);
+    this.continueMarks.push(this.vlaMarks.length);
+    try { this.stmt(body); } finally { this.breaks.pop(); this.continues.pop(); this.breakMarks.pop(); this.continueMarks.pop(); }
+  }
+
+  /** Frees the VLAs of the blocks a jump leaves (those entered after `vlaMarks` had `depth` entries). */
+  private leaveVlaBlocks(depth: number): void {
+    if (this.vlaMarks.length > depth) this.b.stackRestore(this.vlaMarks[depth]!);
+  }
+
+  /** `sizeof` of `t` as an `i64`: a constant, or for variably sized arrays the evaluated lengths times the element size. */
+  private sizeOf(t: CType): Value {
+    if (!isVariablySized(t)) return this.b.iconst(Type.I64, Math.max(t.size, 1));
+    const n = t.vla !== null ? this.load(T.ulong, this.b.stackAddr(this.slotFor(t.vla as Symbol))) : this.b.iconst(Type.I64, t.length);
+    return this.b.imul(n, this.sizeOf(t.base!));
+  }
+
+  /** `index` scaled by the size of `elem` (pointer arithmetic). */
+  private scaled(index: Value, elem: CType): Value {
+    if (isVariablySized(elem)) return this.b.imul(index, this.sizeOf(elem));
+    const size = Math.max(elem.size, 1);
+    return size === 1 ? index : this.b.imul(index, this.b.iconst(Type.I64, size));
   }
 
   private labelBlock(name: string): Block {
@@ -772,7 +852,8 @@ class FuncGen {
     b.switchTo(this.newBlock());
     this.switches.push(ctx);
     this.breaks.push(end);
-    try { this.stmt(s.body); } finally { this.switches.pop(); this.breaks.pop(); }
+    this.breakMarks.push(this.vlaMarks.length);
+    try { this.stmt(s.body); } finally { this.switches.pop(); this.breaks.pop(); this.breakMarks.pop(); }
     this.jumpTo(end);
     if (s.hasDefault && this.f.blockFirst[ctx.defaultBlock] === -1 && !this.isPlaced(ctx.defaultBlock)) {
       b.switchTo(ctx.defaultBlock);
@@ -980,14 +1061,13 @@ class FuncGen {
       case 'binary': return this.binary(e);
       case 'ptradd': {
         const p = this.expr(e.ptr);
-        const size = Math.max(e.ptr.type.base!.size, 1);
-        let idx = this.expr(e.index);
-        if (size !== 1) idx = b.imul(idx, b.iconst(Type.I64, size));
+        const idx = this.scaled(this.expr(e.index), e.ptr.type.base!);
         return e.sub ? b.isub(p, idx) : b.iadd(p, idx);
       }
       case 'ptrdiff': {
         const l = b.bitcast(Type.I64, this.expr(e.lhs)), r = b.bitcast(Type.I64, this.expr(e.rhs));
         const d = b.isub(l, r);
+        if (isVariablySized(e.lhs.type.base!)) return b.sdiv(d, this.sizeOf(e.lhs.type.base!));
         const size = Math.max(e.lhs.type.base!.size, 1);
         return size === 1 ? d : b.sdiv(d, b.iconst(Type.I64, size));
       }
@@ -1020,7 +1100,7 @@ class FuncGen {
         if (v === null) this.fail(e.loc, 'void value not ignored as it ought to be');
         return v;
       }
-      case 'vlasize': this.fail(e.loc, 'variable-length arrays are not supported yet');
+      case 'vlasize': return this.sizeOf(e.of);
       case 'labeladdr': return b.bitcast(Type.Ptr, b.iconst(Type.I64, this.g.labelValue(e.fn, e.name)));
     }
   }
@@ -1207,8 +1287,7 @@ class FuncGen {
     const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let result: Value;
     if (e.ptrArith) {
-      const size = Math.max(t.base!.size, 1);
-      const idx = size === 1 ? rhs : b.imul(rhs, b.iconst(Type.I64, size));
+      const idx = this.scaled(rhs, t.base!);
       result = e.op === '+' ? b.iadd(old, idx) : b.isub(old, idx);
     } else {
       const opType = e.opType!;
@@ -1228,7 +1307,7 @@ class FuncGen {
     const lv = this.lvalue(e.target);
     const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let nv: Value;
-    if (isPointer(t)) nv = b.iadd(old, b.iconst(Type.I64, e.delta * Math.max(t.base!.size, 1)));
+    if (isPointer(t)) nv = b.iadd(old, this.scaled(b.iconst(Type.I64, e.delta), t.base!));
     else if (isFloating(t)) nv = b.fadd(old, b.fconst(irType(t), e.delta));
     else if (t.kind === TypeKind.Bool) nv = e.delta > 0 ? b.iconst(Type.I8, 1) : b.bxor(old, b.iconst(Type.I8, 1));
     else nv = b.iadd(old, this.iconst(irType(t), e.delta));
@@ -1493,7 +1572,7 @@ class FuncGen {
       }
       case '__builtin_bswap16': case '__builtin_bswap32': case '__builtin_bswap64': return this.bswap(a(0));
       case '__builtin_frame_address': case '__builtin_return_address': this.fail(e.loc, `'${e.name}' is not supported`);
-      case '__builtin_alloca': this.fail(e.loc, "'__builtin_alloca' is not supported yet (jitkit's IR has no dynamic stack allocation)");
+      case '__builtin_alloca': return b.stackAlloc(this.convertValue(a(0), e.args[0]!.type, T.ulong), 16);
       case '__builtin_va_start': {
         if (!this.f.variadic) this.fail(e.loc, "'va_start' used in function with fixed arguments");
         b.vaStart(a(0));

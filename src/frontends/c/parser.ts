@@ -18,7 +18,7 @@ import { Storage, Symbol } from './ast.js';
 import { evalConst, evalInt, wrapInt } from './consteval.js';
 import {
   CType, Qual, Record, T, TypeKind, arrayOf, compatible, enumType, findMember, functionType, isArithmetic, isComplete,
-  isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, layoutRecord, pointerTo, promote, qualify, recordType,
+  isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, isVariablyModified, isVariablySized, layoutRecord, pointerTo, promote, qualify, recordType,
   typeToString, unqual, usualArithmetic, type MemberDecl, type Param,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -71,7 +71,17 @@ interface Declarator {
   /** K&R identifier list of a function declarator (old-style definition). */
   krNames: string[] | null;
   /** Parameter symbols' declarations in order (for definitions). */
-  params: { name: string; type: CType; loc: SourceLocation }[] | null;
+  params: ParamDecl[] | null;
+  /** Hidden VLA length locals of the parameter types (evaluated on entry when this declares a definition). */
+  paramVlas: Symbol[];
+}
+
+/** A parameter of a prototype: its symbol in prototype scope, which a definition keeps (VLA lengths refer to it). */
+interface ParamDecl {
+  name: string;
+  type: CType;
+  loc: SourceLocation;
+  sym?: Symbol;
 }
 
 const TYPE_KEYWORDS = new Set([
@@ -112,6 +122,14 @@ export class Parser {
    * `isinf(x)` is `sizeof (x) == sizeof (float) ? __isinff (x) : ... __isinfl (x)`).
    */
   private deadArms = 0;
+  /**
+   * Hidden locals holding VLA lengths (`int a[n]`) made since the last
+   * declaration statement: each becomes a `decl` statement before the object,
+   * so the length is evaluated once, where the declaration is.
+   */
+  private vlaLengths: Symbol[] = [];
+  /** Nesting depth of parameter lists (VLA parameters are allowed at file scope there). */
+  private protoDepth = 0;
 
   /** Creates a parser over `tokens` (ending with Eof). `unit` numbers the translation unit for static names. */
   private readonly tokens: Token[];
@@ -612,7 +630,7 @@ export class Parser {
       }
       for (;;) {
         let d: Declarator;
-        if (this.is(':')) d = { name: '', type: specs.type, loc: this.tok, krNames: null, params: null };
+        if (this.is(':')) d = { name: '', type: specs.type, loc: this.tok, krNames: null, params: null, paramVlas: [] };
         else d = this.declarator(specs.type, false);
         let bitWidth = -1;
         if (this.accept(':')) {
@@ -628,6 +646,7 @@ export class Parser {
           names.add(d.name);
         }
         if (d.type.kind === TypeKind.Function) this.error(d.loc, `field '${d.name}' declared as a function`);
+        else if (isVariablyModified(d.type)) this.error(d.loc, `a member of a structure or union cannot have a variably modified type`);
         else if (!isComplete(d.type) && !(d.type.kind === TypeKind.Array && d.type.length < 0)) this.error(d.loc, `field '${d.name}' has incomplete type '${typeToString(d.type)}'`);
         decls.push({ name: d.name, type: d.type, bitWidth, align: Math.max(specs.align, ma.aligned, specs.attrs.aligned), packed: ma.packed || specs.attrs.packed });
         if (this.accept(',')) continue;
@@ -731,7 +750,7 @@ export class Parser {
       const inner = this.declarator(suffix.type, abstract);
       this.expect(')');
       this.pos = end;
-      return { ...inner, krNames: inner.krNames ?? suffix.krNames, params: inner.params ?? suffix.params };
+      return { ...inner, krNames: inner.krNames ?? suffix.krNames, params: inner.params ?? suffix.params, paramVlas: inner.params !== null ? inner.paramVlas : suffix.paramVlas };
     }
     let name = '';
     let loc: SourceLocation = this.tok;
@@ -742,10 +761,10 @@ export class Parser {
       this.fail(this.tok, `expected identifier or '(' before ${this.describeTok(this.tok)}`);
     }
     const suffix = this.typeSuffix(type);
-    return { name, type: suffix.type, loc, krNames: suffix.krNames, params: suffix.params };
+    return { name, type: suffix.type, loc, krNames: suffix.krNames, params: suffix.params, paramVlas: suffix.paramVlas };
   }
 
-  private typeSuffix(type: CType): { type: CType; krNames: string[] | null; params: Declarator['params'] } {
+  private typeSuffix(type: CType): { type: CType; krNames: string[] | null; params: Declarator['params']; paramVlas: Symbol[] } {
     if (this.is('(')) {
       this.next();
       const r = this.parameterList();
@@ -753,7 +772,7 @@ export class Parser {
       if (rest.type.kind === TypeKind.Function) this.error(this.tok, 'function returning a function');
       if (rest.type.kind === TypeKind.Array) this.error(this.tok, 'function returning an array');
       const ft = functionType(rest.type, r.params.map((p) => ({ name: p.name, type: p.type })), r.variadic, r.hasProto);
-      return { type: ft, krNames: r.krNames, params: r.params };
+      return { type: ft, krNames: r.krNames, params: r.params, paramVlas: r.vlas };
     }
     if (this.is('[')) {
       const lb = this.next();
@@ -776,17 +795,43 @@ export class Parser {
       if (rest.type.kind === TypeKind.Void) this.error(lb, "declaration of an array of 'void'");
       const at = arrayOf(rest.type, length);
       if (vla !== null) {
-        if (this.func === null) this.error(lb, 'variably modified type at file scope');
-        this.fail(lb, 'variable-length arrays are not supported yet (jitkit\'s IR has no dynamic stack allocation)');
+        if (this.func === null && this.protoDepth === 0) this.fail(lb, 'variably modified type at file scope');
+        // The length lives in a hidden local, set where the declaration (or type name) is evaluated.
+        const len = this.newSymbol(`.vla.${this.anonCount++}`, T.ulong, false, Storage.Local, lb);
+        len.defined = true;
+        len.init = { k: 'expr', expr: this.convert(vla, T.ulong) };
+        at.vla = len;
+        this.vlaLengths.push(len);
       }
-      return { type: at, krNames: null, params: null };
+      return { type: at, krNames: null, params: null, paramVlas: [] };
     }
-    return { type, krNames: null, params: null };
+    return { type, krNames: null, params: null, paramVlas: [] };
   }
 
-  private parameterList(): { params: { name: string; type: CType; loc: SourceLocation }[]; variadic: boolean; hasProto: boolean; krNames: string[] | null } {
-    if (this.accept(')')) return { params: [], variadic: false, hasProto: false, krNames: [] };
-    if (this.is('void') && this.peek().spelling === ')') { this.next(); this.next(); return { params: [], variadic: false, hasProto: true, krNames: null }; }
+  /** Takes the VLA length locals made since the last call, as `decl` statements that evaluate them. */
+  private takeVlaLengths(): Stmt[] {
+    const out: Stmt[] = this.vlaLengths.map((sym) => ({ k: 'decl', loc: sym.loc, sym }));
+    this.vlaLengths = [];
+    return out;
+  }
+
+  /** Parses a type name in an expression; `wrap` gets the expression built from it, evaluated after the type's VLA lengths. */
+  private exprTypeName(): { type: CType; wrap: (e: Expr) => Expr } {
+    const outer = this.vlaLengths;
+    this.vlaLengths = [];
+    try {
+      const type = this.typeName();
+      const decls = this.takeVlaLengths();
+      if (decls.length === 0) return { type, wrap: (e) => e };
+      return { type, wrap: (e) => ({ k: 'stmtexpr', type: e.type, loc: e.loc, body: decls, result: e }) };
+    } finally {
+      this.vlaLengths = outer;
+    }
+  }
+
+  private parameterList(): { params: ParamDecl[]; variadic: boolean; hasProto: boolean; krNames: string[] | null; vlas: Symbol[] } {
+    if (this.accept(')')) return { params: [], variadic: false, hasProto: false, krNames: [], vlas: [] };
+    if (this.is('void') && this.peek().spelling === ')') { this.next(); this.next(); return { params: [], variadic: false, hasProto: true, krNames: null, vlas: [] }; }
     if (this.tok.kind === TokenKind.Identifier && !this.isDeclStart()) {
       // K&R identifier list.
       const names: string[] = [];
@@ -795,13 +840,17 @@ export class Parser {
         if (!this.accept(',')) break;
       }
       this.expect(')');
-      return { params: [], variadic: false, hasProto: false, krNames: names };
+      return { params: [], variadic: false, hasProto: false, krNames: names, vlas: [] };
     }
-    const params: { name: string; type: CType; loc: SourceLocation }[] = [];
+    const params: ParamDecl[] = [];
     let variadic = false;
     // Parameters get their own scope so that tags and names declared in them do not leak.
     const saved = this.scope;
     this.scope = new Scope(saved);
+    const outerVlas = this.vlaLengths;
+    this.vlaLengths = [];
+    let vlas: Symbol[] = [];
+    this.protoDepth++;
     try {
       for (;;) {
         if (this.accept('...')) { variadic = true; break; }
@@ -809,16 +858,24 @@ export class Parser {
         const specs = this.declSpecifiers(true);
         const d = this.declarator(specs.type, true);
         this.attributesAfterDeclarator(noAttrs());
-        params.push({ name: d.name, type: adjustParam(d.type), loc: d.name === '' ? loc : d.loc });
-        if (d.name !== '') this.scope.ordinary.set(d.name, { k: 'sym', sym: this.newSymbol(d.name, adjustParam(d.type), false, Storage.Local, d.loc) });
+        const type = adjustParam(d.type);
+        const p: ParamDecl = { name: d.name, type, loc: d.name === '' ? loc : d.loc };
+        if (d.name !== '') {
+          p.sym = this.newSymbol(d.name, type, false, Storage.Local, d.loc);
+          this.scope.ordinary.set(d.name, { k: 'sym', sym: p.sym });
+        }
+        params.push(p);
         if (!this.accept(',')) break;
       }
       this.expect(')', 'after parameter list');
     } finally {
       this.scope = saved;
+      vlas = this.vlaLengths;
+      this.vlaLengths = outerVlas;
+      this.protoDepth--;
     }
     for (const p of params) if (p.type.kind === TypeKind.Void) this.error(p.loc, "'void' must be the only parameter");
-    return { params, variadic, hasProto: true, krNames: null };
+    return { params, variadic, hasProto: true, krNames: null, vlas };
   }
 
   /** Parses a type name (casts, sizeof, compound literals). */
@@ -866,6 +923,9 @@ export class Parser {
     if (d.type.kind === TypeKind.Void) this.error(d.loc, `variable '${d.name}' declared void`);
     if (specs.storage !== 'extern') this.checkNoLongDouble(d.type, d.loc);
     const align = Math.max(specs.align, attrs.aligned);
+    if (!fileScope && specs.storage !== '' && specs.storage !== 'auto' && specs.storage !== 'register' && isVariablyModified(d.type)) {
+      this.error(d.loc, specs.storage === 'static' ? `storage size of '${d.name}' isn't constant` : `object with variably modified type must have no linkage`);
+    }
     if (fileScope || specs.storage === 'extern') {
       const sym = this.declareGlobalObject(d, specs, attrs, fileScope);
       if (specs.threadLocal) sym.threadLocal = true;
@@ -911,6 +971,7 @@ export class Parser {
     sym.isRegister = specs.storage === 'register';
     if (d.type.quals & Qual.Volatile) sym.addressTaken = true;
     this.scope.ordinary.set(d.name, { k: 'sym', sym });
+    if (this.is('=') && isVariablySized(d.type)) this.fail(this.tok, 'variable-sized object may not be initialized');
     if (this.accept('=')) {
       const init = this.initializer(sym.type, false);
       sym.init = init.init;
@@ -1048,7 +1109,8 @@ export class Parser {
       const ptype = type.params[i]?.type ?? p.type;
       if (p.name === '') { this.error(p.loc, 'parameter name omitted'); continue; }
       if (!isComplete(ptype)) this.error(p.loc, `parameter ${i + 1} ('${p.name}') has incomplete type`);
-      const ps = this.newSymbol(p.name, ptype, false, Storage.Local, p.loc);
+      // The prototype's own symbol when it is this parameter (VLA lengths of later parameters refer to it).
+      const ps = p.sym !== undefined && p.sym.type === ptype ? p.sym : this.newSymbol(p.name, ptype, false, Storage.Local, p.loc);
       ps.defined = true;
       if (ptype.quals & Qual.Volatile) ps.addressTaken = true;
       if (this.scope.ordinary.has(p.name)) this.error(p.loc, `redefinition of parameter '${p.name}'`);
@@ -1056,7 +1118,10 @@ export class Parser {
       sym.params.push(ps);
     }
     try {
-      sym.body = this.compoundStatement(false);
+      const body = this.compoundStatement(false);
+      // Parameters' VLA lengths (`int m[n][n]`) are evaluated on entry.
+      const entry: Stmt[] = d.paramVlas.map((v) => ({ k: 'decl', loc: v.loc, sym: v }));
+      sym.body = entry.length === 0 ? body : { k: 'block', loc: body.loc, items: [...entry, body] };
     } finally {
       this.scope = saved;
       this.func = null;
@@ -1377,6 +1442,8 @@ export class Parser {
       const d = this.declarator(specs.type, false);
       const attrs = this.attributesAfterDeclarator(specs.attrs);
       const sym = this.declareOne(d, specs, attrs, false);
+      // VLA lengths of the declarator (also of a typedef) are evaluated here, before the object exists.
+      items.push(...this.takeVlaLengths());
       if (sym !== null && !sym.isFunction && sym.storage === Storage.Local) items.push({ k: 'decl', loc: d.loc, sym });
       if (this.accept(',')) continue;
       this.expect(';', 'after declaration');
@@ -1888,11 +1955,14 @@ export class Parser {
   private castExpr(): Expr {
     if (this.is('(') && this.isTypeNameStart(this.peek())) {
       const lp = this.next();
-      const t = this.typeName();
+      const { type: t, wrap } = this.exprTypeName();
       this.expect(')');
-      if (this.is('{')) return this.postfixTail(this.compoundLiteral(t, lp));
+      if (this.is('{')) {
+        if (isVariablySized(t)) this.fail(lp, 'compound literal has variable size');
+        return this.postfixTail(this.compoundLiteral(t, lp));
+      }
       const operand = this.rvalue(this.castExpr());
-      return this.makeCast(operand, t, lp);
+      return wrap(this.makeCast(operand, t, lp));
     }
     return this.unary();
   }
@@ -1989,13 +2059,14 @@ export class Parser {
         case 'sizeof': {
           this.next();
           let type: CType;
+          let wrap = (e: Expr): Expr => e;
           if (this.is('(') && this.isTypeNameStart(this.peek())) {
             this.next();
-            type = this.typeName();
+            ({ type, wrap } = this.exprTypeName());
             this.expect(')');
             if (this.is('{')) { const e = this.postfixTail(this.compoundLiteral(type, t)); type = e.type; }
           } else type = this.unary().type;
-          return this.sizeofType(type, t);
+          return wrap(this.sizeofType(type, t));
         }
         case '_Alignof': case '__alignof__': case '__alignof': {
           this.next();
@@ -2023,6 +2094,7 @@ export class Parser {
     if (type.kind === TypeKind.Function) { this.warn(loc, "invalid application of 'sizeof' to a function type"); return this.intConst(1n, T.ulong, loc); }
     if (type.kind === TypeKind.Void) { this.warn(loc, "invalid application of 'sizeof' to a void type"); return this.intConst(1n, T.ulong, loc); }
     if (!isComplete(type)) this.fail(loc, `invalid application of 'sizeof' to incomplete type '${typeToString(type)}'`);
+    if (isVariablySized(type)) return { k: 'vlasize', type: T.ulong, loc, of: type };
     return this.intConst(BigInt(type.size), T.ulong, loc);
   }
 
