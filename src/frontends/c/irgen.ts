@@ -298,7 +298,7 @@ class ModuleGen implements StaticTargets {
     const last = b.isub(n, b.iconst(Type.I64, 1));
     b.store(last, table, 0, Type.I64);
     const handler = b.load(Type.Ptr, b.iadd(table, b.iadd(b.imul(last, b.iconst(Type.I64, 8)), b.iconst(Type.I64, 8))));
-    b.callIndirectAll(f.signature([], []), handler, []);
+    b.callNativeAll(f.signature([], []), handler, []);
     b.jump(loop);
     b.switchTo(done);
     b.return();
@@ -1483,7 +1483,8 @@ class FuncGen {
       const fp = this.expr(e.callee);
       // Through a pointer without prototype: the promoted arguments' types, as a definition with those parameters has.
       const si = this.f.signature(ft.variadic ? fixedSig.params : sig.params, sig.results, ft.variadic);
-      results = b.callIndirectAll(si, fp, args);
+      // Unchecked (call_native): a C function pointer may point to any C function, jitted or not (libc, dlsym, signal()).
+      results = b.callNativeAll(si, fp, args);
     }
     return this.callResult(results, sig, sig.results, sretAddr, ft.base!);
   }
