@@ -176,3 +176,14 @@ test('warnings: comparing unsigned with a signed value warns, with a non-negativ
   const warnings = diags.list.filter((d) => d.severity === 'warning').map((d) => `${d.loc!.line}:${d.loc!.col}: ${d.message}`);
   assert.deepEqual(warnings, ['1:66: comparison of integer expressions of different signedness']);
 });
+
+test('diagnostics: variable-length arrays where C forbids them (as gcc reports them)', () => {
+  assert.match(errors('int n = 3;\nint g[n];'), /test\.c:2:6: error: variably modified type at file scope/);
+  assert.match(errors('void f(int k) { static int s[k]; }'), /storage size of 's' isn't constant/);
+  assert.match(errors('void f(int k) { extern int e[k]; }'), /object with variably modified type must have no linkage/);
+  assert.match(errors('void f(int k) { int v[k] = {0}; }'), /variable-sized object may not be initialized/);
+  assert.match(errors('void f(int k) { struct { int m[k]; } q; }'), /a member of a structure or union cannot have a variably modified type/);
+  assert.match(errors('void f(int k) { (void)(int[k]){0}; }'), /compound literal has variable size/);
+  assert.match(errors('int f(int n) {\n  goto in;\n  { int a[n];\n  in: return a[0]; }\n}'), /test\.c:2:8: error: jump into scope of identifier with variably modified type/);
+  assert.match(errors('int f(int n, int k) {\n  switch (k) {\n  case 0: ;\n    int a[n];\n  case 1: return a[0];\n  }\n  return 0;\n}'), /test\.c:5:3: error: switch jumps into scope of identifier with variably modified type/);
+});

@@ -110,8 +110,13 @@ export class Parser {
   private func: Symbol | null = null;
   private funcName = '';
   private labels = new Map<string, SourceLocation>();
-  private gotos: { name: string; loc: SourceLocation }[] = [];
-  private switches: { cases: CaseLabel[]; hasDefault: boolean; type: CType }[] = [];
+  /** `goto`s of the function, with the VLAs in scope there (null for `&&label`, which C does not restrict). */
+  private gotos: { name: string; loc: SourceLocation; vlas: number[] | null }[] = [];
+  private switches: { cases: CaseLabel[]; hasDefault: boolean; type: CType; vlas: number[] }[] = [];
+  /** Ids of the VLA objects in scope at the cursor (C11 6.8.6.1: no jump may enter one's scope). */
+  private vlaScope: number[] = [];
+  /** The VLAs in scope at each label of the function. */
+  private labelVlas = new Map<string, number[]>();
   private loopDepth = 0;
   private breakDepth = 0;
   /** Local symbols of the current function, for address-taken marking. */
@@ -1100,6 +1105,8 @@ export class Parser {
     this.func = sym;
     this.funcName = d.name;
     this.labels = new Map();
+    this.labelVlas = new Map();
+    this.vlaScope = [];
     this.gotos = [];
     const saved = this.scope;
     this.scope = new Scope(saved);
@@ -1126,7 +1133,10 @@ export class Parser {
       this.scope = saved;
       this.func = null;
     }
-    for (const g of this.gotos) if (!this.labels.has(g.name)) this.error(g.loc, `label '${g.name}' used but not defined`);
+    for (const g of this.gotos) {
+      if (!this.labels.has(g.name)) this.error(g.loc, `label '${g.name}' used but not defined`);
+      else if (g.vlas !== null && this.labelVlas.get(g.name)!.some((v) => !g.vlas!.includes(v))) this.error(g.loc, 'jump into scope of identifier with variably modified type');
+    }
   }
 
   // ---------------------------------------------------------------- initializers
@@ -1378,6 +1388,7 @@ export class Parser {
     const saved = this.scope;
     if (newScope) this.scope = new Scope(saved);
     const items: Stmt[] = [];
+    const vlaDepth = this.vlaScope.length;
     try {
       while (!this.is('}')) {
         if (this.tok.kind === TokenKind.Eof) this.fail(this.tok, "expected '}' at end of input");
@@ -1399,6 +1410,7 @@ export class Parser {
       this.next();
     } finally {
       this.scope = saved;
+      this.vlaScope.length = vlaDepth;
     }
     return { k: 'block', loc: lb, items };
   }
@@ -1425,6 +1437,11 @@ export class Parser {
     return { k: 'empty', loc: t };
   }
 
+  /** A `case`/`default` label where a VLA is in scope that was not at its `switch` (C11 6.8.4.2p2). */
+  private checkSwitchVlas(sw: { vlas: number[] }, at: SourceLocation): void {
+    if (this.vlaScope.some((v) => !sw.vlas.includes(v))) this.error(at, 'switch jumps into scope of identifier with variably modified type');
+  }
+
   /** `__attribute__((...));` as a statement (gcc's `fallthrough`): consumes it and returns true, else leaves the cursor. */
   private attributeStatement(): boolean {
     const start = this.pos;
@@ -1444,7 +1461,10 @@ export class Parser {
       const sym = this.declareOne(d, specs, attrs, false);
       // VLA lengths of the declarator (also of a typedef) are evaluated here, before the object exists.
       items.push(...this.takeVlaLengths());
-      if (sym !== null && !sym.isFunction && sym.storage === Storage.Local) items.push({ k: 'decl', loc: d.loc, sym });
+      if (sym !== null && !sym.isFunction && sym.storage === Storage.Local) {
+        items.push({ k: 'decl', loc: d.loc, sym });
+        if (isVariablySized(sym.type)) this.vlaScope.push(sym.id);
+      }
       if (this.accept(',')) continue;
       this.expect(';', 'after declaration');
       return;
@@ -1517,7 +1537,7 @@ export class Parser {
           if (!isInteger(cond.type)) this.error(cond.loc, 'switch quantity not an integer');
           else cond = this.convert(cond, promote(cond.type));
           this.expect(')');
-          const sw = { cases: [] as CaseLabel[], hasDefault: false, type: cond.type };
+          const sw = { cases: [] as CaseLabel[], hasDefault: false, type: cond.type, vlas: this.vlaScope.slice() };
           this.switches.push(sw);
           this.breakDepth++;
           let body: Stmt;
@@ -1532,6 +1552,7 @@ export class Parser {
           this.expect(':');
           const sw = this.switches[this.switches.length - 1];
           if (sw === undefined) this.fail(t, "'case' label not within a switch statement");
+          this.checkSwitchVlas(sw, t);
           const label: CaseLabel = { lo: wrapInt(sw.type, lo), hi: wrapInt(sw.type, hi) };
           for (const c of sw.cases) if (label.lo <= c.hi && c.lo <= label.hi) { this.error(t, 'duplicate case value'); break; }
           sw.cases.push(label);
@@ -1543,6 +1564,7 @@ export class Parser {
           this.expect(':');
           const sw = this.switches[this.switches.length - 1];
           if (sw === undefined) this.fail(t, "'default' label not within a switch statement");
+          this.checkSwitchVlas(sw, t);
           if (sw.hasDefault) this.error(t, "multiple default labels in one switch");
           sw.hasDefault = true;
           return { k: 'case', loc: t, body: this.labeledBody(), label: null };
@@ -1583,7 +1605,7 @@ export class Parser {
           }
           const name = this.identifier('a label name');
           this.expect(';');
-          this.gotos.push({ name: name.spelling, loc: name });
+          this.gotos.push({ name: name.spelling, loc: name, vlas: this.vlaScope.slice() });
           return { k: 'goto', loc: t, name: name.spelling };
         }
         case 'asm': case '__asm__': case '__asm':
@@ -1595,6 +1617,7 @@ export class Parser {
         this.attributes(noAttrs());
         if (this.labels.has(t.spelling)) this.error(t, `duplicate label '${t.spelling}'`);
         this.labels.set(t.spelling, t);
+        this.labelVlas.set(t.spelling, this.vlaScope.slice());
         return { k: 'label', loc: t, name: t.spelling, body: this.labeledBody() };
       }
     }
@@ -2048,7 +2071,7 @@ export class Parser {
           const name = this.identifier('a label name');
           const fn = this.func;
           if (fn === null) this.fail(t, "label address ('&&label') outside a function");
-          this.gotos.push({ name: name.spelling, loc: name });
+          this.gotos.push({ name: name.spelling, loc: name, vlas: null });
           if (!fn.addressedLabels.includes(name.spelling)) fn.addressedLabels.push(name.spelling);
           return { k: 'labeladdr', type: pointerTo(T.void), loc: t, fn, name: name.spelling };
         }
