@@ -21,6 +21,6 @@ export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerV
 export { wrap, symbol, Library } from './runtime/calling.js';
 export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
 export * as ir from './ir/index.js';
-export { compile, CompiledModule, type CompileOptions } from './codegen/compile.js';
+export { compile, CompiledModule, type CompileOptions, type LineRange, type LineTable } from './codegen/compile.js';
 export type { CompiledFn, IrTypeName, IrArg, IrResult } from './codegen/js-signature.js';
 export * as opt from './opt/api.js';

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Executor, compileSettings, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
+import { Executor, type ExternalData, compileSettings, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
 import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
 import { compiledCodeText } from '../src/codegen/filetest-compiler.js';
 import { hostTarget } from '../src/codegen/host.js';
@@ -31,10 +31,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 function optimizedExecutor(level: 1 | 2): Executor {
   return {
     name: `interpreter -O${level}`,
-    load(module: Module) {
+    load(module: Module, data?: ExternalData) {
       const copy = parse(printModule(module));
       optimize(copy, { level, verify: true });
-      return interpreterExecutor.load(copy);
+      return interpreterExecutor.load(copy, data);
     },
   };
 }
@@ -53,10 +53,10 @@ const executors: Executor[] = [interpreterExecutor, optimizedExecutor(1), optimi
 function optimizedCompiledExecutor(level: 1 | 2): Executor {
   return {
     name: `compiled -O${level}`,
-    load(module: Module) {
+    load(module: Module, data?: ExternalData) {
       const copy = parse(printModule(module));
       optimize(copy, { level, verify: true });
-      return compiledExecutor.load(copy);
+      return compiledExecutor.load(copy, data);
     },
   };
 }

@@ -41,6 +41,30 @@ import type { ImportStubSpec, LowerContext, Target, TrampolineSpec } from './tar
 import { listingLine } from '../debug/listing.js';
 import { checkSignatureText, type CompiledFn, type IrSignatureText } from './js-signature.js';
 
+/** Code [start, end) of a function (offsets from its entry) implementing source `file:line:column` (column 0: unknown). */
+export interface LineRange {
+  /** First byte, as an offset from the function's entry. */
+  readonly start: number;
+  /** One past the last byte. */
+  readonly end: number;
+  /** The file name (`Module.addFile`). */
+  readonly file: string;
+  /** Line, from 1. */
+  readonly line: number;
+  /** Column, from 1; 0 when unknown. */
+  readonly column: number;
+}
+
+/** A compiled function's line table (`CompiledModule.lineTable`). */
+export interface LineTable {
+  /** Address of the function's entry (its first instruction). */
+  readonly address: bigint;
+  /** Bytes of machine code from `address` (trap stubs included; jump tables and constants not). */
+  readonly size: number;
+  /** Ranges in ascending order, not overlapping. */
+  readonly ranges: readonly LineRange[];
+}
+
 /** Options of `compile`. */
 export interface CompileOptions {
   /**
@@ -49,7 +73,10 @@ export interface CompileOptions {
    * is left unchanged.
    */
   opt?: 0 | 1 | 2;
-  /** Resolves imported C symbols by name; undefined falls back to the process's symbols (dlsym). */
+  /**
+   * Resolves imported C symbols by name, functions (`import %f`) and external data (`import data
+   * %stdout`) alike; undefined falls back to the process's symbols (dlsym).
+   */
   resolve?: (name: string) => bigint | undefined;
   /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
   stackSize?: number;
@@ -234,7 +261,20 @@ export class CompiledModule {
       mark(c.code.entry, '(stack check, prologue)');
       for (const b of c.code.blockMap) mark(b.offset, b.irBlock >= 0 ? `block${b.irBlock}:` : '(edge block: block arguments)');
       const shown = new Set(c.code.irMap.map((m) => m.irInst));
+      // The source line (with its text when the module has it) before the code of each new line.
+      let lastLine = '';
+      const fileLines = new Map<number, string[] | undefined>();
       for (const m of c.code.irMap) {
+        const loc = this.module.locationOf(f.instLoc[m.irInst]!);
+        if (loc !== null) {
+          const file = this.module.files[loc.file]!, at = `${file.name}:${loc.line}`;
+          if (at !== lastLine) {
+            lastLine = at;
+            if (!fileLines.has(loc.file)) fileLines.set(loc.file, file.text?.split('\n'));
+            const text = fileLines.get(loc.file)?.[loc.line - 1];
+            mark(m.offset, text === undefined ? at : `${at}: ${text.trim()}`);
+          }
+        }
         // An icmp fused into its brif has no code of its own: show it with the branch.
         if (f.instOpcode[m.irInst] === Opcode.Brif) {
           const cond = f.arg(m.irInst as never, 0);
@@ -251,6 +291,37 @@ export class CompiledModule {
       out.push('');
     }
     return out.join('\n');
+  }
+
+  /**
+   * Function `name`'s machine code by source line, for debuggers and profilers (perf's jitdump
+   * DEBUG_INFO, gdb's .debug_line): ranges of code offsets from its entry with the source location
+   * of the IR instructions they implement (`Builder.setLocation`). Code of no location (the
+   * prologue, trap stubs, instructions built without one) is in no range.
+   */
+  lineTable(name: string): LineTable {
+    const c = this.compiled.get(name);
+    if (c === undefined) throw new Error(`compiled module has no function %${name}`);
+    const f = this.module.getFunction(name), m = this.module;
+    const entry = c.code.entry, ir = c.code.irMap, end = c.code.trapStubs - entry;
+    const ranges: LineRange[] = [];
+    let open: { start: number; end: number; loc: number } | null = null;
+    const close = (): void => {
+      if (open === null) return;
+      const l = m.locationOf(open.loc)!;
+      if (open.end > open.start) ranges.push({ start: open.start, end: open.end, file: m.files[l.file]!.name, line: l.line, column: l.column });
+      open = null;
+    };
+    for (let k = 0; k < ir.length; k++) {
+      const start = ir[k]!.offset - entry, stop = (k + 1 < ir.length ? ir[k + 1]!.offset - entry : end);
+      const loc = f.instLoc[ir[k]!.irInst]!;
+      if (open !== null && (open.loc !== loc || open.end !== start)) close();
+      if (loc === 0) continue;
+      if (open === null) open = { start, end: stop, loc };
+      else open.end = stop;
+    }
+    close();
+    return { address: this.linked.base + BigInt(this.linked.entries.get(`fn:${name}`)!), size: c.code.codeEnd - entry, ranges };
   }
 
   /** True once `free()` ran. */
@@ -296,6 +367,18 @@ function patchDataRelocations(module: Module, placed: readonly Uint8Array[], dat
   }
 }
 
+/** The address of C symbol `name` (an import or external data, `what` in the error): `options.resolve`, else the process's. */
+function resolveSymbol(options: CompileOptions, name: string, what: string): bigint {
+  const user: unknown = options.resolve?.(name);
+  if (typeof user === 'bigint') return user;
+  if (user !== undefined) throw new TypeError(`compile: resolve('${name}') must return a bigint address or undefined, got ${typeof user}`);
+  try {
+    return cSymbol(name);
+  } catch (e) {
+    throw new Error(`compile: ${what} is not resolved (${(e as Error).message})`);
+  }
+}
+
 /** Compiles a module (verified first) to machine code; see the module comment for the value mapping. */
 export function compile(module: Module, options: CompileOptions = {}): CompiledModule {
   verify(module);
@@ -310,6 +393,12 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   const keep: Uint8Array[] = [];
   const dataAddr: bigint[] = [];
   for (const d of module.data) {
+    if (d.external) {
+      // Defined outside (C's `stdout`): its address, known before lowering like every data address.
+      dataAddr.push(resolveSymbol(options, d.name, `external data %${d.name}`));
+      keep.push(new Uint8Array(0));
+      continue;
+    }
     const { bytes, address } = aligned(d.size, Math.max(d.align, 8));
     bytes.set(d.bytes);
     keep.push(bytes);
@@ -356,17 +445,7 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
-  const resolve = (s: string): bigint | undefined => {
-    if (!s.startsWith('c:')) return undefined;
-    const name = s.slice(2);
-    const user = options.resolve?.(name);
-    if (user !== undefined) return user;
-    try {
-      return cSymbol(name);
-    } catch (e) {
-      throw new Error(`compile: import %${name} is not resolved (${(e as Error).message})`);
-    }
-  };
+  const resolve = (s: string): bigint | undefined => s.startsWith('c:') ? resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`) : undefined;
   const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
   patchDataRelocations(module, keep, dataAddr, linked);
   return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);

@@ -5,15 +5,27 @@
  * and compiled, and by the differential fuzzer.
  */
 import type { Module } from '../ir/function.js';
-import type { Executor, LoadedModule } from '../ir/filetest.js';
+import type { Executor, ExternalData, LoadedModule } from '../ir/filetest.js';
+import { native } from '../runtime/addon.js';
 import { compile, type CompileOptions } from './compile.js';
+
+/**
+ * A `resolve` option for `compile` that gives external data bound to JS buffers (`data`, by name)
+ * their buffers' addresses and leaves other names to `fallback`. The caller keeps the buffers
+ * alive while the code runs.
+ */
+export function resolveExternalData(data: ExternalData, fallback?: CompileOptions['resolve']): (name: string) => bigint | undefined {
+  return (name) => (Object.hasOwn(data, name) ? native.addressOf(data[name]!) : fallback?.(name));
+}
 
 /** Makes an Executor that compiles with `options`. */
 export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
   return {
     name: 'compiled',
-    load(module: Module): LoadedModule {
-      const c = compile(module, options);
+    load(module: Module, data?: ExternalData): LoadedModule {
+      // External data bound to JS buffers resolves to their bytes (the caller keeps `data`).
+      const resolve = data === undefined ? options.resolve : resolveExternalData(data, options.resolve);
+      const c = compile(module, { ...options, resolve });
       return { call: (name, args) => c.get(name)(...args), dispose: () => c.free() };
     },
   };

@@ -23,6 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { Assembler, gp64, gp32, xmmRegs, Mem } from '../asm/x64/index.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { compile } from '../codegen/compile.js';
+import { resolveExternalData } from '../codegen/executor.js';
+import { zeroedExternalData } from '../ir/filetest.js';
 import { wrap, symbol } from '../runtime/calling.js';
 import type { NativeSignatureSpec } from '../runtime/signature.js';
 import { Builder, Module, Opcode, Type, parse, printModule, verifyModule, type Value } from '../ir/index.js';
@@ -193,7 +195,7 @@ function fuzzParser(r: Rng, n: number, rec: Rec, seed: number): void {
 
 function fuzzBuilder(r: Rng, n: number, rec: Rec): void {
   const methods = ['iadd', 'isub', 'fadd', 'icmp', 'fcmp', 'select', 'sext', 'zext', 'trunc', 'load', 'store', 'call', 'jump', 'brif', 'brTable',
-    'return', 'trap', 'iconst', 'fconst', 'stackAddr', 'bitcast', 'fcvtToSint', 'ushr', 'block', 'switchTo', 'callIndirect', 'funcAddr', 'globalAddr'];
+    'return', 'trap', 'iconst', 'fconst', 'stackAddr', 'bitcast', 'fcvtToSint', 'ushr', 'block', 'switchTo', 'callIndirect', 'funcAddr', 'globalAddr', 'setLocation'];
   for (let i = 0; i < n; i += 20) {
     const m = new Module();
     const f = m.function('f', [Type.I32, Type.I64, Type.F64, Type.Ptr], [Type.I32]);
@@ -210,7 +212,9 @@ function fuzzBuilder(r: Rng, n: number, rec: Rec): void {
     }
     attempt(rec, 'finish', () => b.finish());
     attempt(rec, 'module misuse', () => r.pick([() => m.function('f', []), () => m.function('bad name', []), () => m.import('x', [99 as Type]),
-      () => m.addData('d', [1], { align: 3 }), () => m.getFunction('nope'), () => f.stackSlot(-1), () => new Module().function('h', []).builder().param(3)])());
+      () => m.addData('d', [1], { align: 3 }), () => m.getFunction('nope'), () => f.stackSlot(-1), () => new Module().function('h', []).builder().param(3),
+      () => m.importData(r.pick(JUNK) as never), () => m.importData('f'), () => m.addFile(r.pick(JUNK) as never),
+      () => m.location(r.pick(JUNK) as never, r.pick(JUNK) as never), () => m.addData('e', []).addReloc(0, m.importData('x'))])());
   }
 }
 
@@ -224,12 +228,13 @@ function fuzzVerifier(r: Rng, n: number, rec: Rec, seed: number): void {
       const insts = f.blocks().flatMap((b) => f.insts(b));
       for (let e = r.int(1, 3); e > 0; e--) {
         const inst = r.pick(insts);
-        switch (r.int(0, 5)) {
+        switch (r.int(0, 6)) {
           case 0: f.removeInst(inst); break;
           case 1: if (f.instArgCount[inst]! > 0) f.setArg(inst, r.int(0, f.instArgCount[inst]! - 1), r.int(0, f.valueCount + 5) as Value); break;
           case 2: if (f.instDestCount[inst]! > 0) f.destBlock[f.dest(inst, 0)] = r.int(0, f.blockCount + 3); break;
           case 3: f.instImm[inst] = r.pick([-1, 0, 7, 1000, 2 ** 31 - 1]); break;
           case 4: f.instType[inst] = r.int(0, 9); break;
+          case 5: f.instLoc[inst] = r.pick([-1, 1, 99999]); break;
           default: f.instOpcode[inst] = r.int(0, OPCODE_COUNT - 1);
         }
       }
@@ -247,7 +252,8 @@ function fuzzCompile(r: Rng, n: number, rec: Rec, seed: number): void {
   for (let i = 0; i < n; i += 20) {
     const p = generate(mixSeed(seed, i + 99), { maxHelpers: 2, regionSize: 3 });
     attempt(rec, 'compile(junk)', () => compile(r.pick([null, undefined, {}, 5, new Module(), 'module']) as never, r.pick([undefined, {}, { opt: 3 }, { stackSize: -1 }, { resolve: 5 }]) as never));
-    const c = compile(p.module);
+    const ext = zeroedExternalData(p.module);
+    const c = compile(p.module, { resolve: resolveExternalData(ext) });
     try {
       for (let k = 0; k < 19; k++) {
         const f = r.pick(p.module.functions());

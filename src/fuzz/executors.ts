@@ -14,6 +14,6 @@ export async function compiledExecutors(): Promise<Executor[]> {
   return OPT_LEVELS.map((opt) => {
     // Every fuzzed function's register allocation is proven by the checker (src/regalloc/checker.ts).
     const ex = makeCompiledExecutor({ opt, checkRegalloc: process.env['JITKIT_CHECK_REGALLOC'] !== '0' });
-    return { name: `compiled(opt=${opt})`, load: (m) => ex.load(m) };
+    return { name: `compiled(opt=${opt})`, load: (m, data) => ex.load(m, data) };
   });
 }

@@ -129,6 +129,8 @@ class ModuleGen {
   readonly imports = new Map<string, Import>();
   ro!: DataObject;
   rw!: DataObject;
+  /** External data (`import data %ext`, with `imports`): the executors bind it to zeroed bytes (`zeroedExternalData`). */
+  ext: DataObject | undefined;
   /** Recursive helpers: index of their depth parameter. */
   readonly depthParam = new Map<Func, number>();
   /** Estimated dynamic instruction count of each function (by callee index). */
@@ -137,13 +139,16 @@ class ModuleGen {
   readonly extras = new Map<Func, Type[]>();
   /** Variadic helpers that hand their va_list to vsnprintf with this format. */
   readonly vformat = new Map<Func, { at: number; args: readonly PrintfArg[] }>();
+  /** The source file of the instructions' locations, and the last line given out. */
+  readonly file: number;
+  line = 0;
   /** NUL-terminated strings (offsets in `text`) for printf's %s. */
   readonly strings: number[] = [];
   /** printf formats (offsets in `text`) and the extra arguments each reads. */
   readonly formats: { at: number; args: readonly PrintfArg[] }[] = [];
   /** Readonly data holding `strings` and `formats` (with imports). */
   text: DataObject | undefined;
-  /** Readonly data: the addresses of `rw` and `ro` plus `dataAddend`. */
+  /** Readonly data: the addresses of `rw`, `ro` and `ext` plus `dataAddend`. */
   ptrs!: DataObject;
   /** The addends of `ptrs`' two relocations. */
   dataAddend: number[] = [];
@@ -152,7 +157,13 @@ class ModuleGen {
   /** Offset of each callee's address in `funcs`. */
   readonly funcSlot = new Map<Func | Import, number>();
 
-  constructor(readonly r: Rng, readonly o: Required<GenOptions>) {}
+  /**
+   * `side` draws the choices of later features (source locations, external data) from a stream of
+   * their own, so the programs `r` shapes stay those of the seed before the features came.
+   */
+  constructor(readonly r: Rng, readonly o: Required<GenOptions>, readonly side: Rng) {
+    this.file = this.m.addFile('gen.c');
+  }
 
   build(): Module {
     const { r, o, m } = this;
@@ -189,6 +200,7 @@ class ModuleGen {
     const bytes = (): Uint8Array => Uint8Array.from({ length: 64 }, () => r.int(0, 255));
     this.ro = m.addData('ro', bytes(), { readonly: true, align: 8 });
     this.rw = m.addData('rw', bytes(), { align: 8 });
+    if (o.imports) this.ext = m.importData('ext');
     if (o.imports) {
       // printf formats and the strings their %s read, for variadic calls of snprintf.
       const text: number[] = [];
@@ -215,9 +227,10 @@ class ModuleGen {
     // Relocated data: a readonly table of the two data objects' addresses (with an addend the
     // user subtracts again) and a writable one of every callee's address (call_indirect
     // through a loaded pointer).
-    this.dataAddend = [r.int(-64, 64), r.int(-64, 64)];
-    this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 16, relocs: [
-      { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! }] });
+    this.dataAddend = [r.int(-64, 64), r.int(-64, 64), this.side.int(-64, 64)];
+    this.ptrs = m.addData('ptrs', [], { readonly: true, align: 8, size: 24, relocs: [
+      { offset: 0, target: this.rw, addend: this.dataAddend[0]! }, { offset: 8, target: this.ro, addend: this.dataAddend[1]! },
+      { offset: 16, target: this.ext ?? this.rw, addend: this.dataAddend[2]! }] });
     const callees = [...this.helpers, ...this.imports.values()].filter((c) => c.name !== 'snprintf');
     this.funcs = m.addData('funcs', [], { align: r.pick([1, 8]), size: 8 * callees.length + r.int(0, 3) });
     callees.forEach((c, k) => { this.funcSlot.set(c, 8 * k); this.funcs.addReloc(8 * k, c); });
@@ -389,12 +402,13 @@ class FuncGen {
       return [b.iadd(p, idx), 0];
     }
     this.tick(3);
-    const data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
+    let data = write || r.chance(0.5) ? this.g.rw : this.g.ro;
+    if (this.g.ext !== undefined && this.g.side.chance(0.25)) data = this.g.ext; // external data: compiled code gets its address by name
     const idx = b.band(this.toI64(this.get(r.pick(INTS))), this.iconst(Type.I64, 0x1f));
     let base: Value;
     if (r.chance(0.3)) {
       // The address from the relocated table, its addend taken off again.
-      const k = data === this.g.rw ? 0 : 1;
+      const k = data === this.g.rw ? 0 : data === this.g.ro ? 1 : 2;
       base = b.iadd(b.load(Type.Ptr, b.globalAddr(this.g.ptrs), 8 * k), this.iconst(Type.I64, -this.g.dataAddend[k]!));
     } else base = b.globalAddr(data);
     return [b.iadd(base, idx), r.pick([0, 8, 24])];
@@ -411,6 +425,11 @@ class FuncGen {
   emitOne(): void {
     const { r, b, f } = this;
     this.tick();
+    // Source locations (printed, parsed, kept by the passes, mapped to code): mostly a new line,
+    // sometimes none or the same as before.
+    const side = this.g.side, where = side.weighted([7, 1, 2]);
+    if (where === 0) b.setLocation(this.g.file, ++this.g.line, side.int(0, 40));
+    else if (where === 1) b.setLocation(null);
     const k = r.weighted([3, 6, 3, 2, 2, 3, 4, 2, 3, 4, 3, 2, 2, 1, 1, 1.2]);
     switch (k) {
       case 0: this.push(this.constant(r.pick(VALUES))); break;
@@ -938,7 +957,7 @@ const DEFAULTS: Required<GenOptions> = {
 export function generate(seed: number, options: GenOptions = {}): Program {
   const o = { ...DEFAULTS, ...options };
   const r = new Rng(mixSeed(seed, 0x51ed));
-  const module = new ModuleGen(r, o).build();
+  const module = new ModuleGen(r, o, new Rng(mixSeed(seed, 0x10c5))).build();
   const errors = verifyModule(module);
   if (errors.length > 0) throw new Error(`generator: seed ${seed} produced invalid IR:\n${errors.join('\n')}\n${printModule(module)}`);
   const buffer = new Uint8Array(BUF_SIZE);

@@ -18,7 +18,7 @@ import {
   Func, Inst, Interpreter, Module, OPCODES, Opcode, ResultRule, TrapError, Type as IrType,
   parse, printModule, typeName,
 } from '../ir/index.js';
-import { interpreterExecutor, type Executor } from '../ir/filetest.js';
+import { interpreterExecutor, zeroedExternalData, type Executor, type ExternalData } from '../ir/filetest.js';
 import { f32ToBits, f64ToBits, formatFloatBits } from '../ir/float-bits.js';
 import { MAIN_PARAMS, generate, type GenOptions, type Program } from './generator.js';
 import { reduce } from './reducer.js';
@@ -35,26 +35,29 @@ export interface Outcome {
   readonly detail: string;
   /** The buffer after the call. */
   readonly buffer: Uint8Array;
+  /** The external data's buffers after the call (`zeroedExternalData`), by name. */
+  readonly external: Readonly<Record<string, Uint8Array>>;
 }
 
 /** Runs `main` of a program on one executor. */
 export function runOn(ex: Executor, module: Module, buffer: Uint8Array, args: readonly unknown[]): Outcome {
   const buf = buffer.slice();
+  const external = zeroedExternalData(module);
   let loaded;
   try {
-    loaded = ex.load(module);
+    loaded = ex.load(module, external);
   } catch (e) {
-    return { kind: 'error', values: [], detail: `load: ${(e as Error)?.message ?? String(e)}`, buffer: buf };
+    return { kind: 'error', values: [], detail: `load: ${(e as Error)?.message ?? String(e)}`, buffer: buf, external };
   }
   try {
     const r = loaded.call('main', [buf, ...args]);
     const n = module.getFunction('main').results.length;
     const values = n === 0 ? [] : n === 1 ? [r] : (r as unknown[]);
-    return { kind: 'return', values, detail: '', buffer: buf };
+    return { kind: 'return', values, detail: '', buffer: buf, external };
   } catch (e) {
     const trap = (e as { trap?: unknown })?.trap;
-    if (typeof trap === 'string') return { kind: 'trap', values: [], detail: trap, buffer: buf };
-    return { kind: 'error', values: [], detail: (e as Error)?.message ?? String(e), buffer: buf };
+    if (typeof trap === 'string') return { kind: 'trap', values: [], detail: trap, buffer: buf, external };
+    return { kind: 'error', values: [], detail: (e as Error)?.message ?? String(e), buffer: buf, external };
   } finally {
     loaded.dispose?.();
   }
@@ -97,6 +100,10 @@ export function compareOutcomes(ref: Outcome, got: Outcome): string {
   }
   for (let i = 0; i < ref.buffer.length; i++) {
     if (ref.buffer[i] !== got.buffer[i]) return `buffer differs at byte ${i}: ${ref.buffer[i]} vs ${got.buffer[i]}`;
+  }
+  for (const [name, a] of Object.entries(ref.external)) {
+    const b = got.external[name]!;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `external data %${name} differs at byte ${i}: ${a[i]} vs ${b[i]}`;
   }
   return '';
 }
@@ -149,8 +156,8 @@ export function perturbedExecutor(): Executor {
   };
   return {
     name: 'perturbed-interpreter',
-    load(module: Module) {
-      const it = new Perturbed(module);
+    load(module: Module, data?: ExternalData) {
+      const it = new Perturbed(module, { data });
       return { call: (name: string, args: readonly unknown[]) => it.call(name, args) };
     },
   };
@@ -165,8 +172,18 @@ export { TrapError };
 /** The interpreter on a print -> parse copy of the module: a second, independent path to compare against. */
 export const roundTripExecutor: Executor = {
   name: 'interpreter(print+parse)',
-  load(module: Module) {
-    const it = new Interpreter(parse(printModule(module)));
+  load(module: Module, data?: ExternalData) {
+    const text = printModule(module);
+    const back = parse(text);
+    // The text must also come back exactly (data items, locations, every instruction form).
+    const again = printModule(back);
+    if (again !== text) {
+      const a = text.split('\n'), b = again.split('\n');
+      let k = 0;
+      while (a[k] === b[k]) k++;
+      throw new Error(`print/parse round trip differs at line ${k + 1}: ${JSON.stringify(a[k])} became ${JSON.stringify(b[k])}`);
+    }
+    const it = new Interpreter(back, { data });
     return { call: (name: string, args: readonly unknown[]) => it.call(name, args) };
   },
 };
@@ -216,7 +233,8 @@ export class Coverage {
       has: (_t, name) => typeof name === 'string' && name.startsWith('__cov_'),
     });
     try {
-      new Interpreter(parse(text), { imports }).call('main', [buffer.slice(), ...args]);
+      const cm = parse(text);
+      new Interpreter(cm, { imports, data: zeroedExternalData(cm) }).call('main', [buffer.slice(), ...args]);
     } catch { /* traps end the run; blocks entered so far count */ }
     for (const f of m.functions()) {
       for (const b of f.blocks()) {

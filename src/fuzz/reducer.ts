@@ -23,6 +23,7 @@
  * (`terminates`).
  */
 import { Interpreter, Module, parse, printModule, verifyModule } from '../ir/index.js';
+import { zeroedExternalData } from '../ir/filetest.js';
 import { clockMs, type BudgetClock } from '../util/cpu-time.js';
 
 /** Options for `reduce`. */
@@ -67,7 +68,7 @@ export function terminates(text: string, buffer: Uint8Array, args: readonly unkn
     return false;
   }
   let n = 0;
-  const it = new Interpreter(m, { imports: { __fuel: () => { if (++n > fuel) throw new OutOfFuel(); } } });
+  const it = new Interpreter(m, { imports: { __fuel: () => { if (++n > fuel) throw new OutOfFuel(); } }, data: zeroedExternalData(m) });
   try {
     it.call('main', [buffer.slice(), ...args]);
   } catch (e) {

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Assembler } from '../asm/x64/index.js';
 import { makeCompiledExecutor } from '../codegen/executor.js';
 import { Module, parse as parseModule, printModule } from '../ir/index.js';
-import type { Executor } from '../ir/filetest.js';
+import type { Executor, ExternalData } from '../ir/filetest.js';
 import { OPT_LEVELS } from './executors.js';
 import { generate, type GenOptions } from './generator.js';
 import { Coverage, fuzzPrograms, perturbedExecutor, referenceExecutor, reproducer, roundTripExecutor, runOn, type Mismatch } from './harness.js';
@@ -42,17 +42,17 @@ export function plantedCompiledExecutor(): Executor {
   const inner = makeCompiledExecutor();
   return {
     name: 'planted-compiled',
-    load(m: Module) {
+    load(m: Module, data?: ExternalData) {
       // Compile once unpatched so that the process-wide entry thunks of these
       // signatures (src/runtime/calling.ts) are assembled without the bug.
-      inner.load(m).dispose?.();
+      inner.load(m, data).dispose?.();
       const proto = Assembler.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
       const shr = proto.shr!, sar = proto.sar!;
       proto.shr = function (this: unknown, d: unknown, s: unknown) {
         return (s as { name?: string })?.name === 'cl' ? sar.call(this, d, s) : shr.call(this, d, s);
       };
       try {
-        return inner.load(m);
+        return inner.load(m, data);
       } finally {
         proto.shr = shr;
       }
@@ -70,7 +70,7 @@ export function executorsByName(names: readonly ExecutorName[]): Executor[] {
       case 'compiled':
         for (const opt of OPT_LEVELS) {
           const ex = makeCompiledExecutor({ opt });
-          out.push({ name: `compiled(opt=${opt})`, load: (m) => ex.load(m) });
+          out.push({ name: `compiled(opt=${opt})`, load: (m, data) => ex.load(m, data) });
         }
         break;
       case 'planted': out.push(perturbedExecutor()); break;

@@ -101,6 +101,18 @@ export class Builder {
     this.current = b;
     return this;
   }
+  /**
+   * Sets the source location of the instructions built from now on: file number (`module.addFile`),
+   * line, column (0 when unknown); `setLocation(null)` builds them without one.
+   */
+  setLocation(file: number | null, line?: number, column = 0): this {
+    this.func.currentLoc = file === null ? 0 : this.func.module.location(file, line as number, column);
+    return this;
+  }
+  /** The location id (`module.location`) given to the next instructions; 0 for none. */
+  get location(): number {
+    return this.func.currentLoc;
+  }
   /** True if the current block ends in a terminator. */
   get isTerminated(): boolean {
     const last = this.current === NONE ? NONE : this.func.blockLast[this.current]!;

@@ -50,15 +50,21 @@ export interface LoadedModule {
 export interface Executor {
   /** Name shown in failure messages. */
   readonly name: string;
-  /** Loads a verified module. */
-  load(module: Module): LoadedModule;
+  /**
+   * Loads a verified module; `data` binds its external data (`import data %name`) to JS buffers,
+   * by name (the interpreter's `data` option; compiled code uses the buffers' addresses).
+   */
+  load(module: Module, data?: ExternalData): LoadedModule;
 }
+
+/** JS buffers standing for a module's external data objects, by name (`Executor.load`). */
+export type ExternalData = Readonly<Record<string, Uint8Array>>;
 
 /** The reference interpreter as an `Executor`. */
 export const interpreterExecutor: Executor = {
   name: 'interpreter',
-  load(module: Module): LoadedModule {
-    const interp = new Interpreter(module);
+  load(module: Module, data?: ExternalData): LoadedModule {
+    const interp = new Interpreter(module, { data });
     return { call: (name, args) => interp.call(name, args) };
   },
 };
@@ -221,10 +227,24 @@ function showOne(v: unknown, t: Type | undefined): string {
   return String(v);
 }
 
+/** Bytes of the zeroed buffer each external data object of a `test run` file is bound to. */
+export const FILETEST_EXTERNAL_BYTES = 4096;
+
+/**
+ * Fresh buffers for `m`'s external data (`import data %name`), FILETEST_EXTERNAL_BYTES zeroed
+ * bytes each: how `test run` files and the differential fuzzer bind them in every executor.
+ */
+export function zeroedExternalData(m: Module): Record<string, Uint8Array> {
+  const data: Record<string, Uint8Array> = {};
+  for (const d of m.data) if (d.external) data[d.name] = new Uint8Array(FILETEST_EXTERNAL_BYTES);
+  return data;
+}
+
 /** Executes run lines on `m` with each executor, collecting failures. */
 function runLines(m: Module, runs: readonly { line: number; text: string }[], executors: readonly Executor[], file: string, tag: string, failures: string[]): void {
   for (const ex of executors) {
-    const loaded = ex.load(m);
+    // Each executor gets its own zeroed buffers for the module's external data.
+    const loaded = ex.load(m, zeroedExternalData(m));
     try {
       for (const run of runs) {
         const where = `${file}:${run.line}: [${ex.name}${tag}] run: ${run.text}`;

@@ -104,6 +104,10 @@ export class Func implements Signature {
   instResultCount!: Int32Array<ArrayBuffer>;
   /** Block containing the inst, or NONE. */
   instBlock!: Int32Array<ArrayBuffer>;
+  /** Source location by inst: an id of `module`'s location table (`Module.location`), 0 for none. */
+  instLoc!: Int32Array<ArrayBuffer>;
+  /** The location `newInst` gives new instructions (the builder's current location; 0 for none). */
+  currentLoc = 0;
   /** Previous inst in the block, or NONE. */
   instPrev!: Int32Array<ArrayBuffer>;
   /** Next inst in the block, or NONE. */
@@ -194,7 +198,7 @@ export class Func implements Signature {
 
   /** Bytes of a `ColumnArena` that a copy of this function's tables takes (`Module.clone`). */
   cloneBytes(): number {
-    return Columns.bytes(this.valueType.length, 0, 2, 2) + Columns.bytes(this.instOpcode.length, 0, 11, 2) +
+    return Columns.bytes(this.valueType.length, 0, 2, 2) + Columns.bytes(this.instOpcode.length, 0, 12, 2) +
       Columns.bytes(this.destBlock.length, 0, 3, 0) + Columns.bytes(this.blockLive.length, 0, 7, 2) +
       ((4 * Math.min(this.pool.length, Math.max(this.poolLength, 16)) + 7) & ~7);
   }
@@ -208,8 +212,8 @@ export class Func implements Signature {
     this.valueType = c.u8(from.valueType); this.valueKind = c.u8(from.valueKind);
   }
   private allocInsts(n: number, from: Func, arena?: ColumnArena): void {
-    const c = new Columns(n, 0, 11, 2, arena);
-    this.instImm = c.i32(from.instImm); this.instImm2 = c.i32(from.instImm2);
+    const c = new Columns(n, 0, 12, 2, arena);
+    this.instImm = c.i32(from.instImm); this.instImm2 = c.i32(from.instImm2); this.instLoc = c.i32(from.instLoc);
     this.instArgStart = c.i32(from.instArgStart); this.instArgCount = c.i32(from.instArgCount);
     this.instDestStart = c.i32(from.instDestStart); this.instDestCount = c.i32(from.instDestCount);
     this.instResultStart = c.i32(from.instResultStart); this.instResultCount = c.i32(from.instResultCount);
@@ -370,6 +374,7 @@ export class Func implements Signature {
     this.instResultStart[id] = 0;
     this.instResultCount[id] = 0;
     this.instBlock[id] = NONE;
+    this.instLoc[id] = this.currentLoc;
     return id as Inst;
   }
   /** Adds a destination to `inst` (must be the most recently created inst's dests). */
@@ -416,10 +421,15 @@ export class Func implements Signature {
     this.instNext[inst] = NONE;
   }
 
-  /** Inserts `inst` (not in any block) just before `before`, in `before`'s block. */
+  /**
+   * Inserts `inst` (not in any block) just before `before`, in `before`'s block. An instruction
+   * without a location takes `before`'s (what a pass puts in front of an instruction computes
+   * part of it).
+   */
   insertInstBefore(inst: Inst, before: Inst): void {
     const block = this.instBlock[before]!;
     if (block === NONE) throw new Error('insertInstBefore: anchor instruction is not in a block');
+    if (this.instLoc[inst] === 0) this.instLoc[inst] = this.instLoc[before]!;
     const prev = this.instPrev[before]!;
     this.instBlock[inst] = block;
     this.instPrev[inst] = prev;
@@ -684,7 +694,9 @@ export interface DataReloc {
 /**
  * Module data: `data %name [readonly] [align N] = { items }`. `size` bytes: the first
  * `bytes.length` are `bytes`, the rest are zero (a large zero-initialised object costs no
- * bytes); the 8 bytes at each relocation's offset are its address.
+ * bytes); the 8 bytes at each relocation's offset are its address. An *external* one
+ * (`import data %name`, `Module.importData`) is defined outside the module, e.g. C's `stdout`:
+ * it has no bytes, and its address is resolved when the module is loaded or linked.
  */
 export class DataObject {
   /** Relocations in ascending offset order, not overlapping (add them with `addReloc`). */
@@ -706,6 +718,8 @@ export class DataObject {
     /** The module that owns it (relocation targets must belong to it too). */
     readonly module: Module,
     size = bytes.length,
+    /** Defined outside the module (`import data`): no bytes, size 0, the address resolved by name. */
+    readonly external = false,
   ) {
     this.size = size;
   }
@@ -716,6 +730,7 @@ export class DataObject {
    */
   addReloc(offset: number, target: DataObject | Callee, addend = 0): this {
     const what = `data %${this.name}: relocation`;
+    if (this.external) throw new Error(`${what}: external data (import data %${this.name}) has no bytes of its own`);
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset + 8 > this.size) {
       throw new RangeError(`${what} offset ${describe(offset)} does not leave 8 bytes inside the object (size ${this.size})`);
     }
@@ -750,6 +765,16 @@ export interface DataOptions {
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.$]*$/;
+/** Limits of source locations (they pack into one safe integer: 11 + 26 + 16 bits). */
+const MAX_FILES = 2048, MAX_LINE = (1 << 26) - 1, MAX_COLUMN = 0xffff;
+
+/** A source file of a module's locations. */
+export interface SourceFile {
+  /** The name as given (`main.c`, `/usr/include/stdio.h`). */
+  readonly name: string;
+  /** Its contents, when known (for annotated disassembly). */
+  text: string | undefined;
+}
 
 /** A module: functions, imports (callees share one index space) and data. */
 export class Module {
@@ -759,12 +784,62 @@ export class Module {
   readonly data: DataObject[] = [];
   /** Optional module name (used by other modules' `import ... from "name"`). */
   name: string;
+  /** Source files that instruction locations refer to, by number (`addFile`). */
+  readonly files: SourceFile[] = [];
   private readonly names = new Map<string, Callee | DataObject>();
+  /** The location table: file, line and column of each location id (id 0: no location). */
+  private locFile: number[] = [0];
+  private locLine: number[] = [0];
+  private locColumn: number[] = [0];
+  /** Location id by packed (file, line, column). */
+  private readonly locIds = new Map<number, number>();
 
   /** Creates an empty module. */
   constructor(name = '') {
     if (typeof name !== 'string') throw new TypeError(`new Module: name must be a string, got ${describe(name)}`);
     this.name = name;
+  }
+
+  /**
+   * The number of source file `name` (added if new), for `location`; `text`, when given, is the
+   * file's contents, shown by `disassemble()` beside the machine code of each line.
+   */
+  addFile(name: string, text?: string): number {
+    if (typeof name !== 'string' || name === '' || /["\n\r]/.test(name)) throw new TypeError(`addFile: a file name is a non-empty string without quotes or line breaks, got ${describe(name)}`);
+    if (text !== undefined && typeof text !== 'string') throw new TypeError(`addFile: text must be a string, got ${describe(text)}`);
+    let k = this.files.findIndex((f) => f.name === name);
+    if (k < 0) {
+      if (this.files.length >= MAX_FILES) throw new RangeError(`addFile: more than ${MAX_FILES} files`);
+      k = this.files.push({ name, text: undefined }) - 1;
+    }
+    if (text !== undefined) this.files[k]!.text = text;
+    return k;
+  }
+  /**
+   * The id of source location `file:line:column` (file from `addFile`; line from 1; column from 1,
+   * or 0 when unknown) for `Builder.setLocation` and `Func.instLoc`; equal locations share an id.
+   */
+  location(file: number, line: number, column = 0): number {
+    if (!Number.isInteger(file) || file < 0 || file >= this.files.length) throw new RangeError(`location: unknown file ${describe(file)} (the module has ${this.files.length})`);
+    if (!Number.isInteger(line) || line < 1 || line > MAX_LINE) throw new RangeError(`location: line ${describe(line)} is not from 1 to ${MAX_LINE}`);
+    if (!Number.isInteger(column) || column < 0 || column > MAX_COLUMN) throw new RangeError(`location: column ${describe(column)} is not from 0 to ${MAX_COLUMN}`);
+    const key = (file * (MAX_LINE + 1) + line) * (MAX_COLUMN + 1) + column;
+    let id = this.locIds.get(key);
+    if (id === undefined) {
+      id = this.locFile.length;
+      this.locFile.push(file); this.locLine.push(line); this.locColumn.push(column);
+      this.locIds.set(key, id);
+    }
+    return id;
+  }
+  /** Number of location ids (valid ids are 1 .. locationCount - 1). */
+  get locationCount(): number {
+    return this.locFile.length;
+  }
+  /** File number, line and column of location `id`, or null for 0 (no location) and unknown ids. */
+  locationOf(id: number): { file: number; line: number; column: number } | null {
+    if (!(id > 0 && id < this.locFile.length)) return null;
+    return { file: this.locFile[id]!, line: this.locLine[id]!, column: this.locColumn[id]! };
   }
 
   private claim(name: string, what: string): void {
@@ -835,12 +910,29 @@ export class Module {
     return d;
   }
   /**
+   * Declares external data `name` (`import data %name`): an object defined outside the module,
+   * such as C's `stdout` or `environ`. `global_addr` gives its address and data relocations may
+   * point into it; compiled code gets the address by name like an imported function's (the
+   * `resolve` option of `compile`, else the process's symbols); the interpreter maps it to a
+   * JS buffer (its `data` option).
+   */
+  importData(name: string): DataObject {
+    this.claim(name, 'Module.importData');
+    const d = new DataObject(name, new Uint8Array(0), false, 1, this.data.length, this, 0, true);
+    this.data.push(d);
+    this.names.set(name, d);
+    return d;
+  }
+  /**
    * A deep copy: functions, imports and data with the same names, indices and
    * value/block/instruction ids (passes can then change the copy freely).
    * Much cheaper than a print/parse round trip.
    */
   clone(): Module {
     const m = new Module(this.name);
+    for (const f of this.files) m.files.push({ name: f.name, text: f.text });
+    m.locFile = this.locFile.slice(); m.locLine = this.locLine.slice(); m.locColumn = this.locColumn.slice();
+    for (const [k, v] of this.locIds) m.locIds.set(k, v);
     // Every function's tables in one buffer (a backing store costs ~0.5 µs; a module has dozens of groups).
     let bytes = 0;
     for (const c of this.callees) if (c instanceof Func) bytes += c.cloneBytes();
@@ -851,7 +943,7 @@ export class Module {
       m.names.set(copy.name, copy);
     }
     for (const d of this.data) {
-      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index, m, d.size);
+      const copy = new DataObject(d.name, d.bytes.slice(), d.readonly, d.align, d.index, m, d.size, d.external);
       m.data.push(copy);
       m.names.set(copy.name, copy);
     }

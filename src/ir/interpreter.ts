@@ -13,7 +13,8 @@
  *
  * Address model: an address is `region << 32 | offset`. Region 0 is unmapped
  * (null); region 1 is the stack (stack slots, bump-allocated per call and
- * zero-filled); then one region per module data object; JS buffers passed as
+ * zero-filled); then one region per module data object (external data: the JS buffer
+ * `options.data` binds to it, else an empty region); JS buffers passed as
  * `ptr` arguments get a region on first use, aliasing the buffer's bytes. Every
  * access is bounds-checked against its region and traps `heap_oob` outside it.
  * Function addresses (`func_addr`) live in region 0xFFFFF and cannot be loaded.
@@ -42,12 +43,15 @@ export class TrapError extends Error {
   readonly trap: string;
   /** Numeric `TrapCode`. */
   readonly code: number;
+  /** What the message says after the trap's description (location, address, ...). */
+  readonly where: string;
   /** Creates a trap error for `code`, with an optional location. */
   constructor(code: number, where = '') {
     super(`trap ${trapName(code)}: ${trapDescription(code)}${where}`);
     this.name = 'TrapError';
     this.trap = trapName(code);
     this.code = code;
+    this.where = where;
   }
 }
 
@@ -163,6 +167,12 @@ export interface InterpreterOptions {
   stackSize?: number;
   /** Verify the modules first and throw on invalid IR (default true). */
   verify?: boolean;
+  /**
+   * JS buffers holding external data (`import data %name`), by name: `global_addr` gives the
+   * buffer's address (the same as passing the buffer as a `ptr`), and its bytes are the object's.
+   * External data not given here has an address but no bytes: any access traps `heap_oob`.
+   */
+  data?: Record<string, ArrayBufferView | ArrayBuffer>;
 }
 
 /** A built-in libc function; unlike a hook it works on IR values (floats as bits), so it keeps NaN bits exact. */
@@ -350,8 +360,19 @@ export class Interpreter {
     this.maxDepth = options.maxDepth ?? 1000;
     this.stackBase = this.memory.addRegion(new Uint8Array(options.stackSize ?? 1 << 20), 'stack');
     this.stack = this.memory.regions[1]!;
+    const bound = options.data ?? {};
+    for (const name of Object.keys(bound)) {
+      if (!this.modules.some((m) => m.data.some((d) => d.external && d.name === name))) throw new Error(`interpreter: options.data gives %${name}, which no module declares as external data (import data %${name})`);
+    }
     for (const m of this.modules) {
       for (const d of m.data) {
+        if (d.external) {
+          // Bound to a JS buffer, or an empty region: an address that traps on every access.
+          const buf = Object.hasOwn(bound, d.name) ? bound[d.name] : undefined;
+          if (buf !== undefined && !(buf instanceof ArrayBuffer || ArrayBuffer.isView(buf))) throw new TypeError(`interpreter: options.data.${d.name} must be an ArrayBuffer or a typed array`);
+          this.dataBase.set(d, buf !== undefined ? this.memory.mapBuffer(buf) : this.memory.addRegion(new Uint8Array(0), `external data %${d.name} (no bytes: give them in the interpreter's options.data)`));
+          continue;
+        }
         const bytes = new Uint8Array(d.size);
         bytes.set(d.bytes);
         this.dataBase.set(d, this.memory.addRegion(bytes, `data %${d.name}`, d.readonly));
@@ -505,8 +526,9 @@ export class Interpreter {
     }
   }
 
-  private trap(code: number, f: Func, inst: number): never {
-    throw new TrapError(code, ` in function ${f.name} at ${instText(f, inst as Inst)}`);
+  /** Throws trap `code` at `inst` of `f`; `detail` (e.g. the address) goes before the location. */
+  private trap(code: number, f: Func, inst: number, detail = ''): never {
+    throw new TrapError(code, `${detail} in function ${f.name} at ${instText(f, inst as Inst)}`);
   }
 
   /**
@@ -626,7 +648,7 @@ export class Interpreter {
           try {
             loc = mem.locate(vals[pool[as]!] as bigint, f.instImm[inst]!, size, false);
           } catch (e) {
-            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst);
+            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst, e.where);
             throw e;
           }
           const v = loc.region.view, at = loc.at;
@@ -654,7 +676,7 @@ export class Interpreter {
           try {
             loc = mem.locate(vals[pool[as + 1]!] as bigint, f.instImm[inst]!, typeBits(t) >> 3, true);
           } catch (e) {
-            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst);
+            if (e instanceof TrapError) this.trap(TrapCode.HeapOob, f, inst, e.where);
             throw e;
           }
           const v = loc.region.view, at = loc.at;

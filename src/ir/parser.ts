@@ -88,7 +88,7 @@ function tokenize(src: string): Token[] {
       continue;
     }
     if (c === 45 && src.charCodeAt(i + 1) === 62) { out.push({ kind: Tok.Punct, text: '->', line, col }); i += 2; continue; }
-    if ('(){}[],:=+-'.includes(src[i]!)) { out.push({ kind: Tok.Punct, text: src[i]!, line, col }); i++; continue; }
+    if ('(){}[],:=+-@'.includes(src[i]!)) { out.push({ kind: Tok.Punct, text: src[i]!, line, col }); i++; continue; }
     throw new ParseError(line, col, `unexpected character '${src[i]}'`);
   }
   out.push({ kind: Tok.End, text: '<end of input>', line, col: i - lineStart + 1 });
@@ -109,6 +109,8 @@ interface InstAst {
   callee: string;
   calleeTok: Token | undefined;
   dests: DestAst[];
+  /** Source location id (0: none). */
+  loc: number;
 }
 interface BlockAst { id: number; params: { id: number; type: Type }[]; insts: InstAst[]; tok: Token }
 interface FuncAst {
@@ -120,6 +122,8 @@ interface FuncAst {
 
 class Parser {
   private pos = 0;
+  /** The module being parsed (set by `parseModule`). */
+  private module!: Module;
   constructor(private readonly toks: Token[]) {}
 
   private get peek(): Token { return this.toks[this.pos]!; }
@@ -259,12 +263,12 @@ class Parser {
   }
 
   parseModule(): { m: Module; funcs: FuncAst[]; imports: Token[] } {
-    const m = new Module();
+    const m = (this.module = new Module());
     const funcs: FuncAst[] = [];
     const imports: Token[] = [];
     const relocs: { data: string; offset: number; target: Token; addend: number }[] = [];
     while (this.peek.kind !== Tok.End) {
-      const t = this.word("'function', 'data' or 'import'");
+      const t = this.word("'function', 'data', 'import' or 'file'");
       if (t.text === 'test') {
         // Filetest header line (`test run`): ignored by the parser.
         while (this.toks[this.pos]!.kind !== Tok.End && this.toks[this.pos]!.line === t.line) this.pos++;
@@ -279,8 +283,19 @@ class Parser {
         const body = this.dataBody();
         this.declare(n, () => m.addData(n.text, body.bytes, { readonly, align, size: body.size }));
         relocs.push(...body.relocs.map((r) => ({ ...r, data: n.text })));
+      } else if (t.text === 'file') {
+        const k = this.uint('a file number');
+        if (k !== m.files.length) this.err(t, `expected file ${m.files.length} (files are numbered in order)`);
+        const n = this.next();
+        if (n.kind !== Tok.Str) this.err(n, `expected a file name string, found ${this.describe(n)}`);
+        this.declare(n, () => m.addFile(n.text));
+      } else if (t.text === 'import' && this.peek.kind === Tok.Word && this.peek.text === 'data') {
+        // `import data %name`: external data (C's `stdout`), its address resolved at load or link time.
+        this.pos++;
+        const n = this.name('an external data name');
+        this.declare(n, () => m.importData(n.text));
       } else if (t.text === 'import') {
-        const n = this.name('an import name');
+        const n = this.name("an import name (or 'data')");
         const sig = this.signature();
         let from: string | undefined;
         if (this.peek.kind === Tok.Word && this.peek.text === 'from') {
@@ -292,7 +307,7 @@ class Parser {
         this.declare(n, () => m.import(n.text, sig.params, sig.results, { from, variadic: sig.variadic }));
         imports.push(n);
       } else {
-        this.err(t, `expected 'function', 'data' or 'import', found '${t.text}'`);
+        this.err(t, `expected 'function', 'data', 'import' or 'file', found '${t.text}'`);
       }
     }
     for (const f of funcs) this.declare(f.tok, () => m.function(f.name, f.params, f.results, { variadic: f.variadic }));
@@ -302,6 +317,17 @@ class Parser {
       this.declare(r.target, () => (m.lookup(r.data) as DataObject).addReloc(r.offset, target, r.addend));
     }
     return { m, funcs, imports };
+  }
+  /** After `@`: `file:line[:column]` (its location id in the module) or `-` (none, 0). */
+  private location(at: Token): number {
+    if (this.eat('-')) return 0;
+    const file = this.uint('a file number');
+    this.expect(':');
+    const line = this.uint('a line number');
+    const column = this.eat(':') ? this.uint('a column number') : 0;
+    let id = 0;
+    this.declare(at, () => { id = this.module.location(file, line, column); });
+    return id;
   }
   private declare(t: Token, fn: () => unknown): void {
     try { fn(); } catch (e) { this.err(t, (e as Error).message); }
@@ -334,9 +360,14 @@ class Parser {
       } else break;
     }
     let block: BlockAst | undefined;
+    let loc = 0;
     for (;;) {
       const t = this.peek;
       if (this.eat('}')) break;
+      if (this.eat('@')) {
+        loc = this.location(t);
+        continue;
+      }
       if (t.kind === Tok.End) this.err(t, `missing '}' at the end of function %${f.name} (opened at ${start.line}:${start.col})`);
       if (t.kind === Tok.Word && /^block\d+$/.test(t.text) && this.toks[this.pos + 1]!.kind === Tok.Punct &&
         (this.toks[this.pos + 1]!.text === ':' || this.toks[this.pos + 1]!.text === '(')) {
@@ -355,7 +386,9 @@ class Parser {
         continue;
       }
       if (block === undefined) this.err(t, `expected a block label, found ${this.describe(t)}`);
-      block.insts.push(this.parseInst());
+      const inst = this.parseInst();
+      inst.loc = loc;
+      block.insts.push(inst);
     }
     return f;
   }
@@ -402,7 +435,7 @@ class Parser {
     } else if (wantsType) {
       this.err(tok, `${opName} needs a type suffix (e.g. ${opName}.i32)`);
     }
-    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, callee: '', calleeTok: undefined, dests: [] };
+    const inst: InstAst = { tok, op, type, results, args: [], argToks: [], imm: 0, imm2: 0, big: 0n, callee: '', calleeTok: undefined, dests: [], loc: 0 };
     const arg = (): void => { const v = this.value(); inst.args.push(v.id); inst.argToks.push(v.tok); };
     const args2 = (): void => { arg(); this.expect(','); arg(); };
     const cc = (names: readonly string[]): void => {
@@ -590,6 +623,7 @@ function buildFunction(p: { err(t: Token, m: string): never }, m: Module, ast: F
   for (const b of ast.blocks) {
     for (const inst of b.insts) {
       const i: Inst = f.newInst(inst.op, inst.type, inst.args);
+      f.instLoc[i] = inst.loc;
       f.instImm[i] = inst.imm;
       f.instImm2[i] = inst.imm2;
       if (inst.op === Opcode.IConst) f.setIconstValue(i, inst.big);

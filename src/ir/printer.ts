@@ -119,11 +119,13 @@ function isStringByte(b: number): boolean {
 }
 
 /**
- * Text of a data object: `data %name [readonly] [align N] = { items }` where the items are, in
+ * Text of a data object: `data %name [readonly] [align N] = { items }` (`import data %name` for
+ * external data) where the items are, in
  * order, relocations `addr %target[+-addend]` (8 bytes), runs of at least MIN_ZEROES zero bytes
  * as `zeroes N`, runs of at least MIN_STRING printable characters as `"text"`, and hex bytes.
  */
 export function dataText(d: DataObject): string {
+  if (d.external) return `import data %${d.name}`;
   let s = `data %${d.name}`;
   if (d.readonly) s += ' readonly';
   if (d.align !== 1) s += ` align ${d.align}`;
@@ -167,20 +169,37 @@ export function printFunction(f: Func): string {
   f.stackSlots.forEach((ss, i) => lines.push(`    ss${i} = stack_slot ${ss.size}, align ${ss.align}`));
   f.signatures.forEach((sig, i) => lines.push(`    sig${i} = ${signatureText(sig)}`));
   let first = true;
+  // Source locations: a line `@file:line[:column]` (or `@-` for none) before each instruction
+  // whose location differs from the previous one's in this order.
+  let loc = 0;
   for (let b = f.firstBlock; b !== NONE; b = f.blockNext[b]!) {
     if (!first || lines.length > 1) lines.push('');
     first = false;
     lines.push(`${blockHeader(f, b as Block)}:`);
-    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) lines.push(`    ${instText(f, i as Inst)}`);
+    for (let i = f.blockFirst[b]!; i !== NONE; i = f.instNext[i]!) {
+      if (f.instLoc[i] !== loc) {
+        loc = f.instLoc[i]!;
+        lines.push(`    ${locationText(f.module, loc)}`);
+      }
+      lines.push(`    ${instText(f, i as Inst)}`);
+    }
   }
   lines.push('}');
   return lines.join('\n') + '\n';
 }
 
-/** Prints a whole module in canonical order: data, imports, functions. */
+/** `@file:line:column` (`@file:line` when the column is 0) of location id `loc`; `@-` for none. */
+export function locationText(m: Module, loc: number): string {
+  const l = m.locationOf(loc);
+  if (l === null) return loc === 0 ? '@-' : `@?${loc}`;
+  return `@${l.file}:${l.line}${l.column !== 0 ? `:${l.column}` : ''}`;
+}
+
+/** Prints a whole module in canonical order: source files, data, imports, functions. */
 export function printModule(m: Module): string {
   if (!(m instanceof Module)) throw new TypeError(`printModule: expected a Module, got ${describe(m)}`);
   const head: string[] = [];
+  m.files.forEach((file, k) => head.push(`file ${k} "${file.name}"`));
   for (const d of m.data) head.push(dataText(d));
   for (const imp of m.imports()) {
     head.push(`import %${imp.name}${signatureText(imp)}${imp.from !== undefined ? ` from ${JSON.stringify(imp.from)}` : ''}`);

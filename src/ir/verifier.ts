@@ -321,6 +321,7 @@ function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
   const instResultCount = f.instResultCount, instResultStart = f.instResultStart;
   const instArgStart = f.instArgStart, instArgCount = f.instArgCount, instDestStart = f.instDestStart, instDestCount = f.instDestCount;
   const destArgStart = f.destArgStart, destArgCount = f.destArgCount, instBlock = f.instBlock;
+  const instLoc = f.instLoc, locationCount = f.module.locationCount;
   const valueKind = f.valueKind, valueDef = f.valueDef, valueType = f.valueType;
   // Per-instruction shape, terminators and positions.
   for (let b = f.firstBlock; b !== NONE; b = blockNext[b]!) {
@@ -340,6 +341,8 @@ function verifyInto(f: Func, errors: string[], scratch: VerifierScratch): void {
         errors.push(`${where(f, b, i)}: ${e}`);
         continue;
       }
+      const loc = instLoc[i]!;
+      if (loc !== 0 && !(loc > 0 && loc < locationCount)) errors.push(`${where(f, b, i)}: unknown source location ${loc}`);
       // The result types of `resultTypes`, compared without making its array.
       const rule = OPCODES[instOpcode[i]!]!.result;
       const have = instResultCount[i]!, rs = instResultStart[i]!;
@@ -420,6 +423,7 @@ export function verifyModule(m: import('./function.js').Module): string[] {
 /** Appends the problems of data object `d` of `m` (its relocations) to `errors`. */
 function verifyData(m: Module, d: DataObject, errors: string[]): void {
   if (d.bytes.length > d.size) errors.push(`verify: data %${d.name}: ${d.bytes.length} initial bytes exceed its size ${d.size}`);
+  if (d.external && (d.size !== 0 || d.relocs.length !== 0)) errors.push(`verify: data %${d.name}: external data (import data) has bytes or relocations of its own`);
   let end = 0;
   for (const r of d.relocs) {
     const at = `verify: data %${d.name}: relocation at offset ${r.offset}`;

@@ -31,6 +31,7 @@ function replaceByJump(ctx: FuncContext, t: Inst, d: Dest): void {
   const args: number[] = [];
   for (let k = 0; k < n; k++) args.push(f.destArg(d, k));
   const j = f.newInst(Opcode.Jump, 0, []);
+  f.instLoc[j] = f.instLoc[t]!;
   f.addDest(j, f.destBlock[d]! as Block, args);
   f.removeInst(t);
   f.appendInst(block, j);

@@ -468,6 +468,7 @@ function truncateWithTrap(ctx: FuncContext, inst: Inst, code: number): void {
     i = nx;
   }
   const t = f.newInst(Opcode.Trap, 0, []);
+  f.instLoc[t] = f.instLoc[inst]!; // where the trapping instruction was
   f.instImm[t] = code;
   f.appendInst(block, t);
   ctx.cfgChanged();

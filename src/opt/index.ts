@@ -116,6 +116,7 @@ function runToFixedPoint(ctx: FuncContext, pipeline: readonly string[], rounds: 
 
 /** Optimises one function with the pipeline of `level` (no inlining). */
 export function optimizeFunction(f: Func, options: OptimizeOptions): void {
+  f.currentLoc = 0;
   if (f.firstBlock !== -1) optimizeIn(new FuncContext(f), options);
 }
 
@@ -147,6 +148,9 @@ function calledFunctions(module: Module): Set<Func> {
 /** Optimises every function of `module` in place. */
 export function optimize(module: Module, options: OptimizeOptions): void {
   const verify = options.verify === true;
+  // Instructions the passes make take their locations from what they replace (Func.insertInstBefore,
+  // the inliner), never the builder's last one.
+  for (const f of module.functions()) f.currentLoc = 0;
   const wantInline = options.passes !== undefined ? options.passes.includes('inline') : options.level === 2;
   // One context serves every function in turn: its scratch arrays grow to the largest and are reused.
   let ctx: FuncContext | null = null;

@@ -109,6 +109,8 @@ function callGraphOrder(m: Module): { order: Func[]; cyclic: Uint8Array; selfOnl
 /** Inlines the call `call` (in `f`) of `g`; returns the number of copied instructions. */
 function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>): number {
   const block = f.instBlock[call]! as Block;
+  // Inlined code keeps the callee's locations; where it has none, it takes the call's.
+  const callLoc = f.instLoc[call]!;
   // Continuation block: the instructions after the call, with the results as parameters.
   const cont = f.newBlock();
   for (let k = 0; k < f.instResultCount[call]!; k++) {
@@ -154,8 +156,10 @@ function inlineCall(f: Func, call: Inst, g: Func, aliases: Map<number, number>):
       if (op === Opcode.Return) {
         c = f.newInst(Opcode.Jump, 0, []);
         f.addDest(c, cont, args);
+        f.instLoc[c] = g.instLoc[i] || callLoc;
       } else {
         c = f.newInst(op, g.instType[i] as Type, args);
+        f.instLoc[c] = g.instLoc[i] || callLoc;
         f.instImm[c] = g.instImm[i]!;
         f.instImm2[c] = g.instImm2[i]!;
         if (op === Opcode.CallIndirect || op === Opcode.CallNative) {

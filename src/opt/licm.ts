@@ -144,6 +144,7 @@ export function licmPass(ctx: FuncContext): boolean {
     }
     const p = f.newBlock();
     const j = f.newInst(Opcode.Jump, 0, []);
+    f.instLoc[j] = f.instLoc[ctx.predInst[entry]!]!; // where the branch into the loop was
     const dests: number[] = [];
     if (entries === 1) {
       const d = ctx.predDest[entry]! as Dest;

@@ -193,10 +193,12 @@ export function tailRecPass(ctx: FuncContext): boolean {
     f.removeInst(s.call);
     f.removeInst(s.term);
     const left = f.newInst(Opcode.ISub, 0, [budget, one]);
+    f.instLoc[left] = f.instLoc[s.call]!;
     f.makeResults(left, [Type.I32]);
     f.appendInst(s.block as Block, left);
     next.push(f.result(left, 0));
     const back = f.newInst(Opcode.Brif, 0, [f.result(left, 0)]);
+    f.instLoc[back] = f.instLoc[s.call]!;
     f.addDest(back, oldEntry, next);
     f.addDest(back, overflow, []);
     f.appendInst(s.block as Block, back);

@@ -76,12 +76,13 @@ test('planted bug: the fixed-seed slice catches a wrong ushr and reduces it', ()
 });
 
 test('outcome comparison: results, NaN, -0, traps and buffer bytes', () => {
-  const mk = (kind: 'return' | 'trap', values: unknown[], detail = '', buf = [0]) => ({ kind, values, detail, buffer: Uint8Array.from(buf) });
+  const mk = (kind: 'return' | 'trap', values: unknown[], detail = '', buf = [0], ext = [0]) => ({ kind, values, detail, buffer: Uint8Array.from(buf), external: { ext: Uint8Array.from(ext) } });
   assert.equal(compareOutcomes(mk('return', [NaN]), mk('return', [NaN])), '');
   assert.notEqual(compareOutcomes(mk('return', [0]), mk('return', [-0])), '');
   assert.notEqual(compareOutcomes(mk('return', [1n]), mk('return', [2n])), '');
   assert.notEqual(compareOutcomes(mk('trap', [], 'int_divz'), mk('trap', [], 'bad_conv')), '');
   assert.match(compareOutcomes(mk('return', [1], '', [1, 2]), mk('return', [1], '', [1, 3])), /byte 1/);
+  assert.match(compareOutcomes(mk('return', [1], '', [1], [0, 5]), mk('return', [1], '', [1], [0, 6])), /external data %ext differs at byte 1: 5 vs 6/);
   const m = parse('function %main(ptr, i64, i32, f64, f32) -> i32 {\nblock0(v0: ptr, v1: i64, v2: i32, v3: f64, v4: f32):\n    v5 = sdiv v2, v2\n    return v5\n}\n');
   const r = checkModule([referenceExecutor, roundTripExecutor], m, new Uint8Array(8), [0n, 0, 0, 0]);
   assert.equal(r.reference.kind, 'trap');

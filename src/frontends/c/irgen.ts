@@ -156,11 +156,21 @@ class ModuleGen implements StaticTargets {
     throw new GenAbort(message);
   }
 
-  /** The data object of a static-storage symbol (defined here, or an error for extern data). */
+  /**
+   * The data object of a static-storage symbol: defined here, or, for one defined outside the
+   * program (a C library variable: stdout, environ, optarg), external data (`import data`) whose
+   * address is resolved by name when the program is linked.
+   */
   dataOf(s: Symbol, loc: SourceLocation): DataObject {
     const d = this.data.get(s);
     if (d !== undefined) return d;
-    if (!s.defined) this.fail(loc, `'${s.name}' is defined outside the program (a C library variable?): external data symbols are not supported yet`);
+    if (!s.defined) {
+      const name = irName(s.linkName);
+      if (this.m.lookup(name) !== undefined) this.fail(loc, `'${s.name}' is defined outside the program, and its name '${name}' is taken by another symbol of the program`);
+      const ext = this.m.importData(name);
+      this.data.set(s, ext);
+      return ext;
+    }
     return this.defineData(s);
   }
 
