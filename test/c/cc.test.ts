@@ -133,3 +133,15 @@ int main(void) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('source locations: the IR carries C file:line:column, and disassemble() shows the C lines', async () => {
+  const p = cc({ source: 'int sum(int n) {\n  int s = 0;\n  for (int i = 0; i < n; i++)\n    s += i * i;\n  return s;\n}\n', name: 'sum.c' }, { opt: 2 });
+  try {
+    assert.equal(p.functions.sum!(10), 285);
+    const text = await p.compiled.disassemble('sum');
+    assert.match(text, /; sum\.c:2: int s = 0;/);
+    assert.match(text, /; sum\.c:4: s \+= i \* i;/);
+  } finally {
+    p.free();
+  }
+});

@@ -68,6 +68,8 @@ class ModuleGen implements StaticTargets {
   private readonly labelBase = new Map<Symbol, number>();
   private nextLabelId = 1;
   private exitData: DataObject | null = null;
+  /** Module file numbers of the compilation's source files (-1: not representable), by diagnostics' file index. */
+  private readonly fileNumbers = new Map<number, number>();
   /** `atexit`'s table: the count (i64), then up to ATEXIT_MAX handler addresses. */
   private atexitTable: DataObject | null = null;
   private atexitRun: Func | null = null;
@@ -149,6 +151,29 @@ class ModuleGen implements StaticTargets {
       this.nextLabelId += fn.addressedLabels.length;
     }
     return base + fn.addressedLabels.indexOf(name);
+  }
+
+  /**
+   * Makes `b` give the instructions it builds from now on the C location `loc`
+   * (`disassemble()` shows the C lines): the module's copy of the source file,
+   * with its text unless `#line` renumbered it.
+   */
+  locate(b: Builder, loc: SourceLocation): void {
+    let n = this.fileNumbers.get(loc.file);
+    if (n === undefined) {
+      const sf = this.diags.files[loc.file];
+      n = -1;
+      if (sf !== undefined) {
+        try {
+          n = this.m.addFile(sf.name.replace(/["\n\r]/g, '_') || '<unknown>', sf.lineOffset ? undefined : sf.text);
+        } catch {
+          n = -1; // more files than the IR numbers: no locations for this one
+        }
+      }
+      this.fileNumbers.set(loc.file, n);
+    }
+    if (n >= 0 && loc.line >= 1 && loc.line < 1 << 26) b.setLocation(n, loc.line, Math.min(Math.max(loc.col, 0), 0xffff));
+    else b.setLocation(null);
   }
 
   fail(loc: SourceLocation, message: string): never {
@@ -461,6 +486,7 @@ class FuncGen {
 
   run(): void {
     const b = this.b;
+    this.g.locate(b, this.sym.loc);
     const params = b.params;
     let k = 0;
     if (this.sig.resultPassing.k === 'memory') this.sret = params[k++]!;
@@ -636,6 +662,7 @@ class FuncGen {
 
   private stmt(s: Stmt): void {
     const b = this.b;
+    if (s.k !== 'block' && s.k !== 'empty') this.g.locate(b, s.loc);
     switch (s.k) {
       case 'block': {
         // A block that declares a VLA frees it on the way out (a VLA in a loop body must not grow the stack).
