@@ -2,10 +2,10 @@
   "targets": [
     {
       "target_name": "jitkit",
-      "sources": ["native/jitkit.c"],
+      "sources": ["native/jitkit.c", "native/ffi.c"],
       "cflags": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "defines": ["NAPI_VERSION=8"],
-      "libraries": ["-ldl"]
+      "libraries": ["-ldl", "-lpthread"]
     }
   ]
 }

@@ -14,7 +14,11 @@
  * Every variant is measured interleaved with the others (40 rounds of short
  * batches, best batch kept), so the ratios hold on a shared, noisy machine.
  *
+ * Then the FFI against koffi (bench/call-ffi.ts): a 16-byte struct by value, callbacks from C
+ * into JS, and libc qsort with a JS comparator against Array.prototype.sort.
+ *
  * Ends with: i32 ns/call: <a>  f64 ns/call: <b>  i64 ns/call: <c>  napi-empty ns/call: <d>  wasm ns/call: <e>  koffi ns/call: <f>
+ * and: struct16 ns/call: <a> koffi: <b>  callback ns/call: <c> koffi: <d>  qsort 1e5 JS comparator ms: <e> koffi: <f> Array.sort: <g>
  */
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -23,6 +27,7 @@ import {
 } from '../src/asm/x64/index.js';
 import { CodeMemory, symbol, wrap } from '../src/index.js';
 import { native } from '../src/runtime/addon.js';
+import { measureFfi } from './call-ffi.js';
 import { fmt, measure, measureInterleaved, table } from './timing.js';
 import { WA } from './wasm.js';
 
@@ -212,4 +217,11 @@ console.log(`install a function (assemble + place W^X + wrap): ${fmt(installUs, 
 if (sink === 42 && sinkBig === 42n) console.log('');
 console.log(
   `i32 ns/call: ${fmt(ns.jitI32)}  f64 ns/call: ${fmt(ns.jitF64)}  i64 ns/call: ${fmt(ns.jitI64)}  napi-empty ns/call: ${fmt(floor)}  wasm ns/call: ${fmt(ns.wasmI32)}  koffi ns/call: ${fmt(ns.koffiI32)}`,
+);
+
+// --- the FFI against koffi ------------------------------------------------------------
+const ffi = measureFfi(memory);
+console.log(
+  `struct16 ns/call: ${fmt(ffi.struct16)} koffi: ${fmt(ffi.koffiStruct16)}  callback ns/call: ${fmt(ffi.callback)} koffi: ${fmt(ffi.koffiCallback)}  ` +
+  `qsort 1e5 JS comparator ms: ${fmt(ffi.qsortMs)} koffi: ${fmt(ffi.koffiQsortMs)} Array.sort: ${fmt(ffi.arraySortMs)}`,
 );

@@ -6,27 +6,36 @@
  * (so the call path is equal), and plain JS run by V8. Every implementation's
  * result is checked against gcc -O2's before its time counts.
  *
- * Also: compile time of each kernel (its own module) at the top level, of the
- * whole kernel module at each level, and million IR instructions compiled per
- * second at each optimisation level; and, as a reference for those figures, one
- * random program compiled by jitkit and, as WebAssembly, by V8's own compilers
- * (TurboFan and Liftoff, in child processes; bench/kernels/compile-reference.ts).
+ * The kernels also run compiled by jitkit's baseline tier (`tier: 'baseline'`), against -O2.
  *
- * Ends with: geomean vs gcc -O2: <x>  vs V8: <y>  MInst/s at -O2: <z>
- * (the jitkit column uses the highest optimisation level that exists).
+ * Also: compile time of each kernel (its own module) at the top level, of the
+ * whole kernel module at each level and in the baseline tier, and million IR
+ * instructions compiled per second; as a reference for those figures, one random
+ * program compiled by jitkit and, as WebAssembly, by V8's own compilers (TurboFan
+ * and Liftoff, in child processes; bench/kernels/compile-reference.ts); and the
+ * compile time of one function of 200k instructions that keeps many values live
+ * (bench/kernels/large-live.ts) at -O2 and in the baseline tier.
+ *
+ * Ends with the two bar lines (every figure measured in this run):
+ *   geomean vs gcc -O2: <x>  vs V8: <y>  -O2 vs TurboFan rate: <t>  baseline vs Liftoff rate: <l>  baseline code vs -O2: <c>
+ *   large function 200k: -O2 s: <a>  baseline s: <b>
+ * (x, y: kernel time of jitkit's highest level over gcc -O2's and V8's; t, l: compile
+ * rate on the reference program over V8's; c: geomean of baseline kernel time over -O2's).
  */
 import { cpus } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { buildKernel, buildKernels, type KernelName } from './kernels/ir.js';
 import { BENCH_SIZES, jsCaller, KERNEL_NAMES, runKernel, type KernelCaller, type KernelSizes } from './kernels/inputs.js';
 import { buildCKernels } from './kernels/c-library.js';
-import { compileKernelModule, countInstructions, OPT_LEVELS } from './kernels/jit.js';
+import { compileKernelModule, configName, countInstructions, OPT_LEVELS, type JitConfig } from './kernels/jit.js';
 import { buildLargeFunction } from './kernels/large.js';
+import { buildLiveFunction } from './kernels/large-live.js';
 import { REFERENCE_SHAPE, referenceModule, referenceWasm, V8_COMPILERS, v8CompileMs } from './kernels/compile-reference.js';
 import { WA } from './wasm.js';
 import { compile } from '../src/index.js';
 import type { Module } from '../src/ir/index.js';
 import { fmt, table } from './timing.js';
+import { processCpuMs } from '../src/util/cpu-time.js';
 
 const sizes: KernelSizes = BENCH_SIZES;
 const ROUNDS = Number(process.env.JITKIT_BENCH_ROUNDS ?? 3);
@@ -70,18 +79,21 @@ const module = buildKernels();
 const irCount = countInstructions(module);
 
 /**
- * Best time (ms) of `rounds` compiles at `level` of fresh modules from `build`,
+ * Best time (ms) of `rounds` compiles with `config` of fresh modules from `build`,
  * after `warmups` untimed ones (V8 optimises the compiler itself, as a
- * long-running JIT user would see it). Building the module is not timed.
+ * long-running JIT user would see it). Building the module is not timed. The time
+ * is this process's CPU time (`processCpuMs`), as V8's compile time in its child
+ * process is: on a machine shared with other work, the wall clock also counts the
+ * time other processes had the CPU, and compile times moved 3x between runs.
  */
-function bestCompileMs(build: () => Module, level: number, rounds: number, warmups: number): number {
-  for (let w = 0; w < warmups; w++) compileKernelModule(build(), level).dispose();
+function bestCompileMs(build: () => Module, config: JitConfig, rounds: number, warmups: number): number {
+  for (let w = 0; w < warmups; w++) compileKernelModule(build(), config).dispose();
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {
     const m = build();
-    const t0 = process.hrtime.bigint();
-    const compiled = compileKernelModule(m, level);
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+    const t0 = processCpuMs();
+    const compiled = compileKernelModule(m, config);
+    best = Math.min(best, processCpuMs() - t0);
     compiled.dispose();
   }
   return best;
@@ -97,15 +109,24 @@ const LARGE = 50_000;
 const LARGE_ROUNDS = 5;
 const LARGE_WARMUPS = 2;
 const largeCount = countInstructions(buildLargeFunction(LARGE));
-const compileRate = new Map<number, number>();
-const compileMs = new Map<number, number>();
-const largeRate = new Map<number, number>();
-for (const level of OPT_LEVELS) {
-  const best = bestCompileMs(buildKernels, level, COMPILE_ROUNDS, COMPILE_WARMUPS);
-  compileMs.set(level, best);
-  compileRate.set(level, irCount / (best * 1000));
-  largeRate.set(level, largeCount / (bestCompileMs(() => buildLargeFunction(LARGE), level, LARGE_ROUNDS, LARGE_WARMUPS) * 1000));
+/** Every configuration measured: the optimisation levels, then the baseline tier. */
+const CONFIGS: JitConfig[] = [...OPT_LEVELS, 'baseline'];
+const compileRate = new Map<JitConfig, number>();
+const compileMs = new Map<JitConfig, number>();
+const largeRate = new Map<JitConfig, number>();
+for (const config of CONFIGS) {
+  const best = bestCompileMs(buildKernels, config, COMPILE_ROUNDS, COMPILE_WARMUPS);
+  compileMs.set(config, best);
+  compileRate.set(config, irCount / (best * 1000));
+  largeRate.set(config, largeCount / (bestCompileMs(() => buildLargeFunction(LARGE), config, LARGE_ROUNDS, LARGE_WARMUPS) * 1000));
 }
+
+// The many-live-values function (the issue's hostile shape) at 200k instructions: best of 2
+// compiles at -O2 and in the baseline tier (the compiler is warm from the measurements above).
+const LIVE = 200_000;
+const liveCount = countInstructions(buildLiveFunction(LIVE));
+const liveSeconds = new Map<JitConfig, number>();
+for (const config of [2, 'baseline'] as const) liveSeconds.set(config, bestCompileMs(() => buildLiveFunction(LIVE), config, 2, 0) / 1000);
 
 // The reference: the same random program compiled by jitkit and, as WebAssembly, by V8's
 // optimising (TurboFan) and baseline (Liftoff) compilers, each the best of 20 after warm-up.
@@ -124,12 +145,16 @@ const refCount = countInstructions(referenceModule(refFunctions, refStatements))
   jitted.free();
 }
 const referenceRows: string[][] = [];
-for (const level of OPT_LEVELS) {
-  const ms = bestCompileMs(() => referenceModule(refFunctions, refStatements), level, COMPILE_ROUNDS, COMPILE_WARMUPS);
-  referenceRows.push([`jitkit -O${level}`, fmt(ms, 3), fmt(refCount / (ms * 1000), 2)]);
+/** Compile time (ms) of the reference program by each jitkit configuration and each V8 compiler. */
+const referenceMs = new Map<string, number>();
+for (const config of CONFIGS) {
+  const ms = bestCompileMs(() => referenceModule(refFunctions, refStatements), config, COMPILE_ROUNDS, COMPILE_WARMUPS);
+  referenceMs.set(`jitkit ${configName(config)}`, ms);
+  referenceRows.push([`jitkit ${configName(config)}`, fmt(ms, 3), fmt(refCount / (ms * 1000), 2)]);
 }
 for (const [name, flags] of Object.entries(V8_COMPILERS)) {
   const ms = v8CompileMs(flags, refFunctions, refStatements, COMPILE_ROUNDS, COMPILE_WARMUPS);
+  referenceMs.set(name, ms);
   referenceRows.push([name, fmt(ms, 3), fmt(refCount / (ms * 1000), 2)]);
 }
 
@@ -137,43 +162,56 @@ for (const [name, flags] of Object.entries(V8_COMPILERS)) {
 const topLevel = Math.max(...OPT_LEVELS);
 
 const jit = compileKernelModule(module, topLevel);
+const jitBaseline = compileKernelModule(module, 'baseline');
 const gccO2 = buildCKernels(2);
 const gccO0 = buildCKernels(0);
 
 const rows: string[][] = [];
 const ratiosGcc: number[] = [];
 const ratiosV8: number[] = [];
+const ratiosBaseline: number[] = [];
 for (const name of SELECTED) {
   const expected = runKernel(name, sizes, gccO2);
   const tO2 = measureKernel(name, gccO2, expected, 'gcc -O2');
   const tO0 = measureKernel(name, gccO0, expected, 'gcc -O0');
   const tJs = measureKernel(name, jsCaller, expected, 'V8');
   const tJit = measureKernel(name, jit.call, expected, `jitkit -O${topLevel}`);
+  const tBase = measureKernel(name, jitBaseline.call, expected, 'jitkit baseline');
   ratiosGcc.push(tJit / tO2);
   ratiosV8.push(tJit / tJs);
+  ratiosBaseline.push(tBase / tJit);
   rows.push([
     name, fmt(tJit, 2), fmt(tO2, 2), fmt(tO0, 2), fmt(tJs, 2),
     fmt(tJit / tO2, 2) + 'x', fmt(tJit / tO0, 2) + 'x', fmt(tJit / tJs, 2) + 'x',
     fmt(bestCompileMs(() => buildKernel(name), topLevel, 10, 0), 3),
+    fmt(tBase, 2), fmt(tBase / tJit, 2) + 'x',
   ]);
 }
 const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-rows.push(['geomean', '', '', '', '', fmt(geomean(ratiosGcc), 2) + 'x', '', fmt(geomean(ratiosV8), 2) + 'x']);
+rows.push(['geomean', '', '', '', '', fmt(geomean(ratiosGcc), 2) + 'x', '', fmt(geomean(ratiosV8), 2) + 'x', '', '', fmt(geomean(ratiosBaseline), 2) + 'x']);
 
 console.log(`jitkit bench:kernels — ${cpus()[0]?.model ?? 'cpu'}, ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 console.log(`times in ms, best of ${ROUNDS} after a checked warm-up; ratios < 1 mean jitkit is faster\n`);
-table(['kernel', `jitkit -O${topLevel}`, 'gcc -O2', 'gcc -O0', 'V8 (JS)', 'vs gcc -O2', 'vs gcc -O0', 'vs V8', `compile -O${topLevel} (ms)`], rows);
+table(['kernel', `jitkit -O${topLevel}`, 'gcc -O2', 'gcc -O0', 'V8 (JS)', 'vs gcc -O2', 'vs gcc -O0', 'vs V8', `compile -O${topLevel} (ms)`, 'jitkit baseline', `baseline vs -O${topLevel}`], rows);
 console.log('');
 table(
   ['level', 'compile all kernels (ms)', 'IR instructions', 'MInst/s', `MInst/s, one ${largeCount}-instruction function`],
-  OPT_LEVELS.map((l) => [`-O${l}`, fmt(compileMs.get(l)!, 2), String(irCount), fmt(compileRate.get(l)!, 2), fmt(largeRate.get(l)!, 2)]),
+  CONFIGS.map((c) => [configName(c), fmt(compileMs.get(c)!, 2), String(irCount), fmt(compileRate.get(c)!, 2), fmt(largeRate.get(c)!, 2)]),
 );
+console.log(`one ${liveCount}-instruction function keeping many values live (bench/kernels/large-live.ts), best of 2: ` +
+  `-O2 ${fmt(liveSeconds.get(2)!, 2)} s, baseline ${fmt(liveSeconds.get('baseline')!, 2)} s`);
 console.log('');
 console.log(`compile-speed reference: one random program, ${refFunctions} functions of a loop over i32 arithmetic and memory (${refCount} IR instructions),`);
 console.log('compiled by jitkit and, as the same program in WebAssembly, by V8 (C++, one thread, no lazy compilation); best of 20 after warm-up');
+console.log('(compile times in this bench are CPU time of the compiling process)');
 table(['compiler', 'compile (ms)', 'M IR instructions/s'], referenceRows);
 console.log('');
-if (topLevel < 2) console.log(`(no -O2 yet: the jitkit column is -O${topLevel}, and there is no -O2 compile rate to report)`);
-const rateO2 = compileRate.get(2);
-console.log(`geomean vs gcc -O2: ${fmt(geomean(ratiosGcc), 2)}  vs V8: ${fmt(geomean(ratiosV8), 2)}  MInst/s at -O2: ${rateO2 === undefined ? 'n/a' : fmt(rateO2, 2)}`);
+// Rates on the same program are inverse compile times.
+const rateVs = (ours: string, theirs: string): string => fmt(referenceMs.get(theirs)! / referenceMs.get(ours)!, 2);
+const turbofan: keyof typeof V8_COMPILERS = 'V8 TurboFan (optimising)', liftoff: keyof typeof V8_COMPILERS = 'V8 Liftoff (baseline)';
+console.log(`geomean vs gcc -O2: ${fmt(geomean(ratiosGcc), 2)}  vs V8: ${fmt(geomean(ratiosV8), 2)}  ` +
+  `-O2 vs TurboFan rate: ${rateVs('jitkit -O2', turbofan)}  baseline vs Liftoff rate: ${rateVs('jitkit baseline', liftoff)}  ` +
+  `baseline code vs -O2: ${fmt(geomean(ratiosBaseline), 2)}`);
+console.log(`large function ${Math.round(LIVE / 1000)}k: -O2 s: ${fmt(liveSeconds.get(2)!, 2)}  baseline s: ${fmt(liveSeconds.get('baseline')!, 2)}`);
 jit.dispose();
+jitBaseline.dispose();

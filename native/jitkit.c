@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <dlfcn.h>
 #include <node_api.h>
+#include "ffi.h"
 
 // The prebuilt glibc binary must load on every glibc Node 20 runs on (2.28 and later). glibc
 // 2.34 moved dlopen & co. from libdl into libc under a new symbol version; bind the original
@@ -69,7 +70,7 @@ static napi_value throw_pending(napi_env env) {
   return NULL;
 }
 
-static napi_value throw_type(napi_env env, const char *msg) {
+napi_value throw_type(napi_env env, const char *msg) {
   napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
   return NULL;
 }
@@ -125,7 +126,7 @@ static napi_value throw_errno(napi_env env, const char *call, int err) {
 // ---------------------------------------------------------------------------
 // Argument helpers
 
-static int arg_address(napi_env env, napi_value v, uintptr_t *out) {
+int arg_address(napi_env env, napi_value v, uintptr_t *out) {
   uint64_t x;
   bool lossless;
   if (napi_get_value_bigint_uint64(env, v, &x, &lossless) != napi_ok) {
@@ -136,7 +137,7 @@ static int arg_address(napi_env env, napi_value v, uintptr_t *out) {
   return 1;
 }
 
-static int arg_size(napi_env env, napi_value v, size_t *out) {
+int arg_size(napi_env env, napi_value v, size_t *out) {
   double d;
   if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0) {
     throw_type(env, "jitkit native: size must be a non-negative number");
@@ -154,7 +155,7 @@ static int arg_int(napi_env env, napi_value v, int32_t *out) {
   return 1;
 }
 
-static napi_value make_address(napi_env env, uintptr_t a) {
+napi_value make_address(napi_env env, uintptr_t a) {
   napi_value r;
   napi_create_bigint_uint64(env, (uint64_t)a, &r);
   return r;
@@ -396,8 +397,11 @@ static napi_value throw_dl(napi_env env, const char *call, const char *what) {
 }
 
 // dlopen(path: string | null): bigint handle (null: the process and its libraries)
+// dlopen(path: string | null, deepBind: boolean): bigint handle. deepBind (glibc's
+// RTLD_DEEPBIND; ignored where the C library lacks it): the library's references to its own
+// symbols bind to itself before the process's (node exports zlib, OpenSSL and libuv symbols).
 static napi_value js_dlopen(napi_env env, napi_callback_info info) {
-  ARGS(1);
+  ARGS(2);
   napi_valuetype t;
   napi_typeof(env, argv[0], &t);
   char path[4096];
@@ -410,8 +414,14 @@ static napi_value js_dlopen(napi_env env, napi_callback_info info) {
   } else if (t != napi_null && t != napi_undefined) {
     return throw_type(env, "jitkit native: library path must be a string or null");
   }
+  bool deep = false;
+  napi_get_value_bool(env, argv[1], &deep);
+  int flags = RTLD_NOW | RTLD_LOCAL;
+#ifdef RTLD_DEEPBIND
+  if (deep && p != NULL) flags |= RTLD_DEEPBIND;
+#endif
   dlerror();
-  void *h = dlopen(p, RTLD_NOW | RTLD_LOCAL);
+  void *h = dlopen(p, flags);
   if (h == NULL) return throw_dl(env, "dlopen", "unknown error");
   return make_address(env, (uintptr_t)h);
 }
@@ -476,23 +486,32 @@ static inline uintptr_t thunk_address(uint64_t *buffer) {
 
 static napi_value js_invoke_int(napi_env env, napi_callback_info info) {
   uint64_t *buffer = arg_buffer;
-  buffer[0] = ((uint64_t(*)(uint64_t *))thunk_address(buffer))(buffer);
+  jk_ffi_enter();
+  uint64_t r = ((uint64_t(*)(uint64_t *))thunk_address(buffer))(buffer);
+  jk_ffi_leave(env);
+  buffer[0] = r;
   return NULL;
 }
 
 static napi_value js_invoke_f64(napi_env env, napi_callback_info info) {
   uint64_t *buffer = arg_buffer;
+  jk_ffi_enter();
   double r = ((double (*)(uint64_t *))thunk_address(buffer))(buffer);
+  jk_ffi_leave(env);
   memcpy(&buffer[0], &r, sizeof r);
   return NULL;
 }
 
 static napi_value js_invoke_f32(napi_env env, napi_callback_info info) {
   uint64_t *buffer = arg_buffer;
+  jk_ffi_enter();
   float r = ((float (*)(uint64_t *))thunk_address(buffer))(buffer);
+  jk_ffi_leave(env);
   memcpy(&buffer[0], &r, sizeof r);
   return NULL;
 }
+
+uint64_t *jk_arg_buffer(void) { return arg_buffer; }
 
 // argBuffer(): ArrayBuffer over the shared argument buffer
 static napi_value js_arg_buffer(napi_env env, napi_callback_info info) {
@@ -659,6 +678,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   CHECK(napi_define_properties(env, bench, sizeof bench_fns / sizeof bench_fns[0], bench_fns));
   napi_set_named_property(env, exports, "bench", bench);
+  CHECK(jk_ffi_init(env, exports));
   return exports;
 }
 

@@ -17,9 +17,9 @@ export { dangerouslyAllocateRwx, DangerousRwxBlock } from './runtime/dangerous-r
 export { readMappings, mappingAt, writableExecutableMappings } from './runtime/proc-maps.js';
 export type { Mapping } from './runtime/proc-maps.js';
 export { NativeSignature } from './runtime/signature.js';
-export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue } from './runtime/signature.js';
+export type { NativeType, NativeSignatureSpec, NativeArg, NativeResult, PointerValue, ArgType, ResultType } from './runtime/signature.js';
 export { wrap, symbol, Library } from './runtime/calling.js';
-export type { WrapOptions, WrappedFunction } from './runtime/calling.js';
+export type { WrapOptions, WrappedFunction, LibraryOptions } from './runtime/calling.js';
 export * as ir from './ir/index.js';
 export { compile, CompiledModule, type CompileOptions, type LineRange, type LineTable } from './codegen/compile.js';
 export type { CompiledFn, IrTypeName, IrArg, IrResult } from './codegen/js-signature.js';

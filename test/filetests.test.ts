@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Executor, type ExternalData, compileSettings, interpreterExecutor, runFiletest } from '../src/ir/filetest.js';
-import { compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
+import { baselineExecutor, compiledExecutor, compiledRunLines } from '../src/codegen/executor.js';
 import { compiledCodeText } from '../src/codegen/filetest-compiler.js';
 import { hostTarget } from '../src/codegen/host.js';
 import { Module } from '../src/ir/function.js';
@@ -64,7 +64,7 @@ function optimizedCompiledExecutor(level: 1 | 2): Executor {
  * ...and the compiled backend, plain and after -O1/-O2, on every run line
  * except `traps heap_oob` (compiled code does not bounds-check).
  */
-const compiledExecutors: Executor[] = [compiledExecutor, optimizedCompiledExecutor(1), optimizedCompiledExecutor(2)];
+const compiledExecutors: Executor[] = [compiledExecutor, optimizedCompiledExecutor(1), optimizedCompiledExecutor(2), baselineExecutor];
 
 function walk(dir: string): string[] {
   const out: string[] = [];

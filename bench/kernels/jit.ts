@@ -1,7 +1,7 @@
 /**
  * The kernels bench's view of the compiler: compile the kernel module at an
- * optimisation level and call its functions through the calling layer.
- * `OPT_LEVELS` lists the levels that exist today.
+ * optimisation level (or in the baseline tier) and call its functions through the
+ * calling layer. `OPT_LEVELS` lists the levels that exist today.
  */
 import { compile } from '../../src/codegen/compile.js';
 import { NONE, type Module } from '../../src/ir/index.js';
@@ -16,10 +16,19 @@ export interface CompiledKernels {
   dispose(): void;
 }
 
-/** Compiles `module` at `level` (the highest existing level at or below it). */
-export function compileKernelModule(module: Module, level: number): CompiledKernels {
-  const use = Math.max(...OPT_LEVELS.filter((l) => l <= level));
-  const compiled = compile(module, { opt: use as 0 | 1 | 2 });
+/** What the bench compiles with: an optimisation level of the optimising tier, or the baseline tier. */
+export type JitConfig = number | 'baseline';
+
+/** The configuration's name in tables: `-O2`, `baseline`. */
+export function configName(config: JitConfig): string {
+  return config === 'baseline' ? 'baseline' : `-O${config}`;
+}
+
+/** Compiles `module` in the baseline tier, or at `config` (the highest existing level at or below it). */
+export function compileKernelModule(module: Module, config: JitConfig): CompiledKernels {
+  const compiled = config === 'baseline'
+    ? compile(module, { tier: 'baseline' })
+    : compile(module, { opt: Math.max(...OPT_LEVELS.filter((l) => l <= config)) as 0 | 1 | 2 });
   return {
     call: (name, args) => compiled.get(name)(...args),
     dispose: () => compiled.free(),

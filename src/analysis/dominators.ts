@@ -66,6 +66,8 @@ export class DominatorTree {
   /** DFS stack and child cursors of the numbering. */
   private stack: Int32Array;
   private cursor: Int32Array;
+  /** Idom-chain steps `dominates` has walked since `computeIdoms` (it numbers the tree once they pass a few per block). */
+  private walked: number;
 
   constructor() {
     this.idom = NO_BLOCKS;
@@ -80,6 +82,7 @@ export class DominatorTree {
     this.numbered = false;
     this.stack = NO_BLOCKS;
     this.cursor = NO_BLOCKS;
+    this.walked = 0;
   }
 
   /**
@@ -89,6 +92,7 @@ export class DominatorTree {
   computeIdoms(g: FlowGraph): this {
     const nb = g.blockCount, rpo = g.rpo, n = g.rpoCount, ri = g.rpoIndex, predStart = g.predStart, predBlock = g.predBlock;
     this.numbered = false;
+    this.walked = 0;
     this.rpo = rpo;
     this.rpoCount = n;
     this.rpoIndex = ri;
@@ -123,11 +127,17 @@ export class DominatorTree {
   /** Immediate dominators, then the tree (children lists) and its preorder/postorder numbering. */
   compute(g: FlowGraph): this {
     this.computeIdoms(g);
-    const nb = g.blockCount, rpo = g.rpo, n = g.rpoCount, idom = this.idom;
+    this.numberTree();
+    return this;
+  }
+
+  /** The tree (children lists) and its preorder/postorder numbering, from `idom` and the graph's `rpo`. */
+  private numberTree(): void {
+    const nb = this.blockCount, rpo = this.rpo, n = this.rpoCount, idom = this.idom;
     const pre = (this.pre = atLeast(this.pre, nb)).fill(-1, 0, nb);
     const post = (this.post = atLeast(this.post, nb)).fill(-1, 0, nb);
     this.numbered = true;
-    if (n === 0) return this;
+    if (n === 0) return;
     // Children lists by counting (each in reverse postorder, as `rpo` visits them).
     const cs = (this.childStart = atLeast(this.childStart, nb + 1)).fill(0, 0, nb + 1);
     for (let i = 1; i < n; i++) cs[idom[rpo[i]!]! + 1]!++;
@@ -154,7 +164,6 @@ export class DominatorTree {
         sp--;
       }
     }
-    return this;
   }
 
   /** True if block `b` is reachable from the entry. */
@@ -175,8 +184,11 @@ export class DominatorTree {
     const ri = this.rpoIndex, idom = this.idom, at = ri[a]!;
     if (at < 0 || ri[b]! < 0) return false;
     // A dominator comes before the blocks it dominates in reverse postorder: stop once above `a`.
-    let x = b;
-    while (ri[x]! > at) x = idom[x]!;
+    let x = b, steps = 0;
+    while (ri[x]! > at) { x = idom[x]!; steps++; }
+    // Walks are short in most functions; in a deep tree (long chains of diamonds and loops) they
+    // would make the questions quadratic in all: then number the tree once and compare numbers.
+    if ((this.walked += steps) > 4 * this.rpoCount + 64) this.numberTree();
     return x === a;
   }
 }

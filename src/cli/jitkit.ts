@@ -5,6 +5,7 @@
  *   jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disasm] [-O0|-O1|-O2]
  *   jitkit cc -E FILE.c [-DNAME[=V]] [-Ipath] ...   (see cc-command.ts)
  *   jitkit run FILE.c [MORE.c ...] [-O0|-O1|-O2] [-DNAME[=V]] [-Ipath] [-- ARGS...]   (see run-c.ts)
+ *   jitkit bind HEADER.h [--lib LIBRARY] [-o FILE.ts] ...   (see bind-command.ts)
  *
  * Parses and verifies the IR file, compiles it (or, with --interp, runs it on
  * the reference interpreter), calls FUNCTION (default: `main`, or the only
@@ -21,6 +22,7 @@ import { parse } from '../ir/parser.js';
 import { Type, typeName } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { compile } from '../codegen/compile.js';
+import { bindCommand } from './bind-command.js';
 import { ccCommand } from './cc-command.js';
 import { isCRun, runC } from './run-c.js';
 
@@ -30,7 +32,10 @@ const USAGE = `usage: jitkit run FILE.ir [FUNCTION [ARGS...]] [--interp] [--disa
   --disasm   print the compiled machine code (annotated with the IR)
   -O0 -O1 -O2  optimisation level for compiling (default -O0)
 
-example: jitkit run examples/fib.ir fib 30`;
+example: jitkit run examples/fib.ir fib 30
+
+also: jitkit run FILE.c ... (C programs), jitkit cc -E FILE.c (the C preprocessor),
+      jitkit bind HEADER.h --lib LIBRARY > bindings.ts (typed FFI bindings; jitkit bind --help)`;
 
 function parseArg(text: string, t: Type): unknown {
   if (t === Type.F32 || t === Type.F64) {
@@ -60,6 +65,7 @@ function show(x: unknown): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'cc') return ccCommand(argv.slice(1));
+  if (argv[0] === 'bind') return bindCommand(argv.slice(1));
   if (argv[0] === 'run' && isCRun(argv.slice(1))) return runC(argv.slice(1));
   const levels = argv.filter((a) => /^-O\d$/.test(a));
   if (levels.some((l) => !/^-O[012]$/.test(l))) throw new Error(`unknown optimisation level ${levels.find((l) => !/^-O[012]$/.test(l))} (use -O0, -O1 or -O2)\n${USAGE}`);

@@ -11,6 +11,7 @@ import { Func } from '../ir/function.js';
 import type { Allocation, RegallocInput } from '../regalloc/allocation.js';
 import { checkAllocation } from '../regalloc/checker.js';
 import { allocateRegisters } from '../regalloc/linear-scan.js';
+import { allocateLocal } from '../regalloc/local.js';
 import { rotateLoops } from './layout.js';
 import type { MFunction, MInst } from './minst.js';
 import { ScratchSlot } from './scratch.js';
@@ -87,14 +88,23 @@ export interface FunctionCodegenOptions {
   readonly symbol: string;
   /** Run the independent register-allocation checker (src/regalloc/checker.ts) on the allocation. */
   readonly checkRegalloc?: boolean;
+  /**
+   * `'optimizing'` (default): loop rotation and linear scan. `'baseline'`: the layout as written
+   * and the one-pass local allocator (src/regalloc/local.ts), for compile speed.
+   */
+  readonly tier?: CodegenTier;
 }
+
+/** Which register allocation (and layout) a function gets: see `FunctionCodegenOptions.tier`. */
+export type CodegenTier = 'optimizing' | 'baseline';
 
 /** Compiles one function to a relocatable unit on `target`. */
 export function compileFunction(target: Target, f: Func, cx: LowerContext, opts: FunctionCodegenOptions): CompiledFunction {
   const mf = target.lowerFunction(f, cx);
-  rotateLoops(mf);
+  const baseline = opts.tier === 'baseline';
+  if (!baseline) rotateLoops(mf);
   const { input, insts } = regallocView(target, mf);
-  const alloc = allocateRegisters(input, mf.scratch.regalloc);
+  const alloc = baseline ? allocateLocal(input, mf.scratch.localRegalloc) : allocateRegisters(input, mf.scratch.regalloc);
   if (opts.checkRegalloc === true) checkFunctionAllocation(target, f.name, input, insts, alloc);
   const code = target.emitFunction(mf, alloc, { stateAddress: opts.stateAddress, stackLimitOffset: opts.stackLimitOffset, symbol: opts.symbol, signatureHash: signatureHash(f) });
   return { mf, alloc, code };

@@ -28,6 +28,7 @@ import { optimize } from '../opt/index.js';
 import { Type, typeName, type Signature } from '../ir/types.js';
 import { verify } from '../ir/verifier.js';
 import { native } from '../runtime/addon.js';
+import { callback, type Callback } from '../runtime/callback.js';
 import { symbol as cSymbol, wrap } from '../runtime/calling.js';
 import { CodeMemory } from '../runtime/code-memory.js';
 import { link, type LinkUnit, type LinkedCode } from '../runtime/link.js';
@@ -74,10 +75,23 @@ export interface CompileOptions {
    */
   opt?: 0 | 1 | 2;
   /**
+   * Code generator: `'optimizing'` (default: the IR optimised at `opt`, loop rotation, linear-scan
+   * allocation) or `'baseline'` (the IR as written, one pass per function: the local allocator of
+   * src/regalloc/local.ts; compiles several times faster, runs slower; `opt` must be 0 or absent).
+   */
+  tier?: 'optimizing' | 'baseline';
+  /**
    * Resolves imported C symbols by name, functions (`import %f`) and external data (`import data
    * %stdout`) alike; undefined falls back to the process's symbols (dlsym).
    */
   resolve?: (name: string) => bigint | undefined;
+  /**
+   * JS functions for imports, by import name (before `resolve`): compiled code calls them as C
+   * functions (each becomes a `callback` of the import's signature; ptr values are bigints,
+   * i64 bigints, the rest numbers). An exception thrown by one is rethrown by the compiled
+   * function's JS call, the import returning zero meanwhile.
+   */
+  imports?: Readonly<Record<string, (...args: any[]) => unknown>>;
   /** Native stack bytes jitted code may use below the outermost entry before trapping stk_ovf (default 1 MiB). */
   stackSize?: number;
   /** Code memory to place the module in (default: the process-wide one). */
@@ -152,10 +166,13 @@ export class CompiledModule {
   /** True once `made` holds every function. */
   private allMade = false;
   private freed = false;
+  /** The callbacks standing for JS imports (freed with the module). */
+  private readonly jsImports: readonly Callback[];
 
   /** Use `compile()`. */
-  constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array, dataAddresses: readonly bigint[] = []) {
+  constructor(module: Module, target: Target, linked: LinkedCode, compiled: Map<string, CompiledFunction>, keep: Uint8Array[], state: Uint8Array, dataAddresses: readonly bigint[] = [], jsImports: readonly Callback[] = []) {
     this.module = module;
+    this.jsImports = jsImports;
     this.target = target;
     this.dataAddresses = dataAddresses;
     this.linked = linked;
@@ -203,7 +220,13 @@ export class CompiledModule {
       if (this.freed) throw new Error(`jitkit: %${name} was freed`);
       if (args.length !== params.length) throw new TypeError(`%${name} expects ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}`);
       const native = args.map((x, i) => coerce(params[i]!, x, `%${name} argument ${i}`));
-      raw(...native);
+      try {
+        raw(...native);
+      } catch (e) {
+        // A JS import threw (rethrown when the call returned): a trap it caused is moot.
+        sv.setUint32(STATE_TRAP_CODE, 0, true);
+        throw e;
+      }
       const code = sv.getUint32(STATE_TRAP_CODE, true);
       if (code !== 0) {
         sv.setUint32(STATE_TRAP_CODE, 0, true);
@@ -335,6 +358,7 @@ export class CompiledModule {
     this.freed = true;
     this.linked.handle.free();
     this.keep.length = 0;
+    for (const cb of this.jsImports) cb.free();
   }
 }
 
@@ -384,6 +408,9 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   verify(module);
   const level = options.opt ?? 0;
   if (level !== 0 && level !== 1 && level !== 2) throw new RangeError(`compile: opt must be 0, 1 or 2, got ${String(level)}`);
+  const tier = options.tier ?? 'optimizing';
+  if (tier !== 'optimizing' && tier !== 'baseline') throw new RangeError(`compile: tier must be 'optimizing' or 'baseline', got ${String(tier)}`);
+  if (tier === 'baseline' && level !== 0) throw new RangeError(`compile: the baseline tier compiles the IR as written (opt ${level} needs tier 'optimizing')`);
   if (level > 0) {
     module = module.clone();
     optimize(module, { level });
@@ -417,14 +444,15 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
     scratch,
   };
   const funcs = module.functions(), imports = module.imports();
+  const jsImports = jsImportCallbacks(module, options.imports);
   for (const imp of imports) {
-    if (imp.from !== undefined) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet`);
+    if (imp.from !== undefined && !jsImports.has(imp.name)) throw new Error(`compile: import %${imp.name} from "${imp.from}": linking IR modules together is not supported yet (a JS function can stand for it: { imports: { ${imp.name}: fn } })`);
   }
   const units: LinkUnit[] = [];
   const compiled = new Map<string, CompiledFunction>();
   for (const f of funcs) {
     if (f.results.length > MAX_RESULTS) throw new Error(`compile: %${f.name} has more than ${MAX_RESULTS} results`);
-    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc });
+    const c = compileFunction(target, f, cx, { stateAddress, stackLimitOffset: STATE_STACK_LIMIT, symbol: `fn:${f.name}`, checkRegalloc, tier });
     compiled.set(f.name, c);
     units.push({ symbol: `fn:${f.name}`, bytes: c.code.bytes, entry: c.code.entry, relocations: c.code.relocations });
   }
@@ -445,8 +473,43 @@ export function compile(module: Module, options: CompileOptions = {}): CompiledM
   for (const u of target.emitModuleGlue({ stateAddress, stackBudget: budget, trapSymbol: TRAP_SYMBOL, trampolines, importStubs }, scratch)) units.push(u);
   // Compiled functions keep their MFunction (for printing) and with it this scratch: drop its tables.
   scratch.release();
-  const resolve = (s: string): bigint | undefined => s.startsWith('c:') ? resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`) : undefined;
-  const linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  const resolve = (s: string): bigint | undefined => {
+    if (!s.startsWith('c:')) return undefined;
+    const js = jsImports.get(s.slice(2));
+    return js !== undefined ? js.address : resolveSymbol(options, s.slice(2), `import %${s.slice(2)}`);
+  };
+  let linked: LinkedCode;
+  try {
+    linked = link(units, resolve, { memory: options.memory, name: module.name || 'module' });
+  } catch (e) {
+    for (const cb of jsImports.values()) cb.free();
+    throw e;
+  }
   patchDataRelocations(module, keep, dataAddr, linked);
-  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr);
+  return new CompiledModule(module, target, linked, compiled, keep, st.bytes, dataAddr, [...jsImports.values()]);
+}
+
+/** The native type of each IR type for JS imports (ptr as a bigint address). */
+const CALLBACK_TYPE: Record<number, NativeType> = { ...NATIVE, [Type.Ptr]: 'ptr' };
+
+/** A callback per JS function of `options.imports`, by import name (checked against the module's imports). */
+function jsImportCallbacks(module: Module, given: CompileOptions['imports']): Map<string, Callback> {
+  const out = new Map<string, Callback>();
+  if (given === undefined) return out;
+  if (given === null || typeof given !== 'object') throw new TypeError('compile: imports must be an object of functions by import name');
+  try {
+    for (const [name, fn] of Object.entries(given)) {
+      const imp = module.lookup(name);
+      if (!(imp instanceof Import)) throw new Error(`compile: imports.${name}: the module has no import %${name}`);
+      if (typeof fn !== 'function') throw new TypeError(`compile: imports.${name} must be a function, got ${fn === null ? 'null' : typeof fn}`);
+      if (imp.variadic) throw new TypeError(`compile: imports.${name}: a JS function cannot stand for the variadic import %${name}`);
+      if (imp.results.length > 1) throw new TypeError(`compile: imports.${name}: a JS function returns one value, %${name} returns ${imp.results.length}`);
+      const result = imp.results.length === 0 ? 'void' : CALLBACK_TYPE[imp.results[0]!]!;
+      out.set(name, callback(fn as (...a: unknown[]) => never, { args: imp.params.map((t) => CALLBACK_TYPE[t]!), result }, { name: `import %${name}` }));
+    }
+  } catch (e) {
+    for (const cb of out.values()) cb.free();
+    throw e;
+  }
+  return out;
 }

@@ -21,7 +21,7 @@ export function resolveExternalData(data: ExternalData, fallback?: CompileOption
 /** Makes an Executor that compiles with `options`. */
 export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
   return {
-    name: 'compiled',
+    name: options.tier === 'baseline' ? 'compiled (baseline tier)' : 'compiled',
     load(module: Module, data?: ExternalData): LoadedModule {
       // External data bound to JS buffers resolves to their bytes (the caller keeps `data`).
       const resolve = data === undefined ? options.resolve : resolveExternalData(data, options.resolve);
@@ -33,6 +33,9 @@ export function makeCompiledExecutor(options: CompileOptions = {}): Executor {
 
 /** The compiled backend with default options. */
 export const compiledExecutor: Executor = makeCompiledExecutor();
+
+/** The baseline tier (one pass per function, src/regalloc/local.ts) with default options. */
+export const baselineExecutor: Executor = makeCompiledExecutor({ tier: 'baseline' });
 
 /**
  * Run lines the compiled backend cannot check: compiled code does not

@@ -15,6 +15,7 @@
  * `targetState`, and the register allocator its state in `regalloc`.
  */
 import { RegisterAllocatorState } from '../regalloc/linear-scan.js';
+import { LocalAllocatorState } from '../regalloc/local.js';
 import { ScratchTables } from '../util/columns.js';
 
 /** The neutral phases' tables, one per use; targets number theirs from `FirstTarget` on. */
@@ -36,6 +37,12 @@ export class BackendScratch {
   private readonly tables = new ScratchTables();
   /** The register allocator's reusable state. */
   readonly regalloc = new RegisterAllocatorState();
+  /** The baseline tier's (local) register allocator's reusable state, made on first use. */
+  private localMade: LocalAllocatorState | null = null;
+  /** The local allocator's state (src/regalloc/local.ts), made on first use. */
+  get localRegalloc(): LocalAllocatorState {
+    return (this.localMade ??= new LocalAllocatorState());
+  }
   /** The target's reusable state (made by `targetStateMaker`), or null before its first use. */
   private targetStateMade: object | null;
   private targetStateMaker: (() => object) | null;
@@ -90,5 +97,6 @@ export class BackendScratch {
     this.tables.clear();
     this.targetStateMade = null;
     this.regalloc.release();
+    this.localMade = null;
   }
 }

@@ -12,6 +12,7 @@
  *     target.emitModuleGlue    entry trampolines, trap handler, import stubs
  *   target.loadDisassembler    decoder for CompiledModule.disassemble and `test compile` filetests
  *   runtime/calling.ts         target.entryThunk: the native call thunk `wrap` uses
+ *   runtime/callback.ts        target.callbackThunk: the C function pointer of a JS callback
  *
  * Code outside a target's folder (src/runtime, src/ir, src/opt, src/regalloc, src/frontends,
  * codegen/compile.ts, and this file) never imports from it: it asks the target, which
@@ -218,6 +219,14 @@ export interface Target {
    * convention's places and calls the address JS stored at `TARGET_SLOT` (runtime/marshal.ts).
    */
   entryThunk(sig: NativeSignature, options: EntryThunkOptions): Uint8Array;
+  /**
+   * Position-independent machine code of a callback thunk (runtime/callback.ts): a C function
+   * of signature `sig` that stores its arguments into a frame of `frameSlots` 8-byte slots in
+   * the argument buffer's slot layout (`sig.slots`), calls `dispatch(record, frame)`
+   * (native/ffi.c) and returns the result the dispatcher left in the frame (slot 0, or a
+   * record's bytes from slot 1).
+   */
+  callbackThunk(sig: NativeSignature, record: bigint, dispatch: bigint, frameSlots: number): Uint8Array;
   /**
    * Loads the decoder of this target's machine code (for `CompiledModule.disassemble` and
    * `test compile` filetests). Asynchronous so that a decoder that is a large module loads

@@ -9,11 +9,15 @@ import type { Executor } from '../ir/filetest.js';
 /** Optimisation levels the backend accepts. */
 export const OPT_LEVELS = [0, 1, 2] as const;
 
-/** Every compiled executor (one per optimisation level). */
+/** Every compiled executor (one per optimisation level, then the baseline tier). */
 export async function compiledExecutors(): Promise<Executor[]> {
-  return OPT_LEVELS.map((opt) => {
-    // Every fuzzed function's register allocation is proven by the checker (src/regalloc/checker.ts).
-    const ex = makeCompiledExecutor({ opt, checkRegalloc: process.env['JITKIT_CHECK_REGALLOC'] !== '0' });
+  // Every fuzzed function's register allocation is proven by the checker (src/regalloc/checker.ts).
+  const checkRegalloc = process.env['JITKIT_CHECK_REGALLOC'] !== '0';
+  const out: Executor[] = OPT_LEVELS.map((opt) => {
+    const ex = makeCompiledExecutor({ opt, checkRegalloc });
     return { name: `compiled(opt=${opt})`, load: (m, data) => ex.load(m, data) };
   });
+  const baseline = makeCompiledExecutor({ tier: 'baseline', checkRegalloc });
+  out.push({ name: 'compiled(baseline)', load: (m, data) => baseline.load(m, data) });
+  return out;
 }

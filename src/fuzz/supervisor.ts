@@ -72,6 +72,10 @@ export function executorsByName(names: readonly ExecutorName[]): Executor[] {
           const ex = makeCompiledExecutor({ opt });
           out.push({ name: `compiled(opt=${opt})`, load: (m, data) => ex.load(m, data) });
         }
+        {
+          const ex = makeCompiledExecutor({ tier: 'baseline' });
+          out.push({ name: 'compiled(baseline)', load: (m, data) => ex.load(m, data) });
+        }
         break;
       case 'planted': out.push(perturbedExecutor()); break;
       default: out.push(plantedCompiledExecutor());

@@ -61,6 +61,7 @@ import { buildIntervals } from './intervals.js';
 import { computeLiveIns, computePredecessors, gatherOperands } from './liveness.js';
 import { ensureLoopDepths } from './loop-depth.js';
 import { RegallocTables } from './tables.js';
+import { allocateLocal, LocalAllocatorState } from './local.js';
 
 /**
  * The allocator's state, to be reused by every function of one compilation: its
@@ -70,14 +71,32 @@ import { RegallocTables } from './tables.js';
  */
 export class RegisterAllocatorState {
   private current: RegallocTables | null = null;
+  private localMade: LocalAllocatorState | null = null;
   /** @internal The tables, made on first use. */
   get tables(): RegallocTables {
     return (this.current ??= new RegallocTables());
   }
+  /** The local allocator's state, for functions whose live-in sets pass `liveInBudget` (made on first use). */
+  get local(): LocalAllocatorState {
+    return (this.localMade ??= new LocalAllocatorState());
+  }
   /** Drops the tables (a compilation calls this when done, so that what it returns does not keep them alive). */
   release(): void {
     this.current = null;
+    this.localMade = null;
   }
+}
+
+/**
+ * Live-in list entries (blocks x values live into them, summed) beyond which `allocateRegisters`
+ * hands a function to the local allocator (src/regalloc/local.ts): intervals, the scan and the
+ * edge moves cost as much as these lists, so the budget keeps compile time linear in the
+ * function's size. Ordinary code has 1-2 entries per machine instruction (the kernels 1.4-1.7,
+ * bench/kernels/large.ts 1.0); a function where an eighth of all values live to its end
+ * (bench/kernels/large-live.ts) has 17 at 13k instructions and 46 at 32k, growing with its size.
+ */
+export function liveInBudget(instCount: number): number {
+  return 8 * instCount + 65536;
 }
 
 /**
@@ -89,7 +108,12 @@ export function allocateRegisters(input: RegallocInput, state: RegisterAllocator
   x.reset(input);
   gatherOperands(x);
   computePredecessors(x);
-  computeLiveIns(x);
+  if (!computeLiveIns(x, liveInBudget(input.instCount))) {
+    // Values live across this many blocks would make the rest cost blocks x values: allocate
+    // by the baseline tier's block-local convention instead (slower code, linear time).
+    x.detach();
+    return allocateLocal(input, state.local);
+  }
   buildIntervals(x);
   x.scan.run();
   const resolved = x.resolution.resolve();

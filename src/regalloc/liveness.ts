@@ -94,8 +94,11 @@ export function computePredecessors(x: RegallocTables): void {
   for (let b = 0; b < nb; b++) for (const s of blocks[b]!.succs) preds[fill[s]!++] = b;
 }
 
-/** The live-in vregs of each block, as lists (see the file comment). */
-export function computeLiveIns(x: RegallocTables): void {
+/**
+ * The live-in vregs of each block, as lists (see the file comment). False, with the lists
+ * unfinished, once they would hold more than `budget` entries in all.
+ */
+export function computeLiveIns(x: RegallocTables, budget = 0x3fffffff): boolean {
   const nb = x.blockCount, np = x.numPregs, rc = x.input.regCount, live = x.live;
   const exposedHead = live.exposedHead, killHead = live.killHead, nodeBlock = live.nodeBlock, nodeNext = live.nodeNext;
   // A block that writes v before reading it is in kills but not exposed; one that reads
@@ -116,6 +119,7 @@ export function computeLiveIns(x: RegallocTables): void {
       const b = work[--top]!;
       if (liveMark[b] === v) continue;
       liveMark[b] = v;
+      if (count === budget) return false;
       if (count === liveInReg.length) { liveInReg = live.liveInReg = grown(liveInReg, count + 1); liveInNext = live.liveInNext = grown(liveInNext, count + 1); }
       liveInReg[count] = v; liveInNext[count] = -1;
       if (liveInHead[b]! < 0) liveInHead[b] = count; else liveInNext[liveInTail[b]!] = count;
@@ -127,4 +131,5 @@ export function computeLiveIns(x: RegallocTables): void {
     }
   }
   live.liveInCount = count;
+  return true;
 }

@@ -48,8 +48,8 @@ export interface NativeAddon {
   ): number;
   /** Test-only: let `skip` calls of `call` through, then fail the next with `errno` without entering the kernel. */
   failNext(call: 'mmap' | 'mprotect' | 'munmap' | 'memfd_create' | 'ftruncate', errno: number, skip?: number): void;
-  /** Opens a shared library (null: the process itself); throws `dlopen failed: <dlerror>`. */
-  dlopen(path: string | null): bigint;
+  /** Opens a shared library (null: the process itself), with RTLD_DEEPBIND if `deepBind` (glibc); throws `dlopen failed: <dlerror>`. */
+  dlopen(path: string | null, deepBind: boolean): bigint;
   /** Looks up a symbol; throws `dlsym failed: <dlerror>`. */
   dlsym(handle: bigint, name: string): bigint;
   dlclose(handle: bigint): void;
@@ -64,6 +64,38 @@ export interface NativeAddon {
   invokeInt(): void;
   invokeF64(): void;
   invokeF32(): void;
+  /**
+   * The asynchronous call (native/ffi.c): copies slots 0..argSlots and the target and thunk
+   * slots, runs the thunk on the libuv pool (result kind 0 int, 1 f64, 2 f32) and resolves
+   * to an ArrayBuffer of slots 0..resultSlots.
+   */
+  invokeAsync(kind: number, argSlots: number, resultSlots: number): Promise<ArrayBuffer>;
+  /**
+   * A callback record for JS function `fn` (its generated wrapper): frame layout (argSlots
+   * includes the pointee copies of deref arguments), mode (0 wait, 1 post), name, and the
+   * deref arguments as [argSlot, destSlot, size] triples.
+   */
+  callbackCreate(fn: () => void, argSlots: number, resultSlots: number, mode: number, name: string, derefs: Uint32Array, id: number): bigint;
+  /** Fiber calls (runtime/fiber-calls.ts): run the call on a fiber; true when a callback waits for JS. */
+  invokeFiberInt(): boolean;
+  invokeFiberF64(): boolean;
+  invokeFiberF32(): boolean;
+  /** Continues the innermost waiting fiber call; true when it waits for another callback. */
+  resumeFiber(): boolean;
+  /** This thread's fiber state: [waiting callback id, fiber depth] as u32. */
+  fiberState(): ArrayBuffer;
+  /** Marks a callback record freed (later calls from C abort with a message). */
+  callbackFree(record: bigint): void;
+  /** Whether a callback keeps the event loop alive for calls from other threads. */
+  callbackRef(record: bigint, keepAlive: boolean): void;
+  /** An ArrayBuffer over `length` bytes of native memory at `address` (not owned). */
+  viewAt(address: bigint, length: number): ArrayBuffer;
+  /** The NUL-terminated UTF-8 string at `address` (a number). */
+  readCString(address: number): string;
+  /** The 0-terminated UTF-16 string at `address` (a number). */
+  readCString16(address: number): string;
+  /** Entry points generated code calls: the callback dispatcher. */
+  ffiAddresses(): { dispatch: bigint };
   readonly constants: NativeConstants;
   /** Baselines for benchmarks: an empty Node-API function and hand-written equivalents. */
   readonly bench: {

@@ -15,6 +15,7 @@
 import { hostTarget } from '../codegen/host.js';
 import { native } from './addon.js';
 import { CodeHandle, CodeMemory } from './code-memory.js';
+import { ffiMarshal } from './ffi-marshal.js';
 import { invokerFor, marshal, marshalGeneric, MarshalSupport, type LiveCheck } from './marshal.js';
 import { NativeSignature, type NativeArgs, type NativeResultOf, type NativeSignatureSpec } from './signature.js';
 
@@ -37,6 +38,12 @@ export interface WrapOptions {
  */
 export interface WrappedFunction<S extends NativeSignatureSpec = NativeSignatureSpec> {
   (...args: NativeArgs<S['args']>): NativeResultOf<S>;
+  /**
+   * The same call on the libuv thread pool: the arguments are checked and copied now, the
+   * promise resolves to the result. Buffers passed stay referenced until it settles (do not
+   * detach or transfer them meanwhile); out and in-out boxes are filled before it resolves.
+   */
+  async(...args: NativeArgs<S['args']>): Promise<NativeResultOf<S>>;
   /** The native address called. */
   readonly address: bigint;
   /** The signature. */
@@ -85,10 +92,20 @@ export function wrap<const S extends NativeSignatureSpec>(target: CodeHandle | b
   const name = options.name ?? (target instanceof CodeHandle ? target.name : `native_0x${address.toString(16)}`);
   if (options.argNames !== undefined && !Array.isArray(options.argNames)) throw new TypeError('wrap: argNames must be an array of strings');
   const thunk = thunkFor(signature, options.checkStackAlignment === true);
-  const entry = { target: Number(address), thunk, invoke: invokerFor(signature.result) };
+  const entry = { target: Number(address), thunk, invoke: invokerFor(signature.abiResult) };
   const support = new MarshalSupport(name, options.argNames ?? []);
   const useGeneric = options.generic === true || !canGenerateCode();
-  const fn = (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support) as WrappedFunction<S>;
+  const fn = (signature.hasFfiTypes && !useGeneric
+    ? ffiMarshal(signature, entry, live, support, false)
+    : (useGeneric ? marshalGeneric : marshal)(signature, entry, live, support)) as WrappedFunction<S>;
+  let asyncCall: Function | undefined;
+  (fn as { async: Function }).async = (...args: unknown[]): unknown => {
+    if (asyncCall === undefined) {
+      if (useGeneric) throw new TypeError(`${name}.async: asynchronous calls need code generation from strings, which this host disallows (or { generic: true } was given)`);
+      asyncCall = ffiMarshal(signature, entry, live, support, true);
+    }
+    return asyncCall(...args);
+  };
   // (fn.name is not renamed: defineProperty costs ~300 ns, a third of installing a
   // function. Errors name the function; `fn.nativeName` carries it.)
   (fn as { nativeName: string }).nativeName = name;
@@ -108,7 +125,7 @@ export function entryThunkAddress(sig: NativeSignature | NativeSignatureSpec, ch
 
 /** The entry thunk's address for a signature, assembled and placed on first use. */
 function thunkFor(signature: NativeSignature, checkStackAlignment: boolean): number {
-  const key = checkStackAlignment ? signature.key + '!align' : signature.key;
+  const key = checkStackAlignment ? signature.abiKey + '!align' : signature.abiKey;
   let t = thunkCache.get(key);
   if (t === undefined) {
     const bytes = hostTarget().entryThunk(signature, { checkStackAlignment });
@@ -119,6 +136,12 @@ function thunkFor(signature: NativeSignature, checkStackAlignment: boolean): num
   return t.address;
 }
 
+/** Options of `Library.open`. */
+export interface LibraryOptions {
+  /** Bind the library's references to its own symbols to itself first (RTLD_DEEPBIND on glibc; default true). */
+  deepBind?: boolean;
+}
+
 /** A loaded shared library. */
 export class Library {
   private readonly handle: bigint;
@@ -126,15 +149,25 @@ export class Library {
   /** The path given, or null for the process itself (libc and everything loaded). */
   readonly path: string | null;
 
-  private constructor(path: string | null, handle: bigint) {
+  /** Use `Library.open`. */
+  protected constructor(path: string | null, handle: bigint) {
     this.path = path;
     this.handle = handle;
   }
 
-  /** Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace. Libraries stay loaded. */
-  static open(path: string | null): Library {
+  /**
+   * Opens a shared library (dlopen, RTLD_NOW); null opens the process's global namespace.
+   * Libraries stay loaded. By default (`deepBind: true`, glibc's RTLD_DEEPBIND) the library's
+   * calls to its own functions stay inside it: Node exports the symbols of the zlib, OpenSSL
+   * and libuv it contains, and without it libz.so's deflateInit_ would call Node's
+   * deflateInit2_. `deepBind: false` lets the process's definitions win, as plain dlopen does.
+   */
+  static open(path: string | null, options: LibraryOptions = {}): Library {
     if (path !== null && typeof path !== 'string') throw new TypeError('Library.open: path must be a string or null');
-    return new Library(path, native.dlopen(path));
+    if (options === null || typeof options !== 'object') throw new TypeError('Library.open: options must be an object');
+    const deepBind = options.deepBind ?? true;
+    if (typeof deepBind !== 'boolean') throw new TypeError('Library.open: deepBind must be a boolean');
+    return new this(path, native.dlopen(path, deepBind)); // `this`: a subclass opens instances of itself
   }
 
   /** The address of `name`; throws `dlsym failed: ...` if it is not defined. */

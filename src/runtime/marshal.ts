@@ -7,8 +7,9 @@
  * Node-API, so a call costs one zero-argument Node-API call plus a few
  * typed-array stores.
  *
- * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i, the
- * last slot = the thunk's address as a double. Narrow integers are stored
+ * Buffer layout (8-byte slots): slot 0 = result, slot 1 + i = argument i (records
+ * by value take several slots: `NativeSignature.slots`; a record result comes back in
+ * slots 1..), the last slot = the thunk's address as a double. Narrow integers are stored
  * sign- or zero-extended to 32 bits (the thunk loads 32 or 64 bits as the type
  * needs); f32 in the slot's low 4 bytes. Narrow results come back with
  * undefined upper bits (the ABI leaves them so) and are extended here. The
@@ -16,11 +17,14 @@
  *
  * Where code generation from strings is disallowed
  * (--disallow-code-generation-from-strings), `marshalGeneric` interprets the
- * signature per call instead: slower, same checks and results.
+ * signature per call instead: slower, same checks and results. Signatures with FFI types
+ * (records, strings, pointers to JS values, handles: ffi-marshal.ts) need code generation.
  */
 import { types } from 'node:util';
 import { native } from './addon.js';
-import type { NativeType, NativeSignature } from './signature.js';
+import type { AbiType, NativeType, NativeSignature } from './signature.js';
+import { Handle } from './ffi-types.js';
+import { describe } from '../util/describe.js';
 
 /** Typed views over the shared argument buffer. */
 export interface ArgViews {
@@ -30,6 +34,8 @@ export interface ArgViews {
   readonly f64: Float64Array;
   readonly i64: BigInt64Array;
   readonly u64: BigUint64Array;
+  readonly u8: Uint8Array;
+  readonly dv: DataView;
 }
 
 let views: ArgViews | undefined;
@@ -48,6 +54,8 @@ export function argViews(): ArgViews {
       f64: new Float64Array(ab),
       i64: new BigInt64Array(ab),
       u64: new BigUint64Array(ab),
+      u8: new Uint8Array(ab),
+      dv: new DataView(ab),
     };
   }
   return views;
@@ -55,6 +63,9 @@ export function argViews(): ArgViews {
 
 /** Slots available for arguments in the shared buffer. */
 export const MAX_ARG_SLOTS = 4093;
+
+/** Scalar type names (for errors about values of them). */
+const SCALARS: ReadonlySet<string> = new Set(['i8', 'i16', 'i32', 'i64', 'u8', 'u16', 'u32', 'u64', 'f32', 'f64', 'bool', 'ptr']);
 
 const RANGES: Partial<Record<NativeType, [number, number]>> = {
   i8: [-128, 127], u8: [0, 255], i16: [-32768, 32767], u16: [0, 65535],
@@ -120,67 +131,105 @@ export class MarshalSupport {
     return new TypeError(`${this.name}: expected ${expected} argument${expected === 1 ? '' : 's'}, got ${got}`);
   }
 
-  /** `name: argument i (argName)`, the start of every argument error. */
+  /** `name: argument i (argName)`, the start of every argument error (-1: the result, -2: the value). */
   argument(index: number): string {
+    if (index === -1) return `${this.name}: the result`;
+    if (index === -2) return `${this.name}: the value`;
     return `${this.name}: argument ${index}${this.argNames[index] ? ` (${this.argNames[index]})` : ''}`;
+  }
+
+  /** `argument(index)`, plus `: field x.y` for a part of it. */
+  private where(index: number, path: string): string {
+    return path === '' ? this.argument(index) : `${this.argument(index)}: field ${path.startsWith('.') ? path.slice(1) : path}`;
   }
 
   /** Error for an argument of the wrong type or out of range. */
   argError(index: number, type: NativeType, value: unknown): TypeError | RangeError {
-    const what = `${this.argument(index)} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
-    const wrongKind =
-      type === 'ptr'
-        ? typeof value !== 'bigint' // a bigint address out of range is a range error, as for the integer types
-        : type === 'bool'
-        ? true
-        : type === 'i64' || type === 'u64'
-          ? typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))
-          : typeof value !== 'number' || ((type === 'f32' || type === 'f64') ? false : !Number.isInteger(value));
-    return wrongKind ? new TypeError(what) : new RangeError(what);
+    return scalarError(this.argument(index), type, value);
+  }
+
+  /** Error for argument `index` (or field `path` inside it) not being a `type` (codec.ts): a scalar name or a description. */
+  valueError(index: number, path: string, type: string, value: unknown): TypeError | RangeError {
+    const where = this.where(index, path);
+    if (SCALARS.has(type)) return scalarError(where, type as NativeType, value);
+    // Bit-field values out of range are range errors; everything else is the wrong kind of value.
+    const range = /bit-field/.test(type) && (typeof value === 'number' || typeof value === 'bigint');
+    const got = value instanceof Handle ? `a ${value.type.name} handle` : describe(value);
+    return new (range ? RangeError : TypeError)(`${where} must be ${type}, got ${got}`);
+  }
+
+  /** The address of memory or a raw address inside a value (codec.ts), as a number. */
+  fieldPointer(index: number, path: string, value: unknown): number {
+    return pointerAt(this.where(index, path), value, 0);
   }
 
   /** The data address of a pointer argument, as a number (user addresses fit in 47 bits). */
   pointer(index: number, v: unknown, minBytes = 0): number {
     if (v === null) return 0;
-    if (typeof v === 'bigint') {
-      if (v < 0n || v >= 1n << 64n) throw this.argError(index, 'ptr', v);
-      if (v >= 1n << 53n) throw new RangeError(`${this.argument(index)}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
-      return Number(v);
-    }
-    // Intrinsic getters only: a subclass's own getters would run user JS in the
-    // middle of marshalling (a nested wrapped call overwrites the shared buffer)
-    // and could name memory other than the argument's own.
-    let buffer: ArrayBuffer | SharedArrayBuffer;
-    let view = View.None;
-    if (types.isTypedArray(v)) {
-      buffer = typedArrayBuffer(v);
-      view = View.TypedArray;
-    } else if (types.isDataView(v)) {
-      buffer = dataViewBuffer(v);
-      view = View.DataView;
-    } else if (types.isArrayBuffer(v) || types.isSharedArrayBuffer(v)) {
-      buffer = v;
-    } else {
-      throw this.argError(index, 'ptr', v);
-    }
-    const byteLength = types.isSharedArrayBuffer(buffer) ? sharedByteLength(buffer) : arrayBufferByteLength(buffer);
-    let base = addresses.get(buffer);
-    if (base === undefined || byteLength === 0) {
-      if (byteLength === 0 && native.isDetached(buffer)) {
-        throw new TypeError(`${this.argument(index)}: the ArrayBuffer is detached`);
-      }
-      base = Number(native.addressOf(buffer));
-      addresses.set(buffer, base);
-    }
-    // After the detached check: a detached DataView's byteOffset getter throws.
-    if (minBytes > 0) {
-      const have = view === View.TypedArray ? typedArrayByteLength(v) : view === View.DataView ? dataViewByteLength(v) : byteLength;
-      if (have < minBytes) {
-        throw new RangeError(`${this.argument(index)}: the buffer has ${have} bytes; this function needs at least ${minBytes}`);
-      }
-    }
-    return base + (view === View.TypedArray ? typedArrayByteOffset(v) : view === View.DataView ? dataViewByteOffset(v) : 0);
+    return pointerAt(this.argument(index), v, minBytes);
   }
+}
+
+/** The error for `value` not being a `type` at `where` (TypeError for the wrong kind, RangeError out of range). */
+function scalarError(where: string, type: NativeType, value: unknown): TypeError | RangeError {
+  const what = `${where} must be ${type === 'ptr' ? '' : `an ${type}: `}${expectation(type)}, got ${show(value)}`;
+  const wrongKind =
+    type === 'ptr'
+      ? typeof value !== 'bigint' // a bigint address out of range is a range error, as for the integer types
+      : type === 'bool'
+      ? true
+      : type === 'i64' || type === 'u64'
+        ? typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))
+        : typeof value !== 'number' || ((type === 'f32' || type === 'f64') ? false : !Number.isInteger(value));
+  return wrongKind ? new TypeError(what) : new RangeError(what);
+}
+
+/** The data address of memory `v` (or a bigint address) passed at `where`, as a number. */
+function pointerAt(where: string, v: unknown, minBytes: number): number {
+  if (v === null) return 0;
+  if (typeof v === 'bigint') {
+    if (v < 0n || v >= 1n << 64n) throw scalarError(where, 'ptr', v);
+    if (v >= 1n << 53n) throw new RangeError(`${where}: address ${v} is beyond 2^53; pass addresses below 2^53 (all user-space addresses are)`);
+    return Number(v);
+  }
+  // Intrinsic getters only: a subclass's own getters would run user JS in the
+  // middle of marshalling (a nested wrapped call overwrites the shared buffer)
+  // and could name memory other than the argument's own.
+  let buffer: ArrayBuffer | SharedArrayBuffer;
+  let view = View.None;
+  if (types.isTypedArray(v)) {
+    buffer = typedArrayBuffer(v);
+    view = View.TypedArray;
+  } else if (types.isDataView(v)) {
+    buffer = dataViewBuffer(v);
+    view = View.DataView;
+  } else if (types.isArrayBuffer(v) || types.isSharedArrayBuffer(v)) {
+    buffer = v;
+  } else {
+    throw scalarError(where, 'ptr', v);
+  }
+  const byteLength = types.isSharedArrayBuffer(buffer) ? sharedByteLength(buffer) : arrayBufferByteLength(buffer);
+  let base = addresses.get(buffer);
+  if (base === undefined || byteLength === 0) {
+    if (byteLength === 0 && native.isDetached(buffer)) {
+      throw new TypeError(`${where}: the ArrayBuffer is detached`);
+    }
+    base = Number(native.addressOf(buffer));
+    addresses.set(buffer, base);
+  }
+  // After the detached check: a detached DataView's byteOffset getter throws.
+  if (minBytes > 0) {
+    const have = view === View.TypedArray ? typedArrayByteLength(v) : view === View.DataView ? dataViewByteLength(v) : byteLength;
+    if (have < minBytes) {
+      throw new RangeError(`${where}: the buffer has ${have} bytes; this function needs at least ${minBytes}`);
+    }
+  }
+  return base + (view === View.TypedArray ? typedArrayByteOffset(v) : view === View.DataView ? dataViewByteOffset(v) : 0);
+}
+
+/** True for memory a `ptr` accepts (typed arrays, DataViews, ArrayBuffers), checked with intrinsics only. */
+export function isMemory(v: unknown): boolean {
+  return types.isTypedArray(v) || types.isDataView(v) || types.isArrayBuffer(v) || types.isSharedArrayBuffer(v);
 }
 
 /** Where a wrapper calls: the target, the signature's thunk, and the invoke function that runs it. */
@@ -199,7 +248,7 @@ export const THUNK_SLOT = 4095;
 export const TARGET_SLOT = 4094;
 
 /** The addon's invoke function for a result type. */
-export function invokerFor(result: NativeType): () => void {
+export function invokerFor(result: AbiType): () => void {
   return result === 'f64' ? native.invokeF64 : result === 'f32' ? native.invokeF32 : native.invokeInt;
 }
 /** Liveness check: throws if the code behind the wrapper was freed. */
@@ -235,7 +284,8 @@ function storeCode(t: NativeType, i: number, slot: number, a: string, minBytes =
   }
 }
 
-function loadCode(t: NativeType): string {
+/** Code returning a scalar result of type `t` from slot 0. */
+export function loadCode(t: NativeType): string {
   switch (t) {
     case 'void': return 'return undefined;';
     case 'i8': return 'return (i32[0] << 24) >> 24;';
@@ -274,11 +324,11 @@ export function marshal(sig: NativeSignature, entry: Entry, live: LiveCheck | un
       `return function jitkitCall(${params.join(', ')}) {`,
       `    if (arguments.length !== ${n}) throw s.countError(${n}, arguments.length);`,
       live ? `    if (live.isFreed) live.assertLive('call');` : '',
-      ...sig.args.map((t, i) => '    ' + storeCode(t, i, i + 1, `a${i}`, sig.bufferSizes[i] ?? 0)),
+      ...sig.abiArgs.map((t, i) => '    ' + storeCode(t as NativeType, i, i + 1, `a${i}`, sig.bufferSizes[i] ?? 0)),
       `    f64[${TARGET_SLOT}] = target;`,
       `    f64[${THUNK_SLOT}] = thunk;`,
       `    invoke();`,
-      `    ${loadCode(sig.result)}`,
+      `    ${loadCode(sig.abiResult as NativeType)}`,
       `};`,
     ].join('\n');
     factory = new Function('v', 's', 'target', 'thunk', 'invoke', 'live', body);
@@ -289,8 +339,11 @@ export function marshal(sig: NativeSignature, entry: Entry, live: LiveCheck | un
 
 /** The same contract as `marshal`, interpreting the signature per call (no code generation). */
 export function marshalGeneric(sig: NativeSignature, entry: Entry, live: LiveCheck | undefined, support: MarshalSupport): Function {
+  if (sig.hasFfiTypes) {
+    throw new TypeError(`${support.name}: signatures with strings, records, pointers to JS values or handles need code generation from strings, which this host disallows (or { generic: true } was given); use scalar types`);
+  }
   const v = argViews();
-  const types = sig.args;
+  const types = sig.abiArgs as readonly NativeType[];
   const n = types.length;
   return function jitkitCall(...args: unknown[]): unknown {
     if (args.length !== n) throw support.countError(n, args.length);
@@ -329,7 +382,7 @@ export function marshalGeneric(sig: NativeSignature, entry: Entry, live: LiveChe
     v.f64[TARGET_SLOT] = entry.target;
     v.f64[THUNK_SLOT] = entry.thunk;
     entry.invoke();
-    switch (sig.result) {
+    switch (sig.abiResult as NativeType) {
       case 'void': return undefined;
       case 'i8': return (v.i32[0]! << 24) >> 24;
       case 'i16': return (v.i32[0]! << 16) >> 16;

@@ -83,11 +83,11 @@ function genFunction(name: string, seed: number): string {
   return `function %${name}(i64, i32, f64, i8) -> i64, f64 {\n${out.join('\n')}\n}\n`;
 }
 
-test('random control flow with block arguments: compiled == interpreted', () => {
+for (const tier of ['optimizing', 'baseline'] as const) test(`random control flow with block arguments: compiled (${tier} tier) == interpreted`, () => {
   const count = 150;
   const m = parse(HELPERS + Array.from({ length: count }, (_, i) => genFunction(`g${i}`, 77 + i)).join('\n'));
   const it = new Interpreter(m);
-  const c = compile(m);
+  const c = compile(m, { tier });
   const inputs: [bigint, number, number, number][] = [[0n, 0, 0, 0], [5n, 1, 2.5, 1], [-3n, 2, -1.5, 2], [1n << 40n, -1, 1e9, -1], [-(1n << 63n), 0x7fffffff, NaN, 127]];
   const failures: string[] = [];
   try {
@@ -96,7 +96,7 @@ test('random control flow with block arguments: compiled == interpreted', () => 
         const want = it.call(`g${i}`, args) as [bigint, number];
         const got = c.functions[`g${i}`]!(...args) as [bigint, number];
         const ok = got[0] === want[0] && (Object.is(got[1], want[1]) || (Number.isNaN(got[1]) && Number.isNaN(want[1])));
-        if (!ok) failures.push(`g${i}(${args.join(', ')}): compiled ${got.join(', ')}, interpreted ${want.join(', ')}`);
+        if (!ok) failures.push(`g${i}(${args.join(', ')}): compiled (${tier}) ${got.join(', ')}, interpreted ${want.join(', ')}`);
       }
     }
   } finally {

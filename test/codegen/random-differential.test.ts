@@ -50,14 +50,14 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-test('random straight-line functions: compiled == interpreted', () => {
+for (const tier of ['optimizing', 'baseline'] as const) test(`random straight-line functions: compiled (${tier} tier) == interpreted`, () => {
   const r = rng(2024);
   const m = new Module();
   const sigs: Type[][] = [];
   const count = 300;
   for (let i = 0; i < count; i++) sigs.push(randomFunction(m, `f${i}`, r));
   const it = new Interpreter(m);
-  const c = compile(m);
+  const c = compile(m, { tier });
   const failures: string[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -65,7 +65,7 @@ test('random straight-line functions: compiled == interpreted', () => {
         const args = sigs[i]!.map((t) => argFor(t, r));
         const want = outcome(() => it.call(`f${i}`, args));
         const got = outcome(() => c.functions[`f${i}`]!(...args));
-        if (!same(got, want)) failures.push(`f${i}(${args.map(String).join(', ')}): compiled ${String(got)}, interpreted ${String(want)}`);
+        if (!same(got, want)) failures.push(`f${i}(${args.map(String).join(', ')}): compiled (${tier}) ${String(got)}, interpreted ${String(want)}`);
       }
     }
   } finally {

@@ -84,12 +84,12 @@ block0(v0: i64, v1: f64):
 }
 `;
 
-test('random functions with high register pressure: compiled == interpreted', async () => {
+for (const tier of ['optimizing', 'baseline'] as const) test(`random functions with high register pressure: compiled (${tier} tier) == interpreted`, async () => {
   const count = 60;
   const text = HELPER + Array.from({ length: count }, (_, i) => genFunction(`r${i}`, 1000 + i)).join('');
   const m = parse(text);
   const it = new Interpreter(m);
-  const c = compile(m);
+  const c = compile(m, { tier });
   const inputs: [bigint, bigint, number][] = [[0n, 0n, 0], [1n, -1n, 1.5], [123456789n, -987654321n, -2.25], [-(1n << 63n), (1n << 63n) - 1n, 1e10], [42n, 7n, NaN]];
   let spills = 0;
   try {
@@ -97,7 +97,7 @@ test('random functions with high register pressure: compiled == interpreted', as
       for (const args of inputs) {
         const want = it.call(`r${i}`, args) as [bigint, number];
         const got = c.functions[`r${i}`]!(...args) as [bigint, number];
-        assert.equal(got[0], want[0], `r${i}(${args.join(', ')})`);
+        assert.equal(got[0], want[0], `r${i}(${args.join(', ')}) (${tier})`);
         assert.ok(Object.is(got[1], want[1]) || (Number.isNaN(got[1]) && Number.isNaN(want[1])), `r${i}(${args.join(', ')}): ${got[1]} vs ${want[1]}`);
       }
     }

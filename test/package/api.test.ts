@@ -45,6 +45,20 @@ test('jitkit/ir is the IR without its test harness or layer-internal helpers', a
   assert.equal((ir as unknown as { Type: Record<number, string> }).Type[4], 'I64');
 });
 
+test('jitkit/ffi is the FFI: types, calls, callbacks, values, bindings; wrap is the root\'s, Library the root\'s plus bind', async () => {
+  const ffi = await load<typeof import('../../src/frontends/ffi/index.js')>('jitkit/ffi');
+  const root = await load<Root>('jitkit');
+  assert.deepEqual(Object.keys(ffi).sort(), [
+    'ArrayType', 'Callback', 'FfiType', 'FunctionPointerType', 'Handle', 'HandleType', 'Library', 'NativeSignature', 'PointerType',
+    'RecordType', 'addressOf', 'alignOf', 'aligned', 'array', 'bindHeader', 'bits', 'callback', 'decode', 'deref', 'encode', 'fnptr',
+    'generateBindings', 'handle', 'inout', 'memoryAt', 'out', 'pointer', 'readCString', 'readCString16', 'readHeader', 'sizeOf',
+    'struct', 'symbol', 'union', 'view', 'wrap',
+  ]);
+  assert.ok(ffi.Library.prototype instanceof root.Library);
+  assert.equal(typeof ffi.Library.open(null).bind, 'function');
+  assert.equal(ffi.wrap, root.wrap);
+});
+
 test('the assembler and the disassembler are their own entry points', async () => {
   const x64 = await load<typeof import('../../src/asm/x64/index.js')>('jitkit/asm/x64');
   assert.equal(typeof x64.Assembler, 'function');

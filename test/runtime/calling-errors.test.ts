@@ -132,8 +132,8 @@ test('wrap and NativeSignature reject bad targets and signatures', () => {
 });
 
 test('NativeSignature names a bigint or symbol type without an internal error (API fuzzer)', () => {
-  assert.throws(() => new NativeSignature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
-  assert.throws(() => new NativeSignature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr' });
+  assert.throws(() => new NativeSignature({ args: [1n] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type 1n; expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr str str16 or an FFI type (struct, union, pointer, handle, fnptr)' });
+  assert.throws(() => new NativeSignature({ args: [Symbol('s')] as unknown as NativeType[] }), { name: 'TypeError', message: 'NativeSignature: argument 0 has type Symbol(s); expected one of i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 bool ptr str str16 or an FFI type (struct, union, pointer, handle, fnptr)' });
   assert.throws(() => new NativeSignature({ args: [], result: 1n as unknown as NativeType }), { name: 'TypeError', message: 'NativeSignature: result type 1n is not a native type' });
 });
 

@@ -2,7 +2,7 @@
  * The x86-64 native call thunk of the runtime's fast call path (runtime/calling.ts asks
  * the target for it), emitted with jitkit's own assembler.
  * The thunk is `R thunk(uint64_t *buffer)`, one per signature (cached): it
- * loads the arguments from the shared buffer (slot 1 + i holds argument i)
+ * loads the arguments from the shared buffer (`sig.slots[i]` is argument i's slot)
  * into System V registers and stack slots and runs the target, whose address
  * JS stored as a double in slot TARGET_SLOT; the target's result comes back in
  * rax/xmm0 and the addon's invoke function stores it into slot 0.
@@ -25,23 +25,30 @@
  *     cvttsd2si r10, [rbx+T] ; call r10
  *     add  rsp, S ; pop rbx ; ret
  *
+ * Records by value (sysv.ts `classifyRecord`): a record argument's bytes are in consecutive
+ * slots from its first (`sig.slots`); in registers, each eightbyte is loaded whole into the
+ * next register of its class; in memory, its eightbytes are copied to the stack. A record
+ * result takes the frame path too: after the call the thunk stores rax/rdx/xmm0/xmm1 (or the
+ * memory the callee filled through the hidden pointer in rdi, space in this frame) into
+ * slots 1.. of the buffer, where the JS side decodes it.
+ *
  * Debug mode (`checkStackAlignment`) traps with ud2 unless rsp is 16-byte
  * aligned at the call (rsp = 8 mod 16 at the tail jump, which stands for it).
  */
-import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
+import { Assembler, Cond, dword, qword, gp32, gp64, xmmRegs, rax, rbp, rbx, rdi, rsp, r10, r11, eax } from '../../asm/x64/index.js';
 import type { Reg } from '../../asm/x64/index.js';
 import { TARGET_SLOT } from '../../runtime/marshal.js';
-import type { NativeType, NativeSignature } from '../../runtime/signature.js';
+import { isAbiRecord, type AbiType, type NativeSignature } from '../../runtime/signature.js';
 import type { EntryThunkOptions } from '../target.js';
-import { ArgClass, SYSV, type CallPlan } from './sysv.js';
+import { ArgClass, EightbyteClass, SYSV, type CallPlan } from './sysv.js';
 
-const isWide = (t: NativeType) => t === 'i64' || t === 'u64' || t === 'ptr';
+const isWide = (t: AbiType) => t === 'i64' || t === 'u64' || t === 'ptr';
 
 /** Loads the register arguments from the buffer at `base`; rdi (if an argument) last. */
-function loadRegisterArgs(a: Assembler, plan: CallPlan, base: Reg): void {
+function loadRegisterArgs(a: Assembler, sig: NativeSignature, plan: CallPlan, base: Reg): void {
   let rdiArg = -1;
   plan.args.forEach((loc, i) => {
-    const src = 8 * (i + 1);
+    const src = 8 * sig.slots[i]!;
     if (loc.cls === ArgClass.IntReg) {
       if (loc.index === 0) {
         rdiArg = i;
@@ -54,12 +61,19 @@ function loadRegisterArgs(a: Assembler, plan: CallPlan, base: Reg): void {
       const x = xmmRegs[loc.index]!;
       if (loc.type === 'f64') a.movsd(x, qword(base, undefined, 1, src));
       else a.movss(x, dword(base, undefined, 1, src));
+    } else if (loc.cls === ArgClass.RecordRegs) {
+      // Whole eightbytes: the record's slots are 8-byte units of the buffer.
+      loc.classes.forEach((c, j) => {
+        const at = qword(base, undefined, 1, src + 8 * j);
+        if (c === EightbyteClass.Integer) a.mov(gp64[SYSV.intArgs[loc.regs[j]!]!]!, at);
+        else if (c === EightbyteClass.Sse) a.movsd(xmmRegs[loc.regs[j]!]!, at);
+      });
     }
   });
   if (rdiArg >= 0) {
     const t = plan.args[rdiArg]!.type;
-    if (isWide(t)) a.mov(rdi, qword(base, undefined, 1, 8 * (rdiArg + 1)));
-    else a.mov(gp32[7]!, dword(base, undefined, 1, 8 * (rdiArg + 1)));
+    if (isWide(t)) a.mov(rdi, qword(base, undefined, 1, 8 * sig.slots[rdiArg]!));
+    else a.mov(gp32[7]!, dword(base, undefined, 1, 8 * sig.slots[rdiArg]!));
   }
 }
 
@@ -76,33 +90,77 @@ function emitAlignmentCheck(a: Assembler, expected: number): void {
 
 /** Emits the entry thunk for `sig` into `a`. */
 export function emitEntryThunk(a: Assembler, sig: NativeSignature, plan: CallPlan, options: EntryThunkOptions = {}): void {
-  const target = qword(plan.stackSlots === 0 ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
-  if (plan.stackSlots === 0) {
+  const recordResult = isAbiRecord(sig.abiResult);
+  const target = qword(plan.stackSlots === 0 && !recordResult ? r11 : rbx, undefined, 1, 8 * TARGET_SLOT);
+  if (plan.stackSlots === 0 && !recordResult) {
     if (options.checkStackAlignment) emitAlignmentCheck(a, 8);
     a.mov(r11, rdi);
     a.cvttsd2si(r10, target);
-    loadRegisterArgs(a, plan, r11);
+    loadRegisterArgs(a, sig, plan, r11);
     if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
     a.jmp(r10);
     return;
   }
-  const stackBytes = Math.ceil((plan.stackSlots * 8) / 16) * 16;
+  // A frame: stack arguments at [rsp], then the memory a record result is returned in. The
+  // stack is realigned (rbp keeps the old rsp) when an argument or the result needs more than 16.
+  const result = sig.abiResult;
+  const resultAlign = plan.resultInMemory && isAbiRecord(result) ? Math.max(16, result.align) : 16;
+  const align = Math.max(plan.stackAlign, resultAlign);
+  const resultAt = Math.ceil((plan.stackSlots * 8) / resultAlign) * resultAlign;
+  const resultBytes = plan.resultInMemory ? sig.resultSlots * 8 : 0;
+  const frameBytes = Math.ceil((resultAt + resultBytes) / align) * align;
   a.push(rbx);
   a.mov(rbx, rdi);
-  a.sub(rsp, stackBytes);
+  if (align > 16) {
+    a.push(rbp);
+    a.mov(rbp, rsp);
+    a.and(rsp, -align);
+  }
+  if (frameBytes > 0) a.sub(rsp, frameBytes);
   plan.args.forEach((loc, i) => {
-    if (loc.cls !== ArgClass.Stack) return;
-    const src = 8 * (i + 1);
-    if (isWide(loc.type) || loc.type === 'f64') a.mov(rax, qword(rbx, undefined, 1, src));
-    else a.mov(eax, dword(rbx, undefined, 1, src)); // zero-extends; the callee reads the low bytes
-    a.mov(qword(rsp, undefined, 1, 8 * loc.index), rax);
+    const src = 8 * sig.slots[i]!;
+    if (loc.cls === ArgClass.Stack) {
+      if (isWide(loc.type) || loc.type === 'f64') a.mov(rax, qword(rbx, undefined, 1, src));
+      else a.mov(eax, dword(rbx, undefined, 1, src)); // zero-extends; the callee reads the low bytes
+      a.mov(qword(rsp, undefined, 1, 8 * loc.index), rax);
+    } else if (loc.cls === ArgClass.RecordStack) {
+      const n = Math.ceil((loc.type as { size: number }).size / 8);
+      for (let j = 0; j < n; j++) {
+        a.mov(rax, qword(rbx, undefined, 1, src + 8 * j));
+        a.mov(qword(rsp, undefined, 1, 8 * (loc.index + j)), rax);
+      }
+    }
   });
   if (options.checkStackAlignment) emitAlignmentCheck(a, 0);
-  loadRegisterArgs(a, plan, rbx);
+  loadRegisterArgs(a, sig, plan, rbx);
+  if (plan.resultInMemory) a.lea(rdi, qword(rsp, undefined, 1, resultAt));
   if (sig.isVariadic) a.mov(eax, plan.vectorRegs);
   a.cvttsd2si(r10, target);
   a.call(r10);
-  a.add(rsp, stackBytes);
+  if (recordResult) storeRecordResult(a, sig, plan, resultAt);
+  if (align > 16) {
+    a.mov(rsp, rbp);
+    a.pop(rbp);
+  } else if (frameBytes > 0) {
+    a.add(rsp, frameBytes);
+  }
   a.pop(rbx);
   a.ret();
+}
+
+/** Stores a record result into buffer slots 1.. (rbx = buffer): from rax/rdx/xmm0/xmm1, or copied from memory at [rsp + resultAt]. */
+function storeRecordResult(a: Assembler, sig: NativeSignature, plan: CallPlan, resultAt: number): void {
+  if (plan.resultInMemory) {
+    for (let j = 0; j < sig.resultSlots; j++) {
+      a.mov(r10, qword(rsp, undefined, 1, resultAt + 8 * j));
+      a.mov(qword(rbx, undefined, 1, 8 * (1 + j)), r10);
+    }
+    return;
+  }
+  let ints = 0, vecs = 0;
+  plan.resultClasses.forEach((c, j) => {
+    const at = qword(rbx, undefined, 1, 8 * (1 + j));
+    if (c === EightbyteClass.Integer) a.mov(at, gp64[SYSV.intResults[ints++]!]!);
+    else if (c === EightbyteClass.Sse) a.movsd(at, xmmRegs[vecs++]!);
+  });
 }

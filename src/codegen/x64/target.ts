@@ -6,6 +6,7 @@
  *   emitFunction     emit.ts         allocated MInsts -> bytes (src/asm/x64)
  *   emitModuleGlue   entry.ts        entry trampolines, trap handler, import stubs
  *   entryThunk       entry-thunk.ts  the runtime's native call thunk
+ *   callbackThunk    callback-thunk.ts  a JS callback's C function pointer
  *   registers        registers.ts    16 GPRs + 16 xmm
  *   callingConvention sysv.ts        the one System V table
  *   loadDisassembler  src/debug/x64/decode.ts  iced-x86, loaded on demand
@@ -16,6 +17,7 @@ import type { MInst } from '../minst.js';
 import type { Target } from '../target.js';
 import { emitFunction } from './emit.js';
 import { emitImportStub, emitTrampoline, emitTrapHandler } from './entry.js';
+import { emitCallbackThunk } from './callback-thunk.js';
 import { emitEntryThunk } from './entry-thunk.js';
 import { lowerFunction } from './lower.js';
 import { MOp, printMInst } from './minst.js';
@@ -79,6 +81,11 @@ export const X64_TARGET: Target = {
   entryThunk(sig, options): Uint8Array {
     const a = new Assembler();
     emitEntryThunk(a, sig, planCall(sig), options);
+    return a.finish().bytes;
+  },
+  callbackThunk(sig, record, dispatch, frameSlots): Uint8Array {
+    const a = new Assembler();
+    emitCallbackThunk(a, sig, planCall(sig), record, dispatch, frameSlots);
     return a.finish().bytes;
   },
   async loadDisassembler() {

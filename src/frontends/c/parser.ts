@@ -101,8 +101,23 @@ const BUILTIN_LIBC: globalThis.Record<string, string> = {
   cos: 'd:d', exp: 'd:d', log: 'd:d', pow: 'd:dd', fmod: 'd:dd', sqrtf: 'f:f', fabsf: 'f:f', fprintf: 'i:pp.', strstr: 'p:pp',
 };
 
+/** A file-scope declaration other than an object or function (what binding generators need beyond `symbols`). */
+export interface FileDeclaration {
+  /** A typedef, a struct/union/enum definition (named by its tag, '' if none), or an enumeration constant. */
+  readonly kind: 'typedef' | 'record' | 'enum' | 'enumerator';
+  readonly name: string;
+  /** The type defined (the enumerator's type for constants). */
+  readonly type: CType;
+  /** Enumeration constants: the value. */
+  readonly value?: bigint;
+  /** Where it is declared. */
+  readonly loc: SourceLocation;
+}
+
 /** The parser of one translation unit. */
 export class Parser {
+  /** File-scope typedefs, record and enum definitions and enumeration constants, in source order. */
+  readonly fileDeclarations: FileDeclaration[] = [];
   private pos = 0;
   private scope: Scope;
   private readonly symbols: Symbol[] = [];
@@ -666,6 +681,7 @@ export class Parser {
       if (d.type.kind === TypeKind.Array && d.type.length < 0) this.error(kw, `flexible array member '${d.name}' not at end of struct`);
     }
     layoutRecord(t.record!, decls, { packed: attrs.packed, aligned: attrs.aligned, maxAlign: this.currentPack() });
+    if (this.scope.parent === null) this.fileDeclarations.push({ kind: 'record', name: tag, type: t, loc: kw });
     return t;
   }
 
@@ -702,6 +718,7 @@ export class Parser {
       // Enumeration constants have type int (C11 6.7.2.2p3) while their value fits.
       const ct = value >= -(1n << 31n) && value < (1n << 31n) ? T.int : value >= 0n && value < (1n << 32n) ? T.uint : value < 0n ? T.long : T.ulong;
       this.scope.ordinary.set(name.spelling, { k: 'enum', value, type: ct });
+      if (this.scope.parent === null) this.fileDeclarations.push({ kind: 'enumerator', name: name.spelling, type: ct, value, loc: name });
       value++;
       if (!this.accept(',')) { this.expect('}', 'after enumerator list'); break; }
     }
@@ -711,6 +728,7 @@ export class Parser {
     for (const e of entries) { if (e.value < min) min = e.value; if (e.value > max) max = e.value; }
     t.base = min < 0n ? (min >= -(1n << 31n) && max < (1n << 31n) ? T.int : T.long) : max < (1n << 32n) ? T.uint : T.ulong;
     t.enumComplete = true;
+    if (this.scope.parent === null) this.fileDeclarations.push({ kind: 'enum', name: tag, type: t, loc: kw });
     return t;
   }
 
@@ -915,6 +933,7 @@ export class Parser {
         type.unqualified = type;
       }
       this.scope.ordinary.set(d.name, { k: 'typedef', type });
+      if (fileScope) this.fileDeclarations.push({ kind: 'typedef', name: d.name, type, loc: d.loc });
       if (this.is('=')) this.fail(this.tok, `typedef '${d.name}' is initialized`);
       return null;
     }

@@ -10,7 +10,8 @@
  *   c-testsuite: P/110  mir-c-tests: Q/N  csmith: R/S  (-O0 and -O2)
  *
  * Options: `--quick` (a fixed subset, for `npm test`), `--csmith N` (programs,
- * default 30), `--only SUBSTRING`, `--jobs N` (default 2), `--timeout S`.
+ * default 60), `--only SUBSTRING` (`--only csmith`: the Csmith slice alone), `--jobs N`
+ * (default 2), `--timeout S`.
  */
 import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -41,6 +42,8 @@ export interface Program {
   /** Expected exit status, or undefined to ask gcc (or 0 when stdout is given). */
   status?: number;
   includePaths: string[];
+  /** Arguments after the program name at -O0 and -O2 (none by default); the gcc oracle runs without them, so give `stdout` too. */
+  args?: string[];
 }
 
 /** The programs of c-testsuite and MIR's C tests. */
@@ -197,7 +200,7 @@ export async function runPrograms(programs: Program[], jobs: number, timeoutMs: 
         if (!r.error.startsWith('compile:') || r.error.includes('internal error')) failure = `gcc rejects it (${want.error.slice(0, 80)}) but jitkit gave: ${r.error === '' ? `exit status ${r.status}` : r.error.split('\n')[0]}`;
       } else {
         for (const opt of [0, 2] as const) {
-          const r = await pool.run({ files: p.files, opt, args: [], includePaths: p.includePaths, cwd });
+          const r = await pool.run({ files: p.files, opt, args: p.args ?? [], includePaths: p.includePaths, cwd });
           if (r.error !== '' && r.status < 0) { failure = `-O${opt}: ${r.error}`; break; }
           if (r.stdout !== want.stdout) { failure = `-O${opt}: stdout differs${r.error !== '' ? ` (${r.error.split('\n')[0]})` : ''}: got ${JSON.stringify(r.stdout.slice(0, 80))}, want ${JSON.stringify(want.stdout.slice(0, 80))}`; break; }
           if (r.status !== want.status) { failure = `-O${opt}: exit status ${r.status}, want ${want.status}${r.error !== '' ? ` (${r.error.split('\n')[0]})` : ''}`; break; }
@@ -244,7 +247,8 @@ async function main(): Promise<void> {
   let programs = listPrograms();
   if (only !== '') programs = programs.filter((p) => p.name.includes(only));
   if (quick) programs = programs.filter((_, i) => i % 12 === 0);
-  const csmith = csmithPrograms(only !== '' ? 0 : flag('--csmith', quick ? 2 : 30), flag('--seed', 1000));
+  // `--only csmith` (or `--only csmith/seed-1004`) runs the Csmith slice alone.
+  const csmith = csmithPrograms(only !== '' && !only.startsWith('csmith') ? 0 : flag('--csmith', quick ? 2 : 60), flag('--seed', 1000)).filter((p) => p.name.includes(only));
   const all = [...programs, ...csmith];
   const t0 = Date.now();
   const failures = await runPrograms(all, jobs, timeoutMs, (p, f) => { if (f !== null) console.log(`FAIL ${p.name}: ${f.replace(/\s*\n\s*/g, ' | ')}`); });
