@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lowerToIR } from '../../src/frontends/c/frontend.js';
-import { CompileError } from '../../src/frontends/c/diagnostics.js';
+import { CompileError, Diagnostics } from '../../src/frontends/c/diagnostics.js';
 import { compile, type CompiledModule } from '../../src/codegen/compile.js';
 import { symbol } from '../../src/runtime/calling.js';
 import { printModule } from '../../src/ir/printer.js';
@@ -159,4 +159,31 @@ test('diagnostics: gcc-style errors with line, column and caret, several per run
   assert.match(errors('int f(void) { __asm__("nop"); }'), /inline assembly is not supported/);
   assert.match(errors('long double x;'), /'long double' is not supported/);
   assert.match(errors('_Static_assert(sizeof(int) == 8, "int is 8 bytes");'), /static assertion failed: "int is 8 bytes"/);
+  assert.match(errors('int f(void) { register int r = 1; return *&r; }'), /test\.c:1:43: error: address of register variable 'r' requested/);
+});
+
+test('diagnostics: thread-local storage where C forbids it (as gcc reports them)', () => {
+  assert.match(errors('_Thread_local int x;\nint *p = &x;'), /test\.c:2:10: error: initializer element is not constant/);
+  assert.match(errors('typedef _Thread_local int T;'), /'_Thread_local' used with 'typedef'/);
+  assert.match(errors('void f(void) { _Thread_local int y; }'), /function-scope 'y' implicitly auto and declared '_Thread_local'/);
+  assert.match(errors('__thread int g(void);'), /function 'g' declared '_Thread_local'/);
+});
+
+test('warnings: comparing unsigned with a signed value warns, with a non-negative constant or a widened unsigned short not (as gcc -Wsign-compare)', () => {
+  const unit = lexForTest('int f(unsigned d, int s, unsigned short h) { return (d > 0) + (d < s) + (5 <= d) + (d == -1) + (d <= h) + (h > d); }');
+  const diags = new Diagnostics(unit.files);
+  lowerToIR([unit], unit.files, diags);
+  const warnings = diags.list.filter((d) => d.severity === 'warning').map((d) => `${d.loc!.line}:${d.loc!.col}: ${d.message}`);
+  assert.deepEqual(warnings, ['1:66: comparison of integer expressions of different signedness']);
+});
+
+test('diagnostics: variable-length arrays where C forbids them (as gcc reports them)', () => {
+  assert.match(errors('int n = 3;\nint g[n];'), /test\.c:2:6: error: variably modified type at file scope/);
+  assert.match(errors('void f(int k) { static int s[k]; }'), /storage size of 's' isn't constant/);
+  assert.match(errors('void f(int k) { extern int e[k]; }'), /object with variably modified type must have no linkage/);
+  assert.match(errors('void f(int k) { int v[k] = {0}; }'), /variable-sized object may not be initialized/);
+  assert.match(errors('void f(int k) { struct { int m[k]; } q; }'), /a member of a structure or union cannot have a variably modified type/);
+  assert.match(errors('void f(int k) { (void)(int[k]){0}; }'), /compound literal has variable size/);
+  assert.match(errors('int f(int n) {\n  goto in;\n  { int a[n];\n  in: return a[0]; }\n}'), /test\.c:2:8: error: jump into scope of identifier with variably modified type/);
+  assert.match(errors('int f(int n, int k) {\n  switch (k) {\n  case 0: ;\n    int a[n];\n  case 1: return a[0];\n  }\n  return 0;\n}'), /test\.c:5:3: error: switch jumps into scope of identifier with variably modified type/);
 });

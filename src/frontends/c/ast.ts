@@ -54,6 +54,10 @@ export class Symbol {
   implicitDecl = false;
   /** True once something refers to it (unused statics need no code). */
   used = false;
+  /** Objects: declared `register` (C forbids taking the address). */
+  isRegister = false;
+  /** Objects: `_Thread_local` (each thread has its own copy, made from the initial value on first use). */
+  threadLocal = false;
   /** Alignment override (`_Alignas`, `aligned`), 0 for natural. */
   align = 0;
   /** Where it was declared. */

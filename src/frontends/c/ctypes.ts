@@ -75,8 +75,17 @@ export class Record {
   complete = false;
   /** True when the last member is a flexible array member. */
   hasFlexibleArray = false;
-  /** Creates an incomplete record. */
-  constructor(readonly tag: string, readonly isUnion: boolean) {}
+  /** Creates an incomplete record of translation unit `unit`. */
+  constructor(readonly tag: string, readonly isUnion: boolean, readonly unit = 0) {}
+}
+
+/**
+ * Records compatible across translation units (C11 6.2.7p1): the same tag and
+ * kind. (Members are not compared: a program whose units disagree on them is
+ * undefined, and gcc, linking separately compiled units, does not check either.)
+ */
+function sameRecord(a: Record, b: Record): boolean {
+  return a === b || (a.unit !== b.unit && a.tag !== '' && a.tag === b.tag && a.isUnion === b.isUnion);
 }
 
 /** A parameter of a function type. */
@@ -95,7 +104,7 @@ export class CType {
   base: CType | null = null;
   /** Array length (-1: incomplete `[]`); for VLAs see `vla`. */
   length = -1;
-  /** For VLAs: an opaque handle to the length expression (set by the parser). */
+  /** For VLAs: the hidden local that holds the length evaluated at the declaration (an ast.ts `Symbol`, set by the parser). */
   vla: unknown = null;
   /** Function parameters. */
   params: Param[] = [];
@@ -126,7 +135,7 @@ export class CType {
       case TypeKind.Long: case TypeKind.ULong: case TypeKind.LLong: case TypeKind.ULLong:
       case TypeKind.Double: case TypeKind.Pointer: return 8;
       case TypeKind.LDouble: return 16;
-      case TypeKind.Array: return this.length < 0 ? -1 : this.length * this.base!.size;
+      case TypeKind.Array: return this.length < 0 || this.base!.size < 0 ? -1 : this.length * this.base!.size;
       case TypeKind.Function: return 1;
       case TypeKind.Struct: case TypeKind.Union: return this.record!.complete ? this.record!.size : -1;
       case TypeKind.Enum: return this.base!.size;
@@ -262,6 +271,22 @@ export function isUnsigned(t: CType): boolean {
   }
 }
 
+/** True for a variable-length array, or an array of them (its size is known only at run time). */
+export function isVariablySized(t: CType): boolean {
+  for (let x = t; x.kind === TypeKind.Array; x = x.base!) if (x.vla !== null) return true;
+  return false;
+}
+
+/** True for a variably modified type: a variably sized array, or a pointer to (arrays of) one. */
+export function isVariablyModified(t: CType): boolean {
+  let x = t;
+  while (x.kind === TypeKind.Pointer || x.kind === TypeKind.Array) {
+    if (x.vla !== null) return true;
+    x = x.base!;
+  }
+  return false;
+}
+
 /** True when the type is complete (known size), void never. */
 export function isComplete(t: CType): boolean {
   if (t.kind === TypeKind.Void) return false;
@@ -346,7 +371,7 @@ export function compatible(a: CType, b: CType, ignoreQuals = false): boolean {
     case TypeKind.Array:
       if (a.length >= 0 && b.length >= 0 && a.length !== b.length) return false;
       return compatible(a.base!, b.base!);
-    case TypeKind.Struct: case TypeKind.Union: return a.record === b.record;
+    case TypeKind.Struct: case TypeKind.Union: return sameRecord(a.record!, b.record!);
     case TypeKind.Enum: return a.enumTag === b.enumTag && a.enumTag !== '' ? true : a.unqualified === b.unqualified;
     case TypeKind.Function: {
       if (!compatible(a.base!, b.base!)) return false;

@@ -31,6 +31,8 @@ export interface CcOptions {
   includePaths?: readonly string[];
   /** Optimisation level (default 0). */
   opt?: 0 | 1 | 2;
+  /** Native stack bytes the program may use before it traps stk_ovf (default: on Node's main thread the process's stack limit less 1.5 MiB, else 1 MiB). */
+  stackSize?: number;
   /** Ignore /usr/include and use jitkit's built-in libc headers. */
   hideSystemHeaders?: boolean;
   /** Receives warnings (formatted as gcc does); default: ignored. */
@@ -67,7 +69,7 @@ export function compileToIR(input: CInput, options: CcOptions = {}): CompiledC {
 /** Compiles a C program to machine code; see the module comment. */
 export function cc(input: CInput, options: CcOptions = {}): CProgram {
   const ir = compileToIR(input, options);
-  return new CProgram(ir, { opt: options.opt ?? 0 });
+  return new CProgram(ir, { opt: options.opt ?? 0, stackSize: options.stackSize });
 }
 
 // The preprocessor, lexer and literal decoding (docs/c-preprocessor.md).

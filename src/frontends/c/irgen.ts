@@ -16,10 +16,10 @@
 import type { BinaryOp, Expr, Initializer, Stmt, TranslationUnit } from './ast.js';
 import { Storage, Symbol } from './ast.js';
 import { classify, lowerSignature, type LoweredSignature, type Passing } from './abi.js';
-import { evalConst, wrapInt } from './consteval.js';
+import { evalConst, evalInt, wrapInt } from './consteval.js';
 import { writeStatic, type AddressConstant, type StaticTargets } from './static-data.js';
 import {
-  CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, typeToString, type Member,
+  CType, T, TypeKind, irType, isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, isVariablySized, typeToString, type Member,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { Builder } from '../../ir/builder.js';
@@ -33,6 +33,8 @@ class GenAbort extends Error {}
 
 /** Link names the module defines itself (so that a program's `exit()` unwinds to the entry instead of ending Node). */
 export const EXIT_STATUS_DATA = '__jitkit_exit_status';
+/** The module's function that runs the `atexit` handlers (last registered first); defined when the program calls `atexit`. */
+export const ATEXIT_RUN = '__jitkit_atexit_run';
 /** Trap code of `exit()`: the status is in `EXIT_STATUS_DATA`. */
 export const EXIT_TRAP = 'user1';
 /** Trap code of `abort()` and failed assertions. */
@@ -66,6 +68,13 @@ class ModuleGen implements StaticTargets {
   private readonly labelBase = new Map<Symbol, number>();
   private nextLabelId = 1;
   private exitData: DataObject | null = null;
+  /** Module file numbers of the compilation's source files (-1: not representable), by diagnostics' file index. */
+  private readonly fileNumbers = new Map<number, number>();
+  /** `atexit`'s table: the count (i64), then up to ATEXIT_MAX handler addresses. */
+  private atexitTable: DataObject | null = null;
+  private atexitRun: Func | null = null;
+  /** `_Thread_local` objects' accessor functions (see threadLocalAccessor). */
+  private readonly tlsAccessors = new Map<Symbol, Func>();
   private stringCount = 0;
 
   constructor(readonly diags: Diagnostics) {}
@@ -91,10 +100,16 @@ class ModuleGen implements StaticTargets {
         builtins.push(s);
       } else {
         // Variadic C functions, and functions declared without a prototype, take any extra arguments.
-        this.callees.set(s, this.m.import(irName(s.linkName), sig.params, sig.results, { variadic: s.type.variadic || !s.type.hasProto }));
+        const variadic = s.type.variadic || !s.type.hasProto;
+        // Another C declaration of the same assembler name (glibc's __REDIRECT) may have imported it already.
+        const existing = this.m.lookup(irName(s.linkName));
+        this.callees.set(s, existing === undefined ? this.m.import(irName(s.linkName), sig.params, sig.results, { variadic })
+          : existing instanceof Import && existing.variadic === variadic && sameTypes(existing.params, sig.params) && sameTypes(existing.results, sig.results) ? existing
+          : this.aliasImport(s.linkName, sig.params, sig.results));
       }
     }
     // After the program's own imports, so that the bodies reuse their declarations.
+    if (builtins.some((s) => s.linkName === 'atexit')) this.atexitRun = this.atexitRunner();
     for (const s of builtins) this.callees.set(s, this.builtinFunction(s.linkName, this.sigs.get(s)!));
     for (const s of all) {
       if (s.isFunction || s.storage === Storage.Local) continue;
@@ -136,6 +151,29 @@ class ModuleGen implements StaticTargets {
       this.nextLabelId += fn.addressedLabels.length;
     }
     return base + fn.addressedLabels.indexOf(name);
+  }
+
+  /**
+   * Makes `b` give the instructions it builds from now on the C location `loc`
+   * (`disassemble()` shows the C lines): the module's copy of the source file,
+   * with its text unless `#line` renumbered it.
+   */
+  locate(b: Builder, loc: SourceLocation): void {
+    let n = this.fileNumbers.get(loc.file);
+    if (n === undefined) {
+      const sf = this.diags.files[loc.file];
+      n = -1;
+      if (sf !== undefined) {
+        try {
+          n = this.m.addFile(sf.name.replace(/["\n\r]/g, '_') || '<unknown>', sf.lineOffset ? undefined : sf.text);
+        } catch {
+          n = -1; // more files than the IR numbers: no locations for this one
+        }
+      }
+      this.fileNumbers.set(loc.file, n);
+    }
+    if (n >= 0 && loc.line >= 1 && loc.line < 1 << 26) b.setLocation(n, loc.line, Math.min(Math.max(loc.col, 0), 0xffff));
+    else b.setLocation(null);
   }
 
   fail(loc: SourceLocation, message: string): never {
@@ -191,6 +229,55 @@ class ModuleGen implements StaticTargets {
     d.addReloc(offset, target, Number(BigInt.asIntN(64, a.offset)));
   }
 
+  /**
+   * The function returning this thread's copy of `_Thread_local` object `s`
+   * (emulated TLS through POSIX thread-specific data, as gcc's emutls does):
+   * a key made once (`pthread_once`), and per thread a heap copy of the
+   * object's initial value made on first use and freed when the thread exits.
+   * The object's data symbol holds that initial value.
+   */
+  threadLocalAccessor(s: Symbol, loc: SourceLocation): Func {
+    let f = this.tlsAccessors.get(s);
+    if (f !== undefined) return f;
+    if (!s.defined) this.fail(loc, `thread-local variable '${s.name}' is defined outside the program: not supported`);
+    const image = this.dataOf(s, loc);
+    const size = Math.max(s.type.size, 1);
+    const name = irName(s.linkName);
+    // pthread_key_t (unsigned int) at 0, pthread_once_t (int, PTHREAD_ONCE_INIT = 0) at 4.
+    const control = this.m.addData(`${name}.tls`, new Uint8Array(8), { align: 8 });
+    const makeKey = this.m.function(`${name}.tls_init`, [], []);
+    {
+      const b = makeKey.builder();
+      const create = this.libImport('pthread_key_create', [Type.Ptr, Type.Ptr], [Type.I32]);
+      b.call(create, [b.globalAddr(control), b.funcAddr(this.libImport('free', [Type.Ptr], []))]);
+      b.return();
+      b.finish();
+    }
+    f = this.m.function(`${name}.tls_addr`, [], [Type.Ptr]);
+    const b = f.builder();
+    const key = b.globalAddr(control);
+    b.call(this.libImport('pthread_once', [Type.Ptr, Type.Ptr], [Type.I32]), [b.iadd(key, b.iconst(Type.I64, 4)), b.funcAddr(makeKey)]);
+    const k = b.load(Type.I32, key);
+    const mine = b.call(this.libImport('pthread_getspecific', [Type.I32], [Type.Ptr]), [k]);
+    const create = b.block(), done = b.block(Type.Ptr), noMemory = b.block(), copyIt = b.block();
+    const isNull = (p: Value): Value => b.icmp(IntCC.Eq, b.bitcast(Type.I64, p), b.iconst(Type.I64, 0));
+    b.brif(isNull(mine), create, { block: done, args: [mine] });
+    b.switchTo(create);
+    const copy = b.call(this.libImport('malloc', [Type.I64], [Type.Ptr]), [b.iconst(Type.I64, size)]);
+    b.brif(isNull(copy), noMemory, copyIt);
+    b.switchTo(noMemory);
+    b.trap('heap_oob');
+    b.switchTo(copyIt);
+    b.call(this.libImport('memcpy', [Type.Ptr, Type.Ptr, Type.I64], [Type.Ptr]), [copy, b.globalAddr(image), b.iconst(Type.I64, size)]);
+    b.call(this.libImport('pthread_setspecific', [Type.I32, Type.Ptr], [Type.I32]), [k, copy]);
+    b.jump(done, [copy]);
+    b.switchTo(done);
+    b.return(b.blockParams(done)[0]!);
+    b.finish();
+    this.tlsAccessors.set(s, f);
+    return f;
+  }
+
   stringData(bytes: Uint8Array): DataObject {
     const key = Buffer.from(bytes).toString('latin1');
     let d = this.strings.get(key);
@@ -231,6 +318,29 @@ class ModuleGen implements StaticTargets {
     return this.exitData;
   }
 
+  /** Defines the table of `atexit` and ATEXIT_RUN, which pops and calls its handlers until none is left (a handler may register more). */
+  private atexitRunner(): Func {
+    this.atexitTable = this.m.addData('__jitkit_atexit', new Uint8Array(8 + 8 * ATEXIT_MAX), { align: 8 });
+    const f = this.m.function(ATEXIT_RUN, [], []);
+    const b = f.builder();
+    const loop = b.block(), call = b.block(), done = b.block();
+    b.jump(loop);
+    b.switchTo(loop);
+    const table = b.globalAddr(this.atexitTable);
+    const n = b.load(Type.I64, table);
+    b.brif(b.icmp(IntCC.Eq, n, b.iconst(Type.I64, 0)), done, call);
+    b.switchTo(call);
+    const last = b.isub(n, b.iconst(Type.I64, 1));
+    b.store(last, table, 0, Type.I64);
+    const handler = b.load(Type.Ptr, b.iadd(table, b.iadd(b.imul(last, b.iconst(Type.I64, 8)), b.iconst(Type.I64, 8))));
+    b.callNativeAll(f.signature([], []), handler, []);
+    b.jump(loop);
+    b.switchTo(done);
+    b.return();
+    b.finish();
+    return f;
+  }
+
   /** Defines `exit`/`_Exit`/`abort`/`__assert_fail` so that they unwind to the entry (the runtime's trap path). */
   builtinFunction(name: string, sig: LoweredSignature): Func {
     const existing = this.m.lookup(name);
@@ -241,12 +351,25 @@ class ModuleGen implements StaticTargets {
       const status = this.exitStatus();
       const p = f.params.length > 0 ? b.param(0) : b.iconst(Type.I32, 0);
       b.store(p, b.globalAddr(status), 0, f.params[0] ?? Type.I32);
-      // Flush C's stdio as exit() would (the runtime also flushes when main returns).
+      // Run the atexit handlers and flush C's stdio as exit() would (the runtime does both when main returns).
+      if (name === 'exit' && this.atexitRun !== null) b.callAll(this.atexitRun, []);
       if (name === 'exit') {
         const fflush = this.libImport('fflush', [Type.Ptr], [Type.I32]);
         b.call(fflush, [b.bitcast(Type.Ptr, b.iconst(Type.I64, 0))]);
       }
       b.trap(EXIT_TRAP);
+    } else if (name === 'atexit') {
+      // atexit(f): appends f to the table (0), or -1 when it is full (C requires room for 32).
+      const table = b.globalAddr(this.atexitTable!);
+      const n = b.load(Type.I64, table);
+      const room = b.block(), full = b.block();
+      b.brif(b.icmp(IntCC.Ult, n, b.iconst(Type.I64, ATEXIT_MAX)), room, full);
+      b.switchTo(full);
+      b.return(b.iconst(Type.I32, -1));
+      b.switchTo(room);
+      b.store(b.param(0), b.iadd(table, b.iadd(b.imul(n, b.iconst(Type.I64, 8)), b.iconst(Type.I64, 8))), 0, Type.Ptr);
+      b.store(b.iadd(n, b.iconst(Type.I64, 1)), table, 0, Type.I64);
+      b.return(b.iconst(Type.I32, 0));
     } else if (name === '__assert_fail') {
       const dprintf = this.libImport('dprintf', [Type.I32, Type.Ptr], [Type.I32], true);
       const fmt = this.stringData(Buffer.from("%s:%u: %s: Assertion `%s' failed.\n\0", 'latin1'));
@@ -264,11 +387,51 @@ class ModuleGen implements StaticTargets {
   }
 }
 
+/**
+ * Where a block's VLA mark goes: the index of its first VLA declaration, or -1
+ * when it has none, or when a label or `case` follows it (a jump from outside
+ * could reach the block's end without passing the mark; C forbids jumping into
+ * a VLA's scope, but a label after it may still be reached from inside).
+ */
+function vlaMarkPoint(items: readonly Stmt[]): number {
+  const at = items.findIndex((it) => it.k === 'decl' && isVariablySized(it.sym.type));
+  if (at < 0) return -1;
+  for (let i = at + 1; i < items.length; i++) if (hasJumpTarget(items[i]!)) return -1;
+  return at;
+}
+
+/** True when `s` contains a label, or a `case`/`default` of an enclosing switch. */
+function hasJumpTarget(s: Stmt): boolean {
+  switch (s.k) {
+    case 'label': case 'case': return true;
+    case 'block': return s.items.some(hasJumpTarget);
+    case 'if': return hasJumpTarget(s.then) || (s.else !== null && hasJumpTarget(s.else));
+    case 'while': case 'do': case 'for': return hasJumpTarget(s.body);
+    // A nested switch's cases are its own, but its body may hold labels.
+    case 'switch': return hasLabel(s.body);
+    default: return false;
+  }
+}
+
+function hasLabel(s: Stmt): boolean {
+  switch (s.k) {
+    case 'label': return true;
+    case 'case': return hasLabel(s.body);
+    case 'block': return s.items.some(hasLabel);
+    case 'if': return hasLabel(s.then) || (s.else !== null && hasLabel(s.else));
+    case 'while': case 'do': case 'for': case 'switch': return hasLabel(s.body);
+    default: return false;
+  }
+}
+
 /** Size of System V's va_list (gp_offset, fp_offset, overflow_arg_area, reg_save_area). */
 const VA_LIST_BYTES = 24;
 
 /** Library functions the module defines itself instead of importing. */
-const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail']);
+const BUILTIN_BODIES = new Set(['exit', '_exit', '_Exit', 'abort', '__assert_fail', 'atexit']);
+
+/** Handlers `atexit` has room for (C11 7.22.4.2 requires 32). */
+const ATEXIT_MAX = 64;
 
 function sameTypes(a: readonly Type[], b: readonly Type[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
@@ -299,6 +462,11 @@ class FuncGen {
   private readonly labels = new Map<string, Block>();
   private readonly breaks: Block[] = [];
   private readonly continues: Block[] = [];
+  /** `stack_save` marks of the enclosing blocks that declare VLAs (innermost last). */
+  private readonly vlaMarks: Value[] = [];
+  /** `vlaMarks.length` where each enclosing `break`/`continue` target was entered. */
+  private readonly breakMarks: number[] = [];
+  private readonly continueMarks: number[] = [];
   private readonly switches: SwitchCtx[] = [];
   private sret: Value | null = null;
   /** The block every `goto *p` jumps to (with p as i64): one `br_table` over the function's `&&label` values. */
@@ -318,6 +486,7 @@ class FuncGen {
 
   run(): void {
     const b = this.b;
+    this.g.locate(b, this.sym.loc);
     const params = b.params;
     let k = 0;
     if (this.sig.resultPassing.k === 'memory') this.sret = params[k++]!;
@@ -493,10 +662,22 @@ class FuncGen {
 
   private stmt(s: Stmt): void {
     const b = this.b;
+    if (s.k !== 'block' && s.k !== 'empty') this.g.locate(b, s.loc);
     switch (s.k) {
-      case 'block':
-        for (const it of s.items) this.stmt(it);
+      case 'block': {
+        // A block that declares a VLA frees it on the way out (a VLA in a loop body must not grow the stack).
+        const at = vlaMarkPoint(s.items);
+        const depth = this.vlaMarks.length;
+        for (let i = 0; i < s.items.length; i++) {
+          if (i === at) { this.ensureOpen(); this.vlaMarks.push(b.stackSave()); }
+          this.stmt(s.items[i]!);
+        }
+        if (this.vlaMarks.length > depth) {
+          if (!b.isTerminated) b.stackRestore(this.vlaMarks[depth]!);
+          this.vlaMarks.length = depth;
+        }
         return;
+      }
       case 'empty': return;
       case 'expr':
         this.ensureOpen();
@@ -505,6 +686,10 @@ class FuncGen {
       case 'decl': {
         this.ensureOpen();
         const sym = s.sym;
+        if (isVariablySized(sym.type)) {
+          this.byRef.set(sym, b.stackAlloc(this.sizeOf(sym.type), Math.min(Math.max(16, sym.align, sym.type.align), 4096)));
+          return;
+        }
         if (sym.init === null) return;
         const addr = b.stackAddr(this.slotFor(sym));
         this.initLocal(addr, sym.type, sym.init, true);
@@ -597,10 +782,12 @@ class FuncGen {
       }
       case 'break':
         this.ensureOpen();
+        this.leaveVlaBlocks(this.breakMarks[this.breakMarks.length - 1]!);
         b.jump(this.breaks[this.breaks.length - 1]!);
         return;
       case 'continue':
         this.ensureOpen();
+        this.leaveVlaBlocks(this.continueMarks[this.continueMarks.length - 1]!);
         b.jump(this.continues[this.continues.length - 1]!);
         return;
       case 'return': this.returnStmt(s.value); return;
@@ -610,7 +797,28 @@ class FuncGen {
   private loop(body: Stmt, brk: Block, cont: Block): void {
     this.breaks.push(brk);
     this.continues.push(cont);
-    try { this.stmt(body); } finally { this.breaks.pop(); this.continues.pop(); }
+    this.breakMarks.push(this.vlaMarks.length);
+    this.continueMarks.push(this.vlaMarks.length);
+    try { this.stmt(body); } finally { this.breaks.pop(); this.continues.pop(); this.breakMarks.pop(); this.continueMarks.pop(); }
+  }
+
+  /** Frees the VLAs of the blocks a jump leaves (those entered after `vlaMarks` had `depth` entries). */
+  private leaveVlaBlocks(depth: number): void {
+    if (this.vlaMarks.length > depth) this.b.stackRestore(this.vlaMarks[depth]!);
+  }
+
+  /** `sizeof` of `t` as an `i64`: a constant, or for variably sized arrays the evaluated lengths times the element size. */
+  private sizeOf(t: CType): Value {
+    if (!isVariablySized(t)) return this.b.iconst(Type.I64, Math.max(t.size, 1));
+    const n = t.vla !== null ? this.load(T.ulong, this.b.stackAddr(this.slotFor(t.vla as Symbol))) : this.b.iconst(Type.I64, t.length);
+    return this.b.imul(n, this.sizeOf(t.base!));
+  }
+
+  /** `index` scaled by the size of `elem` (pointer arithmetic). */
+  private scaled(index: Value, elem: CType): Value {
+    if (isVariablySized(elem)) return this.b.imul(index, this.sizeOf(elem));
+    const size = Math.max(elem.size, 1);
+    return size === 1 ? index : this.b.imul(index, this.b.iconst(Type.I64, size));
   }
 
   private labelBlock(name: string): Block {
@@ -681,7 +889,8 @@ class FuncGen {
     b.switchTo(this.newBlock());
     this.switches.push(ctx);
     this.breaks.push(end);
-    try { this.stmt(s.body); } finally { this.switches.pop(); this.breaks.pop(); }
+    this.breakMarks.push(this.vlaMarks.length);
+    try { this.stmt(s.body); } finally { this.switches.pop(); this.breaks.pop(); this.breakMarks.pop(); }
     this.jumpTo(end);
     if (s.hasDefault && this.f.blockFirst[ctx.defaultBlock] === -1 && !this.isPlaced(ctx.defaultBlock)) {
       b.switchTo(ctx.defaultBlock);
@@ -889,14 +1098,13 @@ class FuncGen {
       case 'binary': return this.binary(e);
       case 'ptradd': {
         const p = this.expr(e.ptr);
-        const size = Math.max(e.ptr.type.base!.size, 1);
-        let idx = this.expr(e.index);
-        if (size !== 1) idx = b.imul(idx, b.iconst(Type.I64, size));
+        const idx = this.scaled(this.expr(e.index), e.ptr.type.base!);
         return e.sub ? b.isub(p, idx) : b.iadd(p, idx);
       }
       case 'ptrdiff': {
         const l = b.bitcast(Type.I64, this.expr(e.lhs)), r = b.bitcast(Type.I64, this.expr(e.rhs));
         const d = b.isub(l, r);
+        if (isVariablySized(e.lhs.type.base!)) return b.sdiv(d, this.sizeOf(e.lhs.type.base!));
         const size = Math.max(e.lhs.type.base!.size, 1);
         return size === 1 ? d : b.sdiv(d, b.iconst(Type.I64, size));
       }
@@ -929,7 +1137,7 @@ class FuncGen {
         if (v === null) this.fail(e.loc, 'void value not ignored as it ought to be');
         return v;
       }
-      case 'vlasize': this.fail(e.loc, 'variable-length arrays are not supported yet');
+      case 'vlasize': return this.sizeOf(e.of);
       case 'labeladdr': return b.bitcast(Type.Ptr, b.iconst(Type.I64, this.g.labelValue(e.fn, e.name)));
     }
   }
@@ -962,6 +1170,7 @@ class FuncGen {
           return { addr: b.stackAddr(this.slotFor(s)), field: null };
         }
         if (s.isFunction) return { addr: this.functionAddress(s, e.loc), field: null };
+        if (s.threadLocal) return { addr: b.call(this.g.threadLocalAccessor(s, e.loc), []), field: null };
         return { addr: b.globalAddr(this.g.dataOf(s, e.loc)), field: null };
       }
       case 'string': return { addr: b.globalAddr(this.g.stringData(e.bytes)), field: null };
@@ -1115,8 +1324,7 @@ class FuncGen {
     const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let result: Value;
     if (e.ptrArith) {
-      const size = Math.max(t.base!.size, 1);
-      const idx = size === 1 ? rhs : b.imul(rhs, b.iconst(Type.I64, size));
+      const idx = this.scaled(rhs, t.base!);
       result = e.op === '+' ? b.iadd(old, idx) : b.isub(old, idx);
     } else {
       const opType = e.opType!;
@@ -1136,7 +1344,7 @@ class FuncGen {
     const lv = this.lvalue(e.target);
     const old = lv.field !== null ? this.loadBitField(lv, t) : this.load(t, lv.addr);
     let nv: Value;
-    if (isPointer(t)) nv = b.iadd(old, b.iconst(Type.I64, e.delta * Math.max(t.base!.size, 1)));
+    if (isPointer(t)) nv = b.iadd(old, this.scaled(b.iconst(Type.I64, e.delta), t.base!));
     else if (isFloating(t)) nv = b.fadd(old, b.fconst(irType(t), e.delta));
     else if (t.kind === TypeKind.Bool) nv = e.delta > 0 ? b.iconst(Type.I8, 1) : b.bxor(old, b.iconst(Type.I8, 1));
     else nv = b.iadd(old, this.iconst(irType(t), e.delta));
@@ -1151,6 +1359,13 @@ class FuncGen {
 
   private condExpr(e: Extract<Expr, { k: 'cond' }>): Value | null {
     const b = this.b;
+    // A constant condition: only the selected arm has code (the parser let `long double` pass in the other).
+    const known = evalInt(e.cond);
+    if (known !== undefined) {
+      const arm = known !== 0n ? e.then : e.else;
+      if (e.type.kind === TypeKind.Void) { this.exprDiscard(arm); return null; }
+      return this.expr(arm);
+    }
     const then = this.newBlock(), els = this.newBlock(), end = this.newBlock();
     const isVoid = e.type.kind === TypeKind.Void;
     const rt = isVoid ? Type.I32 : isRecord(e.type) ? Type.Ptr : irType(e.type);
@@ -1305,7 +1520,8 @@ class FuncGen {
       const fp = this.expr(e.callee);
       // Through a pointer without prototype: the promoted arguments' types, as a definition with those parameters has.
       const si = this.f.signature(ft.variadic ? fixedSig.params : sig.params, sig.results, ft.variadic);
-      results = b.callIndirectAll(si, fp, args);
+      // Unchecked (call_native): a C function pointer may point to any C function, jitted or not (libc, dlsym, signal()).
+      results = b.callNativeAll(si, fp, args);
     }
     return this.callResult(results, sig, sig.results, sretAddr, ft.base!);
   }
@@ -1394,7 +1610,7 @@ class FuncGen {
       }
       case '__builtin_bswap16': case '__builtin_bswap32': case '__builtin_bswap64': return this.bswap(a(0));
       case '__builtin_frame_address': case '__builtin_return_address': this.fail(e.loc, `'${e.name}' is not supported`);
-      case '__builtin_alloca': this.fail(e.loc, "'__builtin_alloca' is not supported yet (jitkit's IR has no dynamic stack allocation)");
+      case '__builtin_alloca': return b.stackAlloc(this.convertValue(a(0), e.args[0]!.type, T.ulong), 16);
       case '__builtin_va_start': {
         if (!this.f.variadic) this.fail(e.loc, "'va_start' used in function with fixed arguments");
         b.vaStart(a(0));
@@ -1426,7 +1642,11 @@ class FuncGen {
         const t = this.f.typeOf(x);
         return b.zext(Type.I32, b.fcmp(FloatCC.Lt, b.fabs(x), b.fconst(t, Infinity)));
       }
-      case '__builtin_signbit': {
+      case '__builtin_isgreater': case '__builtin_isgreaterequal': case '__builtin_isless': case '__builtin_islessequal':
+      case '__builtin_islessgreater': case '__builtin_isunordered': return this.quietCompare(e.name, a(0), a(1), e.args[0]!.type);
+      case '__builtin_nans': return b.bitcast(Type.F64, b.iconst(Type.I64, 0x7ff4000000000000n));
+      case '__builtin_nansf': return b.bitcast(Type.F32, b.iconst(Type.I32, 0x7fa00000));
+      case '__builtin_signbit': case '__builtin_signbitf': case '__builtin_signbitl': {
         const x = a(0);
         const t = this.f.typeOf(x);
         const bits = t === Type.F32 ? b.bitcast(Type.I32, x) : b.bitcast(Type.I64, x);
@@ -1439,6 +1659,23 @@ class FuncGen {
       case '__builtin_prefetch': for (const x of e.args) this.exprDiscard(x); return null;
       default: this.fail(e.loc, `'${e.name}' is not supported`);
     }
+  }
+
+  /** `isgreater(x, y)` and its kin (C11 7.12.14) on operands already converted to their common type `t`. */
+  private quietCompare(name: string, x: Value, y: Value, t: CType): Value {
+    const b = this.b;
+    const cmp = (fc: FloatCC, ic: IntCC): Value => isFloating(t) ? b.fcmp(fc, x, y) : b.icmp(ic, x, y);
+    const u = isUnsigned(t);
+    let c: Value;
+    switch (name) {
+      case '__builtin_isgreater': c = cmp(FloatCC.Gt, u ? IntCC.Ugt : IntCC.Sgt); break;
+      case '__builtin_isgreaterequal': c = cmp(FloatCC.Ge, u ? IntCC.Uge : IntCC.Sge); break;
+      case '__builtin_isless': c = cmp(FloatCC.Lt, u ? IntCC.Ult : IntCC.Slt); break;
+      case '__builtin_islessequal': c = cmp(FloatCC.Le, u ? IntCC.Ule : IntCC.Sle); break;
+      case '__builtin_islessgreater': c = b.bor(cmp(FloatCC.Lt, u ? IntCC.Ult : IntCC.Slt), cmp(FloatCC.Gt, u ? IntCC.Ugt : IntCC.Sgt)); break;
+      default: c = isFloating(t) ? b.fcmp(FloatCC.Uno, x, y) : b.iconst(Type.I8, 0);
+    }
+    return b.zext(Type.I32, c);
   }
 
   /** `va_arg(ap, t)`: scalars as their promoted IR type, small structs as their eightbytes (in a temporary), large ones by address. */

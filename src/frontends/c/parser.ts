@@ -18,7 +18,7 @@ import { Storage, Symbol } from './ast.js';
 import { evalConst, evalInt, wrapInt } from './consteval.js';
 import {
   CType, Qual, Record, T, TypeKind, arrayOf, compatible, enumType, findMember, functionType, isArithmetic, isComplete,
-  isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, layoutRecord, pointerTo, promote, qualify, recordType,
+  isFloating, isInteger, isPointer, isRecord, isScalar, isUnsigned, isVariablyModified, isVariablySized, layoutRecord, pointerTo, promote, qualify, recordType,
   typeToString, unqual, usualArithmetic, type MemberDecl, type Param,
 } from './ctypes.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -43,6 +43,8 @@ interface Specifiers {
   storage: 'typedef' | 'extern' | 'static' | 'auto' | 'register' | '';
   inline: boolean;
   noreturn: boolean;
+  /** `_Thread_local` / `__thread`. */
+  threadLocal: boolean;
   align: number;
   attrs: Attributes;
 }
@@ -69,7 +71,17 @@ interface Declarator {
   /** K&R identifier list of a function declarator (old-style definition). */
   krNames: string[] | null;
   /** Parameter symbols' declarations in order (for definitions). */
-  params: { name: string; type: CType; loc: SourceLocation }[] | null;
+  params: ParamDecl[] | null;
+  /** Hidden VLA length locals of the parameter types (evaluated on entry when this declares a definition). */
+  paramVlas: Symbol[];
+}
+
+/** A parameter of a prototype: its symbol in prototype scope, which a definition keeps (VLA lengths refer to it). */
+interface ParamDecl {
+  name: string;
+  type: CType;
+  loc: SourceLocation;
+  sym?: Symbol;
 }
 
 const TYPE_KEYWORDS = new Set([
@@ -113,12 +125,31 @@ export class Parser {
   private func: Symbol | null = null;
   private funcName = '';
   private labels = new Map<string, SourceLocation>();
-  private gotos: { name: string; loc: SourceLocation }[] = [];
-  private switches: { cases: CaseLabel[]; hasDefault: boolean; type: CType }[] = [];
+  /** `goto`s of the function, with the VLAs in scope there (null for `&&label`, which C does not restrict). */
+  private gotos: { name: string; loc: SourceLocation; vlas: number[] | null }[] = [];
+  private switches: { cases: CaseLabel[]; hasDefault: boolean; type: CType; vlas: number[] }[] = [];
+  /** Ids of the VLA objects in scope at the cursor (C11 6.8.6.1: no jump may enter one's scope). */
+  private vlaScope: number[] = [];
+  /** The VLAs in scope at each label of the function. */
+  private labelVlas = new Map<string, number[]>();
   private loopDepth = 0;
   private breakDepth = 0;
   /** Local symbols of the current function, for address-taken marking. */
   private anonCount = 0;
+  /**
+   * Depth of arms of `?:` whose constant condition selects the other arm: their
+   * code is never generated, so `long double` in them is no error (glibc's
+   * `isinf(x)` is `sizeof (x) == sizeof (float) ? __isinff (x) : ... __isinfl (x)`).
+   */
+  private deadArms = 0;
+  /**
+   * Hidden locals holding VLA lengths (`int a[n]`) made since the last
+   * declaration statement: each becomes a `decl` statement before the object,
+   * so the length is evaluated once, where the declaration is.
+   */
+  private vlaLengths: Symbol[] = [];
+  /** Nesting depth of parameter lists (VLA parameters are allowed at file scope there). */
+  private protoDepth = 0;
 
   /** Creates a parser over `tokens` (ending with Eof). `unit` numbers the translation unit for static names. */
   private readonly tokens: Token[];
@@ -282,7 +313,7 @@ export class Parser {
     if (this.tok.kind === TokenKind.Identifier && !this.isDeclStart() && (this.peek().spelling === '(' || this.peek().spelling === ',' || this.peek().spelling === ';' || this.peek().spelling === '=')) {
       // C89 implicit int: `main() { ... }`, `x;`.
       this.warn(this.tok, "type specifier missing, defaults to 'int'");
-      specs = { type: T.int, storage: '', inline: false, noreturn: false, align: 0, attrs: noAttrs() };
+      specs = { type: T.int, storage: '', inline: false, noreturn: false, threadLocal: false, align: 0, attrs: noAttrs() };
     } else specs = this.declSpecifiers(true);
     if (this.accept(';')) return;
     let first = true;
@@ -330,7 +361,7 @@ export class Parser {
   }
 
   private declSpecifiers(allowStorage: boolean): Specifiers {
-    const specs: Specifiers = { type: T.int, storage: '', inline: false, noreturn: false, align: 0, attrs: noAttrs() };
+    const specs: Specifiers = { type: T.int, storage: '', inline: false, noreturn: false, threadLocal: false, align: 0, attrs: noAttrs() };
     let counter = 0;
     let quals = Qual.None;
     let other: CType | null = null;
@@ -348,7 +379,7 @@ export class Parser {
         sawAny = true;
         if (s === 'inline' || s === '__inline' || s === '__inline__') { specs.inline = true; continue; }
         if (s === '_Noreturn') { specs.noreturn = true; continue; }
-        if (s === '_Thread_local' || s === '__thread') this.fail(t, `'${s}' (thread-local storage) is not supported`);
+        if (s === '_Thread_local' || s === '__thread') { specs.threadLocal = true; continue; }
         if (specs.storage !== '') this.fail(t, 'multiple storage classes in declaration specifiers');
         specs.storage = s as Specifiers['storage'];
         continue;
@@ -491,7 +522,7 @@ export class Parser {
     const file = this.scope.file;
     let t = file.tags.get('__va_list_tag');
     if (t === undefined) {
-      const r = new Record('__va_list_tag', false);
+      const r = new Record('__va_list_tag', false, this.unit);
       layoutRecord(r, [
         { name: 'gp_offset', type: T.uint, bitWidth: -1, align: 0, packed: false },
         { name: 'fp_offset', type: T.uint, bitWidth: -1, align: 0, packed: false },
@@ -591,7 +622,7 @@ export class Parser {
         if (isRecord(existing) && existing.record!.isUnion === isUnion) return existing;
         if (isRecord(existing) || existing.kind === TypeKind.Enum) this.fail(tagTok!, `'${tag}' defined as wrong kind of tag`);
       }
-      const t = recordType(new Record(tag, isUnion));
+      const t = recordType(new Record(tag, isUnion, this.unit));
       this.scope.tags.set(tag, t);
       return t;
     }
@@ -601,7 +632,7 @@ export class Parser {
     if (t !== undefined && (!isRecord(t) || t.record!.isUnion !== isUnion)) this.fail(tagTok!, `'${tag}' defined as wrong kind of tag`);
     if (t !== undefined && t.record!.complete) { this.error(tagTok!, `redefinition of '${kw.spelling} ${tag}'`); t = undefined; }
     if (t === undefined) {
-      t = recordType(new Record(tag, isUnion));
+      t = recordType(new Record(tag, isUnion, this.unit));
       if (tag !== '') this.scope.tags.set(tag, t);
     }
     this.expect('{');
@@ -619,7 +650,7 @@ export class Parser {
       }
       for (;;) {
         let d: Declarator;
-        if (this.is(':')) d = { name: '', type: specs.type, loc: this.tok, krNames: null, params: null };
+        if (this.is(':')) d = { name: '', type: specs.type, loc: this.tok, krNames: null, params: null, paramVlas: [] };
         else d = this.declarator(specs.type, false);
         let bitWidth = -1;
         if (this.accept(':')) {
@@ -635,6 +666,7 @@ export class Parser {
           names.add(d.name);
         }
         if (d.type.kind === TypeKind.Function) this.error(d.loc, `field '${d.name}' declared as a function`);
+        else if (isVariablyModified(d.type)) this.error(d.loc, `a member of a structure or union cannot have a variably modified type`);
         else if (!isComplete(d.type) && !(d.type.kind === TypeKind.Array && d.type.length < 0)) this.error(d.loc, `field '${d.name}' has incomplete type '${typeToString(d.type)}'`);
         decls.push({ name: d.name, type: d.type, bitWidth, align: Math.max(specs.align, ma.aligned, specs.attrs.aligned), packed: ma.packed || specs.attrs.packed });
         if (this.accept(',')) continue;
@@ -741,7 +773,7 @@ export class Parser {
       const inner = this.declarator(suffix.type, abstract);
       this.expect(')');
       this.pos = end;
-      return { ...inner, krNames: inner.krNames ?? suffix.krNames, params: inner.params ?? suffix.params };
+      return { ...inner, krNames: inner.krNames ?? suffix.krNames, params: inner.params ?? suffix.params, paramVlas: inner.params !== null ? inner.paramVlas : suffix.paramVlas };
     }
     let name = '';
     let loc: SourceLocation = this.tok;
@@ -752,10 +784,10 @@ export class Parser {
       this.fail(this.tok, `expected identifier or '(' before ${this.describeTok(this.tok)}`);
     }
     const suffix = this.typeSuffix(type);
-    return { name, type: suffix.type, loc, krNames: suffix.krNames, params: suffix.params };
+    return { name, type: suffix.type, loc, krNames: suffix.krNames, params: suffix.params, paramVlas: suffix.paramVlas };
   }
 
-  private typeSuffix(type: CType): { type: CType; krNames: string[] | null; params: Declarator['params'] } {
+  private typeSuffix(type: CType): { type: CType; krNames: string[] | null; params: Declarator['params']; paramVlas: Symbol[] } {
     if (this.is('(')) {
       this.next();
       const r = this.parameterList();
@@ -763,7 +795,7 @@ export class Parser {
       if (rest.type.kind === TypeKind.Function) this.error(this.tok, 'function returning a function');
       if (rest.type.kind === TypeKind.Array) this.error(this.tok, 'function returning an array');
       const ft = functionType(rest.type, r.params.map((p) => ({ name: p.name, type: p.type })), r.variadic, r.hasProto);
-      return { type: ft, krNames: r.krNames, params: r.params };
+      return { type: ft, krNames: r.krNames, params: r.params, paramVlas: r.vlas };
     }
     if (this.is('[')) {
       const lb = this.next();
@@ -786,17 +818,43 @@ export class Parser {
       if (rest.type.kind === TypeKind.Void) this.error(lb, "declaration of an array of 'void'");
       const at = arrayOf(rest.type, length);
       if (vla !== null) {
-        if (this.func === null) this.error(lb, 'variably modified type at file scope');
-        this.fail(lb, 'variable-length arrays are not supported yet (jitkit\'s IR has no dynamic stack allocation)');
+        if (this.func === null && this.protoDepth === 0) this.fail(lb, 'variably modified type at file scope');
+        // The length lives in a hidden local, set where the declaration (or type name) is evaluated.
+        const len = this.newSymbol(`.vla.${this.anonCount++}`, T.ulong, false, Storage.Local, lb);
+        len.defined = true;
+        len.init = { k: 'expr', expr: this.convert(vla, T.ulong) };
+        at.vla = len;
+        this.vlaLengths.push(len);
       }
-      return { type: at, krNames: null, params: null };
+      return { type: at, krNames: null, params: null, paramVlas: [] };
     }
-    return { type, krNames: null, params: null };
+    return { type, krNames: null, params: null, paramVlas: [] };
   }
 
-  private parameterList(): { params: { name: string; type: CType; loc: SourceLocation }[]; variadic: boolean; hasProto: boolean; krNames: string[] | null } {
-    if (this.accept(')')) return { params: [], variadic: false, hasProto: false, krNames: [] };
-    if (this.is('void') && this.peek().spelling === ')') { this.next(); this.next(); return { params: [], variadic: false, hasProto: true, krNames: null }; }
+  /** Takes the VLA length locals made since the last call, as `decl` statements that evaluate them. */
+  private takeVlaLengths(): Stmt[] {
+    const out: Stmt[] = this.vlaLengths.map((sym) => ({ k: 'decl', loc: sym.loc, sym }));
+    this.vlaLengths = [];
+    return out;
+  }
+
+  /** Parses a type name in an expression; `wrap` gets the expression built from it, evaluated after the type's VLA lengths. */
+  private exprTypeName(): { type: CType; wrap: (e: Expr) => Expr } {
+    const outer = this.vlaLengths;
+    this.vlaLengths = [];
+    try {
+      const type = this.typeName();
+      const decls = this.takeVlaLengths();
+      if (decls.length === 0) return { type, wrap: (e) => e };
+      return { type, wrap: (e) => ({ k: 'stmtexpr', type: e.type, loc: e.loc, body: decls, result: e }) };
+    } finally {
+      this.vlaLengths = outer;
+    }
+  }
+
+  private parameterList(): { params: ParamDecl[]; variadic: boolean; hasProto: boolean; krNames: string[] | null; vlas: Symbol[] } {
+    if (this.accept(')')) return { params: [], variadic: false, hasProto: false, krNames: [], vlas: [] };
+    if (this.is('void') && this.peek().spelling === ')') { this.next(); this.next(); return { params: [], variadic: false, hasProto: true, krNames: null, vlas: [] }; }
     if (this.tok.kind === TokenKind.Identifier && !this.isDeclStart()) {
       // K&R identifier list.
       const names: string[] = [];
@@ -805,13 +863,17 @@ export class Parser {
         if (!this.accept(',')) break;
       }
       this.expect(')');
-      return { params: [], variadic: false, hasProto: false, krNames: names };
+      return { params: [], variadic: false, hasProto: false, krNames: names, vlas: [] };
     }
-    const params: { name: string; type: CType; loc: SourceLocation }[] = [];
+    const params: ParamDecl[] = [];
     let variadic = false;
     // Parameters get their own scope so that tags and names declared in them do not leak.
     const saved = this.scope;
     this.scope = new Scope(saved);
+    const outerVlas = this.vlaLengths;
+    this.vlaLengths = [];
+    let vlas: Symbol[] = [];
+    this.protoDepth++;
     try {
       for (;;) {
         if (this.accept('...')) { variadic = true; break; }
@@ -819,16 +881,24 @@ export class Parser {
         const specs = this.declSpecifiers(true);
         const d = this.declarator(specs.type, true);
         this.attributesAfterDeclarator(noAttrs());
-        params.push({ name: d.name, type: adjustParam(d.type), loc: d.name === '' ? loc : d.loc });
-        if (d.name !== '') this.scope.ordinary.set(d.name, { k: 'sym', sym: this.newSymbol(d.name, adjustParam(d.type), false, Storage.Local, d.loc) });
+        const type = adjustParam(d.type);
+        const p: ParamDecl = { name: d.name, type, loc: d.name === '' ? loc : d.loc };
+        if (d.name !== '') {
+          p.sym = this.newSymbol(d.name, type, false, Storage.Local, d.loc);
+          this.scope.ordinary.set(d.name, { k: 'sym', sym: p.sym });
+        }
+        params.push(p);
         if (!this.accept(',')) break;
       }
       this.expect(')', 'after parameter list');
     } finally {
       this.scope = saved;
+      vlas = this.vlaLengths;
+      this.vlaLengths = outerVlas;
+      this.protoDepth--;
     }
     for (const p of params) if (p.type.kind === TypeKind.Void) this.error(p.loc, "'void' must be the only parameter");
-    return { params, variadic, hasProto: true, krNames: null };
+    return { params, variadic, hasProto: true, krNames: null, vlas };
   }
 
   /** Parses a type name (casts, sizeof, compound literals). */
@@ -848,6 +918,11 @@ export class Parser {
   /** Declares one declarator of a declaration (file or block scope), with its initializer. */
   private declareOne(d: Declarator, specs: Specifiers, attrs: Attributes, fileScope: boolean): Symbol | null {
     if (d.name === '') { this.error(d.loc, 'declaration does not declare anything'); return null; }
+    if (specs.threadLocal) {
+      if (specs.storage === 'typedef') this.error(d.loc, "'_Thread_local' used with 'typedef'");
+      else if (d.type.kind === TypeKind.Function) this.error(d.loc, `function '${d.name}' declared '_Thread_local'`);
+      else if (!fileScope && specs.storage !== 'static' && specs.storage !== 'extern') this.error(d.loc, `function-scope '${d.name}' implicitly auto and declared '_Thread_local'`);
+    }
     if (specs.storage === 'typedef') {
       const prev = this.scope.ordinary.get(d.name);
       if (prev !== undefined && !(prev.k === 'typedef' && compatible(prev.type, d.type))) this.error(d.loc, `redefinition of '${d.name}' as a different kind of symbol`);
@@ -872,8 +947,12 @@ export class Parser {
     if (d.type.kind === TypeKind.Void) this.error(d.loc, `variable '${d.name}' declared void`);
     if (specs.storage !== 'extern') this.checkNoLongDouble(d.type, d.loc);
     const align = Math.max(specs.align, attrs.aligned);
+    if (!fileScope && specs.storage !== '' && specs.storage !== 'auto' && specs.storage !== 'register' && isVariablyModified(d.type)) {
+      this.error(d.loc, specs.storage === 'static' ? `storage size of '${d.name}' isn't constant` : `object with variably modified type must have no linkage`);
+    }
     if (fileScope || specs.storage === 'extern') {
       const sym = this.declareGlobalObject(d, specs, attrs, fileScope);
+      if (specs.threadLocal) sym.threadLocal = true;
       if (align > sym.align) sym.align = align;
       if (this.accept('=')) {
         if (!fileScope) this.error(d.loc, `'${d.name}' has both 'extern' and initializer`);
@@ -897,6 +976,7 @@ export class Parser {
       const sym = this.newSymbol(d.name, d.type, false, Storage.Static, d.loc);
       sym.isStatic = true;
       sym.defined = true;
+      sym.threadLocal = specs.threadLocal;
       sym.align = align;
       sym.linkName = `${this.funcName}.${d.name}.${sym.id}`;
       this.scope.ordinary.set(d.name, { k: 'sym', sym });
@@ -912,8 +992,10 @@ export class Parser {
     const sym = this.newSymbol(d.name, d.type, false, Storage.Local, d.loc);
     sym.align = align;
     sym.defined = true;
+    sym.isRegister = specs.storage === 'register';
     if (d.type.quals & Qual.Volatile) sym.addressTaken = true;
     this.scope.ordinary.set(d.name, { k: 'sym', sym });
+    if (this.is('=') && isVariablySized(d.type)) this.fail(this.tok, 'variable-sized object may not be initialized');
     if (this.accept('=')) {
       const init = this.initializer(sym.type, false);
       sym.init = init.init;
@@ -925,6 +1007,7 @@ export class Parser {
 
   /** `long double` is parsed (headers declare functions with it) but objects and values of it are an error. */
   private checkNoLongDouble(t: CType, loc: SourceLocation): void {
+    if (this.deadArms > 0) return;
     let x = t;
     while (x.kind === TypeKind.Array) x = x.base!;
     if (x.kind === TypeKind.LDouble) this.error(loc, "'long double' is not supported (jitkit's IR has no 80-bit x87 type)");
@@ -973,7 +1056,9 @@ export class Parser {
     const linkName = this.linkNameFor(d.name, attrs);
     if (sym === undefined && specs.storage !== 'static') {
       const linked = this.linkage.byName.get(linkName);
-      if (linked !== undefined && linked.isFunction && !linked.isStatic) sym = linked;
+      // Two C functions may share an assembler name with different types (glibc's __REDIRECT
+      // renames `stat` to `stat64` beside `stat64`'s own declaration): gcc keeps them apart.
+      if (linked !== undefined && linked.isFunction && !linked.isStatic && (linked.name === d.name || compatible(linked.type, d.type))) sym = linked;
     }
     if (sym !== undefined) {
       if (!sym.isFunction) this.fail(d.loc, `'${d.name}' redeclared as different kind of symbol`);
@@ -995,7 +1080,7 @@ export class Parser {
       sym.linkName = linkName;
       sym.isStatic = specs.storage === 'static';
       if (sym.isStatic && this.linkage.byName.has(linkName)) sym.linkName = `${d.name}.${this.unit}.${sym.id}`;
-      this.linkage.byName.set(sym.linkName, sym);
+      if (!this.linkage.byName.has(sym.linkName)) this.linkage.byName.set(sym.linkName, sym);
       this.symbols.push(sym);
     }
     if (specs.inline) sym.isInline = true;
@@ -1039,6 +1124,8 @@ export class Parser {
     this.func = sym;
     this.funcName = d.name;
     this.labels = new Map();
+    this.labelVlas = new Map();
+    this.vlaScope = [];
     this.gotos = [];
     const saved = this.scope;
     this.scope = new Scope(saved);
@@ -1048,7 +1135,8 @@ export class Parser {
       const ptype = type.params[i]?.type ?? p.type;
       if (p.name === '') { this.error(p.loc, 'parameter name omitted'); continue; }
       if (!isComplete(ptype)) this.error(p.loc, `parameter ${i + 1} ('${p.name}') has incomplete type`);
-      const ps = this.newSymbol(p.name, ptype, false, Storage.Local, p.loc);
+      // The prototype's own symbol when it is this parameter (VLA lengths of later parameters refer to it).
+      const ps = p.sym !== undefined && p.sym.type === ptype ? p.sym : this.newSymbol(p.name, ptype, false, Storage.Local, p.loc);
       ps.defined = true;
       if (ptype.quals & Qual.Volatile) ps.addressTaken = true;
       if (this.scope.ordinary.has(p.name)) this.error(p.loc, `redefinition of parameter '${p.name}'`);
@@ -1056,12 +1144,18 @@ export class Parser {
       sym.params.push(ps);
     }
     try {
-      sym.body = this.compoundStatement(false);
+      const body = this.compoundStatement(false);
+      // Parameters' VLA lengths (`int m[n][n]`) are evaluated on entry.
+      const entry: Stmt[] = d.paramVlas.map((v) => ({ k: 'decl', loc: v.loc, sym: v }));
+      sym.body = entry.length === 0 ? body : { k: 'block', loc: body.loc, items: [...entry, body] };
     } finally {
       this.scope = saved;
       this.func = null;
     }
-    for (const g of this.gotos) if (!this.labels.has(g.name)) this.error(g.loc, `label '${g.name}' used but not defined`);
+    for (const g of this.gotos) {
+      if (!this.labels.has(g.name)) this.error(g.loc, `label '${g.name}' used but not defined`);
+      else if (g.vlas !== null && this.labelVlas.get(g.name)!.some((v) => !g.vlas!.includes(v))) this.error(g.loc, 'jump into scope of identifier with variably modified type');
+    }
   }
 
   // ---------------------------------------------------------------- initializers
@@ -1313,11 +1407,14 @@ export class Parser {
     const saved = this.scope;
     if (newScope) this.scope = new Scope(saved);
     const items: Stmt[] = [];
+    const vlaDepth = this.vlaScope.length;
     try {
       while (!this.is('}')) {
         if (this.tok.kind === TokenKind.Eof) this.fail(this.tok, "expected '}' at end of input");
         const start = this.pos;
         try {
+          // GNU attribute statement: `__attribute__((fallthrough));`.
+          if ((this.is('__attribute__') || this.is('__attribute')) && this.attributeStatement()) { items.push({ k: 'empty', loc: this.tok }); continue; }
           if (this.isDeclStart() && !(this.tok.kind === TokenKind.Identifier && this.peek().spelling === ':' && !TYPE_KEYWORDS.has(this.tok.spelling) && !STORAGE_KEYWORDS.has(this.tok.spelling))) {
             this.blockDeclaration(items);
           } else {
@@ -1332,8 +1429,45 @@ export class Parser {
       this.next();
     } finally {
       this.scope = saved;
+      this.vlaScope.length = vlaDepth;
     }
     return { k: 'block', loc: lb, items };
+  }
+
+  /**
+   * An `asm` statement. Only the empty template is supported: `asm volatile ("" ::: "memory")`,
+   * the compiler barrier of benchmarks and lock-free code, does nothing here (no code moves
+   * memory accesses across it that C's rules would not allow anyway, and the operands of an
+   * empty template keep their values). Any instruction is an error.
+   */
+  private asmStatement(): Stmt {
+    const t = this.next();
+    while (['volatile', '__volatile__', '__volatile', 'inline', '__inline__', 'goto'].includes(this.tok.spelling)) this.next();
+    this.expect('(');
+    const template = this.tok.kind === TokenKind.String ? this.stringTokens() : null;
+    if (template === null || template.units.some((c) => c !== 0 && c !== 0x20 && c !== 0x09 && c !== 0x0a)) this.fail(t, 'inline assembly is not supported');
+    for (let depth = 1; depth > 0;) {
+      if (this.tok.kind === TokenKind.Eof) this.fail(t, "expected ')' to end the asm statement");
+      if (this.is('(')) depth++;
+      else if (this.is(')')) depth--;
+      this.next();
+    }
+    this.expect(';');
+    return { k: 'empty', loc: t };
+  }
+
+  /** A `case`/`default` label where a VLA is in scope that was not at its `switch` (C11 6.8.4.2p2). */
+  private checkSwitchVlas(sw: { vlas: number[] }, at: SourceLocation): void {
+    if (this.vlaScope.some((v) => !sw.vlas.includes(v))) this.error(at, 'switch jumps into scope of identifier with variably modified type');
+  }
+
+  /** `__attribute__((...));` as a statement (gcc's `fallthrough`): consumes it and returns true, else leaves the cursor. */
+  private attributeStatement(): boolean {
+    const start = this.pos;
+    this.attributes(noAttrs());
+    if (this.accept(';')) return true;
+    this.pos = start;
+    return false;
   }
 
   private blockDeclaration(items: Stmt[]): void {
@@ -1344,7 +1478,12 @@ export class Parser {
       const d = this.declarator(specs.type, false);
       const attrs = this.attributesAfterDeclarator(specs.attrs);
       const sym = this.declareOne(d, specs, attrs, false);
-      if (sym !== null && !sym.isFunction && sym.storage === Storage.Local) items.push({ k: 'decl', loc: d.loc, sym });
+      // VLA lengths of the declarator (also of a typedef) are evaluated here, before the object exists.
+      items.push(...this.takeVlaLengths());
+      if (sym !== null && !sym.isFunction && sym.storage === Storage.Local) {
+        items.push({ k: 'decl', loc: d.loc, sym });
+        if (isVariablySized(sym.type)) this.vlaScope.push(sym.id);
+      }
       if (this.accept(',')) continue;
       this.expect(';', 'after declaration');
       return;
@@ -1417,7 +1556,7 @@ export class Parser {
           if (!isInteger(cond.type)) this.error(cond.loc, 'switch quantity not an integer');
           else cond = this.convert(cond, promote(cond.type));
           this.expect(')');
-          const sw = { cases: [] as CaseLabel[], hasDefault: false, type: cond.type };
+          const sw = { cases: [] as CaseLabel[], hasDefault: false, type: cond.type, vlas: this.vlaScope.slice() };
           this.switches.push(sw);
           this.breakDepth++;
           let body: Stmt;
@@ -1432,6 +1571,7 @@ export class Parser {
           this.expect(':');
           const sw = this.switches[this.switches.length - 1];
           if (sw === undefined) this.fail(t, "'case' label not within a switch statement");
+          this.checkSwitchVlas(sw, t);
           const label: CaseLabel = { lo: wrapInt(sw.type, lo), hi: wrapInt(sw.type, hi) };
           for (const c of sw.cases) if (label.lo <= c.hi && c.lo <= label.hi) { this.error(t, 'duplicate case value'); break; }
           sw.cases.push(label);
@@ -1443,6 +1583,7 @@ export class Parser {
           this.expect(':');
           const sw = this.switches[this.switches.length - 1];
           if (sw === undefined) this.fail(t, "'default' label not within a switch statement");
+          this.checkSwitchVlas(sw, t);
           if (sw.hasDefault) this.error(t, "multiple default labels in one switch");
           sw.hasDefault = true;
           return { k: 'case', loc: t, body: this.labeledBody(), label: null };
@@ -1483,11 +1624,11 @@ export class Parser {
           }
           const name = this.identifier('a label name');
           this.expect(';');
-          this.gotos.push({ name: name.spelling, loc: name });
+          this.gotos.push({ name: name.spelling, loc: name, vlas: this.vlaScope.slice() });
           return { k: 'goto', loc: t, name: name.spelling };
         }
         case 'asm': case '__asm__': case '__asm':
-          this.fail(t, 'inline assembly is not supported');
+          return this.asmStatement();
       }
       if (this.peek().spelling === ':' && this.peek().kind === TokenKind.Punct) {
         this.next();
@@ -1495,6 +1636,7 @@ export class Parser {
         this.attributes(noAttrs());
         if (this.labels.has(t.spelling)) this.error(t, `duplicate label '${t.spelling}'`);
         this.labels.set(t.spelling, t);
+        this.labelVlas.set(t.spelling, this.vlaScope.slice());
         return { k: 'label', loc: t, name: t.spelling, body: this.labeledBody() };
       }
     }
@@ -1691,11 +1833,19 @@ export class Parser {
     if (!this.is('?')) return cond;
     const q = this.next();
     const c = this.condition(cond);
+    const known = evalInt(c);
     // GNU `a ?: b`.
     let then: Expr;
-    if (this.is(':')) then = c; else then = this.rvalue(this.expression());
+    if (this.is(':')) then = c;
+    else {
+      if (known === 0n) this.deadArms++;
+      try { then = this.rvalue(this.expression()); } finally { if (known === 0n) this.deadArms--; }
+    }
     this.expect(':');
-    const els = this.rvalue(this.conditional());
+    const deadElse = known !== undefined && known !== 0n;
+    if (deadElse) this.deadArms++;
+    let els: Expr;
+    try { els = this.rvalue(this.conditional()); } finally { if (deadElse) this.deadArms--; }
     return this.makeCond(c, then, els, q);
   }
 
@@ -1808,7 +1958,8 @@ export class Parser {
         if (!isArithmetic(lt) || !isArithmetic(rt)) bad();
         {
           const ct = usualArithmetic(lt, rt);
-          if (isInteger(ct) && isUnsigned(ct) && (op !== '==' && op !== '!=') && isInteger(lt) && isInteger(rt) && isUnsigned(promote(lt)) !== isUnsigned(promote(rt)) && promote(lt).size === promote(rt).size) {
+          if (isInteger(ct) && isUnsigned(ct) && (op !== '==' && op !== '!=') && isInteger(lt) && isInteger(rt) && isUnsigned(promote(lt)) !== isUnsigned(promote(rt)) && promote(lt).size === promote(rt).size &&
+            !this.knownNonNegative(isUnsigned(promote(lt)) ? r : l)) {
             this.warn(loc, 'comparison of integer expressions of different signedness');
           }
           return { k: 'binary', type: T.int, loc, op, lhs: this.convert(l, ct), rhs: this.convert(r, ct) };
@@ -1830,14 +1981,30 @@ export class Parser {
     return { k: 'binary', type: ct, loc, op, lhs: this.convert(l, ct), rhs: this.convert(r, ct) };
   }
 
+  /**
+   * True when a signed operand cannot be negative: a constant >= 0, or a narrower
+   * unsigned value widened (gcc's -Wsign-compare does not warn about those).
+   */
+  private knownNonNegative(e: Expr): boolean {
+    for (let x = e; ; x = x.operand) {
+      if (isInteger(x.type) && isUnsigned(x.type)) return true;
+      if (x.k !== 'cast' || !isInteger(x.operand.type) || x.operand.type.size >= x.type.size) break;
+    }
+    const v = evalInt(e);
+    return v !== undefined && v >= 0n;
+  }
+
   private castExpr(): Expr {
     if (this.is('(') && this.isTypeNameStart(this.peek())) {
       const lp = this.next();
-      const t = this.typeName();
+      const { type: t, wrap } = this.exprTypeName();
       this.expect(')');
-      if (this.is('{')) return this.postfixTail(this.compoundLiteral(t, lp));
+      if (this.is('{')) {
+        if (isVariablySized(t)) this.fail(lp, 'compound literal has variable size');
+        return this.postfixTail(this.compoundLiteral(t, lp));
+      }
       const operand = this.rvalue(this.castExpr());
-      return this.makeCast(operand, t, lp);
+      return wrap(this.makeCast(operand, t, lp));
     }
     return this.unary();
   }
@@ -1923,7 +2090,7 @@ export class Parser {
           const name = this.identifier('a label name');
           const fn = this.func;
           if (fn === null) this.fail(t, "label address ('&&label') outside a function");
-          this.gotos.push({ name: name.spelling, loc: name });
+          this.gotos.push({ name: name.spelling, loc: name, vlas: null });
           if (!fn.addressedLabels.includes(name.spelling)) fn.addressedLabels.push(name.spelling);
           return { k: 'labeladdr', type: pointerTo(T.void), loc: t, fn, name: name.spelling };
         }
@@ -1934,13 +2101,14 @@ export class Parser {
         case 'sizeof': {
           this.next();
           let type: CType;
+          let wrap = (e: Expr): Expr => e;
           if (this.is('(') && this.isTypeNameStart(this.peek())) {
             this.next();
-            type = this.typeName();
+            ({ type, wrap } = this.exprTypeName());
             this.expect(')');
             if (this.is('{')) { const e = this.postfixTail(this.compoundLiteral(type, t)); type = e.type; }
           } else type = this.unary().type;
-          return this.sizeofType(type, t);
+          return wrap(this.sizeofType(type, t));
         }
         case '_Alignof': case '__alignof__': case '__alignof': {
           this.next();
@@ -1968,6 +2136,7 @@ export class Parser {
     if (type.kind === TypeKind.Function) { this.warn(loc, "invalid application of 'sizeof' to a function type"); return this.intConst(1n, T.ulong, loc); }
     if (type.kind === TypeKind.Void) { this.warn(loc, "invalid application of 'sizeof' to a void type"); return this.intConst(1n, T.ulong, loc); }
     if (!isComplete(type)) this.fail(loc, `invalid application of 'sizeof' to incomplete type '${typeToString(type)}'`);
+    if (isVariablySized(type)) return { k: 'vlasize', type: T.ulong, loc, of: type };
     return this.intConst(BigInt(type.size), T.ulong, loc);
   }
 
@@ -1976,6 +2145,9 @@ export class Parser {
     if (e.k === 'deref') return this.convert(e.operand, pointerTo(e.type)) as Expr;
     if (e.type.kind === TypeKind.Function) return { k: 'addr', type: pointerTo(e.type), loc, operand: e };
     if (!this.isLvalue(e)) this.fail(loc, 'lvalue required as unary \'&\' operand');
+    let base: Expr = e;
+    while (base.k === 'member') base = base.base;
+    if (base.k === 'var' && base.sym.isRegister) this.error(loc, `address of register variable '${base.sym.name}' requested`);
     this.markAddressTaken(e);
     return { k: 'addr', type: pointerTo(e.type), loc, operand: e };
   }
@@ -2131,7 +2303,7 @@ export class Parser {
         this.next();
         const v = decodeNumber(t.spelling, this.literalReport(t));
         if (v.kind === 'integer') return this.intConst(v.value, INTEGER_CONSTANT_TYPES[v.type], t);
-        if (v.type === 'long double') this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
+        if (v.type === 'long double' && this.deadArms === 0) this.fail(t, "'long double' constants are not supported (jitkit's IR has no 80-bit x87 type)");
         return { k: 'float', type: FLOATING_CONSTANT_TYPES[v.type], loc: t, value: v.value };
       }
       case TokenKind.Char: {
@@ -2332,10 +2504,34 @@ export class Parser {
 
   private simpleBuiltin(name: string, spec: string, args: Expr[], loc: SourceLocation): Expr {
     const [r, ps] = spec.split(':') as [string, string];
-    const code = (c: string): CType => c === 'i' ? T.int : c === 'u' ? T.uint : c === 'l' ? T.long : c === 'L' ? T.ulong : c === 'U' ? T.ullong : c === 'h' ? T.ushort : c === 'd' ? T.double : c === 'f' ? T.float : c === 'p' ? pointerTo(T.void) : c === 'v' ? T.void : T.int;
+    const code = (c: string): CType => c === 'i' ? T.int : c === 'u' ? T.uint : c === 'l' ? T.long : c === 'L' ? T.ulong : c === 'U' ? T.ullong : c === 'h' ? T.ushort : c === 'd' ? T.double : c === 'f' ? T.float : c === 'p' ? pointerTo(T.void) : c === 'v' ? T.void : c === 'D' ? T.ldouble : T.int;
     if (ps !== '*' && args.length !== ps.length) this.fail(loc, `wrong number of arguments to '${name}'`);
     const conv = ps === '*' ? args : args.map((a, i) => ps[i] === 'x' ? a : ps[i] === 'p' ? this.assignConvert(a, pointerTo(T.void), `passing argument ${i + 1} of '${name}'`) : this.convert(a, code(ps[i]!)));
+    if (r === 'D') {
+      // `long double` results (HUGE_VALL, nanl("")): fine where no code is generated (a dead `?:` arm).
+      if (this.deadArms === 0) this.fail(loc, `'${name}' returns 'long double', which is not supported (jitkit's IR has no 80-bit x87 type)`);
+      return { k: 'float', type: T.ldouble, loc, value: NaN };
+    }
     switch (name) {
+      case '__builtin_isgreater': case '__builtin_isgreaterequal': case '__builtin_isless': case '__builtin_islessequal':
+      case '__builtin_islessgreater': case '__builtin_isunordered': {
+        // C11 7.12.14: the comparison in the arguments' common real type, without raising on NaN.
+        const [x, y] = conv as [Expr, Expr];
+        if (!isArithmetic(x.type) || !isArithmetic(y.type)) this.fail(loc, `non-floating-point arguments in call to function '${name}'`);
+        const ct = usualArithmetic(x.type, y.type);
+        return { k: 'builtin', type: T.int, loc, name, args: [this.convert(x, ct), this.convert(y, ct)], argType: null };
+      }
+      case '__builtin_object_size': {
+        // Size unknown: (size_t)-1 for types 0 and 1, 0 for 2 and 3 (what gcc answers when it cannot tell);
+        const kind = evalInt(conv[1]!);
+        if (kind === undefined || kind < 0n || kind > 3n) this.fail(loc, `the last argument of '${name}' must be a constant 0..3`);
+        // A whole named object (`buf`, `&s`) has its size; gcc does not evaluate the pointer argument either.
+        let p = conv[0]!;
+        while (p.k === 'cast') p = p.operand;
+        const obj = p.k === 'addr' ? p.operand : p.k === 'var' && p.type.kind === TypeKind.Array ? p : null;
+        if (obj !== null && obj.k === 'var' && !obj.sym.isFunction && obj.type.size > 0) return this.intConst(BigInt(obj.type.size), T.ulong, loc);
+        return this.intConst(kind < 2n ? (1n << 64n) - 1n : 0n, T.ulong, loc);
+      }
       case '__builtin_expect': case '__builtin_expect_with_probability': return conv[0]!;
       case '__builtin_assume_aligned': return conv[0]!;
       case '__builtin_huge_val': case '__builtin_inf': return { k: 'float', type: T.double, loc, value: Infinity };
@@ -2391,7 +2587,11 @@ const SIMPLE_BUILTINS: globalThis.Record<string, string> = {
   __builtin_frame_address: 'p:u', __builtin_return_address: 'p:u',
   __builtin_alloca: 'p:L',
   __builtin_isnan: 'i:x', __builtin_isinf: 'i:x', __builtin_isfinite: 'i:x', __builtin_signbit: 'i:x',
-  __builtin_isinf_sign: 'i:x',
+  __builtin_signbitf: 'i:x', __builtin_signbitl: 'i:x', __builtin_isinf_sign: 'i:x',
+  __builtin_isgreater: 'i:xx', __builtin_isgreaterequal: 'i:xx', __builtin_isless: 'i:xx', __builtin_islessequal: 'i:xx',
+  __builtin_islessgreater: 'i:xx', __builtin_isunordered: 'i:xx',
+  __builtin_nans: 'd:p', __builtin_nansf: 'f:p', __builtin_object_size: 'L:px',
+  __builtin_huge_vall: 'D:', __builtin_infl: 'D:', __builtin_nanl: 'D:p', __builtin_nansl: 'D:p',
   __builtin_fabs: 'd:d', __builtin_fabsf: 'f:f', __builtin_sqrt: 'd:d', __builtin_sqrtf: 'f:f',
   __builtin_copysign: 'd:dd', __builtin_copysignf: 'f:ff',
   __builtin_add_overflow: 'i:xxx', __builtin_sub_overflow: 'i:xxx', __builtin_mul_overflow: 'i:xxx',

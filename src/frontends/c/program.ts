@@ -12,6 +12,8 @@
  * flushed (`fflush(NULL)`) whenever control returns from `main`, so C's output
  * and Node's stay in order.
  */
+import * as fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { TrapError } from '../../ir/interpreter.js';
 import { compile, type CompiledModule } from '../../codegen/compile.js';
 import { native } from '../../runtime/addon.js';
@@ -19,7 +21,7 @@ import { symbol as cSymbol, wrap } from '../../runtime/calling.js';
 import type { CompiledC } from './frontend.js';
 import { CompileError } from './diagnostics.js';
 import { CType, TypeKind, isUnsigned } from './ctypes.js';
-import { ABORT_TRAP, EXIT_STATUS_DATA, EXIT_TRAP } from './irgen.js';
+import { ABORT_TRAP, ATEXIT_RUN, EXIT_STATUS_DATA, EXIT_TRAP } from './irgen.js';
 
 /** Thrown by a program's JS function when the C code called `exit()` (or `abort()`: status 134). */
 export class CExit extends Error {
@@ -34,6 +36,30 @@ export class CExit extends Error {
 export interface LoadOptions {
   /** Optimisation level of the backend (default 0). */
   opt?: 0 | 1 | 2;
+  /** Native stack bytes the program may use before it traps stk_ovf (default: `defaultStackSize()`). */
+  stackSize?: number;
+}
+
+const MiB = 1 << 20;
+
+/**
+ * The stack a C program gets by default: on Node's main thread what the
+ * process's stack limit (`ulimit -s`, 8 MiB usually) leaves after 1.5 MiB for
+ * Node's own frames, as a gcc-built program gets nearly all of it (a 4 MB local
+ * array works); on other threads, whose stacks are smaller, 1 MiB.
+ */
+export function defaultStackSize(): number {
+  if (!isMainThread) return MiB;
+  let limit: number;
+  try {
+    const m = /^Max stack size\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    if (m === null) return MiB;
+    // Unlimited: as much as an 8 MiB limit gives (the stack grows into free address space).
+    limit = m[1] === 'unlimited' ? 8 * MiB : Number(m[1]);
+  } catch {
+    return MiB;
+  }
+  return Math.max(MiB, Math.min(limit, 256 * MiB) - 1.5 * MiB);
 }
 
 let fflushAll: ((p: null) => unknown) | undefined;
@@ -79,7 +105,7 @@ export class CProgram {
         return cSymbol('abort');
       }
     };
-    const compiled = compile(ir.module, { opt: options.opt ?? 0, resolve });
+    const compiled = compile(ir.module, { opt: options.opt ?? 0, resolve, stackSize: options.stackSize ?? defaultStackSize() });
     if (missing.length > 0) {
       compiled.free();
       const text = missing.map((n) => `jitkit: error: undefined reference to '${n}'`).join('\n');
@@ -140,6 +166,8 @@ export class CProgram {
     const args: unknown[] = params === 0 ? [] : params === 2 ? [argv.length, pointers] : [argv.length, pointers, envp];
     try {
       const r = this.call(this.compiled.get('main'), args);
+      // Returning from main is exit(status): the atexit handlers run (one of them may call exit()).
+      if (this.ir.module.lookup(ATEXIT_RUN) !== undefined) this.call(this.compiled.get(ATEXIT_RUN), []);
       return typeof r === 'number' ? r : 0;
     } catch (e) {
       if (e instanceof CExit) return e.status;

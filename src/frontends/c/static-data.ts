@@ -168,7 +168,7 @@ export function addressConstant(e: Expr, label: LabelValue): AddressConstant | u
 
 function lvalueConstant(e: Expr, label: LabelValue): AddressConstant | undefined {
   switch (e.k) {
-    case 'var': return e.sym.storage === Storage.Local && !e.sym.isFunction ? undefined : { sym: e.sym, str: null, offset: 0n };
+    case 'var': return (e.sym.storage === Storage.Local && !e.sym.isFunction) || e.sym.threadLocal ? undefined : { sym: e.sym, str: null, offset: 0n };
     case 'string': return { sym: null, str: e.bytes, offset: 0n };
     case 'compound': return e.sym.storage === Storage.Static ? { sym: e.sym, str: null, offset: 0n } : undefined;
     case 'member': {
